@@ -1,0 +1,293 @@
+//! A scenario after defaults and validation: plain data, every property resolved for the
+//! scenario's `kafka.version`. This is what the engine runs. Field names are Kafka's property
+//! names in snake case; `Serialize` writes them back with Kafka's dotted names (the report's
+//! `effective` section).
+//!
+//! Parsing the JSON format (docs: README, "Scenario format"), applying version defaults and
+//! validating every key live in `scenario::parse` (added by the scenario work).
+
+use crate::errors::ErrorCode;
+use serde::Serialize;
+
+/// A Kafka release, ordered: `KafkaVersion::new(2, 0) < KafkaVersion::new(3, 9)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KafkaVersion {
+    pub major: u8,
+    pub minor: u8,
+    pub patch: u8,
+}
+
+impl KafkaVersion {
+    pub const fn new(major: u8, minor: u8) -> Self {
+        KafkaVersion {
+            major,
+            minor,
+            patch: 0,
+        }
+    }
+    pub const fn with_patch(major: u8, minor: u8, patch: u8) -> Self {
+        KafkaVersion {
+            major,
+            minor,
+            patch,
+        }
+    }
+    pub fn at_least(self, major: u8, minor: u8) -> bool {
+        self >= KafkaVersion::new(major, minor)
+    }
+}
+
+impl std::fmt::Display for KafkaVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.patch == 0 {
+            write!(f, "{}.{}", self.major, self.minor)
+        } else {
+            write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+        }
+    }
+}
+
+impl Serialize for KafkaVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub format: u32,
+    pub seed: u64,
+    #[serde(rename = "kafka.version")]
+    pub kafka_version: KafkaVersion,
+    #[serde(rename = "duration.ms")]
+    pub duration_ms: u64,
+    pub cluster: ClusterConfig,
+    pub network: NetworkConfig,
+    pub topics: Vec<TopicConfig>,
+    pub producers: Vec<ProducerConfig>,
+    pub groups: Vec<GroupConfig>,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterConfig {
+    pub brokers: u32,
+    #[serde(rename = "replica.lag.time.max.ms")]
+    pub replica_lag_time_max_ms: u64,
+    #[serde(rename = "unclean.leader.election.enable")]
+    pub unclean_leader_election_enable: bool,
+    /// Partitions of `__consumer_offsets` (the group coordinator is the leader of
+    /// `abs(hash(group.id)) % this`).
+    #[serde(rename = "offsets.topic.num.partitions")]
+    pub offsets_topic_num_partitions: u32,
+    #[serde(rename = "group.initial.rebalance.delay.ms")]
+    pub group_initial_rebalance_delay_ms: u64,
+    /// How long after a broker stops the controller notices (KRaft `broker.session.timeout.ms`,
+    /// or the ZooKeeper session timeout for ZooKeeper-era versions).
+    #[serde(rename = "broker.session.timeout.ms")]
+    pub broker_session_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkConfig {
+    #[serde(rename = "latency.ms")]
+    pub latency_ms: f64,
+    #[serde(rename = "jitter.ms")]
+    pub jitter_ms: f64,
+    #[serde(rename = "loss.rate")]
+    pub loss_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopicConfig {
+    pub name: String,
+    pub partitions: u32,
+    #[serde(rename = "replication.factor")]
+    pub replication_factor: u32,
+    #[serde(rename = "min.insync.replicas")]
+    pub min_insync_replicas: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendMode {
+    FireAndForget,
+    Sync,
+    Async,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Acks {
+    #[serde(rename = "0")]
+    Zero,
+    #[serde(rename = "1")]
+    One,
+    #[serde(rename = "all")]
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProducerConfig {
+    pub name: String,
+    pub topic: String,
+    #[serde(rename = "send.mode")]
+    pub send_mode: SendMode,
+    /// How many records the application sends in all.
+    pub records: u64,
+    /// The rate at which the application calls `send()` (sync mode: at most this rate).
+    #[serde(rename = "records.per.sec")]
+    pub records_per_sec: f64,
+    /// Distinct keys cycled through (`key-0`, `key-1`, ...); 0 sends null keys.
+    pub keys: u32,
+    #[serde(rename = "value.bytes")]
+    pub value_bytes: u32,
+    pub acks: Acks,
+    pub retries: u32,
+    #[serde(rename = "retry.backoff.ms")]
+    pub retry_backoff_ms: u64,
+    /// Only used from 3.7 on (exponential backoff, KIP-580); before, the backoff is constant.
+    #[serde(rename = "retry.backoff.max.ms")]
+    pub retry_backoff_max_ms: u64,
+    #[serde(rename = "max.in.flight.requests.per.connection")]
+    pub max_in_flight_requests_per_connection: u32,
+    /// Idempotence as it takes effect (after Kafka's silent-disable rule and the 3.0.0/3.1.0 bug).
+    #[serde(rename = "enable.idempotence")]
+    pub enable_idempotence: bool,
+    #[serde(rename = "linger.ms")]
+    pub linger_ms: u64,
+    #[serde(rename = "batch.size")]
+    pub batch_size: u32,
+    #[serde(rename = "request.timeout.ms")]
+    pub request_timeout_ms: u64,
+    #[serde(rename = "delivery.timeout.ms")]
+    pub delivery_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignmentStrategy {
+    Range,
+    #[serde(rename = "roundrobin")]
+    RoundRobin,
+    Sticky,
+    CooperativeSticky,
+}
+
+impl AssignmentStrategy {
+    pub fn name(self) -> &'static str {
+        match self {
+            AssignmentStrategy::Range => "range",
+            AssignmentStrategy::RoundRobin => "roundrobin",
+            AssignmentStrategy::Sticky => "sticky",
+            AssignmentStrategy::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            AssignmentStrategy::Range,
+            AssignmentStrategy::RoundRobin,
+            AssignmentStrategy::Sticky,
+            AssignmentStrategy::CooperativeSticky,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+    /// Cooperative (incremental) rebalancing, KIP-429; the others are eager.
+    pub fn is_cooperative(self) -> bool {
+        self == AssignmentStrategy::CooperativeSticky
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupConfig {
+    #[serde(rename = "group.id")]
+    pub group_id: String,
+    pub topics: Vec<String>,
+    /// Consumers at the start; named `<group.id>-c<N>`, N from 1 in joining order.
+    pub consumers: u32,
+    #[serde(rename = "partition.assignment.strategy")]
+    pub partition_assignment_strategy: AssignmentStrategy,
+    #[serde(rename = "session.timeout.ms")]
+    pub session_timeout_ms: u64,
+    #[serde(rename = "heartbeat.interval.ms")]
+    pub heartbeat_interval_ms: u64,
+    #[serde(rename = "max.poll.interval.ms")]
+    pub max_poll_interval_ms: u64,
+    #[serde(rename = "max.poll.records")]
+    pub max_poll_records: u32,
+    #[serde(rename = "processing.ms.per.record")]
+    pub processing_ms_per_record: f64,
+    #[serde(rename = "enable.auto.commit")]
+    pub enable_auto_commit: bool,
+    #[serde(rename = "auto.commit.interval.ms")]
+    pub auto_commit_interval_ms: u64,
+    #[serde(rename = "auto.offset.reset")]
+    pub auto_offset_reset: OffsetReset,
+}
+
+/// One entry of the scenario's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Action {
+    #[serde(rename = "at.ms")]
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub kind: ActionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "do", rename_all = "kebab-case")]
+pub enum ActionKind {
+    CrashBroker {
+        broker: u32,
+    },
+    RestartBroker {
+        broker: u32,
+    },
+    IsolateBroker {
+        broker: u32,
+        #[serde(rename = "for.ms")]
+        for_ms: u64,
+    },
+    FailRequests {
+        broker: u32,
+        error: ErrorCode,
+        count: u32,
+    },
+    SetNetwork {
+        #[serde(rename = "latency.ms", skip_serializing_if = "Option::is_none")]
+        latency_ms: Option<f64>,
+        #[serde(rename = "jitter.ms", skip_serializing_if = "Option::is_none")]
+        jitter_ms: Option<f64>,
+        #[serde(rename = "loss.rate", skip_serializing_if = "Option::is_none")]
+        loss_rate: Option<f64>,
+    },
+    AddConsumer {
+        #[serde(rename = "group.id")]
+        group_id: String,
+    },
+    RemoveConsumer {
+        #[serde(rename = "group.id")]
+        group_id: String,
+        consumer: String,
+    },
+    KillConsumer {
+        #[serde(rename = "group.id")]
+        group_id: String,
+        consumer: String,
+    },
+    StallConsumer {
+        #[serde(rename = "group.id")]
+        group_id: String,
+        consumer: String,
+        #[serde(rename = "for.ms")]
+        for_ms: u64,
+    },
+}
