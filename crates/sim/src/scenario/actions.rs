@@ -98,9 +98,7 @@ pub(crate) fn read_actions(
         let Some(kind_name) = kind_name else {
             continue;
         };
-        let mut known = vec!["at.ms", "do"];
-        known.extend_from_slice(keys_of(kind_name));
-        f.check_keys(&known, problems);
+        check_action_keys(&f, kind_name, problems);
         let kind = read_kind(&f, kind_name, ctx, problems);
         let (Some(at_ms), Some(kind)) = (at, kind) else {
             continue;
@@ -129,6 +127,22 @@ pub(crate) fn read_actions(
         check_consumer(r, &adds, ctx, problems);
     }
     actions
+}
+
+/// Unknown keys, naming the action's own keys (a key of another kind is a common slip).
+fn check_action_keys(f: &Fields<'_>, kind: &str, problems: &mut Problems) {
+    let mut known = vec!["at.ms", "do"];
+    known.extend_from_slice(keys_of(kind));
+    for key in f.map.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let message = match nearest(key, &known) {
+            Some(near) => format!("unknown key (did you mean \"{near}\"?)"),
+            None => format!("{kind} takes no \"{key}\" (its keys: {})", known.join(", ")),
+        };
+        problems.error(&f.path_of(key), message);
+    }
 }
 
 fn read_at(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<u64> {
