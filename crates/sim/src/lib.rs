@@ -3,4 +3,5 @@
 //! this very code.
 
 pub mod errors;
+pub mod link;
 pub mod scenario;
