@@ -2,11 +2,14 @@
 //! producers, brokers and consumer groups. No web dependency; the page and the command line run
 //! this very code.
 
+pub mod assignor;
 pub mod broker;
 pub mod controller;
+pub mod coordinator_hash;
 pub mod errors;
 pub mod invariants;
 pub mod ledger;
+pub mod link;
 pub mod murmur2;
 pub mod network;
 pub mod node;

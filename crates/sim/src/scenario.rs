@@ -6,6 +6,20 @@
 //! Parsing the JSON format (docs: README, "Scenario format"), applying version defaults and
 //! validating every key live in `scenario::parse` (added by the scenario work).
 
+mod actions;
+mod clients;
+pub mod diagnostics;
+mod fields;
+pub mod limits;
+pub mod parse;
+pub mod version;
+
+pub use diagnostics::{ScenarioError, ScenarioErrors, ScenarioNote};
+pub use parse::{
+    parse_scenario, parse_with_notes, resolve_scenario, resolve_with_notes, DEFAULT_SCENARIO_JSON,
+};
+pub use version::{parse_version, version_defaults, ImpliedDefault};
+
 use crate::errors::ErrorCode;
 use serde::Serialize;
 

@@ -1,0 +1,442 @@
+//! The sticky assignors' general algorithm for unequal subscriptions (Kafka's
+//! `GeneralAssignmentBuilder` without racks, reference 5.4): keep valid owned partitions,
+//! give each unassigned partition to the least-loaded subscriber, then move partitions towards
+//! balance with movement bookkeeping that keeps moves sticky. Follows Kafka step by step,
+//! including its visit orders, because the vectors check exact results.
+
+use super::java::{java_cmp, topic_partition_hash, JavaHashSet};
+use super::{Assignment, Group, TopicPartition};
+use std::collections::{BTreeMap, BTreeSet};
+
+type MemberPartitions = BTreeMap<String, Vec<TopicPartition>>;
+
+pub(crate) fn assign(group: &Group, owned: Vec<(String, Vec<TopicPartition>)>) -> Assignment {
+    let mut builder = Builder::new(group, owned);
+    builder.build();
+    builder.current
+}
+
+struct Builder<'a> {
+    group: &'a Group,
+    /// Topic → its subscribers, in member visit order.
+    topic_consumers: BTreeMap<String, Vec<String>>,
+    /// Member → the existing topics it subscribes to.
+    consumer_topics: BTreeMap<String, Vec<String>>,
+    current: MemberPartitions,
+    partition_consumer: BTreeMap<TopicPartition, String>,
+    sorted_all_partitions: Vec<TopicPartition>,
+    revocation_required: bool,
+    movements: PartitionMovements,
+}
+
+impl<'a> Builder<'a> {
+    fn new(group: &'a Group, owned: Vec<(String, Vec<TopicPartition>)>) -> Self {
+        let mut topic_consumers: BTreeMap<String, Vec<String>> = group
+            .topics
+            .keys()
+            .map(|t| (t.clone(), Vec::new()))
+            .collect();
+        let mut consumer_topics = BTreeMap::new();
+        for member in &group.members {
+            let mut topics = Vec::new();
+            for topic in &member.subscriptions {
+                if let Some(consumers) = topic_consumers.get_mut(topic) {
+                    consumers.push(member.id.clone());
+                    topics.push(topic.clone());
+                }
+            }
+            consumer_topics.insert(member.id.clone(), topics);
+        }
+        let mut current: MemberPartitions = owned.into_iter().collect();
+        for member in &group.members {
+            current.entry(member.id.clone()).or_default();
+        }
+        let partition_consumer = current
+            .iter()
+            .flat_map(|(c, tps)| tps.iter().map(move |tp| (tp.clone(), c.clone())))
+            .collect();
+
+        // Topics with fewer potential consumers first, then by name; partitions ascending.
+        let mut topics: Vec<&String> = group.topics.keys().collect();
+        topics.sort_by(|a, b| {
+            let ca = topic_consumers.get(*a).map_or(0, Vec::len);
+            let cb = topic_consumers.get(*b).map_or(0, Vec::len);
+            ca.cmp(&cb).then(java_cmp(a, b))
+        });
+        let sorted_all_partitions = topics
+            .into_iter()
+            .flat_map(|t| {
+                let n = group.topics.get(t).copied().unwrap_or(0);
+                (0..n).map(move |p| TopicPartition::new(t.clone(), p))
+            })
+            .collect();
+        Builder {
+            group,
+            topic_consumers,
+            consumer_topics,
+            current,
+            partition_consumer,
+            sorted_all_partitions,
+            revocation_required: false,
+            movements: PartitionMovements::default(),
+        }
+    }
+
+    fn build(&mut self) {
+        let prev = self.previous_assignment();
+        let assigned = self.keep_owned_partitions();
+        let unassigned: Vec<TopicPartition> = self
+            .sorted_all_partitions
+            .iter()
+            .filter(|tp| !assigned.contains(*tp))
+            .cloned()
+            .collect();
+        self.balance(&prev, unassigned);
+    }
+
+    /// `prepopulateCurrentAssignments`: for members of an older generation than the newest,
+    /// which member of the newest of those generations reported each partition.
+    fn previous_assignment(&self) -> BTreeMap<TopicPartition, (String, i32)> {
+        let max_generation = self
+            .group
+            .members
+            .iter()
+            .map(|m| m.generation_or_default())
+            .fold(super::DEFAULT_GENERATION, i32::max);
+        let mut prev: BTreeMap<TopicPartition, (String, i32)> = BTreeMap::new();
+        for member in &self.group.members {
+            let generation = member.generation_or_default();
+            if generation >= max_generation {
+                continue;
+            }
+            for tp in &member.owned {
+                let newer = prev.get(tp).is_none_or(|(_, g)| generation > *g);
+                if newer {
+                    prev.insert(tp.clone(), (member.id.clone(), generation));
+                }
+            }
+        }
+        prev
+    }
+
+    /// `assignOwnedPartitions`: drop owned partitions of topics the member no longer subscribes
+    /// to (a revocation is then required) and return the ones kept.
+    fn keep_owned_partitions(&mut self) -> BTreeSet<TopicPartition> {
+        let mut assigned = BTreeSet::new();
+        for member in &self.group.members {
+            let Some(list) = self.current.get_mut(&member.id) else {
+                continue;
+            };
+            let mut kept = Vec::with_capacity(list.len());
+            for tp in list.drain(..) {
+                if !self.topic_consumers.contains_key(&tp.topic) {
+                    self.partition_consumer.remove(&tp);
+                } else if !member.subscribes_to(&tp.topic) {
+                    self.revocation_required = true;
+                } else {
+                    assigned.insert(tp.clone());
+                    kept.push(tp);
+                }
+            }
+            *list = kept;
+        }
+        assigned
+    }
+
+    /// Kafka's `sortedCurrentSubscriptions`: members by partition count, then id.
+    fn sorted_members(&self) -> Vec<String> {
+        let mut members: Vec<(&String, usize)> =
+            self.current.iter().map(|(c, tps)| (c, tps.len())).collect();
+        members.sort_by(|a, b| a.1.cmp(&b.1).then(java_cmp(a.0, b.0)));
+        members.into_iter().map(|(c, _)| c.clone()).collect()
+    }
+
+    fn subscribes(&self, consumer: &str, topic: &str) -> bool {
+        self.consumer_topics
+            .get(consumer)
+            .is_some_and(|ts| ts.iter().any(|t| t == topic))
+    }
+
+    fn size(&self, consumer: &str) -> Option<usize> {
+        self.current.get(consumer).map(Vec::len)
+    }
+
+    fn topic_shared(&self, topic: &str) -> bool {
+        self.topic_consumers.get(topic).map_or(0, Vec::len) >= 2
+    }
+
+    fn max_assignment_size(&self, consumer: &str) -> usize {
+        self.consumer_topics.get(consumer).map_or(0, |ts| {
+            ts.iter()
+                .map(|t| self.group.topics.get(t).copied().unwrap_or(0) as usize)
+                .sum()
+        })
+    }
+
+    fn can_consumer_participate(&self, consumer: &str) -> bool {
+        let Some(partitions) = self.current.get(consumer) else {
+            return false;
+        };
+        partitions.len() < self.max_assignment_size(consumer)
+            || partitions.iter().any(|tp| self.topic_shared(&tp.topic))
+    }
+
+    fn balance(
+        &mut self,
+        prev: &BTreeMap<TopicPartition, (String, i32)>,
+        mut unassigned: Vec<TopicPartition>,
+    ) {
+        let initializing = self.current.values().all(Vec::is_empty);
+
+        for tp in &unassigned {
+            let target = self
+                .sorted_members()
+                .into_iter()
+                .find(|c| self.subscribes(c, &tp.topic));
+            if let Some(consumer) = target {
+                if let Some(list) = self.current.get_mut(&consumer) {
+                    list.push(tp.clone());
+                }
+                self.partition_consumer.insert(tp.clone(), consumer);
+            }
+        }
+
+        // Only partitions of topics with two or more potential consumers can move.
+        let shared: BTreeSet<String> = self
+            .topic_consumers
+            .keys()
+            .filter(|t| self.topic_shared(t))
+            .cloned()
+            .collect();
+        self.sorted_all_partitions
+            .retain(|tp| shared.contains(&tp.topic));
+        unassigned.retain(|tp| shared.contains(&tp.topic));
+
+        let fixed_consumers: Vec<String> = self
+            .consumer_topics
+            .keys()
+            .filter(|c| !self.can_consumer_participate(c))
+            .cloned()
+            .collect();
+        let mut fixed: MemberPartitions = BTreeMap::new();
+        for consumer in fixed_consumers {
+            if let Some(list) = self.current.remove(&consumer) {
+                fixed.insert(consumer, list);
+            }
+        }
+
+        let pre_balance = self.current.clone();
+        let pre_balance_consumers = self.partition_consumer.clone();
+
+        if !self.revocation_required {
+            self.perform_reassignments(&unassigned, prev);
+        }
+        let all = self.sorted_all_partitions.clone();
+        let performed = self.perform_reassignments(&all, prev);
+
+        if !initializing && performed && balance_score(&self.current) >= balance_score(&pre_balance)
+        {
+            self.current = pre_balance;
+            self.partition_consumer = pre_balance_consumers;
+        }
+        self.current.extend(fixed);
+    }
+
+    fn perform_reassignments(
+        &mut self,
+        partitions: &[TopicPartition],
+        prev: &BTreeMap<TopicPartition, (String, i32)>,
+    ) -> bool {
+        let mut performed = false;
+        loop {
+            let mut modified = false;
+            for tp in partitions {
+                if self.is_balanced() {
+                    break;
+                }
+                let Some(consumer) = self.partition_consumer.get(tp).cloned() else {
+                    continue;
+                };
+                let Some(size) = self.size(&consumer) else {
+                    continue;
+                };
+                // Prefer moving it back to its owner of an older generation. Kafka does not check
+                // that owner still subscribes to the topic; we do, so nobody gets a partition
+                // of a topic it does not subscribe to.
+                if let Some((prev_owner, _)) = prev.get(tp) {
+                    if self.subscribes(prev_owner, &tp.topic)
+                        && self.size(prev_owner).is_some_and(|s| size > s + 1)
+                    {
+                        let prev_owner = prev_owner.clone();
+                        self.reassign_partition_to(tp, &prev_owner);
+                        performed = true;
+                        modified = true;
+                        continue;
+                    }
+                }
+                let better_exists = self.topic_consumers.get(&tp.topic).is_some_and(|others| {
+                    others
+                        .iter()
+                        .any(|o| self.size(o).is_some_and(|s| size > s + 1))
+                });
+                if better_exists {
+                    let target = self
+                        .sorted_members()
+                        .into_iter()
+                        .find(|c| self.subscribes(c, &tp.topic));
+                    if let Some(target) = target {
+                        self.reassign_partition_to(tp, &target);
+                        performed = true;
+                        modified = true;
+                    }
+                }
+            }
+            if !modified {
+                return performed;
+            }
+        }
+    }
+
+    /// Balanced: counts differ by at most one, or no member could take a partition of its
+    /// topics from a member with two or more partitions more.
+    fn is_balanced(&self) -> bool {
+        let sorted = self.sorted_members();
+        let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
+            return true;
+        };
+        let min = self.size(first).unwrap_or(0);
+        let max = self.size(last).unwrap_or(0);
+        if min + 1 >= max {
+            return true;
+        }
+        for consumer in &sorted {
+            let count = self.size(consumer).unwrap_or(0);
+            if count == self.max_assignment_size(consumer) {
+                continue;
+            }
+            let Some(mine) = self.current.get(consumer) else {
+                continue;
+            };
+            for topic in self.consumer_topics.get(consumer).into_iter().flatten() {
+                let n = self.group.topics.get(topic).copied().unwrap_or(0);
+                for p in 0..n {
+                    let tp = TopicPartition::new(topic.clone(), p);
+                    if mine.contains(&tp) {
+                        continue;
+                    }
+                    let other_count = self
+                        .partition_consumer
+                        .get(&tp)
+                        .and_then(|o| self.size(o))
+                        .unwrap_or(0);
+                    if count + 1 < other_count {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn reassign_partition_to(&mut self, tp: &TopicPartition, new_consumer: &str) {
+        let Some(old) = self.partition_consumer.get(tp).cloned() else {
+            return;
+        };
+        let actual = self
+            .movements
+            .actual_partition_to_move(tp, &old, new_consumer);
+        let Some(old) = self.partition_consumer.get(&actual).cloned() else {
+            return;
+        };
+        self.movements.move_partition(&actual, &old, new_consumer);
+        if let Some(list) = self.current.get_mut(&old) {
+            if let Some(pos) = list.iter().position(|x| *x == actual) {
+                list.remove(pos);
+            }
+        }
+        if let Some(list) = self.current.get_mut(new_consumer) {
+            list.push(actual.clone());
+        }
+        self.partition_consumer
+            .insert(actual, new_consumer.to_string());
+    }
+}
+
+/// Sum over member pairs of the difference of their partition counts; 0 is perfect balance.
+fn balance_score(assignment: &MemberPartitions) -> usize {
+    let sizes: Vec<usize> = assignment.values().map(Vec::len).collect();
+    let mut score = 0;
+    for (i, a) in sizes.iter().enumerate() {
+        for b in sizes.iter().skip(i + 1) {
+            score += a.abs_diff(*b);
+        }
+    }
+    score
+}
+
+/// Kafka's `PartitionMovements`: where each moved partition came from, so a later move in the
+/// opposite direction moves a partition back instead of moving a different one.
+#[derive(Debug, Default)]
+struct PartitionMovements {
+    /// Partition → (first owner, current owner).
+    movements: BTreeMap<TopicPartition, (String, String)>,
+    /// Topic → (source, destination) → partitions, in a Java `HashSet` whose order decides
+    /// which partition moves back.
+    by_topic: BTreeMap<String, BTreeMap<(String, String), JavaHashSet<TopicPartition>>>,
+}
+
+impl PartitionMovements {
+    fn remove_record(&mut self, tp: &TopicPartition) -> Option<(String, String)> {
+        let pair = self.movements.remove(tp)?;
+        if let Some(pairs) = self.by_topic.get_mut(&tp.topic) {
+            if let Some(set) = pairs.get_mut(&pair) {
+                set.remove(tp);
+                if set.is_empty() {
+                    pairs.remove(&pair);
+                }
+            }
+            if pairs.is_empty() {
+                self.by_topic.remove(&tp.topic);
+            }
+        }
+        Some(pair)
+    }
+
+    fn add_record(&mut self, tp: &TopicPartition, pair: (String, String)) {
+        self.movements.insert(tp.clone(), pair.clone());
+        self.by_topic
+            .entry(tp.topic.clone())
+            .or_default()
+            .entry(pair)
+            .or_default()
+            .insert(tp.clone(), topic_partition_hash(tp));
+    }
+
+    fn move_partition(&mut self, tp: &TopicPartition, old: &str, new: &str) {
+        if self.movements.contains_key(tp) {
+            if let Some((src, _)) = self.remove_record(tp) {
+                if src != new {
+                    self.add_record(tp, (src, new.to_string()));
+                }
+            }
+        } else {
+            self.add_record(tp, (old.to_string(), new.to_string()));
+        }
+    }
+
+    fn actual_partition_to_move(
+        &self,
+        tp: &TopicPartition,
+        old: &str,
+        new: &str,
+    ) -> TopicPartition {
+        let Some(pairs) = self.by_topic.get(&tp.topic) else {
+            return tp.clone();
+        };
+        let old = self.movements.get(tp).map_or(old, |(src, _)| src.as_str());
+        pairs
+            .get(&(new.to_string(), old.to_string()))
+            .and_then(JavaHashSet::first_java_order)
+            .unwrap_or_else(|| tp.clone())
+    }
+}

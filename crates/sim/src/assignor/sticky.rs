@@ -1,0 +1,245 @@
+//! The shared sticky algorithm (`AbstractStickyAssignor`, reference 5.4): collecting what
+//! members owned, then the constrained algorithm when every member subscribes to the same
+//! topics, else the general one (`general.rs`).
+
+use super::java::java_cmp;
+use super::{general, topic_then_partition, Assignment, Group, StickyOutcome, TopicPartition};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Eager `StickyAssignor`: members report their previous assignment and generation in their
+/// user data. `partitions_transferring_ownership` is Kafka's for the constrained algorithm;
+/// for the general one (where Kafka leaves it null) it is computed as cooperative-sticky does.
+pub fn sticky_assign(
+    topics: &BTreeMap<String, u32>,
+    members: &[super::MemberSubscription],
+) -> StickyOutcome {
+    run(&Group::new(topics, members))
+}
+
+/// Each member's still-valid owned partitions (Kafka's `consumerToOwnedPartitions`), in member
+/// visit order, plus the partitions claimed by two members of the same generation.
+pub(crate) struct OwnedPartitions {
+    pub all_subscriptions_equal: bool,
+    pub owned: Vec<(String, Vec<TopicPartition>)>,
+    pub multiply_claimed: BTreeSet<TopicPartition>,
+}
+
+/// `allSubscriptionsEqual` (reference 5.4 step 0): per owned partition of an existing topic,
+/// unclaimed → this member's; claimed in the same generation → nobody's; claimed in another
+/// generation → the higher generation's.
+pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
+    let mut owned: Vec<(String, Vec<TopicPartition>)> = Vec::with_capacity(group.members.len());
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut previous_owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
+    let mut multiply_claimed = BTreeSet::new();
+    let first: Option<BTreeSet<&str>> = group
+        .members
+        .first()
+        .map(|m| m.subscriptions.iter().map(String::as_str).collect());
+    let mut all_equal = true;
+
+    for (i, member) in group.members.iter().enumerate() {
+        let topics: BTreeSet<&str> = member.subscriptions.iter().map(String::as_str).collect();
+        if first.as_ref() != Some(&topics) {
+            all_equal = false;
+        }
+        index.insert(member.id.as_str(), i);
+        owned.push((member.id.clone(), Vec::new()));
+        let generation = member.generation_or_default();
+        for tp in &member.owned {
+            if !group.topics.contains_key(&tp.topic) {
+                continue;
+            }
+            match previous_owner.get(tp).copied() {
+                None => {
+                    push_owned(&mut owned, i, tp);
+                    previous_owner.insert(tp.clone(), i);
+                }
+                Some(other) => {
+                    let other_generation = group
+                        .members
+                        .get(other)
+                        .map_or(super::DEFAULT_GENERATION, |m| m.generation_or_default());
+                    if generation == other_generation {
+                        multiply_claimed.insert(tp.clone());
+                        remove_owned(&mut owned, other, tp);
+                        previous_owner.insert(tp.clone(), i);
+                    } else if generation > other_generation {
+                        push_owned(&mut owned, i, tp);
+                        remove_owned(&mut owned, other, tp);
+                        previous_owner.insert(tp.clone(), i);
+                    }
+                }
+            }
+        }
+    }
+    OwnedPartitions {
+        all_subscriptions_equal: all_equal,
+        owned,
+        multiply_claimed,
+    }
+}
+
+fn push_owned(owned: &mut [(String, Vec<TopicPartition>)], i: usize, tp: &TopicPartition) {
+    if let Some((_, list)) = owned.get_mut(i) {
+        list.push(tp.clone());
+    }
+}
+
+/// Java `List.remove(Object)`: the first occurrence only.
+fn remove_owned(owned: &mut [(String, Vec<TopicPartition>)], i: usize, tp: &TopicPartition) {
+    if let Some((_, list)) = owned.get_mut(i) {
+        if let Some(pos) = list.iter().position(|x| x == tp) {
+            list.remove(pos);
+        }
+    }
+}
+
+pub(crate) fn run(group: &Group) -> StickyOutcome {
+    if group.members.is_empty() {
+        return StickyOutcome::default();
+    }
+    let owned = collect_owned(group);
+    if owned.all_subscriptions_equal {
+        constrained_assign(group, owned)
+    } else {
+        let assignment = general::assign(group, owned.owned);
+        let partitions_transferring_ownership = transfers_from_owned(group, &assignment);
+        StickyOutcome {
+            assignment,
+            partitions_transferring_ownership,
+        }
+    }
+}
+
+/// `CooperativeStickyAssignor.computePartitionsTransferringOwnership`: partitions added to one
+/// member that some member reported as owned and no longer gets (raw reports, any generation).
+pub(crate) fn transfers_from_owned(
+    group: &Group,
+    assignment: &Assignment,
+) -> BTreeMap<TopicPartition, String> {
+    let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
+    let mut revoked: BTreeSet<&TopicPartition> = BTreeSet::new();
+    for member in &group.members {
+        let assigned = assignment.get(&member.id).map(Vec::as_slice).unwrap_or(&[]);
+        for tp in assigned {
+            if !member.owned.contains(tp) {
+                added.insert(tp.clone(), member.id.clone());
+            }
+        }
+        for tp in &member.owned {
+            if !assigned.contains(tp) {
+                revoked.insert(tp);
+            }
+        }
+    }
+    added.retain(|tp, _| revoked.contains(tp));
+    added
+}
+
+/// Kafka's `ConstrainedAssignmentBuilder` without racks (reference 5.4, constrained).
+fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
+    let total: u32 = group.topics.values().sum();
+    let members = owned.owned.len().max(1) as u32;
+    let min_quota = (total / members) as usize;
+    let max_quota = total.div_ceil(members) as usize;
+    let expected_over = (total % members) as usize;
+    let mut current_over = 0usize;
+
+    let mut assignment: Assignment = group.empty_assignment();
+    let mut assigned: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut under: Vec<String> = Vec::new();
+    let mut exact: Vec<String> = Vec::new();
+
+    for (member, list) in &owned.owned {
+        let mut mine: Vec<TopicPartition> = list.clone();
+        mine.sort_by(|a, b| {
+            a.partition
+                .cmp(&b.partition)
+                .then(java_cmp(&a.topic, &b.topic))
+        });
+        mine.retain(|tp| !owned.multiply_claimed.contains(tp));
+        let keep = if mine.len() < min_quota {
+            under.push(member.clone());
+            mine.len()
+        } else if mine.len() >= max_quota && current_over < expected_over {
+            current_over += 1;
+            if current_over == expected_over {
+                exact.clear();
+            }
+            max_quota
+        } else {
+            if current_over < expected_over {
+                exact.push(member.clone());
+            }
+            min_quota
+        };
+        let (kept, released) = mine.split_at(keep.min(mine.len()));
+        assigned.extend(kept.iter().cloned());
+        revoked.extend(released.iter().cloned());
+        if let Some(entry) = assignment.get_mut(member) {
+            entry.extend(kept.iter().cloned());
+        }
+    }
+
+    let mut unassigned: Vec<TopicPartition> = group
+        .sorted_topics()
+        .into_iter()
+        .flat_map(|t| {
+            let n = group.topics.get(t).copied().unwrap_or(0);
+            (0..n).map(move |p| TopicPartition::new(t, p))
+        })
+        .filter(|tp| !assigned.contains(tp))
+        .collect();
+    unassigned.sort_by(topic_then_partition);
+    under.sort_by(|a, b| java_cmp(a, b));
+    exact.sort_by(|a, b| java_cmp(a, b));
+
+    let mut transferring = BTreeMap::new();
+    // A Java iterator over `under`: `cursor` is the index of the next member.
+    let mut cursor = 0usize;
+    for tp in unassigned {
+        let (member, from_under) = if let Some(m) = under.get(cursor).cloned() {
+            cursor += 1;
+            (m, true)
+        } else if under.is_empty() && !exact.is_empty() {
+            (exact.remove(0), false)
+        } else if let Some(m) = under.first().cloned() {
+            cursor = 1;
+            (m, true)
+        } else {
+            // Kafka throws here ("No more unfilled consumers"); the quotas make it unreachable.
+            // Give it to the least-loaded member rather than lose it.
+            (least_loaded(&assignment), false)
+        };
+        let Some(entry) = assignment.get_mut(&member) else {
+            continue;
+        };
+        entry.push(tp.clone());
+        let count = entry.len();
+        if revoked.contains(&tp) || owned.multiply_claimed.contains(&tp) {
+            transferring.insert(tp, member.clone());
+        }
+        if count == min_quota {
+            if from_under && cursor > 0 {
+                cursor -= 1;
+                under.remove(cursor);
+            }
+            exact.push(member);
+        }
+        // (Kafka also counts members reaching maxQuota here, only to log a bug.)
+    }
+    StickyOutcome {
+        assignment,
+        partitions_transferring_ownership: transferring,
+    }
+}
+
+fn least_loaded(assignment: &Assignment) -> String {
+    assignment
+        .iter()
+        .min_by(|a, b| a.1.len().cmp(&b.1.len()).then(java_cmp(a.0, b.0)))
+        .map(|(id, _)| id.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,208 @@
+//! Permalinks: a scenario document (and a position on its timeline) in a URL fragment,
+//! `#s=<data>&t=<ms>`, where `<data>` is the minified JSON, raw-deflated, in base64url without
+//! padding. The fragment never reaches a server, and the default scenario stays well under
+//! 2,000 characters.
+//!
+//! Decoding refuses, each with its own message: links longer than [`MAX_LINK_CHARS`], data that
+//! inflates past [`MAX_INFLATED_BYTES`] (the inflate stops there: no decompression bomb),
+//! bad base64, bad deflate, text that is not UTF-8 or not a JSON object, unknown or repeated
+//! fragment keys, and a bad `t`. It checks the link, not the scenario: the caller resolves the
+//! document (`scenario::resolve_scenario`) and shows those errors the same way.
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine};
+use serde_json::Value;
+use std::fmt;
+
+/// Longest link (URL or fragment) accepted: 16 KiB.
+pub const MAX_LINK_CHARS: usize = 16 * 1024;
+/// Largest scenario JSON a link may inflate to: 256 KiB.
+pub const MAX_INFLATED_BYTES: usize = 256 * 1024;
+/// Deflate level (miniz scale 0..=10); links are written rarely and should be short.
+const LEVEL: u8 = 9;
+
+/// base64url; decoding also takes padded input (some tools add `=`).
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// What a link carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedLink {
+    pub doc: Value,
+    pub position_ms: Option<u64>,
+}
+
+/// Why a link was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkError {
+    /// Longer than [`MAX_LINK_CHARS`].
+    TooLong { chars: usize, limit: usize },
+    /// A URL without a `#` fragment, or a fragment without `s=`.
+    NoScenario,
+    /// A fragment key other than `s` and `t`.
+    UnknownKey(String),
+    /// A fragment key given twice.
+    RepeatedKey(String),
+    /// A fragment part that is not `key=value`.
+    Malformed(String),
+    /// `t` is not a whole number of milliseconds.
+    BadPosition(String),
+    /// The data is not base64url.
+    BadBase64(String),
+    /// The data is not a complete raw deflate stream.
+    BadDeflate(String),
+    /// The data inflates past [`MAX_INFLATED_BYTES`].
+    TooLarge { limit: usize },
+    /// The inflated data is not UTF-8 text.
+    NotText,
+    /// The text is not JSON.
+    NotJson(String),
+    /// The JSON is not an object (a scenario is one).
+    NotAnObject,
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TooLong { chars, limit } => write!(
+                f,
+                "the link is too long ({chars} characters; at most {limit} are accepted)"
+            ),
+            LinkError::NoScenario => {
+                f.write_str("the link carries no scenario (expected a fragment like #s=...)")
+            }
+            LinkError::UnknownKey(key) => write!(
+                f,
+                "the link has an unknown part \"{key}\" (only s= and t= are known)"
+            ),
+            LinkError::RepeatedKey(key) => write!(f, "the link gives \"{key}\" twice"),
+            LinkError::Malformed(part) => {
+                write!(
+                    f,
+                    "the link has a malformed part \"{part}\" (expected key=value)"
+                )
+            }
+            LinkError::BadPosition(text) => write!(
+                f,
+                "the link's position t=\"{text}\" is not a whole number of milliseconds"
+            ),
+            LinkError::BadBase64(why) => write!(f, "the link's scenario data is damaged: {why}"),
+            LinkError::BadDeflate(why) => write!(
+                f,
+                "the link's scenario data is damaged (it does not decompress: {why})"
+            ),
+            LinkError::TooLarge { limit } => write!(
+                f,
+                "the link's scenario is too large (more than {limit} bytes once decompressed)"
+            ),
+            LinkError::NotText => f.write_str("the link's scenario is not text"),
+            LinkError::NotJson(why) => write!(f, "the link's scenario is not valid JSON: {why}"),
+            LinkError::NotAnObject => f.write_str("the link's data is not a scenario object"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The fragment for `doc` at `position_ms`: `#s=<data>` or `#s=<data>&t=<ms>`.
+pub fn encode_fragment(doc: &Value, position_ms: Option<u64>) -> String {
+    let json = doc.to_string();
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
+    let mut fragment = format!("#s={}", BASE64.encode(packed));
+    if let Some(t) = position_ms {
+        fragment.push_str(&format!("&t={t}"));
+    }
+    fragment
+}
+
+/// `base_url` (any fragment it had replaced) with the scenario's fragment.
+pub fn encode_link(doc: &Value, position_ms: Option<u64>, base_url: &str) -> String {
+    let base = base_url.split('#').next().unwrap_or(base_url);
+    format!("{base}{}", encode_fragment(doc, position_ms))
+}
+
+/// Reads a link: a full URL, a fragment with or without `#`, or just its `s=...&t=...` parts.
+pub fn decode_link(url_or_fragment: &str) -> Result<DecodedLink, LinkError> {
+    let input = url_or_fragment.trim();
+    let chars = input.chars().count();
+    if chars > MAX_LINK_CHARS {
+        return Err(LinkError::TooLong {
+            chars,
+            limit: MAX_LINK_CHARS,
+        });
+    }
+    let fragment = match input.split_once('#') {
+        Some((_, fragment)) => fragment,
+        None if input.contains("://") => return Err(LinkError::NoScenario),
+        None => input,
+    };
+    let mut data = None;
+    let mut position = None;
+    // Empty parts (`&&`, a trailing `&`) carry nothing and are skipped.
+    for part in fragment.split('&').filter(|p| !p.is_empty()) {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(LinkError::Malformed(shorten(part)));
+        };
+        let slot = match key {
+            "s" => &mut data,
+            "t" => &mut position,
+            other => return Err(LinkError::UnknownKey(shorten(other))),
+        };
+        if slot.replace(value).is_some() {
+            return Err(LinkError::RepeatedKey(key.to_string()));
+        }
+    }
+    let data = data.ok_or(LinkError::NoScenario)?;
+    let position_ms = match position {
+        None => None,
+        Some(text) => Some(parse_position(text)?),
+    };
+    Ok(DecodedLink {
+        doc: decode_data(data)?,
+        position_ms,
+    })
+}
+
+fn parse_position(text: &str) -> Result<u64, LinkError> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(LinkError::BadPosition(shorten(text)));
+    }
+    text.parse::<u64>()
+        .map_err(|_| LinkError::BadPosition(shorten(text)))
+}
+
+fn decode_data(data: &str) -> Result<Value, LinkError> {
+    let packed = BASE64
+        .decode(data)
+        .map_err(|e| LinkError::BadBase64(e.to_string()))?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge {
+                limit: MAX_INFLATED_BYTES,
+            },
+            _ => LinkError::BadDeflate(e.to_string()),
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| LinkError::NotJson(e.to_string()))?;
+    if doc.is_object() {
+        Ok(doc)
+    } else {
+        Err(LinkError::NotAnObject)
+    }
+}
+
+/// Untrusted text quoted in a message, cut short.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,404 @@
+//! `actions`: the timeline. Each entry has `at.ms` (within `duration.ms`) and `do`; the other
+//! keys depend on `do`. References are checked: brokers by number (`< brokers`), groups by
+//! `group.id`, consumers by name `<group.id>-c<N>` where N must have joined by then (the
+//! group's starting consumers plus the `add-consumer` actions before it). `fail-requests.count`
+//! defaults to 1. Actions keep their document order; ties in `at.ms` run in that order.
+
+use super::diagnostics::Problems;
+use super::fields::{index, nearest, show, Fields, Got};
+use super::limits::*;
+use super::parse::{list, within, Context};
+use crate::errors::ErrorCode;
+use crate::scenario::{Action, ActionKind};
+
+const KINDS: [&str; 9] = [
+    "crash-broker",
+    "restart-broker",
+    "isolate-broker",
+    "fail-requests",
+    "set-network",
+    "add-consumer",
+    "remove-consumer",
+    "kill-consumer",
+    "stall-consumer",
+];
+
+/// The keys each kind takes besides `at.ms` and `do`.
+fn keys_of(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "crash-broker" | "restart-broker" => &["broker"],
+        "isolate-broker" => &["broker", "for.ms"],
+        "fail-requests" => &["broker", "error", "count"],
+        "set-network" => &["latency.ms", "jitter.ms", "loss.rate"],
+        "add-consumer" => &["group.id"],
+        "remove-consumer" | "kill-consumer" => &["group.id", "consumer"],
+        "stall-consumer" => &["group.id", "consumer", "for.ms"],
+        _ => &[],
+    }
+}
+
+/// A consumer named by an action, checked once every `add-consumer` is known.
+struct ConsumerRef {
+    path: String,
+    group_id: String,
+    name: String,
+    at_ms: u64,
+    position: usize,
+}
+
+pub(crate) fn read_actions(
+    top: &Fields<'_>,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> Vec<Action> {
+    let Some(items) = list(top, "actions", problems) else {
+        return Vec::new();
+    };
+    if !within("actions", items.len(), MAX_ACTIONS, "actions", problems) {
+        return Vec::new();
+    }
+    let mut actions = Vec::new();
+    let mut consumer_refs = Vec::new();
+    // (group.id, at.ms, position, path) of every add-consumer.
+    let mut adds: Vec<(String, u64, usize, String)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = index("actions", i);
+        let Some(f) = Fields::of(item, &path, problems) else {
+            continue;
+        };
+        let at = match f.get("at.ms") {
+            None => {
+                f.require("at.ms", problems);
+                None
+            }
+            Some(_) => read_at(&f, ctx, problems),
+        };
+        let kind_name = match f.string("do", problems) {
+            Got::Value(k) if KINDS.contains(&k) => Some(k),
+            Got::Value(k) => {
+                let hint = nearest(k, &KINDS)
+                    .map(|n| format!(" (did you mean \"{n}\"?)"))
+                    .unwrap_or_default();
+                problems.error(
+                    &f.path_of("do"),
+                    format!(
+                        "unknown action {}{hint}; known: {}",
+                        show(&serde_json::Value::from(k)),
+                        KINDS.join(", ")
+                    ),
+                );
+                None
+            }
+            Got::Missing => {
+                f.require("do", problems);
+                None
+            }
+            Got::Bad => None,
+        };
+        let Some(kind_name) = kind_name else {
+            continue;
+        };
+        check_action_keys(&f, kind_name, problems);
+        let kind = read_kind(&f, kind_name, ctx, problems);
+        let (Some(at_ms), Some(kind)) = (at, kind) else {
+            continue;
+        };
+        match &kind {
+            ActionKind::AddConsumer { group_id } => {
+                adds.push((group_id.clone(), at_ms, i, path.clone()));
+            }
+            ActionKind::RemoveConsumer { group_id, consumer }
+            | ActionKind::KillConsumer { group_id, consumer }
+            | ActionKind::StallConsumer {
+                group_id, consumer, ..
+            } => consumer_refs.push(ConsumerRef {
+                path: f.path_of("consumer"),
+                group_id: group_id.clone(),
+                name: consumer.clone(),
+                at_ms,
+                position: i,
+            }),
+            _ => {}
+        }
+        actions.push(Action { at_ms, kind });
+    }
+    check_group_sizes(&adds, ctx, problems);
+    for r in &consumer_refs {
+        check_consumer(r, &adds, ctx, problems);
+    }
+    actions
+}
+
+/// Unknown keys, naming the action's own keys (a key of another kind is a common slip).
+fn check_action_keys(f: &Fields<'_>, kind: &str, problems: &mut Problems) {
+    let mut known = vec!["at.ms", "do"];
+    known.extend_from_slice(keys_of(kind));
+    for key in f.map.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let message = match nearest(key, &known) {
+            Some(near) => format!("unknown key (did you mean \"{near}\"?)"),
+            None => format!("{kind} takes no \"{key}\" (its keys: {})", known.join(", ")),
+        };
+        problems.error(&f.path_of(key), message);
+    }
+}
+
+fn read_at(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<u64> {
+    let end = ctx.duration_ms.unwrap_or(MAX_DURATION_MS);
+    match f.int("at.ms", 0..=MAX_DURATION_MS, problems) {
+        Got::Value(at) if at > end => {
+            problems.error(
+                &f.path_of("at.ms"),
+                format!("at {at} ms is after the run ends (duration.ms {end})"),
+            );
+            None
+        }
+        Got::Value(at) => Some(at),
+        Got::Missing | Got::Bad => None,
+    }
+}
+
+/// A required key: reports it when absent and turns the read into an Option.
+fn required<T: Copy>(f: &Fields<'_>, key: &str, got: Got<T>, problems: &mut Problems) -> Option<T> {
+    match got {
+        Got::Value(v) => Some(v),
+        Got::Missing => {
+            f.require(key, problems);
+            None
+        }
+        Got::Bad => None,
+    }
+}
+
+fn read_broker(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<u32> {
+    let got = f.int32("broker", 0..=MAX_BROKERS, problems);
+    let broker = required(f, "broker", got, problems)?;
+    match ctx.brokers {
+        Some(brokers) if broker >= brokers => {
+            problems.error(
+                &f.path_of("broker"),
+                format!(
+                    "no broker {broker}: brokers are numbered 0 to {} (cluster.brokers {brokers})",
+                    brokers.saturating_sub(1)
+                ),
+            );
+            None
+        }
+        _ => Some(broker),
+    }
+}
+
+fn read_for(f: &Fields<'_>, problems: &mut Problems) -> Option<u64> {
+    let got = f.int("for.ms", 1..=MAX_DURATION_MS, problems);
+    required(f, "for.ms", got, problems)
+}
+
+fn read_group_id(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
+    let got = f.string("group.id", problems);
+    let id = required(f, "group.id", got, problems)?;
+    if ctx.groups.contains_key(id) {
+        Some(id.to_string())
+    } else {
+        let known: Vec<String> = ctx.groups.keys().map(|g| format!("\"{g}\"")).collect();
+        problems.error(
+            &f.path_of("group.id"),
+            if known.is_empty() {
+                format!(
+                    "unknown group {} (the scenario has no groups)",
+                    show(&id.into())
+                )
+            } else {
+                format!(
+                    "unknown group {} (groups: {})",
+                    show(&id.into()),
+                    known.join(", ")
+                )
+            },
+        );
+        None
+    }
+}
+
+fn read_consumer(f: &Fields<'_>, problems: &mut Problems) -> Option<String> {
+    let got = f.string("consumer", problems);
+    required(f, "consumer", got, problems).map(str::to_string)
+}
+
+fn read_kind(
+    f: &Fields<'_>,
+    kind: &str,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> Option<ActionKind> {
+    match kind {
+        "crash-broker" => Some(ActionKind::CrashBroker {
+            broker: read_broker(f, ctx, problems)?,
+        }),
+        "restart-broker" => Some(ActionKind::RestartBroker {
+            broker: read_broker(f, ctx, problems)?,
+        }),
+        "isolate-broker" => {
+            let broker = read_broker(f, ctx, problems);
+            let for_ms = read_for(f, problems);
+            Some(ActionKind::IsolateBroker {
+                broker: broker?,
+                for_ms: for_ms?,
+            })
+        }
+        "fail-requests" => {
+            let broker = read_broker(f, ctx, problems);
+            let error = read_error(f, problems);
+            let count = f.int32("count", 1..=MAX_FAIL_COUNT, problems);
+            Some(ActionKind::FailRequests {
+                broker: broker?,
+                error: error?,
+                count: match count {
+                    Got::Value(n) => n,
+                    Got::Missing => 1,
+                    Got::Bad => return None,
+                },
+            })
+        }
+        "set-network" => {
+            let latency = f.number("latency.ms", 0.0..=MAX_LATENCY_MS, problems);
+            let jitter = f.number("jitter.ms", 0.0..=MAX_LATENCY_MS, problems);
+            let loss = f.number("loss.rate", 0.0..=1.0, problems);
+            let all = [latency, jitter, loss];
+            if all.iter().all(|g| matches!(g, Got::Missing)) {
+                problems.error(
+                    &f.path,
+                    "set-network needs at least one of latency.ms, jitter.ms, loss.rate",
+                );
+                return None;
+            }
+            if all.iter().any(|g| matches!(g, Got::Bad)) {
+                return None;
+            }
+            let opt = |g: Got<f64>| match g {
+                Got::Value(v) => Some(v),
+                Got::Missing | Got::Bad => None,
+            };
+            Some(ActionKind::SetNetwork {
+                latency_ms: opt(latency),
+                jitter_ms: opt(jitter),
+                loss_rate: opt(loss),
+            })
+        }
+        "add-consumer" => Some(ActionKind::AddConsumer {
+            group_id: read_group_id(f, ctx, problems)?,
+        }),
+        "remove-consumer" | "kill-consumer" => {
+            let group_id = read_group_id(f, ctx, problems);
+            let consumer = read_consumer(f, problems);
+            let (group_id, consumer) = (group_id?, consumer?);
+            Some(if kind == "remove-consumer" {
+                ActionKind::RemoveConsumer { group_id, consumer }
+            } else {
+                ActionKind::KillConsumer { group_id, consumer }
+            })
+        }
+        "stall-consumer" => {
+            let group_id = read_group_id(f, ctx, problems);
+            let consumer = read_consumer(f, problems);
+            let for_ms = read_for(f, problems);
+            Some(ActionKind::StallConsumer {
+                group_id: group_id?,
+                consumer: consumer?,
+                for_ms: for_ms?,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn read_error(f: &Fields<'_>, problems: &mut Problems) -> Option<ErrorCode> {
+    let got = f.string("error", problems);
+    let name = required(f, "error", got, problems)?;
+    if let Some(code) = ErrorCode::from_name(name) {
+        return Some(code);
+    }
+    let names: Vec<&str> = ErrorCode::ALL.iter().map(|e| e.name()).collect();
+    let hint = nearest(&name.to_uppercase(), &names)
+        .map(|n| format!(" (did you mean \"{n}\"?)"))
+        .unwrap_or_default();
+    problems.error(
+        &f.path_of("error"),
+        format!(
+            "unknown Kafka error {}{hint}; known: {}",
+            show(&name.into()),
+            names.join(", ")
+        ),
+    );
+    None
+}
+
+/// A group may not grow past the consumer limit through `add-consumer`.
+fn check_group_sizes(
+    adds: &[(String, u64, usize, String)],
+    ctx: &Context,
+    problems: &mut Problems,
+) {
+    for (group_id, start) in &ctx.groups {
+        let Some(start) = start else { continue };
+        let mut total = *start;
+        for (id, _, _, path) in adds {
+            if id == group_id {
+                total += 1;
+                if total == MAX_CONSUMERS_PER_GROUP + 1 {
+                    problems.error(
+                        path,
+                        format!(
+                            "group \"{group_id}\" would have more than {MAX_CONSUMERS_PER_GROUP} consumers"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `<group.id>-c<N>`, N from 1, and consumer N must have joined by the action's time.
+fn check_consumer(
+    r: &ConsumerRef,
+    adds: &[(String, u64, usize, String)],
+    ctx: &Context,
+    problems: &mut Problems,
+) {
+    let prefix = format!("{}-c", r.group_id);
+    let number = r
+        .name
+        .strip_prefix(&prefix)
+        .filter(|n| !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<u32>().ok());
+    let Some(n) = number else {
+        problems.error(
+            &r.path,
+            format!(
+                "expected a consumer of group \"{}\", named {prefix}<N> with N from 1, got {}",
+                r.group_id,
+                show(&r.name.as_str().into())
+            ),
+        );
+        return;
+    };
+    let Some(Some(start)) = ctx.groups.get(&r.group_id) else {
+        return;
+    };
+    let added = adds
+        .iter()
+        .filter(|(id, at, pos, _)| *id == r.group_id && (*at, *pos) < (r.at_ms, r.position))
+        .count();
+    let joined = u64::from(*start) + added as u64;
+    if u64::from(n) > joined {
+        problems.error(
+            &r.path,
+            format!(
+                "no consumer {} at {} ms: group \"{}\" has had {joined} consumers by then \
+                 ({start} at the start, {added} added)",
+                r.name, r.at_ms, r.group_id
+            ),
+        );
+    }
+}

@@ -1,0 +1,586 @@
+//! `producers` and `groups`: their keys, the version's defaults, and Kafka's own rules between
+//! keys (reference 1.4, 1.8, 4.3).
+//!
+//! Playground defaults where Kafka has none: producer `name` `p<N>`, `send.mode` async,
+//! `records` 1000, `records.per.sec` 100, `keys` 8, `value.bytes` 100; group `group.id`
+//! `g<N>`, `consumers` 1, `processing.ms.per.record` 1. A producer's `topic` and a group's
+//! `topics` may be left out when the scenario has exactly one topic.
+
+use super::diagnostics::Problems;
+use super::fields::{index, show, Fields, Got, INT_MAX};
+use super::limits::*;
+use super::parse::{check_name, list, within, Context};
+use super::version::{strategy_since, NO_DELIVERY_TIMEOUT_MS};
+use crate::scenario::{
+    Acks, AssignmentStrategy, GroupConfig, KafkaVersion, OffsetReset, ProducerConfig, SendMode,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const PRODUCER_KEYS: [&str; 17] = [
+    "name",
+    "topic",
+    "send.mode",
+    "records",
+    "records.per.sec",
+    "keys",
+    "value.bytes",
+    "acks",
+    "retries",
+    "retry.backoff.ms",
+    "retry.backoff.max.ms",
+    "max.in.flight.requests.per.connection",
+    "enable.idempotence",
+    "linger.ms",
+    "batch.size",
+    "request.timeout.ms",
+    "delivery.timeout.ms",
+];
+
+const GROUP_KEYS: [&str; 12] = [
+    "group.id",
+    "topics",
+    "consumers",
+    "partition.assignment.strategy",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+    "max.poll.interval.ms",
+    "max.poll.records",
+    "processing.ms.per.record",
+    "enable.auto.commit",
+    "auto.commit.interval.ms",
+    "auto.offset.reset",
+];
+
+const SEND_MODES: [(&str, SendMode); 3] = [
+    ("fire-and-forget", SendMode::FireAndForget),
+    ("sync", SendMode::Sync),
+    ("async", SendMode::Async),
+];
+
+const STRATEGIES: [(&str, AssignmentStrategy); 4] = [
+    ("range", AssignmentStrategy::Range),
+    ("roundrobin", AssignmentStrategy::RoundRobin),
+    ("sticky", AssignmentStrategy::Sticky),
+    ("cooperative-sticky", AssignmentStrategy::CooperativeSticky),
+];
+
+const OFFSET_RESETS: [(&str, OffsetReset); 3] = [
+    ("earliest", OffsetReset::Earliest),
+    ("latest", OffsetReset::Latest),
+    ("none", OffsetReset::None),
+];
+
+/// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
+fn read_acks(f: &Fields<'_>, problems: &mut Problems) -> Got<Acks> {
+    let Some(value) = f.get("acks") else {
+        return Got::Missing;
+    };
+    let acks = match value {
+        Value::String(s) => match s.as_str() {
+            "0" => Some(Acks::Zero),
+            "1" => Some(Acks::One),
+            "all" | "-1" => Some(Acks::All),
+            _ => None,
+        },
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(Acks::Zero),
+            Some(1) => Some(Acks::One),
+            Some(-1) => Some(Acks::All),
+            _ => None,
+        },
+        _ => None,
+    };
+    match acks {
+        Some(a) => Got::Value(a),
+        None => {
+            problems.error(
+                &f.path_of("acks"),
+                format!("expected \"0\", \"1\" or \"all\", got {}", show(value)),
+            );
+            Got::Bad
+        }
+    }
+}
+
+/// A topic reference: present and known, or left out when there is exactly one topic.
+fn read_topic_ref(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
+    match f.string("topic", problems) {
+        Got::Value(name) => {
+            if !ctx.topics.contains_key(name) {
+                problems.error(&f.path_of("topic"), unknown_topic(name, ctx));
+            }
+            Some(name.to_string())
+        }
+        Got::Missing => match single_topic(ctx) {
+            Some(name) => Some(name),
+            None => {
+                problems.error(
+                    &f.path_of("topic"),
+                    format!(
+                        "required key is missing (the scenario has {} topics)",
+                        ctx.topics.len()
+                    ),
+                );
+                None
+            }
+        },
+        Got::Bad => None,
+    }
+}
+
+fn single_topic(ctx: &Context) -> Option<String> {
+    match ctx.topics.keys().collect::<Vec<_>>().as_slice() {
+        [only] => Some((*only).clone()),
+        _ => None,
+    }
+}
+
+fn unknown_topic(name: &str, ctx: &Context) -> String {
+    let known: Vec<String> = ctx.topics.keys().map(|t| format!("\"{t}\"")).collect();
+    if known.is_empty() {
+        format!(
+            "unknown topic {} (the scenario has no topics)",
+            show(&Value::from(name))
+        )
+    } else {
+        format!(
+            "unknown topic {} (topics: {})",
+            show(&Value::from(name)),
+            known.join(", ")
+        )
+    }
+}
+
+pub(crate) fn read_producers(
+    top: &Fields<'_>,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> Vec<ProducerConfig> {
+    let Some(items) = list(top, "producers", problems) else {
+        return Vec::new();
+    };
+    if !within(
+        "producers",
+        items.len(),
+        MAX_PRODUCERS,
+        "producers",
+        problems,
+    ) {
+        return Vec::new();
+    }
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut producers = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = index("producers", i);
+        let Some(f) = Fields::of(item, &path, problems) else {
+            continue;
+        };
+        f.check_keys(&PRODUCER_KEYS, problems);
+        let name = match f.string("name", problems) {
+            Got::Value(n) => {
+                check_name(&f.path_of("name"), n, problems);
+                n.to_string()
+            }
+            Got::Missing | Got::Bad => format!("p{}", i + 1),
+        };
+        if let Some(earlier) = names.get(&name) {
+            problems.error(
+                &f.path_of("name"),
+                format!("duplicate producer name \"{name}\" (also {earlier})"),
+            );
+        } else {
+            names.insert(name.clone(), f.path_of("name"));
+        }
+        let topic = read_topic_ref(&f, ctx, problems).unwrap_or_default();
+        producers.push(read_producer(&f, name, topic, ctx, problems));
+    }
+    producers
+}
+
+fn read_producer(
+    f: &Fields<'_>,
+    name: String,
+    topic: String,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> ProducerConfig {
+    let d = &ctx.defaults;
+    let v = ctx.version;
+    let send_mode = f.choice("send.mode", &SEND_MODES, problems);
+    let records = f.int("records", 0..=MAX_RECORDS, problems);
+    let rate = f.number("records.per.sec", 0.001..=MAX_RECORDS_PER_SEC, problems);
+    let keys = f.int32("keys", 0..=MAX_KEYS, problems);
+    let value_bytes = f.int32("value.bytes", 0..=MAX_VALUE_BYTES, problems);
+    let acks = read_acks(f, problems);
+    let retries = f.int("retries", 0..=INT_MAX, problems);
+    let backoff = f.int("retry.backoff.ms", 0..=INT_MAX, problems);
+    let backoff_max = f.int("retry.backoff.max.ms", 0..=INT_MAX, problems);
+    let in_flight = f.int32(
+        "max.in.flight.requests.per.connection",
+        1..=MAX_IN_FLIGHT,
+        problems,
+    );
+    let idempotence = f.boolean("enable.idempotence", problems);
+    let linger = f.int("linger.ms", 0..=INT_MAX, problems);
+    let batch_size = f.int32("batch.size", 0..=MAX_VALUE_BYTES, problems);
+    let request_timeout = f.int("request.timeout.ms", 0..=INT_MAX, problems);
+    let delivery_timeout = f.int("delivery.timeout.ms", 0..=INT_MAX, problems);
+
+    let retry_backoff_ms = backoff.or(d.retry_backoff_ms);
+    let retry_backoff_max_ms = match d.retry_backoff_max_ms {
+        Some(default) => backoff_max.or(default),
+        None => {
+            if backoff_max.is_explicit() {
+                problems.note(
+                    &f.path_of("retry.backoff.max.ms"),
+                    format!("ignored: Kafka {v} has no exponential backoff (added in 3.7, KIP-580); the backoff is the constant retry.backoff.ms"),
+                );
+            }
+            retry_backoff_ms
+        }
+    };
+
+    let enable_idempotence = resolve_idempotence(
+        f,
+        v,
+        ctx,
+        idempotence,
+        acks.usable(d.acks),
+        retries.usable(u64::from(d.retries)),
+        in_flight.usable(d.max_in_flight),
+        problems,
+    );
+
+    let linger_ms = linger.or(d.linger_ms);
+    let request_timeout_ms = request_timeout.or(d.request_timeout_ms);
+    let delivery_timeout_ms = match d.delivery_timeout_ms {
+        Some(default) => {
+            let floor = linger
+                .usable(d.linger_ms)
+                .zip(request_timeout.usable(d.request_timeout_ms));
+            match (delivery_timeout, floor) {
+                (Got::Value(ms), Some((l, r))) if ms < l.saturating_add(r) => {
+                    // Kafka's ConfigException text.
+                    problems.error(
+                        &f.path_of("delivery.timeout.ms"),
+                        format!(
+                            "delivery.timeout.ms should be equal to or larger than linger.ms + \
+                             request.timeout.ms ({ms} < {l} + {r})"
+                        ),
+                    );
+                    ms
+                }
+                (Got::Missing, Some((l, r))) if default < l.saturating_add(r) => {
+                    let raised = l.saturating_add(r);
+                    problems.note(
+                        &f.path_of("delivery.timeout.ms"),
+                        format!(
+                            "raised from the default {default} to linger.ms + request.timeout.ms \
+                             = {raised}, as Kafka does (with a warning) when it was left out"
+                        ),
+                    );
+                    raised
+                }
+                (got, _) => got.or(default),
+            }
+        }
+        None => {
+            if delivery_timeout.is_explicit() {
+                problems.note(
+                    &f.path_of("delivery.timeout.ms"),
+                    format!("ignored: Kafka {v} has no delivery timeout (added in 2.1, KIP-91)"),
+                );
+            }
+            NO_DELIVERY_TIMEOUT_MS
+        }
+    };
+
+    ProducerConfig {
+        name,
+        topic,
+        send_mode: send_mode.or(SendMode::Async),
+        records: records.or(1000),
+        records_per_sec: rate.or(100.0),
+        keys: keys.or(8),
+        value_bytes: value_bytes.or(100),
+        acks: acks.or(d.acks),
+        retries: u32::try_from(retries.or(u64::from(d.retries))).unwrap_or(u32::MAX),
+        retry_backoff_ms,
+        retry_backoff_max_ms,
+        max_in_flight_requests_per_connection: in_flight.or(d.max_in_flight),
+        enable_idempotence,
+        linger_ms,
+        batch_size: batch_size.or(d.batch_size),
+        request_timeout_ms,
+        delivery_timeout_ms,
+    }
+}
+
+/// Kafka's idempotence rules (reference 1.8): set explicitly, a conflicting key is an error;
+/// left at the default, a conflicting key silently switches idempotence off. 3.0.0 and 3.1.0
+/// never applied the default (KAFKA-13598).
+#[allow(clippy::too_many_arguments)]
+fn resolve_idempotence(
+    f: &Fields<'_>,
+    v: KafkaVersion,
+    ctx: &Context,
+    explicit: Got<bool>,
+    acks: Option<Acks>,
+    retries: Option<u64>,
+    in_flight: Option<u32>,
+    problems: &mut Problems,
+) -> bool {
+    let d = &ctx.defaults;
+    let path = f.path_of("enable.idempotence");
+    // Before 1.0 the idempotent producer required a single request in flight.
+    let max_in_flight = if v.at_least(1, 0) { 5 } else { 1 };
+    // Each conflict: (key, Kafka's ConfigException message).
+    let mut conflicts: Vec<(&str, String)> = Vec::new();
+    if let Some(a) = acks {
+        if a != Acks::All {
+            conflicts.push((
+                "acks",
+                String::from("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."),
+            ));
+        }
+    }
+    if retries == Some(0) {
+        conflicts.push((
+            "retries",
+            String::from("Must set retries to non-zero when using the idempotent producer."),
+        ));
+    }
+    if let Some(n) = in_flight {
+        if n > max_in_flight {
+            conflicts.push((
+                "max.in.flight.requests.per.connection",
+                format!("Must set max.in.flight.requests.per.connection to at most {max_in_flight} to use the idempotent producer."),
+            ));
+        }
+    }
+    match explicit {
+        Got::Bad => false,
+        Got::Value(false) => false,
+        Got::Value(true) => {
+            if !d.has_idempotence {
+                problems.error(
+                    &path,
+                    format!("Kafka {v} has no idempotent producer (added in 0.11, KIP-98)"),
+                );
+                return false;
+            }
+            for (key, message) in &conflicts {
+                problems.error(
+                    &f.path_of(key),
+                    format!(
+                        "conflicts with enable.idempotence=true; Kafka refuses it: \"{message}\""
+                    ),
+                );
+            }
+            true
+        }
+        Got::Missing => {
+            if !d.enable_idempotence {
+                false
+            } else if !d.idempotence_default_applied {
+                problems.note(
+                    &path,
+                    format!("off: Kafka {v} did not apply the enable.idempotence=true default (KAFKA-13598, fixed in 3.0.1, 3.1.1 and 3.2)"),
+                );
+                false
+            } else if let Some((key, _)) = conflicts.first() {
+                let keys: Vec<&str> = conflicts.iter().map(|(k, _)| *k).collect();
+                problems.note(
+                    &path,
+                    format!(
+                        "off: left at its default, idempotence is silently disabled because {} \
+                         conflicts with it (Kafka only logs this); set enable.idempotence \
+                         explicitly to see Kafka's error instead",
+                        if keys.len() == 1 {
+                            (*key).to_string()
+                        } else {
+                            keys.join(", ")
+                        }
+                    ),
+                );
+                false
+            } else {
+                true
+            }
+        }
+    }
+}
+
+pub(crate) fn read_groups(
+    top: &Fields<'_>,
+    ctx: &mut Context,
+    problems: &mut Problems,
+) -> Vec<GroupConfig> {
+    let Some(items) = list(top, "groups", problems) else {
+        return Vec::new();
+    };
+    if !within("groups", items.len(), MAX_GROUPS, "groups", problems) {
+        return Vec::new();
+    }
+    let mut groups = Vec::new();
+    let mut first_path: BTreeMap<String, String> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = index("groups", i);
+        let Some(f) = Fields::of(item, &path, problems) else {
+            continue;
+        };
+        f.check_keys(&GROUP_KEYS, problems);
+        let group_id = match f.string("group.id", problems) {
+            Got::Value(id) => {
+                check_name(&f.path_of("group.id"), id, problems);
+                id.to_string()
+            }
+            Got::Missing | Got::Bad => format!("g{}", i + 1),
+        };
+        if let Some(earlier) = first_path.get(&group_id) {
+            problems.error(
+                &f.path_of("group.id"),
+                format!("duplicate group.id \"{group_id}\" (also {earlier})"),
+            );
+        } else {
+            first_path.insert(group_id.clone(), f.path_of("group.id"));
+        }
+        let (group, consumers) = read_group(&f, group_id, ctx, problems);
+        ctx.groups
+            .entry(group.group_id.clone())
+            .or_insert(consumers);
+        groups.push(group);
+    }
+    groups
+}
+
+fn read_group_topics(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Vec<String> {
+    let path = f.path_of("topics");
+    let Some(value) = f.get("topics") else {
+        return match single_topic(ctx) {
+            Some(t) => vec![t],
+            None => {
+                problems.error(
+                    &path,
+                    format!(
+                        "required key is missing (the scenario has {} topics)",
+                        ctx.topics.len()
+                    ),
+                );
+                Vec::new()
+            }
+        };
+    };
+    let Value::Array(items) = value else {
+        problems.error(
+            &path,
+            format!("expected a list of topic names, got {}", show(value)),
+        );
+        return Vec::new();
+    };
+    if items.is_empty() {
+        problems.error(&path, "a group subscribes to at least one topic");
+    }
+    let mut topics: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = index(&path, i);
+        match item.as_str() {
+            Some(name) if topics.iter().any(|t| t == name) => {
+                problems.error(&item_path, format!("topic \"{name}\" is listed twice"));
+            }
+            Some(name) => {
+                if !ctx.topics.contains_key(name) {
+                    problems.error(&item_path, unknown_topic(name, ctx));
+                }
+                topics.push(name.to_string());
+            }
+            None => problems.error(
+                &item_path,
+                format!("expected a topic name, got {}", show(item)),
+            ),
+        }
+    }
+    topics
+}
+
+fn read_group(
+    f: &Fields<'_>,
+    group_id: String,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> (GroupConfig, Option<u32>) {
+    let d = &ctx.defaults;
+    let v = ctx.version;
+    let topics = read_group_topics(f, ctx, problems);
+    let consumers = f.int32("consumers", 0..=MAX_CONSUMERS_PER_GROUP, problems);
+    let strategy = f.choice("partition.assignment.strategy", &STRATEGIES, problems);
+    if let Got::Value(s) = strategy {
+        if let Some((since, kip)) = strategy_since(s) {
+            if v < since {
+                problems.error(
+                    &f.path_of("partition.assignment.strategy"),
+                    format!(
+                        "{} needs Kafka {since} or later ({kip}); this scenario runs {v}",
+                        s.name()
+                    ),
+                );
+            }
+        }
+    }
+    let session = f.int(
+        "session.timeout.ms",
+        MIN_SESSION_TIMEOUT_MS..=MAX_SESSION_TIMEOUT_MS,
+        problems,
+    );
+    let heartbeat = f.int("heartbeat.interval.ms", 1..=INT_MAX, problems);
+    if let (Some(s), Some(h)) = (
+        session.usable(d.session_timeout_ms),
+        heartbeat.usable(d.heartbeat_interval_ms),
+    ) {
+        if h >= s {
+            problems.error(
+                &f.path_of("heartbeat.interval.ms"),
+                format!("must be lower than session.timeout.ms ({h} >= {s}); Kafka advises at most a third of it"),
+            );
+        }
+    }
+    let session_timeout_ms = session.or(d.session_timeout_ms);
+    let poll_interval = f.int("max.poll.interval.ms", 1..=INT_MAX, problems);
+    let max_poll_interval_ms = match d.max_poll_interval_ms {
+        Some(default) => poll_interval.or(default),
+        None => {
+            if poll_interval.is_explicit() {
+                problems.note(
+                    &f.path_of("max.poll.interval.ms"),
+                    format!("ignored: Kafka {v} has no max.poll.interval.ms (added in 0.10.1, KIP-62); poll() sends the heartbeats, so session.timeout.ms bounds the time between polls"),
+                );
+            }
+            session_timeout_ms
+        }
+    };
+    let max_poll_records = f.int32("max.poll.records", 1..=INT_MAX as u32, problems);
+    let processing = f.number(
+        "processing.ms.per.record",
+        0.0..=MAX_PROCESSING_MS,
+        problems,
+    );
+    let auto_commit = f.boolean("enable.auto.commit", problems);
+    let auto_commit_interval = f.int("auto.commit.interval.ms", 0..=INT_MAX, problems);
+    let reset = f.choice("auto.offset.reset", &OFFSET_RESETS, problems);
+    let group = GroupConfig {
+        group_id,
+        topics,
+        consumers: consumers.or(1),
+        partition_assignment_strategy: strategy.or(d.partition_assignment_strategy),
+        session_timeout_ms,
+        heartbeat_interval_ms: heartbeat.or(d.heartbeat_interval_ms),
+        max_poll_interval_ms,
+        max_poll_records: max_poll_records.or(d.max_poll_records),
+        processing_ms_per_record: processing.or(1.0),
+        enable_auto_commit: auto_commit.or(d.enable_auto_commit),
+        auto_commit_interval_ms: auto_commit_interval.or(d.auto_commit_interval_ms),
+        auto_offset_reset: reset.or(d.auto_offset_reset),
+    };
+    (group, consumers.usable(1))
+}
