@@ -147,3 +147,6 @@ pub fn check(sim: &mut Simulation) {
     }
     *sim.invariant_state() = st;
 }
+
+/// Whether this build checks the invariants after every event.
+pub const CHECKED: bool = cfg!(any(test, feature = "invariants"));

@@ -11,7 +11,10 @@ fn hex_bytes(s: &str) -> Vec<u8> {
 
 #[test]
 fn every_murmur2_vector_matches_hash_to_positive_and_partitions() {
-    let path = format!("{}/tests/data/kafka-vectors.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/kafka-vectors.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).expect("vectors");
     let all: Vec<Value> = serde_json::from_str(&text).expect("json");
     let mut checked = 0;
@@ -22,10 +25,18 @@ fn every_murmur2_vector_matches_hash_to_positive_and_partitions() {
         }
         let h = murmur2(&key);
         assert_eq!(i64::from(h), v["murmur2"].as_i64().expect("murmur2"), "{v}");
-        assert_eq!(i64::from(to_positive(h)), v["to_positive"].as_i64().expect("tp"), "{v}");
+        assert_eq!(
+            i64::from(to_positive(h)),
+            v["to_positive"].as_i64().expect("tp"),
+            "{v}"
+        );
         for (n, p) in v["partitions"].as_object().expect("partitions") {
             let n: u32 = n.parse().expect("n");
-            assert_eq!(u64::from(partition_for_key(&key, n)), p.as_u64().expect("p"), "{v} n={n}");
+            assert_eq!(
+                u64::from(partition_for_key(&key, n)),
+                p.as_u64().expect("p"),
+                "{v} n={n}"
+            );
         }
         checked += 1;
     }

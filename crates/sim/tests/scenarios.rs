@@ -27,7 +27,10 @@ fn fire_and_forget_with_acks_0_loses_records_to_a_leader_crash_and_reports_none_
     assert_eq!(r.sent, 4000);
     assert_eq!(r.failed, 0);
     assert_eq!(r.acknowledged, 0, "fire-and-forget never looks at results");
-    assert!(r.lost >= 100, "records sent to the dead leader vanish: {r:?}");
+    assert!(
+        r.lost >= 100,
+        "records sent to the dead leader vanish: {r:?}"
+    );
     assert_eq!(r.lost + r.delivered, 4000);
     assert_eq!(r.pending, 0);
 }
@@ -37,7 +40,10 @@ fn acks_all_with_min_isr_2_and_idempotence_loses_duplicates_and_reorders_nothing
     let r = records("acks_all_idempotent_crash");
     assert_eq!(r.sent, 5000);
     assert_eq!(r.acknowledged, 5000);
-    assert_eq!((r.lost, r.duplicated, r.reordered, r.failed, r.pending), (0, 0, 0, 0, 0));
+    assert_eq!(
+        (r.lost, r.duplicated, r.reordered, r.failed, r.pending),
+        (0, 0, 0, 0, 0)
+    );
 }
 
 #[test]
@@ -84,9 +90,21 @@ fn sync_sends_are_bounded_by_the_round_trip_and_async_is_far_faster() {
     let sync = run("throughput_sync");
     let asyn = run("throughput_async");
     // 5 ms one way, acks=all: produce, follower fetch, HW, response: about 20 ms per record.
-    assert!(sync.throughput_records_per_sec <= 100.0, "{}", sync.throughput_records_per_sec);
-    assert!(sync.throughput_records_per_sec >= 40.0, "{}", sync.throughput_records_per_sec);
-    assert!(asyn.throughput_records_per_sec >= 950.0, "{}", asyn.throughput_records_per_sec);
+    assert!(
+        sync.throughput_records_per_sec <= 100.0,
+        "{}",
+        sync.throughput_records_per_sec
+    );
+    assert!(
+        sync.throughput_records_per_sec >= 40.0,
+        "{}",
+        sync.throughput_records_per_sec
+    );
+    assert!(
+        asyn.throughput_records_per_sec >= 950.0,
+        "{}",
+        asyn.throughput_records_per_sec
+    );
     let ratio = asyn.throughput_records_per_sec / sync.throughput_records_per_sec;
     assert!(ratio >= 10.0, "async/sync = {ratio}");
     assert_eq!(sync.records.sent, 500);
@@ -111,7 +129,10 @@ fn acks_all_loses_nothing_when_the_leader_dies() {
 fn kafka_2_0_defaults_fail_records_on_the_first_retriable_error_where_3_9_retries() {
     let old = run("version_2.0_defaults_crash");
     assert_eq!(old.effective.producers["p1"].retries, 0);
-    assert_eq!(old.effective.producers["p1"].acks, kafka_sim::scenario::Acks::One);
+    assert_eq!(
+        old.effective.producers["p1"].acks,
+        kafka_sim::scenario::Acks::One
+    );
     assert!(old.records.failed > 0, "{:?}", old.records);
     assert_eq!(old.records.failed, 179);
     let new = run("version_3.9_defaults_crash");
@@ -162,4 +183,9 @@ fn a_clone_continues_exactly_like_the_original() {
     a.run_to_end();
     b.run_to_end();
     assert_eq!(a.trace_hash(), b.trace_hash());
+}
+
+#[test]
+fn integration_tests_check_the_invariants_after_every_event() {
+    assert!(kafka_sim::invariants::CHECKED);
 }

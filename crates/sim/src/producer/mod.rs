@@ -500,19 +500,11 @@ impl Producer {
     /// Batches whose delivery deadline passed fail (queued or in flight).
     fn expire_batches<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
         let dt = ms(self.cfg.delivery_timeout_ms);
-        loop {
-            let Some((&id, b)) = self
-                .accumulator
-                .batches
-                .iter()
-                .find(|(_, b)| ctx.now >= b.created_us.saturating_add(dt))
-            else {
-                break;
-            };
+        // Batch ids grow with creation time: only the oldest can be due.
+        while let Some((&id, b)) = self.accumulator.batches.iter().next() {
             if b.created_us.saturating_add(dt) > ctx.now {
                 break;
             }
-            let _ = b;
             self.batch_failed(id, ErrorCode::RequestTimedOut, ctx);
             // batch_failed removes expired batches; guard against a batch that stays.
             if self.accumulator.batches.contains_key(&id) {
@@ -633,29 +625,39 @@ impl Producer {
     /// request, while the broker's in-flight window has room.
     fn drain<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
         let n = self.partitions;
-        if n == 0 {
+        if n == 0 || self.accumulator.queues.iter().all(|q| q.is_empty()) {
             return;
         }
-        let mut brokers: Vec<u32> = self.leaders.iter().flatten().copied().collect();
-        brokers.sort_unstable();
-        brokers.dedup();
         let start = self.drain_cursor % n;
         self.drain_cursor = self.drain_cursor.wrapping_add(1);
-        for b in brokers {
-            while self.window_free(b) {
-                let mut batches = Vec::new();
-                for k in 0..n {
-                    let p = (start + k) % n;
-                    if self.leaders.get(p as usize).copied().flatten() != Some(b) {
-                        continue;
-                    }
-                    if let Some(id) = self.front_ready(p, ctx.now) {
-                        batches.push((p, id));
-                    }
+        // Each pass sends at most one request per broker (one batch per partition), like one
+        // turn of Kafka's sender loop; passes repeat while something went out.
+        let mut per_broker: BTreeMap<u32, Vec<(u32, u64)>> = BTreeMap::new();
+        loop {
+            for k in 0..n {
+                let p = (start + k) % n;
+                if self
+                    .accumulator
+                    .queues
+                    .get(p as usize)
+                    .is_none_or(|q| q.is_empty())
+                {
+                    continue;
                 }
-                if batches.is_empty() {
-                    break;
+                let Some(b) = self.leaders.get(p as usize).copied().flatten() else {
+                    continue;
+                };
+                if !self.window_free(b) {
+                    continue;
                 }
+                if let Some(id) = self.front_ready(p, ctx.now) {
+                    per_broker.entry(b).or_default().push((p, id));
+                }
+            }
+            if per_broker.is_empty() {
+                break;
+            }
+            for (b, batches) in std::mem::take(&mut per_broker) {
                 self.send_request(b, batches, ctx);
             }
         }
