@@ -150,3 +150,67 @@ pub fn check(sim: &mut Simulation) {
 
 /// Whether this build checks the invariants after every event.
 pub const CHECKED: bool = cfg!(any(test, feature = "invariants"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::replica::ReplicaRole;
+    use crate::presets::ScenarioBuilder;
+    use crate::scenario::KafkaVersion;
+
+    fn running() -> Simulation {
+        let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .topic(1, 3, 2)
+            .producer(|p| p.records = 50)
+            .build();
+        let mut sim = Simulation::new(s);
+        sim.advance_to(1_000_000);
+        sim
+    }
+
+    #[test]
+    #[should_panic(expected = "one-leader-per-partition-and-epoch")]
+    fn two_leaders_in_one_epoch_are_caught() {
+        let mut sim = running();
+        let epoch = sim.brokers[0].replicas[&0].leader_epoch;
+        let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
+        r.leader_epoch = epoch;
+        r.role = ReplicaRole::Leader {
+            isr: vec![1],
+            followers: vec![],
+            isr_change_pending: false,
+        };
+        check(&mut sim);
+    }
+
+    #[test]
+    #[should_panic(expected = "high-watermark-never-above-an-isr-member-leo")]
+    fn a_high_watermark_above_a_follower_log_end_is_caught() {
+        let mut sim = running();
+        let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
+        r.truncate_to(0);
+        check(&mut sim);
+    }
+
+    #[test]
+    #[should_panic(expected = "committed-records-never-disappear")]
+    fn a_new_leader_without_committed_records_is_caught() {
+        let mut sim = running();
+        check(&mut sim);
+        // Broker 1 takes over in a new epoch with an empty log.
+        sim.brokers[0].replicas.get_mut(&0).unwrap().role =
+            ReplicaRole::Follower { leader: Some(1) };
+        let st = &mut sim.controller.partitions[0];
+        st.leader = Some(1);
+        st.leader_epoch += 1;
+        let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
+        r.truncate_to(0);
+        r.leader_epoch = st.leader_epoch;
+        r.role = ReplicaRole::Leader {
+            isr: vec![1],
+            followers: vec![],
+            isr_change_pending: false,
+        };
+        check(&mut sim);
+    }
+}
