@@ -189,7 +189,7 @@ impl Ledger {
     /// Latency percentiles in milliseconds (p50, p99, max); zeros when nothing was acknowledged.
     pub fn latency_ms(&self) -> (f64, f64, f64) {
         match &self.latency {
-            Some(h) if h.len() > 0 => (
+            Some(h) if !h.is_empty() => (
                 h.value_at_quantile(0.50) as f64 / 1000.0,
                 h.value_at_quantile(0.99) as f64 / 1000.0,
                 h.max() as f64 / 1000.0,

@@ -212,10 +212,8 @@ proptest! {
             } else {
                 prop_assert_eq!(pc.acknowledged + pc.failed + pc.pending, pc.sent);
             }
-            if !unclean {
-                if idempotent_all.get(i).copied().unwrap_or(false) {
-                    prop_assert_eq!(pc.duplicated, 0, "idempotent producer {} duplicated", name);
-                }
+            if !unclean && idempotent_all.get(i).copied().unwrap_or(false) {
+                prop_assert_eq!(pc.duplicated, 0, "idempotent producer {} duplicated", name);
             }
         }
         // Deterministic: the same world again gives the same trace.

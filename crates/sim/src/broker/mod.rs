@@ -202,16 +202,14 @@ impl Broker {
             Timer::FetchWait {
                 follower,
                 correlation_id,
-            } => {
-                if self
-                    .held_fetches
-                    .get(&follower)
-                    .is_some_and(|r| r.correlation_id == correlation_id)
-                {
-                    if let Some(req) = self.held_fetches.remove(&follower) {
-                        let resp = self.build_fetch_response(&req, topo);
-                        out.send(node(self.id), node(follower), Payload::FetchResponse(resp));
-                    }
+            } if self
+                .held_fetches
+                .get(&follower)
+                .is_some_and(|r| r.correlation_id == correlation_id) =>
+            {
+                if let Some(req) = self.held_fetches.remove(&follower) {
+                    let resp = self.build_fetch_response(&req, topo);
+                    out.send(node(self.id), node(follower), Payload::FetchResponse(resp));
                 }
             }
             Timer::DelayedProduceTimeout { key } => {
@@ -232,14 +230,13 @@ impl Broker {
                     );
                 }
             }
-            Timer::FetchRetry { leader, generation } => {
+            Timer::FetchRetry { leader, generation }
                 if self
                     .fetchers
                     .get(&leader)
-                    .is_some_and(|f| f.generation == generation && f.in_flight.is_none())
-                {
-                    self.send_fetch(leader, now, out);
-                }
+                    .is_some_and(|f| f.generation == generation && f.in_flight.is_none()) =>
+            {
+                self.send_fetch(leader, now, out);
             }
             _ => {}
         }

@@ -262,11 +262,9 @@ impl Producer {
             Payload::MetadataResponse {
                 correlation_id,
                 leaders,
-            } => {
-                if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation_id) {
-                    self.metadata_in_flight = None;
-                    self.apply_metadata(&leaders, ctx);
-                }
+            } if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation_id) => {
+                self.metadata_in_flight = None;
+                self.apply_metadata(&leaders, ctx);
             }
             Payload::Disconnect => {
                 if let NodeId::Broker(b) = from {
