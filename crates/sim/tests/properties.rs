@@ -1,5 +1,6 @@
 //! Property test: random clusters, producers and action timelines. Nothing panics, the named
 //! invariants hold after every event (the `invariants` feature), and the ledger adds up.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::errors::ErrorCode;
 use kafka_sim::presets::ScenarioBuilder;

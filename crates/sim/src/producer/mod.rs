@@ -773,23 +773,12 @@ impl Producer {
             }
         };
         if let Some(t) = self.next_send_us() {
-            let any_window = self.leaders.iter().flatten().any(|&b| self.window_free(b));
-            if linger == 0 || self.cfg.send_mode == SendMode::Sync {
-                if any_window || self.cfg.send_mode == SendMode::Sync {
-                    consider(t.max(now + 1));
-                } else {
-                    // Windows are full: responses wake us; wake anyway when a batch could fill.
-                    let room = (0..self.partitions)
-                        .map(|p| self.accumulator.room(p))
-                        .min()
-                        .unwrap_or(1)
-                        .max(1);
-                    consider(
-                        self.scheduled_send_us(self.next_record + u64::from(room) - 1)
-                            .max(now + 1),
-                    );
-                }
+            let sync = self.cfg.send_mode == SendMode::Sync;
+            let eager = linger == 0 || sync;
+            if eager && (sync || self.leaders.iter().flatten().any(|&b| self.window_free(b))) {
+                consider(t.max(now + 1));
             } else {
+                // Wake when the fullest batch could fill (windows full: responses wake us too).
                 let room = (0..self.partitions)
                     .map(|p| self.accumulator.room(p))
                     .min()
@@ -799,9 +788,11 @@ impl Producer {
                     self.scheduled_send_us(self.next_record + u64::from(room) - 1)
                         .max(now + 1),
                 );
-                consider(t.saturating_add(linger));
-                if self.accumulator.batches.is_empty() {
-                    consider(t.max(now + 1));
+                if !eager {
+                    consider(t.saturating_add(linger));
+                    if self.accumulator.batches.is_empty() {
+                        consider(t.max(now + 1));
+                    }
                 }
             }
         }
