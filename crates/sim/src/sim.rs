@@ -43,6 +43,7 @@ pub struct Simulation {
     trace: TraceLog,
     hash: TraceHash,
     out: Outbox,
+    spare_sends: Vec<(NodeId, NodeId, Payload)>,
     events: u64,
     invariants: InvariantState,
 }
@@ -117,6 +118,7 @@ impl Simulation {
             trace: TraceLog::default(),
             hash: TraceHash::default(),
             out: Outbox::default(),
+            spare_sends: Vec::new(),
             events: 0,
             invariants: InvariantState::default(),
             topo: Arc::new(topo),
@@ -297,9 +299,13 @@ impl Simulation {
             }
             NodeId::Broker(b) => {
                 if let Some(br) = self.brokers.get_mut(b as usize) {
-                    let before = isr_snapshot(br);
+                    // ISR changes arrive from the controller only.
+                    let before = matches!(env.payload, Payload::PartitionChanges { .. })
+                        .then(|| isr_snapshot(br));
                     br.on_message(now, from, env.payload, &self.topo, &mut self.out);
-                    trace_isr_changes(br, &before, now, &self.topo, &mut self.out);
+                    if let Some(before) = before {
+                        trace_isr_changes(br, &before, now, &self.topo, &mut self.out);
+                    }
                 }
             }
             NodeId::Controller => self
@@ -454,8 +460,9 @@ impl Simulation {
     /// Sends what the last handler produced over the network and queues its timers.
     fn dispatch(&mut self) {
         let now = self.now;
-        let sends = std::mem::take(&mut self.out.sends);
-        for (from, to, payload) in sends {
+        // Swap with a spare buffer so both keep their capacity (no allocation per event).
+        std::mem::swap(&mut self.out.sends, &mut self.spare_sends);
+        for (from, to, payload) in self.spare_sends.drain(..) {
             let reliable = matches!(payload, Payload::Disconnect);
             let env = self
                 .network
