@@ -189,3 +189,61 @@ fn a_clone_continues_exactly_like_the_original() {
 fn integration_tests_check_the_invariants_after_every_event() {
     const { assert!(kafka_sim::invariants::CHECKED) };
 }
+
+fn run_with_events(name: &str) -> (Report, Vec<String>) {
+    let mut sim = Simulation::new(load(name));
+    let mut texts = Vec::new();
+    while !sim.is_finished() {
+        let t = sim.now_us() + 1_000_000;
+        sim.advance_to(t);
+        texts.extend(sim.take_events().into_iter().map(|e| e.text));
+    }
+    (sim.report(), texts)
+}
+
+#[test]
+fn before_3_7_an_isr_shrinking_below_min_answers_waiting_requests_not_enough_replicas_after_append()
+{
+    let (r, events) = run_with_events("isr_below_min_3.6");
+    assert!(events
+        .iter()
+        .any(|t| t.contains("after NOT_ENOUGH_REPLICAS_AFTER_APPEND")));
+    assert!(events
+        .iter()
+        .any(|t| t.contains("failed: NOT_ENOUGH_REPLICAS")));
+    assert!(r.records.failed > 0);
+}
+
+#[test]
+fn from_3_7_the_high_watermark_freezes_below_min_isr_and_waiting_requests_just_wait() {
+    let (r, events) = run_with_events("isr_below_min_3.9");
+    assert!(events
+        .iter()
+        .any(|t| t.contains("ISR of orders-0 is now [0]")));
+    assert!(!events
+        .iter()
+        .any(|t| t.contains("NOT_ENOUGH_REPLICAS_AFTER_APPEND")));
+    assert_eq!(r.records.failed, 0);
+    assert!(r.records.pending > 0, "{:?}", r.records);
+    // Nothing accepted while the ISR is too small became committed.
+    assert_eq!(r.records.acknowledged, r.records.delivered);
+}
+
+#[test]
+fn unclean_election_brings_a_partition_back_at_the_price_of_acknowledged_records() {
+    let (r, events) = run_with_events("unclean_true");
+    assert!(events.iter().any(|t| t.contains("(unclean election)")));
+    assert!(events.iter().any(|t| t.contains("truncates orders-0")));
+    assert_eq!(r.records.acknowledged, 3000);
+    assert_eq!(r.records.lost, 1300);
+}
+
+#[test]
+fn without_unclean_election_the_partition_waits_offline_for_its_last_isr_member_and_loses_nothing()
+{
+    let (r, events) = run_with_events("unclean_false");
+    assert!(events.iter().any(|t| t.contains("orders-0 is offline")));
+    assert!(!events.iter().any(|t| t.contains("unclean")));
+    assert_eq!(r.records.acknowledged, 3000);
+    assert_eq!(r.records.lost, 0);
+}
