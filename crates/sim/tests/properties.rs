@@ -7,6 +7,7 @@ use kafka_sim::presets::ScenarioBuilder;
 use kafka_sim::scenario::{Acks, ActionKind, KafkaVersion, SendMode};
 use kafka_sim::Simulation;
 use proptest::prelude::*;
+use proptest::test_runner::{RngSeed, TestCaseError};
 
 #[derive(Debug, Clone)]
 struct ProducerChoice {
@@ -186,40 +187,143 @@ fn build(w: &World) -> kafka_sim::Scenario {
     b.build()
 }
 
+fn check_world(w: &World) -> Result<(), TestCaseError> {
+    let scenario = build(w);
+    let unclean = w.unclean;
+    let idempotent_all: Vec<bool> = scenario
+        .producers
+        .iter()
+        .map(|p| p.enable_idempotence)
+        .collect();
+    let mut sim = Simulation::new(scenario);
+    let mut t = 0;
+    while !sim.is_finished() {
+        t += 700_000;
+        sim.advance_to(t);
+        let _ = sim.view();
+        let _ = sim.messages_in_flight();
+        let _ = sim.take_events();
+    }
+    let r = sim.report();
+    let c = &r.records;
+    prop_assert!(c.lost <= c.sent);
+    for (name, pc) in &r.producers {
+        let i = sim
+            .scenario()
+            .producers
+            .iter()
+            .position(|p| &p.name == name)
+            .unwrap_or(0);
+        if sim.scenario().producers[i].send_mode == SendMode::FireAndForget {
+            prop_assert_eq!(pc.acknowledged + pc.failed, 0);
+        } else {
+            prop_assert_eq!(pc.acknowledged + pc.failed + pc.pending, pc.sent);
+        }
+        if !unclean && idempotent_all.get(i).copied().unwrap_or(false) {
+            prop_assert_eq!(pc.duplicated, 0, "idempotent producer {} duplicated", name);
+        }
+    }
+    // Deterministic: the same world again gives the same trace.
+    let mut again = Simulation::new(build(w));
+    again.run_to_end();
+    prop_assert_eq!(again.trace_hash(), sim.trace_hash());
+    Ok(())
+}
+
+fn config() -> ProptestConfig {
+    let defaults = ProptestConfig::default();
+    // Pinned unless PROPTEST_RNG_SEED asks for another sweep.
+    let rng_seed = if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+        defaults.rng_seed
+    } else {
+        RngSeed::Fixed(20_261_127)
+    };
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        rng_seed,
+        ..defaults
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn random_clusters_and_timelines_keep_every_invariant_and_the_ledger_adds_up(w in world()) {
-        let scenario = build(&w);
-        let unclean = w.unclean;
-        let idempotent_all: Vec<bool> = scenario.producers.iter().map(|p| p.enable_idempotence).collect();
-        let mut sim = Simulation::new(scenario);
-        let mut t = 0;
-        while !sim.is_finished() {
-            t += 700_000;
-            sim.advance_to(t);
-            let _ = sim.view();
-            let _ = sim.messages_in_flight();
-            let _ = sim.take_events();
-        }
-        let r = sim.report();
-        let c = &r.records;
-        prop_assert!(c.lost <= c.sent);
-        for (name, pc) in &r.producers {
-            let i = sim.scenario().producers.iter().position(|p| &p.name == name).unwrap_or(0);
-            if sim.scenario().producers[i].send_mode == SendMode::FireAndForget {
-                prop_assert_eq!(pc.acknowledged + pc.failed, 0);
-            } else {
-                prop_assert_eq!(pc.acknowledged + pc.failed + pc.pending, pc.sent);
-            }
-            if !unclean && idempotent_all.get(i).copied().unwrap_or(false) {
-                prop_assert_eq!(pc.duplicated, 0, "idempotent producer {} duplicated", name);
-            }
-        }
-        // Deterministic: the same world again gives the same trace.
-        let mut again = Simulation::new(build(&w));
-        again.run_to_end();
-        prop_assert_eq!(again.trace_hash(), sim.trace_hash());
+        check_world(&w)?;
+    }
+}
+
+/// Found by the sweep: an expired batch left a sequence gap while another batch's outcome was
+/// unknown; bumping the epoch before that batch was resolved re-sent it as new (a duplicate).
+#[test]
+fn an_epoch_bump_waits_for_batches_of_unknown_outcome() {
+    let w = World {
+        version: KafkaVersion::new(2, 0),
+        seed: 13532029258835713619,
+        brokers: 4,
+        partitions: 4,
+        rf: 1,
+        min_isr: 1,
+        unclean: false,
+        latency: 0.601065297096138,
+        jitter: 1.7195163597344671,
+        loss: 0.026041372242271828,
+        producers: vec![
+            ProducerChoice {
+                mode: 2,
+                acks: 2,
+                idempotent: true,
+                window: 4,
+                retries: i32::MAX as u32,
+                linger: 0,
+                keys: 5,
+                rate: 312.8390856052478,
+                records: 305,
+                delivery_timeout_ms: 4662,
+            },
+            ProducerChoice {
+                mode: 1,
+                acks: 1,
+                idempotent: true,
+                window: 1,
+                retries: i32::MAX as u32,
+                linger: 0,
+                keys: 6,
+                rate: 66.8252718819701,
+                records: 49,
+                delivery_timeout_ms: 120000,
+            },
+        ],
+        actions: vec![
+            (
+                2636,
+                ActionKind::IsolateBroker {
+                    broker: 2,
+                    for_ms: 5508,
+                },
+            ),
+            (3875, ActionKind::RestartBroker { broker: 0 }),
+            (
+                6488,
+                ActionKind::IsolateBroker {
+                    broker: 3,
+                    for_ms: 7439,
+                },
+            ),
+            (5616, ActionKind::RestartBroker { broker: 2 }),
+            (
+                239,
+                ActionKind::SetNetwork {
+                    latency_ms: Some(7.308420070941036),
+                    jitter_ms: Some(0.9892945880130523),
+                    loss_rate: Some(0.011138770467787079),
+                },
+            ),
+        ],
+    };
+    if let Err(e) = check_world(&w) {
+        panic!("{e}");
     }
 }

@@ -157,8 +157,9 @@ impl Accumulator {
         Some(b)
     }
 
-    /// Puts a failed batch back for a retry: at the front, or in sequence order (idempotent).
-    pub fn reenqueue(&mut self, id: u64) {
+    /// Puts a failed batch back for a retry: at the front (Kafka's `addFirst`), or, with
+    /// `keep_order` (idempotence), in sequence order, else creation order.
+    pub fn reenqueue(&mut self, id: u64, keep_order: bool) {
         let Some(b) = self.batches.get(&id) else {
             return;
         };
@@ -169,8 +170,8 @@ impl Accumulator {
         if let Some(pos) = q.iter().position(|&x| x == id) {
             q.remove(pos);
         }
-        let pos = match seq {
-            Some(s) => q
+        let pos = match (seq, keep_order) {
+            (Some(s), _) => q
                 .iter()
                 .position(|other| {
                     self.batches
@@ -179,7 +180,9 @@ impl Accumulator {
                         .is_none_or(|os| os > s)
                 })
                 .unwrap_or(q.len()),
-            None => 0,
+            // Batches of one partition are created in id order: back where it was.
+            (None, true) => q.iter().position(|&other| other > id).unwrap_or(q.len()),
+            (None, false) => 0,
         };
         q.insert(pos, id);
     }
@@ -216,9 +219,9 @@ mod tests {
         // Batches 1 and 2 were in flight and come back out of order: 2 then 1.
         a.queues[0].retain(|&x| x == ids[0]);
         a.queues[0].clear();
-        a.reenqueue(ids[2]);
-        a.reenqueue(ids[1]);
-        a.reenqueue(ids[0]);
+        a.reenqueue(ids[2], true);
+        a.reenqueue(ids[1], true);
+        a.reenqueue(ids[0], true);
         assert_eq!(a.queues[0].iter().copied().collect::<Vec<_>>(), ids);
     }
 }

@@ -131,16 +131,26 @@ impl Producer {
                     | ErrorCode::InvalidProducerEpoch
             );
         if idempotent_retry && !expired {
-            if error != ErrorCode::OutOfOrderSequenceNumber || seq == lowest_unresolved {
-                // A real gap (or lost producer state): bump the epoch, resend from sequence 0.
-                if let Some(s) = self.send_state.get_mut(partition as usize) {
+            // The broker wrote nothing. A gap below this batch (or lost producer state) can
+            // only be closed by a new epoch: the batch gives up its sequence and waits for it.
+            if let Some(s) = self.send_state.get_mut(partition as usize) {
+                let gap = error != ErrorCode::OutOfOrderSequenceNumber
+                    || seq == lowest_unresolved
+                    || s.needs_epoch_bump;
+                if gap {
                     s.needs_epoch_bump = true;
+                    if let Some(seq) = seq {
+                        s.unresolved.remove(&seq);
+                    }
+                    if let Some(b) = self.accumulator.batches.get_mut(&id) {
+                        b.sequence = None;
+                    }
                 }
             }
             if let Some(b) = self.accumulator.batches.get_mut(&id) {
                 b.retry_at_us = now;
             }
-            self.accumulator.reenqueue(id);
+            self.accumulator.reenqueue(id, idempotent);
             return;
         }
         let can_retry =
@@ -151,7 +161,7 @@ impl Producer {
                 b.attempts += 1;
                 b.retry_at_us = now + backoff;
             }
-            self.accumulator.reenqueue(id);
+            self.accumulator.reenqueue(id, idempotent);
             self.retries_done += 1;
             ctx.out.trace(
                 now,
@@ -281,18 +291,23 @@ impl Producer {
             return None;
         }
         if idempotent && s.needs_epoch_bump {
-            if s.in_flight_batches > 0 {
-                return None;
-            }
-            s.needs_epoch_bump = false;
-            s.producer_epoch = s.producer_epoch.wrapping_add(1);
-            s.next_sequence = 0;
-            s.unresolved.clear();
-            if let Some(q) = self.accumulator.queues.get(p as usize) {
-                for id in q.iter() {
-                    if let Some(b) = self.accumulator.batches.get_mut(id) {
-                        b.sequence = None;
+            // Bump only once every sequence of the old epoch is resolved (KIP-360): a batch
+            // whose outcome is unknown must first be retried under its old sequence.
+            if s.unresolved.is_empty() && s.in_flight_batches == 0 {
+                s.needs_epoch_bump = false;
+                s.producer_epoch = s.producer_epoch.wrapping_add(1);
+                s.next_sequence = 0;
+                if let Some(q) = self.accumulator.queues.get(p as usize) {
+                    for id in q.iter() {
+                        if let Some(b) = self.accumulator.batches.get_mut(id) {
+                            b.sequence = None;
+                        }
                     }
+                }
+            } else {
+                let front = self.accumulator.queues.get(p as usize)?.front()?;
+                if self.accumulator.batches.get(front)?.sequence.is_none() {
+                    return None;
                 }
             }
         }
