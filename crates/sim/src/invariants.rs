@@ -179,6 +179,7 @@ mod tests {
             isr: vec![1],
             followers: vec![],
             isr_change_pending: false,
+            expanding: None,
         };
         check(&mut sim);
     }
@@ -210,6 +211,7 @@ mod tests {
             isr: vec![1],
             followers: vec![],
             isr_change_pending: false,
+            expanding: None,
         };
         check(&mut sim);
     }

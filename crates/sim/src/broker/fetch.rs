@@ -35,6 +35,7 @@ impl Broker {
                 isr,
                 followers,
                 isr_change_pending,
+                expanding,
             } = &mut r.role
             else {
                 has_data = true;
@@ -67,6 +68,7 @@ impl Broker {
                 new_isr.push(f);
                 new_isr.sort_unstable();
                 *isr_change_pending = true;
+                *expanding = Some(f);
                 out.send(
                     node(self.id),
                     NodeId::Controller,

@@ -312,10 +312,12 @@ impl Broker {
                     ReplicaRole::Leader {
                         isr,
                         isr_change_pending,
+                        expanding,
                         ..
                     } if r.leader_epoch == st.leader_epoch => {
                         *isr = st.isr.clone();
                         *isr_change_pending = false;
+                        *expanding = None;
                         hw_check.push(st.partition);
                     }
                     _ => {
@@ -340,6 +342,7 @@ impl Broker {
                             isr: st.isr.clone(),
                             followers,
                             isr_change_pending: false,
+                            expanding: None,
                         };
                         new_leaders.push(st.partition);
                         hw_check.push(st.partition);
@@ -385,6 +388,7 @@ impl Broker {
                 isr,
                 followers,
                 isr_change_pending,
+                ..
             } = &mut r.role
             else {
                 continue;

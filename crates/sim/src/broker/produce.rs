@@ -131,7 +131,13 @@ impl Broker {
         let Some(r) = self.replicas.get_mut(&partition) else {
             return;
         };
-        let ReplicaRole::Leader { isr, followers, .. } = &r.role else {
+        let ReplicaRole::Leader {
+            isr,
+            followers,
+            expanding,
+            ..
+        } = &r.role
+        else {
             return;
         };
         if frozen_rule && isr.len() < min_isr {
@@ -139,7 +145,7 @@ impl Broker {
         }
         let mut hw = r.log_end_offset;
         for f in followers {
-            if isr.contains(&f.broker) {
+            if isr.contains(&f.broker) || *expanding == Some(f.broker) {
                 hw = hw.min(f.log_end_offset);
             }
         }

@@ -43,6 +43,9 @@ pub enum ReplicaRole {
         followers: Vec<FollowerState>,
         /// An AlterPartition is on its way to the controller.
         isr_change_pending: bool,
+        /// A follower proposed for the ISR: until the controller answers, the high watermark
+        /// waits for it too (the "maximal ISR", KIP-497).
+        expanding: Option<u32>,
     },
     Follower {
         leader: Option<u32>,
