@@ -4,7 +4,9 @@
 
 pub mod assignor;
 pub mod broker;
+pub mod consumer;
 pub mod controller;
+pub mod coordinator;
 pub mod coordinator_hash;
 pub mod errors;
 pub mod invariants;

@@ -1,0 +1,707 @@
+//! The group coordinator: the classic group protocol's state machine for one group (reference
+//! 4.1, 4.2), hosted by the broker that leads the group's partition of `__consumer_offsets`.
+//!
+//! Simplifications, said where they matter:
+//! - `__consumer_offsets` is not simulated record by record: the group's metadata (generation,
+//!   members, assignment) and its committed offsets are kept here as what that replicated
+//!   partition holds, so a new coordinator "loads" them when leadership moves.
+//! - Member ids are the consumers' names; the MEMBER_ID_REQUIRED round trip of 2.2+ (KIP-394)
+//!   is skipped.
+//! - `group.initial.rebalance.delay.ms` delays the first rebalance of an Empty group and is
+//!   extended by each new member, capped at the largest rebalance timeout, as Kafka does.
+
+mod placement;
+
+pub use placement::offsets_partition_leader;
+
+use crate::errors::ErrorCode;
+use crate::node::{Outbox, Timer};
+use crate::protocol::{GroupMessage, JoinResult, JoinedMember, NodeId, Payload};
+use crate::scenario::AssignmentStrategy;
+use crate::trace::TraceKind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The classic group states (reference 4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupMember {
+    pub consumer: u32,
+    pub session_timeout_us: u64,
+    pub rebalance_timeout_us: u64,
+    pub last_heartbeat_us: u64,
+    /// Joined the current join phase (its JoinGroup waits for the phase to complete).
+    pub awaiting_join: bool,
+    pub owned: Vec<u32>,
+    pub owned_generation: i32,
+    /// Sent SyncGroup and waits for the leader's assignment.
+    pub awaiting_sync: bool,
+    /// Its part of the current generation's assignment.
+    pub assignment: Vec<u32>,
+    /// When it first joined (the leader is the earliest joined member).
+    pub joined_seq: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub index: u32,
+    pub id: String,
+    pub strategy: AssignmentStrategy,
+    pub state: GroupState,
+    pub generation: i32,
+    pub leader: Option<u32>,
+    pub members: BTreeMap<u32, GroupMember>,
+    /// Committed offsets (the next record to read), per global partition.
+    pub offsets: BTreeMap<u32, u64>,
+    /// The broker hosting the group now (leader of its `__consumer_offsets` partition).
+    pub coordinator: Option<u32>,
+    pub offsets_partition: u32,
+    /// Completed join phases: the number of rebalances (the first join counts, as in Kafka).
+    pub rebalances: u32,
+    /// Consumer index → name (`g1-c1`), for the trace and the report.
+    pub names: BTreeMap<u32, String>,
+    initial_delay_us: u64,
+    join_deadline_us: u64,
+    join_started_us: u64,
+    check_due: Option<u64>,
+    next_seq: u64,
+}
+
+impl Group {
+    pub fn new(
+        index: u32,
+        id: String,
+        strategy: AssignmentStrategy,
+        offsets_partition: u32,
+        initial_delay_us: u64,
+    ) -> Group {
+        Group {
+            index,
+            id,
+            strategy,
+            state: GroupState::Empty,
+            generation: 0,
+            leader: None,
+            members: BTreeMap::new(),
+            offsets: BTreeMap::new(),
+            coordinator: None,
+            offsets_partition,
+            rebalances: 0,
+            names: BTreeMap::new(),
+            initial_delay_us,
+            join_deadline_us: 0,
+            join_started_us: 0,
+            check_due: None,
+            next_seq: 0,
+        }
+    }
+
+    pub fn name_of(&self, consumer: u32) -> String {
+        self.names
+            .get(&consumer)
+            .cloned()
+            .unwrap_or_else(|| format!("consumer {consumer}"))
+    }
+
+    fn node(&self) -> NodeId {
+        NodeId::Broker(self.coordinator.unwrap_or(0))
+    }
+
+    fn reply(&self, to: NodeId, message: GroupMessage, out: &mut Outbox) {
+        out.send(
+            self.node(),
+            to,
+            Payload::Group {
+                group: self.index,
+                message,
+            },
+        );
+    }
+
+    fn trace(&self, now: u64, kind: TraceKind, text: String, out: &mut Outbox) {
+        out.trace(now, self.node(), kind, text);
+    }
+
+    /// Leadership of the offsets partition moved: the new coordinator loads the group from
+    /// the log. Pending joins and syncs were the old broker's memory: the members re-send
+    /// them after rediscovering the coordinator. Sessions restart at load time, as Kafka
+    /// reschedules every member's heartbeat expiration when it loads a group.
+    pub fn move_to(&mut self, coordinator: Option<u32>, now: u64, out: &mut Outbox) {
+        if coordinator == self.coordinator {
+            return;
+        }
+        self.coordinator = coordinator;
+        let Some(b) = coordinator else {
+            return;
+        };
+        for m in self.members.values_mut() {
+            m.last_heartbeat_us = now;
+            m.awaiting_sync = false;
+        }
+        self.trace(
+            now,
+            TraceKind::CoordinatorMoved,
+            format!(
+                "broker {b} is now the coordinator of group {} (leader of __consumer_offsets-{}); it loads the group: generation {}, {} members",
+                self.id,
+                self.offsets_partition,
+                self.generation,
+                self.members.len()
+            ),
+            out,
+        );
+        self.reschedule(now, out);
+    }
+
+    /// Handles one request that reached broker `broker`.
+    pub fn on_message(
+        &mut self,
+        now: u64,
+        broker: u32,
+        from: NodeId,
+        message: GroupMessage,
+        out: &mut Outbox,
+    ) {
+        if let GroupMessage::FindCoordinator = message {
+            let answer = self.coordinator.ok_or(ErrorCode::CoordinatorNotAvailable);
+            out.send(
+                NodeId::Broker(broker),
+                from,
+                Payload::Group {
+                    group: self.index,
+                    message: GroupMessage::FindCoordinatorResponse(answer),
+                },
+            );
+            return;
+        }
+        if self.coordinator != Some(broker) {
+            let err = ErrorCode::NotCoordinator;
+            let reply = match message {
+                GroupMessage::JoinGroup { .. } => GroupMessage::JoinGroupResponse(Err(err)),
+                GroupMessage::SyncGroup { generation, .. } => GroupMessage::SyncGroupResponse {
+                    generation,
+                    result: Err(err),
+                },
+                GroupMessage::Heartbeat { .. } => GroupMessage::HeartbeatResponse(Some(err)),
+                GroupMessage::LeaveGroup { .. } => GroupMessage::LeaveGroupResponse,
+                GroupMessage::OffsetCommit { .. } => GroupMessage::OffsetCommitResponse(Some(err)),
+                GroupMessage::OffsetFetch { .. } => GroupMessage::OffsetFetchResponse(Err(err)),
+                _ => return,
+            };
+            out.send(
+                NodeId::Broker(broker),
+                from,
+                Payload::Group {
+                    group: self.index,
+                    message: reply,
+                },
+            );
+            return;
+        }
+        match message {
+            GroupMessage::JoinGroup {
+                member,
+                owned,
+                generation,
+                session_timeout_us,
+                rebalance_timeout_us,
+            } => self.join(
+                now,
+                member,
+                owned,
+                generation,
+                session_timeout_us,
+                rebalance_timeout_us,
+                out,
+            ),
+            GroupMessage::SyncGroup {
+                member,
+                generation,
+                assignment,
+            } => self.sync(now, member, generation, assignment, out),
+            GroupMessage::Heartbeat { member, generation } => {
+                let error = self.heartbeat(now, member, generation);
+                self.reply(from, GroupMessage::HeartbeatResponse(error), out);
+            }
+            GroupMessage::LeaveGroup { member } => {
+                self.reply(from, GroupMessage::LeaveGroupResponse, out);
+                if self.members.remove(&member).is_some() {
+                    self.trace(
+                        now,
+                        TraceKind::MemberLeft,
+                        format!(
+                            "{} leaves group {} (LeaveGroup)",
+                            self.name_of(member),
+                            self.id
+                        ),
+                        out,
+                    );
+                    self.member_gone(now, member, out);
+                }
+            }
+            GroupMessage::OffsetCommit {
+                member,
+                generation,
+                offsets,
+            } => {
+                let error = self.commit(member, generation, &offsets);
+                self.reply(from, GroupMessage::OffsetCommitResponse(error), out);
+            }
+            GroupMessage::OffsetFetch { partitions } => {
+                let offsets = partitions
+                    .iter()
+                    .map(|p| (*p, self.offsets.get(p).copied()))
+                    .collect();
+                self.reply(from, GroupMessage::OffsetFetchResponse(Ok(offsets)), out);
+            }
+            _ => {}
+        }
+        self.reschedule(now, out);
+    }
+
+    fn heartbeat(&mut self, now: u64, member: u32, generation: i32) -> Option<ErrorCode> {
+        let Some(m) = self.members.get_mut(&member) else {
+            return Some(ErrorCode::UnknownMemberId);
+        };
+        m.last_heartbeat_us = now;
+        match self.state {
+            GroupState::PreparingRebalance => Some(ErrorCode::RebalanceInProgress),
+            _ if generation != self.generation => Some(ErrorCode::IllegalGeneration),
+            GroupState::CompletingRebalance | GroupState::Stable => None,
+            _ => Some(ErrorCode::UnknownMemberId),
+        }
+    }
+
+    fn commit(
+        &mut self,
+        member: u32,
+        generation: i32,
+        offsets: &[(u32, u64)],
+    ) -> Option<ErrorCode> {
+        if !self.members.contains_key(&member) {
+            return Some(ErrorCode::UnknownMemberId);
+        }
+        if generation != self.generation {
+            return Some(ErrorCode::IllegalGeneration);
+        }
+        if self.state == GroupState::CompletingRebalance {
+            return Some(ErrorCode::RebalanceInProgress);
+        }
+        for &(p, o) in offsets {
+            self.offsets.insert(p, o);
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn join(
+        &mut self,
+        now: u64,
+        member: u32,
+        owned: Vec<u32>,
+        generation: i32,
+        session_timeout_us: u64,
+        rebalance_timeout_us: u64,
+        out: &mut Outbox,
+    ) {
+        let seq = self.next_seq;
+        let is_new = !self.members.contains_key(&member);
+        let m = self.members.entry(member).or_insert_with(|| GroupMember {
+            consumer: member,
+            session_timeout_us,
+            rebalance_timeout_us,
+            last_heartbeat_us: now,
+            awaiting_join: false,
+            owned: Vec::new(),
+            owned_generation: -1,
+            awaiting_sync: false,
+            assignment: Vec::new(),
+            joined_seq: seq,
+        });
+        if is_new {
+            self.next_seq += 1;
+        }
+        m.awaiting_join = true;
+        m.awaiting_sync = false;
+        m.owned = owned;
+        m.owned_generation = generation;
+        m.last_heartbeat_us = now;
+        let name = self.name_of(member);
+        match self.state {
+            GroupState::Empty | GroupState::Dead => {
+                // The first rebalance of an empty group waits for more members to arrive.
+                self.state = GroupState::PreparingRebalance;
+                self.join_started_us = now;
+                self.join_deadline_us = now.saturating_add(self.initial_delay_us);
+                self.trace(
+                    now,
+                    TraceKind::RebalanceStarted,
+                    format!(
+                        "{name} joins empty group {}: PreparingRebalance, waiting group.initial.rebalance.delay.ms = {} ms for more members",
+                        self.id,
+                        self.initial_delay_us / 1000
+                    ),
+                    out,
+                );
+            }
+            GroupState::PreparingRebalance => {
+                if is_new && self.generation == 0 {
+                    let cap = self
+                        .join_started_us
+                        .saturating_add(self.max_rebalance_timeout());
+                    self.join_deadline_us = now.saturating_add(self.initial_delay_us).min(cap);
+                }
+                self.trace(
+                    now,
+                    TraceKind::MemberJoined,
+                    format!("{name} joins group {}", self.id),
+                    out,
+                );
+            }
+            GroupState::CompletingRebalance | GroupState::Stable => {
+                let why = if is_new {
+                    format!("{name} joins")
+                } else {
+                    format!("{name} re-joins")
+                };
+                self.prepare_rebalance(now, &why, out);
+            }
+        }
+        self.maybe_complete_join(now, out);
+    }
+
+    fn max_rebalance_timeout(&self) -> u64 {
+        self.members
+            .values()
+            .map(|m| m.rebalance_timeout_us)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Stable or CompletingRebalance → PreparingRebalance: every member must re-join within the
+    /// rebalance timeout (the largest `max.poll.interval.ms`).
+    fn prepare_rebalance(&mut self, now: u64, why: &str, out: &mut Outbox) {
+        if self.state == GroupState::CompletingRebalance {
+            // Members waiting for their assignment learn the rebalance restarted.
+            let waiting: Vec<u32> = self
+                .members
+                .values()
+                .filter(|m| m.awaiting_sync)
+                .map(|m| m.consumer)
+                .collect();
+            for c in waiting {
+                if let Some(m) = self.members.get_mut(&c) {
+                    m.awaiting_sync = false;
+                }
+                self.reply(
+                    NodeId::Consumer(c),
+                    GroupMessage::SyncGroupResponse {
+                        generation: self.generation,
+                        result: Err(ErrorCode::RebalanceInProgress),
+                    },
+                    out,
+                );
+            }
+        }
+        self.state = GroupState::PreparingRebalance;
+        self.join_started_us = now;
+        self.join_deadline_us = now.saturating_add(self.max_rebalance_timeout());
+        self.trace(
+            now,
+            TraceKind::RebalanceStarted,
+            format!(
+                "group {}: {why}; PreparingRebalance (generation {}), members must re-join within {} ms",
+                self.id,
+                self.generation,
+                self.max_rebalance_timeout() / 1000
+            ),
+            out,
+        );
+    }
+
+    /// A member left or was evicted: rebalance (or settle the join phase in progress).
+    fn member_gone(&mut self, now: u64, member: u32, out: &mut Outbox) {
+        if self.leader == Some(member) {
+            self.leader = None;
+        }
+        match self.state {
+            GroupState::Stable | GroupState::CompletingRebalance => {
+                if self.members.is_empty() {
+                    self.to_empty(now, out);
+                } else {
+                    let why = format!("{} is gone", self.name_of(member));
+                    self.prepare_rebalance(now, &why, out);
+                }
+            }
+            GroupState::PreparingRebalance => self.maybe_complete_join(now, out),
+            _ => {}
+        }
+    }
+
+    fn to_empty(&mut self, now: u64, out: &mut Outbox) {
+        self.state = GroupState::Empty;
+        self.generation += 1;
+        self.leader = None;
+        self.trace(
+            now,
+            TraceKind::GroupEmpty,
+            format!(
+                "group {} has no members left: Empty (generation {})",
+                self.id, self.generation
+            ),
+            out,
+        );
+    }
+
+    fn maybe_complete_join(&mut self, now: u64, out: &mut Outbox) {
+        if self.state != GroupState::PreparingRebalance {
+            return;
+        }
+        let all_joined = self.members.values().all(|m| m.awaiting_join);
+        let initial_wait = self.generation == 0 && now < self.join_deadline_us;
+        if (all_joined && !initial_wait) || now >= self.join_deadline_us {
+            self.complete_join(now, out);
+        }
+    }
+
+    /// The join phase ends: members that did not re-join are removed, the generation is
+    /// bumped, and every pending JoinGroup is answered (the leader's with the member list).
+    fn complete_join(&mut self, now: u64, out: &mut Outbox) {
+        let late: Vec<u32> = self
+            .members
+            .values()
+            .filter(|m| !m.awaiting_join)
+            .map(|m| m.consumer)
+            .collect();
+        for c in late {
+            self.members.remove(&c);
+            if self.leader == Some(c) {
+                self.leader = None;
+            }
+            self.trace(
+                now,
+                TraceKind::MemberRemoved,
+                format!(
+                    "{} did not re-join group {} within the rebalance timeout: removed",
+                    self.name_of(c),
+                    self.id
+                ),
+                out,
+            );
+        }
+        if self.members.is_empty() {
+            self.to_empty(now, out);
+            return;
+        }
+        self.generation += 1;
+        self.rebalances += 1;
+        if self.leader.is_none() {
+            self.leader = self
+                .members
+                .values()
+                .min_by_key(|m| m.joined_seq)
+                .map(|m| m.consumer);
+        }
+        let leader = self.leader.unwrap_or(0);
+        self.state = GroupState::CompletingRebalance;
+        let list: Arc<[JoinedMember]> = self
+            .members
+            .values()
+            .map(|m| JoinedMember {
+                member: m.consumer,
+                owned: m.owned.clone(),
+                generation: m.owned_generation,
+            })
+            .collect();
+        self.trace(
+            now,
+            TraceKind::GenerationStarted,
+            format!(
+                "group {}: generation {} with {} members, leader {}, protocol {}; CompletingRebalance (awaiting the leader's SyncGroup)",
+                self.id,
+                self.generation,
+                self.members.len(),
+                self.name_of(leader),
+                self.strategy.name()
+            ),
+            out,
+        );
+        let members: Vec<u32> = self.members.keys().copied().collect();
+        for c in members {
+            if let Some(m) = self.members.get_mut(&c) {
+                m.awaiting_join = false;
+                m.last_heartbeat_us = now;
+            }
+            let result = JoinResult {
+                generation: self.generation,
+                leader,
+                protocol: self.strategy.name(),
+                members: (c == leader).then(|| list.clone()),
+            };
+            self.reply(
+                NodeId::Consumer(c),
+                GroupMessage::JoinGroupResponse(Ok(result)),
+                out,
+            );
+        }
+    }
+
+    fn sync(
+        &mut self,
+        now: u64,
+        member: u32,
+        generation: i32,
+        assignment: Option<Arc<[(u32, Vec<u32>)]>>,
+        out: &mut Outbox,
+    ) {
+        let error = if !self.members.contains_key(&member) {
+            Some(ErrorCode::UnknownMemberId)
+        } else if generation != self.generation {
+            Some(ErrorCode::IllegalGeneration)
+        } else if self.state == GroupState::PreparingRebalance {
+            Some(ErrorCode::RebalanceInProgress)
+        } else {
+            None
+        };
+        if let Some(e) = error {
+            self.reply(
+                NodeId::Consumer(member),
+                GroupMessage::SyncGroupResponse {
+                    generation,
+                    result: Err(e),
+                },
+                out,
+            );
+            return;
+        }
+        if self.state == GroupState::Stable {
+            let part = self
+                .members
+                .get(&member)
+                .map(|m| m.assignment.clone())
+                .unwrap_or_default();
+            self.reply(
+                NodeId::Consumer(member),
+                GroupMessage::SyncGroupResponse {
+                    generation,
+                    result: Ok(part),
+                },
+                out,
+            );
+            return;
+        }
+        if let Some(m) = self.members.get_mut(&member) {
+            m.awaiting_sync = true;
+            m.last_heartbeat_us = now;
+        }
+        if let (Some(a), true) = (assignment, self.leader == Some(member)) {
+            for m in self.members.values_mut() {
+                m.assignment = a
+                    .iter()
+                    .find(|(c, _)| *c == m.consumer)
+                    .map(|(_, ps)| ps.clone())
+                    .unwrap_or_default();
+            }
+            self.state = GroupState::Stable;
+            self.trace(
+                now,
+                TraceKind::GroupStable,
+                format!(
+                    "group {}: the leader's assignment is stored; Stable in generation {}",
+                    self.id, self.generation
+                ),
+                out,
+            );
+            let waiting: Vec<(u32, Vec<u32>)> = self
+                .members
+                .values()
+                .filter(|m| m.awaiting_sync)
+                .map(|m| (m.consumer, m.assignment.clone()))
+                .collect();
+            for (c, part) in waiting {
+                if let Some(m) = self.members.get_mut(&c) {
+                    m.awaiting_sync = false;
+                }
+                self.reply(
+                    NodeId::Consumer(c),
+                    GroupMessage::SyncGroupResponse {
+                        generation: self.generation,
+                        result: Ok(part),
+                    },
+                    out,
+                );
+            }
+        }
+    }
+
+    /// Session expiries and the end of a join phase.
+    pub fn on_check(&mut self, now: u64, out: &mut Outbox) {
+        if self.check_due != Some(now) {
+            return;
+        }
+        self.check_due = None;
+        let expired: Vec<u32> = self
+            .members
+            .values()
+            .filter(|m| {
+                !m.awaiting_join && now >= m.last_heartbeat_us.saturating_add(m.session_timeout_us)
+            })
+            .map(|m| m.consumer)
+            .collect();
+        for c in expired {
+            let timeout = self
+                .members
+                .remove(&c)
+                .map(|m| m.session_timeout_us / 1000)
+                .unwrap_or(0);
+            self.trace(
+                now,
+                TraceKind::MemberRemoved,
+                format!(
+                    "no heartbeat from {} for session.timeout.ms = {timeout} ms: removed from group {}",
+                    self.name_of(c),
+                    self.id
+                ),
+                out,
+            );
+            self.member_gone(now, c, out);
+        }
+        self.maybe_complete_join(now, out);
+        self.reschedule(now, out);
+    }
+
+    /// Sets the timer for the earliest deadline, if it changed.
+    fn reschedule(&mut self, now: u64, out: &mut Outbox) {
+        let mut next = self
+            .members
+            .values()
+            .filter(|m| !m.awaiting_join)
+            .map(|m| m.last_heartbeat_us.saturating_add(m.session_timeout_us))
+            .min();
+        if self.state == GroupState::PreparingRebalance {
+            next = Some(next.map_or(self.join_deadline_us, |n| n.min(self.join_deadline_us)));
+        }
+        let Some(at) = next.map(|t| t.max(now)) else {
+            return;
+        };
+        if self.check_due.is_some_and(|d| d <= at && d >= now) {
+            return;
+        }
+        self.check_due = Some(at);
+        out.timer(at, self.node(), Timer::GroupCheck { group: self.index });
+    }
+
+    /// Whether the coordinator's broker runs (a dead coordinator evicts no one).
+    pub fn check_due(&self) -> Option<u64> {
+        self.check_due
+    }
+}
