@@ -247,3 +247,24 @@ fn without_unclean_election_the_partition_waits_offline_for_its_last_isr_member_
     assert_eq!(r.records.acknowledged, 3000);
     assert_eq!(r.records.lost, 0);
 }
+
+/// Found by the property sweep: a batch written in an attempt whose answer was lost, later
+/// sequences acknowledged meanwhile; its retry is out of order and must not start a new epoch
+/// (which would write it again).
+#[test]
+fn an_idempotent_batch_already_written_is_never_written_again_under_a_new_epoch() {
+    let r = records("regression_idempotent_retry_after_lost_response");
+    assert_eq!(r.sent, 226);
+    assert_eq!(
+        run("regression_idempotent_retry_after_lost_response").producers["p1"].duplicated,
+        0
+    );
+}
+
+/// Found by the property sweep: the high watermark moved past a follower whose ISR entry was
+/// still on its way to the controller.
+#[test]
+fn the_high_watermark_waits_for_a_follower_joining_the_isr() {
+    let r = records("regression_hw_during_isr_expansion");
+    assert_eq!(r.sent, 41);
+}

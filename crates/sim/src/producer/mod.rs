@@ -49,6 +49,8 @@ pub struct PartitionSendState {
     /// Sequences sent and not yet resolved (idempotence).
     pub unresolved: BTreeSet<i32>,
     pub needs_epoch_bump: bool,
+    /// Highest sequence acknowledged in the current epoch.
+    pub last_acked_sequence: Option<i32>,
 }
 
 #[derive(Debug, Clone)]

@@ -74,6 +74,10 @@ impl Producer {
         };
         if let (Some(seq), Some(s)) = (b.sequence, self.send_state.get_mut(b.partition as usize)) {
             s.unresolved.remove(&seq);
+            if b.producer_epoch == s.producer_epoch {
+                let last = seq.wrapping_add(b.len() as i32 - 1);
+                s.last_acked_sequence = Some(s.last_acked_sequence.map_or(last, |a| a.max(last)));
+            }
         }
         self.settle(&b, true, ctx);
     }
@@ -130,6 +134,24 @@ impl Producer {
                     | ErrorCode::UnknownProducerId
                     | ErrorCode::InvalidProducerEpoch
             );
+        // A later sequence was acknowledged: the broker has this batch already (written in an
+        // attempt whose answer was lost) but no longer remembers it. Kafka retries it until
+        // its delivery timeout, then reports it failed; it is in the log once.
+        let covered = seq.is_some_and(|q| {
+            self.send_state
+                .get(partition as usize)
+                .and_then(|s| s.last_acked_sequence)
+                .is_some_and(|a| a >= q)
+        });
+        if idempotent_retry && !expired && covered {
+            let backoff = self.backoff_us(attempts + 1, ctx.rng);
+            if let Some(b) = self.accumulator.batches.get_mut(&id) {
+                b.attempts += 1;
+                b.retry_at_us = now + backoff;
+            }
+            self.accumulator.reenqueue(id, idempotent);
+            return;
+        }
         if idempotent_retry && !expired {
             // The broker wrote nothing. A gap below this batch (or lost producer state) can
             // only be closed by a new epoch: the batch gives up its sequence and waits for it.
@@ -181,8 +203,11 @@ impl Producer {
         };
         if let (Some(seq), Some(s)) = (b.sequence, self.send_state.get_mut(partition as usize)) {
             s.unresolved.remove(&seq);
-            // A sequence that will never be written leaves a gap: start a new epoch.
-            s.needs_epoch_bump = true;
+            // A sequence that may never be written leaves a gap: start a new epoch. Unless a
+            // later sequence was acknowledged: then this batch was written after all.
+            if s.last_acked_sequence.is_none_or(|a| a < seq) {
+                s.needs_epoch_bump = true;
+            }
         }
         let why = if expired {
             "delivery.timeout.ms expired".to_string()
@@ -291,12 +316,33 @@ impl Producer {
             return None;
         }
         if idempotent && s.needs_epoch_bump {
+            let front_unsequenced = self
+                .accumulator
+                .queues
+                .get(p as usize)
+                .and_then(|q| q.front())
+                .and_then(|id| self.accumulator.batches.get(id))
+                .is_some_and(|b| b.sequence.is_none());
+            if front_unsequenced && s.in_flight_batches == 0 {
+                // Behind a batch the broker rejected as out of order: nothing above it can be
+                // written in this epoch either.
+                if let Some(q) = self.accumulator.queues.get(p as usize) {
+                    for id in q.iter() {
+                        if let Some(b) = self.accumulator.batches.get_mut(id) {
+                            if let Some(seq) = b.sequence.take() {
+                                s.unresolved.remove(&seq);
+                            }
+                        }
+                    }
+                }
+            }
             // Bump only once every sequence of the old epoch is resolved (KIP-360): a batch
             // whose outcome is unknown must first be retried under its old sequence.
             if s.unresolved.is_empty() && s.in_flight_batches == 0 {
                 s.needs_epoch_bump = false;
                 s.producer_epoch = s.producer_epoch.wrapping_add(1);
                 s.next_sequence = 0;
+                s.last_acked_sequence = None;
                 if let Some(q) = self.accumulator.queues.get(p as usize) {
                     for id in q.iter() {
                         if let Some(b) = self.accumulator.batches.get_mut(id) {
@@ -304,11 +350,8 @@ impl Producer {
                         }
                     }
                 }
-            } else {
-                let front = self.accumulator.queues.get(p as usize)?.front()?;
-                if self.accumulator.batches.get(front)?.sequence.is_none() {
-                    return None;
-                }
+            } else if front_unsequenced {
+                return None;
             }
         }
         let q = self.accumulator.queues.get(p as usize)?;
