@@ -8,6 +8,9 @@ pub const ONE_LEADER_PER_EPOCH: &str = "one-leader-per-partition-and-epoch";
 pub const HW_WITHIN_ISR_LEO: &str = "high-watermark-never-above-an-isr-member-leo";
 pub const COMMITTED_NEVER_DISAPPEARS: &str = "committed-records-never-disappear";
 pub const IDEMPOTENT_NO_DUPLICATES: &str = "idempotent-producer-never-duplicates";
+pub const ONE_OWNER_PER_GENERATION: &str = "no-partition-owned-by-two-members-in-a-generation";
+pub const FETCH_ONLY_OWNED: &str = "a-member-fetches-only-partitions-it-owns";
+pub const COMMITTED_WITHIN_HW: &str = "committed-offsets-never-pass-the-high-watermark";
 
 #[derive(Debug, Clone, Default)]
 pub struct InvariantState {
@@ -19,6 +22,7 @@ pub struct InvariantState {
 }
 
 pub fn check(sim: &mut Simulation) {
+    check_groups(sim);
     let partitions = sim.topo.partitions.len();
     let unclean = sim.scenario.cluster.unclean_leader_election_enable;
     // 1. At most one broker believes it leads a partition in a given epoch.
@@ -149,6 +153,57 @@ pub fn check(sim: &mut Simulation) {
 }
 
 /// Whether this build checks the invariants after every event.
+/// The consumer groups' invariants.
+pub fn check_groups(sim: &Simulation) {
+    // 5. Within a generation of a group, no partition has two live owners.
+    let mut owners: BTreeMap<(u32, i32, u32), &str> = BTreeMap::new();
+    for c in sim
+        .consumers
+        .iter()
+        .filter(|c| c.is_alive() && c.generation >= 0)
+    {
+        for &p in &c.owned {
+            if let Some(other) = owners.insert((c.group, c.generation, p), &c.name) {
+                panic!(
+                    "invariant {ONE_OWNER_PER_GENERATION} violated: {other} and {} both own {} in generation {}",
+                    c.name,
+                    sim.topo.name(p),
+                    c.generation
+                );
+            }
+        }
+        // 6. Fetches go only to owned partitions, and never during an eager rebalance.
+        if c.foreign_fetches > 0 || c.fetches_during_eager_rebalance > 0 {
+            panic!(
+                "invariant {FETCH_ONLY_OWNED} violated: {} sent {} fetches for partitions it did not own and {} during an eager rebalance",
+                c.name, c.foreign_fetches, c.fetches_during_eager_rebalance
+            );
+        }
+    }
+    // 7. A committed offset never passes the highest high watermark any replica reached.
+    if sim.scenario.cluster.unclean_leader_election_enable {
+        return;
+    }
+    for g in &sim.groups {
+        for (&p, &offset) in &g.offsets {
+            let hw = sim
+                .brokers
+                .iter()
+                .filter_map(|b| b.replicas.get(&p))
+                .map(|r| r.high_watermark)
+                .max()
+                .unwrap_or(0);
+            if offset > hw {
+                panic!(
+                    "invariant {COMMITTED_WITHIN_HW} violated: group {} committed {} at {offset}, above its high watermark {hw}",
+                    g.id,
+                    sim.topo.name(p)
+                );
+            }
+        }
+    }
+}
+
 pub const CHECKED: bool = cfg!(any(test, feature = "invariants"));
 
 #[cfg(test)]

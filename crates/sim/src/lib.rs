@@ -9,6 +9,7 @@ pub mod controller;
 pub mod coordinator;
 pub mod coordinator_hash;
 pub mod errors;
+pub mod group_view;
 pub mod invariants;
 pub mod ledger;
 pub mod link;

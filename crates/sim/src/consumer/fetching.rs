@@ -43,6 +43,15 @@ impl Consumer {
             self.request_metadata(ctx);
         }
         for (leader, partitions) in by_leader {
+            // Counted for the invariants (none expected).
+            let foreign = partitions
+                .iter()
+                .filter(|p| !self.owned.contains(&p.partition))
+                .count() as u32;
+            self.foreign_fetches += foreign;
+            if self.in_eager_rebalance() {
+                self.fetches_during_eager_rebalance += 1;
+            }
             let correlation_id = self.next_correlation;
             self.next_correlation += 1;
             let parts: Vec<u32> = partitions.iter().map(|p| p.partition).collect();
