@@ -5,7 +5,7 @@
 use kafka_sim::group_view::GroupView;
 use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::parse_scenario;
-use kafka_sim::{ActionKind, Report, Simulation};
+use kafka_sim::{Report, Simulation};
 
 /// A 3-broker cluster, topic `orders` with `partitions`, one producer sending `records` at
 /// 500/s, and group `g1` with `group` extra keys (JSON members, without braces).
@@ -44,12 +44,29 @@ fn run(s: kafka_sim::Scenario) -> (Report, Vec<String>, Simulation) {
 }
 
 fn group(sim: &Simulation) -> GroupView {
-    sim.view().groups.into_iter().next().expect("one group")
+    sim.group_views().into_iter().next().expect("one group")
+}
+
+/// Consumers that sent a fetch at this very instant.
+fn fetching_now(sim: &Simulation) -> Vec<u32> {
+    let now = sim.now_us();
+    sim.messages_in_flight()
+        .into_iter()
+        .filter(|m| m.kind == MessageKind::ConsumerFetch && m.depart_us == now)
+        .filter_map(|m| match m.from {
+            NodeId::Consumer(c) => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Partitions per member, in member order.
 fn shares(r: &Report) -> Vec<usize> {
-    r.groups["g1"].assignment.values().map(|a| a.len()).collect()
+    r.groups["g1"]
+        .assignment
+        .values()
+        .map(|a| a.len())
+        .collect()
 }
 
 fn time_of(events: &[String], needle: &str) -> Option<f64> {
@@ -101,4 +118,121 @@ fn four_partitions_with_five_consumers_leave_one_idle_with_an_empty_assignment()
     assert_eq!(idle.len(), 1);
     assert_eq!(idle[0].delivered, 0);
     assert_eq!(r.consumed.records, 2000);
+}
+
+const TWO_CONSUMERS: &str = r#""consumers": 2, "session.timeout.ms": 10000, "max.poll.interval.ms": 10000, "processing.ms.per.record": 1"#;
+
+#[test]
+fn a_killed_consumers_partitions_move_after_the_session_timeout_and_not_before() {
+    let actions =
+        r#"{ "at.ms": 8000, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c2" }"#;
+    let (r, events, _) = run(scenario("3.9", 4, 10000, TWO_CONSUMERS, actions, 40_000));
+    let removed = time_of(&events, "no heartbeat from g1-c2").expect("c2 is evicted");
+    // Its last heartbeat went out at most heartbeat.interval.ms before the kill.
+    assert!(removed >= 8000.0 + 10000.0 - 3000.0, "evicted at {removed}");
+    assert!(removed <= 8000.0 + 10000.0 + 10.0, "evicted at {removed}");
+    let moved = time_of(
+        &events,
+        "g1-c1 generation 2: owns [orders-0, orders-1, orders-2, orders-3]",
+    )
+    .expect("c1 takes everything");
+    assert!(moved > removed);
+    assert_eq!(r.groups["g1"].generation, 2);
+    assert_eq!(shares(&r), vec![4]);
+    assert_eq!(r.consumed.records, 10000);
+}
+
+#[test]
+fn a_stalled_consumer_is_evicted_after_max_poll_interval_and_rejoins_when_it_polls_again() {
+    let actions = r#"{ "at.ms": 8000, "do": "stall-consumer", "group.id": "g1", "consumer": "g1-c2", "for.ms": 20000 }"#;
+    let (r, events, _) = run(scenario("3.9", 4, 15000, TWO_CONSUMERS, actions, 45_000));
+    let left = time_of(
+        &events,
+        "g1-c2 has not called poll() for max.poll.interval.ms",
+    )
+    .expect("c2's heartbeat thread leaves");
+    assert!(
+        left >= 8000.0 + 10000.0 && left <= 8000.0 + 10000.0 + 3000.0,
+        "left at {left}"
+    );
+    // Not the session timeout: the heartbeat thread kept the session alive.
+    assert!(time_of(&events, "no heartbeat from g1-c2").is_none());
+    assert!(time_of(
+        &events,
+        "g1-c1 generation 2: owns [orders-0, orders-1, orders-2, orders-3]"
+    )
+    .is_some());
+    // Back at 28 s it re-joins: generation 3 splits again.
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(shares(&r), vec![2, 2]);
+    assert_eq!(r.consumed.records, 15000);
+}
+
+#[test]
+fn during_an_eager_rebalance_no_member_fetches() {
+    let actions = r#"{ "at.ms": 8000, "do": "add-consumer", "group.id": "g1" }"#;
+    let mut sim = Simulation::new(scenario("3.9", 4, 10000, TWO_CONSUMERS, actions, 20_000));
+    let mut paused_steps = 0;
+    while sim.step() {
+        let now = sim.now_us();
+        let senders = fetching_now(&sim);
+        if sim.events_handled() % 64 == 0 || !senders.is_empty() {
+            let g = group(&sim);
+            if g.members
+                .iter()
+                .any(|m| format!("{:?}", m.activity) == "Paused")
+            {
+                paused_steps += 1;
+            }
+        }
+        if senders.is_empty() {
+            continue;
+        }
+        let g = group(&sim);
+        for c in senders {
+            let member = &g.members[c as usize];
+            assert_eq!(
+                format!("{:?}", member.member_state),
+                "Stable",
+                "{} fetched at {now} while rebalancing",
+                member.name
+            );
+            assert!(!member.owned.is_empty());
+        }
+    }
+    assert!(paused_steps > 0);
+    let r = sim.report();
+    assert_eq!(r.groups["g1"].generation, 2);
+    let mut s = shares(&r);
+    s.sort_unstable();
+    assert_eq!(s, vec![1, 1, 2]);
+}
+
+#[test]
+fn with_cooperative_sticky_members_that_keep_their_partitions_keep_fetching() {
+    let cfg = r#""consumers": 3, "partition.assignment.strategy": "cooperative-sticky", "session.timeout.ms": 10000"#;
+    let actions = r#"{ "at.ms": 8000, "do": "add-consumer", "group.id": "g1" }"#;
+    let mut sim = Simulation::new(scenario("3.9", 6, 10000, cfg, actions, 30_000));
+    let mut fetches_while_rebalancing = 0;
+    while sim.step() {
+        let senders = fetching_now(&sim);
+        if senders.is_empty() {
+            continue;
+        }
+        let g = group(&sim);
+        for c in senders {
+            if format!("{:?}", g.members[c as usize].member_state) != "Stable" {
+                fetches_while_rebalancing += 1;
+            }
+        }
+    }
+    assert!(fetches_while_rebalancing > 0);
+    let r = sim.report();
+    // The join, then the follow-up that hands over the revoked partitions.
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(r.rebalances, 3);
+    let mut s = shares(&r);
+    s.sort_unstable();
+    assert_eq!(s, vec![1, 1, 2, 2]);
+    assert_eq!(r.consumed.records, 10000);
 }
