@@ -111,16 +111,15 @@ impl Accumulator {
     /// Appends a record; returns whether it started a new batch.
     pub fn append(&mut self, partition: u32, record: u32, now: u64) -> bool {
         let rpb = self.records_per_batch as usize;
-        let open = self
-            .queues
-            .get(partition as usize)
-            .and_then(|q| q.back())
-            .copied()
-            .filter(|id| {
-                self.batches
-                    .get(id)
-                    .is_some_and(|b| !b.closed && b.frozen.is_none())
-            });
+        // The open batch, if any, is the back of the queue (the cache says whether one is).
+        let open = if self.open_len.get(partition as usize).copied().unwrap_or(0) > 0 {
+            self.queues
+                .get(partition as usize)
+                .and_then(|q| q.back())
+                .copied()
+        } else {
+            None
+        };
         let (id, new) = match open {
             Some(id) => (id, false),
             None => {
