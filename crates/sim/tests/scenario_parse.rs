@@ -617,6 +617,43 @@ fn unknown_keys_are_named_and_near_misses_get_a_suggestion() {
 }
 
 #[test]
+fn keys_given_twice_are_refused_rather_than_silently_overwritten() {
+    let text = r#"{ "format": 1, "seed": 1, "seed": 2,
+        "producers": [{ "acks": "1", "linger.ms": 5, "acks": "all" }] }"#;
+    let e = match parse_scenario(text) {
+        Err(e) => e,
+        Ok(s) => panic!("{s:?}"),
+    };
+    assert_eq!(
+        messages(&e),
+        [
+            "seed: key given twice in one object (a JSON reader would silently keep the last)",
+            "producers[0].acks: key given twice in one object (a JSON reader would silently keep the last)",
+        ]
+    );
+}
+
+#[test]
+fn a_default_name_that_collides_with_a_given_one_says_so() {
+    let e = errors(json!({ "format": 1, "producers": [{}, { "name": "p1" }] }));
+    assert_eq!(
+        messages(&e),
+        ["producers[1].name: duplicate producer name \"p1\" (also producers[0], named by default)"]
+    );
+}
+
+#[test]
+fn integral_numbers_written_as_floats_are_accepted_and_fractions_are_not() {
+    let s = ok(json!({ "format": 1.0, "duration.ms": 5000.0 }));
+    assert_eq!(s.duration_ms, 5000);
+    let e = errors(json!({ "format": 1, "duration.ms": 5000.5 }));
+    assert_eq!(
+        messages(&e),
+        ["duration.ms: expected an integer, got 5000.5"]
+    );
+}
+
+#[test]
 fn invalid_json_is_reported_with_line_and_column() {
     let e = match parse_scenario("{\n  \"format\": 1,\n  \"seed\": ,\n}") {
         Err(e) => e,

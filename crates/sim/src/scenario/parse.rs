@@ -1,6 +1,7 @@
 //! Reading a scenario document (the format in the README, "Scenario format"): the entry points,
-//! the top level, `cluster`, `network` and `topics`. Producers and groups are read in
-//! `clients`, the timeline in `actions`; this module ties them together and resolves defaults.
+//! the top level, `cluster`, `network` and `topics`. Producers are read in `producers`, groups
+//! in `groups`, the timeline in `actions`; this module ties them together. Keys given twice in
+//! the JSON text are refused (`duplicates`), since a JSON reader would silently keep the last.
 //!
 //! Defaults for what a document leaves out (beyond Kafka's own, see `version`):
 //! - `format` is required; `seed` 1; `kafka.version` "3.9"; `duration.ms` 20000.
@@ -13,10 +14,12 @@
 //! - `producers`, `groups`, `actions` omitted: none.
 
 use super::actions::read_actions;
-use super::clients::{read_groups, read_producers};
 use super::diagnostics::{Problems, ScenarioErrors, ScenarioNote};
-use super::fields::{index, kind_and_value, read_int, Fields, Got, INT_MAX};
+use super::duplicates::duplicate_keys;
+use super::fields::{index, kind_and_value, read_int, show, Fields, Got, INT_MAX};
+use super::groups::read_groups;
 use super::limits::*;
+use super::producers::read_producers;
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
 use serde_json::Value;
@@ -80,7 +83,25 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ScenarioErrors> {
 /// Like [`parse_scenario`], also returning the notes (see [`resolve_with_notes`]).
 pub fn parse_with_notes(json: &str) -> Result<(Scenario, Vec<ScenarioNote>), ScenarioErrors> {
     match serde_json::from_str::<Value>(json) {
-        Ok(doc) => resolve_with_notes(&doc),
+        Ok(doc) => {
+            let repeated = duplicate_keys(json);
+            let resolved = resolve_with_notes(&doc);
+            if repeated.is_empty() {
+                return resolved;
+            }
+            let mut problems = Problems::default();
+            for path in repeated {
+                problems.error(
+                    &path,
+                    "key given twice in one object (a JSON reader would silently keep the last)",
+                );
+            }
+            let mut errors = problems.into_errors();
+            if let Err(more) = resolved {
+                errors.errors.extend(more.errors);
+            }
+            Err(errors)
+        }
         Err(e) => {
             let mut problems = Problems::default();
             problems.error(
@@ -443,5 +464,28 @@ fn check_topic_name(path: &str, name: &str, problems: &mut Problems) {
             path,
             "names starting with \"__\" are Kafka's internal topics",
         );
+    }
+}
+
+pub(crate) fn single_topic(ctx: &Context) -> Option<String> {
+    match ctx.topics.keys().collect::<Vec<_>>().as_slice() {
+        [only] => Some((*only).clone()),
+        _ => None,
+    }
+}
+
+pub(crate) fn unknown_topic(name: &str, ctx: &Context) -> String {
+    let known: Vec<String> = ctx.topics.keys().map(|t| format!("\"{t}\"")).collect();
+    if known.is_empty() {
+        format!(
+            "unknown topic {} (the scenario has no topics)",
+            show(&Value::from(name))
+        )
+    } else {
+        format!(
+            "unknown topic {} (topics: {})",
+            show(&Value::from(name)),
+            known.join(", ")
+        )
     }
 }
