@@ -129,7 +129,7 @@ fn read_group_topics(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> 
                 problems.error(&item_path, format!("topic \"{name}\" is listed twice"));
             }
             Some(name) => {
-                if !ctx.topics.contains_key(name) {
+                if !ctx.topics.contains(name) {
                     problems.error(&item_path, unknown_topic(name, ctx));
                 }
                 topics.push(name.to_string());

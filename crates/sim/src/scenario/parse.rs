@@ -23,7 +23,7 @@ use super::producers::read_producers;
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The only format version this reader knows.
 pub const FORMAT: u64 = 1;
@@ -69,8 +69,8 @@ pub(crate) struct Context {
     pub defaults: Defaults,
     pub brokers: Option<u32>,
     pub duration_ms: Option<u64>,
-    /// Topic name → partitions (None when the partition count was bad).
-    pub topics: BTreeMap<String, Option<u32>>,
+    /// Names of the scenario's topics.
+    pub topics: BTreeSet<String>,
     /// Group id → consumers at the start (None when bad).
     pub groups: BTreeMap<String, Option<u32>>,
 }
@@ -185,7 +185,7 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         defaults,
         brokers,
         duration_ms: duration.usable(DEFAULT_DURATION_MS),
-        topics: BTreeMap::new(),
+        topics: BTreeSet::new(),
         groups: BTreeMap::new(),
     };
     let topics = read_topics(&top, &mut ctx, &mut problems);
@@ -344,7 +344,7 @@ fn read_network(top: &Fields<'_>, problems: &mut Problems) -> NetworkConfig {
 fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> Vec<TopicConfig> {
     if top.get("topics").is_none() {
         let replication_factor = ctx.brokers.unwrap_or(DEFAULT_BROKERS).min(3);
-        ctx.topics.insert("orders".into(), Some(4));
+        ctx.topics.insert("orders".into());
         return vec![TopicConfig {
             name: "orders".into(),
             partitions: 4,
@@ -420,9 +420,8 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         } else {
             total_partitions = total_partitions.saturating_add(1);
         }
-        let partitions_usable = partitions.usable(1);
         if let Some(name) = &name {
-            ctx.topics.entry(name.clone()).or_insert(partitions_usable);
+            ctx.topics.insert(name.clone());
         }
         topics.push(TopicConfig {
             name: name.unwrap_or_default(),
@@ -468,14 +467,14 @@ fn check_topic_name(path: &str, name: &str, problems: &mut Problems) {
 }
 
 pub(crate) fn single_topic(ctx: &Context) -> Option<String> {
-    match ctx.topics.keys().collect::<Vec<_>>().as_slice() {
+    match ctx.topics.iter().collect::<Vec<_>>().as_slice() {
         [only] => Some((*only).clone()),
         _ => None,
     }
 }
 
 pub(crate) fn unknown_topic(name: &str, ctx: &Context) -> String {
-    let known: Vec<String> = ctx.topics.keys().map(|t| format!("\"{t}\"")).collect();
+    let known: Vec<String> = ctx.topics.iter().map(|t| format!("\"{t}\"")).collect();
     if known.is_empty() {
         format!(
             "unknown topic {} (the scenario has no topics)",

@@ -75,7 +75,7 @@ fn read_acks(f: &Fields<'_>, problems: &mut Problems) -> Got<Acks> {
 fn read_topic_ref(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
     match f.string("topic", problems) {
         Got::Value(name) => {
-            if !ctx.topics.contains_key(name) {
+            if !ctx.topics.contains(name) {
                 problems.error(&f.path_of("topic"), unknown_topic(name, ctx));
             }
             Some(name.to_string())
