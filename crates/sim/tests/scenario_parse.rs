@@ -397,6 +397,28 @@ fn idempotence_before_0_11_is_refused_and_0_11_needs_one_in_flight() {
 }
 
 #[test]
+fn explicit_idempotence_before_3_0_overrides_the_acks_and_retries_defaults() {
+    let (s, notes) =
+        match resolve_with_notes(&with_producer("2.0", json!({ "enable.idempotence": true }))) {
+            Ok(x) => x,
+            Err(e) => panic!("{e}"),
+        };
+    let p = &s.producers[0];
+    assert!(p.enable_idempotence);
+    assert_eq!(p.acks, Acks::All);
+    assert_eq!(p.retries, 2_147_483_647);
+    let paths: Vec<&str> = notes.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["producers[0].acks", "producers[0].retries"]);
+    // Set by the user, the conflicting values are still refused.
+    let e = errors(with_producer(
+        "2.0",
+        json!({ "enable.idempotence": true, "acks": "1" }),
+    ));
+    assert_eq!(e.len(), 1);
+    assert!(e.has_path("producers[0].acks"));
+}
+
+#[test]
 fn explicit_delivery_timeout_below_linger_plus_request_timeout_is_refused() {
     let e = errors(with_producer(
         "3.9",

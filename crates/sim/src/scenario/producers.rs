@@ -191,6 +191,29 @@ fn read_producer(
         }
     };
 
+    // Before 3.0 the defaults (acks=1, retries=0 before 2.1) conflict with idempotence; Kafka
+    // then overrides the ones the user left out instead of refusing them.
+    let wants_idempotence = idempotence == Got::Value(true) && d.has_idempotence;
+    let acks = match acks {
+        Got::Missing if wants_idempotence && d.acks != Acks::All => {
+            problems.note(
+                &f.path_of("acks"),
+                format!("all, not Kafka {v}'s default 1: with enable.idempotence=true Kafka overrides the default (\"Overriding the default acks to all since idempotence is enabled\")"),
+            );
+            Got::Value(Acks::All)
+        }
+        other => other,
+    };
+    let retries = match retries {
+        Got::Missing if wants_idempotence && d.retries == 0 => {
+            problems.note(
+                &f.path_of("retries"),
+                format!("{INT_MAX}, not Kafka {v}'s default 0: with enable.idempotence=true Kafka overrides the default (\"Overriding the default retries config to the recommended value of {INT_MAX} since the idempotent producer is enabled\")"),
+            );
+            Got::Value(INT_MAX)
+        }
+        other => other,
+    };
     let enable_idempotence = resolve_idempotence(
         f,
         v,
