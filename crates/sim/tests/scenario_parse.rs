@@ -282,6 +282,11 @@ fn every_known_release_line_and_patch_forms_parse() {
         parse_version("0.10.2.2"),
         Ok(KafkaVersion::with_patch(0, 10, 2))
     );
+    let e = errors(json!({ "format": 1, "kafka.version": 3.9 }));
+    assert_eq!(
+        messages(&e),
+        ["kafka.version: write the version as a string, e.g. \"3.9\""]
+    );
     for bad in [
         "", "3", "4.1", "0.9.0", "3.x", "3..9", "-3.9", "300.1", "3.9.1.1",
     ] {

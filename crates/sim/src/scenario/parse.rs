@@ -166,15 +166,16 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
     let seed = top
         .int("seed", 0..=u64::MAX, &mut problems)
         .or(DEFAULT_SEED);
-    let version = match top.string("kafka.version", &mut problems) {
-        Got::Value(text) => match parse_version(text) {
-            Ok(v) => v,
-            Err(message) => {
-                problems.error("kafka.version", message);
-                DEFAULT_VERSION
-            }
-        },
-        Got::Missing | Got::Bad => DEFAULT_VERSION,
+    let version = match top.get("kafka.version") {
+        // 3.10 and 3.1 are different releases: a number cannot say which.
+        Some(Value::Number(n)) => {
+            problems.error(
+                "kafka.version",
+                format!("write the version as a string, e.g. \"{n}\""),
+            );
+            DEFAULT_VERSION
+        }
+        _ => version_of(&top, &mut problems),
     };
     let duration = top.int("duration.ms", 1..=MAX_DURATION_MS, &mut problems);
     let defaults = defaults_for(version);
@@ -209,6 +210,19 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         actions,
     };
     Ok((scenario, problems.notes))
+}
+
+fn version_of(top: &Fields<'_>, problems: &mut Problems) -> KafkaVersion {
+    match top.string("kafka.version", problems) {
+        Got::Value(text) => match parse_version(text) {
+            Ok(v) => v,
+            Err(message) => {
+                problems.error("kafka.version", message);
+                DEFAULT_VERSION
+            }
+        },
+        Got::Missing | Got::Bad => DEFAULT_VERSION,
+    }
 }
 
 /// serde_json's message without its own " at line L column C" suffix (we print ours).
