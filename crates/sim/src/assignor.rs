@@ -11,7 +11,9 @@ mod range;
 mod roundrobin;
 mod sticky;
 
-pub use cooperative::{cooperative_rebalance_until_stable, cooperative_sticky_assign};
+pub use cooperative::{
+    cooperative_rebalance_until_stable, cooperative_sticky_assign, MAX_COOPERATIVE_ROUNDS,
+};
 pub use json::assign_json;
 pub use sticky::sticky_assign;
 
@@ -149,10 +151,18 @@ impl Group {
                         subscriptions.push(t.clone());
                     }
                 }
+                // Kafka never shrinks a topic, so it keeps any owned partition of an existing
+                // topic; drop numbers past the topic's end so they are never handed out.
+                let owned = m
+                    .owned
+                    .iter()
+                    .filter(|tp| topics.get(&tp.topic).is_none_or(|n| tp.partition < *n))
+                    .cloned()
+                    .collect();
                 GroupMember {
                     id: m.id.clone(),
                     subscriptions,
-                    owned: m.owned.clone(),
+                    owned,
                     generation: m.generation,
                     group_instance_id: m.group_instance_id.clone(),
                 }
