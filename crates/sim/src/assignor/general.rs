@@ -27,6 +27,9 @@ struct Builder<'a> {
     sorted_all_partitions: Vec<TopicPartition>,
     revocation_required: bool,
     movements: PartitionMovements,
+    /// Each member's position in Java `String.compareTo` order, the tie-break of Kafka's
+    /// `sortedCurrentSubscriptions`.
+    rank: BTreeMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -70,7 +73,15 @@ impl<'a> Builder<'a> {
                 (0..n).map(move |p| TopicPartition::new(t.clone(), p))
             })
             .collect();
+        let mut ids: Vec<&String> = group.members.iter().map(|m| &m.id).collect();
+        ids.sort_by(|a, b| java_cmp(a, b));
+        let rank = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
         Builder {
+            rank,
             group,
             topic_consumers,
             consumer_topics,
@@ -143,12 +154,22 @@ impl<'a> Builder<'a> {
         assigned
     }
 
-    /// Kafka's `sortedCurrentSubscriptions`: members by partition count, then id.
-    fn sorted_members(&self) -> Vec<String> {
-        let mut members: Vec<(&String, usize)> =
-            self.current.iter().map(|(c, tps)| (c, tps.len())).collect();
-        members.sort_by(|a, b| a.1.cmp(&b.1).then(java_cmp(a.0, b.0)));
-        members.into_iter().map(|(c, _)| c.clone()).collect()
+    /// Kafka's `sortedCurrentSubscriptions` order: partition count, then member id.
+    fn load_key(&self, consumer: &str, count: usize) -> (usize, usize) {
+        (
+            count,
+            self.rank.get(consumer).copied().unwrap_or(usize::MAX),
+        )
+    }
+
+    /// The first member of `sortedCurrentSubscriptions` that subscribes to `topic`: the least
+    /// loaded subscriber, ties by member id.
+    fn least_loaded_subscriber(&self, topic: &str) -> Option<String> {
+        self.current
+            .iter()
+            .filter(|(c, _)| self.subscribes(c, topic))
+            .min_by_key(|(c, tps)| self.load_key(c, tps.len()))
+            .map(|(c, _)| c.clone())
     }
 
     fn subscribes(&self, consumer: &str, topic: &str) -> bool {
@@ -189,11 +210,7 @@ impl<'a> Builder<'a> {
         let initializing = self.current.values().all(Vec::is_empty);
 
         for tp in &unassigned {
-            let target = self
-                .sorted_members()
-                .into_iter()
-                .find(|c| self.subscribes(c, &tp.topic));
-            if let Some(consumer) = target {
+            if let Some(consumer) = self.least_loaded_subscriber(&tp.topic) {
                 if let Some(list) = self.current.get_mut(&consumer) {
                     list.push(tp.clone());
                 }
@@ -280,11 +297,7 @@ impl<'a> Builder<'a> {
                         .any(|o| self.size(o).is_some_and(|s| size > s + 1))
                 });
                 if better_exists {
-                    let target = self
-                        .sorted_members()
-                        .into_iter()
-                        .find(|c| self.subscribes(c, &tp.topic));
-                    if let Some(target) = target {
+                    if let Some(target) = self.least_loaded_subscriber(&tp.topic) {
                         self.reassign_partition_to(tp, &target);
                         performed = true;
                         modified = true;
@@ -300,36 +313,39 @@ impl<'a> Builder<'a> {
     /// Balanced: counts differ by at most one, or no member could take a partition of its
     /// topics from a member with two or more partitions more.
     fn is_balanced(&self) -> bool {
-        let sorted = self.sorted_members();
-        let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
+        let counts = self.current.values().map(Vec::len);
+        let (Some(min), Some(max)) = (counts.clone().min(), counts.max()) else {
             return true;
         };
-        let min = self.size(first).unwrap_or(0);
-        let max = self.size(last).unwrap_or(0);
         if min + 1 >= max {
             return true;
         }
-        for consumer in &sorted {
-            let count = self.size(consumer).unwrap_or(0);
+        // Least loaded first, as Kafka visits them; once a member has max - 1 partitions no
+        // member from there on can take one more, so the search stops early.
+        let mut by_load: Vec<((usize, usize), &String)> = self
+            .current
+            .iter()
+            .map(|(c, tps)| (self.load_key(c, tps.len()), c))
+            .collect();
+        by_load.sort_unstable();
+        for ((count, _), consumer) in by_load {
+            if count + 1 >= max {
+                break;
+            }
             if count == self.max_assignment_size(consumer) {
                 continue;
             }
-            let Some(mine) = self.current.get(consumer) else {
-                continue;
-            };
             for topic in self.consumer_topics.get(consumer).into_iter().flatten() {
                 let n = self.group.topics.get(topic).copied().unwrap_or(0);
                 for p in 0..n {
                     let tp = TopicPartition::new(topic.clone(), p);
-                    if mine.contains(&tp) {
+                    let Some(owner) = self.partition_consumer.get(&tp) else {
+                        continue;
+                    };
+                    if owner == consumer {
                         continue;
                     }
-                    let other_count = self
-                        .partition_consumer
-                        .get(&tp)
-                        .and_then(|o| self.size(o))
-                        .unwrap_or(0);
-                    if count + 1 < other_count {
+                    if self.size(owner).is_some_and(|other| count + 1 < other) {
                         return false;
                     }
                 }
