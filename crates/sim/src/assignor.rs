@@ -80,6 +80,11 @@ pub const DEFAULT_GENERATION: i32 = -1;
 /// Runs one assignment as the group leader does. For `cooperative-sticky` this is the first
 /// round: partitions still owned by another member are withheld (see
 /// [`cooperative_rebalance_until_stable`] for the follow-up rounds).
+///
+/// Members are visited in the order Kafka's leader would (a Java `HashMap` filled in `members`
+/// order), subscribed topics absent from `topics` or without partitions are skipped, and a
+/// repeated member id keeps its last definition. Work grows with the partitions enumerated, so
+/// callers bound partition counts (the scenario's validation, [`assign_json`]'s limits).
 pub fn assign(
     strategy: AssignmentStrategy,
     topics: &BTreeMap<String, u32>,
