@@ -456,3 +456,94 @@ impl PartitionMovements {
             .unwrap_or_else(|| tp.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{sticky_assign, MemberSubscription};
+    use super::*;
+
+    fn tps(list: &[(&str, u32)]) -> Vec<TopicPartition> {
+        list.iter()
+            .map(|(t, p)| TopicPartition::new(*t, *p))
+            .collect()
+    }
+
+    /// StickyAssignor Javadoc example 2: after C0 leaves, C1 takes t0p0 and nothing else moves.
+    #[test]
+    fn a_leaving_member_hands_its_partition_to_a_subscriber_and_nothing_else_moves() {
+        let topics = BTreeMap::from([
+            ("t0".to_string(), 1),
+            ("t1".to_string(), 2),
+            ("t2".to_string(), 3),
+        ]);
+        let members = [
+            MemberSubscription {
+                owned: tps(&[("t1", 0), ("t1", 1)]),
+                generation: Some(1),
+                ..MemberSubscription::new("C1", &["t0", "t1"])
+            },
+            MemberSubscription {
+                owned: tps(&[("t2", 0), ("t2", 1), ("t2", 2)]),
+                generation: Some(1),
+                ..MemberSubscription::new("C2", &["t0", "t1", "t2"])
+            },
+        ];
+        let mut result = sticky_assign(&topics, &members).assignment;
+        result.values_mut().for_each(|l| l.sort());
+        assert_eq!(
+            result.get("C1"),
+            Some(&tps(&[("t0", 0), ("t1", 0), ("t1", 1)]))
+        );
+        assert_eq!(
+            result.get("C2"),
+            Some(&tps(&[("t2", 0), ("t2", 1), ("t2", 2)]))
+        );
+    }
+
+    #[test]
+    fn partitions_of_an_unsubscribed_topic_are_released_to_its_subscribers() {
+        let topics = BTreeMap::from([("a".to_string(), 2), ("b".to_string(), 2)]);
+        let members = [
+            MemberSubscription {
+                owned: tps(&[("a", 0), ("a", 1), ("b", 0), ("b", 1)]),
+                generation: Some(1),
+                ..MemberSubscription::new("m1", &["a"])
+            },
+            MemberSubscription {
+                generation: Some(1),
+                ..MemberSubscription::new("m2", &["a", "b"])
+            },
+        ];
+        let outcome = sticky_assign(&topics, &members);
+        let mut m2 = outcome.assignment.get("m2").cloned().unwrap_or_default();
+        m2.sort();
+        assert_eq!(m2, tps(&[("b", 0), ("b", 1)]));
+        assert_eq!(outcome.assignment.get("m1").map(Vec::len), Some(2));
+        assert_eq!(outcome.partitions_transferring_ownership.len(), 2);
+    }
+
+    #[test]
+    fn balance_score_sums_pairwise_differences() {
+        let assignment: MemberPartitions = [
+            ("a".to_string(), tps(&[("t", 0), ("t", 1), ("t", 2)])),
+            ("b".to_string(), tps(&[("t", 3)])),
+            ("c".to_string(), Vec::new()),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(balance_score(&assignment), 2 + 3 + 1);
+    }
+
+    #[test]
+    fn a_move_back_returns_the_partition_that_came_over() {
+        let mut movements = PartitionMovements::default();
+        let p0 = TopicPartition::new("t", 0);
+        let p1 = TopicPartition::new("t", 1);
+        movements.move_partition(&p0, "a", "b");
+        // Moving any t-partition from b back to a picks the one that came from a.
+        assert_eq!(movements.actual_partition_to_move(&p1, "b", "a"), p0);
+        movements.move_partition(&p0, "b", "a");
+        assert!(movements.movements.is_empty());
+        assert!(movements.by_topic.is_empty());
+    }
+}
