@@ -7,11 +7,13 @@
 //! validating every key live in `scenario::parse` (added by the scenario work).
 
 mod actions;
-mod clients;
 pub mod diagnostics;
+mod duplicates;
 mod fields;
+mod groups;
 pub mod limits;
 pub mod parse;
+mod producers;
 pub mod version;
 
 pub use diagnostics::{ScenarioError, ScenarioErrors, ScenarioNote};

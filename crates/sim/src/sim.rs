@@ -9,7 +9,7 @@ use crate::controller::{Controller, SESSION_CHECK_US};
 use crate::coordinator::Group;
 use crate::invariants::InvariantState;
 use crate::ledger::Ledger;
-use crate::network::{Envelope, Fate, MessageInFlight, Network};
+use crate::network::{Fate, MessageInFlight, Network, Wire};
 use crate::node::{Outbox, Timer};
 use crate::producer::{Producer, ProducerCtx};
 use crate::protocol::{NodeId, Payload};
@@ -19,7 +19,6 @@ use crate::topology::Topology;
 use crate::trace::{TraceEvent, TraceHash, TraceKind, TraceLog};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +38,7 @@ pub struct Simulation {
     queue: EventQueue<Event>,
     rng: Pcg32,
     pub(crate) network: Network,
-    messages: BTreeMap<u64, Envelope>,
+    messages: Wire,
     pub(crate) producers: Vec<Producer>,
     pub(crate) brokers: Vec<Broker>,
     pub(crate) controller: Controller,
@@ -130,7 +129,7 @@ impl Simulation {
             queue: EventQueue::default(),
             rng: Pcg32::seed_from_u64(scenario.seed),
             network: Network::new(&scenario.network),
-            messages: BTreeMap::new(),
+            messages: Wire::default(),
             producers,
             brokers,
             controller,
@@ -249,7 +248,7 @@ impl Simulation {
 
     /// Messages on the wire now (for animation), in departure order.
     pub fn messages_in_flight(&self) -> Vec<&MessageInFlight> {
-        self.messages.values().map(|e| &e.info).collect()
+        self.messages.iter().map(|e| &e.info).collect()
     }
 
     pub fn trace_hash(&self) -> String {
@@ -289,7 +288,7 @@ impl Simulation {
     }
 
     fn arrive(&mut self, id: u64) {
-        let Some(env) = self.messages.remove(&id) else {
+        let Some(env) = self.messages.remove(id) else {
             return;
         };
         let (from, to) = (env.info.from, env.info.to);
@@ -506,7 +505,7 @@ impl Simulation {
                 .transmit(from, to, payload, now, reliable, &mut self.rng);
             let id = env.info.id;
             self.queue.push(env.info.arrive_us, Event::Arrive(id));
-            self.messages.insert(id, env);
+            self.messages.insert(env);
         }
         for (at, node, timer) in self.out.timers.drain(..) {
             self.queue.push(at, Event::Timer(node, timer));

@@ -282,6 +282,11 @@ fn every_known_release_line_and_patch_forms_parse() {
         parse_version("0.10.2.2"),
         Ok(KafkaVersion::with_patch(0, 10, 2))
     );
+    let e = errors(json!({ "format": 1, "kafka.version": 3.9 }));
+    assert_eq!(
+        messages(&e),
+        ["kafka.version: write the version as a string, e.g. \"3.9\""]
+    );
     for bad in [
         "", "3", "4.1", "0.9.0", "3.x", "3..9", "-3.9", "300.1", "3.9.1.1",
     ] {
@@ -394,6 +399,28 @@ fn idempotence_before_0_11_is_refused_and_0_11_needs_one_in_flight() {
         json!({ "enable.idempotence": true, "acks": "all", "retries": 3 }),
     );
     assert!(p.enable_idempotence);
+}
+
+#[test]
+fn explicit_idempotence_before_3_0_overrides_the_acks_and_retries_defaults() {
+    let (s, notes) =
+        match resolve_with_notes(&with_producer("2.0", json!({ "enable.idempotence": true }))) {
+            Ok(x) => x,
+            Err(e) => panic!("{e}"),
+        };
+    let p = &s.producers[0];
+    assert!(p.enable_idempotence);
+    assert_eq!(p.acks, Acks::All);
+    assert_eq!(p.retries, 2_147_483_647);
+    let paths: Vec<&str> = notes.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["producers[0].acks", "producers[0].retries"]);
+    // Set by the user, the conflicting values are still refused.
+    let e = errors(with_producer(
+        "2.0",
+        json!({ "enable.idempotence": true, "acks": "1" }),
+    ));
+    assert_eq!(e.len(), 1);
+    assert!(e.has_path("producers[0].acks"));
 }
 
 #[test]
@@ -614,6 +641,43 @@ fn unknown_keys_are_named_and_near_misses_get_a_suggestion() {
         ]
     );
     assert!(e.has_path("producers[0].lingerms"));
+}
+
+#[test]
+fn keys_given_twice_are_refused_rather_than_silently_overwritten() {
+    let text = r#"{ "format": 1, "seed": 1, "seed": 2,
+        "producers": [{ "acks": "1", "linger.ms": 5, "acks": "all" }] }"#;
+    let e = match parse_scenario(text) {
+        Err(e) => e,
+        Ok(s) => panic!("{s:?}"),
+    };
+    assert_eq!(
+        messages(&e),
+        [
+            "seed: key given twice in one object (a JSON reader would silently keep the last)",
+            "producers[0].acks: key given twice in one object (a JSON reader would silently keep the last)",
+        ]
+    );
+}
+
+#[test]
+fn a_default_name_that_collides_with_a_given_one_says_so() {
+    let e = errors(json!({ "format": 1, "producers": [{}, { "name": "p1" }] }));
+    assert_eq!(
+        messages(&e),
+        ["producers[1].name: duplicate producer name \"p1\" (also producers[0], named by default)"]
+    );
+}
+
+#[test]
+fn integral_numbers_written_as_floats_are_accepted_and_fractions_are_not() {
+    let s = ok(json!({ "format": 1.0, "duration.ms": 5000.0 }));
+    assert_eq!(s.duration_ms, 5000);
+    let e = errors(json!({ "format": 1, "duration.ms": 5000.5 }));
+    assert_eq!(
+        messages(&e),
+        ["duration.ms: expected an integer, got 5000.5"]
+    );
 }
 
 #[test]

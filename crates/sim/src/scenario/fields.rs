@@ -265,9 +265,10 @@ pub fn read_int(
             } else if let Some(i) = n.as_i64() {
                 Some(i128::from(i))
             } else {
-                // Integral floats below 2^53 are exact; anything else is not an integer.
+                // A finite float without a fraction is an integer (`as` saturates huge ones,
+                // which then fail the range check).
                 n.as_f64()
-                    .filter(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .filter(|f| f.is_finite() && f.fract() == 0.0)
                     .map(|f| f as i128)
             }
         }
@@ -329,4 +330,57 @@ pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let (distance, name) = best;
     let allowed = (name.len() / 4).max(2);
     (distance <= allowed).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn near_misses_get_the_nearest_key_and_strangers_get_none() {
+        let known = ["acks", "linger.ms", "enable.idempotence", "records.per.sec"];
+        assert_eq!(nearest("ackss", &known), Some("acks"));
+        assert_eq!(
+            nearest("enable_idempotence", &known),
+            Some("enable.idempotence")
+        );
+        assert_eq!(nearest("records-per-sec", &known), Some("records.per.sec"));
+        assert_eq!(nearest("lingerms", &known), Some("linger.ms"));
+        assert_eq!(nearest("colour", &known), None);
+        assert_eq!(nearest("x", &[]), None);
+    }
+
+    #[test]
+    fn integers_are_read_exactly_and_out_of_range_values_are_reported() {
+        let mut p = Problems::default();
+        assert_eq!(
+            read_int(&json!(u64::MAX), "k", 0..=u64::MAX, &mut p),
+            Got::Value(u64::MAX)
+        );
+        assert_eq!(read_int(&json!(7.0), "k", 0..=9, &mut p), Got::Value(7));
+        assert!(p.errors.is_empty());
+        assert_eq!(read_int(&json!(-1), "k", 0..=9, &mut p), Got::Bad);
+        assert_eq!(read_int(&json!(1e300), "k", 0..=9, &mut p), Got::Bad);
+        assert_eq!(read_int(&json!("7"), "k", 0..=9, &mut p), Got::Bad);
+        let messages: Vec<String> = p.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "k: expected an integer from 0 to 9, got -1",
+                "k: expected an integer from 0 to 9, got 1e+300",
+                "k: expected an integer, got \"7\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = Value::from("x".repeat(100));
+        assert_eq!(show(&long).chars().count(), 41);
+        assert_eq!(
+            one_of(&["\"a\"".into(), "\"b\"".into(), "\"c\"".into()]),
+            "\"a\", \"b\" or \"c\""
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Reading a scenario document (the format in the README, "Scenario format"): the entry points,
-//! the top level, `cluster`, `network` and `topics`. Producers and groups are read in
-//! `clients`, the timeline in `actions`; this module ties them together and resolves defaults.
+//! the top level, `cluster`, `network` and `topics`. Producers are read in `producers`, groups
+//! in `groups`, the timeline in `actions`; this module ties them together. Keys given twice in
+//! the JSON text are refused (`duplicates`), since a JSON reader would silently keep the last.
 //!
 //! Defaults for what a document leaves out (beyond Kafka's own, see `version`):
 //! - `format` is required; `seed` 1; `kafka.version` "3.9"; `duration.ms` 20000.
@@ -13,14 +14,16 @@
 //! - `producers`, `groups`, `actions` omitted: none.
 
 use super::actions::read_actions;
-use super::clients::{read_groups, read_producers};
 use super::diagnostics::{Problems, ScenarioErrors, ScenarioNote};
-use super::fields::{index, kind_and_value, read_int, Fields, Got, INT_MAX};
+use super::duplicates::duplicate_keys;
+use super::fields::{index, kind_and_value, read_int, show, Fields, Got, INT_MAX};
+use super::groups::read_groups;
 use super::limits::*;
+use super::producers::read_producers;
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The only format version this reader knows.
 pub const FORMAT: u64 = 1;
@@ -66,8 +69,8 @@ pub(crate) struct Context {
     pub defaults: Defaults,
     pub brokers: Option<u32>,
     pub duration_ms: Option<u64>,
-    /// Topic name → partitions (None when the partition count was bad).
-    pub topics: BTreeMap<String, Option<u32>>,
+    /// Names of the scenario's topics.
+    pub topics: BTreeSet<String>,
     /// Group id → consumers at the start (None when bad).
     pub groups: BTreeMap<String, Option<u32>>,
 }
@@ -80,7 +83,25 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, ScenarioErrors> {
 /// Like [`parse_scenario`], also returning the notes (see [`resolve_with_notes`]).
 pub fn parse_with_notes(json: &str) -> Result<(Scenario, Vec<ScenarioNote>), ScenarioErrors> {
     match serde_json::from_str::<Value>(json) {
-        Ok(doc) => resolve_with_notes(&doc),
+        Ok(doc) => {
+            let repeated = duplicate_keys(json);
+            let resolved = resolve_with_notes(&doc);
+            if repeated.is_empty() {
+                return resolved;
+            }
+            let mut problems = Problems::default();
+            for path in repeated {
+                problems.error(
+                    &path,
+                    "key given twice in one object (a JSON reader would silently keep the last)",
+                );
+            }
+            let mut errors = problems.into_errors();
+            if let Err(more) = resolved {
+                errors.errors.extend(more.errors);
+            }
+            Err(errors)
+        }
         Err(e) => {
             let mut problems = Problems::default();
             problems.error(
@@ -145,15 +166,16 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
     let seed = top
         .int("seed", 0..=u64::MAX, &mut problems)
         .or(DEFAULT_SEED);
-    let version = match top.string("kafka.version", &mut problems) {
-        Got::Value(text) => match parse_version(text) {
-            Ok(v) => v,
-            Err(message) => {
-                problems.error("kafka.version", message);
-                DEFAULT_VERSION
-            }
-        },
-        Got::Missing | Got::Bad => DEFAULT_VERSION,
+    let version = match top.get("kafka.version") {
+        // 3.10 and 3.1 are different releases: a number cannot say which.
+        Some(Value::Number(n)) => {
+            problems.error(
+                "kafka.version",
+                format!("write the version as a string, e.g. \"{n}\""),
+            );
+            DEFAULT_VERSION
+        }
+        _ => version_of(&top, &mut problems),
     };
     let duration = top.int("duration.ms", 1..=MAX_DURATION_MS, &mut problems);
     let defaults = defaults_for(version);
@@ -164,7 +186,7 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         defaults,
         brokers,
         duration_ms: duration.usable(DEFAULT_DURATION_MS),
-        topics: BTreeMap::new(),
+        topics: BTreeSet::new(),
         groups: BTreeMap::new(),
     };
     let topics = read_topics(&top, &mut ctx, &mut problems);
@@ -188,6 +210,19 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         actions,
     };
     Ok((scenario, problems.notes))
+}
+
+fn version_of(top: &Fields<'_>, problems: &mut Problems) -> KafkaVersion {
+    match top.string("kafka.version", problems) {
+        Got::Value(text) => match parse_version(text) {
+            Ok(v) => v,
+            Err(message) => {
+                problems.error("kafka.version", message);
+                DEFAULT_VERSION
+            }
+        },
+        Got::Missing | Got::Bad => DEFAULT_VERSION,
+    }
 }
 
 /// serde_json's message without its own " at line L column C" suffix (we print ours).
@@ -323,7 +358,7 @@ fn read_network(top: &Fields<'_>, problems: &mut Problems) -> NetworkConfig {
 fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> Vec<TopicConfig> {
     if top.get("topics").is_none() {
         let replication_factor = ctx.brokers.unwrap_or(DEFAULT_BROKERS).min(3);
-        ctx.topics.insert("orders".into(), Some(4));
+        ctx.topics.insert("orders".into());
         return vec![TopicConfig {
             name: "orders".into(),
             partitions: 4,
@@ -399,9 +434,8 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         } else {
             total_partitions = total_partitions.saturating_add(1);
         }
-        let partitions_usable = partitions.usable(1);
         if let Some(name) = &name {
-            ctx.topics.entry(name.clone()).or_insert(partitions_usable);
+            ctx.topics.insert(name.clone());
         }
         topics.push(TopicConfig {
             name: name.unwrap_or_default(),
@@ -443,5 +477,28 @@ fn check_topic_name(path: &str, name: &str, problems: &mut Problems) {
             path,
             "names starting with \"__\" are Kafka's internal topics",
         );
+    }
+}
+
+pub(crate) fn single_topic(ctx: &Context) -> Option<String> {
+    match ctx.topics.iter().collect::<Vec<_>>().as_slice() {
+        [only] => Some((*only).clone()),
+        _ => None,
+    }
+}
+
+pub(crate) fn unknown_topic(name: &str, ctx: &Context) -> String {
+    let known: Vec<String> = ctx.topics.iter().map(|t| format!("\"{t}\"")).collect();
+    if known.is_empty() {
+        format!(
+            "unknown topic {} (the scenario has no topics)",
+            show(&Value::from(name))
+        )
+    } else {
+        format!(
+            "unknown topic {} (topics: {})",
+            show(&Value::from(name)),
+            known.join(", ")
+        )
     }
 }

@@ -1,0 +1,225 @@
+//! `groups`: consumer groups, their keys, the version's defaults and Kafka's rules
+//! (reference 4.3).
+//!
+//! Playground defaults where Kafka has none: `group.id` `g<N>`, `consumers` 1,
+//! `processing.ms.per.record` 1. `topics` may be left out when the scenario has exactly one
+//! topic.
+
+use super::diagnostics::Problems;
+use super::fields::{index, show, Fields, Got, INT_MAX};
+use super::limits::*;
+use super::parse::{check_name, list, single_topic, unknown_topic, within, Context};
+use super::version::strategy_since;
+use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const GROUP_KEYS: [&str; 12] = [
+    "group.id",
+    "topics",
+    "consumers",
+    "partition.assignment.strategy",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+    "max.poll.interval.ms",
+    "max.poll.records",
+    "processing.ms.per.record",
+    "enable.auto.commit",
+    "auto.commit.interval.ms",
+    "auto.offset.reset",
+];
+
+const STRATEGIES: [(&str, AssignmentStrategy); 4] = [
+    ("range", AssignmentStrategy::Range),
+    ("roundrobin", AssignmentStrategy::RoundRobin),
+    ("sticky", AssignmentStrategy::Sticky),
+    ("cooperative-sticky", AssignmentStrategy::CooperativeSticky),
+];
+
+const OFFSET_RESETS: [(&str, OffsetReset); 3] = [
+    ("earliest", OffsetReset::Earliest),
+    ("latest", OffsetReset::Latest),
+    ("none", OffsetReset::None),
+];
+
+/// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
+pub(crate) fn read_groups(
+    top: &Fields<'_>,
+    ctx: &mut Context,
+    problems: &mut Problems,
+) -> Vec<GroupConfig> {
+    let Some(items) = list(top, "groups", problems) else {
+        return Vec::new();
+    };
+    if !within("groups", items.len(), MAX_GROUPS, "groups", problems) {
+        return Vec::new();
+    }
+    let mut groups = Vec::new();
+    let mut first_path: BTreeMap<String, String> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = index("groups", i);
+        let Some(f) = Fields::of(item, &path, problems) else {
+            continue;
+        };
+        f.check_keys(&GROUP_KEYS, problems);
+        let group_id = match f.string("group.id", problems) {
+            Got::Value(id) => {
+                check_name(&f.path_of("group.id"), id, problems);
+                id.to_string()
+            }
+            Got::Missing | Got::Bad => format!("g{}", i + 1),
+        };
+        if let Some(earlier) = first_path.get(&group_id) {
+            problems.error(
+                &f.path_of("group.id"),
+                format!("duplicate group.id \"{group_id}\" (also {earlier})"),
+            );
+        } else {
+            let origin = if f.get("group.id").is_some() {
+                f.path_of("group.id")
+            } else {
+                format!("{path}, named by default")
+            };
+            first_path.insert(group_id.clone(), origin);
+        }
+        let (group, consumers) = read_group(&f, group_id, ctx, problems);
+        ctx.groups
+            .entry(group.group_id.clone())
+            .or_insert(consumers);
+        groups.push(group);
+    }
+    groups
+}
+
+fn read_group_topics(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Vec<String> {
+    let path = f.path_of("topics");
+    let Some(value) = f.get("topics") else {
+        return match single_topic(ctx) {
+            Some(t) => vec![t],
+            None => {
+                problems.error(
+                    &path,
+                    format!(
+                        "required key is missing (the scenario has {} topics)",
+                        ctx.topics.len()
+                    ),
+                );
+                Vec::new()
+            }
+        };
+    };
+    let Value::Array(items) = value else {
+        problems.error(
+            &path,
+            format!("expected a list of topic names, got {}", show(value)),
+        );
+        return Vec::new();
+    };
+    if items.is_empty() {
+        problems.error(&path, "a group subscribes to at least one topic");
+    }
+    if !within(&path, items.len(), MAX_TOPICS, "topics", problems) {
+        return Vec::new();
+    }
+    let mut topics: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = index(&path, i);
+        match item.as_str() {
+            Some(name) if topics.iter().any(|t| t == name) => {
+                problems.error(&item_path, format!("topic \"{name}\" is listed twice"));
+            }
+            Some(name) => {
+                if !ctx.topics.contains(name) {
+                    problems.error(&item_path, unknown_topic(name, ctx));
+                }
+                topics.push(name.to_string());
+            }
+            None => problems.error(
+                &item_path,
+                format!("expected a topic name, got {}", show(item)),
+            ),
+        }
+    }
+    topics
+}
+
+fn read_group(
+    f: &Fields<'_>,
+    group_id: String,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> (GroupConfig, Option<u32>) {
+    let d = &ctx.defaults;
+    let v = ctx.version;
+    let topics = read_group_topics(f, ctx, problems);
+    let consumers = f.int32("consumers", 0..=MAX_CONSUMERS_PER_GROUP, problems);
+    let strategy = f.choice("partition.assignment.strategy", &STRATEGIES, problems);
+    if let Got::Value(s) = strategy {
+        if let Some((since, kip)) = strategy_since(s) {
+            if v < since {
+                problems.error(
+                    &f.path_of("partition.assignment.strategy"),
+                    format!(
+                        "{} needs Kafka {since} or later ({kip}); this scenario runs {v}",
+                        s.name()
+                    ),
+                );
+            }
+        }
+    }
+    let session = f.int(
+        "session.timeout.ms",
+        MIN_SESSION_TIMEOUT_MS..=MAX_SESSION_TIMEOUT_MS,
+        problems,
+    );
+    let heartbeat = f.int("heartbeat.interval.ms", 1..=INT_MAX, problems);
+    if let (Some(s), Some(h)) = (
+        session.usable(d.session_timeout_ms),
+        heartbeat.usable(d.heartbeat_interval_ms),
+    ) {
+        if h >= s {
+            problems.error(
+                &f.path_of("heartbeat.interval.ms"),
+                format!("must be lower than session.timeout.ms ({h} >= {s}); Kafka advises at most a third of it"),
+            );
+        }
+    }
+    let session_timeout_ms = session.or(d.session_timeout_ms);
+    let poll_interval = f.int("max.poll.interval.ms", 1..=INT_MAX, problems);
+    let max_poll_interval_ms = match d.max_poll_interval_ms {
+        Some(default) => poll_interval.or(default),
+        None => {
+            if poll_interval.is_explicit() {
+                problems.note(
+                    &f.path_of("max.poll.interval.ms"),
+                    format!("ignored: Kafka {v} has no max.poll.interval.ms (added in 0.10.1, KIP-62); poll() sends the heartbeats, so session.timeout.ms bounds the time between polls"),
+                );
+            }
+            session_timeout_ms
+        }
+    };
+    let max_poll_records = f.int32("max.poll.records", 1..=INT_MAX as u32, problems);
+    let processing = f.number(
+        "processing.ms.per.record",
+        0.0..=MAX_PROCESSING_MS,
+        problems,
+    );
+    let auto_commit = f.boolean("enable.auto.commit", problems);
+    let auto_commit_interval = f.int("auto.commit.interval.ms", 0..=INT_MAX, problems);
+    let reset = f.choice("auto.offset.reset", &OFFSET_RESETS, problems);
+    let group = GroupConfig {
+        group_id,
+        topics,
+        consumers: consumers.or(1),
+        partition_assignment_strategy: strategy.or(d.partition_assignment_strategy),
+        session_timeout_ms,
+        heartbeat_interval_ms: heartbeat.or(d.heartbeat_interval_ms),
+        max_poll_interval_ms,
+        max_poll_records: max_poll_records.or(d.max_poll_records),
+        processing_ms_per_record: processing.or(1.0),
+        enable_auto_commit: auto_commit.or(d.enable_auto_commit),
+        auto_commit_interval_ms: auto_commit_interval.or(d.auto_commit_interval_ms),
+        auto_offset_reset: reset.or(d.auto_offset_reset),
+    };
+    (group, consumers.usable(1))
+}
