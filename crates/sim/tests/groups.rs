@@ -236,3 +236,65 @@ fn with_cooperative_sticky_members_that_keep_their_partitions_keep_fetching() {
     assert_eq!(s, vec![1, 1, 2, 2]);
     assert_eq!(r.consumed.records, 10000);
 }
+
+#[test]
+fn a_crash_of_the_coordinators_broker_moves_the_coordinator_and_the_members_find_it() {
+    let s = scenario("3.9", 4, 10000, TWO_CONSUMERS, "", 40_000);
+    let mut sim = Simulation::new(s);
+    sim.advance_to(8_000_000);
+    let before = group(&sim);
+    let old = before.coordinator.expect("a coordinator");
+    assert_eq!(format!("{:?}", before.state), "Stable");
+    sim.apply(kafka_sim::ActionKind::CrashBroker { broker: old });
+    let mut events = Vec::new();
+    while !sim.is_finished() {
+        let next = sim.now_us() + 1_000_000;
+        sim.advance_to(next);
+        events.extend(sim.take_events().into_iter().map(|e| e.text));
+    }
+    let after = group(&sim);
+    let new = after.coordinator.expect("a new coordinator");
+    assert_ne!(new, old);
+    assert!(events
+        .iter()
+        .any(|e| e.contains(&format!("broker {new} is now the coordinator of group g1"))));
+    assert!(events
+        .iter()
+        .any(|e| e.contains(&format!("finds its coordinator: broker {new}"))));
+    assert!(after.members.iter().all(|m| m.coordinator == Some(new)));
+    // The group and its offsets were loaded from __consumer_offsets: no records are lost.
+    let r = sim.report();
+    assert_eq!(r.consumed.records, 10000);
+    assert_eq!(format!("{:?}", after.state), "Stable");
+}
+
+#[test]
+fn auto_commit_and_a_crash_give_redelivered_records() {
+    let cfg = r#""consumers": 2, "session.timeout.ms": 10000, "processing.ms.per.record": 2, "auto.commit.interval.ms": 5000"#;
+    let actions =
+        r#"{ "at.ms": 9000, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c1" }"#;
+    let (r, _, _) = run(scenario("3.9", 4, 10000, cfg, actions, 45_000));
+    assert_eq!(r.consumed.records, 10000);
+    // What c1 processed after its last auto-commit is processed again by c2.
+    assert!(r.consumed.redelivered > 0, "{:?}", r.consumed);
+    assert!(r.consumed.redelivered <= 5000 / 2 * 2, "{:?}", r.consumed);
+    assert_eq!(r.consumed.redelivered, REDELIVERED_AFTER_KILL);
+}
+/// Pinned for seed 11: the records c1 processed after its last auto-commit.
+const REDELIVERED_AFTER_KILL: u64 = 310;
+
+#[test]
+fn before_0_10_1_slow_processing_between_polls_gets_a_member_evicted_by_the_session_timeout() {
+    // 2,000 records per poll at 10 ms each: 20 s between polls, session.timeout.ms 10 s.
+    let cfg = r#""consumers": 2, "session.timeout.ms": 10000, "max.poll.records": 2000, "processing.ms.per.record": 10"#;
+    let (_, old, _) = run(scenario("0.10.0", 2, 8000, cfg, "", 40_000));
+    assert!(
+        old.iter().any(|e| e.contains("no heartbeat from")),
+        "heartbeats from poll() stop while processing"
+    );
+    // Since 0.10.1 the heartbeat thread keeps the session alive through the same processing
+    // (and max.poll.interval.ms, here 300 s by default, is not reached).
+    let (_, new, _) = run(scenario("0.10.1", 2, 8000, cfg, "", 40_000));
+    assert!(!new.iter().any(|e| e.contains("no heartbeat from")));
+    assert!(!new.iter().any(|e| e.contains("max.poll.interval.ms")));
+}
