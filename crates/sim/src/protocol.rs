@@ -164,6 +164,9 @@ pub struct JoinResult {
     pub members: Option<Arc<[JoinedMember]>>,
 }
 
+/// The leader's assignment in SyncGroup: member → global partitions.
+pub type MemberAssignments = Arc<[(u32, Vec<u32>)]>;
+
 /// The classic group protocol's requests and responses (group and member by index; the
 /// member id is the consumer's name).
 #[derive(Debug, Clone)]
@@ -182,7 +185,7 @@ pub enum GroupMessage {
         member: u32,
         generation: i32,
         /// The leader's assignment: member → global partitions.
-        assignment: Option<Arc<[(u32, Vec<u32>)]>>,
+        assignment: Option<MemberAssignments>,
     },
     SyncGroupResponse {
         generation: i32,

@@ -151,10 +151,7 @@ fn a_stalled_consumer_is_evicted_after_max_poll_interval_and_rejoins_when_it_pol
         "g1-c2 has not called poll() for max.poll.interval.ms",
     )
     .expect("c2's heartbeat thread leaves");
-    assert!(
-        left >= 8000.0 + 10000.0 && left <= 8000.0 + 10000.0 + 3000.0,
-        "left at {left}"
-    );
+    assert!((18_000.0..=21_000.0).contains(&left), "left at {left}");
     // Not the session timeout: the heartbeat thread kept the session alive.
     assert!(time_of(&events, "no heartbeat from g1-c2").is_none());
     assert!(time_of(
@@ -176,7 +173,7 @@ fn during_an_eager_rebalance_no_member_fetches() {
     while sim.step() {
         let now = sim.now_us();
         let senders = fetching_now(&sim);
-        if sim.events_handled() % 64 == 0 || !senders.is_empty() {
+        if sim.events_handled().is_multiple_of(64) || !senders.is_empty() {
             let g = group(&sim);
             if g.members
                 .iter()

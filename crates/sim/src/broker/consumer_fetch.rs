@@ -108,10 +108,10 @@ impl Broker {
         correlation_id: u64,
         out: &mut Outbox,
     ) {
-        if !self
+        if self
             .held_consumer_fetches
             .get(&consumer)
-            .is_some_and(|h| h.correlation_id == correlation_id)
+            .is_none_or(|h| h.correlation_id != correlation_id)
         {
             return;
         }

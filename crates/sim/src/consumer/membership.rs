@@ -340,41 +340,37 @@ impl Consumer {
             }
             GroupMessage::HeartbeatResponse(error) => match error {
                 None => {}
-                Some(ErrorCode::RebalanceInProgress) => {
-                    if self.member == MemberState::Stable {
-                        self.rejoin_needed = true;
-                        self.wake(ctx);
-                    }
+                Some(ErrorCode::RebalanceInProgress) if self.member == MemberState::Stable => {
+                    self.rejoin_needed = true;
+                    self.wake(ctx);
                 }
                 Some(ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable) => {
                     self.coordinator_lost(ctx, "NOT_COORDINATOR");
                     self.schedule_retry(ctx);
                 }
-                Some(e @ (ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId)) => {
-                    if self.member == MemberState::Stable {
-                        self.fenced(ctx, e);
-                        self.wake(ctx);
-                    }
+                Some(e @ (ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId))
+                    if self.member == MemberState::Stable =>
+                {
+                    self.fenced(ctx, e);
+                    self.wake(ctx);
                 }
                 Some(_) => {}
             },
-            GroupMessage::OffsetCommitResponse(error) => {
-                if let Some(e) = error {
-                    self.trace(
-                        ctx,
-                        TraceKind::CommitFailed,
-                        format!(
-                            "{}'s commit failed with {e} (CommitFailedException)",
-                            self.name
-                        ),
-                    );
-                    if matches!(
-                        e,
-                        ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable
-                    ) {
-                        self.coordinator_lost(ctx, "NOT_COORDINATOR");
-                        self.schedule_retry(ctx);
-                    }
+            GroupMessage::OffsetCommitResponse(Some(e)) => {
+                self.trace(
+                    ctx,
+                    TraceKind::CommitFailed,
+                    format!(
+                        "{}'s commit failed with {e} (CommitFailedException)",
+                        self.name
+                    ),
+                );
+                if matches!(
+                    e,
+                    ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable
+                ) {
+                    self.coordinator_lost(ctx, "NOT_COORDINATOR");
+                    self.schedule_retry(ctx);
                 }
             }
             GroupMessage::OffsetFetchResponse(result) => {

@@ -16,7 +16,7 @@ pub use placement::offsets_partition_leader;
 
 use crate::errors::ErrorCode;
 use crate::node::{Outbox, Timer};
-use crate::protocol::{GroupMessage, JoinResult, JoinedMember, NodeId, Payload};
+use crate::protocol::{GroupMessage, JoinResult, JoinedMember, MemberAssignments, NodeId, Payload};
 use crate::scenario::AssignmentStrategy;
 use crate::trace::TraceKind;
 use serde::Serialize;
@@ -436,7 +436,7 @@ impl Group {
         match self.state {
             GroupState::Stable | GroupState::CompletingRebalance => {
                 if self.members.is_empty() {
-                    self.to_empty(now, out);
+                    self.become_empty(now, out);
                 } else {
                     let why = format!("{} is gone", self.name_of(member));
                     self.prepare_rebalance(now, &why, out);
@@ -447,7 +447,7 @@ impl Group {
         }
     }
 
-    fn to_empty(&mut self, now: u64, out: &mut Outbox) {
+    fn become_empty(&mut self, now: u64, out: &mut Outbox) {
         self.state = GroupState::Empty;
         self.generation += 1;
         self.leader = None;
@@ -499,7 +499,7 @@ impl Group {
             );
         }
         if self.members.is_empty() {
-            self.to_empty(now, out);
+            self.become_empty(now, out);
             return;
         }
         self.generation += 1;
@@ -560,7 +560,7 @@ impl Group {
         now: u64,
         member: u32,
         generation: i32,
-        assignment: Option<Arc<[(u32, Vec<u32>)]>>,
+        assignment: Option<MemberAssignments>,
         out: &mut Outbox,
     ) {
         let error = if !self.members.contains_key(&member) {
