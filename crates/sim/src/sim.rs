@@ -554,3 +554,47 @@ fn trace_isr_changes(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::ScenarioBuilder;
+    use crate::scenario::{KafkaVersion, SendMode};
+
+    #[test]
+    fn degenerate_values_the_validator_would_refuse_still_do_not_panic() {
+        for (brokers, partitions, rf, rate, records) in [
+            (0, 0, 0, 0.0, 10),
+            (1, 0, 1, f64::NAN, 5),
+            (2, 3, 5, f64::INFINITY, 50),
+            (3, 2, 3, -1.0, 0),
+        ] {
+            for (mode, topic) in [
+                (SendMode::FireAndForget, "orders"),
+                (SendMode::Sync, "orders"),
+                (SendMode::Async, "orders"),
+                (SendMode::Async, "missing"),
+            ] {
+                let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+                    .brokers(brokers)
+                    .topic(partitions, rf, 9)
+                    .duration_ms(2_000)
+                    .producer(|p| {
+                        p.send_mode = mode;
+                        p.records_per_sec = rate;
+                        p.records = records;
+                        p.batch_size = 0;
+                        p.max_in_flight_requests_per_connection = 0;
+                        p.topic = topic.into();
+                    })
+                    .action(10, ActionKind::CrashBroker { broker: 99 })
+                    .action(20, ActionKind::RestartBroker { broker: 99 })
+                    .build();
+                let mut sim = Simulation::new(s);
+                sim.run_to_end();
+                let _ = sim.report();
+                let _ = sim.view();
+            }
+        }
+    }
+}
