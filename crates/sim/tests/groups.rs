@@ -295,3 +295,38 @@ fn before_0_10_1_slow_processing_between_polls_gets_a_member_evicted_by_the_sess
     assert!(!new.iter().any(|e| e.contains("no heartbeat from")));
     assert!(!new.iter().any(|e| e.contains("max.poll.interval.ms")));
 }
+
+fn load(name: &str) -> kafka_sim::Scenario {
+    let path = format!("{}/tests/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    parse_scenario(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn scenario_file_kill_then_add_a_consumer_rebalances_three_times_and_redelivers() {
+    let (r, events, _) = run(load("groups_kill_consumer"));
+    assert!(events.iter().any(|e| e.contains("no heartbeat from g1-c2")));
+    // Initial join, c2's eviction, c3's join.
+    assert_eq!(r.rebalances, 3);
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(
+        r.groups["g1"].assignment.keys().collect::<Vec<_>>(),
+        vec!["g1-c1", "g1-c3"]
+    );
+    assert_eq!(shares(&r), vec![2, 2]);
+    assert_eq!(r.consumed.records, 6000);
+    assert!(r.consumed.redelivered > 0);
+    assert!(r.groups["g1"].lag.values().all(|l| *l == 0));
+}
+
+#[test]
+fn scenario_file_cooperative_join_needs_a_follow_up_rebalance() {
+    let (r, events, _) = run(load("groups_cooperative_join"));
+    assert!(events
+        .iter()
+        .any(|e| e.contains("re-joins at once (cooperative follow-up rebalance)")));
+    assert_eq!(r.rebalances, 3);
+    assert_eq!(shares(&r), vec![2, 2, 2]);
+    assert_eq!(r.consumed.records, 6000);
+    assert_eq!(r.consumed.redelivered, 0);
+}
