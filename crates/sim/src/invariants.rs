@@ -270,4 +270,47 @@ mod tests {
         };
         check(&mut sim);
     }
+
+    fn stable_group() -> Simulation {
+        let mut s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .topic(2, 3, 2)
+            .producer(|p| p.records = 50)
+            .build();
+        let topic = s.topics[0].name.clone();
+        s.groups.push(crate::presets::group_defaults(
+            s.kafka_version,
+            "g1",
+            &[&topic],
+            2,
+        ));
+        let mut sim = Simulation::new(s);
+        sim.advance_to(5_000_000);
+        check_groups(&sim);
+        sim
+    }
+
+    #[test]
+    #[should_panic(expected = "no-partition-owned-by-two-members-in-a-generation")]
+    fn a_partition_owned_twice_in_a_generation_is_caught() {
+        let mut sim = stable_group();
+        let p = *sim.consumers[0].owned.iter().next().unwrap();
+        sim.consumers[1].owned.insert(p);
+        check_groups(&sim);
+    }
+
+    #[test]
+    #[should_panic(expected = "a-member-fetches-only-partitions-it-owns")]
+    fn a_fetch_of_a_foreign_partition_is_caught() {
+        let mut sim = stable_group();
+        sim.consumers[1].foreign_fetches = 1;
+        check_groups(&sim);
+    }
+
+    #[test]
+    #[should_panic(expected = "committed-offsets-never-pass-the-high-watermark")]
+    fn a_commit_above_the_high_watermark_is_caught() {
+        let mut sim = stable_group();
+        sim.groups[0].offsets.insert(0, 1_000_000);
+        check_groups(&sim);
+    }
 }

@@ -330,3 +330,18 @@ fn scenario_file_cooperative_join_needs_a_follow_up_rebalance() {
     assert_eq!(r.consumed.records, 6000);
     assert_eq!(r.consumed.redelivered, 0);
 }
+
+#[test]
+fn a_group_run_is_deterministic_and_a_clone_midway_ends_the_same() {
+    let s = load("groups_kill_consumer");
+    let mut a = Simulation::new(s.clone());
+    a.advance_to(12_000_000);
+    let mut b = a.clone();
+    a.run_to_end();
+    b.run_to_end();
+    let mut c = Simulation::new(s);
+    c.run_to_end();
+    assert_eq!(a.trace_hash(), b.trace_hash());
+    assert_eq!(a.trace_hash(), c.trace_hash());
+    assert_eq!(a.report(), c.report());
+}
