@@ -281,30 +281,31 @@ impl Consumer {
         if self.heartbeat_from_poll {
             self.heartbeat_from_poll_call(ctx);
         }
-        // 1. Coordinator work.
-        let Some(coordinator) = self.coordinator else {
-            self.find_coordinator(ctx);
-            self.waiting_in_poll = true;
-            return;
-        };
-        if self.rejoin_needed
-            && !matches!(
-                self.member,
-                MemberState::Joining | MemberState::AwaitingSync
-            )
-        {
-            self.start_join(coordinator, ctx);
+        // 1. Coordinator work. With the coordinator unknown, poll() still returns records
+        // of the partitions it owns (Kafka does not block fetching on rediscovery).
+        match self.coordinator {
+            None => self.find_coordinator(ctx),
+            Some(coordinator) => {
+                if self.rejoin_needed
+                    && !matches!(
+                        self.member,
+                        MemberState::Joining | MemberState::AwaitingSync
+                    )
+                {
+                    self.start_join(coordinator, ctx);
+                }
+                if self.cfg.enable_auto_commit
+                    && self.member == MemberState::Stable
+                    && ctx.now >= self.next_auto_commit_us
+                {
+                    self.commit_positions(ctx, None, "auto-commit");
+                    self.next_auto_commit_us =
+                        ctx.now + self.cfg.auto_commit_interval_ms.saturating_mul(1000);
+                }
+                // 2. Committed offsets of newly assigned partitions.
+                self.fetch_committed_offsets(coordinator, ctx);
+            }
         }
-        if self.cfg.enable_auto_commit
-            && self.member == MemberState::Stable
-            && ctx.now >= self.next_auto_commit_us
-        {
-            self.commit_positions(ctx, None, "auto-commit");
-            self.next_auto_commit_us =
-                ctx.now + self.cfg.auto_commit_interval_ms.saturating_mul(1000);
-        }
-        // 2. Committed offsets of newly assigned partitions.
-        self.fetch_committed_offsets(coordinator, ctx);
         // 3. Buffered records, at most max.poll.records; pre-fetch the next ones.
         let n = self.deliver(ctx);
         self.send_fetches(ctx);
