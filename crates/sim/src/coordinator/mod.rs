@@ -364,3 +364,127 @@ impl Group {
         self.check_due
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::JoinResult;
+    use std::sync::Arc;
+
+    fn group() -> Group {
+        let mut g = Group::new(0, "g1".into(), AssignmentStrategy::Range, 7, 3_000_000);
+        g.coordinator = Some(1);
+        g
+    }
+
+    fn join(g: &mut Group, now: u64, member: u32, out: &mut Outbox) {
+        g.on_message(
+            now,
+            1,
+            NodeId::Consumer(member),
+            GroupMessage::JoinGroup {
+                member,
+                owned: Vec::new(),
+                generation: -1,
+                session_timeout_us: 10_000_000,
+                rebalance_timeout_us: 300_000_000,
+            },
+            out,
+        );
+    }
+
+    fn join_responses(out: &Outbox) -> Vec<(NodeId, JoinResult)> {
+        out.sends
+            .iter()
+            .filter_map(|(_, to, p)| match p {
+                Payload::Group {
+                    message: GroupMessage::JoinGroupResponse(Ok(r)),
+                    ..
+                } => Some((*to, r.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_member_to_join_leads_and_only_its_response_lists_the_members() {
+        let mut g = group();
+        let mut out = Outbox::default();
+        join(&mut g, 0, 5, &mut out);
+        join(&mut g, 1_000, 2, &mut out);
+        assert_eq!(g.state, GroupState::PreparingRebalance);
+        // group.initial.rebalance.delay.ms, extended by the second join.
+        g.check_due = Some(3_001_000);
+        g.on_check(3_001_000, &mut out);
+        assert_eq!(g.state, GroupState::CompletingRebalance);
+        assert_eq!((g.generation, g.leader), (1, Some(5)));
+        let responses = join_responses(&out);
+        assert_eq!(responses.len(), 2);
+        for (to, r) in responses {
+            assert_eq!(r.members.is_some(), to == NodeId::Consumer(5));
+        }
+    }
+
+    #[test]
+    fn heartbeats_during_a_rebalance_say_rebalance_in_progress_and_old_commits_are_refused() {
+        let mut g = group();
+        let mut out = Outbox::default();
+        join(&mut g, 0, 5, &mut out);
+        g.check_due = Some(3_000_000);
+        g.on_check(3_000_000, &mut out);
+        g.on_message(
+            3_000_100,
+            1,
+            NodeId::Consumer(5),
+            GroupMessage::SyncGroup {
+                member: 5,
+                generation: 1,
+                assignment: Some(Arc::from(vec![(5, vec![0, 1])])),
+            },
+            &mut out,
+        );
+        assert_eq!(g.state, GroupState::Stable);
+        assert_eq!(g.heartbeat(3_000_200, 5, 1), None);
+        join(&mut g, 3_000_300, 6, &mut out);
+        assert_eq!(g.state, GroupState::PreparingRebalance);
+        assert_eq!(
+            g.heartbeat(3_000_400, 5, 1),
+            Some(ErrorCode::RebalanceInProgress)
+        );
+        // Member 5 commits its generation-1 positions before re-joining: accepted.
+        assert_eq!(g.commit(5, 1, &[(0, 10)]), None);
+        assert_eq!(
+            g.commit(5, 0, &[(0, 12)]),
+            Some(ErrorCode::IllegalGeneration)
+        );
+        assert_eq!(g.commit(9, 1, &[(0, 12)]), Some(ErrorCode::UnknownMemberId));
+        assert_eq!(g.offsets.get(&0), Some(&10));
+    }
+
+    #[test]
+    fn a_request_to_a_broker_that_is_not_the_coordinator_gets_not_coordinator() {
+        let mut g = group();
+        let mut out = Outbox::default();
+        g.on_message(
+            0,
+            2,
+            NodeId::Consumer(5),
+            GroupMessage::Heartbeat {
+                member: 5,
+                generation: 1,
+            },
+            &mut out,
+        );
+        assert!(matches!(
+            out.sends.first(),
+            Some((
+                NodeId::Broker(2),
+                NodeId::Consumer(5),
+                Payload::Group {
+                    message: GroupMessage::HeartbeatResponse(Some(ErrorCode::NotCoordinator)),
+                    ..
+                }
+            ))
+        ));
+    }
+}
