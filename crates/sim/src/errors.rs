@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
+    OffsetOutOfRange,
     CorruptMessage,
     UnknownTopicOrPartition,
     LeaderNotAvailable,
@@ -29,7 +30,8 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::OffsetOutOfRange,
         ErrorCode::CorruptMessage,
         ErrorCode::UnknownTopicOrPartition,
         ErrorCode::LeaderNotAvailable,
@@ -54,6 +56,7 @@ impl ErrorCode {
     /// Kafka's name, e.g. `NOT_ENOUGH_REPLICAS`.
     pub fn name(self) -> &'static str {
         match self {
+            ErrorCode::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
             ErrorCode::CorruptMessage => "CORRUPT_MESSAGE",
             ErrorCode::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
             ErrorCode::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
@@ -79,6 +82,7 @@ impl ErrorCode {
     /// Kafka's numeric error code.
     pub fn code(self) -> i16 {
         match self {
+            ErrorCode::OffsetOutOfRange => 1,
             ErrorCode::CorruptMessage => 2,
             ErrorCode::UnknownTopicOrPartition => 3,
             ErrorCode::LeaderNotAvailable => 5,

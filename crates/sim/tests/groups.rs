@@ -345,3 +345,22 @@ fn a_group_run_is_deterministic_and_a_clone_midway_ends_the_same() {
     assert_eq!(a.trace_hash(), c.trace_hash());
     assert_eq!(a.report(), c.report());
 }
+
+/// A broker crash moves partition leadership while the consumers keep their positions. The new
+/// leader may not know the old high watermark yet; Kafka answers such a fetch with no records
+/// (only a position past the log end is OFFSET_OUT_OF_RANGE), so nothing is read twice.
+#[test]
+fn a_leader_failover_neither_resets_positions_nor_redelivers() {
+    let (report, events, _) =
+        run(parse_scenario(kafka_sim::scenario::DEFAULT_SCENARIO_JSON).expect("default scenario"));
+    assert_eq!(report.consumed.records, 3600);
+    assert_eq!(report.consumed.redelivered, 0);
+    assert!(
+        events.iter().all(|e| !e.contains("OFFSET_OUT_OF_RANGE")),
+        "{:?}",
+        events
+            .iter()
+            .filter(|e| e.contains("OFFSET_OUT_OF_RANGE"))
+            .collect::<Vec<_>>()
+    );
+}

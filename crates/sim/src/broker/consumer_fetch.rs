@@ -28,9 +28,7 @@ impl Broker {
         out: &mut Outbox,
     ) {
         let answer = self.consumer_fetch_answer(&partitions);
-        let ready = answer
-            .iter()
-            .any(|p| p.error.is_some() || p.records > 0 || p.offset > p.high_watermark)
+        let ready = answer.iter().any(|p| p.error.is_some() || p.records > 0)
             || partitions.iter().any(|p| p.offset.is_none());
         if ready {
             self.send_consumer_fetch(consumer, correlation_id, answer, out);
@@ -63,11 +61,13 @@ impl Broker {
                 Some(r) if r.is_leader() => {
                     let hw = r.high_watermark;
                     let offset = fp.offset.unwrap_or(hw);
-                    // An offset above the high watermark (the log was truncated) answers
-                    // with no records: the consumer sees OFFSET_OUT_OF_RANGE and resets.
+                    // As Kafka's log read: past the log end is OFFSET_OUT_OF_RANGE (the log was
+                    // truncated below the position); between the high watermark and the log
+                    // end (a new leader still learning the high watermark) is an empty answer.
+                    let out_of_range = offset > r.log_end_offset;
                     ConsumerFetchedPartition {
                         partition: fp.partition,
-                        error: None,
+                        error: out_of_range.then_some(ErrorCode::OffsetOutOfRange),
                         offset,
                         records: hw.saturating_sub(offset).min(CONSUMER_FETCH_MAX_RECORDS),
                         high_watermark: hw,

@@ -89,6 +89,17 @@ impl Consumer {
             if !self.owned.contains(&fp.partition) {
                 continue;
             }
+            if fp.error == Some(ErrorCode::OffsetOutOfRange)
+                && self.positions.get(&fp.partition) == Some(&fp.offset)
+            {
+                self.positions.remove(&fp.partition);
+                self.apply_offset_reset(
+                    fp.partition,
+                    ctx,
+                    "OFFSET_OUT_OF_RANGE (the log was truncated below the position)",
+                );
+                continue;
+            }
             if let Some(e) = fp.error {
                 if e == ErrorCode::NotLeaderOrFollower {
                     stale_metadata = true;
@@ -103,15 +114,6 @@ impl Consumer {
                 continue;
             };
             if pos != fp.offset {
-                continue;
-            }
-            if fp.offset > fp.high_watermark {
-                self.positions.remove(&fp.partition);
-                self.apply_offset_reset(
-                    fp.partition,
-                    ctx,
-                    "OFFSET_OUT_OF_RANGE (the log was truncated below the position)",
-                );
                 continue;
             }
             if fp.records > 0 {

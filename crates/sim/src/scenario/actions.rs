@@ -316,10 +316,14 @@ fn read_kind(
 fn read_error(f: &Fields<'_>, problems: &mut Problems) -> Option<ErrorCode> {
     let got = f.string("error", problems);
     let name = required(f, "error", got, problems)?;
-    if let Some(code) = ErrorCode::from_name(name) {
+    // Produce requests never answer OFFSET_OUT_OF_RANGE (a fetch error).
+    let injectable = ErrorCode::ALL
+        .into_iter()
+        .filter(|e| *e != ErrorCode::OffsetOutOfRange);
+    if let Some(code) = injectable.clone().find(|e| e.name() == name) {
         return Some(code);
     }
-    let names: Vec<&str> = ErrorCode::ALL.iter().map(|e| e.name()).collect();
+    let names: Vec<&str> = injectable.map(|e| e.name()).collect();
     let hint = nearest(&name.to_uppercase(), &names)
         .map(|n| format!(" (did you mean \"{n}\"?)"))
         .unwrap_or_default();
