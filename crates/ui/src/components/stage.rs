@@ -1,0 +1,365 @@
+//! The stage: producers on the left, brokers with their partition replicas in the middle, the
+//! controller above them and the consumer groups on the right; every message in flight is a
+//! mark on the wire between its sender and receiver. Nodes are buttons that open a menu of what
+//! can happen to them.
+
+use crate::components::group_lane::GroupLane;
+use crate::components::node_menu::NodeMenu;
+use crate::engine::{Flight, Frame, Node, Outcome};
+use kafka_sim::view::{BrokerView, ProducerView};
+use serde_json::Value;
+use std::rc::Rc;
+use yew::prelude::*;
+
+pub const WIDTH: f64 = 1000.0;
+const PRODUCER_X: f64 = 10.0;
+const PRODUCER_W: f64 = 220.0;
+const PRODUCER_H: f64 = 86.0;
+const BROKER_X: f64 = 360.0;
+const BROKER_W: f64 = 300.0;
+const ROW_H: f64 = 17.0;
+const BROKER_HEAD: f64 = 26.0;
+const TOP: f64 = 70.0;
+const GAP: f64 = 16.0;
+const GROUP_X: f64 = 740.0;
+/// Replica rows drawn per broker; more are summarised.
+const MAX_ROWS: usize = 12;
+/// Log cells of a replica strip.
+const STRIP_CELLS: u64 = 24;
+
+/// Where things are on the stage.
+struct Layout {
+    producers: Vec<f64>,
+    brokers: Vec<(f64, f64)>,
+    controller: (f64, f64),
+    height: f64,
+}
+
+fn layout(frame: &Frame) -> Layout {
+    let mut y = TOP;
+    let brokers: Vec<(f64, f64)> = frame
+        .view
+        .brokers
+        .iter()
+        .map(|b| {
+            let rows = b.replicas.len().min(MAX_ROWS) + usize::from(b.replicas.len() > MAX_ROWS);
+            let h = BROKER_HEAD + rows as f64 * ROW_H + 8.0;
+            let top = y;
+            y += h + GAP;
+            (top, h)
+        })
+        .collect();
+    let brokers_bottom = y;
+    let producers: Vec<f64> = (0..frame.view.producers.len())
+        .map(|i| TOP + i as f64 * (PRODUCER_H + GAP))
+        .collect();
+    let producers_bottom = TOP + producers.len() as f64 * (PRODUCER_H + GAP);
+    Layout {
+        producers,
+        brokers,
+        controller: (BROKER_X + BROKER_W / 2.0, 28.0),
+        height: brokers_bottom.max(producers_bottom).max(260.0) + 10.0,
+    }
+}
+
+impl Layout {
+    /// Where a node's wires meet it, seen from `other`.
+    fn anchor(&self, node: &Node, other: &Node) -> Option<(f64, f64)> {
+        match node {
+            Node::Producer(i) => self
+                .producers
+                .get(*i as usize)
+                .map(|y| (PRODUCER_X + PRODUCER_W, y + PRODUCER_H / 2.0)),
+            Node::Broker(b) => self.brokers.get(*b as usize).map(|(top, h)| {
+                let x = match other {
+                    Node::Producer(_) => BROKER_X,
+                    Node::Broker(_) => BROKER_X + BROKER_W + 14.0,
+                    Node::Consumer(_) => BROKER_X + BROKER_W,
+                    Node::Controller => BROKER_X + BROKER_W / 2.0,
+                };
+                let y = match other {
+                    Node::Controller => *top,
+                    _ => top + h / 2.0,
+                };
+                (x, y)
+            }),
+            Node::Controller => Some((self.controller.0, self.controller.1 + 16.0)),
+            Node::Consumer(_) => Some((GROUP_X, TOP + 40.0)),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    pub frame: Rc<Frame>,
+    pub doc: Rc<Value>,
+    pub reduced_motion: bool,
+    /// A stage action (without `at.ms`) for the timeline.
+    pub on_act: Callback<Value>,
+}
+
+#[component]
+pub fn Stage(props: &StageProps) -> Html {
+    let menu = use_state(|| None::<Node>);
+    let frame = &props.frame;
+    let l = layout(frame);
+    let open = |node: Node| {
+        let menu = menu.clone();
+        Callback::from(move |_| menu.set(Some(node.clone())))
+    };
+    let open_key = |node: Node| {
+        let menu = menu.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                menu.set(Some(node.clone()));
+            }
+        })
+    };
+    let kraft = !frame.view.brokers.iter().any(|b| b.is_controller);
+    let wires: Html = l
+        .producers
+        .iter()
+        .flat_map(|py| {
+            l.brokers.iter().map(move |(top, h)| {
+                html! { <line class="wire" x1={fmt(PRODUCER_X + PRODUCER_W)} y1={fmt(py + PRODUCER_H / 2.0)}
+                              x2={fmt(BROKER_X)} y2={fmt(top + h / 2.0)} /> }
+            })
+        })
+        .collect();
+    let flights: Html = frame
+        .flights
+        .iter()
+        .filter_map(|f| draw_flight(f, &l, props.reduced_motion))
+        .collect();
+    let on_close = {
+        let menu = menu.clone();
+        Callback::from(move |_| menu.set(None))
+    };
+    let on_act = {
+        let (menu, on_act) = (menu.clone(), props.on_act.clone());
+        Callback::from(move |v: Value| {
+            menu.set(None);
+            on_act.emit(v);
+        })
+    };
+    let menu_node = (*menu).clone();
+    html! {
+        <div class="stage-box">
+            <svg class="stage-svg" viewBox={format!("0 0 {} {}", WIDTH, fmt(l.height))}
+                 role="group" aria-label={format!("Cluster at {:.3} s", frame.now_us as f64 / 1e6)}>
+                <g class="wires" aria-hidden="true">{wires}</g>
+                if kraft {
+                    <g class="node controller" role="button" tabindex="0"
+                       aria-label="controller (KRaft quorum)"
+                       onclick={open(Node::Controller)} onkeydown={open_key(Node::Controller)}>
+                        <rect x={fmt(l.controller.0 - 90.0)} y="8" width="180" height="36" rx="6" />
+                        <text x={fmt(l.controller.0)} y="31" text-anchor="middle">{"◆ controller (KRaft)"}</text>
+                    </g>
+                }
+                { for frame.view.producers.iter().enumerate().map(|(i, p)| {
+                    let y = l.producers.get(i).copied().unwrap_or(TOP);
+                    html! {
+                        <g class="node producer" role="button" tabindex="0"
+                           aria-label={format!("producer {}", p.name)}
+                           onclick={open(Node::Producer(i as u32))} onkeydown={open_key(Node::Producer(i as u32))}>
+                            {draw_producer(p, y, frame.now_us)}
+                        </g>
+                    }
+                }) }
+                { for frame.view.brokers.iter().enumerate().map(|(i, b)| {
+                    let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
+                    let status = broker_status(b);
+                    html! {
+                        <g class={classes!("node", "broker", (!b.alive).then_some("down"), b.isolated.then_some("isolated"))}
+                           role="button" tabindex="0" data-broker={b.id.to_string()}
+                           aria-label={format!("broker {}{}", b.id, if status.is_empty() { String::new() } else { format!(", {status}") })}
+                           onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
+                            {draw_broker(b, top, h)}
+                        </g>
+                    }
+                }) }
+                <g class="flights" aria-hidden="true">{flights}</g>
+            </svg>
+            <GroupLane groups={frame.groups.clone()} doc={props.doc.clone()} on_act={props.on_act.clone()}
+                       on_open={let menu = menu.clone(); Callback::from(move |n| menu.set(Some(n)))} />
+            if let Some(node) = menu_node {
+                <NodeMenu node={node} frame={props.frame.clone()} on_act={on_act} on_close={on_close} />
+            }
+            <p class="stage-caption" aria-live="polite">
+                {format!("{} messages on the wire", frame.flights.len())}
+            </p>
+        </div>
+    }
+}
+
+fn fmt(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+fn broker_status(b: &BrokerView) -> String {
+    let mut parts = Vec::new();
+    if !b.alive {
+        parts.push("down");
+    }
+    if b.isolated {
+        parts.push("isolated");
+    }
+    if b.is_controller {
+        parts.push("controller");
+    }
+    let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
+    let mut text = parts.join(", ");
+    if b.alive {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(&format!("leader of {leaders}"));
+    }
+    text
+}
+
+fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
+    let slot = 9.0;
+    let rows = p.connections.iter().enumerate().map(|(row, c)| {
+        let ry = y + 34.0 + row as f64 * 13.0;
+        let shown = c.window.min(10);
+        html! {
+            <g class="window" data-broker={c.broker.to_string()}>
+                <text class="small" x={fmt(PRODUCER_X + 8.0)} y={fmt(ry + 8.0)}>{format!("→b{}", c.broker)}</text>
+                { for (0..shown).map(|s| html! {
+                    <rect class={if s < c.in_flight { "slot used" } else { "slot" }}
+                          x={fmt(PRODUCER_X + 40.0 + s as f64 * (slot + 2.0))} y={fmt(ry)}
+                          width={fmt(slot)} height={fmt(slot)} />
+                }) }
+                <text class="small" x={fmt(PRODUCER_X + 44.0 + shown as f64 * (slot + 2.0))} y={fmt(ry + 8.0)}>
+                    {format!("{}/{}", c.in_flight, c.window)}
+                </text>
+            </g>
+        }
+    });
+    let rows_h = p.connections.len().min(3) as f64;
+    let backoff = p
+        .backing_off
+        .iter()
+        .map(|b| b.ready_us.saturating_sub(now_us))
+        .min();
+    html! {
+        <>
+            <rect class="box" x={fmt(PRODUCER_X)} y={fmt(y)} width={fmt(PRODUCER_W)}
+                  height={fmt(PRODUCER_H.max(40.0 + rows_h * 13.0))} rx="6" />
+            <text class="title" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 16.0)}>{format!("▶ {}", p.name)}</text>
+            <text class="small" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 28.0)}>
+                {format!("sent {} · queued batches {}", p.counts.sent, p.queued_batches)}
+            </text>
+            { for rows.take(3) }
+            if let Some(wait) = backoff {
+                <text class="small backoff" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + PRODUCER_H - 4.0)}>
+                    {format!("⏳ {} batch(es) in retry backoff, {:.0} ms", p.backing_off.len(), wait as f64 / 1000.0)}
+                </text>
+            }
+        </>
+    }
+}
+
+fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
+    let mut badge = String::new();
+    if !b.alive {
+        badge.push_str(" ✖ down");
+    }
+    if b.isolated {
+        badge.push_str(" ⛓ isolated");
+    }
+    if b.is_controller {
+        badge.push_str(" ★ controller");
+    }
+    let max_leo = b
+        .replicas
+        .iter()
+        .map(|r| r.log_end_offset)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let rows = b.replicas.iter().take(MAX_ROWS).enumerate().map(|(i, r)| {
+        let y = top + BROKER_HEAD + i as f64 * ROW_H;
+        let cell_w = 5.0;
+        let strip_x = BROKER_X + 96.0;
+        let filled = (r.log_end_offset * STRIP_CELLS).div_ceil(max_leo);
+        let hw_x = strip_x + (r.high_watermark * STRIP_CELLS) as f64 / max_leo as f64 * cell_w;
+        let role = if r.is_leader { "L" } else { "F" };
+        html! {
+            <g class={classes!("replica", r.is_leader.then_some("leader"), (!r.in_isr).then_some("out-of-isr"))}
+               data-partition={format!("{}-{}", r.topic, r.partition)}>
+                <title>{format!("{}-{}: {} , epoch {}, {}, log end offset {}, high watermark {}",
+                    r.topic, r.partition, if r.is_leader { "leader" } else { "follower" }, r.leader_epoch,
+                    if r.in_isr { "in ISR" } else { "out of ISR" }, r.log_end_offset, r.high_watermark)}</title>
+                <text class="small" x={fmt(BROKER_X + 8.0)} y={fmt(y + 11.0)}>
+                    {format!("{}-{} {}{}", r.topic, r.partition, role, if r.in_isr { "" } else { " ∉ISR" })}
+                </text>
+                <rect class="strip" x={fmt(strip_x)} y={fmt(y + 2.0)} width={fmt(STRIP_CELLS as f64 * cell_w)} height="10" />
+                <rect class="strip-fill" x={fmt(strip_x)} y={fmt(y + 2.0)} width={fmt(filled as f64 * cell_w)} height="10" />
+                <line class="hw" x1={fmt(hw_x)} x2={fmt(hw_x)} y1={fmt(y)} y2={fmt(y + 14.0)} />
+                <text class="small mono" x={fmt(strip_x + STRIP_CELLS as f64 * cell_w + 6.0)} y={fmt(y + 11.0)}>
+                    {format!("{}/{} e{}", r.high_watermark, r.log_end_offset, r.leader_epoch)}
+                </text>
+            </g>
+        }
+    });
+    let more = b.replicas.len().saturating_sub(MAX_ROWS);
+    html! {
+        <>
+            <rect class="box" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W)} height={fmt(h)} rx="6" />
+            <text class="title" x={fmt(BROKER_X + 8.0)} y={fmt(top + 17.0)}>
+                {format!("■ broker {}{}", b.id, badge)}
+            </text>
+            <text class="small legend" x={fmt(BROKER_X + BROKER_W - 8.0)} y={fmt(top + 17.0)} text-anchor="end">{"HW/LEO epoch"}</text>
+            { for rows }
+            if more > 0 {
+                <text class="small" x={fmt(BROKER_X + 8.0)} y={fmt(top + BROKER_HEAD + MAX_ROWS as f64 * ROW_H + 11.0)}>
+                    {format!("+{more} more replicas")}
+                </text>
+            }
+        </>
+    }
+}
+
+/// A message's mark: its shape says what becomes of it (colour repeats it), a ring marks the
+/// selected ledger figure's records.
+fn draw_flight(f: &Flight, l: &Layout, reduced_motion: bool) -> Option<Html> {
+    let (x1, y1) = l.anchor(&f.from, &f.to)?;
+    let (x2, y2) = l.anchor(&f.to, &f.from)?;
+    // Reduced motion: marks wait at the middle of their wire instead of travelling.
+    let t = if reduced_motion { 0.5 } else { f.progress };
+    let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+    let r = if f.is_control { 3.0 } else { 5.5 };
+    let class = classes!(
+        "msg",
+        format!("kind-{}", f.kind),
+        format!("fate-{}", f.outcome.name().replace(' ', "-")),
+        f.is_control.then_some("control"),
+        f.highlighted.then_some("highlight")
+    );
+    let shape = match f.outcome {
+        Outcome::Delivered => html! { <circle cx={fmt(x)} cy={fmt(y)} r={fmt(r)} /> },
+        Outcome::Retried => {
+            html! { <rect x={fmt(x - r)} y={fmt(y - r)} width={fmt(2.0 * r)} height={fmt(2.0 * r)} /> }
+        }
+        Outcome::Lost | Outcome::Dropped => html! {
+            <path d={format!("M{a} {b}L{c} {d}M{a} {d}L{c} {b}", a = fmt(x - r), b = fmt(y - r), c = fmt(x + r), d = fmt(y + r))} />
+        },
+        Outcome::Duplicate => html! {
+            <path d={format!("M{} {}L{} {}L{} {}L{} {}Z", fmt(x), fmt(y - r - 1.0), fmt(x + r + 1.0), fmt(y), fmt(x), fmt(y + r + 1.0), fmt(x - r - 1.0), fmt(y))} />
+        },
+        Outcome::OutOfOrder => html! {
+            <path d={format!("M{} {}L{} {}L{} {}Z", fmt(x), fmt(y - r - 1.0), fmt(x + r + 1.0), fmt(y + r), fmt(x - r - 1.0), fmt(y + r))} />
+        },
+    };
+    Some(html! {
+        <g key={f.id.to_string()} class={class}>
+            {shape}
+            if f.highlighted {
+                <circle class="ring" cx={fmt(x)} cy={fmt(y)} r={fmt(r + 4.0)} />
+            }
+        </g>
+    })
+}
