@@ -196,19 +196,13 @@ pub fn App() -> Html {
             .collect(),
     );
     let stale = !state.errors().is_empty();
-    let link = format!(
+    let link = format!("{}{}", opening.base, fragment);
+    // The full page: the same address without the embed parameters.
+    let full_link = format!(
         "{}{}",
-        opening.base,
-        encode_fragment(&state.doc, Some(state.position_us / 1000))
+        opening.base.split('?').next().unwrap_or_default(),
+        fragment
     );
-    let full_link = {
-        // The full page: the same address without the embed parameters.
-        let base = opening.base.split('?').next().unwrap_or_default();
-        format!(
-            "{base}{}",
-            encode_fragment(&state.doc, Some(state.position_us / 1000))
-        )
-    };
     let version_doc = state.doc.get("kafka.version").map(crate::doc::display);
     let version_effective = state
         .effective
@@ -264,7 +258,7 @@ pub fn App() -> Html {
                 }
             </div>
             <PlaybackBar position_us={state.position_us} end_us={state.end_us()} playback={state.playback}
-                         speed={state.speed} doc={Rc::clone(&state.doc)} disabled={state.frame.is_none()}
+                         speed={state.speed} doc={Rc::clone(&state.doc)} disabled={state.frame.is_none() || stale}
                          on_toggle={cb(|| Action::TogglePlay)} on_step={cb(|| Action::Step)}
                          on_seek={on_seek} on_speed={on_speed} on_fast_forward={cb(|| Action::FastForward)} />
             if !embed {

@@ -223,7 +223,7 @@ pub struct Frame {
     pub ledger: Ledger,
     pub flights: Vec<Flight>,
     pub groups: Vec<GroupView>,
-    pub log: Rc<Vec<LogLine>>,
+    pub log: Rc<Vec<Rc<LogLine>>>,
     pub log_dropped: usize,
     pub samples: Rc<Vec<Sample>>,
     pub throughput_records_per_sec: f64,
@@ -253,7 +253,8 @@ pub struct Runner {
     sim: Simulation,
     /// `checkpoints[k]` is the run at `k * CHECKPOINT_EVERY_US`; `[0]` the fresh world.
     checkpoints: Vec<Checkpoint>,
-    log: Rc<Vec<LogLine>>,
+    /// Lines are shared, so taking a frame while the log grows copies pointers, not text.
+    log: Rc<Vec<Rc<LogLine>>>,
     log_dropped: usize,
     samples: Rc<Vec<Sample>>,
     revision: u64,
@@ -358,12 +359,12 @@ impl Runner {
         }
         let log = Rc::make_mut(&mut self.log);
         for e in events {
-            log.push(LogLine {
+            log.push(Rc::new(LogLine {
                 time_us: e.time_us,
                 node: e.node.to_string(),
                 kind: kind_name(&e.kind),
                 text: e.text,
-            });
+            }));
         }
         if log.len() > MAX_LOG_LINES {
             let extra = log.len() - MAX_LOG_LINES;

@@ -12,7 +12,7 @@ const SHOWN: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
-    pub lines: Rc<Vec<LogLine>>,
+    pub lines: Rc<Vec<Rc<LogLine>>>,
     pub dropped: usize,
 }
 
@@ -27,7 +27,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             state.set(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
     };
-    let shown: Vec<&LogLine> = props
+    let shown: Vec<&Rc<LogLine>> = props
         .lines
         .iter()
         .rev()
@@ -52,7 +52,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     </select>
                 </label>
             </div>
-            <ol class="event-lines" reversed=true>
+            <ol class="event-lines" reversed=true tabindex="0" aria-label="Events, newest first">
                 { for shown.iter().map(|l| html! {
                     <li data-kind={l.kind.clone()}>
                         <span class="mono time">{format!("{:>8.3} s", l.time_us as f64 / 1e6)}</span>
