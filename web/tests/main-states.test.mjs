@@ -47,9 +47,10 @@ test("messages in flight are drawn on the stage while playing, with their fate a
   await waitForApp(page, 1000);
   await page.getByLabel("speed").selectOption("0.01");
   await page.getByRole("button", { name: "Play" }).click();
-  await page.waitForFunction(() => document.querySelectorAll(".flights .msg").length > 0);
+  await page.waitForFunction(() => document.querySelectorAll(".flights .msg.kind-Produce, .flights .msg.kind-ProduceResponse").length > 0);
   await page.getByRole("button", { name: "Pause" }).click();
-  assert.ok(await page.locator(".flights .msg.kind-Produce").count() + await page.locator(".flights .msg.kind-ProduceResponse").count() > 0);
+  assert.ok(await page.locator(".flights .msg").count() > 0);
+  assert.match(await page.locator(".stage-caption").textContent(), /[1-9]\d* messages on the wire/);
   await screenshot(page, "messages-in-flight");
   assert.deepEqual(errors, []);
   await page.close();

@@ -16,6 +16,8 @@ pub const CHECKPOINT_EVERY_US: u64 = 2_000_000;
 pub const SAMPLE_EVERY_US: u64 = 500_000;
 /// The event log keeps the newest lines only; older ones are summarised by a count.
 const MAX_LOG_LINES: usize = 4_000;
+/// Messages drawn at once; beyond this the stage would stop animating smoothly.
+const MAX_FLIGHTS: usize = 2_000;
 
 /// The outcome ledger's figures, in the order the page lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -440,6 +442,7 @@ impl Runner {
             .messages_in_flight()
             .into_iter()
             .filter(|m| m.depart_us <= now && m.arrive_us >= now)
+            .take(MAX_FLIGHTS)
             .map(|m| {
                 let span = m.arrive_us.saturating_sub(m.depart_us).max(1);
                 let progress = (now.saturating_sub(m.depart_us) as f64 / span as f64).min(1.0);

@@ -150,8 +150,7 @@ pub fn Stage(props: &StageProps) -> Html {
                  role="group" aria-label={format!("Cluster at {:.3} s", frame.now_us as f64 / 1e6)}>
                 <g class="wires" aria-hidden="true">{wires}</g>
                 if kraft {
-                    <g class="node controller" role="button" tabindex="0"
-                       aria-label="controller (KRaft quorum)"
+                    <g class="node controller" role="button" tabindex="0" aria-haspopup="menu"
                        onclick={open(Node::Controller)} onkeydown={open_key(Node::Controller)}>
                         <rect x={fmt(l.controller.0 - 90.0)} y="8" width="180" height="36" rx="6" />
                         <text x={fmt(l.controller.0)} y="31" text-anchor="middle">{"◆ controller (KRaft)"}</text>
@@ -160,10 +159,13 @@ pub fn Stage(props: &StageProps) -> Html {
                 { for frame.view.producers.iter().enumerate().map(|(i, p)| {
                     let y = l.producers.get(i).copied().unwrap_or(TOP);
                     html! {
-                        <g class="node producer" role="button" tabindex="0"
-                           aria-label={format!("producer {}", p.name)}
-                           onclick={open(Node::Producer(i as u32))} onkeydown={open_key(Node::Producer(i as u32))}>
+                        <g class="producer">
                             {draw_producer(p, y, frame.now_us)}
+                            <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-producer={p.name.clone()}
+                               onclick={open(Node::Producer(i as u32))} onkeydown={open_key(Node::Producer(i as u32))}>
+                                <rect class="hit" x={fmt(PRODUCER_X)} y={fmt(y)} width={fmt(PRODUCER_W)} height="22" rx="6" />
+                                <text class="title" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 16.0)}>{format!("▶ producer {}", p.name)}</text>
+                            </g>
                         </g>
                     }
                 }) }
@@ -171,11 +173,15 @@ pub fn Stage(props: &StageProps) -> Html {
                     let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
                     let status = broker_status(b);
                     html! {
-                        <g class={classes!("node", "broker", (!b.alive).then_some("down"), b.isolated.then_some("isolated"))}
-                           role="button" tabindex="0" data-broker={b.id.to_string()}
-                           aria-label={format!("broker {}{}", b.id, if status.is_empty() { String::new() } else { format!(", {status}") })}
-                           onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
+                        <g class={classes!("broker", (!b.alive).then_some("down"), b.isolated.then_some("isolated"))}>
                             {draw_broker(b, top, h)}
+                            <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-broker={b.id.to_string()}
+                               onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
+                                <rect class="hit" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W - 80.0)} height="24" rx="6" />
+                                <text class="title" x={fmt(BROKER_X + 8.0)} y={fmt(top + 17.0)}>
+                                    {format!("■ broker {}{}", b.id, if status.is_empty() { String::new() } else { format!(" · {status}") })}
+                                </text>
+                            </g>
                         </g>
                     }
                 }) }
@@ -200,13 +206,13 @@ fn fmt(x: f64) -> String {
 fn broker_status(b: &BrokerView) -> String {
     let mut parts = Vec::new();
     if !b.alive {
-        parts.push("down");
+        parts.push("✖ down");
     }
     if b.isolated {
-        parts.push("isolated");
+        parts.push("⛓ isolated");
     }
     if b.is_controller {
-        parts.push("controller");
+        parts.push("★ controller");
     }
     let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
     let mut text = parts.join(", ");
@@ -248,7 +254,6 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
         <>
             <rect class="box" x={fmt(PRODUCER_X)} y={fmt(y)} width={fmt(PRODUCER_W)}
                   height={fmt(PRODUCER_H.max(40.0 + rows_h * 13.0))} rx="6" />
-            <text class="title" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 16.0)}>{format!("▶ {}", p.name)}</text>
             <text class="small" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 28.0)}>
                 {format!("sent {} · queued batches {}", p.counts.sent, p.queued_batches)}
             </text>
@@ -263,16 +268,6 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
 }
 
 fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
-    let mut badge = String::new();
-    if !b.alive {
-        badge.push_str(" ✖ down");
-    }
-    if b.isolated {
-        badge.push_str(" ⛓ isolated");
-    }
-    if b.is_controller {
-        badge.push_str(" ★ controller");
-    }
     let max_leo = b
         .replicas
         .iter()
@@ -309,9 +304,6 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
     html! {
         <>
             <rect class="box" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W)} height={fmt(h)} rx="6" />
-            <text class="title" x={fmt(BROKER_X + 8.0)} y={fmt(top + 17.0)}>
-                {format!("■ broker {}{}", b.id, badge)}
-            </text>
             <text class="small legend" x={fmt(BROKER_X + BROKER_W - 8.0)} y={fmt(top + 17.0)} text-anchor="end">{"HW/LEO epoch"}</text>
             { for rows }
             if more > 0 {
