@@ -10,15 +10,16 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startServer, launchBrowser, openPage, waitForApp, fragmentFor, DIST } from "../tests/harness.mjs";
 
-// Eight fire-and-forget producers on a slow network: hundreds of produce requests on the wires.
+// Eight fire-and-forget producers on a slow network: about 500 produce requests on the wires
+// at once (BENCH_RATE and BENCH_LATENCY_MS change the load).
 const BUSY = {
   format: 1, seed: 3, "kafka.version": "3.9", "duration.ms": 30000,
   cluster: { brokers: 3 },
-  network: { "latency.ms": 400, "jitter.ms": 50, "loss.rate": 0 },
+  network: { "latency.ms": Number(process.env.BENCH_LATENCY_MS ?? 400), "jitter.ms": 20, "loss.rate": 0 },
   topics: [{ name: "orders", partitions: 12, "replication.factor": 3, "min.insync.replicas": 2 }],
   producers: Array.from({ length: 8 }, (_, i) => ({
     name: `p${i + 1}`, topic: "orders", "send.mode": "fire-and-forget", acks: "0",
-    records: 200000, "records.per.sec": 2000, keys: 0, "linger.ms": 0, "batch.size": 16384,
+    records: 200000, "records.per.sec": Number(process.env.BENCH_RATE ?? 150), keys: 0, "linger.ms": 0, "batch.size": 16384,
   })),
 };
 
@@ -35,13 +36,15 @@ try {
   await waitForApp(page, 3000);
   await page.getByLabel("speed").selectOption("0.1");
   await page.getByRole("button", { name: "Play" }).click();
+  // Steady state: let the first frames (compilation tier-up, first layout) pass.
+  await page.waitForTimeout(1000);
   const sample = await page.evaluate(() => new Promise((resolve) => {
     const stamps = [];
     const counts = [];
     function frame(t) {
       stamps.push(t);
-      counts.push(document.querySelectorAll(".flights .msg").length);
-      if (stamps.length < 240) requestAnimationFrame(frame);
+      counts.push(Number(document.querySelector(".stage-caption")?.textContent.match(/\d+/)?.[0] ?? 0));
+      if (stamps.length < 600) requestAnimationFrame(frame);
       else resolve({ stamps, counts });
     }
     requestAnimationFrame(frame);

@@ -157,44 +157,29 @@ pub fn App() -> Html {
         });
     }
 
-    let on_edit = {
-        let d = state.dispatcher();
-        Callback::from(move |(path, value): (Vec<Seg>, Option<Value>)| {
-            d.dispatch(Action::Edit { path, value })
-        })
-    };
-    let on_act = {
-        let d = state.dispatcher();
-        Callback::from(move |v: Value| d.dispatch(Action::Act(v)))
-    };
-    let on_select = {
-        let d = state.dispatcher();
-        Callback::from(move |f| d.dispatch(Action::Select(f)))
-    };
-    let dismiss = {
-        let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::DismissLinkError))
-    };
-    let cb = |make: fn() -> Action| {
-        let d = state.dispatcher();
-        Callback::from(move |_: ()| d.dispatch(make()))
-    };
-    let on_seek = {
-        let d = state.dispatcher();
-        Callback::from(move |t| d.dispatch(Action::Seek(t)))
-    };
-    let on_speed = {
-        let d = state.dispatcher();
-        Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
-    };
-
-    let errors: Rc<Vec<(String, String)>> = Rc::new(
+    // Callbacks made once (the dispatcher never changes), so components whose data did not
+    // change skip rendering while the animation redraws the stage.
+    let d = state.dispatcher();
+    let on_edit = use_callback(d.clone(), |(path, value): (Vec<Seg>, Option<Value>), d| {
+        d.dispatch(Action::Edit { path, value })
+    });
+    let on_act = use_callback(d.clone(), |v: Value, d| d.dispatch(Action::Act(v)));
+    let on_select = use_callback(d.clone(), |f, d| d.dispatch(Action::Select(f)));
+    let dismiss = use_callback(d.clone(), |_: MouseEvent, d| {
+        d.dispatch(Action::DismissLinkError)
+    });
+    let on_toggle = use_callback(d.clone(), |_: (), d| d.dispatch(Action::TogglePlay));
+    let on_step = use_callback(d.clone(), |_: (), d| d.dispatch(Action::Step));
+    let on_fast_forward = use_callback(d.clone(), |_: (), d| d.dispatch(Action::FastForward));
+    let on_seek = use_callback(d.clone(), |t, d| d.dispatch(Action::Seek(t)));
+    let on_speed = use_callback(d, |s, d| d.dispatch(Action::SetSpeed(s)));
+    let errors = use_memo(state.doc_revision, |_| {
         state
             .errors()
             .iter()
             .map(|e| (e.path.clone(), e.message.clone()))
-            .collect(),
-    );
+            .collect::<Vec<_>>()
+    });
     let stale = !state.errors().is_empty();
     let link = format!("{}{}", opening.base, fragment);
     // The full page: the same address without the embed parameters.
@@ -253,14 +238,14 @@ pub fn App() -> Html {
                 if let Some(frame) = state.frame.clone() {
                     <aside class="panel-ledger" aria-label="Outcome">
                         <Ledger frame={Rc::clone(&frame)} selection={state.selection} on_select={on_select} stale={stale} />
-                        if !embed { <Charts frame={frame} /> }
+                        if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
                     </aside>
                 }
             </div>
             <PlaybackBar position_us={state.position_us} end_us={state.end_us()} playback={state.playback}
                          speed={state.speed} doc={Rc::clone(&state.doc)} disabled={state.frame.is_none() || stale}
-                         on_toggle={cb(|| Action::TogglePlay)} on_step={cb(|| Action::Step)}
-                         on_seek={on_seek} on_speed={on_speed} on_fast_forward={cb(|| Action::FastForward)} />
+                         on_toggle={on_toggle} on_step={on_step}
+                         on_seek={on_seek} on_speed={on_speed} on_fast_forward={on_fast_forward} />
             if !embed {
                 if let Some(frame) = state.frame.clone() {
                     <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} />

@@ -28,7 +28,7 @@ pub fn install() -> BenchHook {
         let start = crate::browser::now_ms();
         let mut runner = Runner::new(scenario);
         runner.seek(ms.saturating_mul(1000));
-        let _ = runner.frame(None);
+        let _ = runner.frame(None, true);
         crate::browser::now_ms() - start
     });
     if let Some(window) = web_sys::window() {

@@ -178,7 +178,7 @@ pub struct Flight {
 }
 
 /// One readable line of the event log.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     pub time_us: u64,
     pub node: String,
@@ -194,6 +194,10 @@ pub struct Sample {
     pub sent: u64,
     pub latency_p50_ms: f64,
     pub latency_p99_ms: f64,
+    pub throughput_records_per_sec: f64,
+    pub consumed: u64,
+    pub redelivered: u64,
+    pub rebalances: u64,
     pub consumer_lag: u64,
 }
 
@@ -383,6 +387,10 @@ impl Runner {
             sent: report.records.sent,
             latency_p50_ms: report.latency_ms.p50,
             latency_p99_ms: report.latency_ms.p99,
+            throughput_records_per_sec: report.throughput_records_per_sec,
+            consumed: report.consumed.records,
+            redelivered: report.consumed.redelivered,
+            rebalances: u64::from(report.rebalances),
             consumer_lag: 0,
         });
     }
@@ -393,10 +401,37 @@ impl Runner {
         serde_json::to_string(&self.sim.report()).unwrap_or_default()
     }
 
-    /// Everything to draw now; `selection` marks the messages carrying its records.
-    pub fn frame(&self, selection: Option<Figure>) -> Frame {
-        let (fates, classification) = self.sim.record_fates();
-        let report = self.sim.report();
+    /// Everything to draw now; `selection` marks the messages carrying its records. While
+    /// playing (`detailed` false) the report's figures that are not record counts (latency,
+    /// throughput, consumer figures) come from the latest sample, which keeps frames cheap;
+    /// a detailed frame has the exact report of the position.
+    pub fn frame(&self, selection: Option<Figure>, detailed: bool) -> Frame {
+        let needs_fates = matches!(
+            selection,
+            Some(Figure::Acknowledged | Figure::Failed | Figure::Pending)
+        );
+        let (fates, classification) = if needs_fates {
+            self.sim.record_fates()
+        } else {
+            (Vec::new(), self.sim.classify())
+        };
+        let report = if detailed {
+            let r = self.sim.report();
+            Sample {
+                time_us: self.sim.now_us(),
+                acknowledged: r.records.acknowledged,
+                sent: r.records.sent,
+                latency_p50_ms: r.latency_ms.p50,
+                latency_p99_ms: r.latency_ms.p99,
+                throughput_records_per_sec: r.throughput_records_per_sec,
+                consumed: r.consumed.records,
+                redelivered: r.consumed.redelivered,
+                rebalances: u64::from(r.rebalances),
+                consumer_lag: 0,
+            }
+        } else {
+            self.samples.last().copied().unwrap_or_default()
+        };
         let counts = &classification.counts;
         let ledger = Ledger {
             sent: counts.sent,
@@ -406,9 +441,9 @@ impl Runner {
             duplicated: counts.duplicated,
             reordered: counts.reordered,
             pending: counts.pending,
-            consumed: report.consumed.records,
-            redelivered: report.consumed.redelivered,
-            rebalances: u64::from(report.rebalances),
+            consumed: report.consumed,
+            redelivered: report.redelivered,
+            rebalances: report.rebalances,
         };
         let selected: Vec<u32> = match selection {
             Some(Figure::Lost) => classification.lost_ids.clone(),
@@ -493,9 +528,9 @@ impl Runner {
             log_dropped: self.log_dropped,
             samples: Rc::clone(&self.samples),
             throughput_records_per_sec: report.throughput_records_per_sec,
-            latency_p50_ms: report.latency_ms.p50,
-            latency_p99_ms: report.latency_ms.p99,
-            trace_hash: report.trace_hash,
+            latency_p50_ms: report.latency_p50_ms,
+            latency_p99_ms: report.latency_p99_ms,
+            trace_hash: self.sim.trace_hash(),
             highlighted_records: selected.len(),
         }
     }
@@ -540,12 +575,12 @@ mod tests {
     fn scrubbing_back_replays_the_same_run() {
         let mut once = default_runner();
         once.seek(9_300_000);
-        let straight = once.frame(None);
+        let straight = once.frame(None, true);
         let mut twice = default_runner();
         twice.seek(15_000_000);
         twice.seek(3_100_000);
         twice.seek(9_300_000);
-        let replayed = twice.frame(None);
+        let replayed = twice.frame(None, true);
         assert_eq!(straight.ledger, replayed.ledger);
         assert_eq!(straight.trace_hash, replayed.trace_hash);
         assert_eq!(straight.log.as_slice(), replayed.log.as_slice());

@@ -168,7 +168,8 @@ impl Playground {
         let mut runner = runner.borrow_mut();
         runner.seek(self.position_us);
         self.position_us = runner.now_us();
-        self.frame = Some(Rc::new(runner.frame(self.selection)));
+        let detailed = self.playback == Playback::Paused;
+        self.frame = Some(Rc::new(runner.frame(self.selection, detailed)));
     }
 
     fn is_valid(&self) -> bool {
@@ -229,7 +230,10 @@ impl Reducible for Playground {
                 next.playback = Playback::Playing;
             }
             Action::Play => {}
-            Action::Pause => next.playback = Playback::Paused,
+            Action::Pause => {
+                next.playback = Playback::Paused;
+                next.refresh();
+            }
             Action::TogglePlay => {
                 let action = if next.playback == Playback::Paused {
                     Action::Play
@@ -268,10 +272,10 @@ impl Reducible for Playground {
                     Playback::FastForwarding => FAST_FORWARD_CHUNK_US,
                 };
                 next.position_us = next.position_us.saturating_add(advance.max(1)).min(end);
-                next.refresh();
                 if next.position_us >= end {
                     next.playback = Playback::Paused;
                 }
+                next.refresh();
             }
             Action::Select(figure) => {
                 next.selection = figure;

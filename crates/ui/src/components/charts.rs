@@ -1,7 +1,7 @@
 //! Charts over simulated time, from the run's samples: throughput (records acknowledged per
 //! second), latency percentiles (p50, p99) and consumer lag.
 
-use crate::engine::{Frame, Sample, SAMPLE_EVERY_US};
+use crate::engine::{Sample, SAMPLE_EVERY_US};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -10,7 +10,9 @@ const H: f64 = 70.0;
 
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
-    pub frame: Rc<Frame>,
+    /// Compared by pointer first: the charts redraw only when a sample is added.
+    pub samples: Rc<Vec<Sample>>,
+    pub end_us: u64,
 }
 
 /// One polyline's points for values over the run's duration.
@@ -47,8 +49,8 @@ fn chart(title: &str, caption: String, lines: Vec<(&'static str, String)>) -> Ht
 
 #[component]
 pub fn Charts(props: &ChartsProps) -> Html {
-    let samples = props.frame.samples.as_slice();
-    let end = props.frame.end_us;
+    let samples = props.samples.as_slice();
+    let end = props.end_us;
     let per_sec = 1e6 / SAMPLE_EVERY_US as f64;
     let rate = |i: usize, s: &Sample| {
         let before = i

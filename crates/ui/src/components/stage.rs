@@ -8,6 +8,8 @@ use crate::components::node_menu::NodeMenu;
 use crate::engine::{Flight, Frame, Node, Outcome};
 use kafka_sim::view::{BrokerView, ProducerView};
 use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -127,11 +129,8 @@ pub fn Stage(props: &StageProps) -> Html {
             })
         })
         .collect();
-    let flights: Html = frame
-        .flights
-        .iter()
-        .filter_map(|f| draw_flight(f, &l, props.reduced_motion))
-        .collect();
+    let flights = draw_flights(&frame.flights, &l, props.reduced_motion);
+    let view_box = format!("0 0 {} {}", WIDTH, fmt(l.height));
     let on_close = {
         let menu = menu.clone();
         Callback::from(move |_| menu.set(None))
@@ -146,8 +145,8 @@ pub fn Stage(props: &StageProps) -> Html {
     let menu_node = (*menu).clone();
     html! {
         <div class="stage-box">
-            <svg class="stage-svg" viewBox={format!("0 0 {} {}", WIDTH, fmt(l.height))}
-                 role="group" aria-label={format!("Cluster at {:.3} s", frame.now_us as f64 / 1e6)}>
+            <div class="stage-canvas">
+            <svg class="stage-svg" viewBox={view_box.clone()} role="group" aria-label="Cluster">
                 <g class="wires" aria-hidden="true">{wires}</g>
                 if kraft {
                     <g class="node controller" role="button" tabindex="0" aria-haspopup="menu"
@@ -185,8 +184,10 @@ pub fn Stage(props: &StageProps) -> Html {
                         </g>
                     }
                 }) }
-                <g class="flights" aria-hidden="true">{flights}</g>
             </svg>
+            // Messages move every frame: their own layer, so the cluster beneath is not repainted.
+            <svg class="flights" viewBox={view_box} aria-hidden="true" focusable="false">{flights}</svg>
+            </div>
             <GroupLane groups={frame.groups.clone()} doc={props.doc.clone()} on_act={props.on_act.clone()}
                        on_open={let menu = menu.clone(); Callback::from(move |n| menu.set(Some(n)))} />
             if let Some(node) = menu_node {
@@ -315,43 +316,76 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
     }
 }
 
-/// A message's mark: its shape says what becomes of it (colour repeats it), a ring marks the
-/// selected ledger figure's records.
-fn draw_flight(f: &Flight, l: &Layout, reduced_motion: bool) -> Option<Html> {
-    let (x1, y1) = l.anchor(&f.from, &f.to)?;
-    let (x2, y2) = l.anchor(&f.to, &f.from)?;
-    // Reduced motion: marks wait at the middle of their wire instead of travelling.
-    let t = if reduced_motion { 0.5 } else { f.progress };
-    let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
-    let r = if f.is_control { 3.0 } else { 5.5 };
-    let class = classes!(
-        "msg",
-        format!("kind-{}", f.kind),
-        format!("fate-{}", f.outcome.name().replace(' ', "-")),
-        f.is_control.then_some("control"),
-        f.highlighted.then_some("highlight")
-    );
-    let shape = match f.outcome {
-        Outcome::Delivered => html! { <circle cx={fmt(x)} cy={fmt(y)} r={fmt(r)} /> },
-        Outcome::Retried => {
-            html! { <rect x={fmt(x - r)} y={fmt(y - r)} width={fmt(2.0 * r)} height={fmt(2.0 * r)} /> }
+/// Every message's mark, batched into one path per look (kind, fate, selection) so a frame
+/// with hundreds of messages updates a handful of elements. The shape says what becomes of a
+/// message (colour repeats it); a ring marks the selected ledger figure's records.
+fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
+    let mut paths: BTreeMap<String, String> = BTreeMap::new();
+    for f in flights {
+        let (Some((x1, y1)), Some((x2, y2))) = (l.anchor(&f.from, &f.to), l.anchor(&f.to, &f.from))
+        else {
+            continue;
+        };
+        // Reduced motion: marks wait at the middle of their wire instead of travelling.
+        let t = if reduced_motion { 0.5 } else { f.progress };
+        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        let r = if f.is_control { 3.0 } else { 5.5 };
+        let class = format!(
+            "msg kind-{} fate-{}{}",
+            f.kind,
+            f.outcome.name().replace(' ', "-"),
+            if f.is_control { " control" } else { "" }
+        );
+        let d = paths.entry(class).or_default();
+        let _ = match f.outcome {
+            Outcome::Delivered => write!(
+                d,
+                "M{:.1} {:.1}a{r} {r} 0 1 0 {d2} 0a{r} {r} 0 1 0 -{d2} 0",
+                x - r,
+                y,
+                d2 = 2.0 * r
+            ),
+            Outcome::Retried => write!(d, "M{:.1} {:.1}h{s}v{s}h-{s}Z", x - r, y - r, s = 2.0 * r),
+            Outcome::Lost | Outcome::Dropped => write!(
+                d,
+                "M{:.1} {:.1}l{s} {s}M{:.1} {:.1}l{s} -{s}",
+                x - r,
+                y - r,
+                x - r,
+                y + r,
+                s = 2.0 * r
+            ),
+            Outcome::Duplicate => write!(
+                d,
+                "M{:.1} {:.1}l{q} {q}l-{q} {q}l-{q} -{q}Z",
+                x,
+                y - r - 1.0,
+                q = r + 1.0
+            ),
+            Outcome::OutOfOrder => write!(
+                d,
+                "M{:.1} {:.1}l{q} {w}h-{w2}Z",
+                x,
+                y - r - 1.0,
+                q = r + 1.0,
+                w = 2.0 * r + 1.0,
+                w2 = 2.0 * (r + 1.0)
+            ),
+        };
+        if f.highlighted {
+            let ring = paths.entry("msg-ring".to_string()).or_default();
+            let rr = r + 4.0;
+            let _ = write!(
+                ring,
+                "M{:.1} {:.1}a{rr} {rr} 0 1 0 {d2} 0a{rr} {rr} 0 1 0 -{d2} 0",
+                x - rr,
+                y,
+                d2 = 2.0 * rr
+            );
         }
-        Outcome::Lost | Outcome::Dropped => html! {
-            <path d={format!("M{a} {b}L{c} {d}M{a} {d}L{c} {b}", a = fmt(x - r), b = fmt(y - r), c = fmt(x + r), d = fmt(y + r))} />
-        },
-        Outcome::Duplicate => html! {
-            <path d={format!("M{} {}L{} {}L{} {}L{} {}Z", fmt(x), fmt(y - r - 1.0), fmt(x + r + 1.0), fmt(y), fmt(x), fmt(y + r + 1.0), fmt(x - r - 1.0), fmt(y))} />
-        },
-        Outcome::OutOfOrder => html! {
-            <path d={format!("M{} {}L{} {}L{} {}Z", fmt(x), fmt(y - r - 1.0), fmt(x + r + 1.0), fmt(y + r), fmt(x - r - 1.0), fmt(y + r))} />
-        },
-    };
-    Some(html! {
-        <g key={f.id.to_string()} class={class}>
-            {shape}
-            if f.highlighted {
-                <circle class="ring" cx={fmt(x)} cy={fmt(y)} r={fmt(r + 4.0)} />
-            }
-        </g>
-    })
+    }
+    paths
+        .into_iter()
+        .map(|(class, d)| html! { <path key={class.clone()} class={class} d={d} /> })
+        .collect()
 }
