@@ -23,7 +23,7 @@ test("embed mode hides everything but the stage, the ledger, playback and the ch
   const url = server.url + SUB_PATH.slice(1) + "?embed=1&controls=acks,send.mode" + fragment;
   const { page, errors } = await openPage(browser.context, url);
   await waitForApp(page, 4000);
-  assert.equal(await page.locator("main[aria-label=Stage] svg").count(), 1);
+  assert.equal(await page.locator("main[aria-label=Stage] svg.stage-svg").count(), 1);
   assert.equal(await page.locator("section[aria-label='Outcome ledger']").count(), 1);
   assert.equal(await page.locator("section[aria-label=Playback]").count(), 1);
   assert.equal(await page.getByLabel("acks", { exact: true }).count(), 1);

@@ -9,6 +9,7 @@ use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
 use kafka_sim::{Simulation, View};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Simulated time between checkpoints kept for scrubbing backwards.
 pub const CHECKPOINT_EVERY_US: u64 = 2_000_000;
@@ -219,6 +220,9 @@ pub struct MemberView {
     pub assignment: Vec<(String, u32)>,
 }
 
+/// Every frame's revision is new (across runners too), so components compare frames cheaply.
+static NEXT_REVISION: AtomicU64 = AtomicU64::new(1);
+
 /// Everything drawn at one playback position. Equal frames have equal revisions.
 #[derive(Debug, Clone)]
 pub struct Frame {
@@ -263,7 +267,6 @@ pub struct Runner {
     log: Rc<Vec<Rc<LogLine>>>,
     log_dropped: usize,
     samples: Rc<Vec<Sample>>,
-    revision: u64,
 }
 
 impl Runner {
@@ -281,7 +284,6 @@ impl Runner {
             log: Rc::new(Vec::new()),
             log_dropped: 0,
             samples: Rc::new(Vec::new()),
-            revision: 0,
         };
         runner.take_sample();
         runner
@@ -315,7 +317,6 @@ impl Runner {
                 break;
             }
         }
-        self.revision += 1;
     }
 
     /// Advances to the time of the next event after the position; false when there is none.
@@ -517,7 +518,7 @@ impl Runner {
             })
             .collect();
         Frame {
-            revision: self.revision,
+            revision: NEXT_REVISION.fetch_add(1, Ordering::Relaxed),
             now_us: now,
             end_us: self.end_us(),
             view: self.sim.view(),

@@ -311,6 +311,19 @@ mod tests {
     }
 
     #[test]
+    fn a_valid_edit_redraws_with_the_new_run_at_the_same_position() {
+        let state = default_state().reduce(Action::Seek(5_000_000));
+        let before = state.frame.clone();
+        let state = state.reduce(Action::Edit {
+            path: vec![Seg::Key("producers"), Seg::Index(0), Seg::Key("records")],
+            value: Some(json!(10)),
+        });
+        assert_ne!(state.frame, before);
+        assert_eq!(state.position_us, 5_000_000);
+        assert_eq!(state.frame.as_ref().map(|f| f.ledger.sent), Some(10));
+    }
+
+    #[test]
     fn acting_on_the_stage_records_the_action_at_the_position() {
         let state = default_state().reduce(Action::Seek(2_500_000));
         let state = state.reduce(Action::Act(json!({"do": "crash-broker", "broker": 2})));
