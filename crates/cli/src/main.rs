@@ -1,6 +1,13 @@
 //! `kafka-sim`: the Kafka Playground simulation on the command line.
 
+mod bench;
+mod table;
+
 use clap::{Parser, Subcommand};
+use kafka_sim::scenario::parse_scenario;
+use kafka_sim::Simulation;
+use std::io::Read;
+use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
@@ -14,12 +21,124 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run a scenario headless and print its report.
+    Run {
+        /// The scenario JSON file; `-` reads standard input.
+        scenario: String,
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also print the readable protocol events.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Print `KEY<TAB>murmur2<TAB>partition` for each key, as Kafka's partitioner picks it.
+    Partition {
+        #[arg(long)]
+        partitions: u32,
+        #[arg(required = true)]
+        keys: Vec<String>,
+    },
+    /// Run the busy reference scenario and print simulated records and events per second.
+    Bench {
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
 
-fn main() {
+fn read_input(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+}
+
+fn run(path: &str, json: bool, trace: bool) -> ExitCode {
+    let text = match read_input(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("kafka-sim: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let scenario = match parse_scenario(&text) {
+        Ok(s) => s,
+        Err(errors) => {
+            eprintln!(
+                "kafka-sim: {path}: the scenario has {} problem(s):",
+                errors.len()
+            );
+            for e in errors.iter() {
+                eprintln!("  {e}");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let mut sim = Simulation::new(scenario);
+    if trace {
+        while !sim.is_finished() {
+            let next = sim.now_us().saturating_add(1_000_000);
+            sim.advance_to(next);
+            for e in sim.take_events() {
+                eprintln!(
+                    "{:>10.3} ms  {:<12} {}",
+                    e.time_us as f64 / 1000.0,
+                    e.node.to_string(),
+                    e.text
+                );
+            }
+        }
+    }
+    sim.run_to_end();
+    let report = sim.report();
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("kafka-sim: cannot write the report: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", table::render(&report));
+    }
+    ExitCode::SUCCESS
+}
+
+fn partition(partitions: u32, keys: &[String]) -> ExitCode {
+    if partitions == 0 {
+        eprintln!("kafka-sim: --partitions must be at least 1");
+        return ExitCode::from(1);
+    }
+    for k in keys {
+        let h = kafka_sim::murmur2::murmur2(k.as_bytes());
+        let p = kafka_sim::murmur2::partition_for_key(k.as_bytes(), partitions);
+        println!("{k}\t{h}\t{p}");
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    if cli.command.is_none() {
-        use clap::CommandFactory;
-        let _ = Cli::command().print_help();
+    match cli.command {
+        Some(Command::Run {
+            scenario,
+            json,
+            trace,
+        }) => run(&scenario, json, trace),
+        Some(Command::Partition { partitions, keys }) => partition(partitions, &keys),
+        Some(Command::Bench { json }) => bench::run(json),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::SUCCESS
+        }
     }
 }

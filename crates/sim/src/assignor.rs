@@ -11,7 +11,9 @@ mod range;
 mod roundrobin;
 mod sticky;
 
-pub use cooperative::{cooperative_rebalance_until_stable, cooperative_sticky_assign};
+pub use cooperative::{
+    cooperative_rebalance_until_stable, cooperative_sticky_assign, MAX_COOPERATIVE_ROUNDS,
+};
 pub use json::assign_json;
 pub use sticky::sticky_assign;
 
@@ -78,6 +80,11 @@ pub const DEFAULT_GENERATION: i32 = -1;
 /// Runs one assignment as the group leader does. For `cooperative-sticky` this is the first
 /// round: partitions still owned by another member are withheld (see
 /// [`cooperative_rebalance_until_stable`] for the follow-up rounds).
+///
+/// Members are visited in the order Kafka's leader would (a Java `HashMap` filled in `members`
+/// order), subscribed topics absent from `topics` or without partitions are skipped, and a
+/// repeated member id keeps its last definition. Work grows with the partitions enumerated, so
+/// callers bound partition counts (the scenario's validation, [`assign_json`]'s limits).
 pub fn assign(
     strategy: AssignmentStrategy,
     topics: &BTreeMap<String, u32>,
@@ -149,10 +156,18 @@ impl Group {
                         subscriptions.push(t.clone());
                     }
                 }
+                // Kafka never shrinks a topic, so it keeps any owned partition of an existing
+                // topic; drop numbers past the topic's end so they are never handed out.
+                let owned = m
+                    .owned
+                    .iter()
+                    .filter(|tp| topics.get(&tp.topic).is_none_or(|n| tp.partition < *n))
+                    .cloned()
+                    .collect();
                 GroupMember {
                     id: m.id.clone(),
                     subscriptions,
-                    owned: m.owned.clone(),
+                    owned,
                     generation: m.generation,
                     group_instance_id: m.group_instance_id.clone(),
                 }
@@ -200,4 +215,92 @@ pub(crate) fn member_info_order(a: &GroupMember, b: &GroupMember) -> Ordering {
 /// Comparison of `TopicPartition`s by topic (Java order), then partition.
 pub(crate) fn topic_then_partition(a: &TopicPartition, b: &TopicPartition) -> Ordering {
     java::java_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
+        list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn topic_partition_serialises_as_a_pair() {
+        let json = serde_json::to_string(&TopicPartition::new("orders", 3)).ok();
+        assert_eq!(json.as_deref(), Some(r#"["orders",3]"#));
+    }
+
+    #[test]
+    fn every_member_gets_an_entry_even_without_subscriptions() {
+        let members = [
+            MemberSubscription::new("a", &["t"]),
+            MemberSubscription::new("b", &[]),
+        ];
+        for strategy in [
+            AssignmentStrategy::Range,
+            AssignmentStrategy::RoundRobin,
+            AssignmentStrategy::Sticky,
+            AssignmentStrategy::CooperativeSticky,
+        ] {
+            let result = assign(strategy, &topics(&[("t", 2)]), &members);
+            assert_eq!(
+                result.get("a").map(Vec::len),
+                Some(2),
+                "{}",
+                strategy.name()
+            );
+            assert_eq!(
+                result.get("b").map(Vec::len),
+                Some(0),
+                "{}",
+                strategy.name()
+            );
+        }
+    }
+
+    #[test]
+    fn topics_nobody_subscribes_to_or_without_partitions_are_skipped() {
+        let group = Group::new(
+            &topics(&[("used", 2), ("unused", 4), ("empty", 0)]),
+            &[MemberSubscription::new("a", &["used", "empty", "missing"])],
+        );
+        assert_eq!(group.topics, topics(&[("used", 2)]));
+    }
+
+    #[test]
+    fn a_repeated_member_id_keeps_its_first_position_and_last_definition() {
+        let group = Group::new(
+            &topics(&[("t", 1)]),
+            &[
+                MemberSubscription::new("consumer1", &["x"]),
+                MemberSubscription::new("consumer2", &["t"]),
+                MemberSubscription::new("consumer1", &["t"]),
+            ],
+        );
+        let ids: Vec<&str> = group.members.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, vec!["consumer2", "consumer1"]);
+        assert!(group.members.iter().all(|m| m.subscribes_to("t")));
+    }
+
+    #[test]
+    fn static_members_sort_by_instance_id_before_dynamic_members() {
+        let mut members = [
+            MemberSubscription::new("consumer-a", &["t"]),
+            MemberSubscription {
+                group_instance_id: Some("instance2".into()),
+                ..MemberSubscription::new("consumer-c", &["t"])
+            },
+            MemberSubscription {
+                group_instance_id: Some("instance1".into()),
+                ..MemberSubscription::new("consumer-b", &["t"])
+            },
+        ];
+        members.reverse();
+        let group = Group::new(&topics(&[("t", 3)]), &members);
+        let mut sorted: Vec<&GroupMember> = group.members.iter().collect();
+        sorted.sort_by(|a, b| member_info_order(a, b));
+        let ids: Vec<&str> = sorted.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, vec!["consumer-b", "consumer-c", "consumer-a"]);
+    }
 }

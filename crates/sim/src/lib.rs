@@ -3,7 +3,32 @@
 //! this very code.
 
 pub mod assignor;
+pub mod broker;
+pub mod controller;
 pub mod coordinator_hash;
 pub mod errors;
+pub mod invariants;
+pub mod ledger;
 pub mod link;
+pub mod murmur2;
+pub mod network;
+pub mod node;
+pub mod partitioner;
+pub mod presets;
+pub mod producer;
+pub mod protocol;
+pub mod queue;
 pub mod scenario;
+pub mod sim;
+pub mod topology;
+pub mod trace;
+
+pub use sim::Simulation;
+pub mod report;
+pub mod view;
+
+pub use network::{Fate, MessageInFlight};
+pub use report::Report;
+pub use scenario::{Action, ActionKind, Scenario};
+pub use trace::{TraceEvent, TraceKind};
+pub use view::View;

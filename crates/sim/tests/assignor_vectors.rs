@@ -264,7 +264,7 @@ fn check_property(
     }
 }
 
-fn check_case(case: &Case) -> Vec<String> {
+fn check_case(case: &Case, checked_observed: &std::cell::Cell<usize>) -> Vec<String> {
     let mut problems = Vec::new();
     let v = &case.raw;
     let result = assign(case.strategy, &case.topics, &case.members);
@@ -335,6 +335,30 @@ fn check_case(case: &Case) -> Vec<String> {
             (_, None) => problems.push("expected_after_followup on a non-cooperative case".into()),
         }
     }
+    // Not asserted by Kafka's tests, but recorded from Kafka's real assignors: matching them
+    // shows the general algorithm is exact, not merely valid.
+    if let Some(observed) = v.get("observed_kafka_output") {
+        checked_observed.set(checked_observed.get() + 1);
+        match assignment_of(observed) {
+            Ok(want) => {
+                if let Err(e) = compare("observed_kafka_output", false, &result, &want) {
+                    problems.push(e);
+                }
+            }
+            Err(e) => problems.push(format!("observed_kafka_output: {e}")),
+        }
+    }
+    if let Some(observed) = v.get("observed_kafka_output_after_followup") {
+        match (assignment_of(observed), &after_followup) {
+            (Ok(want), Some(got)) => {
+                if let Err(e) = compare("observed_kafka_output_after_followup", false, got, &want) {
+                    problems.push(e);
+                }
+            }
+            (Err(e), _) => problems.push(format!("observed_kafka_output_after_followup: {e}")),
+            (_, None) => problems.push("observed after follow-up on a non-cooperative case".into()),
+        }
+    }
     if let Some(list) = v
         .get("expected_partitions_transferring_ownership")
         .and_then(Value::as_array)
@@ -377,6 +401,7 @@ fn check_case(case: &Case) -> Vec<String> {
 fn every_kafka_assignor_vector_passes() {
     let mut failures = Vec::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let observed = std::cell::Cell::new(0);
     for v in vectors() {
         if v.get("kind").and_then(Value::as_str) != Some("assignor") {
             continue;
@@ -389,7 +414,7 @@ fn every_kafka_assignor_vector_passes() {
             }
         };
         *counts.entry(case.strategy.name().to_string()).or_default() += 1;
-        for problem in check_case(&case) {
+        for problem in check_case(&case, &observed) {
             failures.push(format!(
                 "[{}] {}\n    {problem}",
                 case.strategy.name(),
@@ -413,6 +438,7 @@ fn every_kafka_assignor_vector_passes() {
     .map(|(k, n)| (k.to_string(), n))
     .collect();
     assert_eq!(counts, expected_counts);
+    assert_eq!(observed.get(), 34, "cases carrying Kafka's observed output");
 }
 
 #[test]

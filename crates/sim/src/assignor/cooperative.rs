@@ -56,3 +56,48 @@ pub fn cooperative_rebalance_until_stable(
     }
     rounds
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::TopicPartition;
+    use super::*;
+
+    /// Reference 5.5's example (testAddRemoveConsumerOneTopic step 2).
+    #[test]
+    fn a_joining_member_gets_the_revoked_partition_in_the_follow_up_round() {
+        let topics = BTreeMap::from([("topic".to_string(), 3)]);
+        let members = [
+            MemberSubscription {
+                owned: (0..3).map(|p| TopicPartition::new("topic", p)).collect(),
+                generation: Some(1),
+                ..MemberSubscription::new("consumer1", &["topic"])
+            },
+            MemberSubscription {
+                generation: Some(1),
+                ..MemberSubscription::new("consumer2", &["topic"])
+            },
+        ];
+        let rounds = cooperative_rebalance_until_stable(&topics, &members);
+        assert_eq!(rounds.len(), 2);
+        let first = &rounds[0];
+        assert_eq!(first.get("consumer1").map(Vec::len), Some(2));
+        assert_eq!(first.get("consumer2").map(Vec::len), Some(0));
+        assert_eq!(
+            rounds[1].get("consumer2"),
+            Some(&vec![TopicPartition::new("topic", 2)])
+        );
+    }
+
+    #[test]
+    fn a_group_with_nothing_to_move_settles_in_one_round() {
+        let topics = BTreeMap::from([("topic".to_string(), 2)]);
+        let members = [
+            MemberSubscription::new("a", &["topic"]),
+            MemberSubscription::new("b", &["topic"]),
+        ];
+        assert_eq!(
+            cooperative_rebalance_until_stable(&topics, &members).len(),
+            1
+        );
+    }
+}

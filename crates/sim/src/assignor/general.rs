@@ -27,6 +27,9 @@ struct Builder<'a> {
     sorted_all_partitions: Vec<TopicPartition>,
     revocation_required: bool,
     movements: PartitionMovements,
+    /// Each member's position in Java `String.compareTo` order, the tie-break of Kafka's
+    /// `sortedCurrentSubscriptions`.
+    rank: BTreeMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -70,7 +73,15 @@ impl<'a> Builder<'a> {
                 (0..n).map(move |p| TopicPartition::new(t.clone(), p))
             })
             .collect();
+        let mut ids: Vec<&String> = group.members.iter().map(|m| &m.id).collect();
+        ids.sort_by(|a, b| java_cmp(a, b));
+        let rank = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
         Builder {
+            rank,
             group,
             topic_consumers,
             consumer_topics,
@@ -143,12 +154,22 @@ impl<'a> Builder<'a> {
         assigned
     }
 
-    /// Kafka's `sortedCurrentSubscriptions`: members by partition count, then id.
-    fn sorted_members(&self) -> Vec<String> {
-        let mut members: Vec<(&String, usize)> =
-            self.current.iter().map(|(c, tps)| (c, tps.len())).collect();
-        members.sort_by(|a, b| a.1.cmp(&b.1).then(java_cmp(a.0, b.0)));
-        members.into_iter().map(|(c, _)| c.clone()).collect()
+    /// Kafka's `sortedCurrentSubscriptions` order: partition count, then member id.
+    fn load_key(&self, consumer: &str, count: usize) -> (usize, usize) {
+        (
+            count,
+            self.rank.get(consumer).copied().unwrap_or(usize::MAX),
+        )
+    }
+
+    /// The first member of `sortedCurrentSubscriptions` that subscribes to `topic`: the least
+    /// loaded subscriber, ties by member id.
+    fn least_loaded_subscriber(&self, topic: &str) -> Option<String> {
+        self.current
+            .iter()
+            .filter(|(c, _)| self.subscribes(c, topic))
+            .min_by_key(|(c, tps)| self.load_key(c, tps.len()))
+            .map(|(c, _)| c.clone())
     }
 
     fn subscribes(&self, consumer: &str, topic: &str) -> bool {
@@ -189,11 +210,7 @@ impl<'a> Builder<'a> {
         let initializing = self.current.values().all(Vec::is_empty);
 
         for tp in &unassigned {
-            let target = self
-                .sorted_members()
-                .into_iter()
-                .find(|c| self.subscribes(c, &tp.topic));
-            if let Some(consumer) = target {
+            if let Some(consumer) = self.least_loaded_subscriber(&tp.topic) {
                 if let Some(list) = self.current.get_mut(&consumer) {
                     list.push(tp.clone());
                 }
@@ -280,11 +297,7 @@ impl<'a> Builder<'a> {
                         .any(|o| self.size(o).is_some_and(|s| size > s + 1))
                 });
                 if better_exists {
-                    let target = self
-                        .sorted_members()
-                        .into_iter()
-                        .find(|c| self.subscribes(c, &tp.topic));
-                    if let Some(target) = target {
+                    if let Some(target) = self.least_loaded_subscriber(&tp.topic) {
                         self.reassign_partition_to(tp, &target);
                         performed = true;
                         modified = true;
@@ -300,36 +313,39 @@ impl<'a> Builder<'a> {
     /// Balanced: counts differ by at most one, or no member could take a partition of its
     /// topics from a member with two or more partitions more.
     fn is_balanced(&self) -> bool {
-        let sorted = self.sorted_members();
-        let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
+        let counts = self.current.values().map(Vec::len);
+        let (Some(min), Some(max)) = (counts.clone().min(), counts.max()) else {
             return true;
         };
-        let min = self.size(first).unwrap_or(0);
-        let max = self.size(last).unwrap_or(0);
         if min + 1 >= max {
             return true;
         }
-        for consumer in &sorted {
-            let count = self.size(consumer).unwrap_or(0);
+        // Least loaded first, as Kafka visits them; once a member has max - 1 partitions no
+        // member from there on can take one more, so the search stops early.
+        let mut by_load: Vec<((usize, usize), &String)> = self
+            .current
+            .iter()
+            .map(|(c, tps)| (self.load_key(c, tps.len()), c))
+            .collect();
+        by_load.sort_unstable();
+        for ((count, _), consumer) in by_load {
+            if count + 1 >= max {
+                break;
+            }
             if count == self.max_assignment_size(consumer) {
                 continue;
             }
-            let Some(mine) = self.current.get(consumer) else {
-                continue;
-            };
             for topic in self.consumer_topics.get(consumer).into_iter().flatten() {
                 let n = self.group.topics.get(topic).copied().unwrap_or(0);
                 for p in 0..n {
                     let tp = TopicPartition::new(topic.clone(), p);
-                    if mine.contains(&tp) {
+                    let Some(owner) = self.partition_consumer.get(&tp) else {
+                        continue;
+                    };
+                    if owner == consumer {
                         continue;
                     }
-                    let other_count = self
-                        .partition_consumer
-                        .get(&tp)
-                        .and_then(|o| self.size(o))
-                        .unwrap_or(0);
-                    if count + 1 < other_count {
+                    if self.size(owner).is_some_and(|other| count + 1 < other) {
                         return false;
                     }
                 }
@@ -438,5 +454,96 @@ impl PartitionMovements {
             .get(&(new.to_string(), old.to_string()))
             .and_then(JavaHashSet::first_java_order)
             .unwrap_or_else(|| tp.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{sticky_assign, MemberSubscription};
+    use super::*;
+
+    fn tps(list: &[(&str, u32)]) -> Vec<TopicPartition> {
+        list.iter()
+            .map(|(t, p)| TopicPartition::new(*t, *p))
+            .collect()
+    }
+
+    /// StickyAssignor Javadoc example 2: after C0 leaves, C1 takes t0p0 and nothing else moves.
+    #[test]
+    fn a_leaving_member_hands_its_partition_to_a_subscriber_and_nothing_else_moves() {
+        let topics = BTreeMap::from([
+            ("t0".to_string(), 1),
+            ("t1".to_string(), 2),
+            ("t2".to_string(), 3),
+        ]);
+        let members = [
+            MemberSubscription {
+                owned: tps(&[("t1", 0), ("t1", 1)]),
+                generation: Some(1),
+                ..MemberSubscription::new("C1", &["t0", "t1"])
+            },
+            MemberSubscription {
+                owned: tps(&[("t2", 0), ("t2", 1), ("t2", 2)]),
+                generation: Some(1),
+                ..MemberSubscription::new("C2", &["t0", "t1", "t2"])
+            },
+        ];
+        let mut result = sticky_assign(&topics, &members).assignment;
+        result.values_mut().for_each(|l| l.sort());
+        assert_eq!(
+            result.get("C1"),
+            Some(&tps(&[("t0", 0), ("t1", 0), ("t1", 1)]))
+        );
+        assert_eq!(
+            result.get("C2"),
+            Some(&tps(&[("t2", 0), ("t2", 1), ("t2", 2)]))
+        );
+    }
+
+    #[test]
+    fn partitions_of_an_unsubscribed_topic_are_released_to_its_subscribers() {
+        let topics = BTreeMap::from([("a".to_string(), 2), ("b".to_string(), 2)]);
+        let members = [
+            MemberSubscription {
+                owned: tps(&[("a", 0), ("a", 1), ("b", 0), ("b", 1)]),
+                generation: Some(1),
+                ..MemberSubscription::new("m1", &["a"])
+            },
+            MemberSubscription {
+                generation: Some(1),
+                ..MemberSubscription::new("m2", &["a", "b"])
+            },
+        ];
+        let outcome = sticky_assign(&topics, &members);
+        let mut m2 = outcome.assignment.get("m2").cloned().unwrap_or_default();
+        m2.sort();
+        assert_eq!(m2, tps(&[("b", 0), ("b", 1)]));
+        assert_eq!(outcome.assignment.get("m1").map(Vec::len), Some(2));
+        assert_eq!(outcome.partitions_transferring_ownership.len(), 2);
+    }
+
+    #[test]
+    fn balance_score_sums_pairwise_differences() {
+        let assignment: MemberPartitions = [
+            ("a".to_string(), tps(&[("t", 0), ("t", 1), ("t", 2)])),
+            ("b".to_string(), tps(&[("t", 3)])),
+            ("c".to_string(), Vec::new()),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(balance_score(&assignment), 2 + 3 + 1);
+    }
+
+    #[test]
+    fn a_move_back_returns_the_partition_that_came_over() {
+        let mut movements = PartitionMovements::default();
+        let p0 = TopicPartition::new("t", 0);
+        let p1 = TopicPartition::new("t", 1);
+        movements.move_partition(&p0, "a", "b");
+        // Moving any t-partition from b back to a picks the one that came from a.
+        assert_eq!(movements.actual_partition_to_move(&p1, "b", "a"), p0);
+        movements.move_partition(&p0, "b", "a");
+        assert!(movements.movements.is_empty());
+        assert!(movements.by_topic.is_empty());
     }
 }

@@ -13,6 +13,11 @@ const STRATEGIES: [AssignmentStrategy; 4] = [
     AssignmentStrategy::CooperativeSticky,
 ];
 
+/// Bounds that keep one command-line call to seconds (the general sticky algorithm is
+/// quadratic, as Kafka's is) and its memory small.
+const MAX_PARTITIONS: u64 = 100_000;
+const MAX_MEMBERS: usize = 10_000;
+
 const MEMBER_KEYS: [&str; 5] = [
     "id",
     "subscriptions",
@@ -58,6 +63,18 @@ fn parse(input: &str) -> Result<Parsed, Vec<String>> {
     }
     let topics = parse_topics(root.get("topics"), &mut errors);
     let members = parse_members(root.get("members"), &mut errors);
+    let total: u64 = topics.values().map(|n| u64::from(*n)).sum();
+    if total > MAX_PARTITIONS {
+        errors.push(format!(
+            "topics: at most {MAX_PARTITIONS} partitions in all, got {total}"
+        ));
+    }
+    if members.len() > MAX_MEMBERS {
+        errors.push(format!(
+            "members: at most {MAX_MEMBERS} members, got {}",
+            members.len()
+        ));
+    }
     if errors.is_empty() {
         Ok((topics, members))
     } else {
@@ -313,6 +330,19 @@ mod tests {
         assert_eq!(
             err,
             "topics: required, an object of topic name to partition count\nmembers: required, a list of members"
+        );
+    }
+
+    #[test]
+    fn oversized_groups_are_refused_before_running() {
+        let err = assign_json(
+            "range",
+            r#"{"topics": {"a": 2147483647, "b": 5}, "members": []}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "topics: at most 100000 partitions in all, got 2147483652"
         );
     }
 

@@ -243,3 +243,98 @@ fn least_loaded(assignment: &Assignment) -> String {
         .map(|(id, _)| id.clone())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::MemberSubscription;
+    use super::*;
+
+    fn member(id: &str, owned: &[(&str, u32)], generation: i32) -> MemberSubscription {
+        MemberSubscription {
+            owned: owned
+                .iter()
+                .map(|(t, p)| TopicPartition::new(*t, *p))
+                .collect(),
+            generation: Some(generation),
+            ..MemberSubscription::new(id, &["topic1", "topic2"])
+        }
+    }
+
+    /// Kafka's testMaxQuotaConsumerMoreThanNumExpectedMaxCapacityMembers: two members own
+    /// maxQuota but only one may keep it; Kafka's HashMap visits consumer3, consumer2,
+    /// consumer1, so consumer2 keeps both and consumer1 releases topic2-0.
+    #[test]
+    fn java_hashmap_visit_order_decides_which_max_quota_member_keeps_its_partitions() {
+        let topics = BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]);
+        let members = [
+            member("consumer1", &[("topic1", 0), ("topic2", 0)], 1),
+            member("consumer2", &[("topic1", 1), ("topic2", 1)], 1),
+            member("consumer3", &[], 1),
+        ];
+        let outcome = sticky_assign(&topics, &members);
+        let expected: Assignment = [
+            ("consumer1", vec![TopicPartition::new("topic1", 0)]),
+            (
+                "consumer2",
+                vec![
+                    TopicPartition::new("topic1", 1),
+                    TopicPartition::new("topic2", 1),
+                ],
+            ),
+            ("consumer3", vec![TopicPartition::new("topic2", 0)]),
+        ]
+        .into_iter()
+        .map(|(m, l)| (m.to_string(), l))
+        .collect();
+        assert_eq!(outcome.assignment, expected);
+        assert_eq!(
+            outcome.partitions_transferring_ownership,
+            BTreeMap::from([(TopicPartition::new("topic2", 0), "consumer3".to_string())])
+        );
+    }
+
+    #[test]
+    fn same_generation_double_claim_leaves_the_partition_to_nobody_before_reassignment() {
+        let group = Group::new(
+            &BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
+            &[
+                member("a", &[("topic1", 0)], 3),
+                member("b", &[("topic1", 0), ("topic2", 1)], 3),
+            ],
+        );
+        let owned = collect_owned(&group);
+        assert!(owned.all_subscriptions_equal);
+        assert_eq!(
+            owned.multiply_claimed,
+            BTreeSet::from([TopicPartition::new("topic1", 0)])
+        );
+        let claimed: usize = owned.owned.iter().map(|(_, l)| l.len()).sum();
+        assert_eq!(claimed, 1);
+    }
+
+    #[test]
+    fn higher_generation_wins_a_conflicting_claim() {
+        let group = Group::new(
+            &BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
+            &[
+                member("a", &[("topic1", 0)], 2),
+                member("b", &[("topic1", 0)], 5),
+            ],
+        );
+        let owned = collect_owned(&group);
+        let b: Vec<&TopicPartition> = owned
+            .owned
+            .iter()
+            .filter(|(m, _)| m == "b")
+            .flat_map(|(_, l)| l)
+            .collect();
+        assert_eq!(b, vec![&TopicPartition::new("topic1", 0)]);
+        assert!(owned.multiply_claimed.is_empty());
+    }
+
+    #[test]
+    fn no_members_gives_an_empty_outcome() {
+        let outcome = sticky_assign(&BTreeMap::from([("t".to_string(), 3)]), &[]);
+        assert!(outcome.assignment.is_empty());
+    }
+}

@@ -1,0 +1,54 @@
+//! The readable form of a report.
+
+use kafka_sim::Report;
+use std::fmt::Write;
+
+pub fn render(r: &Report) -> String {
+    let mut s = String::new();
+    let c = &r.records;
+    let _ = writeln!(s, "records        sent {:>9}", c.sent);
+    let rows = [
+        ("acknowledged", c.acknowledged),
+        ("failed", c.failed),
+        ("lost", c.lost),
+        ("duplicated", c.duplicated),
+        ("reordered", c.reordered),
+        ("pending", c.pending),
+        ("delivered", c.delivered),
+    ];
+    for (name, v) in rows {
+        let _ = writeln!(s, "               {name:<12} {v:>9}");
+    }
+    if r.producers.len() > 1 {
+        for (name, p) in &r.producers {
+            let _ = writeln!(
+                s,
+                "  {name:<12} sent {} ack {} failed {} lost {} dup {} reordered {} pending {}",
+                p.sent, p.acknowledged, p.failed, p.lost, p.duplicated, p.reordered, p.pending
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "consumed       {} (redelivered {})",
+        r.consumed.records, r.consumed.redelivered
+    );
+    let _ = writeln!(s, "rebalances     {}", r.rebalances);
+    let _ = writeln!(
+        s,
+        "throughput     {:.1} records/s",
+        r.throughput_records_per_sec
+    );
+    let _ = writeln!(
+        s,
+        "latency        p50 {:.3} ms   p99 {:.3} ms   max {:.3} ms",
+        r.latency_ms.p50, r.latency_ms.p99, r.latency_ms.max
+    );
+    let _ = writeln!(
+        s,
+        "run            {:.1} ms simulated, {} events",
+        r.end_ms, r.events
+    );
+    let _ = writeln!(s, "trace.hash     {}", r.trace_hash);
+    s
+}

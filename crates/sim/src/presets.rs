@@ -1,0 +1,164 @@
+//! Scenarios built in Rust: a small builder with Kafka-version defaults (for tests and the
+//! benchmark) and the busy reference scenario `kafka-sim bench` runs. The JSON parser with
+//! full validation lives in `scenario::parse`.
+
+use crate::scenario::{
+    Acks, Action, ActionKind, ClusterConfig, KafkaVersion, NetworkConfig, ProducerConfig, Scenario,
+    SendMode, TopicConfig,
+};
+
+/// Producer defaults of a Kafka release (reference 1.4), before the silent-disable rule.
+pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> ProducerConfig {
+    let modern = version.at_least(3, 0);
+    let idempotence =
+        modern && !(version == KafkaVersion::new(3, 0) || version == KafkaVersion::new(3, 1));
+    ProducerConfig {
+        name: name.to_string(),
+        topic: topic.to_string(),
+        send_mode: SendMode::Async,
+        records: 1000,
+        records_per_sec: 200.0,
+        keys: 8,
+        value_bytes: 100,
+        acks: if modern { Acks::All } else { Acks::One },
+        retries: if version.at_least(2, 1) {
+            i32::MAX as u32
+        } else {
+            0
+        },
+        retry_backoff_ms: 100,
+        retry_backoff_max_ms: 1000,
+        max_in_flight_requests_per_connection: 5,
+        enable_idempotence: idempotence,
+        linger_ms: if version.at_least(4, 0) { 5 } else { 0 },
+        batch_size: 16384,
+        request_timeout_ms: 30_000,
+        delivery_timeout_ms: 120_000,
+    }
+}
+
+/// A scenario with one topic and the given producers, defaults of `version` elsewhere.
+#[derive(Debug, Clone)]
+pub struct ScenarioBuilder {
+    pub scenario: Scenario,
+}
+
+impl ScenarioBuilder {
+    pub fn new(version: KafkaVersion) -> Self {
+        let zk = !version.at_least(3, 3);
+        ScenarioBuilder {
+            scenario: Scenario {
+                format: 1,
+                seed: 42,
+                kafka_version: version,
+                duration_ms: 20_000,
+                cluster: ClusterConfig {
+                    brokers: 3,
+                    replica_lag_time_max_ms: if version.at_least(2, 5) {
+                        30_000
+                    } else {
+                        10_000
+                    },
+                    unclean_leader_election_enable: false,
+                    offsets_topic_num_partitions: 50,
+                    group_initial_rebalance_delay_ms: 3000,
+                    broker_session_timeout_ms: match (zk, version.at_least(2, 5)) {
+                        (false, _) => 9000,
+                        (true, true) => 18_000,
+                        (true, false) => 6000,
+                    },
+                },
+                network: NetworkConfig {
+                    latency_ms: 2.0,
+                    jitter_ms: 0.5,
+                    loss_rate: 0.0,
+                },
+                topics: vec![TopicConfig {
+                    name: "orders".into(),
+                    partitions: 4,
+                    replication_factor: 3,
+                    min_insync_replicas: 2,
+                }],
+                producers: Vec::new(),
+                groups: Vec::new(),
+                actions: Vec::new(),
+            },
+        }
+    }
+
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.scenario.seed = seed;
+        self
+    }
+
+    pub fn duration_ms(mut self, ms: u64) -> Self {
+        self.scenario.duration_ms = ms;
+        self
+    }
+
+    pub fn brokers(mut self, n: u32) -> Self {
+        self.scenario.cluster.brokers = n;
+        self
+    }
+
+    pub fn topic(mut self, partitions: u32, rf: u32, min_isr: u32) -> Self {
+        if let Some(t) = self.scenario.topics.first_mut() {
+            t.partitions = partitions;
+            t.replication_factor = rf;
+            t.min_insync_replicas = min_isr;
+        }
+        self
+    }
+
+    pub fn network(mut self, latency_ms: f64, jitter_ms: f64, loss_rate: f64) -> Self {
+        self.scenario.network = NetworkConfig {
+            latency_ms,
+            jitter_ms,
+            loss_rate,
+        };
+        self
+    }
+
+    pub fn unclean(mut self, on: bool) -> Self {
+        self.scenario.cluster.unclean_leader_election_enable = on;
+        self
+    }
+
+    /// Adds a producer with the version's defaults, changed by `edit`.
+    pub fn producer(mut self, edit: impl FnOnce(&mut ProducerConfig)) -> Self {
+        let name = format!("p{}", self.scenario.producers.len() + 1);
+        let mut p = producer_defaults(self.scenario.kafka_version, &name, "orders");
+        edit(&mut p);
+        self.scenario.producers.push(p);
+        self
+    }
+
+    pub fn action(mut self, at_ms: u64, kind: ActionKind) -> Self {
+        self.scenario.actions.push(Action { at_ms, kind });
+        self.scenario.actions.sort_by_key(|a| a.at_ms);
+        self
+    }
+
+    pub fn build(self) -> Scenario {
+        self.scenario
+    }
+}
+
+/// The benchmark's busy cluster: 3 brokers, 12 partitions with RF 3, 4 async producers,
+/// 1,200,000 records in all (acks=all, idempotent, linger.ms=5, 3.9 defaults otherwise).
+pub fn busy_reference() -> Scenario {
+    let mut b = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+        .seed(7)
+        .duration_ms(15_000)
+        .network(1.0, 0.2, 0.0)
+        .topic(12, 3, 2);
+    for _ in 0..4 {
+        b = b.producer(|p| {
+            p.records = 300_000;
+            p.records_per_sec = 30_000.0;
+            p.keys = 1000;
+            p.linger_ms = 5;
+        });
+    }
+    b.build()
+}

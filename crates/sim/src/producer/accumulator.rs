@@ -1,0 +1,227 @@
+//! The RecordAccumulator: one queue of batches per partition; a batch fills up to
+//! `batch.size` and waits up to `linger.ms` before the sender may take it.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// Bytes of a record batch header (magic v2).
+pub const BATCH_OVERHEAD_BYTES: u32 = 61;
+/// Approximate per-record overhead (varints, attributes, timestamp delta, headers count).
+pub const RECORD_OVERHEAD_BYTES: u32 = 10;
+
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub id: u64,
+    /// Topic-local partition.
+    pub partition: u32,
+    /// Global record ids while the batch is open.
+    pub records: Vec<u32>,
+    /// Frozen once first drained: retries resend the very same batch.
+    pub frozen: Option<Arc<[u32]>>,
+    pub created_us: u64,
+    pub attempts: u32,
+    pub retry_at_us: u64,
+    pub sequence: Option<i32>,
+    pub producer_epoch: u16,
+    /// Full: no more records fit.
+    pub closed: bool,
+    pub in_flight: bool,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.frozen
+            .as_ref()
+            .map(|f| f.len())
+            .unwrap_or(self.records.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn freeze(&mut self) -> Arc<[u32]> {
+        if let Some(f) = &self.frozen {
+            return f.clone();
+        }
+        let f: Arc<[u32]> = Arc::from(std::mem::take(&mut self.records));
+        self.frozen = Some(f.clone());
+        self.closed = true;
+        f
+    }
+
+    pub fn record_ids(&self) -> &[u32] {
+        match &self.frozen {
+            Some(f) => f,
+            None => &self.records,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    pub batches: BTreeMap<u64, Batch>,
+    /// Batch ids per partition, in the order the sender takes them.
+    pub queues: Vec<VecDeque<u64>>,
+    next_batch_id: u64,
+    pub records_per_batch: u32,
+}
+
+impl Accumulator {
+    pub fn new(partitions: u32, batch_size: u32, record_bytes: u32) -> Self {
+        let room = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES);
+        Accumulator {
+            batches: BTreeMap::new(),
+            queues: (0..partitions).map(|_| VecDeque::new()).collect(),
+            next_batch_id: 0,
+            // A record larger than batch.size still travels, alone in its batch.
+            records_per_batch: (room / (record_bytes + RECORD_OVERHEAD_BYTES).max(1)).max(1),
+        }
+    }
+
+    /// The open (not yet drained, not full) batch at the back of a partition's queue.
+    pub fn open_batch(&self, partition: u32) -> Option<&Batch> {
+        let id = self.queues.get(partition as usize)?.back()?;
+        self.batches
+            .get(id)
+            .filter(|b| !b.closed && b.frozen.is_none())
+    }
+
+    /// Room left in the open batch of a partition (a fresh batch's room if none).
+    pub fn room(&self, partition: u32) -> u32 {
+        self.open_batch(partition)
+            .map(|b| {
+                self.records_per_batch
+                    .saturating_sub(b.records.len() as u32)
+            })
+            .unwrap_or(self.records_per_batch)
+    }
+
+    /// Appends a record; returns whether it started a new batch.
+    pub fn append(&mut self, partition: u32, record: u32, now: u64) -> bool {
+        let rpb = self.records_per_batch as usize;
+        let open = self
+            .queues
+            .get(partition as usize)
+            .and_then(|q| q.back())
+            .copied()
+            .filter(|id| {
+                self.batches
+                    .get(id)
+                    .is_some_and(|b| !b.closed && b.frozen.is_none())
+            });
+        let (id, new) = match open {
+            Some(id) => (id, false),
+            None => {
+                let id = self.next_batch_id;
+                self.next_batch_id += 1;
+                self.batches.insert(
+                    id,
+                    Batch {
+                        id,
+                        partition,
+                        records: Vec::with_capacity(rpb.min(1024)),
+                        frozen: None,
+                        created_us: now,
+                        attempts: 0,
+                        retry_at_us: 0,
+                        sequence: None,
+                        producer_epoch: 0,
+                        closed: false,
+                        in_flight: false,
+                    },
+                );
+                if let Some(q) = self.queues.get_mut(partition as usize) {
+                    q.push_back(id);
+                }
+                (id, true)
+            }
+        };
+        if let Some(b) = self.batches.get_mut(&id) {
+            b.records.push(record);
+            if b.records.len() >= rpb {
+                b.closed = true;
+            }
+        }
+        new
+    }
+
+    /// Removes a finished batch everywhere.
+    pub fn remove(&mut self, id: u64) -> Option<Batch> {
+        let b = self.batches.remove(&id)?;
+        if let Some(q) = self.queues.get_mut(b.partition as usize) {
+            if let Some(pos) = q.iter().position(|&x| x == id) {
+                q.remove(pos);
+            }
+        }
+        Some(b)
+    }
+
+    /// Puts a failed batch back for a retry: at the front (Kafka's `addFirst`), or, with
+    /// `keep_order` (idempotence), in sequence order, else creation order.
+    pub fn reenqueue(&mut self, id: u64, keep_order: bool) {
+        let Some(b) = self.batches.get(&id) else {
+            return;
+        };
+        let (partition, seq) = (b.partition, b.sequence);
+        let Some(q) = self.queues.get_mut(partition as usize) else {
+            return;
+        };
+        if let Some(pos) = q.iter().position(|&x| x == id) {
+            q.remove(pos);
+        }
+        let pos = match (seq, keep_order) {
+            (Some(s), _) => q
+                .iter()
+                .position(|other| {
+                    self.batches
+                        .get(other)
+                        .and_then(|o| o.sequence)
+                        .is_none_or(|os| os > s)
+                })
+                .unwrap_or(q.len()),
+            // Batches of one partition are created in id order: back where it was.
+            (None, true) => q.iter().position(|&other| other > id).unwrap_or(q.len()),
+            (None, false) => 0,
+        };
+        q.insert(pos, id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_closes_when_batch_size_is_reached() {
+        // (200 - 61) / (30 + 10) = 3 records per batch
+        let mut a = Accumulator::new(1, 200, 30);
+        assert_eq!(a.records_per_batch, 3);
+        assert!(a.append(0, 0, 0));
+        assert!(!a.append(0, 1, 0));
+        assert!(!a.append(0, 2, 0));
+        assert!(a.open_batch(0).is_none());
+        assert!(a.append(0, 3, 0));
+        assert_eq!(a.queues[0].len(), 2);
+    }
+
+    #[test]
+    fn idempotent_retries_go_back_in_sequence_order() {
+        let mut a = Accumulator::new(1, 200, 30);
+        for r in 0..9 {
+            a.append(0, r, 0);
+        }
+        let ids: Vec<u64> = a.queues[0].iter().copied().collect();
+        for (i, id) in ids.iter().enumerate() {
+            let b = a.batches.get_mut(id).unwrap();
+            b.sequence = Some(i as i32 * 3);
+        }
+        // Batches 1 and 2 were in flight and come back out of order: 2 then 1.
+        a.queues[0].retain(|&x| x == ids[0]);
+        a.queues[0].clear();
+        a.reenqueue(ids[2], true);
+        a.reenqueue(ids[1], true);
+        a.reenqueue(ids[0], true);
+        assert_eq!(a.queues[0].iter().copied().collect::<Vec<_>>(), ids);
+    }
+}

@@ -1,0 +1,30 @@
+//! The busy reference scenario compiled to wasm32 and run under Node, timed with
+//! `Date.now()`. Prints figures (never asserts a speed):
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p kafka-sim
+//!  --target wasm32-unknown-unknown --release --test wasm_bench -- --nocapture`
+#![cfg(target_arch = "wasm32")]
+
+use kafka_sim::presets::busy_reference;
+use kafka_sim::Simulation;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+
+#[wasm_bindgen_test]
+fn busy_reference_scenario_figures_under_wasm() {
+    let start = js_sys::Date::now();
+    let mut sim = Simulation::new(busy_reference());
+    sim.run_to_end();
+    let secs = ((js_sys::Date::now() - start) / 1000.0).max(1e-9);
+    let report = sim.report();
+    // Linear memory never shrinks: its size now is the peak.
+    let memory_kb = core::arch::wasm32::memory_size(0) as u64 * 64;
+    console_log!(
+        "WASM_BENCH {{\"records\":{},\"events\":{},\"wall.seconds\":{},\"records.per.sec\":{},\"events.per.sec\":{},\"peak.memory.kb\":{},\"trace.hash\":\"{}\"}}",
+        report.records.sent,
+        report.events,
+        secs,
+        report.records.sent as f64 / secs,
+        report.events as f64 / secs,
+        memory_kb,
+        report.trace_hash
+    );
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The busy reference scenario (3 brokers, 12 partitions RF 3, 4 async producers, 1,200,000
+# records) natively (`kafka-sim bench`) and compiled to wasm32 under Node; prints simulated
+# records and events per wall-clock second for both, their ratio, and peak memory.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+echo "== native (release)"
+cargo build --quiet --release -p kafka-sim-cli
+native=$(./target/release/kafka-sim bench --json)
+echo "$native"
+
+echo "== wasm32 under Node (release)"
+if ! command -v wasm-bindgen-test-runner >/dev/null; then
+  echo "wasm-bindgen-test-runner is missing: run scripts/setup.sh" >&2
+  exit 1
+fi
+wasm_out=$(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --quiet -p kafka-sim --target wasm32-unknown-unknown --release --test wasm_bench \
+  -- --nocapture 2>&1)
+wasm=$(printf '%s\n' "$wasm_out" | grep -o 'WASM_BENCH {.*}' | sed 's/^WASM_BENCH //' | head -n1)
+if [ -z "$wasm" ]; then
+  printf '%s\n' "$wasm_out" >&2
+  echo "no WASM_BENCH line in the wasm test output" >&2
+  exit 1
+fi
+echo "$wasm"
+
+node -e '
+const n = JSON.parse(process.argv[1]), w = JSON.parse(process.argv[2]);
+const f = (x) => Math.round(x).toLocaleString("en-US");
+console.log("");
+console.log("                 native          wasm (Node)");
+console.log("records/s   " + f(n["records.per.sec"]).padStart(12) + f(w["records.per.sec"]).padStart(18));
+console.log("events/s    " + f(n["events.per.sec"]).padStart(12) + f(w["events.per.sec"]).padStart(18));
+console.log("peak memory " + (n["peak.memory.kb"] / 1024).toFixed(1).padStart(9) + " MB" + (w["peak.memory.kb"] / 1024).toFixed(1).padStart(15) + " MB (linear memory)");
+console.log("wasm/native ratio (records/s): " + (w["records.per.sec"] / n["records.per.sec"]).toFixed(2));
+if (n["trace.hash"] !== w["trace.hash"]) { console.log("TRACE HASH DIFFERS: " + n["trace.hash"] + " vs " + w["trace.hash"]); process.exit(1); }
+console.log("same trace.hash on both: " + n["trace.hash"]);
+' "$native" "$wasm"
