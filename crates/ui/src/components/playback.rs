@@ -102,7 +102,7 @@ pub fn PlaybackBar(props: &PlaybackBarProps) -> Html {
     html! {
         <section class="playback" aria-label="Playback">
             <div class="playback-row">
-                <button type="button" onclick={rewind} disabled={props.disabled} aria-label="Back to the start">{"⏮"}</button>
+                <button type="button" onclick={rewind} disabled={props.disabled} aria-label="Back to the start">{"|◀"}</button>
                 <button type="button" class="play" onclick={toggle} disabled={props.disabled}
                         aria-label={if playing { "Pause" } else { "Play" }} aria-keyshortcuts="Space">
                     {if playing { "❚❚ Pause" } else { "▶ Play" }}
@@ -122,7 +122,7 @@ pub fn PlaybackBar(props: &PlaybackBarProps) -> Html {
                 <output class="time mono" data-position-ms={pos_ms.to_string()}>
                     {format!("{:.3} s / {:.1} s", pos_ms as f64 / 1000.0, end_ms as f64 / 1000.0)}
                 </output>
-                <button type="button" onclick={ff} disabled={props.disabled} aria-label="Fast-forward to the end">{"⏩ to the end"}</button>
+                <button type="button" onclick={ff} disabled={props.disabled} aria-label="Fast-forward to the end">{"▶▶ to the end"}</button>
                 if props.playback == Playback::FastForwarding {
                     <progress max={end_ms.max(1).to_string()} value={pos_ms.to_string()} aria-label="fast-forward progress" />
                 }

@@ -5,7 +5,7 @@
 
 use crate::components::group_lane::GroupLane;
 use crate::components::node_menu::NodeMenu;
-use crate::engine::{Flight, Frame, Node, Outcome};
+use crate::engine::{Flight, Frame, GroupView, Node, Outcome};
 use kafka_sim::view::{BrokerView, ProducerView};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -13,17 +13,22 @@ use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
-pub const WIDTH: f64 = 1000.0;
+/// The stage's drawing width (it scales to its box), wider when consumers are drawn.
+const WIDTH: f64 = 700.0;
+const WIDTH_WITH_GROUPS: f64 = 920.0;
 const PRODUCER_X: f64 = 10.0;
-const PRODUCER_W: f64 = 220.0;
+const PRODUCER_W: f64 = 210.0;
 const PRODUCER_H: f64 = 86.0;
-const BROKER_X: f64 = 360.0;
+const BROKER_X: f64 = 330.0;
 const BROKER_W: f64 = 300.0;
 const ROW_H: f64 = 17.0;
 const BROKER_HEAD: f64 = 26.0;
 const TOP: f64 = 70.0;
 const GAP: f64 = 16.0;
-const GROUP_X: f64 = 740.0;
+const GROUP_X: f64 = 700.0;
+const GROUP_W: f64 = 210.0;
+const GROUP_HEAD: f64 = 40.0;
+const MEMBER_H: f64 = 30.0;
 /// Replica rows drawn per broker; more are summarised.
 const MAX_ROWS: usize = 12;
 /// Log cells of a replica strip.
@@ -32,8 +37,12 @@ const STRIP_CELLS: u64 = 24;
 /// Where things are on the stage.
 struct Layout {
     producers: Vec<f64>,
+    /// Consumer name → the y of its row; groups → the y of their header.
+    consumers: Vec<(String, f64)>,
+    groups: Vec<f64>,
     brokers: Vec<(f64, f64)>,
     controller: (f64, f64),
+    width: f64,
     height: f64,
 }
 
@@ -56,11 +65,30 @@ fn layout(frame: &Frame) -> Layout {
         .map(|i| TOP + i as f64 * (PRODUCER_H + GAP))
         .collect();
     let producers_bottom = TOP + producers.len() as f64 * (PRODUCER_H + GAP);
+    let mut gy = TOP;
+    let mut groups = Vec::new();
+    let mut consumers = Vec::new();
+    for g in &frame.groups {
+        groups.push(gy);
+        gy += GROUP_HEAD;
+        for m in &g.members {
+            consumers.push((m.name.clone(), gy));
+            gy += MEMBER_H;
+        }
+        gy += GAP;
+    }
     Layout {
         producers,
+        consumers,
+        groups,
         brokers,
         controller: (BROKER_X + BROKER_W / 2.0, 28.0),
-        height: brokers_bottom.max(producers_bottom).max(260.0) + 10.0,
+        width: if frame.groups.is_empty() {
+            WIDTH
+        } else {
+            WIDTH_WITH_GROUPS
+        },
+        height: brokers_bottom.max(producers_bottom).max(gy).max(260.0) + 10.0,
     }
 }
 
@@ -86,7 +114,11 @@ impl Layout {
                 (x, y)
             }),
             Node::Controller => Some((self.controller.0, self.controller.1 + 16.0)),
-            Node::Consumer(_) => Some((GROUP_X, TOP + 40.0)),
+            Node::Consumer(name) => self
+                .consumers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, y)| (GROUP_X + 4.0, y + MEMBER_H / 2.0)),
         }
     }
 }
@@ -107,7 +139,7 @@ pub fn Stage(props: &StageProps) -> Html {
     let l = layout(frame);
     let open = |node: Node| {
         let menu = menu.clone();
-        Callback::from(move |_| menu.set(Some(node.clone())))
+        Callback::from(move |_: MouseEvent| menu.set(Some(node.clone())))
     };
     let open_key = |node: Node| {
         let menu = menu.clone();
@@ -130,7 +162,7 @@ pub fn Stage(props: &StageProps) -> Html {
         })
         .collect();
     let flights = draw_flights(&frame.flights, &l, props.reduced_motion);
-    let view_box = format!("0 0 {} {}", WIDTH, fmt(l.height));
+    let view_box = format!("0 0 {} {}", l.width, fmt(l.height));
     let on_close = {
         let menu = menu.clone();
         Callback::from(move |_| menu.set(None))
@@ -184,6 +216,10 @@ pub fn Stage(props: &StageProps) -> Html {
                         </g>
                     }
                 }) }
+                { for frame.groups.iter().enumerate().map(|(i, g)| {
+                    let top = l.groups.get(i).copied().unwrap_or(TOP);
+                    draw_group(g, top, &l, &open, &open_key)
+                }) }
             </svg>
             // Messages move every frame: their own layer, so the cluster beneath is not repainted.
             <svg class="flights" viewBox={view_box} aria-hidden="true" focusable="false">{flights}</svg>
@@ -210,7 +246,7 @@ fn broker_status(b: &BrokerView) -> String {
         parts.push("✖ down");
     }
     if b.isolated {
-        parts.push("⛓ isolated");
+        parts.push("⊘ isolated");
     }
     if b.is_controller {
         parts.push("★ controller");
@@ -261,7 +297,7 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
             { for rows.take(3) }
             if let Some(wait) = backoff {
                 <text class="small backoff" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + PRODUCER_H - 4.0)}>
-                    {format!("⏳ {} batch(es) in retry backoff, {:.0} ms", p.backing_off.len(), wait as f64 / 1000.0)}
+                    {format!("◷ {} batch(es) in retry backoff, {:.0} ms", p.backing_off.len(), wait as f64 / 1000.0)}
                 </text>
             }
         </>
@@ -388,4 +424,48 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
         .into_iter()
         .map(|(class, d)| html! { <path key={class.clone()} class={class} d={d} /> })
         .collect()
+}
+
+/// A consumer group: its state and generation (a rebalance is unmistakable: dashed outline and
+/// ⟳), and its members, the leader crowned, paused members greyed, each with its assignment.
+fn draw_group(
+    g: &GroupView,
+    top: f64,
+    l: &Layout,
+    open: &dyn Fn(Node) -> Callback<MouseEvent>,
+    open_key: &dyn Fn(Node) -> Callback<KeyboardEvent>,
+) -> Html {
+    let stable = g.state == "Stable";
+    let height = GROUP_HEAD + g.members.len() as f64 * MEMBER_H;
+    html! {
+        <g class={classes!("group-box", (!stable).then_some("rebalancing"))} data-group={g.group_id.clone()}>
+            <rect class="box" x={fmt(GROUP_X)} y={fmt(top)} width={fmt(GROUP_W)} height={fmt(height)} rx="6" />
+            <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
+                {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
+            </text>
+            <text class="small group-state" x={fmt(GROUP_X + 8.0)} y={fmt(top + 31.0)}>
+                {format!("{} · generation {}{}", g.state, g.generation,
+                    g.coordinator.map(|b| format!(" · coordinator b{b}")).unwrap_or_default())}
+            </text>
+            { for g.members.iter().map(|m| {
+                let y = l.consumers.iter().find(|(n, _)| *n == m.name).map(|(_, y)| *y).unwrap_or(top);
+                let leader = g.leader.as_deref() == Some(m.name.as_str());
+                let node = Node::Consumer(m.name.clone());
+                html! {
+                    <g class={classes!("member", m.paused.then_some("paused"))}>
+                        <g class="node" role="button" tabindex="0" aria-haspopup="menu"
+                           onclick={open(node.clone())} onkeydown={open_key(node)}>
+                            <rect class="hit" x={fmt(GROUP_X + 4.0)} y={fmt(y + 1.0)} width={fmt(GROUP_W - 8.0)} height={fmt(MEMBER_H - 2.0)} rx="4" />
+                            <text x={fmt(GROUP_X + 10.0)} y={fmt(y + 13.0)}>
+                                {format!("{}{}{}", if leader { "♛ " } else { "● " }, m.name, if m.paused { " (paused)" } else { "" })}
+                            </text>
+                        </g>
+                        <text class="small" x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
+                            {m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(" ")}
+                        </text>
+                    </g>
+                }
+            }) }
+        </g>
+    }
 }
