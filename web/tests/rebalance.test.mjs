@@ -33,8 +33,9 @@ test("adding a consumer shows a rebalance", async () => {
   await group.getByRole("button", { name: "Add a consumer" }).click();
   await page.waitForFunction(() => /add-consumer g1 @8\.0 s/.test(document.querySelector(".timeline")?.textContent ?? ""));
   // Forward through the join: the group leaves Stable, then settles on a new generation.
+  await page.locator("h1").click();
   let sawRebalance = false;
-  for (let i = 0; i < 20 && !sawRebalance; i++) {
+  for (let i = 0; i < 40 && !sawRebalance; i++) {
     await page.keyboard.press("Shift+ArrowRight");
     sawRebalance = !/Stable/.test(await state.textContent());
   }

@@ -165,7 +165,7 @@ impl Outcome {
 pub struct Flight {
     pub id: u64,
     /// Kafka's name of the request or response (`Produce`, `FetchResponse`, ...).
-    pub kind: &'static str,
+    pub kind: String,
     /// Group protocol and control messages are drawn thinner.
     pub is_control: bool,
     pub from: Node,
@@ -537,19 +537,9 @@ impl Runner {
     }
 }
 
-fn message_name(kind: MessageKind) -> &'static str {
-    match kind {
-        MessageKind::Produce => "Produce",
-        MessageKind::ProduceResponse => "ProduceResponse",
-        MessageKind::Fetch => "Fetch",
-        MessageKind::FetchResponse => "FetchResponse",
-        MessageKind::Metadata => "Metadata",
-        MessageKind::MetadataResponse => "MetadataResponse",
-        MessageKind::BrokerHeartbeat => "BrokerHeartbeat",
-        MessageKind::AlterPartition => "AlterPartition",
-        MessageKind::PartitionChanges => "PartitionChanges",
-        MessageKind::Disconnect => "Disconnect",
-    }
+/// Kafka's name of a message kind (the variant's name: `Produce`, `JoinGroup`, ...).
+fn message_name(kind: MessageKind) -> String {
+    format!("{kind:?}")
 }
 
 /// The trace kind's kebab-case name (its serialised form), for filtering the log.
