@@ -27,7 +27,7 @@ const TOP: f64 = 70.0;
 const GAP: f64 = 16.0;
 const GROUP_X: f64 = 700.0;
 const GROUP_W: f64 = 210.0;
-const GROUP_HEAD: f64 = 40.0;
+const GROUP_HEAD: f64 = 52.0;
 const MEMBER_H: f64 = 30.0;
 /// Replica rows drawn per broker; more are summarised.
 const MAX_ROWS: usize = 12;
@@ -443,9 +443,11 @@ fn draw_group(
             <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
                 {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
             </text>
-            <text class="small group-state" x={fmt(GROUP_X + 8.0)} y={fmt(top + 31.0)}>
-                {format!("{} · generation {}{}", g.state, g.generation,
-                    g.coordinator.map(|b| format!(" · coordinator b{b}")).unwrap_or_default())}
+            <text class="small group-state" x={fmt(GROUP_X + 8.0)} y={fmt(top + 30.0)}>
+                {format!("{} · generation {}", g.state, g.generation)}
+            </text>
+            <text class="small" x={fmt(GROUP_X + 8.0)} y={fmt(top + 43.0)}>
+                {g.coordinator.map(|b| format!("coordinator: broker {b}")).unwrap_or_else(|| "no coordinator".to_string())}
             </text>
             { for g.members.iter().map(|m| {
                 let y = l.consumers.iter().find(|(n, _)| *n == m.name).map(|(_, y)| *y).unwrap_or(top);
