@@ -27,12 +27,14 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             state.set(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
     };
-    let shown: Vec<&Rc<LogLine>> = props
+    // Keyed by their place in the whole log, so a new line adds one element.
+    let shown: Vec<(usize, &Rc<LogLine>)> = props
         .lines
         .iter()
+        .enumerate()
         .rev()
-        .filter(|l| node.is_empty() || l.node == *node)
-        .filter(|l| kind.is_empty() || l.kind == *kind)
+        .filter(|(_, l)| node.is_empty() || l.node == *node)
+        .filter(|(_, l)| kind.is_empty() || l.kind == *kind)
         .take(SHOWN)
         .collect();
     html! {
@@ -53,8 +55,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 </label>
             </div>
             <ol class="event-lines" reversed=true tabindex="0" aria-label="Events, newest first">
-                { for shown.iter().map(|l| html! {
-                    <li data-kind={l.kind.clone()}>
+                { for shown.iter().map(|(i, l)| html! {
+                    <li key={props.dropped + i} data-kind={l.kind.clone()}>
                         <span class="mono time">{format!("{:>8.3} s", l.time_us as f64 / 1e6)}</span>
                         {" "}<span class="event-text">{&l.text}</span>
                     </li>
