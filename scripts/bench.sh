@@ -17,7 +17,7 @@ if ! command -v wasm-bindgen-test-runner >/dev/null; then
   exit 1
 fi
 wasm_out=$(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet -p kafka-sim --target wasm32-unknown-unknown --release --test wasm_bench \
+  cargo test -p kafka-sim --target wasm32-unknown-unknown --release --test wasm_bench \
   -- --nocapture 2>&1)
 wasm=$(printf '%s\n' "$wasm_out" | grep -o 'WASM_BENCH {.*}' | sed 's/^WASM_BENCH //' | head -n1)
 if [ -z "$wasm" ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, then runs every check and test, stopping at the first failure:
 # fmt, clippy (native + wasm32), cargo test, the core's wasm tests under Node, the release page
-# build (with its sizes), and the browser tests in headless Chromium. Ends with one summary line.
+# build (with its sizes), the browser tests in headless Chromium, then the benchmarks (figures
+# only). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
@@ -71,6 +72,9 @@ echo "size: $(basename "$wasm_file") $(wc -c <"$wasm_file") bytes, gzip -9 $wasm
 echo "size: $(basename "$js_file") $(wc -c <"$js_file") bytes, gzip -9 $js_gz bytes"
 echo "size: wasm + js gzip -9 total $((wasm_gz + js_gz)) bytes"
 
+step "cargo build --release (the kafka-sim command line, compared with the page)"
+cargo build --release -p kafka-sim-cli --quiet || finish_failed "release build of the command line"
+
 step "browser tests (headless Chromium, Playwright)"
 set +e
 node --test --test-reporter=tap --test-concurrency=1 web/tests/ 2>&1 | tee "$log_dir/browser.log"
@@ -81,6 +85,12 @@ f=$(grep -E '^# fail ' "$log_dir/browser.log" | awk '{print $3}')
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))
 [ "$status" = 0 ] || finish_failed "browser tests"
+
+step "benchmarks (figures only; targets are in the README)"
+scripts/bench.sh || finish_failed "core benchmark"
+if [ -f web/bench/page-bench.mjs ]; then
+  node web/bench/page-bench.mjs || finish_failed "page benchmark"
+fi
 
 echo
 echo "tests: $passed passed, $failed failed"

@@ -1,6 +1,7 @@
 //! `kafka-sim`: the Kafka Playground simulation on the command line.
 
 mod bench;
+mod link;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -46,9 +47,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write or read the page's permalinks.
+    Link {
+        #[command(subcommand)]
+        command: LinkCommand,
+    },
 }
 
-fn read_input(path: &str) -> Result<String, String> {
+#[derive(Subcommand)]
+enum LinkCommand {
+    /// Print the permalink of a scenario file (`-` reads standard input).
+    Encode {
+        scenario: String,
+        /// The page's address, e.g. https://courses.example/kafka/playground/ (default: print
+        /// only the `#s=...` fragment).
+        #[arg(long, default_value = "")]
+        base: String,
+        /// Open the link at this position on the timeline, in simulated milliseconds.
+        #[arg(long)]
+        at: Option<u64>,
+    },
+    /// Print the scenario a permalink carries, as JSON (its position goes to standard error).
+    Decode { url: String },
+}
+
+pub(crate) fn read_input(path: &str) -> Result<String, String> {
     if path == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -135,6 +158,10 @@ fn main() -> ExitCode {
         }) => run(&scenario, json, trace),
         Some(Command::Partition { partitions, keys }) => partition(partitions, &keys),
         Some(Command::Bench { json }) => bench::run(json),
+        Some(Command::Link { command }) => match command {
+            LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),
+            LinkCommand::Decode { url } => link::decode(&url),
+        },
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -6,7 +6,7 @@ use std::fmt::Write;
 pub fn render(r: &Report) -> String {
     let mut s = String::new();
     let c = &r.records;
-    let _ = writeln!(s, "records        sent {:>9}", c.sent);
+    let _ = writeln!(s, "records        {:<12} {:>9}", "sent", c.sent);
     let rows = [
         ("acknowledged", c.acknowledged),
         ("failed", c.failed),

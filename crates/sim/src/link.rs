@@ -64,6 +64,8 @@ pub enum LinkError {
     NotJson(String),
     /// The JSON is not an object (a scenario is one).
     NotAnObject,
+    /// A key given twice in one object (its path); a JSON reader would silently keep the last.
+    RepeatedJsonKey(String),
 }
 
 impl fmt::Display for LinkError {
@@ -103,6 +105,10 @@ impl fmt::Display for LinkError {
             LinkError::NotText => f.write_str("the link's scenario is not text"),
             LinkError::NotJson(why) => write!(f, "the link's scenario is not valid JSON: {why}"),
             LinkError::NotAnObject => f.write_str("the link's data is not a scenario object"),
+            LinkError::RepeatedJsonKey(path) => write!(
+                f,
+                "the link's scenario gives the key {path} twice (refused rather than keeping one)"
+            ),
         }
     }
 }
@@ -189,10 +195,12 @@ fn decode_data(data: &str) -> Result<Value, LinkError> {
         })?;
     let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| LinkError::NotJson(e.to_string()))?;
-    if doc.is_object() {
-        Ok(doc)
-    } else {
-        Err(LinkError::NotAnObject)
+    if !doc.is_object() {
+        return Err(LinkError::NotAnObject);
+    }
+    match crate::scenario::duplicate_keys(&text).into_iter().next() {
+        Some(path) => Err(LinkError::RepeatedJsonKey(shorten(&path))),
+        None => Ok(doc),
     }
 }
 

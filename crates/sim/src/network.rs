@@ -277,3 +277,43 @@ mod tests {
         assert_eq!(lost, 100);
     }
 }
+
+/// Messages on the wire, by id. Ids are handed out in order and most messages arrive roughly
+/// in order, so a ring of slots beats a tree (no rebalancing, no moves of big values).
+#[derive(Debug, Clone, Default)]
+pub struct Wire {
+    first_id: u64,
+    slots: std::collections::VecDeque<Option<Envelope>>,
+}
+
+impl Wire {
+    pub fn insert(&mut self, env: Envelope) {
+        let id = env.info.id;
+        if self.slots.is_empty() {
+            self.first_id = id;
+        }
+        let idx = id.saturating_sub(self.first_id) as usize;
+        while self.slots.len() < idx {
+            self.slots.push_back(None);
+        }
+        if idx == self.slots.len() {
+            self.slots.push_back(Some(env));
+        } else if let Some(slot) = self.slots.get_mut(idx) {
+            *slot = Some(env);
+        }
+    }
+
+    pub fn remove(&mut self, id: u64) -> Option<Envelope> {
+        let idx = id.checked_sub(self.first_id)? as usize;
+        let env = self.slots.get_mut(idx)?.take();
+        while matches!(self.slots.front(), Some(None)) {
+            self.slots.pop_front();
+            self.first_id += 1;
+        }
+        env
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Envelope> {
+        self.slots.iter().flatten()
+    }
+}

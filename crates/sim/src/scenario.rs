@@ -9,6 +9,7 @@
 mod actions;
 pub mod diagnostics;
 mod duplicates;
+pub(crate) use duplicates::duplicate_keys;
 mod fields;
 mod groups;
 pub mod limits;

@@ -5,7 +5,7 @@ use crate::broker::{Broker, BrokerSettings};
 use crate::controller::{Controller, SESSION_CHECK_US};
 use crate::invariants::InvariantState;
 use crate::ledger::Ledger;
-use crate::network::{Envelope, Fate, MessageInFlight, Network};
+use crate::network::{Fate, MessageInFlight, Network, Wire};
 use crate::node::{Outbox, Timer};
 use crate::producer::{Producer, ProducerCtx};
 use crate::protocol::{NodeId, Payload};
@@ -15,7 +15,6 @@ use crate::topology::Topology;
 use crate::trace::{TraceEvent, TraceHash, TraceKind, TraceLog};
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +34,7 @@ pub struct Simulation {
     queue: EventQueue<Event>,
     rng: Pcg32,
     pub(crate) network: Network,
-    messages: BTreeMap<u64, Envelope>,
+    messages: Wire,
     pub(crate) producers: Vec<Producer>,
     pub(crate) brokers: Vec<Broker>,
     pub(crate) controller: Controller,
@@ -110,7 +109,7 @@ impl Simulation {
             queue: EventQueue::default(),
             rng: Pcg32::seed_from_u64(scenario.seed),
             network: Network::new(&scenario.network),
-            messages: BTreeMap::new(),
+            messages: Wire::default(),
             producers,
             brokers,
             controller,
@@ -222,7 +221,7 @@ impl Simulation {
 
     /// Messages on the wire now (for animation), in departure order.
     pub fn messages_in_flight(&self) -> Vec<&MessageInFlight> {
-        self.messages.values().map(|e| &e.info).collect()
+        self.messages.iter().map(|e| &e.info).collect()
     }
 
     pub fn trace_hash(&self) -> String {
@@ -262,7 +261,7 @@ impl Simulation {
     }
 
     fn arrive(&mut self, id: u64) {
-        let Some(env) = self.messages.remove(&id) else {
+        let Some(env) = self.messages.remove(id) else {
             return;
         };
         let (from, to) = (env.info.from, env.info.to);
@@ -469,7 +468,7 @@ impl Simulation {
                 .transmit(from, to, payload, now, reliable, &mut self.rng);
             let id = env.info.id;
             self.queue.push(env.info.arrive_us, Event::Arrive(id));
-            self.messages.insert(id, env);
+            self.messages.insert(env);
         }
         for (at, node, timer) in self.out.timers.drain(..) {
             self.queue.push(at, Event::Timer(node, timer));
@@ -515,6 +514,50 @@ fn trace_isr_changes(
                 kind,
                 format!("ISR of {} is now {:?}", topo.name(r.partition), isr),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::ScenarioBuilder;
+    use crate::scenario::{KafkaVersion, SendMode};
+
+    #[test]
+    fn degenerate_values_the_validator_would_refuse_still_do_not_panic() {
+        for (brokers, partitions, rf, rate, records) in [
+            (0, 0, 0, 0.0, 10),
+            (1, 0, 1, f64::NAN, 5),
+            (2, 3, 5, f64::INFINITY, 50),
+            (3, 2, 3, -1.0, 0),
+        ] {
+            for (mode, topic) in [
+                (SendMode::FireAndForget, "orders"),
+                (SendMode::Sync, "orders"),
+                (SendMode::Async, "orders"),
+                (SendMode::Async, "missing"),
+            ] {
+                let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+                    .brokers(brokers)
+                    .topic(partitions, rf, 9)
+                    .duration_ms(2_000)
+                    .producer(|p| {
+                        p.send_mode = mode;
+                        p.records_per_sec = rate;
+                        p.records = records;
+                        p.batch_size = 0;
+                        p.max_in_flight_requests_per_connection = 0;
+                        p.topic = topic.into();
+                    })
+                    .action(10, ActionKind::CrashBroker { broker: 99 })
+                    .action(20, ActionKind::RestartBroker { broker: 99 })
+                    .build();
+                let mut sim = Simulation::new(s);
+                sim.run_to_end();
+                let _ = sim.report();
+                let _ = sim.view();
+            }
         }
     }
 }

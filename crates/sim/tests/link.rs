@@ -230,3 +230,15 @@ proptest! {
         prop_assert_eq!(back, DecodedLink { doc, position_ms: t });
     }
 }
+
+#[test]
+fn a_key_given_twice_in_a_link_is_refused_rather_than_silently_dropped() {
+    let text = br#"{"format": 1, "network": {"latency.ms": 2, "latency.ms": 50}}"#;
+    assert_eq!(
+        refused(&format!("#s={}", data_of(text))),
+        LinkError::RepeatedJsonKey("network.latency.ms".to_string())
+    );
+    assert!(refused(&format!("#s={}", data_of(text)))
+        .to_string()
+        .contains("network.latency.ms"));
+}

@@ -327,3 +327,24 @@ fn an_epoch_bump_waits_for_batches_of_unknown_outcome() {
         panic!("{e}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..config() })]
+
+    /// Liveness: on a healthy network with no faults, every record the application waits for
+    /// is settled well before a generous end.
+    #[test]
+    fn without_faults_every_observed_record_settles(w in world()) {
+        let mut w = w;
+        w.actions.clear();
+        w.loss = 0.0;
+        let mut scenario = build(&w);
+        scenario.duration_ms = 120_000;
+        let mut sim = Simulation::new(scenario);
+        sim.run_to_end();
+        let r = sim.report();
+        for (name, pc) in &r.producers {
+            prop_assert_eq!(pc.pending, 0, "producer {} left records pending: {:?}", name, pc);
+        }
+    }
+}

@@ -65,6 +65,8 @@ pub struct Accumulator {
     pub queues: Vec<VecDeque<u64>>,
     next_batch_id: u64,
     pub records_per_batch: u32,
+    /// Records in each partition's open batch (0: none open). A cache for `room`.
+    open_len: Vec<u32>,
 }
 
 impl Accumulator {
@@ -74,6 +76,7 @@ impl Accumulator {
             batches: BTreeMap::new(),
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             next_batch_id: 0,
+            open_len: vec![0; partitions as usize],
             // A record larger than batch.size still travels, alone in its batch.
             records_per_batch: (room / (record_bytes + RECORD_OVERHEAD_BYTES).max(1)).max(1),
         }
@@ -89,27 +92,34 @@ impl Accumulator {
 
     /// Room left in the open batch of a partition (a fresh batch's room if none).
     pub fn room(&self, partition: u32) -> u32 {
-        self.open_batch(partition)
-            .map(|b| {
-                self.records_per_batch
-                    .saturating_sub(b.records.len() as u32)
-            })
-            .unwrap_or(self.records_per_batch)
+        let open = self.open_len.get(partition as usize).copied().unwrap_or(0);
+        self.records_per_batch.saturating_sub(open)
+    }
+
+    /// The sender takes the front batch of a partition: if it is also the back, the open
+    /// batch is gone.
+    pub fn take_front(&mut self, partition: u32) -> Option<u64> {
+        let q = self.queues.get_mut(partition as usize)?;
+        if q.len() == 1 {
+            if let Some(o) = self.open_len.get_mut(partition as usize) {
+                *o = 0;
+            }
+        }
+        q.pop_front()
     }
 
     /// Appends a record; returns whether it started a new batch.
     pub fn append(&mut self, partition: u32, record: u32, now: u64) -> bool {
         let rpb = self.records_per_batch as usize;
-        let open = self
-            .queues
-            .get(partition as usize)
-            .and_then(|q| q.back())
-            .copied()
-            .filter(|id| {
-                self.batches
-                    .get(id)
-                    .is_some_and(|b| !b.closed && b.frozen.is_none())
-            });
+        // The open batch, if any, is the back of the queue (the cache says whether one is).
+        let open = if self.open_len.get(partition as usize).copied().unwrap_or(0) > 0 {
+            self.queues
+                .get(partition as usize)
+                .and_then(|q| q.back())
+                .copied()
+        } else {
+            None
+        };
         let (id, new) = match open {
             Some(id) => (id, false),
             None => {
@@ -139,8 +149,14 @@ impl Accumulator {
         };
         if let Some(b) = self.batches.get_mut(&id) {
             b.records.push(record);
-            if b.records.len() >= rpb {
+            let open = if b.records.len() >= rpb {
                 b.closed = true;
+                0
+            } else {
+                b.records.len() as u32
+            };
+            if let Some(o) = self.open_len.get_mut(partition as usize) {
+                *o = open;
             }
         }
         new
@@ -149,6 +165,11 @@ impl Accumulator {
     /// Removes a finished batch everywhere.
     pub fn remove(&mut self, id: u64) -> Option<Batch> {
         let b = self.batches.remove(&id)?;
+        if !b.closed && b.frozen.is_none() {
+            if let Some(o) = self.open_len.get_mut(b.partition as usize) {
+                *o = 0;
+            }
+        }
         if let Some(q) = self.queues.get_mut(b.partition as usize) {
             if let Some(pos) = q.iter().position(|&x| x == id) {
                 q.remove(pos);

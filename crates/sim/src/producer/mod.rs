@@ -84,7 +84,9 @@ pub struct Producer {
 }
 
 fn ms(v: u64) -> u64 {
-    v.saturating_mul(1000)
+    // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
+    // wasm32, and this runs on every producer turn.
+    v.min(u64::MAX / 1000) * 1000
 }
 
 impl Producer {

@@ -13,7 +13,9 @@ use rand_core::Rng;
 use std::collections::BTreeMap;
 
 fn ms(v: u64) -> u64 {
-    v.saturating_mul(1000)
+    // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
+    // wasm32, and this runs on every producer turn.
+    v.min(u64::MAX / 1000) * 1000
 }
 
 impl Producer {
@@ -429,9 +431,7 @@ impl Producer {
         let mut wire = Vec::with_capacity(batches.len());
         let mut ids = Vec::with_capacity(batches.len());
         for (p, id) in batches {
-            if let Some(q) = self.accumulator.queues.get_mut(p as usize) {
-                q.pop_front();
-            }
+            self.accumulator.take_front(p);
             let Some(s) = self.send_state.get_mut(p as usize) else {
                 continue;
             };
