@@ -47,11 +47,13 @@ pub fn run(json: bool) -> ExitCode {
             "peak.memory.kb": peak,
             "cpu.seconds": cpu,
             "acknowledged": report.records.acknowledged,
+            "consumed": report.consumed,
+            "rebalances": report.rebalances,
             "trace.hash": report.trace_hash,
         });
         println!("{v}");
     } else {
-        println!("busy reference scenario: 3 brokers, 12 partitions RF 3, 4 async producers");
+        println!("busy reference scenario: 3 brokers, 12 partitions RF 3, 4 async producers, 2 consumer groups (4 + 2 consumers)");
         println!(
             "simulated      {records} records, {events} events, {:.1} s of virtual time",
             report.end_ms / 1000.0
@@ -71,6 +73,10 @@ pub fn run(json: bool) -> ExitCode {
             None => println!("peak memory    unknown"),
         }
         println!("acknowledged   {}", report.records.acknowledged);
+        println!(
+            "consumed       {} by the groups ({} redelivered), {} rebalances",
+            report.consumed.records, report.consumed.redelivered, report.rebalances
+        );
         println!("trace.hash     {}", report.trace_hash);
     }
     ExitCode::SUCCESS

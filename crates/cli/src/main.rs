@@ -41,6 +41,13 @@ enum Command {
         #[arg(required = true)]
         keys: Vec<String>,
     },
+    /// Run an assignor on `{"topics": {...}, "members": [...]}` (the vectors' shape) from
+    /// standard input and print `{"member": [["topic", partition], ...]}`.
+    Assign {
+        /// `range`, `roundrobin`, `sticky` or `cooperative-sticky`.
+        #[arg(long)]
+        strategy: String,
+    },
     /// Run the busy reference scenario and print simulated records and events per second.
     Bench {
         /// Print the figures as JSON.
@@ -148,6 +155,26 @@ fn partition(partitions: u32, keys: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn assign(strategy: &str) -> ExitCode {
+    let input = match read_input("-") {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("kafka-sim: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match kafka_sim::assignor::assign_json(strategy, &input) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kafka-sim: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -157,6 +184,7 @@ fn main() -> ExitCode {
             trace,
         }) => run(&scenario, json, trace),
         Some(Command::Partition { partitions, keys }) => partition(partitions, &keys),
+        Some(Command::Assign { strategy }) => assign(&strategy),
         Some(Command::Bench { json }) => bench::run(json),
         Some(Command::Link { command }) => match command {
             LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),

@@ -34,6 +34,22 @@ pub fn render(r: &Report) -> String {
         r.consumed.records, r.consumed.redelivered
     );
     let _ = writeln!(s, "rebalances     {}", r.rebalances);
+    for (id, g) in &r.groups {
+        let _ = writeln!(
+            s,
+            "  group {id}: {:?}, generation {}, leader {}, consumed {} (redelivered {}), lag {}",
+            g.state,
+            g.generation,
+            g.leader.as_deref().unwrap_or("-"),
+            g.consumed.records,
+            g.consumed.redelivered,
+            g.lag.values().sum::<u64>()
+        );
+        for (member, parts) in &g.assignment {
+            let list: Vec<String> = parts.iter().map(|(t, p)| format!("{t}-{p}")).collect();
+            let _ = writeln!(s, "    {member:<12} [{}]", list.join(", "));
+        }
+    }
     let _ = writeln!(
         s,
         "throughput     {:.1} records/s",

@@ -8,6 +8,9 @@ pub const ONE_LEADER_PER_EPOCH: &str = "one-leader-per-partition-and-epoch";
 pub const HW_WITHIN_ISR_LEO: &str = "high-watermark-never-above-an-isr-member-leo";
 pub const COMMITTED_NEVER_DISAPPEARS: &str = "committed-records-never-disappear";
 pub const IDEMPOTENT_NO_DUPLICATES: &str = "idempotent-producer-never-duplicates";
+pub const ONE_OWNER_PER_GENERATION: &str = "no-partition-owned-by-two-members-in-a-generation";
+pub const FETCH_ONLY_OWNED: &str = "a-member-fetches-only-partitions-it-owns";
+pub const COMMITTED_WITHIN_HW: &str = "committed-offsets-never-pass-the-high-watermark";
 
 #[derive(Debug, Clone, Default)]
 pub struct InvariantState {
@@ -19,6 +22,7 @@ pub struct InvariantState {
 }
 
 pub fn check(sim: &mut Simulation) {
+    check_groups(sim);
     let partitions = sim.topo.partitions.len();
     let unclean = sim.scenario.cluster.unclean_leader_election_enable;
     // 1. At most one broker believes it leads a partition in a given epoch.
@@ -149,6 +153,57 @@ pub fn check(sim: &mut Simulation) {
 }
 
 /// Whether this build checks the invariants after every event.
+/// The consumer groups' invariants.
+pub fn check_groups(sim: &Simulation) {
+    // 5. Within a generation of a group, no partition has two live owners.
+    let mut owners: BTreeMap<(u32, i32, u32), &str> = BTreeMap::new();
+    for c in sim
+        .consumers
+        .iter()
+        .filter(|c| c.is_alive() && c.generation >= 0)
+    {
+        for &p in &c.owned {
+            if let Some(other) = owners.insert((c.group, c.generation, p), &c.name) {
+                panic!(
+                    "invariant {ONE_OWNER_PER_GENERATION} violated: {other} and {} both own {} in generation {}",
+                    c.name,
+                    sim.topo.name(p),
+                    c.generation
+                );
+            }
+        }
+        // 6. Fetches go only to owned partitions, and never during an eager rebalance.
+        if c.foreign_fetches > 0 || c.fetches_during_eager_rebalance > 0 {
+            panic!(
+                "invariant {FETCH_ONLY_OWNED} violated: {} sent {} fetches for partitions it did not own and {} during an eager rebalance",
+                c.name, c.foreign_fetches, c.fetches_during_eager_rebalance
+            );
+        }
+    }
+    // 7. A committed offset never passes the highest high watermark any replica reached.
+    if sim.scenario.cluster.unclean_leader_election_enable {
+        return;
+    }
+    for g in &sim.groups {
+        for (&p, &offset) in &g.offsets {
+            let hw = sim
+                .brokers
+                .iter()
+                .filter_map(|b| b.replicas.get(&p))
+                .map(|r| r.high_watermark)
+                .max()
+                .unwrap_or(0);
+            if offset > hw {
+                panic!(
+                    "invariant {COMMITTED_WITHIN_HW} violated: group {} committed {} at {offset}, above its high watermark {hw}",
+                    g.id,
+                    sim.topo.name(p)
+                );
+            }
+        }
+    }
+}
+
 pub const CHECKED: bool = cfg!(any(test, feature = "invariants"));
 
 #[cfg(test)]
@@ -214,5 +269,48 @@ mod tests {
             expanding: None,
         };
         check(&mut sim);
+    }
+
+    fn stable_group() -> Simulation {
+        let mut s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .topic(2, 3, 2)
+            .producer(|p| p.records = 50)
+            .build();
+        let topic = s.topics[0].name.clone();
+        s.groups.push(crate::presets::group_defaults(
+            s.kafka_version,
+            "g1",
+            &[&topic],
+            2,
+        ));
+        let mut sim = Simulation::new(s);
+        sim.advance_to(5_000_000);
+        check_groups(&sim);
+        sim
+    }
+
+    #[test]
+    #[should_panic(expected = "no-partition-owned-by-two-members-in-a-generation")]
+    fn a_partition_owned_twice_in_a_generation_is_caught() {
+        let mut sim = stable_group();
+        let p = *sim.consumers[0].owned.iter().next().unwrap();
+        sim.consumers[1].owned.insert(p);
+        check_groups(&sim);
+    }
+
+    #[test]
+    #[should_panic(expected = "a-member-fetches-only-partitions-it-owns")]
+    fn a_fetch_of_a_foreign_partition_is_caught() {
+        let mut sim = stable_group();
+        sim.consumers[1].foreign_fetches = 1;
+        check_groups(&sim);
+    }
+
+    #[test]
+    #[should_panic(expected = "committed-offsets-never-pass-the-high-watermark")]
+    fn a_commit_above_the_high_watermark_is_caught() {
+        let mut sim = stable_group();
+        sim.groups[0].offsets.insert(0, 1_000_000);
+        check_groups(&sim);
     }
 }

@@ -50,6 +50,21 @@ pub struct Ledger {
     pub first_send_us: Option<u64>,
     pub last_success_us: u64,
     pub successes: u64,
+    /// The consumer side, per consumer group (by group index).
+    pub groups: Vec<GroupConsumption>,
+}
+
+/// What a consumer group's applications were handed. A record is known by its partition and
+/// offset, so a second delivery of the same offset (a new owner restarting from an older
+/// commit after a rebalance or a crash: at-least-once) counts as redelivered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GroupConsumption {
+    /// Deliveries of distinct records.
+    pub records: u64,
+    /// Extra deliveries of records already delivered to the group.
+    pub redelivered: u64,
+    /// Per global partition: the end of the highest offset range delivered so far.
+    pub delivered_end: std::collections::BTreeMap<u32, u64>,
 }
 
 /// Per-record verdict after comparing with the committed logs (for drill-down).
@@ -108,7 +123,27 @@ impl Ledger {
             first_send_us: None,
             last_success_us: 0,
             successes: 0,
+            groups: Vec::new(),
         }
+    }
+
+    /// Counts the delivery of offsets `from .. to` of a partition to a group's application.
+    /// Consumers read a partition in order, so everything below the highest delivered end
+    /// was delivered before.
+    pub fn record_delivery(&mut self, group: u32, partition: u32, from: u64, to: u64) {
+        let g = group as usize;
+        if self.groups.len() <= g {
+            self.groups.resize_with(g + 1, GroupConsumption::default);
+        }
+        let Some(c) = self.groups.get_mut(g) else {
+            return;
+        };
+        let end = c.delivered_end.entry(partition).or_insert(0);
+        let again = to.min(*end).saturating_sub(from);
+        let fresh = to.saturating_sub(from) - again;
+        c.redelivered += again;
+        c.records += fresh;
+        *end = (*end).max(to);
     }
 
     /// Registers a record the application sends now; returns its global id.
@@ -326,6 +361,16 @@ mod tests {
             l.record_sent(0, 0, t);
         }
         l
+    }
+
+    #[test]
+    fn a_second_delivery_of_an_offset_counts_as_redelivered() {
+        let mut l = ledger_with(0);
+        l.record_delivery(0, 3, 0, 100);
+        l.record_delivery(0, 3, 60, 150);
+        l.record_delivery(1, 3, 0, 10);
+        assert_eq!((l.groups[0].records, l.groups[0].redelivered), (150, 40));
+        assert_eq!((l.groups[1].records, l.groups[1].redelivered), (10, 0));
     }
 
     #[test]

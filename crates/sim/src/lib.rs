@@ -4,9 +4,12 @@
 
 pub mod assignor;
 pub mod broker;
+pub mod consumer;
 pub mod controller;
+pub mod coordinator;
 pub mod coordinator_hash;
 pub mod errors;
+pub mod group_view;
 pub mod invariants;
 pub mod ledger;
 pub mod link;

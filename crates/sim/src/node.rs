@@ -23,6 +23,16 @@ pub enum Timer {
     SessionCheck,
     /// A broker's isolation ends.
     Heal { broker: u32 },
+    /// The consumer's application calls `poll()` (after processing the previous records).
+    ConsumerPoll,
+    /// The consumer's background heartbeat thread wakes (0.10.1+; also request timeouts).
+    ConsumerHeartbeat,
+    /// A consumer retries coordinator discovery or metadata after `retry.backoff.ms`.
+    ConsumerRetry,
+    /// A held (long-poll) consumer fetch is due (`fetch.max.wait.ms`).
+    ConsumerFetchWait { consumer: u32, correlation_id: u64 },
+    /// The coordinator's next group deadline (session expiry, join phase end).
+    GroupCheck { group: u32 },
 }
 
 #[derive(Debug, Default, Clone)]

@@ -3,8 +3,8 @@
 //! full validation lives in `scenario::parse`.
 
 use crate::scenario::{
-    Acks, Action, ActionKind, ClusterConfig, KafkaVersion, NetworkConfig, ProducerConfig, Scenario,
-    SendMode, TopicConfig,
+    Acks, Action, ActionKind, AssignmentStrategy, ClusterConfig, KafkaVersion, NetworkConfig,
+    ProducerConfig, Scenario, SendMode, TopicConfig,
 };
 
 /// Producer defaults of a Kafka release (reference 1.4), before the silent-disable rule.
@@ -144,8 +144,34 @@ impl ScenarioBuilder {
     }
 }
 
+/// A group with the version's defaults, subscribed to `topics`, with `consumers`.
+pub fn group_defaults(
+    version: KafkaVersion,
+    group_id: &str,
+    topics: &[&str],
+    consumers: u32,
+) -> crate::scenario::GroupConfig {
+    let d = crate::scenario::version::defaults_for(version);
+    crate::scenario::GroupConfig {
+        group_id: group_id.to_string(),
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        consumers,
+        partition_assignment_strategy: d.partition_assignment_strategy,
+        session_timeout_ms: d.session_timeout_ms,
+        heartbeat_interval_ms: d.heartbeat_interval_ms,
+        max_poll_interval_ms: d.max_poll_interval_ms.unwrap_or(d.session_timeout_ms),
+        max_poll_records: d.max_poll_records,
+        processing_ms_per_record: 1.0,
+        enable_auto_commit: d.enable_auto_commit,
+        auto_commit_interval_ms: d.auto_commit_interval_ms,
+        auto_offset_reset: d.auto_offset_reset,
+    }
+}
+
 /// The benchmark's busy cluster: 3 brokers, 12 partitions with RF 3, 4 async producers,
-/// 1,200,000 records in all (acks=all, idempotent, linger.ms=5, 3.9 defaults otherwise).
+/// 1,200,000 records in all (acks=all, idempotent, linger.ms=5, 3.9 defaults otherwise), and
+/// two consumer groups reading everything: 4 consumers (range, eager) and 2 consumers
+/// (cooperative-sticky), 10 µs of processing per record.
 pub fn busy_reference() -> Scenario {
     let mut b = ScenarioBuilder::new(KafkaVersion::new(3, 9))
         .seed(7)
@@ -160,5 +186,17 @@ pub fn busy_reference() -> Scenario {
             p.linger_ms = 5;
         });
     }
-    b.build()
+    let mut s = b.build();
+    let topic = s.topics.first().map(|t| t.name.clone()).unwrap_or_default();
+    for (id, consumers, strategy) in [
+        ("analytics", 4, AssignmentStrategy::Range),
+        ("audit", 2, AssignmentStrategy::CooperativeSticky),
+    ] {
+        let mut g = group_defaults(s.kafka_version, id, &[topic.as_str()], consumers);
+        g.partition_assignment_strategy = strategy;
+        g.processing_ms_per_record = 0.01;
+        g.auto_offset_reset = crate::scenario::OffsetReset::Earliest;
+        s.groups.push(g);
+    }
+    s
 }

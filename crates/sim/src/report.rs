@@ -26,6 +26,14 @@ pub struct GroupReport {
     pub generation: u32,
     pub leader: Option<String>,
     pub assignment: BTreeMap<String, Vec<(String, u32)>>,
+    /// Additions: the group's state, its own consumed figures, and per partition
+    /// (`orders-0`) the committed offset and the lag behind the high watermark
+    /// (`kafka-consumer-groups.sh --describe`'s LAG).
+    pub state: crate::coordinator::GroupState,
+    pub rebalances: u32,
+    pub consumed: ConsumedCounts,
+    pub committed: BTreeMap<String, u64>,
+    pub lag: BTreeMap<String, u64>,
 }
 
 /// Every property after defaults.
@@ -110,6 +118,95 @@ impl Simulation {
         (self.ledger.fates(&c), c)
     }
 
+    /// The high watermark of a partition on its current leader (0 while offline).
+    pub fn high_watermark(&self, partition: u32) -> u64 {
+        self.controller
+            .partitions
+            .get(partition as usize)
+            .and_then(|st| st.leader)
+            .and_then(|l| self.brokers.get(l as usize))
+            .and_then(|b| b.replicas.get(&partition))
+            .map(|r| r.high_watermark)
+            .unwrap_or(0)
+    }
+
+    /// Per partition a group subscribes to: (global partition, committed offset, lag).
+    pub fn group_lag(&self, group: usize) -> Vec<(u32, Option<u64>, u64)> {
+        let Some(cfg) = self.group_configs.get(group) else {
+            return Vec::new();
+        };
+        let committed = self.groups.get(group).map(|g| &g.offsets);
+        self.topo
+            .partitions
+            .iter()
+            .enumerate()
+            .filter(|(_, info)| {
+                self.topo
+                    .topic_names
+                    .get(info.topic)
+                    .is_some_and(|t| cfg.topics.contains(t))
+            })
+            .map(|(p, _)| {
+                let p = p as u32;
+                let c = committed.and_then(|o| o.get(&p).copied());
+                let hw = self.high_watermark(p);
+                (p, c, hw.saturating_sub(c.unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    fn group_reports(&self) -> BTreeMap<String, GroupReport> {
+        let topo = &self.topo;
+        let tp = |p: u32| {
+            let info = topo.partition(p);
+            (
+                info.and_then(|i| topo.topic_names.get(i.topic))
+                    .cloned()
+                    .unwrap_or_default(),
+                info.map(|i| i.index).unwrap_or(0),
+            )
+        };
+        self.groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let lag = self.group_lag(i);
+                let consumed = self.ledger.groups.get(i);
+                (
+                    g.id.clone(),
+                    GroupReport {
+                        generation: g.generation.max(0) as u32,
+                        leader: g.leader.map(|l| g.name_of(l)),
+                        assignment: g
+                            .members
+                            .values()
+                            .map(|m| {
+                                (
+                                    g.name_of(m.consumer),
+                                    m.assignment.iter().map(|p| tp(*p)).collect(),
+                                )
+                            })
+                            .collect(),
+                        state: g.state,
+                        rebalances: g.rebalances,
+                        consumed: ConsumedCounts {
+                            records: consumed.map(|c| c.records).unwrap_or(0),
+                            redelivered: consumed.map(|c| c.redelivered).unwrap_or(0),
+                        },
+                        committed: lag
+                            .iter()
+                            .filter_map(|(p, c, _)| Some((topo.name(*p).to_string(), (*c)?)))
+                            .collect(),
+                        lag: lag
+                            .iter()
+                            .map(|(p, _, l)| (topo.name(*p).to_string(), *l))
+                            .collect(),
+                    },
+                )
+            })
+            .collect()
+    }
+
     pub fn report(&self) -> Report {
         let c = self.classify();
         let (p50, p99, max) = self.ledger.latency_ms();
@@ -122,15 +219,18 @@ impl Simulation {
         let s = self.scenario();
         Report {
             records: c.counts.clone(),
-            consumed: ConsumedCounts::default(),
-            rebalances: 0,
+            consumed: ConsumedCounts {
+                records: self.ledger.groups.iter().map(|g| g.records).sum(),
+                redelivered: self.ledger.groups.iter().map(|g| g.redelivered).sum(),
+            },
+            rebalances: self.groups.iter().map(|g| g.rebalances).sum(),
             throughput_records_per_sec: round3(throughput),
             latency_ms: LatencyMs {
                 p50: round3(p50),
                 p99: round3(p99),
                 max: round3(max),
             },
-            groups: BTreeMap::new(),
+            groups: self.group_reports(),
             effective: Effective {
                 kafka_version: s.kafka_version,
                 cluster: s.cluster.clone(),

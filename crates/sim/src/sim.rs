@@ -1,8 +1,12 @@
 //! The Simulation: owns virtual time, the event queue, the network, the nodes, the ledger and
 //! the one seeded RNG. Handles one event at a time, dispatching what each node returns.
 
+mod groups;
+
 use crate::broker::{Broker, BrokerSettings};
+use crate::consumer::Consumer;
 use crate::controller::{Controller, SESSION_CHECK_US};
+use crate::coordinator::Group;
 use crate::invariants::InvariantState;
 use crate::ledger::Ledger;
 use crate::network::{Fate, MessageInFlight, Network, Wire};
@@ -10,7 +14,7 @@ use crate::node::{Outbox, Timer};
 use crate::producer::{Producer, ProducerCtx};
 use crate::protocol::{NodeId, Payload};
 use crate::queue::EventQueue;
-use crate::scenario::{ActionKind, Scenario};
+use crate::scenario::{ActionKind, GroupConfig, Scenario};
 use crate::topology::Topology;
 use crate::trace::{TraceEvent, TraceHash, TraceKind, TraceLog};
 use rand_core::SeedableRng;
@@ -39,6 +43,13 @@ pub struct Simulation {
     pub(crate) brokers: Vec<Broker>,
     pub(crate) controller: Controller,
     pub(crate) ledger: Ledger,
+    /// The coordinator side of each consumer group (by group index).
+    pub(crate) groups: Vec<Group>,
+    pub(crate) group_configs: Vec<Arc<GroupConfig>>,
+    /// Consumers created so far per group (names them `<group.id>-c<N>`).
+    consumer_counts: Vec<u32>,
+    pub(crate) consumers: Vec<Consumer>,
+    consumer_names: Vec<String>,
     trace: TraceLog,
     hash: TraceHash,
     out: Outbox,
@@ -52,6 +63,7 @@ fn node_code(n: NodeId) -> u64 {
         NodeId::Producer(i) => u64::from(i),
         NodeId::Broker(b) => (1 << 32) | u64::from(b),
         NodeId::Controller => 2 << 32,
+        NodeId::Consumer(c) => (3 << 32) | u64::from(c),
     }
 }
 
@@ -70,6 +82,14 @@ fn timer_code(t: Timer) -> u64 {
         }
         Timer::SessionCheck => 7,
         Timer::Heal { broker } => 8 | (u64::from(broker) << 8),
+        Timer::ConsumerPoll => 9,
+        Timer::ConsumerHeartbeat => 10,
+        Timer::ConsumerRetry => 11,
+        Timer::ConsumerFetchWait {
+            consumer,
+            correlation_id,
+        } => 12 | (u64::from(consumer) << 8) | (correlation_id << 24),
+        Timer::GroupCheck { group } => 13 | (u64::from(group) << 8),
     }
 }
 
@@ -114,6 +134,11 @@ impl Simulation {
             brokers,
             controller,
             ledger: Ledger::new(&counts),
+            groups: Vec::new(),
+            group_configs: Vec::new(),
+            consumer_counts: Vec::new(),
+            consumers: Vec::new(),
+            consumer_names: Vec::new(),
             trace: TraceLog::default(),
             hash: TraceHash::default(),
             out: Outbox::default(),
@@ -148,6 +173,8 @@ impl Simulation {
                 Event::Timer(NodeId::Producer(p as u32), Timer::ProducerWake),
             );
         }
+        sim.build_groups();
+        sim.dispatch();
         sim
     }
 
@@ -273,6 +300,7 @@ impl Simulation {
         }
         let dest_alive = match to {
             NodeId::Broker(b) => self.brokers.get(b as usize).is_some_and(|x| x.alive),
+            NodeId::Consumer(c) => self.consumers.get(c as usize).is_some_and(|x| x.is_alive()),
             _ => true,
         };
         if !dest_alive {
@@ -296,7 +324,12 @@ impl Simulation {
                     prod.on_message(from, env.payload, &mut ctx);
                 }
             }
+            NodeId::Consumer(c) => self.consumer_arrive(c, from, env.payload),
             NodeId::Broker(b) => {
+                if let Payload::Group { group, message } = env.payload {
+                    self.group_arrive(b, from, group, message);
+                    return;
+                }
                 if let Some(br) = self.brokers.get_mut(b as usize) {
                     // ISR changes arrive from the controller only.
                     let before = matches!(env.payload, Payload::PartitionChanges { .. })
@@ -307,9 +340,11 @@ impl Simulation {
                     }
                 }
             }
-            NodeId::Controller => self
-                .controller
-                .on_message(now, from, env.payload, &mut self.out),
+            NodeId::Controller => {
+                self.controller
+                    .on_message(now, from, env.payload, &mut self.out);
+                self.refresh_coordinators();
+            }
         }
     }
 
@@ -328,7 +363,12 @@ impl Simulation {
                     prod.on_timer(timer, &mut ctx);
                 }
             }
+            NodeId::Consumer(c) => self.consumer_fire(c, timer),
             NodeId::Broker(b) => {
+                if let Timer::GroupCheck { group } = timer {
+                    self.group_check(group);
+                    return;
+                }
                 if let Timer::Heal { broker } = timer {
                     self.network.heal(broker, now);
                     if !self.network.is_isolated(broker, now) {
@@ -345,7 +385,10 @@ impl Simulation {
                     br.on_timer(now, timer, &self.topo, &mut self.out);
                 }
             }
-            NodeId::Controller => self.controller.on_timer(now, timer, &mut self.out),
+            NodeId::Controller => {
+                self.controller.on_timer(now, timer, &mut self.out);
+                self.refresh_coordinators();
+            }
         }
     }
 
@@ -379,6 +422,7 @@ impl Simulation {
                         );
                     }
                 }
+                self.disconnect_consumers(*broker);
                 for b in 0..self.brokers.len() as u32 {
                     if b != *broker {
                         self.out.send(
@@ -445,14 +489,7 @@ impl Simulation {
             ActionKind::AddConsumer { .. }
             | ActionKind::RemoveConsumer { .. }
             | ActionKind::KillConsumer { .. }
-            | ActionKind::StallConsumer { .. } => {
-                self.out.trace(
-                    now,
-                    NodeId::Controller,
-                    TraceKind::ActionIgnored,
-                    "consumer groups are not simulated yet".to_string(),
-                );
-            }
+            | ActionKind::StallConsumer { .. } => self.consumer_action(action),
         }
     }
 

@@ -71,6 +71,8 @@ pub struct View {
     pub partitions: Vec<PartitionView>,
     pub producers: Vec<ProducerView>,
     pub totals: RecordCounts,
+    /// Consumer groups (see `group_view`).
+    pub groups: Vec<crate::group_view::GroupView>,
 }
 
 impl Simulation {
@@ -181,6 +183,7 @@ impl Simulation {
             partitions,
             producers,
             totals: classification.counts,
+            groups: self.group_views(),
         }
     }
 }

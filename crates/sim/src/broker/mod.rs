@@ -2,6 +2,7 @@
 //! purgatory), serves and sends replica fetches, tracks the ISR, and heartbeats to the
 //! controller. Crashing keeps the log; everything else is process memory.
 
+mod consumer_fetch;
 mod fetch;
 mod produce;
 pub mod replica;
@@ -13,6 +14,8 @@ use crate::protocol::{
 };
 use crate::scenario::KafkaVersion;
 use crate::topology::Topology;
+use consumer_fetch::HeldConsumerFetch;
+pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
 use replica::{FollowerState, PartitionReplica, ReplicaRole};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -59,6 +62,8 @@ pub struct Broker {
     delayed: BTreeMap<u64, DelayedProduce>,
     next_delayed: u64,
     held_fetches: BTreeMap<u32, FetchRequest>,
+    /// Consumer fetches waiting for records, per consumer.
+    held_consumer_fetches: BTreeMap<u32, HeldConsumerFetch>,
     pub injections: VecDeque<(ErrorCode, u32)>,
     fetchers: BTreeMap<u32, Fetcher>,
     next_correlation: u64,
@@ -87,6 +92,7 @@ impl Broker {
             delayed: BTreeMap::new(),
             next_delayed: 0,
             held_fetches: BTreeMap::new(),
+            held_consumer_fetches: BTreeMap::new(),
             injections: VecDeque::new(),
             fetchers: BTreeMap::new(),
             next_correlation: 0,
@@ -128,6 +134,7 @@ impl Broker {
         }
         self.delayed.clear();
         self.held_fetches.clear();
+        self.held_consumer_fetches.clear();
         self.injections.clear();
         self.fetchers.clear();
     }
@@ -230,6 +237,10 @@ impl Broker {
                     );
                 }
             }
+            Timer::ConsumerFetchWait {
+                consumer,
+                correlation_id,
+            } => self.on_consumer_fetch_wait(consumer, correlation_id, out),
             Timer::FetchRetry { leader, generation }
                 if self
                     .fetchers
@@ -256,6 +267,14 @@ impl Broker {
         match payload {
             Payload::Produce(req) => self.handle_produce(now, from, req, topo, out),
             Payload::Fetch(req) => self.handle_fetch(now, req, topo, out),
+            Payload::ConsumerFetch {
+                correlation_id,
+                partitions,
+            } => {
+                if let NodeId::Consumer(c) = from {
+                    self.handle_consumer_fetch(now, c, correlation_id, partitions, out);
+                }
+            }
             Payload::FetchResponse(resp) => {
                 if let NodeId::Broker(l) = from {
                     self.handle_fetch_response(now, l, resp, topo, out);

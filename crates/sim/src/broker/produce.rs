@@ -154,6 +154,7 @@ impl Broker {
             return;
         }
         r.high_watermark = hw;
+        self.release_consumer_fetches(&[partition], out);
         // Complete parked requests for this partition.
         let mut done = Vec::new();
         for (key, d) in self.delayed.iter_mut() {

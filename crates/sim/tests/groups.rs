@@ -1,0 +1,347 @@
+//! Consumer groups on scenarios with pinned seeds: assignment, rebalances on kill, stall,
+//! join and coordinator crash, eager vs cooperative, offsets and redelivery, heartbeats from
+//! poll() before 0.10.1. Invariants are checked after every event (the `invariants` feature).
+
+use kafka_sim::group_view::GroupView;
+use kafka_sim::protocol::{MessageKind, NodeId};
+use kafka_sim::scenario::parse_scenario;
+use kafka_sim::{Report, Simulation};
+
+/// A 3-broker cluster, topic `orders` with `partitions`, one producer sending `records` at
+/// 500/s, and group `g1` with `group` extra keys (JSON members, without braces).
+fn scenario(
+    version: &str,
+    partitions: u32,
+    records: u32,
+    group: &str,
+    actions: &str,
+    duration_ms: u64,
+) -> kafka_sim::Scenario {
+    let text = format!(
+        r#"{{ "format": 1, "seed": 11, "kafka.version": "{version}", "duration.ms": {duration_ms},
+  "cluster": {{ "brokers": 3 }},
+  "topics": [ {{ "name": "orders", "partitions": {partitions}, "replication.factor": 3, "min.insync.replicas": 2 }} ],
+  "producers": [ {{ "name": "p1", "topic": "orders", "records": {records}, "records.per.sec": 500, "keys": 16 }} ],
+  "groups": [ {{ "group.id": "g1", "topics": ["orders"], "auto.offset.reset": "earliest", {group} }} ],
+  "actions": [ {actions} ] }}"#
+    );
+    parse_scenario(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn run(s: kafka_sim::Scenario) -> (Report, Vec<String>, Simulation) {
+    let mut sim = Simulation::new(s);
+    let mut events = Vec::new();
+    while !sim.is_finished() {
+        let next = sim.now_us() + 1_000_000;
+        sim.advance_to(next);
+        events.extend(
+            sim.take_events()
+                .into_iter()
+                .map(|e| format!("{:.3} {}", e.time_us as f64 / 1000.0, e.text)),
+        );
+    }
+    (sim.report(), events, sim)
+}
+
+fn group(sim: &Simulation) -> GroupView {
+    sim.group_views().into_iter().next().expect("one group")
+}
+
+/// Consumers that sent a fetch at this very instant.
+fn fetching_now(sim: &Simulation) -> Vec<u32> {
+    let now = sim.now_us();
+    sim.messages_in_flight()
+        .into_iter()
+        .filter(|m| m.kind == MessageKind::ConsumerFetch && m.depart_us == now)
+        .filter_map(|m| match m.from {
+            NodeId::Consumer(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Partitions per member, in member order.
+fn shares(r: &Report) -> Vec<usize> {
+    r.groups["g1"]
+        .assignment
+        .values()
+        .map(|a| a.len())
+        .collect()
+}
+
+fn time_of(events: &[String], needle: &str) -> Option<f64> {
+    events
+        .iter()
+        .find(|e| e.contains(needle))
+        .and_then(|e| e.split(' ').next())
+        .and_then(|t| t.parse().ok())
+}
+
+#[test]
+fn four_partitions_with_one_consumer_all_go_to_it() {
+    let (r, _, _) = run(scenario("3.9", 4, 2000, r#""consumers": 1"#, "", 10_000));
+    assert_eq!(shares(&r), vec![4]);
+    assert_eq!(r.groups["g1"].generation, 1);
+    assert_eq!(r.rebalances, 1);
+    assert_eq!(r.consumed.records, 2000);
+    assert_eq!(r.consumed.redelivered, 0);
+}
+
+#[test]
+fn four_partitions_with_two_consumers_split_two_and_two() {
+    let (r, _, _) = run(scenario("3.9", 4, 2000, r#""consumers": 2"#, "", 10_000));
+    assert_eq!(shares(&r), vec![2, 2]);
+    assert_eq!(r.consumed.records, 2000);
+}
+
+#[test]
+fn four_partitions_with_three_consumers_split_two_one_one() {
+    let (r, _, _) = run(scenario("3.9", 4, 2000, r#""consumers": 3"#, "", 10_000));
+    let mut s = shares(&r);
+    s.sort_unstable();
+    assert_eq!(s, vec![1, 1, 2]);
+    assert_eq!(r.consumed.records, 2000);
+}
+
+#[test]
+fn four_partitions_with_five_consumers_leave_one_idle_with_an_empty_assignment() {
+    let (r, _, sim) = run(scenario("3.9", 4, 2000, r#""consumers": 5"#, "", 10_000));
+    let mut s = shares(&r);
+    s.sort_unstable();
+    assert_eq!(s, vec![0, 1, 1, 1, 1]);
+    assert_eq!(r.groups["g1"].assignment.len(), 5);
+    let idle: Vec<_> = group(&sim)
+        .members
+        .into_iter()
+        .filter(|m| m.owned.is_empty())
+        .collect();
+    assert_eq!(idle.len(), 1);
+    assert_eq!(idle[0].delivered, 0);
+    assert_eq!(r.consumed.records, 2000);
+}
+
+const TWO_CONSUMERS: &str = r#""consumers": 2, "session.timeout.ms": 10000, "max.poll.interval.ms": 10000, "processing.ms.per.record": 1"#;
+
+#[test]
+fn a_killed_consumers_partitions_move_after_the_session_timeout_and_not_before() {
+    let actions =
+        r#"{ "at.ms": 8000, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c2" }"#;
+    let (r, events, _) = run(scenario("3.9", 4, 10000, TWO_CONSUMERS, actions, 40_000));
+    let removed = time_of(&events, "no heartbeat from g1-c2").expect("c2 is evicted");
+    // Its last heartbeat went out at most heartbeat.interval.ms before the kill.
+    assert!(removed >= 8000.0 + 10000.0 - 3000.0, "evicted at {removed}");
+    assert!(removed <= 8000.0 + 10000.0 + 10.0, "evicted at {removed}");
+    let moved = time_of(
+        &events,
+        "g1-c1 generation 2: owns [orders-0, orders-1, orders-2, orders-3]",
+    )
+    .expect("c1 takes everything");
+    assert!(moved > removed);
+    assert_eq!(r.groups["g1"].generation, 2);
+    assert_eq!(shares(&r), vec![4]);
+    assert_eq!(r.consumed.records, 10000);
+}
+
+#[test]
+fn a_stalled_consumer_is_evicted_after_max_poll_interval_and_rejoins_when_it_polls_again() {
+    let actions = r#"{ "at.ms": 8000, "do": "stall-consumer", "group.id": "g1", "consumer": "g1-c2", "for.ms": 20000 }"#;
+    let (r, events, _) = run(scenario("3.9", 4, 15000, TWO_CONSUMERS, actions, 45_000));
+    let left = time_of(
+        &events,
+        "g1-c2 has not called poll() for max.poll.interval.ms",
+    )
+    .expect("c2's heartbeat thread leaves");
+    assert!((18_000.0..=21_000.0).contains(&left), "left at {left}");
+    // Not the session timeout: the heartbeat thread kept the session alive.
+    assert!(time_of(&events, "no heartbeat from g1-c2").is_none());
+    assert!(time_of(
+        &events,
+        "g1-c1 generation 2: owns [orders-0, orders-1, orders-2, orders-3]"
+    )
+    .is_some());
+    // Back at 28 s it re-joins: generation 3 splits again.
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(shares(&r), vec![2, 2]);
+    assert_eq!(r.consumed.records, 15000);
+}
+
+#[test]
+fn during_an_eager_rebalance_no_member_fetches() {
+    let actions = r#"{ "at.ms": 8000, "do": "add-consumer", "group.id": "g1" }"#;
+    let mut sim = Simulation::new(scenario("3.9", 4, 10000, TWO_CONSUMERS, actions, 20_000));
+    let mut paused_steps = 0;
+    while sim.step() {
+        let now = sim.now_us();
+        let senders = fetching_now(&sim);
+        if sim.events_handled().is_multiple_of(64) || !senders.is_empty() {
+            let g = group(&sim);
+            if g.members
+                .iter()
+                .any(|m| format!("{:?}", m.activity) == "Paused")
+            {
+                paused_steps += 1;
+            }
+        }
+        if senders.is_empty() {
+            continue;
+        }
+        let g = group(&sim);
+        for c in senders {
+            let member = &g.members[c as usize];
+            assert_eq!(
+                format!("{:?}", member.member_state),
+                "Stable",
+                "{} fetched at {now} while rebalancing",
+                member.name
+            );
+            assert!(!member.owned.is_empty());
+        }
+    }
+    assert!(paused_steps > 0);
+    let r = sim.report();
+    assert_eq!(r.groups["g1"].generation, 2);
+    let mut s = shares(&r);
+    s.sort_unstable();
+    assert_eq!(s, vec![1, 1, 2]);
+}
+
+#[test]
+fn with_cooperative_sticky_members_that_keep_their_partitions_keep_fetching() {
+    let cfg = r#""consumers": 3, "partition.assignment.strategy": "cooperative-sticky", "session.timeout.ms": 10000"#;
+    let actions = r#"{ "at.ms": 8000, "do": "add-consumer", "group.id": "g1" }"#;
+    let mut sim = Simulation::new(scenario("3.9", 6, 10000, cfg, actions, 30_000));
+    let mut fetches_while_rebalancing = 0;
+    while sim.step() {
+        let senders = fetching_now(&sim);
+        if senders.is_empty() {
+            continue;
+        }
+        let g = group(&sim);
+        for c in senders {
+            if format!("{:?}", g.members[c as usize].member_state) != "Stable" {
+                fetches_while_rebalancing += 1;
+            }
+        }
+    }
+    assert!(fetches_while_rebalancing > 0);
+    let r = sim.report();
+    // The join, then the follow-up that hands over the revoked partitions.
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(r.rebalances, 3);
+    let mut s = shares(&r);
+    s.sort_unstable();
+    assert_eq!(s, vec![1, 1, 2, 2]);
+    assert_eq!(r.consumed.records, 10000);
+}
+
+#[test]
+fn a_crash_of_the_coordinators_broker_moves_the_coordinator_and_the_members_find_it() {
+    let s = scenario("3.9", 4, 10000, TWO_CONSUMERS, "", 40_000);
+    let mut sim = Simulation::new(s);
+    sim.advance_to(8_000_000);
+    let before = group(&sim);
+    let old = before.coordinator.expect("a coordinator");
+    assert_eq!(format!("{:?}", before.state), "Stable");
+    sim.apply(kafka_sim::ActionKind::CrashBroker { broker: old });
+    let mut events = Vec::new();
+    while !sim.is_finished() {
+        let next = sim.now_us() + 1_000_000;
+        sim.advance_to(next);
+        events.extend(sim.take_events().into_iter().map(|e| e.text));
+    }
+    let after = group(&sim);
+    let new = after.coordinator.expect("a new coordinator");
+    assert_ne!(new, old);
+    assert!(events
+        .iter()
+        .any(|e| e.contains(&format!("broker {new} is now the coordinator of group g1"))));
+    assert!(events
+        .iter()
+        .any(|e| e.contains(&format!("finds its coordinator: broker {new}"))));
+    assert!(after.members.iter().all(|m| m.coordinator == Some(new)));
+    // The group and its offsets were loaded from __consumer_offsets: no records are lost.
+    let r = sim.report();
+    assert_eq!(r.consumed.records, 10000);
+    assert_eq!(format!("{:?}", after.state), "Stable");
+}
+
+#[test]
+fn auto_commit_and_a_crash_give_redelivered_records() {
+    let cfg = r#""consumers": 2, "session.timeout.ms": 10000, "processing.ms.per.record": 2, "auto.commit.interval.ms": 5000"#;
+    let actions =
+        r#"{ "at.ms": 9000, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c1" }"#;
+    let (r, _, _) = run(scenario("3.9", 4, 10000, cfg, actions, 45_000));
+    assert_eq!(r.consumed.records, 10000);
+    // What c1 processed after its last auto-commit is processed again by c2.
+    assert!(r.consumed.redelivered > 0, "{:?}", r.consumed);
+    assert!(r.consumed.redelivered <= 5000 / 2 * 2, "{:?}", r.consumed);
+    assert_eq!(r.consumed.redelivered, REDELIVERED_AFTER_KILL);
+}
+/// Pinned for seed 11: the records c1 processed after its last auto-commit.
+const REDELIVERED_AFTER_KILL: u64 = 310;
+
+#[test]
+fn before_0_10_1_slow_processing_between_polls_gets_a_member_evicted_by_the_session_timeout() {
+    // 2,000 records per poll at 10 ms each: 20 s between polls, session.timeout.ms 10 s.
+    let cfg = r#""consumers": 2, "session.timeout.ms": 10000, "max.poll.records": 2000, "processing.ms.per.record": 10"#;
+    let (_, old, _) = run(scenario("0.10.0", 2, 8000, cfg, "", 40_000));
+    assert!(
+        old.iter().any(|e| e.contains("no heartbeat from")),
+        "heartbeats from poll() stop while processing"
+    );
+    // Since 0.10.1 the heartbeat thread keeps the session alive through the same processing
+    // (and max.poll.interval.ms, here 300 s by default, is not reached).
+    let (_, new, _) = run(scenario("0.10.1", 2, 8000, cfg, "", 40_000));
+    assert!(!new.iter().any(|e| e.contains("no heartbeat from")));
+    assert!(!new.iter().any(|e| e.contains("max.poll.interval.ms")));
+}
+
+fn load(name: &str) -> kafka_sim::Scenario {
+    let path = format!("{}/tests/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    parse_scenario(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn scenario_file_kill_then_add_a_consumer_rebalances_three_times_and_redelivers() {
+    let (r, events, _) = run(load("groups_kill_consumer"));
+    assert!(events.iter().any(|e| e.contains("no heartbeat from g1-c2")));
+    // Initial join, c2's eviction, c3's join.
+    assert_eq!(r.rebalances, 3);
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(
+        r.groups["g1"].assignment.keys().collect::<Vec<_>>(),
+        vec!["g1-c1", "g1-c3"]
+    );
+    assert_eq!(shares(&r), vec![2, 2]);
+    assert_eq!(r.consumed.records, 6000);
+    assert!(r.consumed.redelivered > 0);
+    assert!(r.groups["g1"].lag.values().all(|l| *l == 0));
+}
+
+#[test]
+fn scenario_file_cooperative_join_needs_a_follow_up_rebalance() {
+    let (r, events, _) = run(load("groups_cooperative_join"));
+    assert!(events
+        .iter()
+        .any(|e| e.contains("re-joins at once (cooperative follow-up rebalance)")));
+    assert_eq!(r.rebalances, 3);
+    assert_eq!(shares(&r), vec![2, 2, 2]);
+    assert_eq!(r.consumed.records, 6000);
+    assert_eq!(r.consumed.redelivered, 0);
+}
+
+#[test]
+fn a_group_run_is_deterministic_and_a_clone_midway_ends_the_same() {
+    let s = load("groups_kill_consumer");
+    let mut a = Simulation::new(s.clone());
+    a.advance_to(12_000_000);
+    let mut b = a.clone();
+    a.run_to_end();
+    b.run_to_end();
+    let mut c = Simulation::new(s);
+    c.run_to_end();
+    assert_eq!(a.trace_hash(), b.trace_hash());
+    assert_eq!(a.trace_hash(), c.trace_hash());
+    assert_eq!(a.report(), c.report());
+}
