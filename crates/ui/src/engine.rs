@@ -121,13 +121,56 @@ pub enum Node {
 }
 
 impl Node {
-    fn of(id: NodeId) -> Node {
+    /// `consumers`: the consumers' names by their engine index.
+    fn of(id: NodeId, consumers: &[String]) -> Node {
         match id {
             NodeId::Producer(i) => Node::Producer(i),
             NodeId::Broker(b) => Node::Broker(b),
             NodeId::Controller => Node::Controller,
+            NodeId::Consumer(c) => Node::Consumer(
+                consumers
+                    .get(c as usize)
+                    .cloned()
+                    .unwrap_or_else(|| format!("consumer {c}")),
+            ),
         }
     }
+}
+
+/// The consumers' names by engine index: each group's first consumers in scenario order, then
+/// one per `add-consumer` the run has reached, in timeline order (the engine creates them so,
+/// naming them `<group.id>-c<N>`).
+fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
+    use kafka_sim::ActionKind;
+    use std::collections::BTreeMap;
+    let mut next: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut names = Vec::new();
+    for g in &scenario.groups {
+        for n in 1..=g.consumers {
+            names.push(format!("{}-c{n}", g.group_id));
+        }
+        next.insert(g.group_id.as_str(), g.consumers + 1);
+    }
+    let mut adds: Vec<(u64, usize, &str)> = scenario
+        .actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match &a.kind {
+            ActionKind::AddConsumer { group_id } => Some((a.at_ms, i, group_id.as_str())),
+            _ => None,
+        })
+        .collect();
+    adds.sort_unstable();
+    for (at_ms, _, group) in adds {
+        if at_ms.saturating_mul(1000) > now_us {
+            break;
+        }
+        if let Some(n) = next.get_mut(group) {
+            names.push(format!("{group}-c{n}"));
+            *n += 1;
+        }
+    }
+    names
 }
 
 /// What becomes of a message, for its colour and shape.
@@ -392,7 +435,13 @@ impl Runner {
             consumed: report.consumed.records,
             redelivered: report.consumed.redelivered,
             rebalances: u64::from(report.rebalances),
-            consumer_lag: 0,
+            consumer_lag: self
+                .sim
+                .view()
+                .groups
+                .iter()
+                .flat_map(|g| g.partitions.iter().map(|p| p.lag))
+                .sum(),
         });
     }
 
@@ -473,6 +522,8 @@ impl Runner {
         let mut selected_sorted = selected.clone();
         selected_sorted.sort_unstable();
         let now = self.sim.now_us();
+        let view = self.sim.view();
+        let consumers = consumer_names(self.sim.scenario(), now);
         let flights = self
             .sim
             .messages_in_flight()
@@ -508,8 +559,8 @@ impl Runner {
                         m.kind,
                         MessageKind::Produce | MessageKind::ProduceResponse
                     ),
-                    from: Node::of(m.from),
-                    to: Node::of(m.to),
+                    from: Node::of(m.from, &consumers),
+                    to: Node::of(m.to, &consumers),
                     progress,
                     outcome,
                     records,
@@ -521,10 +572,10 @@ impl Runner {
             revision: NEXT_REVISION.fetch_add(1, Ordering::Relaxed),
             now_us: now,
             end_us: self.end_us(),
-            view: self.sim.view(),
+            groups: view.groups.iter().map(group_view).collect(),
+            view,
             ledger,
             flights,
-            groups: Vec::new(),
             log: Rc::clone(&self.log),
             log_dropped: self.log_dropped,
             samples: Rc::clone(&self.samples),
@@ -547,6 +598,30 @@ fn kind_name<T: serde::Serialize>(kind: &T) -> String {
     match serde_json::to_value(kind) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::from("event"),
+    }
+}
+
+/// The engine's view of a group, as the stage draws it.
+fn group_view(g: &kafka_sim::group_view::GroupView) -> GroupView {
+    use kafka_sim::group_view::MemberActivity;
+    GroupView {
+        group_id: g.id.clone(),
+        state: format!("{:?}", g.state),
+        generation: u32::try_from(g.generation).unwrap_or(0),
+        coordinator: g.coordinator,
+        leader: g.leader.clone(),
+        members: g
+            .members
+            .iter()
+            .filter(|m| {
+                !matches!(m.activity, MemberActivity::Dead | MemberActivity::Closed) || m.in_group
+            })
+            .map(|m| MemberView {
+                name: m.name.clone(),
+                paused: matches!(m.activity, MemberActivity::Paused | MemberActivity::Stalled),
+                assignment: m.owned.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -12,7 +12,7 @@ pub fn Simplifications() -> Html {
                 <li>{"Records carry no payload; value.bytes only counts towards batch.size."}</li>
                 <li>{"Brokers never run out of memory or disk, and logs are never compacted or deleted."}</li>
                 <li>{"One connection per producer and broker; no TLS, SASL, quotas or throttling."}</li>
-                <li>{"Consumer groups appear on the stage as the engine supports them; until then their settings and actions are kept in the scenario."}</li>
+                <li>{"Consumer groups: member ids are the consumer names (the MEMBER_ID_REQUIRED round trip of 2.2+ is skipped); the coordinator keeps the committed offsets as __consumer_offsets would, and that topic is not drawn."}</li>
                 <li>{"The ledger counts a record as committed when it is below the high watermark of its partition's current leader at the position shown."}</li>
             </ul>
         </details>
