@@ -36,7 +36,7 @@ try {
   const { page } = await openPage(browser.context, server.url + fragmentFor(BUSY, 3000));
   await waitForApp(page, 3000);
   await page.getByLabel("speed").selectOption("0.1");
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   // Steady state: let the first frames (compilation tier-up, first layout) pass.
   await page.waitForTimeout(1000);
   const sample = await page.evaluate(() => new Promise((resolve) => {
@@ -50,7 +50,7 @@ try {
     }
     requestAnimationFrame(frame);
   }));
-  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
   const gaps = sample.stamps.slice(1).map((t, i) => t - sample.stamps[i]).sort((a, b) => a - b);
   const messages = sample.counts.reduce((a, b) => a + b, 0) / sample.counts.length;
   console.log(`bench: messages animated ${messages.toFixed(0)} on average (target 500)`);

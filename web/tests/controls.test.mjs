@@ -77,7 +77,7 @@ test("an invalid combination shows Kafka's rule beside its control and does not 
   assert.match(await page.locator(".problems").textContent(), /topics\[0\]\.min\.insync\.replicas/);
   assert.equal(await page.locator("main.stage.stale").count(), 1, "the last valid run stays, dimmed");
   assert.deepEqual(await ledger(page), before);
-  assert.equal(await page.getByRole("button", { name: "Play" }).isDisabled(), true, "an invalid scenario does not play");
+  assert.equal(await page.getByRole("button", { name: "Play", exact: true }).isDisabled(), true, "an invalid scenario does not play");
   await screenshot(page, "invalid-scenario");
   await isr.fill("");
   await isr.press("Tab");

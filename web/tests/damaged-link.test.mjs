@@ -20,9 +20,9 @@ after(async () => {
 
 async function expectUsable(page) {
   await page.locator("svg.stage-svg").waitFor();
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForFunction(() => Number(document.querySelector("output.time").dataset.positionMs) > 0);
-  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
 }
 
 const CASES = [

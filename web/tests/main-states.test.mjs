@@ -46,9 +46,9 @@ test("messages in flight are drawn on the stage while playing, with their fate a
   const { page, errors } = await openPage(browser.context, server.url + fragmentFor(defaultScenario(), 1000));
   await waitForApp(page, 1000);
   await page.getByLabel("speed").selectOption("0.01");
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll(".flights .msg.kind-Produce, .flights .msg.kind-ProduceResponse").length > 0);
-  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
   assert.ok(await page.locator(".flights .msg").count() > 0);
   assert.match(await page.locator(".stage-caption").textContent(), /[1-9]\d* messages on the wire/);
   await screenshot(page, "messages-in-flight");
