@@ -669,6 +669,24 @@ mod tests {
     }
 
     #[test]
+    fn consumers_are_named_in_the_order_the_engine_creates_them() {
+        let Ok(scenario) = kafka_sim::scenario::resolve_scenario(&serde_json::json!({
+            "format": 1,
+            "groups": [{"group.id": "a", "topics": ["orders"], "consumers": 2},
+                       {"group.id": "b", "topics": ["orders"], "consumers": 1}],
+            "actions": [{"at.ms": 5000, "do": "add-consumer", "group.id": "b"},
+                        {"at.ms": 3000, "do": "add-consumer", "group.id": "a"}]
+        })) else {
+            panic!("the scenario is valid");
+        };
+        assert_eq!(consumer_names(&scenario, 0), ["a-c1", "a-c2", "b-c1"]);
+        assert_eq!(
+            consumer_names(&scenario, 6_000_000),
+            ["a-c1", "a-c2", "b-c1", "a-c3", "b-c2"]
+        );
+    }
+
+    #[test]
     fn a_step_moves_to_the_next_event() {
         let mut runner = default_runner();
         assert!(runner.step());
