@@ -88,3 +88,104 @@ export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+// ---- Scenario helpers for the page tests ----
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+
+export const REPO = ROOT;
+
+/** The page's default scenario (the same file the core embeds). */
+export function defaultScenario() {
+  return JSON.parse(readFileSync(join(ROOT, "crates", "sim", "scenarios", "default.json"), "utf8"));
+}
+
+/** A permalink fragment in the core's format: raw deflate, base64url, `#s=...&t=...`. */
+export function fragmentFor(doc, positionMs) {
+  const data = deflateRawSync(Buffer.from(JSON.stringify(doc))).toString("base64url");
+  return positionMs === undefined ? `#s=${data}` : `#s=${data}&t=${positionMs}`;
+}
+
+/** The scenario and position a page's address carries. */
+export function decodeFragment(url) {
+  const fragment = new URL(url).hash.slice(1);
+  const parts = Object.fromEntries(fragment.split("&").map((p) => p.split("=")));
+  const doc = JSON.parse(inflateRawSync(Buffer.from(parts.s, "base64url")).toString("utf8"));
+  return { doc, positionMs: parts.t === undefined ? undefined : Number(parts.t) };
+}
+
+/** Waits for the app to render and the playback position to settle at `positionMs`, if given. */
+export async function waitForApp(page, positionMs) {
+  await page.locator("[data-rendered-by=wasm]").waitFor({ timeout: 20000 });
+  if (positionMs !== undefined) {
+    await page.locator(`output.time[data-position-ms="${positionMs}"]`).waitFor({ timeout: 20000 });
+  }
+}
+
+export const FIGURES = ["sent", "acknowledged", "failed", "lost", "duplicated", "reordered",
+  "pending", "consumed", "redelivered", "rebalances"];
+
+/** The ledger's figures as shown. */
+export async function ledger(page) {
+  const out = {};
+  for (const name of FIGURES) {
+    out[name] = Number(await page.locator(`[data-figure="${name}"] .figure-value`).textContent());
+  }
+  return out;
+}
+
+export async function positionMs(page) {
+  return Number(await page.locator("output.time").getAttribute("data-position-ms"));
+}
+
+/** The report's figures in the ledger's terms. */
+export function ledgerOfReport(report) {
+  return {
+    ...Object.fromEntries(["sent", "acknowledged", "failed", "lost", "duplicated", "reordered", "pending"]
+      .map((k) => [k, report.records[k]])),
+    consumed: report.consumed.records,
+    redelivered: report.consumed.redelivered,
+    rebalances: report.rebalances,
+  };
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return 0;
+  if (!statSync(dir).isDirectory()) return statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `kafka-sim run FILE --json` of a scenario: the command line's report. Uses $KAFKA_SIM_CLI, or
+ * target/release/kafka-sim when it is at least as new as the core's and the CLI's sources;
+ * otherwise throws (these tests must not silently skip).
+ */
+export function cliReport(doc) {
+  let cli = process.env.KAFKA_SIM_CLI;
+  if (!cli) {
+    cli = join(ROOT, "target", "release", "kafka-sim");
+    if (!existsSync(cli)) {
+      throw new Error(`${cli} does not exist: build it with \`cargo build --release -p kafka-sim-cli\` before the browser tests`);
+    }
+    const built = statSync(cli).mtimeMs;
+    // What the binary is built from (tests and benches of the crates do not count).
+    const sources = Math.max(
+      ...["sim/src", "sim/scenarios", "sim/Cargo.toml", "cli/src", "cli/Cargo.toml"]
+        .map((p) => newestSource(join(ROOT, "crates", p))),
+    );
+    if (built < sources) {
+      throw new Error(`${cli} is older than the sources in crates/sim or crates/cli: rebuild it with \`cargo build --release -p kafka-sim-cli\``);
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), "kafka-playground-cli-"));
+  const file = join(dir, "scenario.json");
+  writeFileSync(file, JSON.stringify(doc));
+  const out = execFileSync(cli, ["run", file, "--json"], { encoding: "utf8" });
+  return JSON.parse(out);
+}

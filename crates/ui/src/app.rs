@@ -1,16 +1,297 @@
+//! The page: reads the address (permalink fragment, embed parameters), holds the one state,
+//! runs the animation loop and the keyboard shortcuts, keeps the permalink current, and lays
+//! out the components.
+
+use crate::browser;
+use crate::components::charts::Charts;
+use crate::components::event_log::EventLog;
+use crate::components::ledger::Ledger;
+use crate::components::playback::PlaybackBar;
+use crate::components::problems::Problems;
+use crate::components::settings::Settings;
+use crate::components::share::Share;
+use crate::components::simplifications::Simplifications;
+use crate::components::stage::Stage;
+use crate::components::version_picker::VersionPicker;
+use crate::doc::Seg;
+use crate::state::{Action, Playback, Playground};
+use kafka_sim::link::{decode_link, encode_fragment};
+use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
+use serde_json::Value;
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// How the page was opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    pub embed: bool,
+    /// Embed mode: the controls to show (property names).
+    pub controls: Vec<String>,
+    pub bench: bool,
+    pub base: String,
+}
+
+pub fn default_doc() -> Value {
+    serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap_or(Value::Null)
+}
+
+/// The state a page opens in: the permalink's scenario and position, or the default scenario
+/// with the reason the link could not be used.
+pub fn initial_state(fragment: &str) -> Playground {
+    let fragment = fragment.trim_start_matches('#');
+    if fragment.is_empty() {
+        return Playground::new(default_doc(), None);
+    }
+    let failure = match decode_link(fragment) {
+        Ok(link) => match resolve_scenario(&link.doc) {
+            Ok(_) => return Playground::new(link.doc, link.position_ms),
+            Err(errors) => format!("the link's scenario is not valid:\n{errors}"),
+        },
+        Err(e) => e.to_string(),
+    };
+    let mut state = Playground::new(default_doc(), None);
+    state.link_error = Some(format!(
+        "This link could not be opened: {failure}. The default scenario is shown instead."
+    ));
+    state
+}
+
+fn opening() -> Opening {
+    let address = browser::address();
+    let controls = browser::query_param(&address.query, "controls")
+        .map(|c| {
+            c.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Opening {
+        embed: browser::query_param(&address.query, "embed")
+            .is_some_and(|v| v == "1" || v == "true"),
+        controls,
+        bench: browser::query_param(&address.query, "bench").is_some_and(|v| v == "1"),
+        base: address.base,
+    }
+}
 
 #[component]
 pub fn App() -> Html {
+    let opening = use_memo((), |_| opening());
+    let state = use_reducer(|| initial_state(&browser::address().fragment));
+    let reduced_motion = use_memo((), |_| {
+        browser::media_matches("(prefers-reduced-motion: reduce)")
+    });
+
+    // The animation loop runs only while playing or fast-forwarding; dropping it cancels the
+    // pending frame.
+    {
+        let dispatcher = state.dispatcher();
+        let running = state.playback != Playback::Paused;
+        use_effect_with(running, move |running| {
+            #[cfg(target_arch = "wasm32")]
+            let frames = running.then(|| {
+                browser::AnimationLoop::start(move |elapsed| {
+                    dispatcher.dispatch(Action::Tick(elapsed))
+                })
+            });
+            #[cfg(not(target_arch = "wasm32"))]
+            let _ = (running, dispatcher);
+            move || {
+                #[cfg(target_arch = "wasm32")]
+                drop(frames);
+            }
+        });
+    }
+
+    // Keyboard: space plays/pauses, arrows move by a second (shift: 100 ms), period steps.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            #[cfg(target_arch = "wasm32")]
+            let keys = browser::KeyListener::start(move |e| {
+                if browser::typing_into_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let step: i64 = if e.shift_key() { 100_000 } else { 1_000_000 };
+                let action = match e.key().as_str() {
+                    " " => Action::TogglePlay,
+                    "ArrowRight" => Action::SeekBy(step),
+                    "ArrowLeft" => Action::SeekBy(-step),
+                    "." => Action::Step,
+                    _ => return,
+                };
+                e.prevent_default();
+                dispatcher.dispatch(action);
+            });
+            #[cfg(not(target_arch = "wasm32"))]
+            let _ = dispatcher;
+            move || {
+                #[cfg(target_arch = "wasm32")]
+                drop(keys);
+            }
+        });
+    }
+
+    // The permalink follows the document and the position whenever playback rests.
+    let resting_ms = (state.playback == Playback::Paused).then_some(state.position_us / 1000);
+    let fragment = use_memo((state.doc_revision, resting_ms), {
+        let doc = Rc::clone(&state.doc);
+        move |(_, ms)| encode_fragment(&doc, *ms)
+    });
+    {
+        let fragment = Rc::clone(&fragment);
+        use_effect_with((fragment, resting_ms.is_some()), |(fragment, resting)| {
+            if *resting {
+                browser::replace_fragment(fragment);
+            }
+        });
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    {
+        let bench = opening.bench;
+        use_effect_with(bench, |bench| {
+            let hook = bench.then(crate::bench_hook::install);
+            move || drop(hook)
+        });
+    }
+
+    // Callbacks made once (the dispatcher never changes), so components whose data did not
+    // change skip rendering while the animation redraws the stage.
+    let d = state.dispatcher();
+    let on_edit = use_callback(d.clone(), |(path, value): (Vec<Seg>, Option<Value>), d| {
+        d.dispatch(Action::Edit { path, value })
+    });
+    let on_act = use_callback(d.clone(), |v: Value, d| d.dispatch(Action::Act(v)));
+    let on_select = use_callback(d.clone(), |f, d| d.dispatch(Action::Select(f)));
+    let dismiss = use_callback(d.clone(), |_: MouseEvent, d| {
+        d.dispatch(Action::DismissLinkError)
+    });
+    let on_toggle = use_callback(d.clone(), |_: (), d| d.dispatch(Action::TogglePlay));
+    let on_step = use_callback(d.clone(), |_: (), d| d.dispatch(Action::Step));
+    let on_fast_forward = use_callback(d.clone(), |_: (), d| d.dispatch(Action::FastForward));
+    let on_seek = use_callback(d.clone(), |t, d| d.dispatch(Action::Seek(t)));
+    let on_speed = use_callback(d, |s, d| d.dispatch(Action::SetSpeed(s)));
+    let errors = use_memo(state.doc_revision, |_| {
+        state
+            .errors()
+            .iter()
+            .map(|e| (e.path.clone(), e.message.clone()))
+            .collect::<Vec<_>>()
+    });
+    let stale = !state.errors().is_empty();
+    let link = format!("{}{}", opening.base, fragment);
+    // The full page: the same address without the embed parameters.
+    let full_link = format!(
+        "{}{}",
+        opening.base.split('?').next().unwrap_or_default(),
+        fragment
+    );
+    let version_doc = state.doc.get("kafka.version").map(crate::doc::display);
+    let version_effective = state
+        .effective
+        .get("kafka.version")
+        .map(crate::doc::display)
+        .unwrap_or_default();
+    let version_errors: Vec<String> = errors
+        .iter()
+        .filter(|(p, _)| p == "kafka.version")
+        .map(|(_, m)| m.clone())
+        .collect();
+    let embed = opening.embed;
+
     html! {
-        <div class="app" data-rendered-by="wasm">
-            <header class="app-header"><h1>{"Kafka Playground"}</h1></header>
-            <main class="stage" aria-label="Stage">
-                <p class="stage-empty">{"The cluster will appear here."}</p>
-            </main>
+        <div class={classes!("app", embed.then_some("embed"))} data-rendered-by="wasm"
+             data-embed={embed.to_string()}>
+            <header class="app-header">
+                <h1>{"Kafka Playground"}</h1>
+                if !embed {
+                    <VersionPicker value={version_doc} effective={version_effective}
+                                   errors={version_errors} on_edit={on_edit.clone()} />
+                }
+                <Share link={if embed { full_link } else { link }} embed={embed} />
+            </header>
+            if let Some(message) = state.link_error.clone() {
+                <div class="link-error" role="alert">
+                    <p>{message}</p>
+                    <button type="button" onclick={dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
+            <div class="layout">
+                if !embed || !opening.controls.is_empty() {
+                    <aside class="panel-settings" aria-label="Settings">
+                        <Settings doc={Rc::clone(&state.doc)} effective={Rc::clone(&state.effective)}
+                                  errors={Rc::clone(&errors)} on_edit={on_edit.clone()}
+                                  only={embed.then(|| opening.controls.clone())} />
+                        if !embed { <Simplifications /> }
+                    </aside>
+                }
+                <main class={classes!("stage", stale.then_some("stale"))} aria-label="Stage">
+                    if let Some(frame) = state.frame.clone() {
+                        <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()} />
+                    } else {
+                        <p class="stage-empty">{"Fix the scenario's problems to run it."}</p>
+                    }
+                </main>
+                if let Some(frame) = state.frame.clone() {
+                    <aside class="panel-ledger" aria-label="Outcome">
+                        <Ledger frame={Rc::clone(&frame)} selection={state.selection} on_select={on_select} stale={stale} />
+                        if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
+                    </aside>
+                }
+            </div>
+            <PlaybackBar position_us={state.position_us} end_us={state.end_us()} playback={state.playback}
+                         speed={state.speed} doc={Rc::clone(&state.doc)} disabled={state.frame.is_none() || stale}
+                         on_toggle={on_toggle} on_step={on_step}
+                         on_seek={on_seek} on_speed={on_speed} on_fast_forward={on_fast_forward} />
+            if !embed {
+                if let Some(frame) = state.frame.clone() {
+                    <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} />
+                }
+            }
             <footer class="app-footer">
                 {format!("Kafka Playground v{}", env!("CARGO_PKG_VERSION"))}
             </footer>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_sim::link::encode_fragment;
+    use serde_json::json;
+
+    #[test]
+    fn a_permalink_opens_its_scenario_at_its_position() {
+        let mut doc = default_doc();
+        doc["seed"] = json!(7);
+        let state = initial_state(&encode_fragment(&doc, Some(4_200)));
+        assert_eq!(state.link_error, None);
+        assert_eq!(*state.doc, doc);
+        assert_eq!(state.position_us, 4_200_000);
+    }
+
+    #[test]
+    fn a_damaged_link_opens_the_default_scenario_and_says_why() {
+        let state = initial_state("#s=!!!not-base64");
+        assert!(state
+            .link_error
+            .as_deref()
+            .is_some_and(|m| m.contains("damaged")));
+        assert_eq!(*state.doc, default_doc());
+        assert!(state.frame.is_some());
+    }
+
+    #[test]
+    fn a_link_to_an_invalid_scenario_lists_its_problems() {
+        let state = initial_state(&encode_fragment(&json!({"format": 1, "seed": -1}), None));
+        assert!(state
+            .link_error
+            .as_deref()
+            .is_some_and(|m| m.contains("seed")));
+        assert_eq!(*state.doc, default_doc());
     }
 }

@@ -1,6 +1,15 @@
 //! Kafka Playground's page: a Yew app driving the simulation core in the browser.
+// The native build only unit-tests the page's logic; the components run in wasm32.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod app;
+#[cfg(target_arch = "wasm32")]
+mod bench_hook;
+mod browser;
+mod components;
+mod doc;
+mod engine;
+mod state;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -1,0 +1,84 @@
+//! Charts over simulated time, from the run's samples: throughput (records acknowledged per
+//! second), latency percentiles (p50, p99) and consumer lag.
+
+use crate::engine::{Sample, SAMPLE_EVERY_US};
+use std::rc::Rc;
+use yew::prelude::*;
+
+const W: f64 = 300.0;
+const H: f64 = 70.0;
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// Compared by pointer first: the charts redraw only when a sample is added.
+    pub samples: Rc<Vec<Sample>>,
+    pub end_us: u64,
+}
+
+/// One polyline's points for values over the run's duration.
+fn points(
+    samples: &[Sample],
+    end_us: u64,
+    max: f64,
+    value: impl Fn(usize, &Sample) -> f64,
+) -> String {
+    let end = end_us.max(1) as f64;
+    samples
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let x = s.time_us as f64 / end * W;
+            let y = H - (value(i, s) / max.max(1e-9)).min(1.0) * (H - 4.0);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn chart(title: &str, caption: String, lines: Vec<(&'static str, String)>) -> Html {
+    html! {
+        <figure class="chart">
+            <figcaption>{title}<span class="small">{caption}</span></figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={title.to_string()}>
+                <line class="axis" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
+                { for lines.into_iter().map(|(class, pts)| html! { <polyline class={class} points={pts} /> }) }
+            </svg>
+        </figure>
+    }
+}
+
+#[component]
+pub fn Charts(props: &ChartsProps) -> Html {
+    let samples = props.samples.as_slice();
+    let end = props.end_us;
+    let per_sec = 1e6 / SAMPLE_EVERY_US as f64;
+    let rate = |i: usize, s: &Sample| {
+        let before = i
+            .checked_sub(1)
+            .and_then(|j| samples.get(j))
+            .map(|p| p.acknowledged)
+            .unwrap_or(0);
+        s.acknowledged.saturating_sub(before) as f64 * per_sec
+    };
+    let max_rate = samples
+        .iter()
+        .enumerate()
+        .map(|(i, s)| rate(i, s))
+        .fold(0.0, f64::max);
+    let max_latency = samples.iter().map(|s| s.latency_p99_ms).fold(0.0, f64::max);
+    let max_lag = samples
+        .iter()
+        .map(|s| s.consumer_lag as f64)
+        .fold(0.0, f64::max);
+    html! {
+        <section class="charts" aria-label="Charts">
+            {chart("throughput", format!(" up to {max_rate:.0} records/s"), vec![("line-ok", points(samples, end, max_rate, rate))])}
+            {chart("latency", format!(" p50 (solid), p99 (dashed), up to {max_latency:.1} ms"), vec![
+                ("line-info", points(samples, end, max_latency, |_, s| s.latency_p50_ms)),
+                ("line-warn dashed", points(samples, end, max_latency, |_, s| s.latency_p99_ms)),
+            ])}
+            {chart("consumer lag", if max_lag > 0.0 { format!(" up to {max_lag:.0} records") } else { " (no consumer figures in this run)".to_string() },
+                vec![("line-dup", points(samples, end, max_lag, |_, s| s.consumer_lag as f64))])}
+        </section>
+    }
+}

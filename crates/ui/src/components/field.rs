@@ -1,0 +1,118 @@
+//! One labelled control: its label is the Kafka property name, it edits one key of the scenario
+//! document, shows the default it would take when left empty, and the reader's errors for it.
+
+use crate::doc::{self, Seg};
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// What a control accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    /// One of Kafka's named values (written as strings).
+    Choice(&'static [&'static str]),
+    /// `true` or `false`.
+    Boolean,
+    /// A number typed as text, so a wrong entry reaches the reader and gets its message.
+    Number,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FieldProps {
+    /// The Kafka property name: the label's text.
+    pub label: &'static str,
+    pub path: Vec<Seg>,
+    pub kind: FieldKind,
+    /// The document's value (None: left to the default).
+    pub value: Option<Value>,
+    /// What the default resolves to, from the last valid scenario.
+    pub effective: Option<Value>,
+    pub errors: Vec<String>,
+    pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
+}
+
+#[component]
+pub fn Field(props: &FieldProps) -> Html {
+    let id = format!(
+        "f-{}",
+        doc::path_text(&props.path)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+    );
+    let error_id = format!("{id}-error");
+    let shown = props.value.as_ref().map(doc::display).unwrap_or_default();
+    let default_text = props
+        .effective
+        .as_ref()
+        .map(doc::display)
+        .unwrap_or_default();
+    let invalid = !props.errors.is_empty();
+    let control = match &props.kind {
+        FieldKind::Choice(_) | FieldKind::Boolean => {
+            let options: Vec<&str> = match &props.kind {
+                FieldKind::Choice(options) => options.to_vec(),
+                _ => vec!["true", "false"],
+            };
+            let boolean = props.kind == FieldKind::Boolean;
+            let onchange = {
+                let (path, on_edit) = (props.path.clone(), props.on_edit.clone());
+                Callback::from(move |e: Event| {
+                    let text = e.target_unchecked_into::<HtmlSelectElement>().value();
+                    let value = match (text.as_str(), boolean) {
+                        ("", _) => None,
+                        ("true", true) => Some(Value::Bool(true)),
+                        ("false", true) => Some(Value::Bool(false)),
+                        (other, _) => Some(Value::String(other.to_string())),
+                    };
+                    on_edit.emit((path.clone(), value));
+                })
+            };
+            let known = options.contains(&shown.as_str()) || shown.is_empty();
+            html! {
+                <select id={id.clone()} {onchange} aria-invalid={invalid.to_string()}
+                        aria-describedby={invalid.then(|| error_id.clone())}>
+                    <option value="" selected={shown.is_empty()}>
+                        {format!("default ({default_text})")}
+                    </option>
+                    { for options.iter().map(|o| html! {
+                        <option value={o.to_string()} selected={shown == *o}>{*o}</option>
+                    }) }
+                    if !known {
+                        <option value={shown.clone()} selected=true>{shown.clone()}</option>
+                    }
+                </select>
+            }
+        }
+        FieldKind::Number => {
+            let onchange = {
+                let (path, on_edit) = (props.path.clone(), props.on_edit.clone());
+                Callback::from(move |e: Event| {
+                    let text = e.target_unchecked_into::<HtmlInputElement>().value();
+                    on_edit.emit((path.clone(), doc::value_from_text(&text)));
+                })
+            };
+            html! {
+                <input id={id.clone()} type="text" inputmode="decimal" value={shown.clone()}
+                       placeholder={default_text.clone()} {onchange} autocomplete="off"
+                       aria-invalid={invalid.to_string()}
+                       aria-describedby={invalid.then(|| error_id.clone())} />
+            }
+        }
+    };
+    html! {
+        <div class={classes!("field", invalid.then_some("field-invalid"))}
+             data-key={doc::path_text(&props.path)}>
+            <label for={id.clone()}>{props.label}</label>
+            {control}
+            if shown.is_empty() && !default_text.is_empty() {
+                <span class="field-default">{format!("default: {default_text}")}</span>
+            }
+            if invalid {
+                <p class="field-error" id={error_id}>
+                    { for props.errors.iter().map(|e| html! { <span>{e}</span> }) }
+                </p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,86 @@
+//! The consumer groups beside the stage: each group's state and generation, its coordinator and
+//! leader, its members (paused ones marked) and their assignment, drawn from the engine's view.
+//! While the engine has no consumer groups, the lane shows the configured groups and says so;
+//! the controls still edit them and the timeline still records their actions.
+
+use crate::engine::{GroupView, Node};
+use serde_json::{json, Value};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct GroupLaneProps {
+    pub groups: Vec<GroupView>,
+    pub doc: Rc<Value>,
+    pub on_act: Callback<Value>,
+    /// Opens a member's menu.
+    pub on_open: Callback<Node>,
+}
+
+#[component]
+pub fn GroupLane(props: &GroupLaneProps) -> Html {
+    let configured: Vec<(String, u64)> = props
+        .doc
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|g| {
+                    let id = g.get("group.id")?.as_str()?.to_string();
+                    let consumers = g.get("consumers").and_then(Value::as_u64).unwrap_or(1);
+                    Some((id, consumers))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if configured.is_empty() && props.groups.is_empty() {
+        return html! {};
+    }
+    let add = |group: &str| {
+        let (on_act, group) = (props.on_act.clone(), group.to_string());
+        Callback::from(move |_| on_act.emit(json!({"do": "add-consumer", "group.id": group})))
+    };
+    html! {
+        <section class="group-lane" aria-label="Consumer groups">
+            { for props.groups.iter().map(|g| {
+                let rebalancing = g.state != "Stable";
+                html! {
+                    <article class={classes!("group", rebalancing.then_some("rebalancing"))} data-group={g.group_id.clone()}>
+                        <h3>{format!("group {}", g.group_id)}</h3>
+                        <p class="group-state" data-state={g.state.clone()}>
+                            {format!("{}{} · generation {}", if rebalancing { "⟳ " } else { "✔ " }, g.state, g.generation)}
+                        </p>
+                        <p class="small">{format!("coordinator: {}", g.coordinator.map(|b| format!("broker {b}")).unwrap_or_else(|| "none".into()))}</p>
+                        <ul class="members">
+                            { for g.members.iter().map(|m| {
+                                let leader = g.leader.as_deref() == Some(m.name.as_str());
+                                let open = {
+                                    let (on_open, name) = (props.on_open.clone(), m.name.clone());
+                                    Callback::from(move |_| on_open.emit(Node::Consumer(name.clone())))
+                                };
+                                html! {
+                                    <li class={classes!("member", m.paused.then_some("paused"))}>
+                                        <button type="button" class="member-button" onclick={open}
+                                                aria-label={format!("consumer {}: actions", m.name)}>{"⋯"}</button>
+                                        {format!("{}{}{}", if leader { "♛ " } else { "" }, m.name, if m.paused { " (paused)" } else { "" })}
+                                        <span class="small">{format!(" {}", m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(", "))}</span>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                        <button type="button" onclick={add(&g.group_id)}>{"Add a consumer"}</button>
+                    </article>
+                }
+            }) }
+            if props.groups.is_empty() {
+                { for configured.iter().map(|(id, consumers)| html! {
+                    <article class="group pending-engine" data-group={id.clone()}>
+                        <h3>{format!("group {id}")}</h3>
+                        <p class="small">{format!("{consumers} consumer(s) configured. This build's engine does not run consumer groups yet: their actions are recorded on the timeline and take effect once it does.")}</p>
+                        <button type="button" onclick={add(id)}>{"Add a consumer"}</button>
+                    </article>
+                }) }
+            }
+        </section>
+    }
+}

@@ -1,0 +1,68 @@
+//! The outcome ledger: every figure of the report, labelled, always in view. Clicking one
+//! marks the messages carrying those records on the stage.
+
+use crate::engine::{Figure, Frame};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LedgerProps {
+    pub frame: Rc<Frame>,
+    pub selection: Option<Figure>,
+    pub on_select: Callback<Option<Figure>>,
+    /// Dimmed while the document is invalid (this is the last valid run).
+    pub stale: bool,
+}
+
+fn explain(figure: Figure) -> &'static str {
+    match figure {
+        Figure::Sent => "records the applications handed to send()",
+        Figure::Acknowledged => "the application was told the record succeeded",
+        Figure::Failed => "the application was told the record failed",
+        Figure::Lost => "told success (or nothing), yet not in the committed log",
+        Figure::Duplicated => "extra copies in the committed log",
+        Figure::Reordered => "committed after a record its producer sent later",
+        Figure::Pending => "not settled yet",
+        Figure::Consumed => "records consumers processed",
+        Figure::Redelivered => "records consumers processed more than once",
+        Figure::Rebalances => "consumer group rebalances",
+    }
+}
+
+#[component]
+pub fn Ledger(props: &LedgerProps) -> Html {
+    let ledger = &props.frame.ledger;
+    html! {
+        <section class={classes!("ledger", props.stale.then_some("stale"))} aria-label="Outcome ledger">
+            <h2>{"Ledger"}</h2>
+            <ul class="figures">
+                { for Figure::ALL.iter().map(|&figure| {
+                    let selected = props.selection == Some(figure);
+                    let onclick = {
+                        let on_select = props.on_select.clone();
+                        Callback::from(move |_| on_select.emit(if selected { None } else { Some(figure) }))
+                    };
+                    let value = ledger.get(figure);
+                    html! {
+                        <li>
+                            <button type="button" class={classes!("figure", format!("figure-{}", figure.name()), (value > 0).then_some("nonzero"))}
+                                    data-figure={figure.name()} aria-pressed={selected.to_string()}
+                                    title={explain(figure)} disabled={!figure.has_records() && value == 0}
+                                    {onclick}>
+                                <span class="figure-name">{figure.name()}</span>
+                                <span class="figure-value">{value}</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if let Some(figure) = props.selection {
+                <p class="small highlight-caption" aria-live="polite">
+                    {format!("{} record(s) {}: their messages are ringed on the stage.", props.frame.highlighted_records, figure.name())}
+                </p>
+            }
+            <p class="small mono" data-trace-hash={props.frame.trace_hash.clone()}>{format!("throughput {:.1} records/s · latency p50 {:.1} ms, p99 {:.1} ms",
+                props.frame.throughput_records_per_sec, props.frame.latency_p50_ms, props.frame.latency_p99_ms)}</p>
+        </section>
+    }
+}

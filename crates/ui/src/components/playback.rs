@@ -1,0 +1,145 @@
+//! The playback bar: play/pause, one step, speed, a scrubber over the whole run (backwards too),
+//! fast-forward to the end with its progress, and the timeline's actions to jump to.
+
+use crate::state::{Playback, SPEEDS};
+use serde_json::Value;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PlaybackBarProps {
+    pub position_us: u64,
+    pub end_us: u64,
+    pub playback: Playback,
+    pub speed: f64,
+    pub doc: Rc<Value>,
+    pub disabled: bool,
+    pub on_toggle: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_seek: Callback<u64>,
+    pub on_speed: Callback<f64>,
+    pub on_fast_forward: Callback<()>,
+}
+
+fn speed_label(s: f64) -> String {
+    if s < 1.0 {
+        format!("1/{}x", (1.0 / s).round())
+    } else {
+        format!("{s}x")
+    }
+}
+
+fn action_label(a: &Value) -> String {
+    let what = a.get("do").and_then(Value::as_str).unwrap_or("?");
+    let who = a
+        .get("broker")
+        .map(|b| format!(" b{b}"))
+        .or_else(|| {
+            a.get("consumer")
+                .and_then(Value::as_str)
+                .map(|c| format!(" {c}"))
+        })
+        .or_else(|| {
+            a.get("group.id")
+                .and_then(Value::as_str)
+                .map(|g| format!(" {g}"))
+        })
+        .unwrap_or_default();
+    let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
+    format!("{what}{who} @{:.1} s", at as f64 / 1000.0)
+}
+
+#[component]
+pub fn PlaybackBar(props: &PlaybackBarProps) -> Html {
+    let toggle = {
+        let cb = props.on_toggle.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let step = {
+        let cb = props.on_step.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let ff = {
+        let cb = props.on_fast_forward.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let rewind = {
+        let cb = props.on_seek.clone();
+        Callback::from(move |_| cb.emit(0))
+    };
+    let scrub = {
+        let cb = props.on_seek.clone();
+        Callback::from(move |e: InputEvent| {
+            let ms: u64 = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            cb.emit(ms.saturating_mul(1000));
+        })
+    };
+    let speed = {
+        let cb = props.on_speed.clone();
+        Callback::from(move |e: Event| {
+            let v: f64 = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(1.0);
+            cb.emit(v);
+        })
+    };
+    let playing = props.playback == Playback::Playing;
+    let end_ms = props.end_us / 1000;
+    let pos_ms = props.position_us / 1000;
+    let actions: Vec<Value> = props
+        .doc
+        .get("actions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    html! {
+        <section class="playback" aria-label="Playback">
+            <div class="playback-row">
+                <button type="button" onclick={rewind} disabled={props.disabled} aria-label="Back to the start">{"|◀"}</button>
+                <button type="button" class="play" onclick={toggle} disabled={props.disabled}
+                        aria-label={if playing { "Pause" } else { "Play" }} aria-keyshortcuts="Space">
+                    {if playing { "❚❚ Pause" } else { "▶ Play" }}
+                </button>
+                <button type="button" onclick={step} disabled={props.disabled} aria-label="Step to the next event" aria-keyshortcuts="Period">{"▶| Step"}</button>
+                <label class="speed">{"speed"}
+                    <select onchange={speed}>
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{speed_label(*s)}</option>
+                        }) }
+                    </select>
+                </label>
+                <input type="range" class="scrubber" min="0" max={end_ms.to_string()} step="10"
+                       value={pos_ms.to_string()} oninput={scrub} disabled={props.disabled}
+                       aria-label="position" aria-keyshortcuts="ArrowLeft ArrowRight"
+                       aria-valuetext={format!("{:.3} s of {:.1} s", pos_ms as f64 / 1000.0, end_ms as f64 / 1000.0)} />
+                <output class="time mono" data-position-ms={pos_ms.to_string()}>
+                    {format!("{:.3} s / {:.1} s", pos_ms as f64 / 1000.0, end_ms as f64 / 1000.0)}
+                </output>
+                <button type="button" onclick={ff} disabled={props.disabled} aria-label="Fast-forward to the end">{"▶▶ to the end"}</button>
+                if props.playback == Playback::FastForwarding {
+                    <progress max={end_ms.max(1).to_string()} value={pos_ms.to_string()} aria-label="fast-forward progress" />
+                }
+            </div>
+            if !actions.is_empty() {
+                <ol class="timeline" aria-label="Timeline">
+                    { for actions.iter().map(|a| {
+                        let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
+                        let cb = props.on_seek.clone();
+                        html! {
+                            <li><button type="button" class="timeline-action" onclick={Callback::from(move |_| cb.emit(at.saturating_mul(1000)))}>
+                                {action_label(a)}
+                            </button></li>
+                        }
+                    }) }
+                </ol>
+            }
+        </section>
+    }
+}

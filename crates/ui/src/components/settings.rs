@@ -1,0 +1,214 @@
+//! The settings panel: every control of the scenario, grouped by what it configures (producer,
+//! topic, cluster, network, group), each section collapsible. In embed mode only the controls
+//! the course author named are shown.
+
+use crate::components::field::{Field, FieldKind};
+use crate::doc::{self, Seg};
+use serde_json::Value;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const SEND_MODES: &[&str] = &["fire-and-forget", "sync", "async"];
+const ACKS: &[&str] = &["0", "1", "all"];
+const STRATEGIES: &[&str] = &["range", "roundrobin", "sticky", "cooperative-sticky"];
+
+/// One control of a section: its property name and kind.
+type Spec = (&'static str, FieldKind);
+
+fn producer_specs() -> Vec<Spec> {
+    vec![
+        ("send.mode", FieldKind::Choice(SEND_MODES)),
+        ("acks", FieldKind::Choice(ACKS)),
+        ("retries", FieldKind::Number),
+        ("retry.backoff.ms", FieldKind::Number),
+        ("max.in.flight.requests.per.connection", FieldKind::Number),
+        ("enable.idempotence", FieldKind::Boolean),
+        ("linger.ms", FieldKind::Number),
+        ("batch.size", FieldKind::Number),
+        ("records.per.sec", FieldKind::Number),
+        ("records", FieldKind::Number),
+        ("keys", FieldKind::Number),
+        ("request.timeout.ms", FieldKind::Number),
+        ("delivery.timeout.ms", FieldKind::Number),
+    ]
+}
+
+fn topic_specs() -> Vec<Spec> {
+    vec![
+        ("partitions", FieldKind::Number),
+        ("replication.factor", FieldKind::Number),
+        ("min.insync.replicas", FieldKind::Number),
+    ]
+}
+
+fn cluster_specs() -> Vec<Spec> {
+    vec![
+        ("brokers", FieldKind::Number),
+        ("replica.lag.time.max.ms", FieldKind::Number),
+        ("unclean.leader.election.enable", FieldKind::Boolean),
+    ]
+}
+
+fn network_specs() -> Vec<Spec> {
+    vec![
+        ("latency.ms", FieldKind::Number),
+        ("jitter.ms", FieldKind::Number),
+        ("loss.rate", FieldKind::Number),
+    ]
+}
+
+fn group_specs() -> Vec<Spec> {
+    vec![
+        ("consumers", FieldKind::Number),
+        (
+            "partition.assignment.strategy",
+            FieldKind::Choice(STRATEGIES),
+        ),
+        ("session.timeout.ms", FieldKind::Number),
+        ("heartbeat.interval.ms", FieldKind::Number),
+        ("max.poll.interval.ms", FieldKind::Number),
+        ("processing.ms.per.record", FieldKind::Number),
+    ]
+}
+
+fn run_specs() -> Vec<Spec> {
+    vec![
+        ("duration.ms", FieldKind::Number),
+        ("seed", FieldKind::Number),
+    ]
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub doc: Rc<Value>,
+    pub effective: Rc<Value>,
+    /// Every error as (key path, message).
+    pub errors: Rc<Vec<(String, String)>>,
+    pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
+    /// Embed mode: only these property names (None: all).
+    pub only: Option<Vec<String>>,
+}
+
+/// A section: a title, the path of the object it edits, and its controls.
+struct Section {
+    title: String,
+    base: Vec<Seg>,
+    specs: Vec<Spec>,
+}
+
+fn sections(doc: &Value, effective: &Value) -> Vec<Section> {
+    let mut list = Vec::new();
+    let count = |key: &str| {
+        doc.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::len)
+            .unwrap_or(0)
+    };
+    let name_of = |key: &str, i: usize, field: &str| {
+        doc.get(key)
+            .and_then(|v| v.get(i))
+            .and_then(|v| v.get(field))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{key}[{i}]"))
+    };
+    for i in 0..count("producers") {
+        list.push(Section {
+            title: format!("Producer {}", name_of("producers", i, "name")),
+            base: vec![Seg::Key("producers"), Seg::Index(i)],
+            specs: producer_specs(),
+        });
+    }
+    let topics = count("topics");
+    if topics == 0 && effective.get("topics").is_some() {
+        // Topics left out resolve to the default topic; editing one writes the list out.
+        list.push(Section {
+            title: "Topic (default)".to_string(),
+            base: vec![Seg::Key("topics"), Seg::Index(0)],
+            specs: Vec::new(),
+        });
+    }
+    for i in 0..topics {
+        list.push(Section {
+            title: format!("Topic {}", name_of("topics", i, "name")),
+            base: vec![Seg::Key("topics"), Seg::Index(i)],
+            specs: topic_specs(),
+        });
+    }
+    list.push(Section {
+        title: "Cluster".to_string(),
+        base: vec![Seg::Key("cluster")],
+        specs: cluster_specs(),
+    });
+    list.push(Section {
+        title: "Network".to_string(),
+        base: vec![Seg::Key("network")],
+        specs: network_specs(),
+    });
+    for i in 0..count("groups") {
+        list.push(Section {
+            title: format!("Group {}", name_of("groups", i, "group.id")),
+            base: vec![Seg::Key("groups"), Seg::Index(i)],
+            specs: group_specs(),
+        });
+    }
+    list.push(Section {
+        title: "Run".to_string(),
+        base: Vec::new(),
+        specs: run_specs(),
+    });
+    list
+}
+
+/// The effective value at a document path; the resolved scenario keeps producers and groups in
+/// lists in document order, so the same path finds it.
+fn effective_at(effective: &Value, path: &[Seg]) -> Option<Value> {
+    doc::get(effective, path).cloned()
+}
+
+#[component]
+pub fn Settings(props: &SettingsProps) -> Html {
+    let all = sections(&props.doc, &props.effective);
+    let render_field = |base: &[Seg], (label, kind): &Spec| {
+        let mut path = base.to_vec();
+        path.push(Seg::Key(label));
+        let key = doc::path_text(&path);
+        let errors: Vec<String> = props
+            .errors
+            .iter()
+            .filter(|(p, _)| *p == key)
+            .map(|(_, m)| m.clone())
+            .collect();
+        html! {
+            <Field label={*label} path={path.clone()} kind={kind.clone()}
+                   value={doc::get(&props.doc, &path).cloned()}
+                   effective={effective_at(&props.effective, &path)}
+                   errors={errors} on_edit={props.on_edit.clone()} />
+        }
+    };
+    if let Some(only) = &props.only {
+        let fields: Vec<Html> = all
+            .iter()
+            .flat_map(|s| {
+                s.specs
+                    .iter()
+                    .filter(|(label, _)| only.iter().any(|o| o == label))
+                    .map(|spec| render_field(&s.base, spec))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        return html! { <div class="settings settings-embed" aria-label="Settings">{ for fields }</div> };
+    }
+    html! {
+        <div class="settings" aria-label="Settings">
+            { for all.iter().filter(|s| !s.specs.is_empty()).enumerate().map(|(i, s)| html! {
+                <details class="settings-section" open={i < 4}>
+                    <summary>{&s.title}</summary>
+                    <div class="settings-fields">
+                        { for s.specs.iter().map(|spec| render_field(&s.base, spec)) }
+                    </div>
+                </details>
+            }) }
+        </div>
+    }
+}

@@ -1,0 +1,20 @@
+//! Where the simulation simplifies Apache Kafka, said plainly on the page.
+
+use yew::prelude::*;
+
+#[component]
+pub fn Simplifications() -> Html {
+    html! {
+        <details class="simplifications">
+            <summary>{"Simplifications"}</summary>
+            <ul>
+                <li>{"Time is simulated: the network is a latency with jitter and a loss rate; bandwidth, disks and CPU cost nothing."}</li>
+                <li>{"Records carry no payload; value.bytes only counts towards batch.size."}</li>
+                <li>{"Brokers never run out of memory or disk, and logs are never compacted or deleted."}</li>
+                <li>{"One connection per producer and broker; no TLS, SASL, quotas or throttling."}</li>
+                <li>{"Consumer groups: member ids are the consumer names (the MEMBER_ID_REQUIRED round trip of 2.2+ is skipped); the coordinator keeps the committed offsets as __consumer_offsets would, and that topic is not drawn."}</li>
+                <li>{"The ledger counts a record as committed when it is below the high watermark of its partition's current leader at the position shown."}</li>
+            </ul>
+        </details>
+    }
+}

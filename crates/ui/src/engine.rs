@@ -1,0 +1,697 @@
+//! The one place the page meets the simulation engine. A [`Runner`] is a cache of "a fresh
+//! `Simulation` of the scenario, advanced to the playback position": going forwards advances it,
+//! going backwards restores the latest checkpoint before the target and replays from there
+//! (the engine is deterministic, so the replay is the same run). Everything the components draw
+//! comes out of [`Runner::frame`] as plain data.
+
+use kafka_sim::network::Fate;
+use kafka_sim::protocol::{MessageKind, NodeId};
+use kafka_sim::scenario::Scenario;
+use kafka_sim::{Simulation, View};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Simulated time between checkpoints kept for scrubbing backwards.
+pub const CHECKPOINT_EVERY_US: u64 = 2_000_000;
+/// Simulated time between chart samples.
+pub const SAMPLE_EVERY_US: u64 = 500_000;
+/// The event log keeps the newest lines only; older ones are summarised by a count.
+const MAX_LOG_LINES: usize = 4_000;
+/// Messages drawn at once; beyond this the stage would stop animating smoothly.
+const MAX_FLIGHTS: usize = 2_000;
+
+/// The outcome ledger's figures, in the order the page lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Figure {
+    Sent,
+    Acknowledged,
+    Failed,
+    Lost,
+    Duplicated,
+    Reordered,
+    Pending,
+    Consumed,
+    Redelivered,
+    Rebalances,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 10] = [
+        Figure::Sent,
+        Figure::Acknowledged,
+        Figure::Failed,
+        Figure::Lost,
+        Figure::Duplicated,
+        Figure::Reordered,
+        Figure::Pending,
+        Figure::Consumed,
+        Figure::Redelivered,
+        Figure::Rebalances,
+    ];
+
+    /// The report's name for the figure.
+    pub fn name(self) -> &'static str {
+        match self {
+            Figure::Sent => "sent",
+            Figure::Acknowledged => "acknowledged",
+            Figure::Failed => "failed",
+            Figure::Lost => "lost",
+            Figure::Duplicated => "duplicated",
+            Figure::Reordered => "reordered",
+            Figure::Pending => "pending",
+            Figure::Consumed => "consumed",
+            Figure::Redelivered => "redelivered",
+            Figure::Rebalances => "rebalances",
+        }
+    }
+
+    /// Whether clicking it can point at records on the stage.
+    pub fn has_records(self) -> bool {
+        matches!(
+            self,
+            Figure::Acknowledged
+                | Figure::Failed
+                | Figure::Lost
+                | Figure::Duplicated
+                | Figure::Reordered
+                | Figure::Pending
+        )
+    }
+}
+
+/// The ledger at the playback position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ledger {
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub lost: u64,
+    pub duplicated: u64,
+    pub reordered: u64,
+    pub pending: u64,
+    pub consumed: u64,
+    pub redelivered: u64,
+    pub rebalances: u64,
+}
+
+impl Ledger {
+    pub fn get(&self, figure: Figure) -> u64 {
+        match figure {
+            Figure::Sent => self.sent,
+            Figure::Acknowledged => self.acknowledged,
+            Figure::Failed => self.failed,
+            Figure::Lost => self.lost,
+            Figure::Duplicated => self.duplicated,
+            Figure::Reordered => self.reordered,
+            Figure::Pending => self.pending,
+            Figure::Consumed => self.consumed,
+            Figure::Redelivered => self.redelivered,
+            Figure::Rebalances => self.rebalances,
+        }
+    }
+}
+
+/// A node of the stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Producer(u32),
+    Broker(u32),
+    Controller,
+    Consumer(String),
+}
+
+impl Node {
+    /// `consumers`: the consumers' names by their engine index.
+    fn of(id: NodeId, consumers: &[String]) -> Node {
+        match id {
+            NodeId::Producer(i) => Node::Producer(i),
+            NodeId::Broker(b) => Node::Broker(b),
+            NodeId::Controller => Node::Controller,
+            NodeId::Consumer(c) => Node::Consumer(
+                consumers
+                    .get(c as usize)
+                    .cloned()
+                    .unwrap_or_else(|| format!("consumer {c}")),
+            ),
+        }
+    }
+}
+
+/// The consumers' names by engine index: each group's first consumers in scenario order, then
+/// one per `add-consumer` the run has reached, in timeline order (the engine creates them so,
+/// naming them `<group.id>-c<N>`).
+fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
+    use kafka_sim::ActionKind;
+    use std::collections::BTreeMap;
+    let mut next: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut names = Vec::new();
+    for g in &scenario.groups {
+        for n in 1..=g.consumers {
+            names.push(format!("{}-c{n}", g.group_id));
+        }
+        next.insert(g.group_id.as_str(), g.consumers + 1);
+    }
+    let mut adds: Vec<(u64, usize, &str)> = scenario
+        .actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| match &a.kind {
+            ActionKind::AddConsumer { group_id } => Some((a.at_ms, i, group_id.as_str())),
+            _ => None,
+        })
+        .collect();
+    adds.sort_unstable();
+    for (at_ms, _, group) in adds {
+        if at_ms.saturating_mul(1000) > now_us {
+            break;
+        }
+        if let Some(n) = next.get_mut(group) {
+            names.push(format!("{group}-c{n}"));
+            *n += 1;
+        }
+    }
+    names
+}
+
+/// What becomes of a message, for its colour and shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Will arrive (or has, and is about to vanish).
+    Delivered,
+    /// A produce request carrying a retried batch.
+    Retried,
+    /// Lost on the wire.
+    Lost,
+    /// Its destination is down or cut off.
+    Dropped,
+    /// Carries records that end up duplicated in the committed log.
+    Duplicate,
+    /// Carries records that end up out of order in the committed log.
+    OutOfOrder,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Retried => "retried",
+            Outcome::Lost => "lost",
+            Outcome::Dropped => "dropped",
+            Outcome::Duplicate => "duplicate",
+            Outcome::OutOfOrder => "out of order",
+        }
+    }
+}
+
+/// A message on a wire at the playback position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flight {
+    pub id: u64,
+    /// Kafka's name of the request or response (`Produce`, `FetchResponse`, ...).
+    pub kind: String,
+    /// Group protocol and control messages are drawn thinner.
+    pub is_control: bool,
+    pub from: Node,
+    pub to: Node,
+    /// 0 at departure, 1 at arrival.
+    pub progress: f64,
+    pub outcome: Outcome,
+    pub records: u32,
+    /// Carries a record of the ledger figure the learner selected.
+    pub highlighted: bool,
+}
+
+/// One readable line of the event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub time_us: u64,
+    pub node: String,
+    pub kind: String,
+    pub text: String,
+}
+
+/// One chart sample.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sample {
+    pub time_us: u64,
+    pub acknowledged: u64,
+    pub sent: u64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+    pub throughput_records_per_sec: f64,
+    pub consumed: u64,
+    pub redelivered: u64,
+    pub rebalances: u64,
+    pub consumer_lag: u64,
+}
+
+/// A consumer group as the stage draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupView {
+    pub group_id: String,
+    pub state: String,
+    pub generation: u32,
+    pub coordinator: Option<u32>,
+    pub leader: Option<String>,
+    pub members: Vec<MemberView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberView {
+    pub name: String,
+    pub paused: bool,
+    pub assignment: Vec<(String, u32)>,
+}
+
+/// Every frame's revision is new (across runners too), so components compare frames cheaply.
+static NEXT_REVISION: AtomicU64 = AtomicU64::new(1);
+
+/// Everything drawn at one playback position. Equal frames have equal revisions.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub revision: u64,
+    pub now_us: u64,
+    pub end_us: u64,
+    pub view: View,
+    pub ledger: Ledger,
+    pub flights: Vec<Flight>,
+    pub groups: Vec<GroupView>,
+    pub log: Rc<Vec<Rc<LogLine>>>,
+    pub log_dropped: usize,
+    pub samples: Rc<Vec<Sample>>,
+    pub throughput_records_per_sec: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+    pub trace_hash: String,
+    /// How many records the selected figure stands for (for the highlight's caption).
+    pub highlighted_records: usize,
+}
+
+impl PartialEq for Frame {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+    }
+}
+
+#[derive(Clone)]
+struct Checkpoint {
+    sim: Simulation,
+    log_len: usize,
+    log_dropped: usize,
+    samples_len: usize,
+}
+
+/// The simulation of one valid scenario, positioned where the playback is.
+pub struct Runner {
+    sim: Simulation,
+    /// `checkpoints[k]` is the run at `k * CHECKPOINT_EVERY_US`; `[0]` the fresh world.
+    checkpoints: Vec<Checkpoint>,
+    /// Lines are shared, so taking a frame while the log grows copies pointers, not text.
+    log: Rc<Vec<Rc<LogLine>>>,
+    log_dropped: usize,
+    samples: Rc<Vec<Sample>>,
+}
+
+impl Runner {
+    pub fn new(scenario: Scenario) -> Runner {
+        let sim = Simulation::new(scenario);
+        let fresh = Checkpoint {
+            sim: sim.clone(),
+            log_len: 0,
+            log_dropped: 0,
+            samples_len: 0,
+        };
+        let mut runner = Runner {
+            sim,
+            checkpoints: vec![fresh],
+            log: Rc::new(Vec::new()),
+            log_dropped: 0,
+            samples: Rc::new(Vec::new()),
+        };
+        runner.take_sample();
+        runner
+    }
+
+    pub fn now_us(&self) -> u64 {
+        self.sim.now_us()
+    }
+
+    pub fn end_us(&self) -> u64 {
+        self.sim.end_us()
+    }
+
+    /// Moves the run to `t_us` (clamped to the end), forwards or backwards.
+    pub fn seek(&mut self, t_us: u64) {
+        let t = t_us.min(self.end_us());
+        if t < self.sim.now_us() {
+            self.rewind(t);
+        }
+        while self.sim.now_us() < t {
+            let now = self.sim.now_us();
+            let next_sample = (now / SAMPLE_EVERY_US + 1) * SAMPLE_EVERY_US;
+            let stop = next_sample.min(t);
+            self.sim.advance_to(stop);
+            self.drain_events();
+            if stop == next_sample {
+                self.take_sample();
+                self.keep_checkpoint(stop);
+            }
+            if self.sim.is_finished() && self.sim.now_us() >= self.end_us() {
+                break;
+            }
+        }
+    }
+
+    /// Advances to the time of the next event after the position; false when there is none.
+    pub fn step(&mut self) -> bool {
+        let now = self.sim.now_us();
+        let mut probe = self.sim.clone();
+        while probe.now_us() <= now {
+            if !probe.step() {
+                return false;
+            }
+        }
+        self.seek(probe.now_us());
+        true
+    }
+
+    fn rewind(&mut self, t: u64) {
+        let k = (t / CHECKPOINT_EVERY_US) as usize;
+        let index = k.min(self.checkpoints.len().saturating_sub(1));
+        let Some(cp) = self.checkpoints.get(index).cloned() else {
+            return;
+        };
+        self.sim = cp.sim;
+        Rc::make_mut(&mut self.log).truncate(cp.log_len);
+        self.log_dropped = cp.log_dropped;
+        Rc::make_mut(&mut self.samples).truncate(cp.samples_len);
+    }
+
+    fn keep_checkpoint(&mut self, t: u64) {
+        if !t.is_multiple_of(CHECKPOINT_EVERY_US) {
+            return;
+        }
+        let k = (t / CHECKPOINT_EVERY_US) as usize;
+        if k == self.checkpoints.len() {
+            self.checkpoints.push(Checkpoint {
+                sim: self.sim.clone(),
+                log_len: self.log.len(),
+                log_dropped: self.log_dropped,
+                samples_len: self.samples.len(),
+            });
+        }
+    }
+
+    fn drain_events(&mut self) {
+        let events = self.sim.take_events();
+        if events.is_empty() {
+            return;
+        }
+        let log = Rc::make_mut(&mut self.log);
+        for e in events {
+            log.push(Rc::new(LogLine {
+                time_us: e.time_us,
+                node: e.node.to_string(),
+                kind: kind_name(&e.kind),
+                text: e.text,
+            }));
+        }
+        if log.len() > MAX_LOG_LINES {
+            let extra = log.len() - MAX_LOG_LINES;
+            log.drain(..extra);
+            self.log_dropped += extra;
+        }
+    }
+
+    fn take_sample(&mut self) {
+        let report = self.sim.report();
+        Rc::make_mut(&mut self.samples).push(Sample {
+            time_us: self.sim.now_us(),
+            acknowledged: report.records.acknowledged,
+            sent: report.records.sent,
+            latency_p50_ms: report.latency_ms.p50,
+            latency_p99_ms: report.latency_ms.p99,
+            throughput_records_per_sec: report.throughput_records_per_sec,
+            consumed: report.consumed.records,
+            redelivered: report.consumed.redelivered,
+            rebalances: u64::from(report.rebalances),
+            consumer_lag: self
+                .sim
+                .view()
+                .groups
+                .iter()
+                .flat_map(|g| g.partitions.iter().map(|p| p.lag))
+                .sum(),
+        });
+    }
+
+    /// The report of the run so far, as the command line prints it (`kafka-sim run --json`).
+    #[cfg(test)]
+    pub fn report_json(&self) -> String {
+        serde_json::to_string(&self.sim.report()).unwrap_or_default()
+    }
+
+    /// Everything to draw now; `selection` marks the messages carrying its records. While
+    /// playing (`detailed` false) the report's figures that are not record counts (latency,
+    /// throughput, consumer figures) come from the latest sample, which keeps frames cheap;
+    /// a detailed frame has the exact report of the position.
+    pub fn frame(&self, selection: Option<Figure>, detailed: bool) -> Frame {
+        let needs_fates = matches!(
+            selection,
+            Some(Figure::Acknowledged | Figure::Failed | Figure::Pending)
+        );
+        let (fates, classification) = if needs_fates {
+            self.sim.record_fates()
+        } else {
+            (Vec::new(), self.sim.classify())
+        };
+        let report = if detailed {
+            let r = self.sim.report();
+            Sample {
+                time_us: self.sim.now_us(),
+                acknowledged: r.records.acknowledged,
+                sent: r.records.sent,
+                latency_p50_ms: r.latency_ms.p50,
+                latency_p99_ms: r.latency_ms.p99,
+                throughput_records_per_sec: r.throughput_records_per_sec,
+                consumed: r.consumed.records,
+                redelivered: r.consumed.redelivered,
+                rebalances: u64::from(r.rebalances),
+                consumer_lag: 0,
+            }
+        } else {
+            self.samples.last().copied().unwrap_or_default()
+        };
+        let counts = &classification.counts;
+        let ledger = Ledger {
+            sent: counts.sent,
+            acknowledged: counts.acknowledged,
+            failed: counts.failed,
+            lost: counts.lost,
+            duplicated: counts.duplicated,
+            reordered: counts.reordered,
+            pending: counts.pending,
+            consumed: report.consumed,
+            redelivered: report.redelivered,
+            rebalances: report.rebalances,
+        };
+        let selected: Vec<u32> = match selection {
+            Some(Figure::Lost) => classification.lost_ids.clone(),
+            Some(Figure::Duplicated) => classification.duplicated_ids.clone(),
+            Some(Figure::Reordered) => classification.reordered_ids.clone(),
+            Some(f @ (Figure::Acknowledged | Figure::Failed | Figure::Pending)) => fates
+                .iter()
+                .enumerate()
+                .filter(|(_, fate)| {
+                    use kafka_sim::ledger::RecordFate as R;
+                    matches!(
+                        (f, fate),
+                        (Figure::Acknowledged, R::Acknowledged)
+                            | (Figure::Failed, R::Failed)
+                            | (Figure::Pending, R::Pending)
+                    )
+                })
+                .map(|(i, _)| i as u32)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut duplicated = classification.duplicated_ids.clone();
+        duplicated.sort_unstable();
+        let mut reordered = classification.reordered_ids.clone();
+        reordered.sort_unstable();
+        let mut selected_sorted = selected.clone();
+        selected_sorted.sort_unstable();
+        let now = self.sim.now_us();
+        let view = self.sim.view();
+        let consumers = consumer_names(self.sim.scenario(), now);
+        let flights = self
+            .sim
+            .messages_in_flight()
+            .into_iter()
+            .filter(|m| m.depart_us <= now && m.arrive_us >= now)
+            .take(MAX_FLIGHTS)
+            .map(|m| {
+                let span = m.arrive_us.saturating_sub(m.depart_us).max(1);
+                let progress = (now.saturating_sub(m.depart_us) as f64 / span as f64).min(1.0);
+                let carries = |ids: &[u32]| {
+                    m.record_ranges.iter().any(|&(first, last)| {
+                        let i = ids.partition_point(|&id| id < first);
+                        ids.get(i).is_some_and(|&id| id <= last)
+                    })
+                };
+                let outcome = match m.fate {
+                    Fate::Lost => Outcome::Lost,
+                    Fate::Dropped => Outcome::Dropped,
+                    _ if carries(&duplicated) => Outcome::Duplicate,
+                    _ if carries(&reordered) => Outcome::OutOfOrder,
+                    _ if m.is_retry => Outcome::Retried,
+                    _ => Outcome::Delivered,
+                };
+                let records = m
+                    .record_ranges
+                    .iter()
+                    .map(|&(a, b)| b.saturating_sub(a) + 1)
+                    .sum();
+                Flight {
+                    id: m.id,
+                    kind: message_name(m.kind),
+                    is_control: !matches!(
+                        m.kind,
+                        MessageKind::Produce | MessageKind::ProduceResponse
+                    ),
+                    from: Node::of(m.from, &consumers),
+                    to: Node::of(m.to, &consumers),
+                    progress,
+                    outcome,
+                    records,
+                    highlighted: !selected_sorted.is_empty() && carries(&selected_sorted),
+                }
+            })
+            .collect();
+        Frame {
+            revision: NEXT_REVISION.fetch_add(1, Ordering::Relaxed),
+            now_us: now,
+            end_us: self.end_us(),
+            groups: view.groups.iter().map(group_view).collect(),
+            view,
+            ledger,
+            flights,
+            log: Rc::clone(&self.log),
+            log_dropped: self.log_dropped,
+            samples: Rc::clone(&self.samples),
+            throughput_records_per_sec: report.throughput_records_per_sec,
+            latency_p50_ms: report.latency_p50_ms,
+            latency_p99_ms: report.latency_p99_ms,
+            trace_hash: self.sim.trace_hash(),
+            highlighted_records: selected.len(),
+        }
+    }
+}
+
+/// Kafka's name of a message kind (the variant's name: `Produce`, `JoinGroup`, ...).
+fn message_name(kind: MessageKind) -> String {
+    format!("{kind:?}")
+}
+
+/// The trace kind's kebab-case name (its serialised form), for filtering the log.
+fn kind_name<T: serde::Serialize>(kind: &T) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::from("event"),
+    }
+}
+
+/// The engine's view of a group, as the stage draws it.
+fn group_view(g: &kafka_sim::group_view::GroupView) -> GroupView {
+    use kafka_sim::group_view::MemberActivity;
+    GroupView {
+        group_id: g.id.clone(),
+        state: format!("{:?}", g.state),
+        generation: u32::try_from(g.generation).unwrap_or(0),
+        coordinator: g.coordinator,
+        leader: g.leader.clone(),
+        members: g
+            .members
+            .iter()
+            .filter(|m| {
+                !matches!(m.activity, MemberActivity::Dead | MemberActivity::Closed) || m.in_group
+            })
+            .map(|m| MemberView {
+                name: m.name.clone(),
+                paused: matches!(m.activity, MemberActivity::Paused | MemberActivity::Stalled),
+                assignment: m.owned.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_sim::scenario::{parse_scenario, DEFAULT_SCENARIO_JSON};
+
+    fn default_runner() -> Runner {
+        match parse_scenario(DEFAULT_SCENARIO_JSON) {
+            Ok(s) => Runner::new(s),
+            Err(e) => panic!("the default scenario is valid: {e}"),
+        }
+    }
+
+    #[test]
+    fn scrubbing_back_replays_the_same_run() {
+        let mut once = default_runner();
+        once.seek(9_300_000);
+        let straight = once.frame(None, true);
+        let mut twice = default_runner();
+        twice.seek(15_000_000);
+        twice.seek(3_100_000);
+        twice.seek(9_300_000);
+        let replayed = twice.frame(None, true);
+        assert_eq!(straight.ledger, replayed.ledger);
+        assert_eq!(straight.trace_hash, replayed.trace_hash);
+        assert_eq!(straight.log.as_slice(), replayed.log.as_slice());
+        assert_eq!(straight.samples.as_slice(), replayed.samples.as_slice());
+    }
+
+    #[test]
+    fn the_end_gives_the_report_of_a_headless_run() {
+        let Ok(scenario) = parse_scenario(DEFAULT_SCENARIO_JSON) else {
+            panic!("the default scenario is valid");
+        };
+        let mut headless = Simulation::new(scenario.clone());
+        headless.run_to_end();
+        let mut runner = Runner::new(scenario);
+        runner.seek(u64::MAX);
+        assert_eq!(
+            runner.report_json(),
+            serde_json::to_string(&headless.report()).unwrap_or_default()
+        );
+    }
+
+    #[test]
+    fn consumers_are_named_in_the_order_the_engine_creates_them() {
+        let Ok(scenario) = kafka_sim::scenario::resolve_scenario(&serde_json::json!({
+            "format": 1,
+            "groups": [{"group.id": "a", "topics": ["orders"], "consumers": 2},
+                       {"group.id": "b", "topics": ["orders"], "consumers": 1}],
+            "actions": [{"at.ms": 5000, "do": "add-consumer", "group.id": "b"},
+                        {"at.ms": 3000, "do": "add-consumer", "group.id": "a"}]
+        })) else {
+            panic!("the scenario is valid");
+        };
+        assert_eq!(consumer_names(&scenario, 0), ["a-c1", "a-c2", "b-c1"]);
+        assert_eq!(
+            consumer_names(&scenario, 6_000_000),
+            ["a-c1", "a-c2", "b-c1", "a-c3", "b-c2"]
+        );
+    }
+
+    #[test]
+    fn a_step_moves_to_the_next_event() {
+        let mut runner = default_runner();
+        assert!(runner.step());
+        let first = runner.now_us();
+        assert!(runner.step());
+        assert!(runner.now_us() > first);
+    }
+}

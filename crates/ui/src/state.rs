@@ -1,0 +1,356 @@
+//! The page's one state: the scenario document as the user wrote it, the playback position, and
+//! what follows from them (the resolved scenario or its problems, the run drawn on screen).
+//! Every control, click and key press is an [`Action`] on it.
+
+use crate::doc::{self, Seg};
+use crate::engine::{Figure, Frame, Runner};
+use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Playback speeds offered, as multiples of real time.
+pub const SPEEDS: [f64; 9] = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0];
+/// The speed a fresh page plays at.
+pub const DEFAULT_SPEED: f64 = 0.1;
+/// Simulated time covered per animation frame while fast-forwarding.
+const FAST_FORWARD_CHUNK_US: u64 = 2_000_000;
+
+/// Whether the document runs, and what the reader said about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    Valid {
+        scenario: Rc<Scenario>,
+        notes: Rc<Vec<ScenarioNote>>,
+    },
+    Invalid {
+        errors: Rc<Vec<ScenarioError>>,
+    },
+}
+
+/// The state's playback mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Playback {
+    Paused,
+    Playing,
+    FastForwarding,
+}
+
+pub struct Playground {
+    /// The scenario document; `doc_revision` counts its edits (for the permalink effect).
+    pub doc: Rc<Value>,
+    pub doc_revision: u64,
+    pub resolution: Resolution,
+    /// The last valid scenario's effective settings, by the document's own key names.
+    pub effective: Rc<Value>,
+    /// The run on screen (the last valid one while the document is invalid).
+    pub runner: Option<Rc<RefCell<Runner>>>,
+    pub frame: Option<Rc<Frame>>,
+    pub position_us: u64,
+    pub playback: Playback,
+    pub speed: f64,
+    pub selection: Option<Figure>,
+    /// A link that could not be opened, and why.
+    pub link_error: Option<String>,
+}
+
+impl PartialEq for Playground {
+    fn eq(&self, other: &Self) -> bool {
+        self.doc_revision == other.doc_revision
+            && self.frame == other.frame
+            && self.position_us == other.position_us
+            && self.playback == other.playback
+            && self.speed == other.speed
+            && self.selection == other.selection
+            && self.link_error == other.link_error
+    }
+}
+
+pub enum Action {
+    /// Sets (Some) or clears (None, back to the default) one key of the document.
+    Edit {
+        path: Vec<Seg>,
+        value: Option<Value>,
+    },
+    DismissLinkError,
+    /// A stage click: the action (without `at.ms`) lands on the timeline at the position.
+    Act(Value),
+    Play,
+    Pause,
+    TogglePlay,
+    /// One event forwards.
+    Step,
+    Seek(u64),
+    SeekBy(i64),
+    SetSpeed(f64),
+    FastForward,
+    /// An animation frame: `elapsed_ms` of wall time passed.
+    Tick(f64),
+    Select(Option<Figure>),
+}
+
+impl Playground {
+    pub fn new(doc: Value, position_ms: Option<u64>) -> Playground {
+        let mut state = Playground {
+            doc: Rc::new(Value::Null),
+            doc_revision: 0,
+            resolution: Resolution::Invalid {
+                errors: Rc::new(Vec::new()),
+            },
+            effective: Rc::new(Value::Null),
+            runner: None,
+            frame: None,
+            position_us: position_ms.unwrap_or(0).saturating_mul(1000),
+            playback: Playback::Paused,
+            speed: DEFAULT_SPEED,
+            selection: None,
+            link_error: None,
+        };
+        state.set_doc(doc);
+        state
+    }
+
+    pub fn end_us(&self) -> u64 {
+        self.frame.as_ref().map(|f| f.end_us).unwrap_or(0)
+    }
+
+    pub fn errors(&self) -> &[ScenarioError] {
+        match &self.resolution {
+            Resolution::Invalid { errors } => errors,
+            Resolution::Valid { .. } => &[],
+        }
+    }
+
+    pub fn notes(&self) -> &[ScenarioNote] {
+        match &self.resolution {
+            Resolution::Valid { notes, .. } => notes,
+            Resolution::Invalid { .. } => &[],
+        }
+    }
+
+    /// Resolves a new document; a valid one replaces the run (rebuilt from scratch, so the
+    /// screen always shows exactly what a fresh run of the permalink gives).
+    fn set_doc(&mut self, doc: Value) {
+        self.doc = Rc::new(doc);
+        self.doc_revision += 1;
+        match resolve_with_notes(&self.doc) {
+            Ok((scenario, notes)) => {
+                self.effective = Rc::new(serde_json::to_value(&scenario).unwrap_or_default());
+                let runner = Runner::new(scenario.clone());
+                self.resolution = Resolution::Valid {
+                    scenario: Rc::new(scenario),
+                    notes: Rc::new(notes),
+                };
+                self.runner = Some(Rc::new(RefCell::new(runner)));
+                let end = self
+                    .runner
+                    .as_ref()
+                    .map(|r| r.borrow().end_us())
+                    .unwrap_or(0);
+                self.position_us = self.position_us.min(end);
+                self.refresh();
+            }
+            Err(errors) => {
+                self.resolution = Resolution::Invalid {
+                    errors: Rc::new(errors.errors),
+                };
+                self.playback = Playback::Paused;
+            }
+        }
+    }
+
+    /// Brings the run to the position and takes a new frame.
+    fn refresh(&mut self) {
+        let Some(runner) = &self.runner else {
+            return;
+        };
+        let mut runner = runner.borrow_mut();
+        runner.seek(self.position_us);
+        self.position_us = runner.now_us();
+        let detailed = self.playback == Playback::Paused;
+        self.frame = Some(Rc::new(runner.frame(self.selection, detailed)));
+    }
+
+    fn is_valid(&self) -> bool {
+        matches!(self.resolution, Resolution::Valid { .. })
+    }
+}
+
+impl Clone for Playground {
+    fn clone(&self) -> Self {
+        Playground {
+            doc: Rc::clone(&self.doc),
+            doc_revision: self.doc_revision,
+            resolution: self.resolution.clone(),
+            effective: Rc::clone(&self.effective),
+            runner: self.runner.clone(),
+            frame: self.frame.clone(),
+            position_us: self.position_us,
+            playback: self.playback,
+            speed: self.speed,
+            selection: self.selection,
+            link_error: self.link_error.clone(),
+        }
+    }
+}
+
+impl Reducible for Playground {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let end = next.end_us();
+        match action {
+            Action::Edit { path, value } => {
+                let mut doc = (*next.doc).clone();
+                if doc::set(&mut doc, &path, value) {
+                    next.set_doc(doc);
+                }
+            }
+            Action::DismissLinkError => next.link_error = None,
+            Action::Act(action) => {
+                if !next.is_valid() {
+                    return self;
+                }
+                let mut action = action;
+                if let Some(map) = action.as_object_mut() {
+                    map.insert("at.ms".to_string(), Value::from(next.position_us / 1000));
+                }
+                let mut doc = (*next.doc).clone();
+                if doc::push_action(&mut doc, action) {
+                    next.set_doc(doc);
+                }
+            }
+            Action::Play if next.is_valid() => {
+                if next.position_us >= end {
+                    next.position_us = 0;
+                    next.refresh();
+                }
+                next.playback = Playback::Playing;
+            }
+            Action::Play => {}
+            Action::Pause => {
+                next.playback = Playback::Paused;
+                next.refresh();
+            }
+            Action::TogglePlay => {
+                let action = if next.playback == Playback::Paused {
+                    Action::Play
+                } else {
+                    Action::Pause
+                };
+                return Rc::new(next).reduce(action);
+            }
+            Action::Step => {
+                next.playback = Playback::Paused;
+                if let Some(runner) = &next.runner {
+                    let stepped = runner.borrow_mut().step();
+                    if stepped {
+                        next.position_us = runner.borrow().now_us();
+                    }
+                }
+                next.refresh();
+            }
+            Action::Seek(t) => {
+                next.position_us = t.min(end);
+                next.refresh();
+            }
+            Action::SeekBy(delta) => {
+                next.position_us = next.position_us.saturating_add_signed(delta).min(end);
+                next.refresh();
+            }
+            Action::SetSpeed(speed) => next.speed = speed.clamp(SPEEDS[0], SPEEDS[8]),
+            Action::FastForward if next.is_valid() => next.playback = Playback::FastForwarding,
+            Action::FastForward => {}
+            Action::Tick(elapsed_ms) => {
+                let advance = match next.playback {
+                    Playback::Paused => return self,
+                    Playback::Playing => {
+                        (elapsed_ms.clamp(0.0, 100.0) * next.speed * 1000.0) as u64
+                    }
+                    Playback::FastForwarding => FAST_FORWARD_CHUNK_US,
+                };
+                next.position_us = next.position_us.saturating_add(advance.max(1)).min(end);
+                if next.position_us >= end {
+                    next.playback = Playback::Paused;
+                }
+                next.refresh();
+            }
+            Action::Select(figure) => {
+                next.selection = figure;
+                next.refresh();
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_sim::scenario::DEFAULT_SCENARIO_JSON;
+    use serde_json::json;
+
+    fn default_state() -> Rc<Playground> {
+        let doc: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap_or(Value::Null);
+        Rc::new(Playground::new(doc, None))
+    }
+
+    #[test]
+    fn an_invalid_edit_keeps_the_last_valid_run_and_lists_the_problem() {
+        let state = default_state().reduce(Action::Seek(3_000_000));
+        let before = state.frame.clone();
+        let state = state.reduce(Action::Edit {
+            path: vec![Seg::Key("producers"), Seg::Index(0), Seg::Key("acks")],
+            value: Some(json!("2")),
+        });
+        assert_eq!(state.errors().len(), 1);
+        assert_eq!(state.errors()[0].path, "producers[0].acks");
+        assert_eq!(state.frame, before);
+    }
+
+    #[test]
+    fn a_valid_edit_redraws_with_the_new_run_at_the_same_position() {
+        let state = default_state().reduce(Action::Seek(5_000_000));
+        let before = state.frame.clone();
+        let state = state.reduce(Action::Edit {
+            path: vec![Seg::Key("producers"), Seg::Index(0), Seg::Key("records")],
+            value: Some(json!(10)),
+        });
+        assert_ne!(state.frame, before);
+        assert_eq!(state.position_us, 5_000_000);
+        assert_eq!(state.frame.as_ref().map(|f| f.ledger.sent), Some(10));
+    }
+
+    #[test]
+    fn acting_on_the_stage_records_the_action_at_the_position() {
+        let state = default_state().reduce(Action::Seek(2_500_000));
+        let state = state.reduce(Action::Act(json!({"do": "crash-broker", "broker": 2})));
+        let actions = state.doc["actions"].as_array().cloned().unwrap_or_default();
+        assert_eq!(actions.len(), 3);
+        assert_eq!(actions[2]["broker"], json!(2));
+        assert_eq!(actions[2]["at.ms"], json!(2500));
+        assert_eq!(state.position_us, 2_500_000);
+    }
+
+    #[test]
+    fn playing_advances_by_wall_time_times_speed_and_stops_at_the_end() {
+        let state = default_state()
+            .reduce(Action::SetSpeed(10.0))
+            .reduce(Action::Play)
+            .reduce(Action::Tick(50.0));
+        assert_eq!(state.position_us, 500_000);
+        let state = state
+            .reduce(Action::Seek(u64::MAX))
+            .reduce(Action::Tick(16.0));
+        assert_eq!(state.playback, Playback::Paused);
+        let state = state.reduce(Action::Seek(0)).reduce(Action::FastForward);
+        let mut state = state;
+        for _ in 0..20 {
+            state = state.reduce(Action::Tick(16.0));
+        }
+        assert_eq!(state.playback, Playback::Paused);
+        assert_eq!(state.position_us, state.end_us());
+    }
+}

@@ -1,0 +1,50 @@
+// A broker crash clicked on the stage lands on the timeline at the current position, and the
+// controller's leader election follows on the stage and in the event log.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer, launchBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment,
+  defaultScenario,
+} from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("crashing a broker from the stage shows a leader election", async () => {
+  const doc = { ...defaultScenario(), actions: [] };
+  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(doc, 2000));
+  await waitForApp(page, 2000);
+
+  // Broker 0 leads some partitions before the crash.
+  const broker = page.locator('[data-broker="0"][role=button]');
+  assert.match(await broker.textContent(), /broker 0 · leader of [1-9]/);
+  await broker.focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("menuitem", { name: "Crash broker 0" }).click();
+  await page.waitForFunction(() => /crash-broker b0 @2\.0 s/.test(document.querySelector(".timeline")?.textContent ?? ""));
+  assert.deepEqual(decodeFragment(page.url()).doc.actions, [{ "at.ms": 2000, do: "crash-broker", broker: 0 }]);
+  assert.match(await broker.textContent(), /broker 0 · ✖ down/);
+
+  await page.getByRole("button", { name: "Fast-forward to the end" }).click();
+  await waitForApp(page, 20000);
+  const log = page.locator(".event-log");
+  await log.getByLabel("kind").selectOption("leader-elected");
+  const lines = await log.locator(".event-lines li").allTextContents();
+  const elections = lines
+    .map((l) => l.match(/^\s*([\d.]+) s\s*broker (\d+) is now leader of (\S+), epoch (\d+)/))
+    .filter((m) => m && Number(m[1]) >= 2 && Number(m[4]) >= 1);
+  assert.ok(elections.length > 0, `a leader election after the crash (log: ${lines.slice(0, 5).join(" | ")})`);
+  assert.ok(elections.every((m) => m[2] !== "0"), "the crashed broker is not elected");
+  assert.match(await broker.textContent(), /down/);
+  await screenshot(page, "broker-crash");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,58 @@
+// Embed mode (`?embed=1`): the stage, the ledger and the playback bar only, the controls the
+// course author names, and a link to the full page with the same scenario; under a sub-path too.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer, launchBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
+  SUB_PATH, decodeFragment,
+} from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser({ viewport: { width: 720, height: 560 } });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("embed mode hides everything but the stage, the ledger, playback and the chosen controls", async () => {
+  const fragment = fragmentFor(defaultScenario(), 4000);
+  const url = server.url + SUB_PATH.slice(1) + "?embed=1&controls=acks,send.mode" + fragment;
+  const { page, errors } = await openPage(browser.context, url);
+  await waitForApp(page, 4000);
+  assert.equal(await page.locator("main[aria-label=Stage] svg.stage-svg").count(), 1);
+  assert.equal(await page.locator("section[aria-label='Outcome ledger']").count(), 1);
+  assert.equal(await page.locator("section[aria-label=Playback]").count(), 1);
+  assert.equal(await page.getByLabel("acks", { exact: true }).count(), 1);
+  assert.equal(await page.getByLabel("send.mode", { exact: true }).count(), 1);
+  for (const hidden of ["retries", "linger.ms", "max.in.flight.requests.per.connection", "kafka.version"]) {
+    assert.equal(await page.getByLabel(hidden, { exact: true }).count(), 0, `${hidden} is hidden`);
+  }
+  for (const region of ["Event log", "Charts"]) {
+    assert.equal(await page.locator(`section[aria-label='${region}']`).count(), 0, `${region} is hidden`);
+  }
+  assert.equal(await page.locator(".simplifications").count(), 0);
+  // The stage fits the iframe's width.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth));
+
+  const open = page.getByRole("link", { name: "Open in playground" });
+  const href = await open.getAttribute("href");
+  assert.ok(!href.includes("embed="), "the full page has no embed parameter");
+  assert.ok(href.startsWith(server.url + SUB_PATH.slice(1) + "#s="), href);
+  assert.deepEqual(decodeFragment(href).doc, defaultScenario());
+  assert.equal(decodeFragment(href).positionMs, 4000);
+  await screenshot(page, "embed");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("embed mode without controls shows none", async () => {
+  const { page } = await openPage(browser.context, server.url + "?embed=1");
+  await waitForApp(page, 0);
+  assert.equal(await page.locator(".panel-settings").count(), 0);
+  assert.equal(await page.locator("select, input[type=text]").count() <= 1, true);
+  await page.close();
+});
