@@ -1,21 +1,12 @@
 // @axe-core/playwright finds no serious or critical violation in the page's main states.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import {
-  startServer, launchBrowser, openPage, waitForApp, fragmentFor, defaultScenario,
+  useServerAndBrowser, openPage, waitForApp, fragmentFor, defaultScenario,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function seriousViolations(page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -41,9 +32,9 @@ const STATES = [
 for (const [what, suffix, prepare] of STATES) {
   for (const scheme of ["light", "dark"]) {
     test(`${what} (${scheme}) has no serious or critical accessibility violation`, async () => {
-      const { page } = await openPage(browser.context, "about:blank");
+      const { page } = await openPage(env.browser.context, "about:blank");
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(server.url + suffix);
+      await page.goto(env.server.url + suffix);
       await waitForApp(page);
       await prepare(page);
       assert.deepEqual(await seriousViolations(page), []);

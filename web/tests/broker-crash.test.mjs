@@ -1,26 +1,16 @@
 // A broker crash clicked on the stage lands on the timeline at the current position, and the
 // controller's leader election follows on the stage and in the event log.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment,
-  defaultScenario,
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, defaultScenario,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 test("crashing a broker from the stage shows a leader election", async () => {
   const doc = { ...defaultScenario(), actions: [] };
-  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(doc, 2000));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 2000));
   await waitForApp(page, 2000);
 
   // Broker 0 leads some partitions before the crash.

@@ -1,24 +1,14 @@
 // The page and the command line run the same core: for the same scenario they report the same
 // figures and the same trace hash. Needs target/release/kafka-sim (or $KAFKA_SIM_CLI) built
 // from the current sources; without it this test fails, it never skips.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, waitForApp, ledger, fragmentFor, cliReport,
-  ledgerOfReport, defaultScenario,
+  useServerAndBrowser, openPage, waitForApp, ledger, fragmentFor, cliReport, ledgerOfReport, defaultScenario,
 } from "./harness.mjs";
 import { PINNED } from "./pinned.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 const SCENARIOS = [
   ["the default scenario", defaultScenario()],
@@ -33,7 +23,7 @@ for (const [what, doc] of SCENARIOS) {
   test(`page and command line report the same figures for ${what}`, async () => {
     const report = cliReport(doc);
     const end = doc["duration.ms"];
-    const { page, errors } = await openPage(browser.context, server.url + fragmentFor(doc, end));
+    const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, end));
     await waitForApp(page, end);
     assert.deepEqual(await ledger(page), ledgerOfReport(report));
     assert.equal(await page.locator("[data-trace-hash]").getAttribute("data-trace-hash"), report["trace.hash"]);

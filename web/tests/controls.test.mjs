@@ -1,29 +1,19 @@
 // The labelled controls drive the run: changing send mode, acks or the in-flight window changes
 // the ledger exactly as the core predicts (its command line, on the same scenario), and an
 // invalid combination shows Kafka's rule beside the control and does not run.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor,
-  decodeFragment, cliReport, ledgerOfReport,
+  useServerAndBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor, decodeFragment, cliReport, ledgerOfReport,
 } from "./harness.mjs";
 import { PINNED } from "./pinned.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 const END = PINNED["duration.ms"];
 
 test("the in-flight window, acks and send mode change the ledger as the core predicts", async () => {
-  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(PINNED, END));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(PINNED, END));
   await waitForApp(page, END);
 
   const window5 = await ledger(page);
@@ -64,7 +54,7 @@ test("the in-flight window, acks and send mode change the ledger as the core pre
 });
 
 test("an invalid combination shows Kafka's rule beside its control and does not run", async () => {
-  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(PINNED, 1000));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(PINNED, 1000));
   await waitForApp(page, 1000);
   const before = await ledger(page);
   const isr = page.getByLabel("min.insync.replicas", { exact: true });

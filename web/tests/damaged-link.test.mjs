@@ -1,22 +1,12 @@
 // A damaged, hostile or oversized link says what is wrong and leaves a usable page on the
 // default scenario.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
-  decodeFragment,
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario, decodeFragment,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 async function expectUsable(page) {
   await page.locator("svg.stage-svg").waitFor();
@@ -35,7 +25,7 @@ const CASES = [
 
 for (const [what, fragment, message] of CASES) {
   test(`a link with ${what} shows an error and a usable page`, async () => {
-    const { page, errors } = await openPage(browser.context, server.url + fragment);
+    const { page, errors } = await openPage(env.browser.context, env.server.url + fragment);
     await waitForApp(page);
     const alert = page.locator(".link-error[role=alert]");
     await alert.waitFor();

@@ -1,27 +1,18 @@
 // Embed mode (`?embed=1`): the stage, the ledger and the playback bar only, the controls the
 // course author names, and a link to the full page with the same scenario; under a sub-path too.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
   SUB_PATH, decodeFragment,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser({ viewport: { width: 720, height: 560 } });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ viewport: { width: 720, height: 560 } });
 
 test("embed mode hides everything but the stage, the ledger, playback and the chosen controls", async () => {
   const fragment = fragmentFor(defaultScenario(), 4000);
-  const url = server.url + SUB_PATH.slice(1) + "?embed=1&controls=acks,send.mode" + fragment;
-  const { page, errors } = await openPage(browser.context, url);
+  const url = env.server.url + SUB_PATH.slice(1) + "?embed=1&controls=acks,send.mode" + fragment;
+  const { page, errors } = await openPage(env.browser.context, url);
   await waitForApp(page, 4000);
   assert.equal(await page.locator("main[aria-label=Stage] svg.stage-svg").count(), 1);
   assert.equal(await page.locator("section[aria-label='Outcome ledger']").count(), 1);
@@ -41,7 +32,7 @@ test("embed mode hides everything but the stage, the ledger, playback and the ch
   const open = page.getByRole("link", { name: "Open in playground" });
   const href = await open.getAttribute("href");
   assert.ok(!href.includes("embed="), "the full page has no embed parameter");
-  assert.ok(href.startsWith(server.url + SUB_PATH.slice(1) + "#s="), href);
+  assert.ok(href.startsWith(env.server.url + SUB_PATH.slice(1) + "#s="), href);
   assert.deepEqual(decodeFragment(href).doc, defaultScenario());
   assert.equal(decodeFragment(href).positionMs, 4000);
   await screenshot(page, "embed");
@@ -50,7 +41,7 @@ test("embed mode hides everything but the stage, the ledger, playback and the ch
 });
 
 test("embed mode without controls shows none", async () => {
-  const { page } = await openPage(browser.context, server.url + "?embed=1");
+  const { page } = await openPage(env.browser.context, env.server.url + "?embed=1");
   await waitForApp(page, 0);
   assert.equal(await page.locator(".panel-settings").count(), 0);
   assert.equal(await page.locator("select, input[type=text]").count() <= 1, true);

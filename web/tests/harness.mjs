@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, extname, normalize, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DIST = join(ROOT, "dist");
@@ -188,4 +189,21 @@ export function cliReport(doc) {
   writeFileSync(file, JSON.stringify(doc));
   const out = execFileSync(cli, ["run", file, "--json"], { encoding: "utf8" });
   return JSON.parse(out);
+}
+
+/**
+ * For a test file: starts the server and the browser (with `launchBrowser`'s options) before its
+ * tests, stops them after.
+ */
+export function useServerAndBrowser(options = {}) {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser(options);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

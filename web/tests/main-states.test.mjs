@@ -1,21 +1,12 @@
 // Screenshots of the page's main states (saved to web/test-results/ as artifacts), and the
 // layout from a 360 px phone to a wide screen: no sideways scrolling, the stage scales.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 const SIZES = [
   ["phone", 360, 740],
@@ -26,10 +17,10 @@ const SIZES = [
 for (const [name, width, height] of SIZES) {
   for (const scheme of ["light", "dark"]) {
     test(`the ${name} layout (${width} px, ${scheme}) fits without sideways scrolling`, async () => {
-      const { page, errors } = await openPage(browser.context, "about:blank");
+      const { page, errors } = await openPage(env.browser.context, "about:blank");
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(server.url + fragmentFor(defaultScenario(), 7000));
+      await page.goto(env.server.url + fragmentFor(defaultScenario(), 7000));
       await waitForApp(page, 7000);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
@@ -43,7 +34,7 @@ for (const [name, width, height] of SIZES) {
 }
 
 test("messages in flight are drawn on the stage while playing, with their fate as a shape", async () => {
-  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(defaultScenario(), 1000));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(defaultScenario(), 1000));
   await waitForApp(page, 1000);
   await page.getByLabel("speed").selectOption("0.01");
   await page.getByRole("button", { name: "Play", exact: true }).click();

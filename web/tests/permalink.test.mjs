@@ -1,24 +1,15 @@
 // The address always holds the scenario, its timeline and the position: open, change, reload,
 // and the page shows the same state and figures.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, waitForApp, ledger, decodeFragment, defaultScenario,
+  useServerAndBrowser, openPage, waitForApp, ledger, decodeFragment, defaultScenario,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 test("a permalink round-trips: open, change, reload gives the same state and figures", async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(env.browser.context, env.server.url);
   await waitForApp(page, 0);
   await page.getByLabel("acks", { exact: true }).selectOption("1");
   await page.getByLabel("linger.ms", { exact: true }).fill("5");

@@ -1,24 +1,15 @@
 // Playback: play, pause, step, speed, the scrubber going backwards (replaying from checkpoints to
 // the very same state), fast-forward with its progress, and the keyboard shortcuts.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, waitForApp, ledger, positionMs, fragmentFor, defaultScenario,
+  useServerAndBrowser, openPage, waitForApp, ledger, positionMs, fragmentFor, defaultScenario,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 test("space plays and pauses, arrows move by a second, period steps to the next event", async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(env.browser.context, env.server.url);
   await waitForApp(page, 0);
   await page.locator("h1").click();
   await page.keyboard.press("Space");
@@ -38,7 +29,7 @@ test("space plays and pauses, arrows move by a second, period steps to the next 
 });
 
 test("scrubbing backwards replays the same run", async () => {
-  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(defaultScenario(), 9300));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(defaultScenario(), 9300));
   await waitForApp(page, 9300);
   const straight = await ledger(page);
   const hash = await page.locator("[data-trace-hash]").getAttribute("data-trace-hash");
@@ -56,7 +47,7 @@ test("scrubbing backwards replays the same run", async () => {
 });
 
 test("fast-forward runs to the end with a progress bar", async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(env.browser.context, env.server.url);
   await waitForApp(page, 0);
   await page.getByRole("button", { name: "Fast-forward to the end" }).click();
   await waitForApp(page, 20000);

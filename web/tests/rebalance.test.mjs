@@ -1,26 +1,16 @@
 // Adding a consumer from the stage rebalances its group: the group shows its state and a new
 // generation, and the ledger counts the rebalance.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launchBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor,
-  defaultScenario,
+  useServerAndBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor, defaultScenario,
 } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 test("adding a consumer shows a rebalance", async () => {
   const doc = { ...defaultScenario(), actions: [] };
-  const { page, errors } = await openPage(browser.context, server.url + fragmentFor(doc, 8000));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 8000));
   await waitForApp(page, 8000);
   const group = page.locator('.group[data-group="g1"]');
   await group.waitFor();

@@ -1,22 +1,15 @@
 // The app shell: rendered by the wasm build, with no console errors, also under a sub-path,
 // and a visible message when the wasm cannot load.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, openPage, screenshot, SUB_PATH } from "./harness.mjs";
+import {
+  useServerAndBrowser, launchBrowser, openPage, screenshot, SUB_PATH,
+} from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 test("the wasm build renders the app shell without console errors", async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(env.browser.context, env.server.url);
   const app = page.locator("[data-rendered-by=wasm]");
   await app.waitFor({ timeout: 20000 });
   assert.equal(await page.locator("h1").textContent(), "Kafka Playground");
@@ -29,16 +22,16 @@ test("the wasm build renders the app shell without console errors", async () => 
 });
 
 test("the page works when hosted under a sub-path", async () => {
-  const { page, errors } = await openPage(browser.context, server.url + SUB_PATH.slice(1));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + SUB_PATH.slice(1));
   await page.locator("[data-rendered-by=wasm]").waitFor({ timeout: 20000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
 
 test("a page whose wasm fails to load shows a visible message", async () => {
-  const page = await browser.context.newPage();
+  const page = await env.browser.context.newPage();
   await page.route("**/*.wasm", (route) => route.fulfill({ status: 404, body: "gone" }));
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const fatal = page.locator("#fatal");
   await fatal.waitFor({ state: "visible", timeout: 25000 });
   assert.match(await fatal.textContent(), /could not start/);
@@ -49,7 +42,7 @@ test("the noscript message explains that JavaScript is needed", async () => {
   const context = (await launchBrowser({ javaScriptEnabled: false }));
   try {
     const page = await context.context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     assert.match(await page.locator("body").textContent(), /needs JavaScript/);
   } finally {
     await context.close();
