@@ -77,16 +77,7 @@ const NOTES: &str = "Member ids are the consumer names (the MEMBER_ID_REQUIRED r
 
 impl Simulation {
     pub fn group_views(&self) -> Vec<GroupView> {
-        let topo = &self.topo;
-        let tp = |p: u32| {
-            let info = topo.partition(p);
-            (
-                info.and_then(|i| topo.topic_names.get(i.topic))
-                    .cloned()
-                    .unwrap_or_default(),
-                info.map(|i| i.index).unwrap_or(0),
-            )
-        };
+        let tp = |p: u32| self.topo.topic_partition(p);
         self.groups
             .iter()
             .enumerate()

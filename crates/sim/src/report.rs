@@ -156,16 +156,7 @@ impl Simulation {
     }
 
     fn group_reports(&self) -> BTreeMap<String, GroupReport> {
-        let topo = &self.topo;
-        let tp = |p: u32| {
-            let info = topo.partition(p);
-            (
-                info.and_then(|i| topo.topic_names.get(i.topic))
-                    .cloned()
-                    .unwrap_or_default(),
-                info.map(|i| i.index).unwrap_or(0),
-            )
-        };
+        let tp = |p: u32| self.topo.topic_partition(p);
         self.groups
             .iter()
             .enumerate()
@@ -195,11 +186,11 @@ impl Simulation {
                         },
                         committed: lag
                             .iter()
-                            .filter_map(|(p, c, _)| Some((topo.name(*p).to_string(), (*c)?)))
+                            .filter_map(|(p, c, _)| Some((self.topo.name(*p).to_string(), (*c)?)))
                             .collect(),
                         lag: lag
                             .iter()
-                            .map(|(p, _, l)| (topo.name(*p).to_string(), *l))
+                            .map(|(p, _, l)| (self.topo.name(*p).to_string(), *l))
                             .collect(),
                     },
                 )

@@ -62,6 +62,17 @@ impl Topology {
         self.partitions.get(global as usize)
     }
 
+    /// Kafka's (topic, partition) of a global partition number.
+    pub fn topic_partition(&self, global: u32) -> (String, u32) {
+        let info = self.partition(global);
+        (
+            info.and_then(|i| self.topic_names.get(i.topic))
+                .cloned()
+                .unwrap_or_default(),
+            info.map(|i| i.index).unwrap_or(0),
+        )
+    }
+
     pub fn name(&self, global: u32) -> &str {
         self.partition(global)
             .map(|p| p.name.as_str())

@@ -101,13 +101,10 @@ impl Simulation {
                     .replicas
                     .values()
                     .map(|r| {
-                        let info = topo.partition(r.partition);
+                        let (topic, partition) = topo.topic_partition(r.partition);
                         ReplicaView {
-                            topic: info
-                                .and_then(|i| topo.topic_names.get(i.topic))
-                                .cloned()
-                                .unwrap_or_default(),
-                            partition: info.map(|i| i.index).unwrap_or(0),
+                            topic,
+                            partition,
                             is_leader: r.is_leader() && b.alive,
                             in_isr: self
                                 .controller
