@@ -176,7 +176,12 @@ impl Broker {
                 done.push(*key);
             }
         }
-        for key in done {
+        self.answer_delayed(done, out);
+    }
+
+    /// Answers the delayed produce requests whose partitions have all settled.
+    fn answer_delayed(&mut self, keys: Vec<u64>, out: &mut Outbox) {
+        for key in keys {
             if let Some(d) = self.delayed.remove(&key) {
                 out.send(
                     node(self.id),
@@ -207,17 +212,6 @@ impl Broker {
                 done.push(*key);
             }
         }
-        for key in done {
-            if let Some(d) = self.delayed.remove(&key) {
-                out.send(
-                    node(self.id),
-                    d.producer,
-                    Payload::ProduceResponse(ProduceResponse {
-                        correlation_id: d.correlation_id,
-                        results: d.results,
-                    }),
-                );
-            }
-        }
+        self.answer_delayed(done, out);
     }
 }
