@@ -240,11 +240,19 @@ impl Ledger {
         I: IntoIterator<Item = B>,
         B: IntoIterator<Item = &'a [u32]>,
     {
-        let total: usize = self
-            .producers
-            .last()
-            .map(|p| p.base as usize + p.entries.len())
-            .unwrap_or(0);
+        // Copies are counted over the records sent so far, not the id space: ids are reserved
+        // per producer for all its `records`, so the id space can be millions wide.
+        let mut starts = Vec::with_capacity(self.producers.len());
+        let mut total = 0usize;
+        for p in &self.producers {
+            starts.push(total);
+            total += p.entries.len();
+        }
+        let slot = |p: usize, id: u32| -> Option<usize> {
+            let prod = self.producers.get(p)?;
+            let offset = id.wrapping_sub(prod.base) as usize;
+            (offset < prod.entries.len()).then(|| starts[p] + offset)
+        };
         let mut copies = vec![0u32; total];
         let mut reordered_ids = Vec::new();
         let mut max_seen: Vec<Option<u32>> = vec![None; self.producers.len()];
@@ -258,7 +266,7 @@ impl Ledger {
                     continue;
                 };
                 for &id in batch {
-                    let Some(c) = copies.get_mut(id as usize) else {
+                    let Some(c) = slot(p, id).and_then(|i| copies.get_mut(i)) else {
                         continue;
                     };
                     *c += 1;
@@ -285,7 +293,7 @@ impl Ledger {
             };
             for (i, e) in p.entries.iter().enumerate() {
                 let id = p.base + i as u32;
-                let n = copies.get(id as usize).copied().unwrap_or(0);
+                let n = copies.get(starts[pi] + i).copied().unwrap_or(0);
                 if n > 0 {
                     c.delivered += 1;
                 }

@@ -77,6 +77,12 @@ pub struct View {
 
 impl Simulation {
     pub fn view(&self) -> View {
+        self.view_classified(&self.classify())
+    }
+
+    /// The view, reusing a classification of this same moment (the page classifies once a
+    /// frame for the ledger and the stage).
+    pub fn view_classified(&self, classification: &Classification) -> View {
         let now = self.now_us();
         let topo = &self.topo;
         let zk_mode = !self.scenario.kafka_version.at_least(3, 3);
@@ -88,7 +94,6 @@ impl Simulation {
         } else {
             None
         };
-        let classification: Classification = self.classify();
         let brokers = self
             .brokers
             .iter()
@@ -179,7 +184,7 @@ impl Simulation {
             brokers,
             partitions,
             producers,
-            totals: classification.counts,
+            totals: classification.counts.clone(),
             groups: self.group_views(),
         }
     }

@@ -437,8 +437,7 @@ impl Runner {
             rebalances: u64::from(report.rebalances),
             consumer_lag: self
                 .sim
-                .view()
-                .groups
+                .group_views()
                 .iter()
                 .flat_map(|g| g.partitions.iter().map(|p| p.lag))
                 .sum(),
@@ -522,7 +521,7 @@ impl Runner {
         let mut selected_sorted = selected.clone();
         selected_sorted.sort_unstable();
         let now = self.sim.now_us();
-        let view = self.sim.view();
+        let view = self.sim.view_classified(&classification);
         let consumers = consumer_names(self.sim.scenario(), now);
         let flights = self
             .sim
