@@ -235,13 +235,15 @@ fn with_cooperative_sticky_members_that_keep_their_partitions_keep_fetching() {
 }
 
 #[test]
-fn a_crash_of_the_coordinators_broker_moves_the_coordinator_and_the_members_find_it() {
+fn a_crash_of_the_coordinators_broker_moves_the_coordinator_the_members_find_it_and_no_rebalance_follows(
+) {
     let s = scenario("3.9", 4, 10000, TWO_CONSUMERS, "", 40_000);
     let mut sim = Simulation::new(s);
     sim.advance_to(8_000_000);
     let before = group(&sim);
     let old = before.coordinator.expect("a coordinator");
     assert_eq!(format!("{:?}", before.state), "Stable");
+    sim.take_events();
     sim.apply(kafka_sim::ActionKind::CrashBroker { broker: old });
     let mut events = Vec::new();
     while !sim.is_finished() {
@@ -259,10 +261,18 @@ fn a_crash_of_the_coordinators_broker_moves_the_coordinator_and_the_members_find
         .iter()
         .any(|e| e.contains(&format!("finds its coordinator: broker {new}"))));
     assert!(after.members.iter().all(|m| m.coordinator == Some(new)));
-    // The group and its offsets were loaded from __consumer_offsets: no records are lost.
+    // The group and its offsets were loaded from __consumer_offsets: no records are lost, and
+    // the move by itself starts no rebalance (reference 4.5): the generation is unchanged.
     let r = sim.report();
     assert_eq!(r.consumed.records, 10000);
     assert_eq!(format!("{:?}", after.state), "Stable");
+    assert_eq!(after.generation, before.generation);
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.to_lowercase().contains("rebalance")),
+        "{events:#?}"
+    );
 }
 
 #[test]
