@@ -77,7 +77,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
                 ("line-info", points(samples, end, max_latency, |_, s| s.latency_p50_ms)),
                 ("line-warn dashed", points(samples, end, max_latency, |_, s| s.latency_p99_ms)),
             ])}
-            {chart("consumer lag", if max_lag > 0.0 { format!(" up to {max_lag:.0} records") } else { " (no consumer figures in this run)".to_string() },
+            {chart("consumer lag", if max_lag > 0.0 { format!(" up to {max_lag:.0} records behind the committed offsets (as kafka-consumer-groups shows LAG; it climbs between auto-commits)") } else { " (no consumer figures in this run)".to_string() },
                 vec![("line-dup", points(samples, end, max_lag, |_, s| s.consumer_lag as f64))])}
         </section>
     }
