@@ -13,6 +13,7 @@ pub mod group_view;
 pub mod invariants;
 pub mod ledger;
 pub mod link;
+pub mod log_marks;
 pub mod murmur2;
 pub mod network;
 pub mod node;
