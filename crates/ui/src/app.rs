@@ -104,12 +104,18 @@ pub fn App() -> Html {
         });
     }
 
-    // Keyboard: space plays/pauses, arrows move by a second (shift: 100 ms), period steps.
+    // Keyboard: space plays/pauses, arrows move by a second (shift: 100 ms), period steps,
+    // Escape clears the ledger highlight.
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             #[cfg(target_arch = "wasm32")]
             let keys = browser::KeyListener::start(move |e| {
+                // Escape clears the ledger highlight wherever focus is (often on the figure).
+                if e.key() == "Escape" {
+                    dispatcher.dispatch(Action::Select(None));
+                    return;
+                }
                 if browser::typing_into_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }

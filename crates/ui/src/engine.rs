@@ -4,6 +4,7 @@
 //! (the engine is deterministic, so the replay is the same run). Everything the components draw
 //! comes out of [`Runner::frame`] as plain data.
 
+use crate::highlight::Highlight;
 use kafka_sim::network::Fate;
 use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
@@ -63,19 +64,6 @@ impl Figure {
             Figure::Redelivered => "redelivered",
             Figure::Rebalances => "rebalances",
         }
-    }
-
-    /// Whether clicking it can point at records on the stage.
-    pub fn has_records(self) -> bool {
-        matches!(
-            self,
-            Figure::Acknowledged
-                | Figure::Failed
-                | Figure::Lost
-                | Figure::Duplicated
-                | Figure::Reordered
-                | Figure::Pending
-        )
     }
 }
 
@@ -283,8 +271,8 @@ pub struct Frame {
     pub latency_p50_ms: f64,
     pub latency_p99_ms: f64,
     pub trace_hash: String,
-    /// How many records the selected figure stands for (for the highlight's caption).
-    pub highlighted_records: usize,
+    /// The selected figure's records: how many, and where they sit in the logs.
+    pub highlight: Option<Highlight>,
 }
 
 impl PartialEq for Frame {
@@ -450,20 +438,13 @@ impl Runner {
         serde_json::to_string(&self.sim.report()).unwrap_or_default()
     }
 
-    /// Everything to draw now; `selection` marks the messages carrying its records. While
+    /// Everything to draw now; `selection` marks the messages carrying its records and the
+    /// offsets holding them. While
     /// playing (`detailed` false) the report's figures that are not record counts (latency,
     /// throughput, consumer figures) come from the latest sample, which keeps frames cheap;
     /// a detailed frame has the exact report of the position.
     pub fn frame(&self, selection: Option<Figure>, detailed: bool) -> Frame {
-        let needs_fates = matches!(
-            selection,
-            Some(Figure::Acknowledged | Figure::Failed | Figure::Pending)
-        );
-        let (fates, classification) = if needs_fates {
-            self.sim.record_fates()
-        } else {
-            (Vec::new(), self.sim.classify())
-        };
+        let classification = self.sim.classify();
         let report = if detailed {
             let r = self.sim.report();
             Sample {
@@ -494,32 +475,14 @@ impl Runner {
             redelivered: report.redelivered,
             rebalances: report.rebalances,
         };
-        let selected: Vec<u32> = match selection {
-            Some(Figure::Lost) => classification.lost_ids.clone(),
-            Some(Figure::Duplicated) => classification.duplicated_ids.clone(),
-            Some(Figure::Reordered) => classification.reordered_ids.clone(),
-            Some(f @ (Figure::Acknowledged | Figure::Failed | Figure::Pending)) => fates
-                .iter()
-                .enumerate()
-                .filter(|(_, fate)| {
-                    use kafka_sim::ledger::RecordFate as R;
-                    matches!(
-                        (f, fate),
-                        (Figure::Acknowledged, R::Acknowledged)
-                            | (Figure::Failed, R::Failed)
-                            | (Figure::Pending, R::Pending)
-                    )
-                })
-                .map(|(i, _)| i as u32)
-                .collect(),
-            _ => Vec::new(),
+        let (highlight, selected) = match selection.map(|f| Highlight::find(&self.sim, f)) {
+            Some((h, ids)) => (Some(h), ids),
+            None => (None, Vec::new()),
         };
         let mut duplicated = classification.duplicated_ids.clone();
         duplicated.sort_unstable();
         let mut reordered = classification.reordered_ids.clone();
         reordered.sort_unstable();
-        let mut selected_sorted = selected.clone();
-        selected_sorted.sort_unstable();
         let now = self.sim.now_us();
         let view = self.sim.view_classified(&classification);
         let consumers = consumer_names(self.sim.scenario(), now);
@@ -563,7 +526,7 @@ impl Runner {
                     progress,
                     outcome,
                     records,
-                    highlighted: !selected_sorted.is_empty() && carries(&selected_sorted),
+                    highlighted: !selected.is_empty() && carries(&selected),
                 }
             })
             .collect();
@@ -582,7 +545,7 @@ impl Runner {
             latency_p50_ms: report.latency_p50_ms,
             latency_p99_ms: report.latency_p99_ms,
             trace_hash: self.sim.trace_hash(),
-            highlighted_records: selected.len(),
+            highlight,
         }
     }
 }

@@ -9,6 +9,7 @@ mod browser;
 mod components;
 mod doc;
 mod engine;
+mod highlight;
 mod state;
 
 #[cfg(target_arch = "wasm32")]

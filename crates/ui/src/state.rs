@@ -277,6 +277,8 @@ impl Reducible for Playground {
                 }
                 next.refresh();
             }
+            // Escape sends Select(None) whatever is selected: nothing to redraw then.
+            Action::Select(figure) if figure == next.selection => return self,
             Action::Select(figure) => {
                 next.selection = figure;
                 next.refresh();
@@ -332,6 +334,25 @@ mod tests {
         assert_eq!(actions[2]["broker"], json!(2));
         assert_eq!(actions[2]["at.ms"], json!(2500));
         assert_eq!(state.position_us, 2_500_000);
+    }
+
+    #[test]
+    fn selecting_a_figure_marks_its_records_and_selecting_none_clears_them() {
+        let state = default_state().reduce(Action::Seek(u64::MAX));
+        let acknowledged = state.frame.as_ref().map_or(0, |f| f.ledger.acknowledged);
+        let state = state.reduce(Action::Select(Some(Figure::Acknowledged)));
+        let highlight = state.frame.as_ref().and_then(|f| f.highlight.clone());
+        assert_eq!(highlight.map(|h| h.records as u64), Some(acknowledged));
+        let cleared = state.reduce(Action::Select(None));
+        assert_eq!(
+            cleared.frame.as_ref().map(|f| f.highlight.is_none()),
+            Some(true)
+        );
+        let again = cleared.clone().reduce(Action::Select(None));
+        assert!(
+            Rc::ptr_eq(&cleared, &again),
+            "nothing selected: nothing to redraw"
+        );
     }
 
     #[test]

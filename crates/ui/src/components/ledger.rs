@@ -1,5 +1,6 @@
 //! The outcome ledger: every figure of the report, labelled, always in view. Clicking one
-//! marks the messages carrying those records on the stage.
+//! marks the messages carrying those records on the stage and their offsets in the partition
+//! logs; clicking it again (or Escape) clears the marks.
 
 use crate::engine::{Figure, Frame};
 use std::rc::Rc;
@@ -56,10 +57,8 @@ pub fn Ledger(props: &LedgerProps) -> Html {
                     }
                 }) }
             </ul>
-            if let Some(figure) = props.selection {
-                <p class="small highlight-caption" aria-live="polite">
-                    {format!("{} record(s) {}: their messages are ringed on the stage.", props.frame.highlighted_records, figure.name())}
-                </p>
+            if let Some(highlight) = &props.frame.highlight {
+                <p class="small highlight-caption" aria-live="polite">{highlight.caption()}</p>
             }
             <p class="small mono" data-trace-hash={props.frame.trace_hash.clone()}>{format!("throughput {:.1} records/s · latency p50 {:.1} ms, p99 {:.1} ms",
                 props.frame.throughput_records_per_sec, props.frame.latency_p50_ms, props.frame.latency_p99_ms)}</p>

@@ -5,6 +5,7 @@ pub mod event_log;
 pub mod field;
 pub mod group_lane;
 pub mod ledger;
+pub mod log_marks;
 pub mod node_menu;
 pub mod playback;
 pub mod problems;

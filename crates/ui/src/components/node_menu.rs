@@ -103,6 +103,8 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
         let on_close = props.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
+                // Escape closes the menu only, not the ledger highlight as well.
+                e.stop_propagation();
                 on_close.emit(());
             }
         })

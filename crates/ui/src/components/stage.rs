@@ -4,8 +4,10 @@
 //! can happen to them.
 
 use crate::components::group_lane::GroupLane;
+use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::NodeMenu;
 use crate::engine::{Flight, Frame, GroupView, Node, Outcome};
+use crate::highlight::Highlight;
 use kafka_sim::view::{BrokerView, ProducerView};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -205,7 +207,7 @@ pub fn Stage(props: &StageProps) -> Html {
                     let status = broker_status(b);
                     html! {
                         <g class={classes!("broker", (!b.alive).then_some("down"), b.isolated.then_some("isolated"))}>
-                            {draw_broker(b, top, h)}
+                            {draw_broker(b, top, h, frame.highlight.as_ref())}
                             <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-broker={b.id.to_string()}
                                onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
                                 <rect class="hit" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W - 80.0)} height="24" rx="6" />
@@ -304,7 +306,9 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
     }
 }
 
-fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
+/// A broker's replicas, each with its log strip: filled up to the log end offset, a line at the
+/// high watermark, and the selected ledger figure's marks.
+fn draw_broker(b: &BrokerView, top: f64, h: f64, highlight: Option<&Highlight>) -> Html {
     let max_leo = b
         .replicas
         .iter()
@@ -317,11 +321,21 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
         let cell_w = 5.0;
         let strip_x = BROKER_X + 96.0;
         let filled = (r.log_end_offset * STRIP_CELLS).div_ceil(max_leo);
-        let hw_x = strip_x + (r.high_watermark * STRIP_CELLS) as f64 / max_leo as f64 * cell_w;
+        let scale = StripScale {
+            x: strip_x,
+            width: STRIP_CELLS as f64 * cell_w,
+            max_leo,
+        };
+        let hw_x = scale.x_of(r.high_watermark);
+        let name = format!("{}-{}", r.topic, r.partition);
+        let marks = highlight.and_then(|hl| {
+            let m = hl.strip(b.id, &name)?;
+            Some(log_marks(m, &scale, y + 2.0, &name, b.id, hl.figure))
+        });
         let role = if r.is_leader { "L" } else { "F" };
         html! {
             <g class={classes!("replica", r.is_leader.then_some("leader"), (!r.in_isr).then_some("out-of-isr"))}
-               data-partition={format!("{}-{}", r.topic, r.partition)}>
+               data-partition={name.clone()}>
                 <title>{format!("{}-{}: {} , epoch {}, {}, log end offset {}, high watermark {}",
                     r.topic, r.partition, if r.is_leader { "leader" } else { "follower" }, r.leader_epoch,
                     if r.in_isr { "in ISR" } else { "out of ISR" }, r.log_end_offset, r.high_watermark)}</title>
@@ -331,6 +345,7 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64) -> Html {
                 <rect class="strip" x={fmt(strip_x)} y={fmt(y + 2.0)} width={fmt(STRIP_CELLS as f64 * cell_w)} height="10" />
                 <rect class="strip-fill" x={fmt(strip_x)} y={fmt(y + 2.0)} width={fmt(filled as f64 * cell_w)} height="10" />
                 <line class="hw" x1={fmt(hw_x)} x2={fmt(hw_x)} y1={fmt(y)} y2={fmt(y + 14.0)} />
+                {marks}
                 <text class="small mono" x={fmt(strip_x + STRIP_CELLS as f64 * cell_w + 6.0)} y={fmt(y + 11.0)}>
                     {format!("{}/{} e{}", r.high_watermark, r.log_end_offset, r.leader_epoch)}
                 </text>
