@@ -122,6 +122,9 @@ impl Simulation {
     /// no log. Scans each replica's whole log once.
     pub fn log_marks(&self, category: RecordCategory) -> LogMarks {
         let records = self.records_in(category);
+        if records.is_empty() {
+            return LogMarks::default();
+        }
         let total = records.last().map_or(0, |&id| id as usize + 1);
         let mut wanted = IdSet::new(total);
         records.iter().for_each(|&id| wanted.insert(id));
@@ -129,31 +132,25 @@ impl Simulation {
         let mut spans: Vec<LogSpan> = Vec::new();
         for b in &self.brokers {
             for r in b.replicas.values() {
+                let mut add = |start: u64, end: u64| {
+                    let hw = r.high_watermark.clamp(start, end);
+                    add_span(&mut spans, b.id, r.partition, start, hw, true);
+                    add_span(&mut spans, b.id, r.partition, hw, end, false);
+                };
                 for batch in &r.log {
+                    // Where the current run of wanted records started.
+                    let mut run: Option<u64> = None;
                     for (i, &id) in batch.records.iter().enumerate() {
-                        if !wanted.contains(id) {
-                            continue;
-                        }
-                        found.insert(id);
                         let offset = batch.base_offset + i as u64;
-                        let committed = offset < r.high_watermark;
-                        match spans.last_mut() {
-                            Some(s)
-                                if s.broker == b.id
-                                    && s.partition == r.partition
-                                    && s.end == offset
-                                    && s.committed == committed =>
-                            {
-                                s.end += 1
-                            }
-                            _ => spans.push(LogSpan {
-                                broker: b.id,
-                                partition: r.partition,
-                                start: offset,
-                                end: offset + 1,
-                                committed,
-                            }),
+                        if wanted.contains(id) {
+                            found.insert(id);
+                            run.get_or_insert(offset);
+                        } else if let Some(start) = run.take() {
+                            add(start, offset);
                         }
+                    }
+                    if let Some(start) = run {
+                        add(start, batch.end_offset());
                     }
                 }
             }
@@ -163,6 +160,35 @@ impl Simulation {
             records,
             spans,
         }
+    }
+}
+
+/// Appends offsets `start..end` of a replica, extending the last span when they continue it.
+fn add_span(
+    spans: &mut Vec<LogSpan>,
+    broker: u32,
+    partition: u32,
+    start: u64,
+    end: u64,
+    committed: bool,
+) {
+    if start >= end {
+        return;
+    }
+    match spans.last_mut() {
+        Some(s)
+            if (s.broker, s.partition, s.end, s.committed)
+                == (broker, partition, start, committed) =>
+        {
+            s.end = end
+        }
+        _ => spans.push(LogSpan {
+            broker,
+            partition,
+            start,
+            end,
+            committed,
+        }),
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::engine::Figure;
 use kafka_sim::log_marks::{LogSpan, RecordCategory};
 use kafka_sim::Simulation;
-use std::collections::BTreeMap;
+use std::fmt::Write;
 
 impl Figure {
     /// The core's category of records behind a figure; none for the consumer figures, which
@@ -30,8 +30,11 @@ impl Figure {
 }
 
 /// One replica strip's marks, in offset order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StripMarks {
+    pub broker: u32,
+    /// `orders-0`.
+    pub partition: String,
     pub spans: Vec<LogSpan>,
     pub offsets: u64,
 }
@@ -45,8 +48,7 @@ pub struct Highlight {
     pub in_no_log: usize,
     /// Offsets marked in all strips.
     pub offsets: u64,
-    /// By broker id and partition name (`orders-0`).
-    strips: BTreeMap<(u32, String), StripMarks>,
+    strips: Vec<StripMarks>,
 }
 
 impl Highlight {
@@ -56,12 +58,21 @@ impl Highlight {
             .category()
             .map(|c| sim.log_marks(c))
             .unwrap_or_default();
-        let mut strips: BTreeMap<(u32, String), StripMarks> = BTreeMap::new();
+        // The core lists spans replica by replica.
+        let mut strips: Vec<StripMarks> = Vec::new();
         for span in &marks.spans {
-            let name = sim.topology().name(span.partition).to_string();
-            let strip = strips.entry((span.broker, name)).or_default();
-            strip.offsets += span.len();
-            strip.spans.push(*span);
+            match strips.last_mut() {
+                Some(s) if s.broker == span.broker && s.spans[0].partition == span.partition => {
+                    s.offsets += span.len();
+                    s.spans.push(*span);
+                }
+                _ => strips.push(StripMarks {
+                    broker: span.broker,
+                    partition: sim.topology().name(span.partition).to_string(),
+                    spans: vec![*span],
+                    offsets: span.len(),
+                }),
+            }
         }
         let highlight = Highlight {
             figure,
@@ -75,7 +86,9 @@ impl Highlight {
 
     /// The marks on the strip of `partition` (`orders-0`) on `broker`.
     pub fn strip(&self, broker: u32, partition: &str) -> Option<&StripMarks> {
-        self.strips.get(&(broker, partition.to_string()))
+        self.strips
+            .iter()
+            .find(|s| s.broker == broker && s.partition == partition)
     }
 
     /// What the highlight shows, and what it cannot (records in no log).
@@ -97,38 +110,39 @@ impl Highlight {
     }
 }
 
-/// A strip's accessible label: `orders-0 on broker 1: 5 offsets hold duplicated records:
-/// 250–254`, listing the first few runs of offsets.
-pub fn strip_label(partition: &str, broker: u32, figure: Figure, marks: &StripMarks) -> String {
-    const SHOWN: usize = 8;
-    let mut runs: Vec<(u64, u64)> = Vec::new();
-    for s in &marks.spans {
-        match runs.last_mut() {
+impl StripMarks {
+    /// The strip's accessible label: `orders-0 on broker 1: 5 offset(s) hold duplicated
+    /// records: 250–254`, listing the first few runs of offsets.
+    pub fn label(&self, figure: Figure) -> String {
+        const SHOWN: usize = 8;
+        let mut text = format!(
+            "{} on broker {}: {} offset(s) hold {} records:",
+            self.partition,
+            self.broker,
+            self.offsets,
+            figure.name()
+        );
+        let mut runs = 0;
+        let mut spans = self.spans.iter().peekable();
+        while let Some(s) = spans.next() {
+            let (start, mut end) = (s.start, s.end);
             // Spans split only by the high watermark read as one run.
-            Some(last) if last.1 == s.start => last.1 = s.end,
-            _ => runs.push((s.start, s.end)),
-        }
-    }
-    let mut list: Vec<String> = runs
-        .iter()
-        .take(SHOWN)
-        .map(|&(a, b)| {
-            if b - a == 1 {
-                a.to_string()
-            } else {
-                format!("{a}–{}", b - 1)
+            while let Some(next) = spans.next_if(|n| n.start == end) {
+                end = next.end;
             }
-        })
-        .collect();
-    if runs.len() > SHOWN {
-        list.push("…".to_string());
+            runs += 1;
+            let sep = if runs == 1 { " " } else { ", " };
+            let _ = match runs {
+                r if r > SHOWN => write!(text, "{sep}…"),
+                _ if end - start == 1 => write!(text, "{sep}{start}"),
+                _ => write!(text, "{sep}{start}–{}", end - 1),
+            };
+            if runs > SHOWN {
+                break;
+            }
+        }
+        text
     }
-    format!(
-        "{partition} on broker {broker}: {} offset(s) hold {} records: {}",
-        marks.offsets,
-        figure.name(),
-        list.join(", ")
-    )
 }
 
 #[cfg(test)]
@@ -158,12 +172,35 @@ mod tests {
             panic!("broker 1 holds orders-0");
         };
         assert_eq!(
-            strip_label("orders-0", 1, h.figure, strip),
+            strip.label(h.figure),
             "orders-0 on broker 1: 5 offset(s) hold duplicated records: 250–254"
         );
         assert_eq!(h.strip(1, "orders-1"), None);
         let (consumed, _) = Highlight::find(&sim, Figure::Consumed);
         assert!(consumed.caption().contains("nothing is marked"));
+    }
+
+    #[test]
+    fn a_label_reads_runs_split_by_the_high_watermark_as_one_and_elides_past_eight() {
+        let span = |start, end, committed| LogSpan {
+            broker: 2,
+            partition: 0,
+            start,
+            end,
+            committed,
+        };
+        let mut spans = vec![span(10, 12, true), span(12, 15, false)];
+        spans.extend((20..29).map(|o| span(o * 2, o * 2 + 1, false)));
+        let strip = StripMarks {
+            broker: 2,
+            partition: "orders-0".into(),
+            spans,
+            offsets: 14,
+        };
+        assert_eq!(
+            strip.label(Figure::Pending),
+            "orders-0 on broker 2: 14 offset(s) hold pending records: 10–14, 40, 42, 44, 46, 48, 50, 52, …"
+        );
     }
 
     #[test]

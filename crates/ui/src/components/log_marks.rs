@@ -3,7 +3,7 @@
 //! hollow above it, labelled with the count and the offsets for screen readers.
 
 use crate::engine::Figure;
-use crate::highlight::{strip_label, StripMarks};
+use crate::highlight::StripMarks;
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -28,14 +28,7 @@ const BAR_FROM_PX: f64 = 4.0;
 const MIN_GAP_PX: f64 = 1.5;
 
 /// `top`: the strip's top edge; the marks sit on it.
-pub fn log_marks(
-    marks: &StripMarks,
-    scale: &StripScale,
-    top: f64,
-    partition: &str,
-    broker: u32,
-    figure: Figure,
-) -> Html {
+pub fn log_marks(marks: &StripMarks, scale: &StripScale, top: f64, figure: Figure) -> Html {
     let (mut solid, mut hollow) = (String::new(), String::new());
     let mut last_x = f64::NEG_INFINITY;
     for s in &marks.spans {
@@ -59,7 +52,7 @@ pub fn log_marks(
             last_x = x;
         }
     }
-    let label = strip_label(partition, broker, figure, marks);
+    let label = marks.label(figure);
     html! {
         <g class="log-marks" role="img" aria-label={label.clone()} data-log-marks={marks.offsets.to_string()}>
             <title>{label}</title>

@@ -330,7 +330,7 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64, highlight: Option<&Highlight>) 
         let name = format!("{}-{}", r.topic, r.partition);
         let marks = highlight.and_then(|hl| {
             let m = hl.strip(b.id, &name)?;
-            Some(log_marks(m, &scale, y + 2.0, &name, b.id, hl.figure))
+            Some(log_marks(m, &scale, y + 2.0, hl.figure))
         });
         let role = if r.is_leader { "L" } else { "F" };
         html! {
