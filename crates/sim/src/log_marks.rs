@@ -2,7 +2,7 @@
 //! ledger figure on the replica strips. Computed on demand for one category (never by `view`),
 //! as runs of consecutive offsets so that "acknowledged" on a long log stays a handful of spans.
 
-use crate::ledger::RecordStatus;
+use crate::ledger::{Classification, RecordStatus};
 use crate::sim::Simulation;
 use serde::Serialize;
 
@@ -88,15 +88,16 @@ impl Simulation {
     /// The records a figure counts, ascending: by what the application was told for sent,
     /// acknowledged, failed and pending (so their number is the figure), by comparison with
     /// the committed logs for the others.
-    pub fn records_in(&self, category: RecordCategory) -> Vec<u32> {
+    /// `classification`: of this same moment.
+    fn records_in(&self, category: RecordCategory, classification: &Classification) -> Vec<u32> {
         let wanted = match category {
             RecordCategory::Lost | RecordCategory::Duplicated | RecordCategory::Reordered => {
-                let c = self.classify();
                 let mut ids = match category {
-                    RecordCategory::Lost => c.lost_ids,
-                    RecordCategory::Duplicated => c.duplicated_ids,
-                    _ => c.reordered_ids,
-                };
+                    RecordCategory::Lost => &classification.lost_ids,
+                    RecordCategory::Duplicated => &classification.duplicated_ids,
+                    _ => &classification.reordered_ids,
+                }
+                .clone();
                 ids.sort_unstable();
                 return ids;
             }
@@ -121,7 +122,17 @@ impl Simulation {
     /// Every replica's offsets holding a record of `category`, and which of its records are in
     /// no log. Scans each replica's whole log once.
     pub fn log_marks(&self, category: RecordCategory) -> LogMarks {
-        let records = self.records_in(category);
+        self.log_marks_classified(category, &self.classify())
+    }
+
+    /// `log_marks`, reusing a classification of this same moment (the page classifies once a
+    /// frame).
+    pub fn log_marks_classified(
+        &self,
+        category: RecordCategory,
+        classification: &Classification,
+    ) -> LogMarks {
+        let records = self.records_in(category, classification);
         if records.is_empty() {
             return LogMarks::default();
         }

@@ -475,10 +475,11 @@ impl Runner {
             redelivered: report.redelivered,
             rebalances: report.rebalances,
         };
-        let (highlight, selected) = match selection.map(|f| Highlight::find(&self.sim, f)) {
-            Some((h, ids)) => (Some(h), ids),
-            None => (None, Vec::new()),
-        };
+        let (highlight, selected) =
+            match selection.map(|f| Highlight::find(&self.sim, &classification, f)) {
+                Some((h, ids)) => (Some(h), ids),
+                None => (None, Vec::new()),
+            };
         let mut duplicated = classification.duplicated_ids.clone();
         duplicated.sort_unstable();
         let mut reordered = classification.reordered_ids.clone();

@@ -3,6 +3,7 @@
 //! log strips mark them). Asked of the core for the selected figure only.
 
 use crate::engine::Figure;
+use kafka_sim::ledger::Classification;
 use kafka_sim::log_marks::{LogSpan, RecordCategory};
 use kafka_sim::Simulation;
 use std::fmt::Write;
@@ -52,11 +53,16 @@ pub struct Highlight {
 }
 
 impl Highlight {
-    /// The figure's records in the run as it stands, and their ids, ascending.
-    pub fn find(sim: &Simulation, figure: Figure) -> (Highlight, Vec<u32>) {
+    /// The figure's records in the run as it stands (`classification`: of this moment), and
+    /// their ids, ascending.
+    pub fn find(
+        sim: &Simulation,
+        classification: &Classification,
+        figure: Figure,
+    ) -> (Highlight, Vec<u32>) {
         let marks = figure
             .category()
-            .map(|c| sim.log_marks(c))
+            .map(|c| sim.log_marks_classified(c, classification))
             .unwrap_or_default();
         // The core lists spans replica by replica.
         let mut strips: Vec<StripMarks> = Vec::new();
@@ -165,7 +171,7 @@ mod tests {
         let sim = run(include_str!(
             "../../sim/tests/scenarios/timeout_after_append_idempotence_false.json"
         ));
-        let (h, ids) = Highlight::find(&sim, Figure::Duplicated);
+        let (h, ids) = Highlight::find(&sim, &sim.classify(), Figure::Duplicated);
         assert_eq!(ids, [501, 502]);
         assert_eq!((h.records, h.offsets, h.in_no_log), (2, 15, 0));
         let Some(strip) = h.strip(1, "orders-0") else {
@@ -176,7 +182,7 @@ mod tests {
             "orders-0 on broker 1: 5 offset(s) hold duplicated records: 250–254"
         );
         assert_eq!(h.strip(1, "orders-1"), None);
-        let (consumed, _) = Highlight::find(&sim, Figure::Consumed);
+        let (consumed, _) = Highlight::find(&sim, &sim.classify(), Figure::Consumed);
         assert!(consumed.caption().contains("nothing is marked"));
     }
 
@@ -208,7 +214,7 @@ mod tests {
         let sim = run(include_str!(
             "../../sim/tests/scenarios/acks_1_leader_crash.json"
         ));
-        let (h, _) = Highlight::find(&sim, Figure::Lost);
+        let (h, _) = Highlight::find(&sim, &sim.classify(), Figure::Lost);
         assert_eq!((h.records, h.offsets, h.in_no_log), (13, 0, 13));
         assert!(
             h.caption().ends_with(
