@@ -72,6 +72,9 @@ impl Simulation {
             names: &self.consumer_names,
         };
         c.start(&mut ctx);
+        if self.metadata_refresh {
+            c.enable_metadata_refresh(&mut ctx);
+        }
         self.consumers.push(c);
     }
 
