@@ -136,7 +136,8 @@ impl Simulation {
             return Vec::new();
         };
         let committed = self.groups.get(group).map(|g| &g.offsets);
-        self.topo
+        let mut subscribed: Vec<u32> = self
+            .topo
             .partitions
             .iter()
             .enumerate()
@@ -146,8 +147,12 @@ impl Simulation {
                     .get(info.topic)
                     .is_some_and(|t| cfg.topics.contains(t))
             })
-            .map(|(p, _)| {
-                let p = p as u32;
+            .map(|(p, _)| p as u32)
+            .collect();
+        subscribed.sort_by_key(|&p| self.topo.display_order(p));
+        subscribed
+            .into_iter()
+            .map(|p| {
                 let c = committed.and_then(|o| o.get(&p).copied());
                 let hw = self.high_watermark(p);
                 (p, c, hw.saturating_sub(c.unwrap_or(0)))

@@ -125,6 +125,13 @@ impl Topology {
         })
     }
 
+    /// Orders global partitions by topic, then partition (added partitions are numbered
+    /// after every other topic's, so global order alone would not).
+    pub fn display_order(&self, global: u32) -> (usize, u32) {
+        self.partition(global)
+            .map_or((usize::MAX, global), |p| (p.topic, p.index))
+    }
+
     /// Kafka's (topic, partition) of a global partition number.
     pub fn topic_partition(&self, global: u32) -> (String, u32) {
         let info = self.partition(global);

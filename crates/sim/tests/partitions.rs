@@ -97,11 +97,17 @@ fn the_group_leader_rejoins_after_its_refresh_shows_six_partitions_and_all_six_a
         Some(10_014.13)
     );
     // The other member learns from its next heartbeat (heartbeat.interval.ms 3000).
-    let synced = time_of(&events, "g1-c2 generation 2: owns [orders-3, orders-4, orders-5]")
-        .expect("c2 gets the new partitions");
+    let synced = time_of(
+        &events,
+        "g1-c2 generation 2: owns [orders-3, orders-4, orders-5]",
+    )
+    .expect("c2 gets the new partitions");
     assert!(synced - seen <= 3_000.0 + 100.0, "synced at {synced}");
     assert_eq!(
-        time_of(&events, "g1-c1 generation 2: owns [orders-0, orders-1, orders-2]"),
+        time_of(
+            &events,
+            "g1-c1 generation 2: owns [orders-0, orders-1, orders-2]"
+        ),
         Some(12_012.56)
     );
     assert_eq!(r.rebalances, 2);
@@ -127,13 +133,20 @@ fn the_producer_writes_to_the_new_partitions_only_after_its_own_refresh() {
     let refreshed_us = (refreshed * 1000.0).round() as u64;
     let all = sends(&sim);
     let first_new = all.iter().find(|(_, p)| *p >= 4).map(|(t, _)| *t);
-    assert!(first_new.is_some_and(|t| t >= refreshed_us), "{first_new:?}");
+    assert!(
+        first_new.is_some_and(|t| t >= refreshed_us),
+        "{first_new:?}"
+    );
     // Keys map by murmur2 over 4 partitions until the refresh, over 6 after it.
     let mut between = 0;
     for (i, (t, p)) in all.iter().enumerate() {
         let key = key_name(i as u32 % 16);
         let n = if *t < refreshed_us { 4 } else { 6 };
-        assert_eq!(*p, partition_for_key(key.as_bytes(), n), "record {i} at {t} µs");
+        assert_eq!(
+            *p,
+            partition_for_key(key.as_bytes(), n),
+            "record {i} at {t} µs"
+        );
         if (10_000_000..refreshed_us).contains(t) {
             between += 1;
         }
@@ -180,7 +193,11 @@ fn cooperative_members_keep_their_partitions_while_the_new_ones_are_handed_out()
     assert_eq!(r.rebalances, 2);
     assert_eq!(assigned(&r), vec![0, 1, 2, 3, 4, 5]);
     assert_eq!(
-        r.groups["g1"].assignment.values().map(Vec::len).collect::<Vec<_>>(),
+        r.groups["g1"]
+            .assignment
+            .values()
+            .map(Vec::len)
+            .collect::<Vec<_>>(),
         vec![3, 3]
     );
     assert_eq!(r.consumed.records, 10_000);
@@ -188,7 +205,8 @@ fn cooperative_members_keep_their_partitions_while_the_new_ones_are_handed_out()
 }
 
 #[test]
-fn with_auto_offset_reset_latest_records_written_to_new_partitions_before_the_rebalance_are_skipped() {
+fn with_auto_offset_reset_latest_records_written_to_new_partitions_before_the_rebalance_are_skipped(
+) {
     let (r, events, sim) = run(scenario(
         AGE_5S,
         r#", "metadata.max.age.ms": 5000, "auto.offset.reset": "latest""#,
@@ -213,7 +231,10 @@ fn with_auto_offset_reset_latest_records_written_to_new_partitions_before_the_re
     // A record sent just before a reset and appended after its log-end lookup is still read.
     let unread = 10_000 - r.consumed.records;
     let sent_before = skipped.iter().sum::<usize>() as u64;
-    assert!(unread <= sent_before && sent_before - unread <= 6, "{unread} {sent_before}");
+    assert!(
+        unread <= sent_before && sent_before - unread <= 6,
+        "{unread} {sent_before}"
+    );
 }
 
 #[test]

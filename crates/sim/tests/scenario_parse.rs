@@ -909,7 +909,10 @@ fn metadata_max_age_defaults_to_five_minutes_and_has_no_effect_without_add_parti
     let paths: Vec<&str> = notes.iter().map(|n| n.path.as_str()).collect();
     assert_eq!(
         paths,
-        ["producers[0].metadata.max.age.ms", "groups[0].metadata.max.age.ms"]
+        [
+            "producers[0].metadata.max.age.ms",
+            "groups[0].metadata.max.age.ms"
+        ]
     );
     let mut with_action = doc.clone();
     with_action["actions"] =
@@ -920,7 +923,10 @@ fn metadata_max_age_defaults_to_five_minutes_and_has_no_effect_without_add_parti
     };
     assert!(notes.is_empty(), "{notes:?}");
     assert_eq!(s.actions.len(), 1);
-    assert_eq!(ok(json!({ "format": 1, "producers": [{}] })).producers[0].metadata_max_age_ms, 300_000);
+    assert_eq!(
+        ok(json!({ "format": 1, "producers": [{}] })).producers[0].metadata_max_age_ms,
+        300_000
+    );
     assert_eq!(
         ok(json!({ "format": 1, "groups": [{}] })).groups[0].metadata_max_age_ms,
         300_000

@@ -13,6 +13,7 @@ pub fn Simplifications() -> Html {
                 <li>{"Brokers never run out of memory or disk, and logs are never compacted or deleted."}</li>
                 <li>{"One connection per producer and broker; no TLS, SASL, quotas or throttling."}</li>
                 <li>{"Consumer groups: member ids are the consumer names (the MEMBER_ID_REQUIRED round trip of 2.2+ is skipped); the coordinator keeps the committed offsets as __consumer_offsets would, and that topic is not drawn."}</li>
+                <li>{"Clients refresh their metadata every metadata.max.age.ms only in scenarios with an add-partitions action; otherwise a refresh would fetch nothing new (leader changes are learned from errors)."}</li>
                 <li>{"The ledger counts a record as committed when it is below the high watermark of its partition's current leader at the position shown."}</li>
             </ul>
         </details>
