@@ -3,6 +3,9 @@
 //! the group leader then re-joins and the rebalance hands out the new partitions. Invariants
 //! are checked after every event (the `invariants` feature).
 
+mod common;
+
+use common::{assert_a_clone_ends_the_same, run, time_of};
 use kafka_sim::murmur2::partition_for_key;
 use kafka_sim::partitioner::key_name;
 use kafka_sim::scenario::parse_scenario;
@@ -26,30 +29,6 @@ const TO_SIX_AT_10S: &str =
     r#"{ "at.ms": 10000, "do": "add-partitions", "topic": "orders", "partitions": 6 }"#;
 const AGE_5S: &str = r#", "metadata.max.age.ms": 5000"#;
 const EARLIEST_AGE_5S: &str = r#", "metadata.max.age.ms": 5000, "auto.offset.reset": "earliest""#;
-
-/// Runs to the end; the readable events as `<ms> <text>`.
-fn run(s: kafka_sim::Scenario) -> (Report, Vec<String>, Simulation) {
-    let mut sim = Simulation::new(s);
-    let mut events = Vec::new();
-    while !sim.is_finished() {
-        let next = sim.now_us() + 1_000_000;
-        sim.advance_to(next);
-        events.extend(
-            sim.take_events()
-                .into_iter()
-                .map(|e| format!("{:.3} {}", e.time_us as f64 / 1000.0, e.text)),
-        );
-    }
-    (sim.report(), events, sim)
-}
-
-fn time_of(events: &[String], needle: &str) -> Option<f64> {
-    events
-        .iter()
-        .find(|e| e.contains(needle))
-        .and_then(|e| e.split(' ').next())
-        .and_then(|t| t.parse().ok())
-}
 
 fn count(events: &[String], needle: &str) -> usize {
     events.iter().filter(|e| e.contains(needle)).count()
@@ -240,17 +219,8 @@ fn with_auto_offset_reset_latest_records_written_to_new_partitions_before_the_re
 #[test]
 fn a_clone_taken_before_the_partitions_are_added_ends_the_same() {
     let s = scenario(AGE_5S, EARLIEST_AGE_5S, TO_SIX_AT_10S, 20_000);
-    let mut a = Simulation::new(s.clone());
-    a.advance_to(9_000_000);
-    let mut b = a.clone();
-    a.run_to_end();
-    b.run_to_end();
-    let mut c = Simulation::new(s);
-    c.run_to_end();
-    assert_eq!(a.trace_hash(), b.trace_hash());
-    assert_eq!(a.trace_hash(), c.trace_hash());
-    assert_eq!(a.report(), c.report());
-    assert_eq!(b.topology().partitions.len(), 6);
+    let clone = assert_a_clone_ends_the_same(s, 9_000_000);
+    assert_eq!(clone.topology().partitions.len(), 6);
 }
 
 #[test]

@@ -9,7 +9,6 @@
 //! network jitter would change the trace of every run longer than the age.
 
 use super::Simulation;
-use crate::consumer::ConsumerCtx;
 use crate::protocol::NodeId;
 use crate::scenario::limits::{MAX_PARTITIONS, MAX_TOTAL_PARTITIONS};
 use crate::scenario::ActionKind;
@@ -33,15 +32,8 @@ impl Simulation {
         for p in self.producers.iter_mut() {
             p.enable_metadata_refresh();
         }
-        for c in self.consumers.iter_mut().filter(|c| c.is_alive()) {
-            let mut ctx = ConsumerCtx {
-                now: self.now,
-                out: &mut self.out,
-                ledger: &mut self.ledger,
-                topo: &self.topo,
-                names: &self.consumer_names,
-            };
-            c.enable_metadata_refresh(&mut ctx);
+        for i in 0..self.consumers.len() {
+            self.with_consumer(i, |c, ctx| c.enable_metadata_refresh(ctx));
         }
     }
 
