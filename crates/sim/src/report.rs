@@ -136,22 +136,14 @@ impl Simulation {
             return Vec::new();
         };
         let committed = self.groups.get(group).map(|g| &g.offsets);
-        let mut subscribed: Vec<u32> = self
-            .topo
-            .partitions
-            .iter()
-            .enumerate()
-            .filter(|(_, info)| {
+        self.topo
+            .in_topic_order()
+            .filter(|&p| {
                 self.topo
-                    .topic_names
-                    .get(info.topic)
+                    .partition(p)
+                    .and_then(|info| self.topo.topic_names.get(info.topic))
                     .is_some_and(|t| cfg.topics.contains(t))
             })
-            .map(|(p, _)| p as u32)
-            .collect();
-        subscribed.sort_by_key(|&p| self.topo.display_order(p));
-        subscribed
-            .into_iter()
             .map(|p| {
                 let c = committed.and_then(|o| o.get(&p).copied());
                 let hw = self.high_watermark(p);

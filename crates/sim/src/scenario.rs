@@ -179,7 +179,7 @@ pub struct ProducerConfig {
     #[serde(rename = "delivery.timeout.ms")]
     pub delivery_timeout_ms: u64,
     /// How old the producer's metadata may get before it refreshes it (new partitions show up
-    /// only then). See `Simulation` for when the periodic refresh runs.
+    /// only then). `sim::partitions` says when the periodic refresh runs.
     #[serde(rename = "metadata.max.age.ms")]
     pub metadata_max_age_ms: u64,
 }

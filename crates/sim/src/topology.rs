@@ -125,11 +125,10 @@ impl Topology {
         })
     }
 
-    /// Orders global partitions by topic, then partition (added partitions are numbered
-    /// after every other topic's, so global order alone would not).
-    pub fn display_order(&self, global: u32) -> (usize, u32) {
-        self.partition(global)
-            .map_or((usize::MAX, global), |p| (p.topic, p.index))
+    /// Every global partition, by topic and then partition (added partitions are numbered
+    /// after every other topic's, so global order alone would not be).
+    pub fn in_topic_order(&self) -> impl Iterator<Item = u32> + '_ {
+        self.topic_partitions.iter().flatten().copied()
     }
 
     /// Kafka's (topic, partition) of a global partition number.

@@ -97,40 +97,36 @@ impl Simulation {
                 alive: b.alive,
                 isolated: self.network.is_isolated(b.id, now),
                 is_controller: controller_broker == Some(b.id),
-                replicas: {
-                    let mut replicas: Vec<_> = b.replicas.values().collect();
-                    replicas.sort_by_key(|r| topo.display_order(r.partition));
-                    replicas
-                }
-                .into_iter()
-                .map(|r| {
-                    let (topic, partition) = topo.topic_partition(r.partition);
-                    ReplicaView {
-                        topic,
-                        partition,
-                        is_leader: r.is_leader() && b.alive,
-                        in_isr: self
-                            .controller
-                            .partitions
-                            .get(r.partition as usize)
-                            .is_some_and(|s| s.isr.contains(&b.id)),
-                        log_end_offset: r.log_end_offset,
-                        high_watermark: r.high_watermark,
-                        leader_epoch: r.leader_epoch,
-                    }
-                })
-                .collect(),
+                replicas: topo
+                    .in_topic_order()
+                    .filter_map(|p| b.replicas.get(&p))
+                    .map(|r| {
+                        let (topic, partition) = topo.topic_partition(r.partition);
+                        ReplicaView {
+                            topic,
+                            partition,
+                            is_leader: r.is_leader() && b.alive,
+                            in_isr: self
+                                .controller
+                                .partitions
+                                .get(r.partition as usize)
+                                .is_some_and(|s| s.isr.contains(&b.id)),
+                            log_end_offset: r.log_end_offset,
+                            high_watermark: r.high_watermark,
+                            leader_epoch: r.leader_epoch,
+                        }
+                    })
+                    .collect(),
             })
             .collect();
-        let mut ordered: Vec<_> = self
-            .controller
-            .partitions
-            .iter()
-            .zip(&topo.partitions)
-            .collect();
-        ordered.sort_by_key(|(_, info)| (info.topic, info.index));
-        let partitions = ordered
-            .into_iter()
+        let partitions = topo
+            .in_topic_order()
+            .filter_map(|p| {
+                Some((
+                    self.controller.partitions.get(p as usize)?,
+                    topo.partition(p)?,
+                ))
+            })
             .map(|(s, info)| PartitionView {
                 topic: topo
                     .topic_names

@@ -107,7 +107,7 @@ pub struct Consumer {
     metadata_sent_us: u64,
     /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
     metadata_refreshed_us: u64,
-    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `Simulation`).
+    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `sim::partitions`).
     metadata_max_age_us: Option<u64>,
     metadata_refresh_due: Option<u64>,
     offsets_in_flight: bool,

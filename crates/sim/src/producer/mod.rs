@@ -80,7 +80,7 @@ pub struct Producer {
     metadata_cursor: u32,
     /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
     metadata_refreshed_us: u64,
-    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `Simulation`).
+    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `sim::partitions`).
     metadata_max_age_us: Option<u64>,
     next_correlation: u64,
     drain_cursor: u32,

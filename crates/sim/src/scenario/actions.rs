@@ -57,7 +57,6 @@ struct PartitionsRef {
     topic: String,
     partitions: u32,
     at_ms: u64,
-    position: usize,
 }
 
 pub(crate) fn read_actions(
@@ -138,7 +137,6 @@ pub(crate) fn read_actions(
                 topic: topic.clone(),
                 partitions: *partitions,
                 at_ms,
-                position: i,
             }),
             _ => {}
         }
@@ -454,12 +452,17 @@ fn check_consumer(
 /// decrease or the same count with INVALID_PARTITIONS), and all topics together stay within
 /// the partition limit.
 fn check_partition_counts(mut refs: Vec<PartitionsRef>, ctx: &Context, problems: &mut Problems) {
-    refs.sort_by_key(|r| (r.at_ms, r.position));
     let mut counts = ctx.partitions.clone();
     let mut total: u32 = counts.values().sum();
     // Topics already over the limit are reported with the topics.
     let mut within_limit = total <= MAX_TOTAL_PARTITIONS;
-    for r in refs {
+    // In timeline order: the earliest at.ms first, ties in document order (a selection
+    // rather than a sort keeps another sort out of the page's code).
+    while let Some(at) = refs.iter().map(|r| r.at_ms).min() {
+        let Some(i) = refs.iter().position(|r| r.at_ms == at) else {
+            break;
+        };
+        let r = refs.remove(i);
         // A topic whose own partitions were bad is already reported.
         let Some(count) = counts.get_mut(&r.topic) else {
             continue;
