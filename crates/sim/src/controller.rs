@@ -158,6 +158,49 @@ impl Controller {
         }
     }
 
+    /// CreatePartitions: takes on every partition of `topo` it does not know yet, led by the
+    /// first live replica with the live replicas as ISR, and tells the live brokers (the
+    /// LeaderAndIsr path, which makes the hosting brokers create their replicas). Returns
+    /// the new partitions' global numbers.
+    pub fn create_partitions(&mut self, topo: &Topology, out: &mut Outbox) -> Vec<u32> {
+        let mut created = Vec::new();
+        for (g, info) in topo
+            .partitions
+            .iter()
+            .enumerate()
+            .skip(self.partitions.len())
+        {
+            let isr: Vec<u32> = info
+                .replicas
+                .iter()
+                .copied()
+                .filter(|&r| self.live(r))
+                .collect();
+            self.partitions.push(PartitionState {
+                partition: g as u32,
+                leader: isr.first().copied(),
+                leader_epoch: 0,
+                isr,
+            });
+            self.replicas.push(info.replicas.clone());
+            self.names.push(info.name.clone());
+            created.push(g as u32);
+        }
+        let states = created
+            .iter()
+            .filter_map(|&g| self.partitions.get(g as usize).cloned())
+            .collect();
+        self.broadcast(states, out);
+        created
+    }
+
+    /// Brokers whose session the controller holds, in order.
+    pub fn live_brokers(&self) -> Vec<u32> {
+        (0..self.brokers.len() as u32)
+            .filter(|&b| self.live(b))
+            .collect()
+    }
+
     pub fn on_timer(&mut self, now: u64, timer: Timer, out: &mut Outbox) {
         if timer != Timer::SessionCheck {
             return;

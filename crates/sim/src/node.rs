@@ -29,6 +29,8 @@ pub enum Timer {
     ConsumerHeartbeat,
     /// A consumer retries coordinator discovery or metadata after `retry.backoff.ms`.
     ConsumerRetry,
+    /// A consumer's metadata may be older than `metadata.max.age.ms`: refresh it.
+    ConsumerMetadataRefresh,
     /// A held (long-poll) consumer fetch is due (`fetch.max.wait.ms`).
     ConsumerFetchWait { consumer: u32, correlation_id: u64 },
     /// The coordinator's next group deadline (session expiry, join phase end).

@@ -57,6 +57,15 @@ impl Partitioner {
         }
     }
 
+    /// The topic now has `partitions` (metadata showed more): keys map anew. A sticky
+    /// null-key partition stays until its usual switch.
+    pub fn set_partitions(&mut self, partitions: u32) {
+        self.partitions = partitions;
+        for (k, p) in self.key_partitions.iter_mut().enumerate() {
+            *p = partition_for_key(key_name(k as u32).as_bytes(), partitions);
+        }
+    }
+
     pub fn strategy(&self) -> NullKeyStrategy {
         self.strategy
     }
@@ -154,6 +163,20 @@ mod tests {
         let p = Partitioner::new(KafkaVersion::new(3, 9), 6, 3, 16384);
         assert_eq!(p.keyed(0), partition_for_key(b"key-0", 6));
         assert_eq!(p.keyed(2), partition_for_key(b"key-2", 6));
+    }
+
+    #[test]
+    fn more_partitions_remap_keys_by_murmur2_of_the_new_count() {
+        let mut p = Partitioner::new(KafkaVersion::new(3, 9), 4, 50, 16384);
+        p.set_partitions(6);
+        for k in 0..50 {
+            assert_eq!(p.keyed(k), partition_for_key(key_name(k).as_bytes(), 6));
+        }
+        let moved = (0..50)
+            .filter(|&k| partition_for_key(key_name(k).as_bytes(), 4) != p.keyed(k))
+            .count();
+        // About two thirds move (h mod 4 = h mod 6 only for h mod 12 < 4).
+        assert_eq!(moved, 30);
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> Prod
         batch_size: 16384,
         request_timeout_ms: 30_000,
         delivery_timeout_ms: 120_000,
+        metadata_max_age_ms: crate::scenario::parse::DEFAULT_METADATA_MAX_AGE_MS,
     }
 }
 
@@ -165,6 +166,7 @@ pub fn group_defaults(
         enable_auto_commit: d.enable_auto_commit,
         auto_commit_interval_ms: d.auto_commit_interval_ms,
         auto_offset_reset: d.auto_offset_reset,
+        metadata_max_age_ms: crate::scenario::parse::DEFAULT_METADATA_MAX_AGE_MS,
     }
 }
 

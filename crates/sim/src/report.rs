@@ -137,17 +137,14 @@ impl Simulation {
         };
         let committed = self.groups.get(group).map(|g| &g.offsets);
         self.topo
-            .partitions
-            .iter()
-            .enumerate()
-            .filter(|(_, info)| {
+            .in_topic_order()
+            .filter(|&p| {
                 self.topo
-                    .topic_names
-                    .get(info.topic)
+                    .partition(p)
+                    .and_then(|info| self.topo.topic_names.get(info.topic))
                     .is_some_and(|t| cfg.topics.contains(t))
             })
-            .map(|(p, _)| {
-                let p = p as u32;
+            .map(|p| {
                 let c = committed.and_then(|o| o.get(&p).copied());
                 let hw = self.high_watermark(p);
                 (p, c, hw.saturating_sub(c.unwrap_or(0)))

@@ -178,6 +178,10 @@ pub struct ProducerConfig {
     pub request_timeout_ms: u64,
     #[serde(rename = "delivery.timeout.ms")]
     pub delivery_timeout_ms: u64,
+    /// How old the producer's metadata may get before it refreshes it (new partitions show up
+    /// only then). `sim::partitions` says when the periodic refresh runs.
+    #[serde(rename = "metadata.max.age.ms")]
+    pub metadata_max_age_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -248,6 +252,10 @@ pub struct GroupConfig {
     pub auto_commit_interval_ms: u64,
     #[serde(rename = "auto.offset.reset")]
     pub auto_offset_reset: OffsetReset,
+    /// How old a consumer's metadata may get before it refreshes it; the group leader re-joins
+    /// when a refresh shows a partition count its assignment did not cover.
+    #[serde(rename = "metadata.max.age.ms")]
+    pub metadata_max_age_ms: u64,
 }
 
 /// One entry of the scenario's timeline.
@@ -306,5 +314,10 @@ pub enum ActionKind {
         consumer: String,
         #[serde(rename = "for.ms")]
         for_ms: u64,
+    },
+    /// CreatePartitions (`kafka-topics --alter --partitions N`): the topic's new total count.
+    AddPartitions {
+        topic: String,
+        partitions: u32,
     },
 }

@@ -2,6 +2,7 @@
 //! the one seeded RNG. Handles one event at a time, dispatching what each node returns.
 
 mod groups;
+mod partitions;
 
 use crate::broker::{Broker, BrokerSettings};
 use crate::consumer::Consumer;
@@ -56,6 +57,9 @@ pub struct Simulation {
     spare_sends: Vec<(NodeId, NodeId, Payload)>,
     events: u64,
     invariants: InvariantState,
+    /// Whether producers and consumers refresh metadata every `metadata.max.age.ms` (see
+    /// `sim::partitions`).
+    metadata_refresh: bool,
 }
 
 fn node_code(n: NodeId) -> u64 {
@@ -90,6 +94,7 @@ fn timer_code(t: Timer) -> u64 {
             correlation_id,
         } => 12 | (u64::from(consumer) << 8) | (correlation_id << 24),
         Timer::GroupCheck { group } => 13 | (u64::from(group) << 8),
+        Timer::ConsumerMetadataRefresh => 14,
     }
 }
 
@@ -145,6 +150,7 @@ impl Simulation {
             spare_sends: Vec::new(),
             events: 0,
             invariants: InvariantState::default(),
+            metadata_refresh: false,
             topo: Arc::new(topo),
             scenario: Arc::new(scenario),
         };
@@ -174,6 +180,9 @@ impl Simulation {
             );
         }
         sim.build_groups();
+        if Simulation::changes_metadata(&sim.scenario.actions) {
+            sim.enable_metadata_refresh();
+        }
         sim.dispatch();
         sim
     }
@@ -485,6 +494,9 @@ impl Simulation {
                     TraceKind::NetworkChanged,
                     "network conditions changed".to_string(),
                 );
+            }
+            ActionKind::AddPartitions { topic, partitions } => {
+                self.add_partitions(topic, *partitions)
             }
             ActionKind::AddConsumer { .. }
             | ActionKind::RemoveConsumer { .. }

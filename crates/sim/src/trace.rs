@@ -14,6 +14,7 @@ pub enum TraceKind {
     BrokerUnfenced,
     LeaderElected,
     PartitionOffline,
+    PartitionsAdded,
     IsrShrunk,
     IsrExpanded,
     LogTruncated,

@@ -102,9 +102,9 @@ impl Simulation {
                 alive: b.alive,
                 isolated: self.network.is_isolated(b.id, now),
                 is_controller: controller_broker == Some(b.id),
-                replicas: b
-                    .replicas
-                    .values()
+                replicas: topo
+                    .in_topic_order()
+                    .filter_map(|p| b.replicas.get(&p))
                     .map(|r| {
                         let (topic, partition) = topo.topic_partition(r.partition);
                         ReplicaView {
@@ -124,11 +124,14 @@ impl Simulation {
                     .collect(),
             })
             .collect();
-        let partitions = self
-            .controller
-            .partitions
-            .iter()
-            .zip(&topo.partitions)
+        let partitions = topo
+            .in_topic_order()
+            .filter_map(|p| {
+                Some((
+                    self.controller.partitions.get(p as usize)?,
+                    topo.partition(p)?,
+                ))
+            })
             .map(|(s, info)| PartitionView {
                 topic: topo
                     .topic_names

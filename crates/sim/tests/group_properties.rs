@@ -1,6 +1,6 @@
 //! Property test over random consumer-group timelines (join, leave, kill, stall, broker
-//! crash) with every assignor: nothing panics, the group invariants hold after every event
-//! (the `invariants` feature), and the consumed figures add up.
+//! crash, partitions added) with every assignor: nothing panics, the group invariants hold
+//! after every event (the `invariants` feature), and the consumed figures add up.
 #![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::scenario::parse_scenario;
@@ -60,6 +60,7 @@ proptest! {
         partitions in 1u32..7,
         version in prop_oneof![Just("3.9"), Just("2.3"), Just("0.10.0")],
         actions in proptest::collection::vec((0u64..25_000, 0u8..5, 0u32..4, 1_000u64..20_000), 0..6),
+        grow in proptest::option::of((0u64..25_000, 1u32..4)),
     ) {
         // Assignors a version has: sticky since 0.11, cooperative-sticky since 2.4;
         // max.poll.interval.ms since 0.10.1.
@@ -69,6 +70,14 @@ proptest! {
             _ => strategy,
         };
         let poll_interval = if version == "0.10.0" { "" } else { r#""max.poll.interval.ms": 6000,"# };
+        let mut timeline: Vec<String> = actions.iter().map(|a| action(consumers, *a)).collect();
+        if let Some((at, more)) = grow {
+            timeline.push(format!(
+                r#"{{ "at.ms": {at}, "do": "add-partitions", "topic": "orders", "partitions": {} }}"#,
+                partitions + more
+            ));
+        }
+        let partitions_at_end = partitions + grow.map_or(0, |(_, more)| more);
         let text = format!(
             r#"{{ "format": 1, "seed": {seed}, "kafka.version": "{version}", "duration.ms": 40000,
   "cluster": {{ "brokers": 3 }},
@@ -77,10 +86,10 @@ proptest! {
   "groups": [ {{ "group.id": "g1", "topics": ["orders"], "consumers": {consumers},
                 "partition.assignment.strategy": "{}", "session.timeout.ms": 6000,
                 "heartbeat.interval.ms": 1000, {poll_interval}
-                "auto.offset.reset": "earliest" }} ],
+                "metadata.max.age.ms": 3000, "auto.offset.reset": "earliest" }} ],
   "actions": [ {} ] }}"#,
             STRATEGIES[strategy],
-            actions.iter().map(|a| action(consumers, *a)).collect::<Vec<_>>().join(", ")
+            timeline.join(", ")
         );
         let scenario = parse_scenario(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
         let mut sim = Simulation::new(scenario);
@@ -97,6 +106,10 @@ proptest! {
         let g = &r.groups["g1"];
         // Every member of the coordinator's group has an entry, possibly empty.
         let assigned: usize = g.assignment.values().map(|a| a.len()).sum();
-        prop_assert!(assigned <= partitions as usize);
+        // The controller refuses new partitions while fewer brokers than the replication
+        // factor are registered (a crashed one is fenced after its session timeout).
+        let now = sim.topology().partitions.len() as u32;
+        prop_assert!(now == partitions || now == partitions_at_end, "{} partitions", now);
+        prop_assert!(assigned <= now as usize);
     }
 }

@@ -2,6 +2,9 @@
 //! join and coordinator crash, eager vs cooperative, offsets and redelivery, heartbeats from
 //! poll() before 0.10.1. Invariants are checked after every event (the `invariants` feature).
 
+mod common;
+
+use common::{assert_a_clone_ends_the_same, run, time_of};
 use kafka_sim::group_view::GroupView;
 use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::parse_scenario;
@@ -28,21 +31,6 @@ fn scenario(
     parse_scenario(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
-fn run(s: kafka_sim::Scenario) -> (Report, Vec<String>, Simulation) {
-    let mut sim = Simulation::new(s);
-    let mut events = Vec::new();
-    while !sim.is_finished() {
-        let next = sim.now_us() + 1_000_000;
-        sim.advance_to(next);
-        events.extend(
-            sim.take_events()
-                .into_iter()
-                .map(|e| format!("{:.3} {}", e.time_us as f64 / 1000.0, e.text)),
-        );
-    }
-    (sim.report(), events, sim)
-}
-
 fn group(sim: &Simulation) -> GroupView {
     sim.group_views().into_iter().next().expect("one group")
 }
@@ -67,14 +55,6 @@ fn shares(r: &Report) -> Vec<usize> {
         .values()
         .map(|a| a.len())
         .collect()
-}
-
-fn time_of(events: &[String], needle: &str) -> Option<f64> {
-    events
-        .iter()
-        .find(|e| e.contains(needle))
-        .and_then(|e| e.split(' ').next())
-        .and_then(|t| t.parse().ok())
 }
 
 #[test]
@@ -343,17 +323,7 @@ fn scenario_file_cooperative_join_needs_a_follow_up_rebalance() {
 
 #[test]
 fn a_group_run_is_deterministic_and_a_clone_midway_ends_the_same() {
-    let s = load("groups_kill_consumer");
-    let mut a = Simulation::new(s.clone());
-    a.advance_to(12_000_000);
-    let mut b = a.clone();
-    a.run_to_end();
-    b.run_to_end();
-    let mut c = Simulation::new(s);
-    c.run_to_end();
-    assert_eq!(a.trace_hash(), b.trace_hash());
-    assert_eq!(a.trace_hash(), c.trace_hash());
-    assert_eq!(a.report(), c.report());
+    assert_a_clone_ends_the_same(load("groups_kill_consumer"), 12_000_000);
 }
 
 /// A broker crash moves partition leadership while the consumers keep their positions. The new

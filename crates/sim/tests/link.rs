@@ -51,6 +51,30 @@ fn the_default_scenario_round_trips_through_a_link_with_its_position() {
 }
 
 #[test]
+fn an_add_partitions_action_and_metadata_max_age_round_trip_through_a_link() {
+    let mut doc = default_doc();
+    doc["groups"][0]["metadata.max.age.ms"] = json!(5000);
+    doc["actions"] = json!([
+        { "at.ms": 10000, "do": "add-partitions", "topic": "orders", "partitions": 6 }
+    ]);
+    let back = decoded(&encode_link(&doc, Some(12000), ""));
+    assert_eq!(back.doc, doc);
+    assert_eq!(back.position_ms, Some(12000));
+    let s = match resolve_scenario(&back.doc) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        s.actions[0].kind,
+        kafka_sim::ActionKind::AddPartitions {
+            topic: "orders".into(),
+            partitions: 6
+        }
+    );
+    assert_eq!(s.groups[0].metadata_max_age_ms, 5000);
+}
+
+#[test]
 fn the_default_scenario_link_stays_under_2000_characters() {
     let link = encode_link(
         &default_doc(),

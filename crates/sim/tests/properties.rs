@@ -89,6 +89,12 @@ fn action_choice(brokers: u32) -> impl Strategy<Value = (u64, ActionKind)> {
                     loss_rate: Some(r),
                 }
             }),
+            // Not checked like a scenario's timeline: a count that does not grow the topic,
+            // or too few live brokers, is refused at run time.
+            (1u32..=8).prop_map(|partitions| ActionKind::AddPartitions {
+                topic: "orders".into(),
+                partitions
+            }),
         ],
     )
 }
@@ -173,6 +179,8 @@ fn build(w: &World) -> kafka_sim::Scenario {
             c.keys = p.keys;
             c.records_per_sec = p.rate;
             c.records = p.records;
+            // Sees partitions added by the timeline within the run.
+            c.metadata_max_age_ms = 2000;
             c.delivery_timeout_ms = p
                 .delivery_timeout_ms
                 .max(p.linger + c.request_timeout_ms.min(1000));

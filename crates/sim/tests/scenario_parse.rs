@@ -636,7 +636,7 @@ fn unknown_keys_are_named_and_near_misses_get_a_suggestion() {
         messages(&e)[..3],
         [
             "cluster.broker: unknown key (did you mean \"brokers\"?)",
-            "producers[0].colour: unknown key (known keys: name, topic, send.mode, records, records.per.sec, keys, value.bytes, acks, retries, retry.backoff.ms, retry.backoff.max.ms, max.in.flight.requests.per.connection, enable.idempotence, linger.ms, batch.size, request.timeout.ms, delivery.timeout.ms)",
+            "producers[0].colour: unknown key (known keys: name, topic, send.mode, records, records.per.sec, keys, value.bytes, acks, retries, retry.backoff.ms, retry.backoff.max.ms, max.in.flight.requests.per.connection, enable.idempotence, linger.ms, batch.size, request.timeout.ms, delivery.timeout.ms, metadata.max.age.ms)",
             "producers[0].enable_idempotence: unknown key (did you mean \"enable.idempotence\"?)",
         ]
     );
@@ -749,7 +749,8 @@ fn every_action_kind_parses() {
             { "at.ms": 6, "do": "remove-consumer", "group.id": "g1", "consumer": "g1-c3" },
             { "at.ms": 7, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c1" },
             { "at.ms": 8, "do": "stall-consumer", "group.id": "g1", "consumer": "g1-c2", "for.ms": 1000 },
-            { "at.ms": 9, "do": "fail-requests", "broker": 1, "error": "NETWORK_EXCEPTION" }
+            { "at.ms": 9, "do": "fail-requests", "broker": 1, "error": "NETWORK_EXCEPTION" },
+            { "at.ms": 10, "do": "add-partitions", "topic": "orders", "partitions": 6 }
         ] }),
     );
     let kinds: Vec<ActionKind> = s.actions.into_iter().map(|a| a.kind).collect();
@@ -791,6 +792,10 @@ fn every_action_kind_parses() {
                 broker: 1,
                 error: ErrorCode::NetworkException,
                 count: 1
+            },
+            ActionKind::AddPartitions {
+                topic: "orders".into(),
+                partitions: 6
             },
         ]
     );
@@ -841,6 +846,90 @@ fn add_consumer_cannot_grow_a_group_past_sixteen() {
     assert_eq!(
         messages(&e),
         ["actions[1]: group \"g1\" would have more than 16 consumers"]
+    );
+}
+
+#[test]
+fn add_partitions_must_raise_the_count_the_topic_has_by_then_and_every_problem_is_listed() {
+    let e = errors(json!({ "format": 1,
+        "topics": [{ "name": "orders", "partitions": 4 }, { "name": "audit", "partitions": 2 }],
+        "producers": [{ "topic": "orders", "metadata.max.age.ms": -1 }],
+        "groups": [{ "topics": ["orders"], "metadata.max.age.ms": "5s" }],
+        "actions": [
+            { "at.ms": 3000, "do": "add-partitions", "topic": "orders", "partitions": 5 },
+            { "at.ms": 1000, "do": "add-partitions", "topic": "orders", "partitions": 6 },
+            { "at.ms": 2000, "do": "add-partitions", "topic": "audit", "partitions": 2 },
+            { "at.ms": 0, "do": "add-partitions", "topic": "payments", "partitions": 3 },
+            { "at.ms": 0, "do": "add-partitions", "topic": "audit", "partitions": 65 },
+            { "at.ms": 0, "do": "add-partitions", "topic": "audit" },
+            { "at.ms": 3000, "do": "add-partitions", "topic": "orders", "partitions": 8, "broker": 1 }
+        ] }));
+    assert_eq!(
+        messages(&e),
+        [
+            "producers[0].metadata.max.age.ms: expected an integer from 0 to 2147483647, got -1",
+            "groups[0].metadata.max.age.ms: expected an integer, got \"5s\"",
+            "actions[3].topic: unknown topic \"payments\" (topics: \"audit\", \"orders\")",
+            "actions[4].partitions: expected an integer from 1 to 64, got 65",
+            "actions[5].partitions: required key is missing",
+            "actions[6].broker: add-partitions takes no \"broker\" (its keys: at.ms, do, topic, partitions)",
+            "actions[2].partitions: topic \"audit\" has 2 partitions by 2000 ms; Kafka only adds partitions and refuses 2 (INVALID_PARTITIONS: the new total must be more than 2)",
+            "actions[0].partitions: topic \"orders\" has 6 partitions by 3000 ms; Kafka only adds partitions and refuses 5 (INVALID_PARTITIONS: the new total must be more than 6)",
+        ]
+    );
+}
+
+#[test]
+fn add_partitions_counts_towards_the_partition_limit_of_all_topics() {
+    let topics: Vec<Value> = (0..5)
+        .map(|i| json!({ "name": format!("t{i}"), "partitions": 50 }))
+        .collect();
+    let e = errors(json!({ "format": 1, "topics": topics,
+        "actions": [{ "at.ms": 0, "do": "add-partitions", "topic": "t0", "partitions": 52 },
+                    { "at.ms": 0, "do": "add-partitions", "topic": "t1", "partitions": 55 },
+                    { "at.ms": 0, "do": "add-partitions", "topic": "t2", "partitions": 60 }] }));
+    // Reported once, where the limit is first passed.
+    assert_eq!(
+        messages(&e),
+        ["actions[1].partitions: at most 256 partitions in all topics (got 257 after this action)"]
+    );
+}
+
+#[test]
+fn metadata_max_age_defaults_to_five_minutes_and_has_no_effect_without_add_partitions() {
+    let doc = json!({ "format": 1,
+        "producers": [{ "metadata.max.age.ms": 0 }],
+        "groups": [{ "consumers": 1, "metadata.max.age.ms": 5000 }] });
+    let (s, notes) = match resolve_with_notes(&doc) {
+        Ok(x) => x,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(s.producers[0].metadata_max_age_ms, 0);
+    assert_eq!(s.groups[0].metadata_max_age_ms, 5000);
+    let paths: Vec<&str> = notes.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "producers[0].metadata.max.age.ms",
+            "groups[0].metadata.max.age.ms"
+        ]
+    );
+    let mut with_action = doc.clone();
+    with_action["actions"] =
+        json!([{ "at.ms": 0, "do": "add-partitions", "topic": "orders", "partitions": 5 }]);
+    let (s, notes) = match resolve_with_notes(&with_action) {
+        Ok(x) => x,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(s.actions.len(), 1);
+    assert_eq!(
+        ok(json!({ "format": 1, "producers": [{}] })).producers[0].metadata_max_age_ms,
+        300_000
+    );
+    assert_eq!(
+        ok(json!({ "format": 1, "groups": [{}] })).groups[0].metadata_max_age_ms,
+        300_000
     );
 }
 

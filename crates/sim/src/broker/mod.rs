@@ -323,6 +323,15 @@ impl Broker {
         let mut new_leaders = Vec::new();
         let mut hw_check = Vec::new();
         for st in states {
+            // A partition created since (CreatePartitions): a hosting broker makes its replica.
+            if !self.replicas.contains_key(&st.partition)
+                && topo
+                    .partition(st.partition)
+                    .is_some_and(|p| p.replicas.contains(&self.id))
+            {
+                self.replicas
+                    .insert(st.partition, PartitionReplica::new(st.partition));
+            }
             let Some(r) = self.replicas.get_mut(&st.partition) else {
                 continue;
             };

@@ -8,7 +8,7 @@ use crate::errors::ErrorCode;
 use crate::protocol::{GroupMessage, JoinResult};
 use crate::scenario::OffsetReset;
 use crate::trace::TraceKind;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 impl Consumer {
@@ -408,23 +408,11 @@ impl Consumer {
         self.generation = r.generation;
         self.member = MemberState::AwaitingSync;
         self.group_request_sent_us = Some(ctx.now);
+        // Only the leader watches for partition changes (it assigned from this snapshot).
+        self.assignment_snapshot = r.members.is_some().then(|| self.metadata_snapshot.clone());
         let assignment = r.members.map(|members| {
-            let topics: BTreeMap<String, u32> = self
-                .cfg
-                .topics
-                .iter()
-                .filter_map(|t| {
-                    let i = ctx.topo.topic_index(t)?;
-                    let base = *ctx.topo.topic_base.get(i)?;
-                    let next = ctx
-                        .topo
-                        .topic_base
-                        .get(i + 1)
-                        .copied()
-                        .unwrap_or(ctx.topo.partitions.len() as u32);
-                    Some((t.clone(), next - base))
-                })
-                .collect();
+            // The leader assigns the partitions its own metadata shows.
+            let topics = &self.metadata_snapshot;
             let name = |c: u32| {
                 ctx.names
                     .get(c as usize)
@@ -449,7 +437,7 @@ impl Consumer {
                     group_instance_id: None,
                 })
                 .collect();
-            let result = assign(self.cfg.partition_assignment_strategy, &topics, &subs);
+            let result = assign(self.cfg.partition_assignment_strategy, topics, &subs);
             let by_member: Arc<[(u32, Vec<u32>)]> = members
                 .iter()
                 .map(|m| {
@@ -459,7 +447,7 @@ impl Consumer {
                             tps.iter()
                                 .filter_map(|tp| {
                                     let t = ctx.topo.topic_index(&tp.topic)?;
-                                    Some(ctx.topo.topic_base.get(t)? + tp.partition)
+                                    ctx.topo.global(t, tp.partition)
                                 })
                                 .collect()
                         })

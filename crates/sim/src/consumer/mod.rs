@@ -9,6 +9,7 @@
 
 mod fetching;
 mod membership;
+mod metadata;
 
 use crate::ledger::Ledger;
 use crate::node::{Outbox, Timer};
@@ -79,6 +80,11 @@ pub struct Consumer {
     /// Broker → (correlation id, sent at, partitions) of the fetch in flight.
     pub fetches: BTreeMap<u32, (u64, u64, Vec<u32>)>,
     pub leaders: Arc<[Option<u32>]>,
+    /// Partitions per subscribed topic as its metadata shows them (Kafka's metadata snapshot).
+    pub metadata_snapshot: BTreeMap<String, u32>,
+    /// The group leader's snapshot its last assignment was computed from (Kafka's
+    /// assignment snapshot); only the leader watches for partition changes.
+    pub assignment_snapshot: Option<BTreeMap<String, u32>>,
     pub rejoin_needed: bool,
     /// Inside `poll()` waiting for records or the group (as opposed to processing).
     pub waiting_in_poll: bool,
@@ -98,6 +104,12 @@ pub struct Consumer {
     group_request_sent_us: Option<u64>,
     find_in_flight: bool,
     metadata_in_flight: bool,
+    metadata_sent_us: u64,
+    /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
+    metadata_refreshed_us: u64,
+    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `sim::partitions`).
+    metadata_max_age_us: Option<u64>,
+    metadata_refresh_due: Option<u64>,
     offsets_in_flight: bool,
     /// Partitions to look up with ListOffsets(LATEST) (`auto.offset.reset=latest`).
     reset_latest: BTreeSet<u32>,
@@ -139,6 +151,8 @@ impl Consumer {
             buffered: BTreeMap::new(),
             fetches: BTreeMap::new(),
             leaders: Arc::from(Vec::new()),
+            metadata_snapshot: BTreeMap::new(),
+            assignment_snapshot: None,
             rejoin_needed: true,
             waiting_in_poll: false,
             last_poll_us: 0,
@@ -153,6 +167,10 @@ impl Consumer {
             group_request_sent_us: None,
             find_in_flight: false,
             metadata_in_flight: false,
+            metadata_sent_us: 0,
+            metadata_refreshed_us: 0,
+            metadata_max_age_us: None,
+            metadata_refresh_due: None,
             offsets_in_flight: false,
             reset_latest: BTreeSet::new(),
             // Every client bootstraps from the first broker (the scenario lists no others).
@@ -202,8 +220,18 @@ impl Consumer {
         );
     }
 
-    /// The application starts: first metadata, then its first `poll()`.
+    /// The application starts: first metadata, then its first `poll()`. It bootstraps with
+    /// the topics' partition counts as they are now.
     pub fn start(&mut self, ctx: &mut ConsumerCtx) {
+        self.metadata_snapshot = self
+            .cfg
+            .topics
+            .iter()
+            .filter_map(|t| {
+                let i = ctx.topo.topic_index(t)?;
+                Some((t.clone(), ctx.topo.partition_count(i)))
+            })
+            .collect();
         self.last_poll_us = ctx.now;
         self.request_metadata(ctx);
         self.schedule_poll(ctx, ctx.now);
@@ -261,6 +289,10 @@ impl Consumer {
                     .timer(self.heartbeat_due, self.node(), Timer::ConsumerHeartbeat);
                 self.on_heartbeat_tick(ctx);
             }
+            Timer::ConsumerMetadataRefresh if self.metadata_refresh_due == Some(ctx.now) => {
+                self.metadata_refresh_due = None;
+                self.on_metadata_refresh_due(ctx);
+            }
             Timer::ConsumerRetry if self.retry_due == Some(ctx.now) => {
                 self.retry_due = None;
                 if self.leaders.is_empty() {
@@ -286,6 +318,9 @@ impl Consumer {
         match self.coordinator {
             None => self.find_coordinator(ctx),
             Some(coordinator) => {
+                if self.member == MemberState::Stable && self.assignment_outdated() {
+                    self.rejoin_for_metadata(ctx);
+                }
                 if self.rejoin_needed
                     && !matches!(
                         self.member,
@@ -432,14 +467,7 @@ impl Consumer {
                 correlation_id,
                 partitions,
             } => self.on_fetch_response(broker, correlation_id, partitions, ctx),
-            Payload::MetadataResponse { leaders, .. } => {
-                self.metadata_in_flight = false;
-                if !leaders.is_empty() {
-                    self.leaders = leaders;
-                }
-                self.send_fetches(ctx);
-                self.wake(ctx);
-            }
+            Payload::MetadataResponse { leaders, .. } => self.on_metadata(leaders, ctx),
             Payload::Disconnect => self.on_disconnect(broker, ctx),
             _ => {}
         }
@@ -456,19 +484,5 @@ impl Consumer {
             self.leaders = Arc::from(Vec::new());
         }
         self.schedule_retry(ctx);
-    }
-
-    fn request_metadata(&mut self, ctx: &mut ConsumerCtx) {
-        if self.metadata_in_flight {
-            return;
-        }
-        self.metadata_in_flight = true;
-        let correlation_id = self.next_correlation;
-        self.next_correlation += 1;
-        ctx.out.send(
-            self.node(),
-            NodeId::Broker(self.bootstrap),
-            Payload::Metadata { correlation_id },
-        );
     }
 }

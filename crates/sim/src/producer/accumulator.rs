@@ -82,6 +82,12 @@ impl Accumulator {
         }
     }
 
+    /// Queues for partitions the topic gained (`partitions` in all).
+    pub fn add_partitions(&mut self, partitions: u32) {
+        self.queues.resize_with(partitions as usize, VecDeque::new);
+        self.open_len.resize(partitions as usize, 0);
+    }
+
     /// The open (not yet drained, not full) batch at the back of a partition's queue.
     pub fn open_batch(&self, partition: u32) -> Option<&Batch> {
         let id = self.queues.get(partition as usize)?.back()?;

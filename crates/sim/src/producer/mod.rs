@@ -58,7 +58,10 @@ pub struct Producer {
     pub index: u32,
     pub cfg: ProducerConfig,
     version: KafkaVersion,
-    topic_base: u32,
+    /// Its topic's index; `None` for a topic the cluster lacks (refused by validation).
+    topic: Option<usize>,
+    /// Global number of each topic-local partition its metadata knows.
+    globals: Vec<u32>,
     partitions: u32,
     pub next_record: u64,
     /// Sync mode: the record whose result the application waits for.
@@ -75,6 +78,10 @@ pub struct Producer {
     metadata_in_flight: Option<(u64, u64)>,
     metadata_ready_us: u64,
     metadata_cursor: u32,
+    /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
+    metadata_refreshed_us: u64,
+    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `sim::partitions`).
+    metadata_max_age_us: Option<u64>,
     next_correlation: u64,
     drain_cursor: u32,
     pub producer_id: u64,
@@ -91,20 +98,19 @@ fn ms(v: u64) -> u64 {
 
 impl Producer {
     pub fn new(index: u32, cfg: ProducerConfig, version: KafkaVersion, topo: &Topology) -> Self {
-        let (topic_base, partitions) = topo
-            .topic_index(&cfg.topic)
-            .map(|t| {
-                let base = topo.topic_base.get(t).copied().unwrap_or(0);
-                let n = topo.partitions.iter().filter(|p| p.topic == t).count() as u32;
-                (base, n)
-            })
-            .unwrap_or((0, 0));
+        let topic = topo.topic_index(&cfg.topic);
+        let globals: Vec<u32> = topic
+            .and_then(|t| topo.topic_partitions.get(t))
+            .cloned()
+            .unwrap_or_default();
+        let partitions = globals.len() as u32;
         let key_len = if cfg.keys > 0 { 6 } else { 0 };
         let record_bytes = cfg.value_bytes.saturating_add(key_len);
         Producer {
             index,
             version,
-            topic_base,
+            topic,
+            globals,
             partitions,
             next_record: 0,
             waiting_for: None,
@@ -121,6 +127,8 @@ impl Producer {
             metadata_in_flight: None,
             metadata_ready_us: 0,
             metadata_cursor: index,
+            metadata_refreshed_us: 0,
+            metadata_max_age_us: None,
             next_correlation: 0,
             drain_cursor: 0,
             producer_id: 1000 + u64::from(index),
@@ -133,6 +141,27 @@ impl Producer {
 
     fn node(&self) -> NodeId {
         NodeId::Producer(self.index)
+    }
+
+    /// The global number of a topic-local partition.
+    fn global(&self, partition: u32) -> u32 {
+        // Only a producer of a missing topic (refused by validation) has none; any number
+        // keeps it from panicking.
+        self.globals
+            .get(partition as usize)
+            .copied()
+            .unwrap_or(partition)
+    }
+
+    /// Starts refreshing metadata every `metadata.max.age.ms`.
+    pub fn enable_metadata_refresh(&mut self) {
+        self.metadata_max_age_us = Some(ms(self.cfg.metadata_max_age_ms));
+    }
+
+    /// When the periodic refresh is next due, if it runs.
+    fn metadata_refresh_due(&self) -> Option<u64> {
+        self.metadata_max_age_us
+            .map(|age| self.metadata_refreshed_us.saturating_add(age))
     }
 
     fn observed(&self) -> bool {
@@ -210,7 +239,7 @@ impl Producer {
             };
             let id = ctx
                 .ledger
-                .record_sent(self.index as usize, self.topic_base + partition, due);
+                .record_sent(self.index as usize, self.global(partition), due);
             self.accumulator.append(partition, id, due);
             self.next_record += 1;
             if self.cfg.send_mode == SendMode::Sync {
@@ -273,12 +302,18 @@ impl Producer {
         leaders: &Arc<[Option<u32>]>,
         ctx: &mut ProducerCtx<'_, R>,
     ) {
-        let mut changed = false;
+        self.metadata_refreshed_us = ctx.now;
+        // Partitions only grow: a broker with an older view does not shrink the topic.
+        let known = self
+            .topic
+            .map_or(0, |t| ctx.topo.partitions_known(t, leaders.len()));
+        let grew = known > self.partitions;
+        if grew {
+            self.add_partitions(known, ctx.topo);
+        }
+        let mut changed = grew;
         for p in 0..self.partitions {
-            let l = leaders
-                .get((self.topic_base + p) as usize)
-                .copied()
-                .flatten();
+            let l = leaders.get(self.global(p) as usize).copied().flatten();
             if let Some(slot) = self.leaders.get_mut(p as usize) {
                 if *slot != l {
                     *slot = l;
@@ -294,18 +329,43 @@ impl Producer {
                 .iter()
                 .enumerate()
                 .map(|(p, l)| match l {
-                    Some(b) => format!("{}→{b}", ctx.topo.name(self.topic_base + p as u32)),
-                    None => format!("{}→none", ctx.topo.name(self.topic_base + p as u32)),
+                    Some(b) => format!("{}→{b}", ctx.topo.name(self.global(p as u32))),
+                    None => format!("{}→none", ctx.topo.name(self.global(p as u32))),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
+            let grown = if grew {
+                format!("{} now has {known} partitions; ", self.cfg.topic)
+            } else {
+                String::new()
+            };
             ctx.out.trace(
                 ctx.now,
                 self.node(),
                 TraceKind::MetadataUpdated,
-                format!("{} refreshed metadata: {text}", self.cfg.name),
+                format!("{} refreshed metadata: {grown}{text}", self.cfg.name),
             );
         }
+    }
+
+    /// Metadata shows more partitions: from now on the partitioner spreads over all of them
+    /// (keyed records may map elsewhere, as in Kafka), with a queue and send state for each.
+    fn add_partitions(&mut self, total: u32, topo: &Topology) {
+        let Some(t) = self.topic else {
+            return;
+        };
+        for p in self.partitions..total {
+            if let Some(g) = topo.global(t, p) {
+                self.globals.push(g);
+            }
+        }
+        let n = self.globals.len() as u32;
+        self.partitions = n;
+        self.partitioner.set_partitions(n);
+        self.accumulator.add_partitions(n);
+        self.send_state
+            .resize_with(n as usize, PartitionSendState::default);
+        self.leaders.resize(n as usize, None);
     }
 
     /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.
@@ -387,6 +447,11 @@ impl Producer {
         if self.metadata_needed && self.metadata_in_flight.is_none() {
             consider(self.metadata_ready_us.max(now + 1));
         }
+        if let Some(due) = self.metadata_refresh_due() {
+            if self.metadata_in_flight.is_none() {
+                consider(due.max(self.metadata_ready_us).max(now + 1));
+            }
+        }
         if next == u64::MAX {
             return;
         }
@@ -402,7 +467,7 @@ impl Producer {
             .batches
             .values()
             .filter(|b| b.attempts > 0 && !b.in_flight && b.retry_at_us > now)
-            .map(|b| (self.topic_base + b.partition, b.len(), b.retry_at_us))
+            .map(|b| (self.global(b.partition), b.len(), b.retry_at_us))
             .collect()
     }
 

@@ -116,7 +116,7 @@ impl Producer {
             return;
         };
         let partition = b.partition;
-        let name = ctx.topo.name(self.topic_base + partition).to_string();
+        let name = ctx.topo.name(self.global(partition)).to_string();
         let len = b.len();
         let seq = b.sequence;
         let expired = now >= b.created_us.saturating_add(delivery_deadline);
@@ -281,7 +281,10 @@ impl Producer {
     }
 
     pub(super) fn maybe_request_metadata<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
-        if !self.metadata_needed
+        let periodic = self
+            .metadata_refresh_due()
+            .is_some_and(|due| ctx.now >= due);
+        if !(self.metadata_needed || periodic)
             || self.metadata_in_flight.is_some()
             || ctx.now < self.metadata_ready_us
         {
@@ -431,6 +434,7 @@ impl Producer {
         let mut wire = Vec::with_capacity(batches.len());
         let mut ids = Vec::with_capacity(batches.len());
         for (p, id) in batches {
+            let partition = self.global(p);
             self.accumulator.take_front(p);
             let Some(s) = self.send_state.get_mut(p as usize) else {
                 continue;
@@ -463,7 +467,7 @@ impl Producer {
             b.in_flight = true;
             s.in_flight_batches += 1;
             wire.push(ProduceBatch {
-                partition: self.topic_base + p,
+                partition,
                 batch_id: id,
                 records,
                 identity,

@@ -1,17 +1,20 @@
 //! `actions`: the timeline. Each entry has `at.ms` (within `duration.ms`) and `do`; the other
 //! keys depend on `do`. References are checked: brokers by number (`< brokers`), groups by
 //! `group.id`, consumers by name `<group.id>-c<N>` where N must have joined by then (the
-//! group's starting consumers plus the `add-consumer` actions before it). `fail-requests.count`
-//! defaults to 1. Actions keep their document order; ties in `at.ms` run in that order.
+//! group's starting consumers plus the `add-consumer` actions before it), topics by name.
+//! `fail-requests.count` defaults to 1. Actions keep their document order; ties in `at.ms` run
+//! in that order. `add-partitions` gives the topic's new total, which must exceed the count the
+//! topic has by then (its `partitions` plus earlier `add-partitions`), as Kafka refuses a
+//! decrease or the same count (INVALID_PARTITIONS).
 
 use super::diagnostics::Problems;
 use super::fields::{index, nearest, show, Fields, Got};
 use super::limits::*;
-use super::parse::{list, within, Context};
+use super::parse::{list, unknown_topic, within, Context};
 use crate::errors::ErrorCode;
 use crate::scenario::{Action, ActionKind};
 
-const KINDS: [&str; 9] = [
+const KINDS: [&str; 10] = [
     "crash-broker",
     "restart-broker",
     "isolate-broker",
@@ -21,6 +24,7 @@ const KINDS: [&str; 9] = [
     "remove-consumer",
     "kill-consumer",
     "stall-consumer",
+    "add-partitions",
 ];
 
 /// The keys each kind takes besides `at.ms` and `do`.
@@ -33,6 +37,7 @@ fn keys_of(kind: &str) -> &'static [&'static str] {
         "add-consumer" => &["group.id"],
         "remove-consumer" | "kill-consumer" => &["group.id", "consumer"],
         "stall-consumer" => &["group.id", "consumer", "for.ms"],
+        "add-partitions" => &["topic", "partitions"],
         _ => &[],
     }
 }
@@ -44,6 +49,14 @@ struct ConsumerRef {
     name: String,
     at_ms: u64,
     position: usize,
+}
+
+/// An `add-partitions`, checked against the counts before it once all are known.
+struct PartitionsRef {
+    path: String,
+    topic: String,
+    partitions: u32,
+    at_ms: u64,
 }
 
 pub(crate) fn read_actions(
@@ -61,6 +74,7 @@ pub(crate) fn read_actions(
     let mut consumer_refs = Vec::new();
     // (group.id, at.ms, position, path) of every add-consumer.
     let mut adds: Vec<(String, u64, usize, String)> = Vec::new();
+    let mut partition_refs = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = index("actions", i);
         let Some(f) = Fields::of(item, &path, problems) else {
@@ -118,6 +132,12 @@ pub(crate) fn read_actions(
                 at_ms,
                 position: i,
             }),
+            ActionKind::AddPartitions { topic, partitions } => partition_refs.push(PartitionsRef {
+                path: f.path_of("partitions"),
+                topic: topic.clone(),
+                partitions: *partitions,
+                at_ms,
+            }),
             _ => {}
         }
         actions.push(Action { at_ms, kind });
@@ -126,6 +146,7 @@ pub(crate) fn read_actions(
     for r in &consumer_refs {
         check_consumer(r, &adds, ctx, problems);
     }
+    check_partition_counts(partition_refs, ctx, problems);
     actions
 }
 
@@ -226,6 +247,17 @@ fn read_consumer(f: &Fields<'_>, problems: &mut Problems) -> Option<String> {
     required(f, "consumer", got, problems).map(str::to_string)
 }
 
+fn read_topic(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
+    let got = f.string("topic", problems);
+    let topic = required(f, "topic", got, problems)?;
+    if ctx.topics.contains(topic) {
+        Some(topic.to_string())
+    } else {
+        problems.error(&f.path_of("topic"), unknown_topic(topic, ctx));
+        None
+    }
+}
+
 fn read_kind(
     f: &Fields<'_>,
     kind: &str,
@@ -307,6 +339,15 @@ fn read_kind(
                 group_id: group_id?,
                 consumer: consumer?,
                 for_ms: for_ms?,
+            })
+        }
+        "add-partitions" => {
+            let topic = read_topic(f, ctx, problems);
+            let got = f.int32("partitions", 1..=MAX_PARTITIONS, problems);
+            let partitions = required(f, "partitions", got, problems);
+            Some(ActionKind::AddPartitions {
+                topic: topic?,
+                partitions: partitions?,
             })
         }
         _ => None,
@@ -404,5 +445,49 @@ fn check_consumer(
                 r.name, r.at_ms, r.group_id
             ),
         );
+    }
+}
+
+/// Each `add-partitions` must raise its topic's count as it stands by then (Kafka refuses a
+/// decrease or the same count with INVALID_PARTITIONS), and all topics together stay within
+/// the partition limit.
+fn check_partition_counts(mut refs: Vec<PartitionsRef>, ctx: &Context, problems: &mut Problems) {
+    let mut counts = ctx.partitions.clone();
+    let mut total: u32 = counts.values().sum();
+    // Topics already over the limit are reported with the topics.
+    let mut within_limit = total <= MAX_TOTAL_PARTITIONS;
+    // In timeline order: the earliest at.ms first, ties in document order (a selection
+    // rather than a sort keeps another sort out of the page's code).
+    while let Some(at) = refs.iter().map(|r| r.at_ms).min() {
+        let Some(i) = refs.iter().position(|r| r.at_ms == at) else {
+            break;
+        };
+        let r = refs.remove(i);
+        // A topic whose own partitions were bad is already reported.
+        let Some(count) = counts.get_mut(&r.topic) else {
+            continue;
+        };
+        if r.partitions <= *count {
+            problems.error(
+                &r.path,
+                format!(
+                    "topic \"{}\" has {count} partitions by {} ms; Kafka only adds partitions \
+                     and refuses {} (INVALID_PARTITIONS: the new total must be more than {count})",
+                    r.topic, r.at_ms, r.partitions
+                ),
+            );
+            continue;
+        }
+        total = total - *count + r.partitions;
+        *count = r.partitions;
+        if within_limit && total > MAX_TOTAL_PARTITIONS {
+            within_limit = false;
+            problems.error(
+                &r.path,
+                format!(
+                    "at most {MAX_TOTAL_PARTITIONS} partitions in all topics (got {total} after this action)"
+                ),
+            );
+        }
     }
 }

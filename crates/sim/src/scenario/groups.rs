@@ -8,13 +8,15 @@
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
 use super::limits::*;
-use super::parse::{check_name, list, single_topic, unknown_topic, within, Context};
+use super::parse::{
+    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
+};
 use super::version::strategy_since;
 use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const GROUP_KEYS: [&str; 12] = [
+const GROUP_KEYS: [&str; 13] = [
     "group.id",
     "topics",
     "consumers",
@@ -27,6 +29,7 @@ const GROUP_KEYS: [&str; 12] = [
     "enable.auto.commit",
     "auto.commit.interval.ms",
     "auto.offset.reset",
+    "metadata.max.age.ms",
 ];
 
 const STRATEGIES: [(&str, AssignmentStrategy); 4] = [
@@ -207,6 +210,7 @@ fn read_group(
     let auto_commit = f.boolean("enable.auto.commit", problems);
     let auto_commit_interval = f.int("auto.commit.interval.ms", 0..=INT_MAX, problems);
     let reset = f.choice("auto.offset.reset", &OFFSET_RESETS, problems);
+    let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
     let group = GroupConfig {
         group_id,
         topics,
@@ -220,6 +224,7 @@ fn read_group(
         enable_auto_commit: auto_commit.or(d.enable_auto_commit),
         auto_commit_interval_ms: auto_commit_interval.or(d.auto_commit_interval_ms),
         auto_offset_reset: reset.or(d.auto_offset_reset),
+        metadata_max_age_ms,
     };
     (group, consumers.usable(1))
 }

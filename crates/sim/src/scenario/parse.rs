@@ -30,6 +30,8 @@ pub const FORMAT: u64 = 1;
 pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_DURATION_MS: u64 = 20_000;
 pub const DEFAULT_BROKERS: u32 = 3;
+/// `metadata.max.age.ms`, producers' and consumers' default since their first releases.
+pub const DEFAULT_METADATA_MAX_AGE_MS: u64 = 300_000;
 
 /// The page's default scenario (also a worked example of the format).
 pub const DEFAULT_SCENARIO_JSON: &str = include_str!("../../scenarios/default.json");
@@ -71,6 +73,11 @@ pub(crate) struct Context {
     pub duration_ms: Option<u64>,
     /// Names of the scenario's topics.
     pub topics: BTreeSet<String>,
+    /// Partitions of each topic whose count is usable.
+    pub partitions: BTreeMap<String, u32>,
+    /// Whether the timeline holds an `add-partitions`, the one action that changes topic
+    /// metadata a client's periodic refresh would pick up.
+    pub metadata_can_change: bool,
     /// Group id → consumers at the start (None when bad).
     pub groups: BTreeMap<String, Option<u32>>,
 }
@@ -187,6 +194,8 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         brokers,
         duration_ms: duration.usable(DEFAULT_DURATION_MS),
         topics: BTreeSet::new(),
+        partitions: BTreeMap::new(),
+        metadata_can_change: adds_partitions(&top),
         groups: BTreeMap::new(),
     };
     let topics = read_topics(&top, &mut ctx, &mut problems);
@@ -210,6 +219,16 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         actions,
     };
     Ok((scenario, problems.notes))
+}
+
+/// A first look at the timeline (read in full last): does it add partitions?
+fn adds_partitions(top: &Fields<'_>) -> bool {
+    match top.get("actions") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .any(|a| a.get("do").and_then(Value::as_str) == Some("add-partitions")),
+        _ => false,
+    }
 }
 
 fn version_of(top: &Fields<'_>, problems: &mut Problems) -> KafkaVersion {
@@ -359,6 +378,7 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
     if top.get("topics").is_none() {
         let replication_factor = ctx.brokers.unwrap_or(DEFAULT_BROKERS).min(3);
         ctx.topics.insert("orders".into());
+        ctx.partitions.insert("orders".into(), 4);
         return vec![TopicConfig {
             name: "orders".into(),
             partitions: 4,
@@ -436,6 +456,9 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         }
         if let Some(name) = &name {
             ctx.topics.insert(name.clone());
+            if let Some(p) = partitions.usable(1) {
+                ctx.partitions.entry(name.clone()).or_insert(p);
+            }
         }
         topics.push(TopicConfig {
             name: name.unwrap_or_default(),
@@ -478,6 +501,21 @@ fn check_topic_name(path: &str, name: &str, problems: &mut Problems) {
             "names starting with \"__\" are Kafka's internal topics",
         );
     }
+}
+
+/// `metadata.max.age.ms` of a producer or group (Kafka: a long, at least 0). Set in a scenario
+/// whose topics never change it has nothing to refresh, which a note says.
+pub(crate) fn read_metadata_max_age(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> u64 {
+    let got = f.int("metadata.max.age.ms", 0..=INT_MAX, problems);
+    if got.is_explicit() && !ctx.metadata_can_change {
+        problems.note(
+            &f.path_of("metadata.max.age.ms"),
+            "no effect here: the periodic metadata refresh runs only in scenarios with an \
+             add-partitions action (nothing else changes what it would fetch; leader changes \
+             are learned from errors)",
+        );
+    }
+    got.or(DEFAULT_METADATA_MAX_AGE_MS)
 }
 
 pub(crate) fn single_topic(ctx: &Context) -> Option<String> {

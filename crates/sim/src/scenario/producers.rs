@@ -8,13 +8,15 @@
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
 use super::limits::*;
-use super::parse::{check_name, list, single_topic, unknown_topic, within, Context};
+use super::parse::{
+    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
+};
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const PRODUCER_KEYS: [&str; 17] = [
+const PRODUCER_KEYS: [&str; 18] = [
     "name",
     "topic",
     "send.mode",
@@ -32,6 +34,7 @@ const PRODUCER_KEYS: [&str; 17] = [
     "batch.size",
     "request.timeout.ms",
     "delivery.timeout.ms",
+    "metadata.max.age.ms",
 ];
 
 const SEND_MODES: [(&str, SendMode); 3] = [
@@ -176,6 +179,7 @@ fn read_producer(
     let batch_size = f.int32("batch.size", 0..=MAX_VALUE_BYTES, problems);
     let request_timeout = f.int("request.timeout.ms", 0..=INT_MAX, problems);
     let delivery_timeout = f.int("delivery.timeout.ms", 0..=INT_MAX, problems);
+    let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
 
     let retry_backoff_ms = backoff.or(d.retry_backoff_ms);
     let retry_backoff_max_ms = match d.retry_backoff_max_ms {
@@ -287,6 +291,7 @@ fn read_producer(
         batch_size: batch_size.or(d.batch_size),
         request_timeout_ms,
         delivery_timeout_ms,
+        metadata_max_age_ms,
     }
 }
 

@@ -63,7 +63,26 @@ impl Simulation {
             g.names.insert(index, name.clone());
         }
         self.consumer_names.push(name.clone());
-        let mut c = Consumer::new(index, group as u32, name, cfg, self.scenario.kafka_version);
+        let c = Consumer::new(index, group as u32, name, cfg, self.scenario.kafka_version);
+        self.consumers.push(c);
+        let refresh = self.metadata_refresh;
+        self.with_consumer(index as usize, |c, ctx| {
+            c.start(ctx);
+            if refresh {
+                c.enable_metadata_refresh(ctx);
+            }
+        });
+    }
+
+    /// Runs `f` on consumer `i` with its view of the world.
+    pub(super) fn with_consumer(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut Consumer, &mut ConsumerCtx),
+    ) {
+        let Some(c) = self.consumers.get_mut(i) else {
+            return;
+        };
         let mut ctx = ConsumerCtx {
             now: self.now,
             out: &mut self.out,
@@ -71,8 +90,7 @@ impl Simulation {
             topo: &self.topo,
             names: &self.consumer_names,
         };
-        c.start(&mut ctx);
-        self.consumers.push(c);
+        f(c, &mut ctx);
     }
 
     /// A request that reached a live broker for a group's coordinator.
@@ -89,31 +107,11 @@ impl Simulation {
     }
 
     pub(super) fn consumer_arrive(&mut self, consumer: u32, from: NodeId, payload: Payload) {
-        let Some(c) = self.consumers.get_mut(consumer as usize) else {
-            return;
-        };
-        let mut ctx = ConsumerCtx {
-            now: self.now,
-            out: &mut self.out,
-            ledger: &mut self.ledger,
-            topo: &self.topo,
-            names: &self.consumer_names,
-        };
-        c.on_message(from, payload, &mut ctx);
+        self.with_consumer(consumer as usize, |c, ctx| c.on_message(from, payload, ctx));
     }
 
     pub(super) fn consumer_fire(&mut self, consumer: u32, timer: Timer) {
-        let Some(c) = self.consumers.get_mut(consumer as usize) else {
-            return;
-        };
-        let mut ctx = ConsumerCtx {
-            now: self.now,
-            out: &mut self.out,
-            ledger: &mut self.ledger,
-            topo: &self.topo,
-            names: &self.consumer_names,
-        };
-        c.on_timer(timer, &mut ctx);
+        self.with_consumer(consumer as usize, |c, ctx| c.on_timer(timer, ctx));
     }
 
     /// The group's deadline timer; a dead coordinator evicts no one.
@@ -205,26 +203,18 @@ impl Simulation {
             );
             return;
         };
-        let Some(c) = self.consumers.get_mut(i) else {
-            return;
-        };
-        if !c.is_alive() {
-            return;
-        }
-        let mut ctx = ConsumerCtx {
-            now,
-            out: &mut self.out,
-            ledger: &mut self.ledger,
-            topo: &self.topo,
-            names: &self.consumer_names,
-        };
-        match action {
-            ActionKind::RemoveConsumer { .. } => c.close(&mut ctx),
-            ActionKind::KillConsumer { .. } => c.kill(&mut ctx),
-            ActionKind::StallConsumer { for_ms, .. } => {
-                c.stall(for_ms.saturating_mul(1000), &mut ctx)
+        self.with_consumer(i, |c, ctx| {
+            if !c.is_alive() {
+                return;
             }
-            _ => {}
-        }
+            match action {
+                ActionKind::RemoveConsumer { .. } => c.close(ctx),
+                ActionKind::KillConsumer { .. } => c.kill(ctx),
+                ActionKind::StallConsumer { for_ms, .. } => {
+                    c.stall(for_ms.saturating_mul(1000), ctx)
+                }
+                _ => {}
+            }
+        });
     }
 }

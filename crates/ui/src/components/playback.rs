@@ -45,6 +45,11 @@ fn action_label(a: &Value) -> String {
                 .and_then(Value::as_str)
                 .map(|g| format!(" {g}"))
         })
+        .or_else(|| {
+            let topic = a.get("topic").and_then(Value::as_str)?;
+            let partitions = a.get("partitions").and_then(Value::as_u64)?;
+            Some(format!(" {topic} to {partitions}"))
+        })
         .unwrap_or_default();
     let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
     format!("{what}{who} @{:.1} s", at as f64 / 1000.0)

@@ -30,6 +30,7 @@ fn producer_specs() -> Vec<Spec> {
         ("keys", FieldKind::Number),
         ("request.timeout.ms", FieldKind::Number),
         ("delivery.timeout.ms", FieldKind::Number),
+        ("metadata.max.age.ms", FieldKind::Number),
     ]
 }
 
@@ -68,6 +69,7 @@ fn group_specs() -> Vec<Spec> {
         ("heartbeat.interval.ms", FieldKind::Number),
         ("max.poll.interval.ms", FieldKind::Number),
         ("processing.ms.per.record", FieldKind::Number),
+        ("metadata.max.age.ms", FieldKind::Number),
     ]
 }
 
