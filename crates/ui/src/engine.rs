@@ -424,7 +424,7 @@ impl Runner {
     }
 
     fn take_sample(&mut self) {
-        let report = self.sim.report();
+        let report = self.sim.figures();
         Rc::make_mut(&mut self.samples).push(Sample {
             time_us: self.sim.now_us(),
             acknowledged: report.records.acknowledged,
@@ -466,7 +466,7 @@ impl Runner {
             (Vec::new(), self.sim.classify())
         };
         let report = if detailed {
-            let r = self.sim.report();
+            let r = self.sim.figures();
             Sample {
                 time_us: self.sim.now_us(),
                 acknowledged: r.records.acknowledged,
