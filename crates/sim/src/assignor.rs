@@ -18,6 +18,7 @@ pub use json::assign_json;
 pub use sticky::sticky_assign;
 
 use crate::scenario::AssignmentStrategy;
+use crate::sorting;
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -173,31 +174,30 @@ impl Group {
                 }
             })
             .collect();
-        let subscribed: BTreeSet<&str> = members
-            .iter()
-            .flat_map(|m| m.subscriptions.iter().map(String::as_str))
-            .collect();
-        let topics = topics
-            .iter()
-            .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
-            .map(|(t, n)| (t.clone(), *n))
-            .collect();
+        let subscribed: BTreeSet<&str> = sorting::set_from(
+            members
+                .iter()
+                .flat_map(|m| m.subscriptions.iter().map(String::as_str)),
+        );
+        let topics = sorting::map_from(
+            topics
+                .iter()
+                .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
+                .map(|(t, n)| (t.clone(), *n)),
+        );
         Group { members, topics }
     }
 
     /// Topic names in Java `String.compareTo` order.
     pub fn sorted_topics(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.topics.keys().map(String::as_str).collect();
-        names.sort_by(|a, b| java::java_cmp(a, b));
+        sorting::sort_by(&mut names, |a, b| java::java_cmp(a, b));
         names
     }
 
     /// An empty entry for every member.
     pub fn empty_assignment(&self) -> Assignment {
-        self.members
-            .iter()
-            .map(|m| (m.id.clone(), Vec::new()))
-            .collect()
+        sorting::map_from(self.members.iter().map(|m| (m.id.clone(), Vec::new())))
     }
 }
 

@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod queue;
 pub mod scenario;
 pub mod sim;
+pub mod sorting;
 pub mod topology;
 pub mod trace;
 

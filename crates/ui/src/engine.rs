@@ -7,7 +7,7 @@
 use kafka_sim::network::Fate;
 use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
-use kafka_sim::{Simulation, View};
+use kafka_sim::{sorting, Simulation, View};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -160,7 +160,7 @@ fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
             _ => None,
         })
         .collect();
-    adds.sort_unstable();
+    sorting::sort(&mut adds);
     for (at_ms, _, group) in adds {
         if at_ms.saturating_mul(1000) > now_us {
             break;
@@ -516,11 +516,11 @@ impl Runner {
             _ => Vec::new(),
         };
         let mut duplicated = classification.duplicated_ids.clone();
-        duplicated.sort_unstable();
+        sorting::sort(&mut duplicated);
         let mut reordered = classification.reordered_ids.clone();
-        reordered.sort_unstable();
+        sorting::sort(&mut reordered);
         let mut selected_sorted = selected.clone();
-        selected_sorted.sort_unstable();
+        sorting::sort(&mut selected_sorted);
         let now = self.sim.now_us();
         let view = self.sim.view();
         let consumers = consumer_names(self.sim.scenario(), now);

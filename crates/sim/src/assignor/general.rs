@@ -6,6 +6,7 @@
 
 use super::java::{java_cmp, topic_partition_hash, JavaHashSet};
 use super::{Assignment, Group, TopicPartition};
+use crate::sorting;
 use std::collections::{BTreeMap, BTreeSet};
 
 type MemberPartitions = BTreeMap<String, Vec<TopicPartition>>;
@@ -34,11 +35,8 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(group: &'a Group, owned: Vec<(String, Vec<TopicPartition>)>) -> Self {
-        let mut topic_consumers: BTreeMap<String, Vec<String>> = group
-            .topics
-            .keys()
-            .map(|t| (t.clone(), Vec::new()))
-            .collect();
+        let mut topic_consumers: BTreeMap<String, Vec<String>> =
+            sorting::map_from(group.topics.keys().map(|t| (t.clone(), Vec::new())));
         let mut consumer_topics = BTreeMap::new();
         for member in &group.members {
             let mut topics = Vec::new();
@@ -50,18 +48,19 @@ impl<'a> Builder<'a> {
             }
             consumer_topics.insert(member.id.clone(), topics);
         }
-        let mut current: MemberPartitions = owned.into_iter().collect();
+        let mut current: MemberPartitions = sorting::map_from(owned);
         for member in &group.members {
             current.entry(member.id.clone()).or_default();
         }
-        let partition_consumer = current
-            .iter()
-            .flat_map(|(c, tps)| tps.iter().map(move |tp| (tp.clone(), c.clone())))
-            .collect();
+        let partition_consumer = sorting::map_from(
+            current
+                .iter()
+                .flat_map(|(c, tps)| tps.iter().map(move |tp| (tp.clone(), c.clone()))),
+        );
 
         // Topics with fewer potential consumers first, then by name; partitions ascending.
         let mut topics: Vec<&String> = group.topics.keys().collect();
-        topics.sort_by(|a, b| {
+        sorting::sort_by(&mut topics, |a, b| {
             let ca = topic_consumers.get(*a).map_or(0, Vec::len);
             let cb = topic_consumers.get(*b).map_or(0, Vec::len);
             ca.cmp(&cb).then(java_cmp(a, b))
@@ -74,12 +73,8 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let mut ids: Vec<&String> = group.members.iter().map(|m| &m.id).collect();
-        ids.sort_by(|a, b| java_cmp(a, b));
-        let rank = ids
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i))
-            .collect();
+        sorting::sort_by(&mut ids, |a, b| java_cmp(a, b));
+        let rank = sorting::map_from(ids.into_iter().enumerate().map(|(i, id)| (id.clone(), i)));
         Builder {
             rank,
             group,
@@ -219,12 +214,12 @@ impl<'a> Builder<'a> {
         }
 
         // Only partitions of topics with two or more potential consumers can move.
-        let shared: BTreeSet<String> = self
-            .topic_consumers
-            .keys()
-            .filter(|t| self.topic_shared(t))
-            .cloned()
-            .collect();
+        let shared: BTreeSet<String> = sorting::set_from(
+            self.topic_consumers
+                .keys()
+                .filter(|t| self.topic_shared(t))
+                .cloned(),
+        );
         self.sorted_all_partitions
             .retain(|tp| shared.contains(&tp.topic));
         unassigned.retain(|tp| shared.contains(&tp.topic));
@@ -327,7 +322,7 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|(c, tps)| (self.load_key(c, tps.len()), c))
             .collect();
-        by_load.sort_unstable();
+        sorting::sort(&mut by_load);
         for ((count, _), consumer) in by_load {
             if count + 1 >= max {
                 break;

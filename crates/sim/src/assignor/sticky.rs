@@ -4,6 +4,7 @@
 
 use super::java::java_cmp;
 use super::{general, topic_then_partition, Assignment, Group, StickyOutcome, TopicPartition};
+use crate::sorting;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Eager `StickyAssignor`: members report their previous assignment and generation in their
@@ -35,11 +36,12 @@ pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
     let first: Option<BTreeSet<&str>> = group
         .members
         .first()
-        .map(|m| m.subscriptions.iter().map(String::as_str).collect());
+        .map(|m| sorting::set_from(m.subscriptions.iter().map(String::as_str)));
     let mut all_equal = true;
 
     for (i, member) in group.members.iter().enumerate() {
-        let topics: BTreeSet<&str> = member.subscriptions.iter().map(String::as_str).collect();
+        let topics: BTreeSet<&str> =
+            sorting::set_from(member.subscriptions.iter().map(String::as_str));
         if first.as_ref() != Some(&topics) {
             all_equal = false;
         }
@@ -154,7 +156,7 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
 
     for (member, list) in &owned.owned {
         let mut mine: Vec<TopicPartition> = list.clone();
-        mine.sort_by(|a, b| {
+        sorting::sort_by(&mut mine, |a, b| {
             a.partition
                 .cmp(&b.partition)
                 .then(java_cmp(&a.topic, &b.topic))
@@ -192,9 +194,9 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
         })
         .filter(|tp| !assigned.contains(tp))
         .collect();
-    unassigned.sort_by(topic_then_partition);
-    under.sort_by(|a, b| java_cmp(a, b));
-    exact.sort_by(|a, b| java_cmp(a, b));
+    sorting::sort_by(&mut unassigned, topic_then_partition);
+    sorting::sort_by(&mut under, |a, b| java_cmp(a, b));
+    sorting::sort_by(&mut exact, |a, b| java_cmp(a, b));
 
     let mut transferring = BTreeMap::new();
     // A Java iterator over `under`: `cursor` is the index of the next member.

@@ -66,7 +66,7 @@ impl Broker {
             {
                 let mut new_isr = isr.clone();
                 new_isr.push(f);
-                new_isr.sort_unstable();
+                crate::sorting::sort(&mut new_isr);
                 *isr_change_pending = true;
                 *expanding = Some(f);
                 out.send(

@@ -389,7 +389,7 @@ impl Broker {
             })
             .collect();
         let mut wanted_sorted = wanted;
-        wanted_sorted.sort_unstable();
+        crate::sorting::sort(&mut wanted_sorted);
         wanted_sorted.dedup();
         for l in wanted_sorted {
             if self.fetchers.get(&l).is_none_or(|f| f.in_flight.is_none()) {

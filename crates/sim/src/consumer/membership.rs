@@ -7,6 +7,7 @@ use crate::assignor::{assign, MemberSubscription, TopicPartition};
 use crate::errors::ErrorCode;
 use crate::protocol::{GroupMessage, JoinResult};
 use crate::scenario::OffsetReset;
+use crate::sorting;
 use crate::trace::TraceKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -409,11 +410,8 @@ impl Consumer {
         self.member = MemberState::AwaitingSync;
         self.group_request_sent_us = Some(ctx.now);
         let assignment = r.members.map(|members| {
-            let topics: BTreeMap<String, u32> = self
-                .cfg
-                .topics
-                .iter()
-                .filter_map(|t| {
+            let topics: BTreeMap<String, u32> =
+                sorting::map_from(self.cfg.topics.iter().filter_map(|t| {
                     let i = ctx.topo.topic_index(t)?;
                     let base = *ctx.topo.topic_base.get(i)?;
                     let next = ctx
@@ -423,8 +421,7 @@ impl Consumer {
                         .copied()
                         .unwrap_or(ctx.topo.partitions.len() as u32);
                     Some((t.clone(), next - base))
-                })
-                .collect();
+                }));
             let name = |c: u32| {
                 ctx.names
                     .get(c as usize)
@@ -494,8 +491,8 @@ impl Consumer {
     /// SyncGroup answered with this member's partitions.
     fn on_synced(&mut self, parts: Vec<u32>, ctx: &mut ConsumerCtx) {
         self.group_request_sent_us = None;
-        let assigned: BTreeSet<u32> = parts.iter().copied().collect();
-        let revoked: BTreeSet<u32> = self.owned.difference(&assigned).copied().collect();
+        let assigned: BTreeSet<u32> = sorting::set_from(parts.iter().copied());
+        let revoked: BTreeSet<u32> = sorting::set_from(self.owned.difference(&assigned).copied());
         let added: Vec<u32> = assigned.difference(&self.owned).copied().collect();
         if !revoked.is_empty() {
             // Cooperative: only the moved partitions are revoked; a follow-up rebalance
