@@ -8,10 +8,10 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `v.sort_by(cmp)`: stable, equal elements keep their order.
-pub fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    let order = {
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    let swaps = {
         let items: &[T] = v;
-        stable_order(
+        sorting_swaps(
             items.len(),
             &mut |a, b| match (items.get(a), items.get(b)) {
                 (Some(x), Some(y)) => cmp(x, y),
@@ -19,24 +19,36 @@ pub fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
             },
         )
     };
-    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(
-        order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
-    );
+    for (i, j) in swaps {
+        v.swap(i, j);
+    }
 }
 
 /// `v.sort()`; also stands in for `sort_unstable` (equal elements of a total order are alike).
-pub fn sort<T: Ord>(v: &mut Vec<T>) {
+pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
 }
 
-/// The positions `0..len` in the order `cmp` gives them, ties by position.
-fn stable_order(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+/// The swaps that put positions `0..len` in the order `cmp` gives them (ties by position).
+/// Computed here, once for every element type, so the generic part is a loop of swaps.
+fn sorting_swaps(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| cmp(a, b));
-    order
+    // `at[p]`: the original index of the element now at p; `place[i]`: where element i is now.
+    let mut at: Vec<usize> = (0..len).collect();
+    let mut place = at.clone();
+    let mut swaps = Vec::new();
+    for (target, &wanted) in order.iter().enumerate() {
+        let (Some(&from), Some(&displaced)) = (place.get(wanted), at.get(target)) else {
+            continue;
+        };
+        if from != target {
+            swaps.push((target, from));
+            at.swap(target, from);
+            place.swap(wanted, displaced);
+        }
+    }
+    swaps
 }
 
 /// `pairs.collect::<BTreeMap<_, _>>()` by insertion: a later pair with an equal key replaces
@@ -83,6 +95,12 @@ mod tests {
         let mut empty: Vec<u32> = Vec::new();
         sort(&mut empty);
         assert!(empty.is_empty());
+        // A long reversed run with repeats, against the standard sort.
+        let mut many: Vec<(u32, u32)> = (0..200u32).map(|i| ((200 - i) % 7, i)).collect();
+        let mut expected = many.clone();
+        expected.sort_by_key(|x| x.0);
+        sort_by(&mut many, |a, b| a.0.cmp(&b.0));
+        assert_eq!(many, expected);
     }
 
     #[test]
