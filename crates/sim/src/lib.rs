@@ -26,6 +26,7 @@ pub mod sim;
 pub mod sorting;
 pub mod topology;
 pub mod trace;
+pub mod vec_map;
 
 pub use sim::Simulation;
 pub mod report;

@@ -9,7 +9,8 @@ use crate::protocol::{GroupMessage, JoinResult};
 use crate::scenario::OffsetReset;
 use crate::sorting;
 use crate::trace::TraceKind;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::VecSet;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 impl Consumer {
@@ -108,7 +109,7 @@ impl Consumer {
         );
     }
 
-    pub(super) fn drop_partitions(&mut self, parts: &BTreeSet<u32>) {
+    pub(super) fn drop_partitions(&mut self, parts: &VecSet<u32>) {
         for p in parts {
             self.owned.remove(p);
             self.positions.remove(p);
@@ -121,7 +122,7 @@ impl Consumer {
     pub(super) fn commit_positions(
         &mut self,
         ctx: &mut ConsumerCtx,
-        only: Option<&BTreeSet<u32>>,
+        only: Option<&VecSet<u32>>,
         why: &str,
     ) {
         let Some(c) = self.coordinator else {
@@ -491,8 +492,8 @@ impl Consumer {
     /// SyncGroup answered with this member's partitions.
     fn on_synced(&mut self, parts: Vec<u32>, ctx: &mut ConsumerCtx) {
         self.group_request_sent_us = None;
-        let assigned: BTreeSet<u32> = sorting::set_from(parts.iter().copied());
-        let revoked: BTreeSet<u32> = sorting::set_from(self.owned.difference(&assigned).copied());
+        let assigned: VecSet<u32> = parts.iter().copied().collect();
+        let revoked: VecSet<u32> = self.owned.difference(&assigned).copied().collect();
         let added: Vec<u32> = assigned.difference(&self.owned).copied().collect();
         if !revoked.is_empty() {
             // Cooperative: only the moved partitions are revoked; a follow-up rebalance

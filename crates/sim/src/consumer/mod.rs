@@ -16,8 +16,8 @@ use crate::protocol::{GroupMessage, NodeId, Payload};
 use crate::scenario::{AssignmentStrategy, GroupConfig, KafkaVersion};
 use crate::topology::Topology;
 use crate::trace::TraceKind;
+use crate::vec_map::{VecMap, VecSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// `retry.backoff.ms` (consumer default).
@@ -70,14 +70,14 @@ pub struct Consumer {
     pub coordinator: Option<u32>,
     pub generation: i32,
     /// Partitions it consumes now.
-    pub owned: BTreeSet<u32>,
+    pub owned: VecSet<u32>,
     /// Its part of the last assignment (sent as owned partitions in JoinGroup).
     pub last_assignment: Vec<u32>,
     /// Next offset to return to the application, per owned partition.
-    pub positions: BTreeMap<u32, u64>,
-    pub buffered: BTreeMap<u32, Buffered>,
+    pub positions: VecMap<u32, u64>,
+    pub buffered: VecMap<u32, Buffered>,
     /// Broker → (correlation id, sent at, partitions) of the fetch in flight.
-    pub fetches: BTreeMap<u32, (u64, u64, Vec<u32>)>,
+    pub fetches: VecMap<u32, (u64, u64, Vec<u32>)>,
     pub leaders: Arc<[Option<u32>]>,
     pub rejoin_needed: bool,
     /// Inside `poll()` waiting for records or the group (as opposed to processing).
@@ -100,7 +100,7 @@ pub struct Consumer {
     metadata_in_flight: bool,
     offsets_in_flight: bool,
     /// Partitions to look up with ListOffsets(LATEST) (`auto.offset.reset=latest`).
-    reset_latest: BTreeSet<u32>,
+    reset_latest: VecSet<u32>,
     bootstrap: u32,
     next_correlation: u64,
     partition_cursor: u32,
@@ -133,11 +133,11 @@ impl Consumer {
             member: MemberState::Unjoined,
             coordinator: None,
             generation: -1,
-            owned: BTreeSet::new(),
+            owned: VecSet::new(),
             last_assignment: Vec::new(),
-            positions: BTreeMap::new(),
-            buffered: BTreeMap::new(),
-            fetches: BTreeMap::new(),
+            positions: VecMap::new(),
+            buffered: VecMap::new(),
+            fetches: VecMap::new(),
             leaders: Arc::from(Vec::new()),
             rejoin_needed: true,
             waiting_in_poll: false,
@@ -154,7 +154,7 @@ impl Consumer {
             find_in_flight: false,
             metadata_in_flight: false,
             offsets_in_flight: false,
-            reset_latest: BTreeSet::new(),
+            reset_latest: VecSet::new(),
             // Every client bootstraps from the first broker (the scenario lists no others).
             bootstrap: 0,
             next_correlation: 0,
