@@ -7,6 +7,7 @@
 use super::java::{java_cmp, topic_partition_hash, JavaHashSet};
 use super::{Assignment, Group, TopicPartition};
 use crate::sorting;
+use crate::vec_map::VecSet;
 use std::collections::{BTreeMap, BTreeSet};
 
 type MemberPartitions = BTreeMap<String, Vec<TopicPartition>>;
@@ -214,12 +215,13 @@ impl<'a> Builder<'a> {
         }
 
         // Only partitions of topics with two or more potential consumers can move.
-        let shared: BTreeSet<String> = sorting::set_from(
-            self.topic_consumers
-                .keys()
-                .filter(|t| self.topic_shared(t))
-                .cloned(),
-        );
+        // Built in key order, so every insert appends.
+        let shared: VecSet<String> = self
+            .topic_consumers
+            .keys()
+            .filter(|t| self.topic_shared(t))
+            .cloned()
+            .collect();
         self.sorted_all_partitions
             .retain(|tp| shared.contains(&tp.topic));
         unassigned.retain(|tp| shared.contains(&tp.topic));
@@ -391,34 +393,28 @@ fn balance_score(assignment: &MemberPartitions) -> usize {
 struct PartitionMovements {
     /// Partition → (first owner, current owner).
     movements: BTreeMap<TopicPartition, (String, String)>,
-    /// Topic → (source, destination) → partitions, in a Java `HashSet` whose order decides
-    /// which partition moves back.
-    by_topic: BTreeMap<String, BTreeMap<(String, String), JavaHashSet<TopicPartition>>>,
+    /// (topic, source, destination) → partitions, in a Java `HashSet` whose order decides
+    /// which partition moves back (Kafka's topic → pair → set, flattened).
+    by_topic: BTreeMap<(String, String, String), JavaHashSet<TopicPartition>>,
 }
 
 impl PartitionMovements {
     fn remove_record(&mut self, tp: &TopicPartition) -> Option<(String, String)> {
         let pair = self.movements.remove(tp)?;
-        if let Some(pairs) = self.by_topic.get_mut(&tp.topic) {
-            if let Some(set) = pairs.get_mut(&pair) {
-                set.remove(tp);
-                if set.is_empty() {
-                    pairs.remove(&pair);
-                }
-            }
-            if pairs.is_empty() {
-                self.by_topic.remove(&tp.topic);
+        let key = (tp.topic.clone(), pair.0, pair.1);
+        if let Some(set) = self.by_topic.get_mut(&key) {
+            set.remove(tp);
+            if set.is_empty() {
+                self.by_topic.remove(&key);
             }
         }
-        Some(pair)
+        Some((key.1, key.2))
     }
 
     fn add_record(&mut self, tp: &TopicPartition, pair: (String, String)) {
         self.movements.insert(tp.clone(), pair.clone());
         self.by_topic
-            .entry(tp.topic.clone())
-            .or_default()
-            .entry(pair)
+            .entry((tp.topic.clone(), pair.0, pair.1))
             .or_default()
             .insert(tp.clone(), topic_partition_hash(tp));
     }
@@ -441,12 +437,9 @@ impl PartitionMovements {
         old: &str,
         new: &str,
     ) -> TopicPartition {
-        let Some(pairs) = self.by_topic.get(&tp.topic) else {
-            return tp.clone();
-        };
         let old = self.movements.get(tp).map_or(old, |(src, _)| src.as_str());
-        pairs
-            .get(&(new.to_string(), old.to_string()))
+        self.by_topic
+            .get(&(tp.topic.clone(), new.to_string(), old.to_string()))
             .and_then(JavaHashSet::first_java_order)
             .unwrap_or_else(|| tp.clone())
     }

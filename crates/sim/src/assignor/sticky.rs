@@ -30,7 +30,6 @@ pub(crate) struct OwnedPartitions {
 /// generation → the higher generation's.
 pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
     let mut owned: Vec<(String, Vec<TopicPartition>)> = Vec::with_capacity(group.members.len());
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut previous_owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
     let mut multiply_claimed = BTreeSet::new();
     let first: Option<BTreeSet<&str>> = group
@@ -45,7 +44,6 @@ pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
         if first.as_ref() != Some(&topics) {
             all_equal = false;
         }
-        index.insert(member.id.as_str(), i);
         owned.push((member.id.clone(), Vec::new()));
         let generation = member.generation_or_default();
         for tp in &member.owned {
