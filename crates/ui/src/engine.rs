@@ -7,6 +7,7 @@
 use kafka_sim::network::Fate;
 use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
+use kafka_sim::vec_map::VecMap;
 use kafka_sim::{sorting, Simulation, View};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -142,8 +143,7 @@ impl Node {
 /// naming them `<group.id>-c<N>`).
 fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
     use kafka_sim::ActionKind;
-    use std::collections::BTreeMap;
-    let mut next: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut next: VecMap<&str, u32> = VecMap::new();
     let mut names = Vec::new();
     for g in &scenario.groups {
         for n in 1..=g.consumers {

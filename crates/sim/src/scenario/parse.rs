@@ -22,8 +22,8 @@ use super::limits::*;
 use super::producers::read_producers;
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
+use crate::vec_map::{VecMap, VecSet};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The only format version this reader knows.
 pub const FORMAT: u64 = 1;
@@ -70,9 +70,9 @@ pub(crate) struct Context {
     pub brokers: Option<u32>,
     pub duration_ms: Option<u64>,
     /// Names of the scenario's topics.
-    pub topics: BTreeSet<String>,
+    pub topics: VecSet<String>,
     /// Group id → consumers at the start (None when bad).
-    pub groups: BTreeMap<String, Option<u32>>,
+    pub groups: VecMap<String, Option<u32>>,
 }
 
 /// Parses and resolves a scenario from JSON text.
@@ -186,8 +186,8 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         defaults,
         brokers,
         duration_ms: duration.usable(DEFAULT_DURATION_MS),
-        topics: BTreeSet::new(),
-        groups: BTreeMap::new(),
+        topics: VecSet::new(),
+        groups: VecMap::new(),
     };
     let topics = read_topics(&top, &mut ctx, &mut problems);
     let producers = read_producers(&top, &ctx, &mut problems);
@@ -373,7 +373,7 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         return Vec::new();
     }
     let mut topics = Vec::new();
-    let mut first_path: BTreeMap<String, String> = BTreeMap::new();
+    let mut first_path: VecMap<String, String> = VecMap::new();
     let mut total_partitions = 0u32;
     for (i, item) in items.iter().enumerate() {
         let path = index("topics", i);

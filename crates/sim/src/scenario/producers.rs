@@ -11,8 +11,8 @@ use super::limits::*;
 use super::parse::{check_name, list, single_topic, unknown_topic, within, Context};
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
+use crate::vec_map::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const PRODUCER_KEYS: [&str; 17] = [
     "name",
@@ -114,7 +114,7 @@ pub(crate) fn read_producers(
     ) {
         return Vec::new();
     }
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut names: VecMap<String, String> = VecMap::new();
     let mut producers = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = index("producers", i);
