@@ -19,9 +19,10 @@ pub use sticky::sticky_assign;
 
 use crate::scenario::AssignmentStrategy;
 use crate::sorting;
+use crate::vec_map::{VecMap, VecSet};
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One partition of one topic; serialises as `["topic", 0]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,10 +143,8 @@ impl GroupMember {
 
 impl Group {
     pub fn new(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Group {
-        let mut latest: BTreeMap<&str, &MemberSubscription> = BTreeMap::new();
-        for m in members {
-            latest.insert(m.id.as_str(), m);
-        }
+        let latest: VecMap<&str, &MemberSubscription> =
+            members.iter().map(|m| (m.id.as_str(), m)).collect();
         let order = java::java_hashmap_order(members.iter().map(|m| m.id.as_str()));
         let members: Vec<GroupMember> = order
             .into_iter()
@@ -174,11 +173,10 @@ impl Group {
                 }
             })
             .collect();
-        let subscribed: BTreeSet<&str> = sorting::set_from(
-            members
-                .iter()
-                .flat_map(|m| m.subscriptions.iter().map(String::as_str)),
-        );
+        let subscribed: VecSet<&str> = members
+            .iter()
+            .flat_map(|m| m.subscriptions.iter().map(String::as_str))
+            .collect();
         let topics = sorting::map_from(
             topics
                 .iter()

@@ -1,11 +1,11 @@
-//! Sorting and sorted collections through one shared body. Every `sort_by` on a new element
-//! type or comparator, and every `collect()` into a `BTreeMap`/`BTreeSet` (which sorts a vector
-//! of the items first), makes the compiler emit another copy of the standard sort: about 4 KB
+//! Sorting and sorted maps through one shared body. Every `sort_by` on a new element type or
+//! comparator, and every `collect()` into a `BTreeMap` (which sorts a vector of the pairs
+//! first), makes the compiler emit another copy of the standard sort: about 4 KB
 //! of WebAssembly each, two dozen of them in the page. Here one non-generic sort orders
 //! positions and the elements follow, with the same (stable) result.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// `v.sort_by(cmp)`: stable, equal elements keep their order.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -59,13 +59,6 @@ pub fn map_from<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<
     map
 }
 
-/// `items.collect::<BTreeSet<_>>()` by insertion.
-pub fn set_from<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    set.extend(items);
-    set
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +103,5 @@ mod tests {
         let collected: BTreeMap<&str, i32> = pairs.into_iter().collect();
         assert_eq!(ours, collected);
         assert_eq!(ours.get("b"), Some(&3));
-        assert_eq!(set_from([3, 1, 3, 2]), BTreeSet::from([1, 2, 3]));
     }
 }

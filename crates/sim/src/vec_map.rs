@@ -151,6 +151,26 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
+/// Sorts once, so building is O(n log n) whatever the order; of pairs with equal keys the
+/// last value stays, as with `collect` into a B-tree map.
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        crate::sorting::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        let mut map = VecMap::new();
+        for (k, v) in pairs {
+            match map.values.last_mut() {
+                Some(last) if map.keys.last() == Some(&k) => *last = v,
+                _ => {
+                    map.keys.push(k);
+                    map.values.push(v);
+                }
+            }
+        }
+        map
+    }
+}
+
 impl<K, V> Default for VecMap<K, V> {
     fn default() -> Self {
         Self::new()
@@ -257,13 +277,14 @@ impl<T: Ord> VecSet<T> {
     }
 }
 
+/// Sorts once and drops repeats (the first of equal items stays, as a B-tree set keeps it), so
+/// building is O(n log n) whatever the order.
 impl<T: Ord> FromIterator<T> for VecSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
-        let mut set = VecSet::new();
-        for item in items {
-            set.insert(item);
-        }
-        set
+        let mut items: Vec<T> = items.into_iter().collect();
+        crate::sorting::sort(&mut items);
+        items.dedup();
+        VecSet { items }
     }
 }
 
@@ -305,6 +326,15 @@ mod tests {
         assert_eq!(ours.get(&7), Some(&6));
         assert!(!ours.contains_key(&3));
         assert_eq!(format!("{ours:?}"), format!("{btree:?}"));
+    }
+
+    #[test]
+    fn collecting_sorts_and_keeps_the_last_value_of_a_key_like_a_btree_map() {
+        let pairs = [(3u32, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
+        let ours: VecMap<u32, char> = pairs.into_iter().collect();
+        let btree: BTreeMap<u32, char> = pairs.into_iter().collect();
+        assert!(ours.iter().eq(btree.iter()));
+        assert_eq!(ours.values().collect::<String>(), "edc");
     }
 
     #[test]

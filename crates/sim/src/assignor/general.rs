@@ -7,8 +7,8 @@
 use super::java::{java_cmp, topic_partition_hash, JavaHashSet};
 use super::{Assignment, Group, TopicPartition};
 use crate::sorting;
-use crate::vec_map::VecSet;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
+use std::collections::BTreeMap;
 
 type MemberPartitions = BTreeMap<String, Vec<TopicPartition>>;
 
@@ -21,9 +21,9 @@ pub(crate) fn assign(group: &Group, owned: Vec<(String, Vec<TopicPartition>)>) -
 struct Builder<'a> {
     group: &'a Group,
     /// Topic → its subscribers, in member visit order.
-    topic_consumers: BTreeMap<String, Vec<String>>,
+    topic_consumers: VecMap<String, Vec<String>>,
     /// Member → the existing topics it subscribes to.
-    consumer_topics: BTreeMap<String, Vec<String>>,
+    consumer_topics: VecMap<String, Vec<String>>,
     current: MemberPartitions,
     partition_consumer: BTreeMap<TopicPartition, String>,
     sorted_all_partitions: Vec<TopicPartition>,
@@ -31,14 +31,17 @@ struct Builder<'a> {
     movements: PartitionMovements,
     /// Each member's position in Java `String.compareTo` order, the tie-break of Kafka's
     /// `sortedCurrentSubscriptions`.
-    rank: BTreeMap<String, usize>,
+    rank: VecMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
     fn new(group: &'a Group, owned: Vec<(String, Vec<TopicPartition>)>) -> Self {
-        let mut topic_consumers: BTreeMap<String, Vec<String>> =
-            sorting::map_from(group.topics.keys().map(|t| (t.clone(), Vec::new())));
-        let mut consumer_topics = BTreeMap::new();
+        let mut topic_consumers: VecMap<String, Vec<String>> = group
+            .topics
+            .keys()
+            .map(|t| (t.clone(), Vec::new()))
+            .collect();
+        let mut consumer_topics = Vec::with_capacity(group.members.len());
         for member in &group.members {
             let mut topics = Vec::new();
             for topic in &member.subscriptions {
@@ -47,8 +50,9 @@ impl<'a> Builder<'a> {
                     topics.push(topic.clone());
                 }
             }
-            consumer_topics.insert(member.id.clone(), topics);
+            consumer_topics.push((member.id.clone(), topics));
         }
+        let consumer_topics: VecMap<String, Vec<String>> = consumer_topics.into_iter().collect();
         let mut current: MemberPartitions = sorting::map_from(owned);
         for member in &group.members {
             current.entry(member.id.clone()).or_default();
@@ -75,7 +79,11 @@ impl<'a> Builder<'a> {
             .collect();
         let mut ids: Vec<&String> = group.members.iter().map(|m| &m.id).collect();
         sorting::sort_by(&mut ids, |a, b| java_cmp(a, b));
-        let rank = sorting::map_from(ids.into_iter().enumerate().map(|(i, id)| (id.clone(), i)));
+        let rank = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
         Builder {
             rank,
             group,
@@ -128,8 +136,8 @@ impl<'a> Builder<'a> {
 
     /// `assignOwnedPartitions`: drop owned partitions of topics the member no longer subscribes
     /// to (a revocation is then required) and return the ones kept.
-    fn keep_owned_partitions(&mut self) -> BTreeSet<TopicPartition> {
-        let mut assigned = BTreeSet::new();
+    fn keep_owned_partitions(&mut self) -> VecSet<TopicPartition> {
+        let mut assigned = Vec::new();
         for member in &self.group.members {
             let Some(list) = self.current.get_mut(&member.id) else {
                 continue;
@@ -141,13 +149,13 @@ impl<'a> Builder<'a> {
                 } else if !member.subscribes_to(&tp.topic) {
                     self.revocation_required = true;
                 } else {
-                    assigned.insert(tp.clone());
+                    assigned.push(tp.clone());
                     kept.push(tp);
                 }
             }
             *list = kept;
         }
-        assigned
+        assigned.into_iter().collect()
     }
 
     /// Kafka's `sortedCurrentSubscriptions` order: partition count, then member id.
