@@ -18,9 +18,11 @@ pub use json::assign_json;
 pub use sticky::sticky_assign;
 
 use crate::scenario::AssignmentStrategy;
+use crate::sorting;
+use crate::vec_map::{VecMap, VecSet};
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One partition of one topic; serialises as `["topic", 0]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,10 +143,8 @@ impl GroupMember {
 
 impl Group {
     pub fn new(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Group {
-        let mut latest: BTreeMap<&str, &MemberSubscription> = BTreeMap::new();
-        for m in members {
-            latest.insert(m.id.as_str(), m);
-        }
+        let latest: VecMap<&str, &MemberSubscription> =
+            members.iter().map(|m| (m.id.as_str(), m)).collect();
         let order = java::java_hashmap_order(members.iter().map(|m| m.id.as_str()));
         let members: Vec<GroupMember> = order
             .into_iter()
@@ -173,31 +173,29 @@ impl Group {
                 }
             })
             .collect();
-        let subscribed: BTreeSet<&str> = members
+        let subscribed: VecSet<&str> = members
             .iter()
             .flat_map(|m| m.subscriptions.iter().map(String::as_str))
             .collect();
-        let topics = topics
-            .iter()
-            .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
-            .map(|(t, n)| (t.clone(), *n))
-            .collect();
+        let topics = sorting::map_from(
+            topics
+                .iter()
+                .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
+                .map(|(t, n)| (t.clone(), *n)),
+        );
         Group { members, topics }
     }
 
     /// Topic names in Java `String.compareTo` order.
     pub fn sorted_topics(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.topics.keys().map(String::as_str).collect();
-        names.sort_by(|a, b| java::java_cmp(a, b));
+        sorting::sort_by(&mut names, |a, b| java::java_cmp(a, b));
         names
     }
 
     /// An empty entry for every member.
     pub fn empty_assignment(&self) -> Assignment {
-        self.members
-            .iter()
-            .map(|m| (m.id.clone(), Vec::new()))
-            .collect()
+        sorting::map_from(self.members.iter().map(|m| (m.id.clone(), Vec::new())))
     }
 }
 

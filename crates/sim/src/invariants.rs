@@ -227,7 +227,7 @@ mod tests {
     #[should_panic(expected = "one-leader-per-partition-and-epoch")]
     fn two_leaders_in_one_epoch_are_caught() {
         let mut sim = running();
-        let epoch = sim.brokers[0].replicas[&0].leader_epoch;
+        let epoch = sim.brokers[0].replicas.get(&0).unwrap().leader_epoch;
         let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
         r.leader_epoch = epoch;
         r.role = ReplicaRole::Leader {

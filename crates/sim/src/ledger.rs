@@ -2,6 +2,7 @@
 //! Compact per-producer vectors indexed by record id; classification against the committed
 //! logs happens on demand (the format's exact definitions, see `classify`).
 
+use crate::vec_map::VecMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
@@ -64,7 +65,7 @@ pub struct GroupConsumption {
     /// Extra deliveries of records already delivered to the group.
     pub redelivered: u64,
     /// Per global partition: the end of the highest offset range delivered so far.
-    pub delivered_end: std::collections::BTreeMap<u32, u64>,
+    pub delivered_end: VecMap<u32, u64>,
 }
 
 /// Per-record verdict after comparing with the committed logs (for drill-down).
@@ -138,7 +139,7 @@ impl Ledger {
         let Some(c) = self.groups.get_mut(g) else {
             return;
         };
-        let end = c.delivered_end.entry(partition).or_insert(0);
+        let end = c.delivered_end.get_or_insert_with(partition, || 0);
         let again = to.min(*end).saturating_sub(from);
         let fresh = to.saturating_sub(from) - again;
         c.redelivered += again;

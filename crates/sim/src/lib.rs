@@ -24,8 +24,10 @@ pub mod protocol;
 pub mod queue;
 pub mod scenario;
 pub mod sim;
+pub mod sorting;
 pub mod topology;
 pub mod trace;
+pub mod vec_map;
 
 pub use sim::Simulation;
 pub mod report;

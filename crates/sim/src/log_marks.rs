@@ -98,7 +98,7 @@ impl Simulation {
                     _ => &classification.reordered_ids,
                 }
                 .clone();
-                ids.sort_unstable();
+                crate::sorting::sort(&mut ids);
                 return ids;
             }
             RecordCategory::Sent => None,

@@ -4,9 +4,9 @@
 
 use crate::protocol::{MessageKind, NodeId, Payload};
 use crate::scenario::NetworkConfig;
+use crate::vec_map::VecMap;
 use rand_core::Rng;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// What becomes of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,9 +49,9 @@ pub struct Network {
     /// Loss probability scaled to 2^32.
     loss_threshold: u64,
     /// Last arrival time per (from, to): keeps each connection FIFO.
-    last_arrival: BTreeMap<(NodeId, NodeId), u64>,
+    last_arrival: VecMap<(NodeId, NodeId), u64>,
     /// Brokers cut off until the given time.
-    isolated_until: BTreeMap<u32, u64>,
+    isolated_until: VecMap<u32, u64>,
     next_id: u64,
 }
 
@@ -77,8 +77,8 @@ impl Network {
             latency_us: ms_to_us(cfg.latency_ms),
             jitter_us: ms_to_us(cfg.jitter_ms),
             loss_threshold: loss_threshold(cfg.loss_rate),
-            last_arrival: BTreeMap::new(),
-            isolated_until: BTreeMap::new(),
+            last_arrival: VecMap::new(),
+            isolated_until: VecMap::new(),
             next_id: 0,
         }
     }
@@ -100,7 +100,7 @@ impl Network {
     }
 
     pub fn isolate(&mut self, broker: u32, until_us: u64) {
-        let e = self.isolated_until.entry(broker).or_insert(0);
+        let e = self.isolated_until.get_or_insert_with(broker, || 0);
         *e = (*e).max(until_us);
     }
 
@@ -151,7 +151,7 @@ impl Network {
         // Symmetric jitter around the latency, never below zero.
         let delay = (self.latency_us + jitter).saturating_sub(self.jitter_us);
         let mut arrive = now_us + delay;
-        let last = self.last_arrival.entry((from, to)).or_insert(0);
+        let last = self.last_arrival.get_or_insert_with((from, to), || 0);
         arrive = arrive.max(*last);
         *last = arrive;
         let lost =

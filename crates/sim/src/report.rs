@@ -69,6 +69,18 @@ pub struct Report {
     pub producers: BTreeMap<String, RecordCounts>,
 }
 
+/// The figures of [`Report`] that sum up the whole run ([`Simulation::figures`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub records: RecordCounts,
+    /// Per producer, in scenario order.
+    pub per_producer: Vec<RecordCounts>,
+    pub consumed: ConsumedCounts,
+    pub rebalances: u32,
+    pub throughput_records_per_sec: f64,
+    pub latency_ms: LatencyMs,
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -195,7 +207,9 @@ impl Simulation {
             .collect()
     }
 
-    pub fn report(&self) -> Report {
+    /// The run's headline figures: the report without its per-group, per-producer and
+    /// configuration parts (all the page's charts and ledger need, built on every sample).
+    pub fn figures(&self) -> Figures {
         let c = self.classify();
         let (p50, p99, max) = self.ledger.latency_ms();
         let throughput = match self.ledger.first_send_us {
@@ -204,9 +218,9 @@ impl Simulation {
             }
             _ => 0.0,
         };
-        let s = self.scenario();
-        Report {
-            records: c.counts.clone(),
+        Figures {
+            records: c.counts,
+            per_producer: c.per_producer,
             consumed: ConsumedCounts {
                 records: self.ledger.groups.iter().map(|g| g.records).sum(),
                 redelivered: self.ledger.groups.iter().map(|g| g.redelivered).sum(),
@@ -218,6 +232,18 @@ impl Simulation {
                 p99: round3(p99),
                 max: round3(max),
             },
+        }
+    }
+
+    pub fn report(&self) -> Report {
+        let f = self.figures();
+        let s = self.scenario();
+        Report {
+            records: f.records,
+            consumed: f.consumed,
+            rebalances: f.rebalances,
+            throughput_records_per_sec: f.throughput_records_per_sec,
+            latency_ms: f.latency_ms,
             groups: self.group_reports(),
             effective: Effective {
                 kafka_version: s.kafka_version,
@@ -241,9 +267,39 @@ impl Simulation {
             producers: s
                 .producers
                 .iter()
-                .zip(c.per_producer)
+                .zip(f.per_producer)
                 .map(|(p, counts)| (p.name.clone(), counts))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::{group_defaults, ScenarioBuilder};
+
+    #[test]
+    fn figures_are_the_reports_headline_figures() {
+        let mut s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .seed(3)
+            .duration_ms(8_000)
+            .producer(|p| p.records = 500)
+            .build();
+        let mut g = group_defaults(s.kafka_version, "g", &["orders"], 2);
+        g.auto_offset_reset = crate::scenario::OffsetReset::Earliest;
+        s.groups.push(g);
+        let mut sim = Simulation::new(s);
+        sim.run_to_end();
+        let f = sim.figures();
+        let r = sim.report();
+        assert_eq!(f.records, r.records);
+        assert_eq!(f.consumed, r.consumed);
+        assert_eq!(f.rebalances, r.rebalances);
+        assert_eq!(f.throughput_records_per_sec, r.throughput_records_per_sec);
+        assert_eq!(f.latency_ms, r.latency_ms);
+        assert_eq!(r.producers.get("p1"), f.per_producer.first());
+        assert_eq!((f.records.sent, f.records.acknowledged), (500, 500));
+        assert_eq!((f.consumed.records, f.rebalances), (500, 1));
     }
 }

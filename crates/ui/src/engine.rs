@@ -8,7 +8,8 @@ use crate::highlight::Highlight;
 use kafka_sim::network::Fate;
 use kafka_sim::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
-use kafka_sim::{Simulation, View};
+use kafka_sim::vec_map::VecMap;
+use kafka_sim::{sorting, Simulation, View};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -130,8 +131,7 @@ impl Node {
 /// naming them `<group.id>-c<N>`).
 fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
     use kafka_sim::ActionKind;
-    use std::collections::BTreeMap;
-    let mut next: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut next: VecMap<&str, u32> = VecMap::new();
     let mut names = Vec::new();
     for g in &scenario.groups {
         for n in 1..=g.consumers {
@@ -148,7 +148,7 @@ fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
             _ => None,
         })
         .collect();
-    adds.sort_unstable();
+    sorting::sort(&mut adds);
     for (at_ms, _, group) in adds {
         if at_ms.saturating_mul(1000) > now_us {
             break;
@@ -412,7 +412,7 @@ impl Runner {
     }
 
     fn take_sample(&mut self) {
-        let report = self.sim.report();
+        let report = self.sim.figures();
         Rc::make_mut(&mut self.samples).push(Sample {
             time_us: self.sim.now_us(),
             acknowledged: report.records.acknowledged,
@@ -446,7 +446,7 @@ impl Runner {
     pub fn frame(&self, selection: Option<Figure>, detailed: bool) -> Frame {
         let classification = self.sim.classify();
         let report = if detailed {
-            let r = self.sim.report();
+            let r = self.sim.figures();
             Sample {
                 time_us: self.sim.now_us(),
                 acknowledged: r.records.acknowledged,
@@ -481,9 +481,9 @@ impl Runner {
                 None => (None, Vec::new()),
             };
         let mut duplicated = classification.duplicated_ids.clone();
-        duplicated.sort_unstable();
+        sorting::sort(&mut duplicated);
         let mut reordered = classification.reordered_ids.clone();
-        reordered.sort_unstable();
+        sorting::sort(&mut reordered);
         let now = self.sim.now_us();
         let view = self.sim.view_classified(&classification);
         let consumers = consumer_names(self.sim.scenario(), now);

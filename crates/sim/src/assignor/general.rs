@@ -6,7 +6,9 @@
 
 use super::java::{java_cmp, topic_partition_hash, JavaHashSet};
 use super::{Assignment, Group, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorting;
+use crate::vec_map::{VecMap, VecSet};
+use std::collections::BTreeMap;
 
 type MemberPartitions = BTreeMap<String, Vec<TopicPartition>>;
 
@@ -19,9 +21,9 @@ pub(crate) fn assign(group: &Group, owned: Vec<(String, Vec<TopicPartition>)>) -
 struct Builder<'a> {
     group: &'a Group,
     /// Topic → its subscribers, in member visit order.
-    topic_consumers: BTreeMap<String, Vec<String>>,
+    topic_consumers: VecMap<String, Vec<String>>,
     /// Member → the existing topics it subscribes to.
-    consumer_topics: BTreeMap<String, Vec<String>>,
+    consumer_topics: VecMap<String, Vec<String>>,
     current: MemberPartitions,
     partition_consumer: BTreeMap<TopicPartition, String>,
     sorted_all_partitions: Vec<TopicPartition>,
@@ -29,17 +31,17 @@ struct Builder<'a> {
     movements: PartitionMovements,
     /// Each member's position in Java `String.compareTo` order, the tie-break of Kafka's
     /// `sortedCurrentSubscriptions`.
-    rank: BTreeMap<String, usize>,
+    rank: VecMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
     fn new(group: &'a Group, owned: Vec<(String, Vec<TopicPartition>)>) -> Self {
-        let mut topic_consumers: BTreeMap<String, Vec<String>> = group
+        let mut topic_consumers: VecMap<String, Vec<String>> = group
             .topics
             .keys()
             .map(|t| (t.clone(), Vec::new()))
             .collect();
-        let mut consumer_topics = BTreeMap::new();
+        let mut consumer_topics = Vec::with_capacity(group.members.len());
         for member in &group.members {
             let mut topics = Vec::new();
             for topic in &member.subscriptions {
@@ -48,20 +50,22 @@ impl<'a> Builder<'a> {
                     topics.push(topic.clone());
                 }
             }
-            consumer_topics.insert(member.id.clone(), topics);
+            consumer_topics.push((member.id.clone(), topics));
         }
-        let mut current: MemberPartitions = owned.into_iter().collect();
+        let consumer_topics: VecMap<String, Vec<String>> = consumer_topics.into_iter().collect();
+        let mut current: MemberPartitions = sorting::map_from(owned);
         for member in &group.members {
             current.entry(member.id.clone()).or_default();
         }
-        let partition_consumer = current
-            .iter()
-            .flat_map(|(c, tps)| tps.iter().map(move |tp| (tp.clone(), c.clone())))
-            .collect();
+        let partition_consumer = sorting::map_from(
+            current
+                .iter()
+                .flat_map(|(c, tps)| tps.iter().map(move |tp| (tp.clone(), c.clone()))),
+        );
 
         // Topics with fewer potential consumers first, then by name; partitions ascending.
         let mut topics: Vec<&String> = group.topics.keys().collect();
-        topics.sort_by(|a, b| {
+        sorting::sort_by(&mut topics, |a, b| {
             let ca = topic_consumers.get(*a).map_or(0, Vec::len);
             let cb = topic_consumers.get(*b).map_or(0, Vec::len);
             ca.cmp(&cb).then(java_cmp(a, b))
@@ -74,7 +78,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let mut ids: Vec<&String> = group.members.iter().map(|m| &m.id).collect();
-        ids.sort_by(|a, b| java_cmp(a, b));
+        sorting::sort_by(&mut ids, |a, b| java_cmp(a, b));
         let rank = ids
             .into_iter()
             .enumerate()
@@ -132,8 +136,8 @@ impl<'a> Builder<'a> {
 
     /// `assignOwnedPartitions`: drop owned partitions of topics the member no longer subscribes
     /// to (a revocation is then required) and return the ones kept.
-    fn keep_owned_partitions(&mut self) -> BTreeSet<TopicPartition> {
-        let mut assigned = BTreeSet::new();
+    fn keep_owned_partitions(&mut self) -> VecSet<TopicPartition> {
+        let mut assigned = Vec::new();
         for member in &self.group.members {
             let Some(list) = self.current.get_mut(&member.id) else {
                 continue;
@@ -145,13 +149,13 @@ impl<'a> Builder<'a> {
                 } else if !member.subscribes_to(&tp.topic) {
                     self.revocation_required = true;
                 } else {
-                    assigned.insert(tp.clone());
+                    assigned.push(tp.clone());
                     kept.push(tp);
                 }
             }
             *list = kept;
         }
-        assigned
+        assigned.into_iter().collect()
     }
 
     /// Kafka's `sortedCurrentSubscriptions` order: partition count, then member id.
@@ -219,7 +223,8 @@ impl<'a> Builder<'a> {
         }
 
         // Only partitions of topics with two or more potential consumers can move.
-        let shared: BTreeSet<String> = self
+        // Built in key order, so every insert appends.
+        let shared: VecSet<String> = self
             .topic_consumers
             .keys()
             .filter(|t| self.topic_shared(t))
@@ -327,7 +332,7 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|(c, tps)| (self.load_key(c, tps.len()), c))
             .collect();
-        by_load.sort_unstable();
+        sorting::sort(&mut by_load);
         for ((count, _), consumer) in by_load {
             if count + 1 >= max {
                 break;
@@ -396,34 +401,28 @@ fn balance_score(assignment: &MemberPartitions) -> usize {
 struct PartitionMovements {
     /// Partition → (first owner, current owner).
     movements: BTreeMap<TopicPartition, (String, String)>,
-    /// Topic → (source, destination) → partitions, in a Java `HashSet` whose order decides
-    /// which partition moves back.
-    by_topic: BTreeMap<String, BTreeMap<(String, String), JavaHashSet<TopicPartition>>>,
+    /// (topic, source, destination) → partitions, in a Java `HashSet` whose order decides
+    /// which partition moves back (Kafka's topic → pair → set, flattened).
+    by_topic: BTreeMap<(String, String, String), JavaHashSet<TopicPartition>>,
 }
 
 impl PartitionMovements {
     fn remove_record(&mut self, tp: &TopicPartition) -> Option<(String, String)> {
         let pair = self.movements.remove(tp)?;
-        if let Some(pairs) = self.by_topic.get_mut(&tp.topic) {
-            if let Some(set) = pairs.get_mut(&pair) {
-                set.remove(tp);
-                if set.is_empty() {
-                    pairs.remove(&pair);
-                }
-            }
-            if pairs.is_empty() {
-                self.by_topic.remove(&tp.topic);
+        let key = (tp.topic.clone(), pair.0, pair.1);
+        if let Some(set) = self.by_topic.get_mut(&key) {
+            set.remove(tp);
+            if set.is_empty() {
+                self.by_topic.remove(&key);
             }
         }
-        Some(pair)
+        Some((key.1, key.2))
     }
 
     fn add_record(&mut self, tp: &TopicPartition, pair: (String, String)) {
         self.movements.insert(tp.clone(), pair.clone());
         self.by_topic
-            .entry(tp.topic.clone())
-            .or_default()
-            .entry(pair)
+            .entry((tp.topic.clone(), pair.0, pair.1))
             .or_default()
             .insert(tp.clone(), topic_partition_hash(tp));
     }
@@ -446,12 +445,9 @@ impl PartitionMovements {
         old: &str,
         new: &str,
     ) -> TopicPartition {
-        let Some(pairs) = self.by_topic.get(&tp.topic) else {
-            return tp.clone();
-        };
         let old = self.movements.get(tp).map_or(old, |(src, _)| src.as_str());
-        pairs
-            .get(&(new.to_string(), old.to_string()))
+        self.by_topic
+            .get(&(tp.topic.clone(), new.to_string(), old.to_string()))
             .and_then(JavaHashSet::first_java_order)
             .unwrap_or_else(|| tp.clone())
     }

@@ -91,7 +91,7 @@ impl<T: PartialEq + Clone> JavaHashSet<T> {
             .enumerate()
             .map(|(i, (_, h))| (spread(*h) & mask, i))
             .collect();
-        order.sort_unstable();
+        crate::sorting::sort(&mut order);
         order
             .into_iter()
             .filter_map(|(_, i)| self.entries.get(i).map(|(e, _)| e.clone()))

@@ -2,6 +2,7 @@
 //! contiguous range; the first `partitions mod subscribers` members take one extra.
 
 use super::{member_info_order, Assignment, Group, GroupMember, TopicPartition};
+use crate::sorting;
 
 pub(crate) fn assign(group: &Group) -> Assignment {
     let mut assignment = group.empty_assignment();
@@ -12,7 +13,7 @@ pub(crate) fn assign(group: &Group) -> Assignment {
             .iter()
             .filter(|m| m.subscribes_to(topic))
             .collect();
-        subscribers.sort_by(|a, b| member_info_order(a, b));
+        sorting::sort_by(&mut subscribers, |a, b| member_info_order(a, b));
         let count = subscribers.len() as u32;
         if count == 0 {
             continue;

@@ -3,11 +3,12 @@
 //! subscribed to the partition's topic. Lists keep the order in which they were dealt.
 
 use super::{member_info_order, Assignment, Group, GroupMember, TopicPartition};
+use crate::sorting;
 
 pub(crate) fn assign(group: &Group) -> Assignment {
     let mut assignment = group.empty_assignment();
     let mut circle: Vec<&GroupMember> = group.members.iter().collect();
-    circle.sort_by(|a, b| member_info_order(a, b));
+    sorting::sort_by(&mut circle, |a, b| member_info_order(a, b));
     if circle.is_empty() {
         return assignment;
     }

@@ -4,7 +4,9 @@
 
 use super::java::java_cmp;
 use super::{general, topic_then_partition, Assignment, Group, StickyOutcome, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorting;
+use crate::vec_map::VecSet;
+use std::collections::BTreeMap;
 
 /// Eager `StickyAssignor`: members report their previous assignment and generation in their
 /// user data. `partitions_transferring_ownership` is Kafka's for the constrained algorithm;
@@ -21,7 +23,7 @@ pub fn sticky_assign(
 pub(crate) struct OwnedPartitions {
     pub all_subscriptions_equal: bool,
     pub owned: Vec<(String, Vec<TopicPartition>)>,
-    pub multiply_claimed: BTreeSet<TopicPartition>,
+    pub multiply_claimed: VecSet<TopicPartition>,
 }
 
 /// `allSubscriptionsEqual` (reference 5.4 step 0): per owned partition of an existing topic,
@@ -29,21 +31,19 @@ pub(crate) struct OwnedPartitions {
 /// generation → the higher generation's.
 pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
     let mut owned: Vec<(String, Vec<TopicPartition>)> = Vec::with_capacity(group.members.len());
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut previous_owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
-    let mut multiply_claimed = BTreeSet::new();
-    let first: Option<BTreeSet<&str>> = group
+    let mut multiply_claimed = Vec::new();
+    let first: Option<VecSet<&str>> = group
         .members
         .first()
         .map(|m| m.subscriptions.iter().map(String::as_str).collect());
     let mut all_equal = true;
 
     for (i, member) in group.members.iter().enumerate() {
-        let topics: BTreeSet<&str> = member.subscriptions.iter().map(String::as_str).collect();
+        let topics: VecSet<&str> = member.subscriptions.iter().map(String::as_str).collect();
         if first.as_ref() != Some(&topics) {
             all_equal = false;
         }
-        index.insert(member.id.as_str(), i);
         owned.push((member.id.clone(), Vec::new()));
         let generation = member.generation_or_default();
         for tp in &member.owned {
@@ -61,7 +61,7 @@ pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
                         .get(other)
                         .map_or(super::DEFAULT_GENERATION, |m| m.generation_or_default());
                     if generation == other_generation {
-                        multiply_claimed.insert(tp.clone());
+                        multiply_claimed.push(tp.clone());
                         remove_owned(&mut owned, other, tp);
                         previous_owner.insert(tp.clone(), i);
                     } else if generation > other_generation {
@@ -76,7 +76,7 @@ pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
     OwnedPartitions {
         all_subscriptions_equal: all_equal,
         owned,
-        multiply_claimed,
+        multiply_claimed: multiply_claimed.into_iter().collect(),
     }
 }
 
@@ -119,7 +119,7 @@ pub(crate) fn transfers_from_owned(
     assignment: &Assignment,
 ) -> BTreeMap<TopicPartition, String> {
     let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
-    let mut revoked: BTreeSet<&TopicPartition> = BTreeSet::new();
+    let mut revoked: Vec<&TopicPartition> = Vec::new();
     for member in &group.members {
         let assigned = assignment.get(&member.id).map(Vec::as_slice).unwrap_or(&[]);
         for tp in assigned {
@@ -129,10 +129,11 @@ pub(crate) fn transfers_from_owned(
         }
         for tp in &member.owned {
             if !assigned.contains(tp) {
-                revoked.insert(tp);
+                revoked.push(tp);
             }
         }
     }
+    let revoked: VecSet<&TopicPartition> = revoked.into_iter().collect();
     added.retain(|tp, _| revoked.contains(tp));
     added
 }
@@ -147,14 +148,14 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
     let mut current_over = 0usize;
 
     let mut assignment: Assignment = group.empty_assignment();
-    let mut assigned: BTreeSet<TopicPartition> = BTreeSet::new();
-    let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut assigned: Vec<TopicPartition> = Vec::new();
+    let mut revoked: Vec<TopicPartition> = Vec::new();
     let mut under: Vec<String> = Vec::new();
     let mut exact: Vec<String> = Vec::new();
 
     for (member, list) in &owned.owned {
         let mut mine: Vec<TopicPartition> = list.clone();
-        mine.sort_by(|a, b| {
+        sorting::sort_by(&mut mine, |a, b| {
             a.partition
                 .cmp(&b.partition)
                 .then(java_cmp(&a.topic, &b.topic))
@@ -183,6 +184,8 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
         }
     }
 
+    let assigned: VecSet<TopicPartition> = assigned.into_iter().collect();
+    let revoked: VecSet<TopicPartition> = revoked.into_iter().collect();
     let mut unassigned: Vec<TopicPartition> = group
         .sorted_topics()
         .into_iter()
@@ -192,9 +195,9 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
         })
         .filter(|tp| !assigned.contains(tp))
         .collect();
-    unassigned.sort_by(topic_then_partition);
-    under.sort_by(|a, b| java_cmp(a, b));
-    exact.sort_by(|a, b| java_cmp(a, b));
+    sorting::sort_by(&mut unassigned, topic_then_partition);
+    sorting::sort_by(&mut under, |a, b| java_cmp(a, b));
+    sorting::sort_by(&mut exact, |a, b| java_cmp(a, b));
 
     let mut transferring = BTreeMap::new();
     // A Java iterator over `under`: `cursor` is the index of the next member.
@@ -305,8 +308,8 @@ mod tests {
         let owned = collect_owned(&group);
         assert!(owned.all_subscriptions_equal);
         assert_eq!(
-            owned.multiply_claimed,
-            BTreeSet::from([TopicPartition::new("topic1", 0)])
+            owned.multiply_claimed.iter().collect::<Vec<_>>(),
+            [&TopicPartition::new("topic1", 0)]
         );
         let claimed: usize = owned.owned.iter().map(|(_, l)| l.len()).sum();
         assert_eq!(claimed, 1);

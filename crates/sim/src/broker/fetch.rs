@@ -66,7 +66,7 @@ impl Broker {
             {
                 let mut new_isr = isr.clone();
                 new_isr.push(f);
-                new_isr.sort_unstable();
+                crate::sorting::sort(&mut new_isr);
                 *isr_change_pending = true;
                 *expanding = Some(f);
                 out.send(
@@ -228,7 +228,7 @@ impl Broker {
             }
         }
         if errors > 0 && errors == resp.partitions.len() {
-            let f = self.fetchers.entry(leader).or_default();
+            let f = self.fetchers.get_or_default(leader);
             f.generation += 1;
             out.timer(
                 now + FETCH_BACKOFF_US,
@@ -265,7 +265,7 @@ impl Broker {
         }
         let correlation_id = self.next_correlation;
         self.next_correlation += 1;
-        let f = self.fetchers.entry(leader).or_default();
+        let f = self.fetchers.get_or_default(leader);
         f.in_flight = Some(correlation_id);
         f.sent_us = now;
         f.generation += 1;

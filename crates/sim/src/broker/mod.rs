@@ -14,10 +14,11 @@ use crate::protocol::{
 };
 use crate::scenario::KafkaVersion;
 use crate::topology::Topology;
+use crate::vec_map::VecMap;
 use consumer_fetch::HeldConsumerFetch;
 pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
 use replica::{FollowerState, PartitionReplica, ReplicaRole};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// `broker.heartbeat.interval.ms`.
@@ -57,15 +58,15 @@ pub struct BrokerSettings {
 pub struct Broker {
     pub id: u32,
     pub alive: bool,
-    pub replicas: BTreeMap<u32, PartitionReplica>,
+    pub replicas: VecMap<u32, PartitionReplica>,
     leaders: Arc<[Option<u32>]>,
-    delayed: BTreeMap<u64, DelayedProduce>,
+    delayed: VecMap<u64, DelayedProduce>,
     next_delayed: u64,
-    held_fetches: BTreeMap<u32, FetchRequest>,
+    held_fetches: VecMap<u32, FetchRequest>,
     /// Consumer fetches waiting for records, per consumer.
-    held_consumer_fetches: BTreeMap<u32, HeldConsumerFetch>,
+    held_consumer_fetches: VecMap<u32, HeldConsumerFetch>,
     pub injections: VecDeque<(ErrorCode, u32)>,
-    fetchers: BTreeMap<u32, Fetcher>,
+    fetchers: VecMap<u32, Fetcher>,
     next_correlation: u64,
     heartbeat_due: u64,
     housekeeping_due: u64,
@@ -78,7 +79,7 @@ fn node(b: u32) -> NodeId {
 
 impl Broker {
     pub fn new(id: u32, topo: &Topology, settings: BrokerSettings) -> Self {
-        let mut replicas = BTreeMap::new();
+        let mut replicas = VecMap::new();
         for (i, p) in topo.partitions.iter().enumerate() {
             if p.replicas.contains(&id) {
                 replicas.insert(i as u32, PartitionReplica::new(i as u32));
@@ -89,12 +90,12 @@ impl Broker {
             alive: true,
             replicas,
             leaders: Arc::from(Vec::new()),
-            delayed: BTreeMap::new(),
+            delayed: VecMap::new(),
             next_delayed: 0,
-            held_fetches: BTreeMap::new(),
-            held_consumer_fetches: BTreeMap::new(),
+            held_fetches: VecMap::new(),
+            held_consumer_fetches: VecMap::new(),
             injections: VecDeque::new(),
-            fetchers: BTreeMap::new(),
+            fetchers: VecMap::new(),
             next_correlation: 0,
             heartbeat_due: 0,
             housekeeping_due: 0,
@@ -398,7 +399,7 @@ impl Broker {
             })
             .collect();
         let mut wanted_sorted = wanted;
-        wanted_sorted.sort_unstable();
+        crate::sorting::sort(&mut wanted_sorted);
         wanted_sorted.dedup();
         for l in wanted_sorted {
             if self.fetchers.get(&l).is_none_or(|f| f.in_flight.is_none()) {

@@ -3,7 +3,8 @@
 
 use crate::errors::ErrorCode;
 use crate::protocol::{LogBatch, ProducerIdentity};
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// How many batches per producer id a broker remembers for duplicate detection.
@@ -73,7 +74,7 @@ pub struct PartitionReplica {
     pub high_watermark: u64,
     pub leader_epoch: u32,
     pub role: ReplicaRole,
-    pub producers: BTreeMap<u64, ProducerEntry>,
+    pub producers: VecMap<u64, ProducerEntry>,
 }
 
 impl PartitionReplica {
@@ -85,7 +86,7 @@ impl PartitionReplica {
             high_watermark: 0,
             leader_epoch: 0,
             role: ReplicaRole::None,
-            producers: BTreeMap::new(),
+            producers: VecMap::new(),
         }
     }
 
@@ -196,8 +197,8 @@ impl PartitionReplica {
     }
 }
 
-fn remember(producers: &mut BTreeMap<u64, ProducerEntry>, id: ProducerIdentity, batch: &LogBatch) {
-    let entry = producers.entry(id.producer_id).or_default();
+fn remember(producers: &mut VecMap<u64, ProducerEntry>, id: ProducerIdentity, batch: &LogBatch) {
+    let entry = producers.get_or_default(id.producer_id);
     if id.producer_epoch != entry.epoch {
         entry.epoch = id.producer_epoch;
         entry.batches.clear();

@@ -4,7 +4,7 @@
 use super::{Buffered, Consumer, ConsumerCtx};
 use crate::errors::ErrorCode;
 use crate::protocol::{ConsumerFetchPartition, ConsumerFetchedPartition, NodeId, Payload};
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 impl Consumer {
     /// Sends a fetch to every leader of an owned partition that needs records and has no
@@ -13,7 +13,7 @@ impl Consumer {
         if !self.is_alive() || self.in_eager_rebalance() {
             return;
         }
-        let mut by_leader: BTreeMap<u32, Vec<ConsumerFetchPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<u32, Vec<ConsumerFetchPartition>> = VecMap::new();
         let mut unknown_leader = false;
         for &p in &self.owned {
             if self.buffered.contains_key(&p) {
@@ -32,8 +32,7 @@ impl Consumer {
                 continue;
             }
             by_leader
-                .entry(leader)
-                .or_default()
+                .get_or_default(leader)
                 .push(ConsumerFetchPartition {
                     partition: p,
                     offset,

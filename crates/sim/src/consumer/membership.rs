@@ -8,7 +8,7 @@ use crate::errors::ErrorCode;
 use crate::protocol::{GroupMessage, JoinResult};
 use crate::scenario::OffsetReset;
 use crate::trace::TraceKind;
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 use std::sync::Arc;
 
 impl Consumer {
@@ -107,7 +107,7 @@ impl Consumer {
         );
     }
 
-    pub(super) fn drop_partitions(&mut self, parts: &BTreeSet<u32>) {
+    pub(super) fn drop_partitions(&mut self, parts: &VecSet<u32>) {
         for p in parts {
             self.owned.remove(p);
             self.positions.remove(p);
@@ -120,7 +120,7 @@ impl Consumer {
     pub(super) fn commit_positions(
         &mut self,
         ctx: &mut ConsumerCtx,
-        only: Option<&BTreeSet<u32>>,
+        only: Option<&VecSet<u32>>,
         why: &str,
     ) {
         let Some(c) = self.coordinator else {
@@ -482,8 +482,8 @@ impl Consumer {
     /// SyncGroup answered with this member's partitions.
     fn on_synced(&mut self, parts: Vec<u32>, ctx: &mut ConsumerCtx) {
         self.group_request_sent_us = None;
-        let assigned: BTreeSet<u32> = parts.iter().copied().collect();
-        let revoked: BTreeSet<u32> = self.owned.difference(&assigned).copied().collect();
+        let assigned: VecSet<u32> = parts.iter().copied().collect();
+        let revoked: VecSet<u32> = self.owned.difference(&assigned).copied().collect();
         let added: Vec<u32> = assigned.difference(&self.owned).copied().collect();
         if !revoked.is_empty() {
             // Cooperative: only the moved partitions are revoked; a follow-up rebalance

@@ -17,8 +17,9 @@ use crate::protocol::{GroupMessage, NodeId, Payload};
 use crate::scenario::{AssignmentStrategy, GroupConfig, KafkaVersion};
 use crate::topology::Topology;
 use crate::trace::TraceKind;
+use crate::vec_map::{VecMap, VecSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// `retry.backoff.ms` (consumer default).
@@ -71,14 +72,14 @@ pub struct Consumer {
     pub coordinator: Option<u32>,
     pub generation: i32,
     /// Partitions it consumes now.
-    pub owned: BTreeSet<u32>,
+    pub owned: VecSet<u32>,
     /// Its part of the last assignment (sent as owned partitions in JoinGroup).
     pub last_assignment: Vec<u32>,
     /// Next offset to return to the application, per owned partition.
-    pub positions: BTreeMap<u32, u64>,
-    pub buffered: BTreeMap<u32, Buffered>,
+    pub positions: VecMap<u32, u64>,
+    pub buffered: VecMap<u32, Buffered>,
     /// Broker → (correlation id, sent at, partitions) of the fetch in flight.
-    pub fetches: BTreeMap<u32, (u64, u64, Vec<u32>)>,
+    pub fetches: VecMap<u32, (u64, u64, Vec<u32>)>,
     pub leaders: Arc<[Option<u32>]>,
     /// Partitions per subscribed topic as its metadata shows them (Kafka's metadata snapshot).
     pub metadata_snapshot: BTreeMap<String, u32>,
@@ -112,7 +113,7 @@ pub struct Consumer {
     metadata_refresh_due: Option<u64>,
     offsets_in_flight: bool,
     /// Partitions to look up with ListOffsets(LATEST) (`auto.offset.reset=latest`).
-    reset_latest: BTreeSet<u32>,
+    reset_latest: VecSet<u32>,
     bootstrap: u32,
     next_correlation: u64,
     partition_cursor: u32,
@@ -145,11 +146,11 @@ impl Consumer {
             member: MemberState::Unjoined,
             coordinator: None,
             generation: -1,
-            owned: BTreeSet::new(),
+            owned: VecSet::new(),
             last_assignment: Vec::new(),
-            positions: BTreeMap::new(),
-            buffered: BTreeMap::new(),
-            fetches: BTreeMap::new(),
+            positions: VecMap::new(),
+            buffered: VecMap::new(),
+            fetches: VecMap::new(),
             leaders: Arc::from(Vec::new()),
             metadata_snapshot: BTreeMap::new(),
             assignment_snapshot: None,
@@ -172,7 +173,7 @@ impl Consumer {
             metadata_max_age_us: None,
             metadata_refresh_due: None,
             offsets_in_flight: false,
-            reset_latest: BTreeSet::new(),
+            reset_latest: VecSet::new(),
             // Every client bootstraps from the first broker (the scenario lists no others).
             bootstrap: 0,
             next_correlation: 0,

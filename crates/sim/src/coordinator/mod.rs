@@ -20,8 +20,8 @@ use crate::node::{Outbox, Timer};
 use crate::protocol::{GroupMessage, NodeId, Payload};
 use crate::scenario::AssignmentStrategy;
 use crate::trace::TraceKind;
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The classic group states (reference 4.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,16 +59,16 @@ pub struct Group {
     pub state: GroupState,
     pub generation: i32,
     pub leader: Option<u32>,
-    pub members: BTreeMap<u32, GroupMember>,
+    pub members: VecMap<u32, GroupMember>,
     /// Committed offsets (the next record to read), per global partition.
-    pub offsets: BTreeMap<u32, u64>,
+    pub offsets: VecMap<u32, u64>,
     /// The broker hosting the group now (leader of its `__consumer_offsets` partition).
     pub coordinator: Option<u32>,
     pub offsets_partition: u32,
     /// Completed join phases: the number of rebalances (the first join counts, as in Kafka).
     pub rebalances: u32,
     /// Consumer index → name (`g1-c1`), for the trace and the report.
-    pub names: BTreeMap<u32, String>,
+    pub names: VecMap<u32, String>,
     initial_delay_us: u64,
     join_deadline_us: u64,
     join_started_us: u64,
@@ -91,12 +91,12 @@ impl Group {
             state: GroupState::Empty,
             generation: 0,
             leader: None,
-            members: BTreeMap::new(),
-            offsets: BTreeMap::new(),
+            members: VecMap::new(),
+            offsets: VecMap::new(),
             coordinator: None,
             offsets_partition,
             rebalances: 0,
-            names: BTreeMap::new(),
+            names: VecMap::new(),
             initial_delay_us,
             join_deadline_us: 0,
             join_started_us: 0,

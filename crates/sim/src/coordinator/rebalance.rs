@@ -23,7 +23,7 @@ impl Group {
     ) {
         let seq = self.next_seq;
         let is_new = !self.members.contains_key(&member);
-        let m = self.members.entry(member).or_insert_with(|| GroupMember {
+        let m = self.members.get_or_insert_with(member, || GroupMember {
             consumer: member,
             session_timeout_us,
             rebalance_timeout_us,

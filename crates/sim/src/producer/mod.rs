@@ -12,9 +12,10 @@ use crate::protocol::{NodeId, Payload};
 use crate::scenario::{KafkaVersion, ProducerConfig, SendMode};
 use crate::topology::Topology;
 use crate::trace::TraceKind;
+use crate::vec_map::{VecMap, VecSet};
 use accumulator::Accumulator;
 use rand_core::Rng;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Everything a producer handler needs from the world.
@@ -47,7 +48,7 @@ pub struct PartitionSendState {
     pub next_sequence: i32,
     pub producer_epoch: u16,
     /// Sequences sent and not yet resolved (idempotence).
-    pub unresolved: BTreeSet<i32>,
+    pub unresolved: VecSet<i32>,
     pub needs_epoch_bump: bool,
     /// Highest sequence acknowledged in the current epoch.
     pub last_acked_sequence: Option<i32>,
@@ -71,7 +72,7 @@ pub struct Producer {
     record_bytes: u32,
     pub accumulator: Accumulator,
     pub send_state: Vec<PartitionSendState>,
-    pub connections: BTreeMap<u32, Connection>,
+    pub connections: VecMap<u32, Connection>,
     /// Leader per topic-local partition, as the producer's metadata says.
     pub leaders: Vec<Option<u32>>,
     metadata_needed: bool,
@@ -121,7 +122,7 @@ impl Producer {
             send_state: (0..partitions)
                 .map(|_| PartitionSendState::default())
                 .collect(),
-            connections: BTreeMap::new(),
+            connections: VecMap::new(),
             leaders: vec![None; partitions as usize],
             metadata_needed: true,
             metadata_in_flight: None,

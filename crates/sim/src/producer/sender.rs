@@ -9,8 +9,8 @@ use crate::protocol::{
 };
 use crate::scenario::{Acks, SendMode};
 use crate::trace::TraceKind;
+use crate::vec_map::VecMap;
 use rand_core::Rng;
-use std::collections::BTreeMap;
 
 fn ms(v: u64) -> u64 {
     // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
@@ -393,7 +393,7 @@ impl Producer {
         self.drain_cursor = self.drain_cursor.wrapping_add(1);
         // Each pass sends at most one request per broker (one batch per partition), like one
         // turn of Kafka's sender loop; passes repeat while something went out.
-        let mut per_broker: BTreeMap<u32, Vec<(u32, u64)>> = BTreeMap::new();
+        let mut per_broker: VecMap<u32, Vec<(u32, u64)>> = VecMap::new();
         loop {
             for k in 0..n {
                 let p = (start + k) % n;
@@ -412,7 +412,7 @@ impl Producer {
                     continue;
                 }
                 if let Some(id) = self.front_ready(p, ctx.now) {
-                    per_broker.entry(b).or_default().push((p, id));
+                    per_broker.get_or_default(b).push((p, id));
                 }
             }
             if per_broker.is_empty() {
@@ -496,8 +496,7 @@ impl Producer {
             return;
         }
         self.connections
-            .entry(broker)
-            .or_default()
+            .get_or_default(broker)
             .in_flight
             .push_back(InFlightRequest {
                 correlation_id,

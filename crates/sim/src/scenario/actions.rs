@@ -365,7 +365,8 @@ fn read_error(f: &Fields<'_>, problems: &mut Problems) -> Option<ErrorCode> {
         return Some(code);
     }
     let names: Vec<&str> = injectable.map(|e| e.name()).collect();
-    let hint = nearest(&name.to_uppercase(), &names)
+    // Kafka's error names are ASCII (Unicode case tables would cost the page 24 KB).
+    let hint = nearest(&name.to_ascii_uppercase(), &names)
         .map(|n| format!(" (did you mean \"{n}\"?)"))
         .unwrap_or_default();
     problems.error(

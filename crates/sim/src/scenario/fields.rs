@@ -319,7 +319,8 @@ pub fn kind_and_value(value: &Value) -> String {
 
 /// The known key nearest to `key` when it is plausibly a typo (also `_` written for `.`).
 pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    let dotted = key.replace(['_', '-'], ".").to_lowercase();
+    // Known keys are ASCII; full Unicode case mapping would add 24 KB of tables to the page.
+    let dotted = key.replace(['_', '-'], ".").to_ascii_lowercase();
     let best = known
         .iter()
         .map(|k| {

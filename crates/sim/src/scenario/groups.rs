@@ -13,8 +13,8 @@ use super::parse::{
 };
 use super::version::strategy_since;
 use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
+use crate::vec_map::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const GROUP_KEYS: [&str; 13] = [
     "group.id",
@@ -58,7 +58,7 @@ pub(crate) fn read_groups(
         return Vec::new();
     }
     let mut groups = Vec::new();
-    let mut first_path: BTreeMap<String, String> = BTreeMap::new();
+    let mut first_path: VecMap<String, String> = VecMap::new();
     for (i, item) in items.iter().enumerate() {
         let path = index("groups", i);
         let Some(f) = Fields::of(item, &path, problems) else {
@@ -87,8 +87,7 @@ pub(crate) fn read_groups(
         }
         let (group, consumers) = read_group(&f, group_id, ctx, problems);
         ctx.groups
-            .entry(group.group_id.clone())
-            .or_insert(consumers);
+            .get_or_insert_with(group.group_id.clone(), || consumers);
         groups.push(group);
     }
     groups

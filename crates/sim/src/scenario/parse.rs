@@ -22,8 +22,9 @@ use super::limits::*;
 use super::producers::read_producers;
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
+use crate::vec_map::{VecMap, VecSet};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The only format version this reader knows.
 pub const FORMAT: u64 = 1;
@@ -72,14 +73,14 @@ pub(crate) struct Context {
     pub brokers: Option<u32>,
     pub duration_ms: Option<u64>,
     /// Names of the scenario's topics.
-    pub topics: BTreeSet<String>,
+    pub topics: VecSet<String>,
     /// Partitions of each topic whose count is usable.
     pub partitions: BTreeMap<String, u32>,
     /// Whether the timeline holds an `add-partitions`, the one action that changes topic
     /// metadata a client's periodic refresh would pick up.
     pub metadata_can_change: bool,
     /// Group id → consumers at the start (None when bad).
-    pub groups: BTreeMap<String, Option<u32>>,
+    pub groups: VecMap<String, Option<u32>>,
 }
 
 /// Parses and resolves a scenario from JSON text.
@@ -193,10 +194,10 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         defaults,
         brokers,
         duration_ms: duration.usable(DEFAULT_DURATION_MS),
-        topics: BTreeSet::new(),
+        topics: VecSet::new(),
         partitions: BTreeMap::new(),
         metadata_can_change: adds_partitions(&top),
-        groups: BTreeMap::new(),
+        groups: VecMap::new(),
     };
     let topics = read_topics(&top, &mut ctx, &mut problems);
     let producers = read_producers(&top, &ctx, &mut problems);
@@ -393,7 +394,7 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         return Vec::new();
     }
     let mut topics = Vec::new();
-    let mut first_path: BTreeMap<String, String> = BTreeMap::new();
+    let mut first_path: VecMap<String, String> = VecMap::new();
     let mut total_partitions = 0u32;
     for (i, item) in items.iter().enumerate() {
         let path = index("topics", i);

@@ -13,8 +13,8 @@ use super::parse::{
 };
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
+use crate::vec_map::VecMap;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const PRODUCER_KEYS: [&str; 18] = [
     "name",
@@ -117,7 +117,7 @@ pub(crate) fn read_producers(
     ) {
         return Vec::new();
     }
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut names: VecMap<String, String> = VecMap::new();
     let mut producers = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = index("producers", i);

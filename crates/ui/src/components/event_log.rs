@@ -2,7 +2,7 @@
 //! by kind.
 
 use crate::engine::LogLine;
-use std::collections::BTreeSet;
+use kafka_sim::vec_map::VecSet;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -20,8 +20,8 @@ pub struct EventLogProps {
 pub fn EventLog(props: &EventLogProps) -> Html {
     let node = use_state(String::new);
     let kind = use_state(String::new);
-    let nodes: BTreeSet<&str> = props.lines.iter().map(|l| l.node.as_str()).collect();
-    let kinds: BTreeSet<&str> = props.lines.iter().map(|l| l.kind.as_str()).collect();
+    let nodes: VecSet<&str> = props.lines.iter().map(|l| l.node.as_str()).collect();
+    let kinds: VecSet<&str> = props.lines.iter().map(|l| l.kind.as_str()).collect();
     let pick = |state: UseStateHandle<String>| {
         Callback::from(move |e: Event| {
             state.set(e.target_unchecked_into::<HtmlSelectElement>().value())

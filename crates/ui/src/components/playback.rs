@@ -87,11 +87,8 @@ pub fn PlaybackBar(props: &PlaybackBarProps) -> Html {
     let speed = {
         let cb = props.on_speed.clone();
         Callback::from(move |e: Event| {
-            let v: f64 = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .unwrap_or(1.0);
+            let text = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let v = crate::doc::parse_number(&text).unwrap_or(1.0);
             cb.emit(v);
         })
     };

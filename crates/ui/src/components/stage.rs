@@ -8,9 +8,9 @@ use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::NodeMenu;
 use crate::engine::{Flight, Frame, GroupView, Node, Outcome};
 use crate::highlight::Highlight;
+use kafka_sim::vec_map::VecMap;
 use kafka_sim::view::{BrokerView, ProducerView};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -371,7 +371,7 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64, highlight: Option<&Highlight>) 
 /// with hundreds of messages updates a handful of elements. The shape says what becomes of a
 /// message (colour repeats it); a ring marks the selected ledger figure's records.
 fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
-    let mut paths: BTreeMap<String, String> = BTreeMap::new();
+    let mut paths: VecMap<String, String> = VecMap::new();
     for f in flights {
         let (Some((x1, y1)), Some((x2, y2))) = (l.anchor(&f.from, &f.to), l.anchor(&f.to, &f.from))
         else {
@@ -387,7 +387,7 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
             f.outcome.name().replace(' ', "-"),
             if f.is_control { " control" } else { "" }
         );
-        let d = paths.entry(class).or_default();
+        let d = paths.get_or_default(class);
         let _ = match f.outcome {
             Outcome::Delivered => write!(
                 d,
@@ -424,7 +424,7 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
             ),
         };
         if f.highlighted {
-            let ring = paths.entry("msg-ring".to_string()).or_default();
+            let ring = paths.get_or_default("msg-ring".to_string());
             let rr = r + 4.0;
             let _ = write!(
                 ring,
