@@ -1,17 +1,13 @@
 //! The consumer groups beside the stage: each group's state and generation, its coordinator and
 //! leader, its members (paused ones marked) and their assignment, drawn from the engine's view.
-//! While the engine has no consumer groups, the lane shows the configured groups and says so;
-//! the controls still edit them and the timeline still records their actions.
 
 use crate::engine::{GroupView, Node};
 use serde_json::{json, Value};
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct GroupLaneProps {
     pub groups: Vec<GroupView>,
-    pub doc: Rc<Value>,
     pub on_act: Callback<Value>,
     /// Opens a member's menu.
     pub on_open: Callback<Node>,
@@ -19,21 +15,7 @@ pub struct GroupLaneProps {
 
 #[component]
 pub fn GroupLane(props: &GroupLaneProps) -> Html {
-    let configured: Vec<(String, u64)> = props
-        .doc
-        .get("groups")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|g| {
-                    let id = g.get("group.id")?.as_str()?.to_string();
-                    let consumers = g.get("consumers").and_then(Value::as_u64).unwrap_or(1);
-                    Some((id, consumers))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if configured.is_empty() && props.groups.is_empty() {
+    if props.groups.is_empty() {
         return html! {};
     }
     let add = |group: &str| {
@@ -72,15 +54,6 @@ pub fn GroupLane(props: &GroupLaneProps) -> Html {
                     </article>
                 }
             }) }
-            if props.groups.is_empty() {
-                { for configured.iter().map(|(id, consumers)| html! {
-                    <article class="group pending-engine" data-group={id.clone()}>
-                        <h3>{format!("group {id}")}</h3>
-                        <p class="small">{format!("{consumers} consumer(s) configured. This build's engine does not run consumer groups yet: their actions are recorded on the timeline and take effect once it does.")}</p>
-                        <button type="button" onclick={add(id)}>{"Add a consumer"}</button>
-                    </article>
-                }) }
-            }
         </section>
     }
 }

@@ -226,7 +226,7 @@ pub fn Stage(props: &StageProps) -> Html {
             // Messages move every frame: their own layer, so the cluster beneath is not repainted.
             <svg class="flights" viewBox={view_box} aria-hidden="true" focusable="false">{flights}</svg>
             </div>
-            <GroupLane groups={frame.groups.clone()} doc={props.doc.clone()} on_act={props.on_act.clone()}
+            <GroupLane groups={frame.groups.clone()} on_act={props.on_act.clone()}
                        on_open={let menu = menu.clone(); Callback::from(move |n| menu.set(Some(n)))} />
             if let Some(node) = menu_node {
                 <NodeMenu node={node} frame={props.frame.clone()} on_act={on_act} on_close={on_close} />
