@@ -4,6 +4,7 @@
 
 use crate::browser;
 use crate::components::charts::Charts;
+use crate::components::class_list;
 use crate::components::event_log::EventLog;
 use crate::components::ledger::Ledger;
 use crate::components::playback::PlaybackBar;
@@ -208,7 +209,7 @@ pub fn App() -> Html {
     let embed = opening.embed;
 
     html! {
-        <div class={classes!("app", embed.then_some("embed"))} data-rendered-by="wasm"
+        <div class={class_list("app", &[(embed, "embed")])} data-rendered-by="wasm"
              data-embed={embed.to_string()}>
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
@@ -234,7 +235,7 @@ pub fn App() -> Html {
                         if !embed { <Simplifications /> }
                     </aside>
                 }
-                <main class={classes!("stage", stale.then_some("stale"))} aria-label="Stage">
+                <main class={class_list("stage", &[(stale, "stale")])} aria-label="Stage">
                     if let Some(frame) = state.frame.clone() {
                         <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()} />
                     } else {

@@ -1,6 +1,7 @@
 //! One labelled control: its label is the Kafka property name, it edits one key of the scenario
 //! document, shows the default it would take when left empty, and the reader's errors for it.
 
+use crate::components::class_list;
 use crate::doc::{self, Seg};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -101,7 +102,7 @@ pub fn Field(props: &FieldProps) -> Html {
         }
     };
     html! {
-        <div class={classes!("field", invalid.then_some("field-invalid"))}
+        <div class={class_list("field", &[(invalid, "field-invalid")])}
              data-key={doc::path_text(&props.path)}>
             <label for={id.clone()}>{props.label}</label>
             {control}

@@ -1,6 +1,7 @@
 //! The consumer groups beside the stage: each group's state and generation, its coordinator and
 //! leader, its members (paused ones marked) and their assignment, drawn from the engine's view.
 
+use crate::components::class_list;
 use crate::engine::{GroupView, Node};
 use serde_json::{json, Value};
 use yew::prelude::*;
@@ -27,7 +28,7 @@ pub fn GroupLane(props: &GroupLaneProps) -> Html {
             { for props.groups.iter().map(|g| {
                 let rebalancing = g.state != "Stable";
                 html! {
-                    <article class={classes!("group", rebalancing.then_some("rebalancing"))} data-group={g.group_id.clone()}>
+                    <article class={class_list("group", &[(rebalancing, "rebalancing")])} data-group={g.group_id.clone()}>
                         <h3>{format!("group {}", g.group_id)}</h3>
                         <p class="group-state" data-state={g.state.clone()}>
                             {format!("{}{} · generation {}", if rebalancing { "⟳ " } else { "✔ " }, g.state, g.generation)}
@@ -41,7 +42,7 @@ pub fn GroupLane(props: &GroupLaneProps) -> Html {
                                     Callback::from(move |_| on_open.emit(Node::Consumer(name.clone())))
                                 };
                                 html! {
-                                    <li class={classes!("member", m.paused.then_some("paused"))}>
+                                    <li class={class_list("member", &[(m.paused, "paused")])}>
                                         <button type="button" class="member-button" onclick={open}
                                                 aria-label={format!("consumer {}: actions", m.name)}>{"⋯"}</button>
                                         {format!("{}{}{}", if leader { "♛ " } else { "" }, m.name, if m.paused { " (paused)" } else { "" })}

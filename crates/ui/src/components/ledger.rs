@@ -2,6 +2,7 @@
 //! marks the messages carrying those records on the stage and their offsets in the partition
 //! logs; clicking it again (or Escape) clears the marks.
 
+use crate::components::class_list;
 use crate::engine::{Figure, Frame};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -34,7 +35,7 @@ fn explain(figure: Figure) -> &'static str {
 pub fn Ledger(props: &LedgerProps) -> Html {
     let ledger = &props.frame.ledger;
     html! {
-        <section class={classes!("ledger", props.stale.then_some("stale"))} aria-label="Outcome ledger">
+        <section class={class_list("ledger", &[(props.stale, "stale")])} aria-label="Outcome ledger">
             <h2>{"Ledger"}</h2>
             <ul class="figures">
                 { for Figure::ALL.iter().map(|&figure| {
@@ -46,7 +47,7 @@ pub fn Ledger(props: &LedgerProps) -> Html {
                     let value = ledger.get(figure);
                     html! {
                         <li>
-                            <button type="button" class={classes!("figure", format!("figure-{}", figure.name()), (value > 0).then_some("nonzero"))}
+                            <button type="button" class={class_list(&format!("figure figure-{}", figure.name()), &[(value > 0, "nonzero")])}
                                     data-figure={figure.name()} aria-pressed={selected.to_string()}
                                     title={explain(figure)} disabled={!figure.has_records() && value == 0}
                                     {onclick}>

@@ -3,6 +3,7 @@
 //! mark on the wire between its sender and receiver. Nodes are buttons that open a menu of what
 //! can happen to them.
 
+use crate::components::class_list;
 use crate::components::group_lane::GroupLane;
 use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::NodeMenu;
@@ -206,7 +207,7 @@ pub fn Stage(props: &StageProps) -> Html {
                     let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
                     let status = broker_status(b);
                     html! {
-                        <g class={classes!("broker", (!b.alive).then_some("down"), b.isolated.then_some("isolated"))}>
+                        <g class={class_list("broker", &[(!b.alive, "down"), (b.isolated, "isolated")])}>
                             {draw_broker(b, top, h, frame.highlight.as_ref())}
                             <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-broker={b.id.to_string()}
                                onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
@@ -334,7 +335,7 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64, highlight: Option<&Highlight>) 
         });
         let role = if r.is_leader { "L" } else { "F" };
         html! {
-            <g class={classes!("replica", r.is_leader.then_some("leader"), (!r.in_isr).then_some("out-of-isr"))}
+            <g class={class_list("replica", &[(r.is_leader, "leader"), (!r.in_isr, "out-of-isr")])}
                data-partition={name.clone()}>
                 <title>{format!("{}-{}: {} , epoch {}, {}, log end offset {}, high watermark {}",
                     r.topic, r.partition, if r.is_leader { "leader" } else { "follower" }, r.leader_epoch,
@@ -453,7 +454,7 @@ fn draw_group(
     let stable = g.state == "Stable";
     let height = GROUP_HEAD + g.members.len() as f64 * MEMBER_H;
     html! {
-        <g class={classes!("group-box", (!stable).then_some("rebalancing"))} data-group={g.group_id.clone()}>
+        <g class={class_list("group-box", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}>
             <rect class="box" x={fmt(GROUP_X)} y={fmt(top)} width={fmt(GROUP_W)} height={fmt(height)} rx="6" />
             <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
                 {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
@@ -469,7 +470,7 @@ fn draw_group(
                 let leader = g.leader.as_deref() == Some(m.name.as_str());
                 let node = Node::Consumer(m.name.clone());
                 html! {
-                    <g class={classes!("member", m.paused.then_some("paused"))}>
+                    <g class={class_list("member", &[(m.paused, "paused")])}>
                         <g class="node" role="button" tabindex="0" aria-haspopup="menu"
                            onclick={open(node.clone())} onkeydown={open_key(node)}>
                             <rect class="hit" x={fmt(GROUP_X + 4.0)} y={fmt(y + 1.0)} width={fmt(GROUP_W - 8.0)} height={fmt(MEMBER_H - 2.0)} rx="4" />

@@ -1,6 +1,7 @@
 //! `kafka.version`: picks the release whose defaults fill every property left out, and lists
 //! those defaults with the reason each has its value.
 
+use crate::components::class_list;
 use crate::doc::Seg;
 use kafka_sim::scenario::{parse_version, version_defaults};
 use serde_json::Value;
@@ -35,7 +36,7 @@ pub fn VersionPicker(props: &VersionPickerProps) -> Html {
         .unwrap_or_default();
     let invalid = !props.errors.is_empty();
     html! {
-        <div class={classes!("field", "version-picker", invalid.then_some("field-invalid"))}
+        <div class={class_list("field version-picker", &[(invalid, "field-invalid")])}
              data-key="kafka.version">
             <label for="f-kafka-version">{"kafka.version"}</label>
             <select id="f-kafka-version" {onchange} aria-invalid={invalid.to_string()}>
