@@ -34,6 +34,10 @@ pub fn sort<T: Ord>(v: &mut [T]) {
 fn sorting_swaps(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| cmp(a, b));
+    // Already in order (the common case for record ids): nothing to move, nothing more to build.
+    if order.iter().enumerate().all(|(i, &o)| i == o) {
+        return Vec::new();
+    }
     // `at[p]`: the original index of the element now at p; `place[i]`: where element i is now.
     let mut at: Vec<usize> = (0..len).collect();
     let mut place = at.clone();
@@ -88,6 +92,9 @@ mod tests {
         let mut empty: Vec<u32> = Vec::new();
         sort(&mut empty);
         assert!(empty.is_empty());
+        let mut in_order = vec![1, 2, 2, 9];
+        sort(&mut in_order);
+        assert_eq!(in_order, [1, 2, 2, 9]);
         // A long reversed run with repeats, against the standard sort.
         let mut many: Vec<(u32, u32)> = (0..200u32).map(|i| ((200 - i) % 7, i)).collect();
         let mut expected = many.clone();
