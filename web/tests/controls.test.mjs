@@ -75,3 +75,30 @@ test("an invalid combination shows Kafka's rule beside its control and does not 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a number field reads every float form as a number, and other text as text the reader refuses", async () => {
+  const { page, errors } = await openPage(env.browser.context, env.server.url);
+  await waitForApp(page, 0);
+  const latency = page.getByLabel("latency.ms", { exact: true });
+  // The document in the address once it holds `want` (the permalink follows each edit).
+  const latencyIn = async (want) => {
+    for (let i = 0; i < 50 && decodeFragment(page.url()).doc.network?.["latency.ms"] !== want; i++) {
+      await page.waitForTimeout(100);
+    }
+    return decodeFragment(page.url()).doc.network?.["latency.ms"];
+  };
+  for (const [text, number] of [[".5", 0.5], ["2.", 2], ["+1.25e1", 12.5], ["3E-1", 0.3], ["007.50", 7.5]]) {
+    await latency.fill(text);
+    await latency.press("Tab");
+    assert.equal(await latencyIn(number), number, `"${text}" is the number ${number}`);
+    assert.equal(await latency.getAttribute("aria-invalid"), "false");
+  }
+  for (const text of ["1.5abc", "inf", "1e400"]) {
+    await latency.fill(text);
+    await latency.press("Tab");
+    assert.equal(await latencyIn(text), text, `"${text}" stays text`);
+    await page.locator('[data-key="network.latency.ms"] .field-error').waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
