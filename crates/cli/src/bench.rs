@@ -1,6 +1,6 @@
 //! `kafka-sim bench`: the busy reference scenario, natively, with wall-clock figures.
 
-use kafka_sim::presets::busy_reference;
+use kafka_sim::scenario::presets::busy_reference;
 use kafka_sim::Simulation;
 use std::process::ExitCode;
 use std::time::Instant;

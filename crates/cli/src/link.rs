@@ -2,7 +2,7 @@
 //! can keep scenarios as JSON files and generate links from them.
 
 use crate::read_input;
-use kafka_sim::link::{decode_link, encode_link};
+use kafka_sim::scenario::permalink::{decode_link, encode_link};
 use kafka_sim::scenario::{parse_scenario, resolve_scenario, ScenarioErrors};
 use std::process::ExitCode;
 

@@ -148,8 +148,8 @@ fn partition(partitions: u32, keys: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     for k in keys {
-        let h = kafka_sim::murmur2::murmur2(k.as_bytes());
-        let p = kafka_sim::murmur2::partition_for_key(k.as_bytes(), partitions);
+        let h = kafka_sim::kafka::murmur2::murmur2(k.as_bytes());
+        let p = kafka_sim::kafka::murmur2::partition_for_key(k.as_bytes(), partitions);
         println!("{k}\t{h}\t{p}");
     }
     ExitCode::SUCCESS
@@ -163,7 +163,7 @@ fn assign(strategy: &str) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match kafka_sim::assignor::assign_json(strategy, &input) {
+    match kafka_sim::kafka::assignor::assign_json(strategy, &input) {
         Ok(out) => {
             println!("{out}");
             ExitCode::SUCCESS

@@ -1,40 +1,29 @@
 //! Kafka Playground's simulation core: a deterministic discrete-event model of Apache Kafka
 //! producers, brokers and consumer groups. No web dependency; the page and the command line run
 //! this very code.
+//!
+//! The folders are the layers, each using only those above it in this list:
+//! - [`kafka`]: Kafka's own pure functions and wire vocabulary (protocol, error codes,
+//!   partitioner, murmur2, assignors), no state;
+//! - [`scenario`]: what to run (plain config data, its JSON reader, presets, the permalink
+//!   codec);
+//! - [`node`]: the state machines (producer, broker, controller, group coordinator, consumer),
+//!   each handling a message or a timer and returning what it sends;
+//! - [`world`]: the event loop that routes between them, the queue, the network, the topology;
+//! - [`observe`]: what is seen of a run (the record ledger, trace, view, report, log marks,
+//!   named invariants);
+//! - [`support`]: small containers sized for the page's download.
 
-pub mod assignor;
-pub mod broker;
-pub mod consumer;
-pub mod controller;
-pub mod coordinator;
-pub mod coordinator_hash;
-pub mod errors;
-pub mod group_view;
-pub mod invariants;
-pub mod ledger;
-pub mod link;
-pub mod log_marks;
-pub mod murmur2;
-pub mod network;
+pub mod kafka;
 pub mod node;
-pub mod partitioner;
-pub mod presets;
-pub mod producer;
-pub mod protocol;
-pub mod queue;
+pub mod observe;
 pub mod scenario;
-pub mod sim;
-pub mod sorting;
-pub mod topology;
-pub mod trace;
-pub mod vec_map;
+pub mod support;
+pub mod world;
 
-pub use sim::Simulation;
-pub mod report;
-pub mod view;
-
-pub use network::{Fate, MessageInFlight};
-pub use report::Report;
+pub use observe::report::Report;
+pub use observe::trace::{TraceEvent, TraceKind};
+pub use observe::view::View;
 pub use scenario::{Action, ActionKind, Scenario};
-pub use trace::{TraceEvent, TraceKind};
-pub use view::View;
+pub use world::network::{Fate, MessageInFlight};
+pub use world::sim::Simulation;

@@ -1,8 +1,14 @@
 //! What a node's handler returns: messages to send, timers to set, readable events. Nodes
 //! are I/O-free state machines; the simulation owns time, the network and the queue.
 
-use crate::protocol::{NodeId, Payload};
-use crate::trace::{TraceEvent, TraceKind};
+pub mod broker;
+pub mod consumer;
+pub mod controller;
+pub mod coordinator;
+pub mod producer;
+
+use crate::kafka::protocol::{NodeId, Payload};
+use crate::observe::trace::{TraceEvent, TraceKind};
 
 /// A timer a node sets for itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

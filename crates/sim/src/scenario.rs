@@ -14,6 +14,8 @@ mod fields;
 mod groups;
 pub mod limits;
 pub mod parse;
+pub mod permalink;
+pub mod presets;
 mod producers;
 pub mod version;
 
@@ -23,7 +25,7 @@ pub use parse::{
 };
 pub use version::{parse_version, version_defaults, ImpliedDefault};
 
-use crate::errors::ErrorCode;
+use crate::kafka::errors::ErrorCode;
 use serde::Serialize;
 
 /// A Kafka release, ordered: `KafkaVersion::new(2, 0) < KafkaVersion::new(3, 9)`.

@@ -3,7 +3,7 @@
 //! stay balanced, cooperative-sticky never hands a partition to a new owner while another
 //! member still owns it, and nothing panics on any input.
 
-use kafka_sim::assignor::{
+use kafka_sim::kafka::assignor::{
     assign, assign_json, cooperative_rebalance_until_stable, cooperative_sticky_assign, Assignment,
     MemberSubscription, TopicPartition,
 };
@@ -166,7 +166,7 @@ proptest! {
         for round in &rounds {
             check_valid(&topics, &members, round, false)?;
         }
-        prop_assert!(rounds.len() < kafka_sim::assignor::MAX_COOPERATIVE_ROUNDS, "did not settle");
+        prop_assert!(rounds.len() < kafka_sim::kafka::assignor::MAX_COOPERATIVE_ROUNDS, "did not settle");
         if let Some(last) = rounds.last() {
             check_valid(&topics, &members, last, true)?;
         }

@@ -2,8 +2,8 @@
 //! section 6) run through our assignors. All failures are collected and printed with their
 //! source before the test fails.
 
-use kafka_sim::assignor::java::java_hashmap_order;
-use kafka_sim::assignor::{
+use kafka_sim::kafka::assignor::java::java_hashmap_order;
+use kafka_sim::kafka::assignor::{
     assign, cooperative_rebalance_until_stable, cooperative_sticky_assign, sticky_assign,
     Assignment, MemberSubscription, TopicPartition,
 };

@@ -5,8 +5,8 @@
 mod common;
 
 use common::{assert_a_clone_ends_the_same, run, time_of};
-use kafka_sim::group_view::GroupView;
-use kafka_sim::protocol::{MessageKind, NodeId};
+use kafka_sim::kafka::protocol::{MessageKind, NodeId};
+use kafka_sim::observe::group_view::GroupView;
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::{Report, Simulation};
 

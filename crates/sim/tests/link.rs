@@ -1,7 +1,7 @@
 //! Permalinks: round trips, size, and damaged or hostile links refused with a clear reason.
 
 use base64::Engine;
-use kafka_sim::link::{
+use kafka_sim::scenario::permalink::{
     decode_link, encode_fragment, encode_link, DecodedLink, LinkError, MAX_INFLATED_BYTES,
     MAX_LINK_CHARS,
 };

@@ -1,7 +1,7 @@
 //! Where a ledger figure's records sit in the replicas' logs (`Simulation::log_marks`), on the
 //! pinned scenario files the other tests use.
 
-use kafka_sim::log_marks::{LogMarks, RecordCategory};
+use kafka_sim::observe::log_marks::{LogMarks, RecordCategory};
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::Simulation;
 

@@ -1,6 +1,6 @@
 //! Every murmur2 vector of the reference file (a byte-for-byte copy in tests/data).
 
-use kafka_sim::murmur2::{murmur2, partition_for_key, to_positive};
+use kafka_sim::kafka::murmur2::{murmur2, partition_for_key, to_positive};
 use serde_json::Value;
 
 fn hex_bytes(s: &str) -> Vec<u8> {

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{assert_a_clone_ends_the_same, run, time_of};
-use kafka_sim::murmur2::partition_for_key;
-use kafka_sim::partitioner::key_name;
+use kafka_sim::kafka::murmur2::partition_for_key;
+use kafka_sim::kafka::partitioner::key_name;
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::{ActionKind, Report, Simulation};
 

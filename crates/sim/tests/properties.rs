@@ -2,8 +2,8 @@
 //! invariants hold after every event (the `invariants` feature), and the ledger adds up.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kafka_sim::errors::ErrorCode;
-use kafka_sim::presets::ScenarioBuilder;
+use kafka_sim::kafka::errors::ErrorCode;
+use kafka_sim::scenario::presets::ScenarioBuilder;
 use kafka_sim::scenario::{Acks, ActionKind, KafkaVersion, SendMode};
 use kafka_sim::Simulation;
 use proptest::prelude::*;

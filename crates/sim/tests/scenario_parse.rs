@@ -1,7 +1,7 @@
 //! The scenario reader: version defaults, Kafka's rules between keys, limits, and that every
 //! problem of a document is listed at once with its key path.
 
-use kafka_sim::errors::ErrorCode;
+use kafka_sim::kafka::errors::ErrorCode;
 use kafka_sim::scenario::limits::MAX_PARTITIONS;
 use kafka_sim::scenario::version::{defaults_for, parse_version, KNOWN_LINES};
 use kafka_sim::scenario::{

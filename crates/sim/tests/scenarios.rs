@@ -1,7 +1,7 @@
 //! Behaviour of the engine on scenario files (tests/scenarios/*.json), with pinned seeds.
 //! Invariants are checked after every event (the `invariants` feature).
 
-use kafka_sim::ledger::RecordCounts;
+use kafka_sim::observe::ledger::RecordCounts;
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::{Report, Simulation};
 
@@ -187,7 +187,7 @@ fn a_clone_continues_exactly_like_the_original() {
 
 #[test]
 fn integration_tests_check_the_invariants_after_every_event() {
-    const { assert!(kafka_sim::invariants::CHECKED) };
+    const { assert!(kafka_sim::observe::invariants::CHECKED) };
 }
 
 fn run_with_events(name: &str) -> (Report, Vec<String>) {

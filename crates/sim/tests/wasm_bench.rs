@@ -4,7 +4,7 @@
 //!  --target wasm32-unknown-unknown --release --test wasm_bench -- --nocapture`
 #![cfg(target_arch = "wasm32")]
 
-use kafka_sim::presets::busy_reference;
+use kafka_sim::scenario::presets::busy_reference;
 use kafka_sim::Simulation;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 

@@ -16,7 +16,7 @@ use crate::components::stage::Stage;
 use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
 use crate::state::{Action, Playback, Playground};
-use kafka_sim::link::{decode_link, encode_fragment};
+use kafka_sim::scenario::permalink::{decode_link, encode_fragment};
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
 use serde_json::Value;
 use std::rc::Rc;
@@ -268,7 +268,7 @@ pub fn App() -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kafka_sim::link::encode_fragment;
+    use kafka_sim::scenario::permalink::encode_fragment;
     use serde_json::json;
 
     #[test]

@@ -5,11 +5,11 @@
 //! comes out of [`Runner::frame`] as plain data.
 
 use crate::highlight::Highlight;
-use kafka_sim::network::Fate;
-use kafka_sim::protocol::{MessageKind, NodeId};
+use kafka_sim::kafka::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
-use kafka_sim::vec_map::VecMap;
-use kafka_sim::{sorting, Simulation, View};
+use kafka_sim::support::vec_map::VecMap;
+use kafka_sim::world::network::Fate;
+use kafka_sim::{support::sorting, Simulation, View};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -565,8 +565,8 @@ fn kind_name<T: serde::Serialize>(kind: &T) -> String {
 }
 
 /// The engine's view of a group, as the stage draws it.
-fn group_view(g: &kafka_sim::group_view::GroupView) -> GroupView {
-    use kafka_sim::group_view::MemberActivity;
+fn group_view(g: &kafka_sim::observe::group_view::GroupView) -> GroupView {
+    use kafka_sim::observe::group_view::MemberActivity;
     GroupView {
         group_id: g.id.clone(),
         state: format!("{:?}", g.state),

@@ -3,8 +3,8 @@
 //! log strips mark them). Asked of the core for the selected figure only.
 
 use crate::engine::Figure;
-use kafka_sim::ledger::Classification;
-use kafka_sim::log_marks::{LogSpan, RecordCategory};
+use kafka_sim::observe::ledger::Classification;
+use kafka_sim::observe::log_marks::{LogSpan, RecordCategory};
 use kafka_sim::Simulation;
 use std::fmt::Write;
 

@@ -11,7 +11,7 @@ use super::diagnostics::Problems;
 use super::fields::{index, nearest, show, Fields, Got};
 use super::limits::*;
 use super::parse::{list, unknown_topic, within, Context};
-use crate::errors::ErrorCode;
+use crate::kafka::errors::ErrorCode;
 use crate::scenario::{Action, ActionKind};
 
 const KINDS: [&str; 10] = [

@@ -13,7 +13,7 @@ use super::parse::{
 };
 use super::version::strategy_since;
 use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
-use crate::vec_map::VecMap;
+use crate::support::vec_map::VecMap;
 use serde_json::Value;
 
 const GROUP_KEYS: [&str; 13] = [

@@ -22,7 +22,7 @@ use super::limits::*;
 use super::producers::read_producers;
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
-use crate::vec_map::{VecMap, VecSet};
+use crate::support::vec_map::{VecMap, VecSet};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

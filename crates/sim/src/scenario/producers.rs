@@ -13,7 +13,7 @@ use super::parse::{
 };
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
-use crate::vec_map::VecMap;
+use crate::support::vec_map::VecMap;
 use serde_json::Value;
 
 const PRODUCER_KEYS: [&str; 18] = [

@@ -2,7 +2,7 @@
 //! by kind.
 
 use crate::engine::LogLine;
-use kafka_sim::vec_map::VecSet;
+use kafka_sim::support::vec_map::VecSet;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

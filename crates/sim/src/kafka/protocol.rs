@@ -1,0 +1,358 @@
+//! The typed Kafka requests and responses the network carries between nodes, and the node ids.
+//! Payloads are small: record ids travel as shared slices, so copying a batch is a pointer copy.
+
+use crate::kafka::errors::ErrorCode;
+use crate::scenario::Acks;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A node of the simulated world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum NodeId {
+    Producer(u32),
+    Broker(u32),
+    Controller,
+    /// A consumer, by its global index (groups' consumers in order of creation).
+    Consumer(u32),
+}
+
+impl std::fmt::Display for NodeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeId::Producer(i) => write!(f, "producer {i}"),
+            NodeId::Broker(b) => write!(f, "broker {b}"),
+            NodeId::Controller => f.write_str("controller"),
+            NodeId::Consumer(c) => write!(f, "consumer {c}"),
+        }
+    }
+}
+
+/// The idempotent producer's identity on a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducerIdentity {
+    pub producer_id: u64,
+    pub producer_epoch: u16,
+    pub base_sequence: i32,
+}
+
+/// A record batch as stored in a replica's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogBatch {
+    pub base_offset: u64,
+    /// Global record ids (the ledger's index), in send order within the batch.
+    pub records: Arc<[u32]>,
+    pub leader_epoch: u32,
+    pub identity: Option<ProducerIdentity>,
+}
+
+impl LogBatch {
+    pub fn end_offset(&self) -> u64 {
+        self.base_offset + self.records.len() as u64
+    }
+}
+
+/// One partition's batch inside a Produce request.
+#[derive(Debug, Clone)]
+pub struct ProduceBatch {
+    /// Global partition index.
+    pub partition: u32,
+    pub batch_id: u64,
+    pub records: Arc<[u32]>,
+    pub identity: Option<ProducerIdentity>,
+    pub is_retry: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProduceRequest {
+    pub correlation_id: u64,
+    pub acks: Acks,
+    pub timeout_us: u64,
+    pub batches: Vec<ProduceBatch>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ProducePartitionResult {
+    pub partition: u32,
+    pub batch_id: u64,
+    /// The base offset on success.
+    pub result: Result<u64, ErrorCode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProduceResponse {
+    pub correlation_id: u64,
+    pub results: Vec<ProducePartitionResult>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FetchPartition {
+    pub partition: u32,
+    pub fetch_offset: u64,
+    /// Leader epoch of the follower's last batch (divergence check, KIP-101/595).
+    pub last_fetched_epoch: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct FetchRequest {
+    pub correlation_id: u64,
+    pub replica: u32,
+    pub partitions: Vec<FetchPartition>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FetchedPartition {
+    pub partition: u32,
+    pub error: Option<ErrorCode>,
+    pub batches: Vec<LogBatch>,
+    pub high_watermark: u64,
+    /// The leader's end offset of the follower's last epoch when the follower's log diverges.
+    pub diverging_end_offset: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FetchResponse {
+    pub correlation_id: u64,
+    pub partitions: Vec<FetchedPartition>,
+}
+
+/// The controller's view of one partition, as propagated to brokers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionState {
+    pub partition: u32,
+    pub leader: Option<u32>,
+    pub leader_epoch: u32,
+    pub isr: Vec<u32>,
+}
+
+/// A consumer's fetch of one partition (`offset: None` stands for ListOffsets(LATEST), which
+/// `auto.offset.reset=latest` needs: the answer carries the high watermark and no records).
+#[derive(Debug, Clone, Copy)]
+pub struct ConsumerFetchPartition {
+    pub partition: u32,
+    pub offset: Option<u64>,
+}
+
+/// The answer for one partition: the records `offset .. offset + records`, all below the
+/// high watermark. Offsets are contiguous in a log, so the range is the whole payload (the
+/// ledger counts deliveries by partition and offset).
+#[derive(Debug, Clone, Copy)]
+pub struct ConsumerFetchedPartition {
+    pub partition: u32,
+    pub error: Option<ErrorCode>,
+    /// The offset the consumer asked for (or the high watermark for a LATEST lookup).
+    pub offset: u64,
+    pub records: u64,
+    pub high_watermark: u64,
+}
+
+/// One member as the leader's JoinGroup response lists it: id, subscription's owned
+/// partitions (cooperative protocol, 2.4+) and the generation they belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinedMember {
+    pub member: u32,
+    pub owned: Vec<u32>,
+    pub generation: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct JoinResult {
+    pub generation: i32,
+    pub leader: u32,
+    pub protocol: &'static str,
+    /// Only the leader's response carries the member list.
+    pub members: Option<Arc<[JoinedMember]>>,
+}
+
+/// The leader's assignment in SyncGroup: member → global partitions.
+pub type MemberAssignments = Arc<[(u32, Vec<u32>)]>;
+
+/// The classic group protocol's requests and responses (group and member by index; the
+/// member id is the consumer's name).
+#[derive(Debug, Clone)]
+pub enum GroupMessage {
+    FindCoordinator,
+    FindCoordinatorResponse(Result<u32, ErrorCode>),
+    JoinGroup {
+        member: u32,
+        owned: Vec<u32>,
+        generation: i32,
+        session_timeout_us: u64,
+        rebalance_timeout_us: u64,
+    },
+    JoinGroupResponse(Result<JoinResult, ErrorCode>),
+    SyncGroup {
+        member: u32,
+        generation: i32,
+        /// The leader's assignment: member → global partitions.
+        assignment: Option<MemberAssignments>,
+    },
+    SyncGroupResponse {
+        generation: i32,
+        result: Result<Vec<u32>, ErrorCode>,
+    },
+    Heartbeat {
+        member: u32,
+        generation: i32,
+    },
+    HeartbeatResponse(Option<ErrorCode>),
+    LeaveGroup {
+        member: u32,
+    },
+    LeaveGroupResponse,
+    OffsetCommit {
+        member: u32,
+        generation: i32,
+        offsets: Vec<(u32, u64)>,
+    },
+    OffsetCommitResponse(Option<ErrorCode>),
+    OffsetFetch {
+        partitions: Vec<u32>,
+    },
+    OffsetFetchResponse(Result<Vec<(u32, Option<u64>)>, ErrorCode>),
+}
+
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Produce(ProduceRequest),
+    ProduceResponse(ProduceResponse),
+    Fetch(FetchRequest),
+    FetchResponse(FetchResponse),
+    Metadata {
+        correlation_id: u64,
+    },
+    MetadataResponse {
+        correlation_id: u64,
+        /// Leader per global partition, as the answering broker knows it.
+        leaders: Arc<[Option<u32>]>,
+    },
+    BrokerHeartbeat {
+        broker: u32,
+    },
+    AlterPartition {
+        partition: u32,
+        leader: u32,
+        leader_epoch: u32,
+        isr: Vec<u32>,
+    },
+    /// Controller → broker: partition leadership and ISR (LeaderAndIsr / metadata records).
+    PartitionChanges {
+        states: Vec<PartitionState>,
+        leaders: Arc<[Option<u32>]>,
+    },
+    /// The connection was reset (the peer's process died or refused the connection).
+    Disconnect,
+    /// Consumer → partition leader: read records (only below the high watermark).
+    ConsumerFetch {
+        correlation_id: u64,
+        partitions: Vec<ConsumerFetchPartition>,
+    },
+    ConsumerFetchResponse {
+        correlation_id: u64,
+        partitions: Vec<ConsumerFetchedPartition>,
+    },
+    /// Consumer ↔ group coordinator, for the group with this index.
+    Group {
+        group: u32,
+        message: GroupMessage,
+    },
+}
+
+/// What kind of message, for drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum MessageKind {
+    Produce,
+    ProduceResponse,
+    Fetch,
+    FetchResponse,
+    Metadata,
+    MetadataResponse,
+    BrokerHeartbeat,
+    AlterPartition,
+    PartitionChanges,
+    Disconnect,
+    /// A consumer's fetch from a partition leader, and its answer.
+    ConsumerFetch,
+    ConsumerFetchResponse,
+    FindCoordinator,
+    FindCoordinatorResponse,
+    JoinGroup,
+    JoinGroupResponse,
+    SyncGroup,
+    SyncGroupResponse,
+    Heartbeat,
+    HeartbeatResponse,
+    LeaveGroup,
+    LeaveGroupResponse,
+    OffsetCommit,
+    OffsetCommitResponse,
+    OffsetFetch,
+    OffsetFetchResponse,
+}
+
+impl GroupMessage {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            GroupMessage::FindCoordinator => MessageKind::FindCoordinator,
+            GroupMessage::FindCoordinatorResponse(_) => MessageKind::FindCoordinatorResponse,
+            GroupMessage::JoinGroup { .. } => MessageKind::JoinGroup,
+            GroupMessage::JoinGroupResponse(_) => MessageKind::JoinGroupResponse,
+            GroupMessage::SyncGroup { .. } => MessageKind::SyncGroup,
+            GroupMessage::SyncGroupResponse { .. } => MessageKind::SyncGroupResponse,
+            GroupMessage::Heartbeat { .. } => MessageKind::Heartbeat,
+            GroupMessage::HeartbeatResponse(_) => MessageKind::HeartbeatResponse,
+            GroupMessage::LeaveGroup { .. } => MessageKind::LeaveGroup,
+            GroupMessage::LeaveGroupResponse => MessageKind::LeaveGroupResponse,
+            GroupMessage::OffsetCommit { .. } => MessageKind::OffsetCommit,
+            GroupMessage::OffsetCommitResponse(_) => MessageKind::OffsetCommitResponse,
+            GroupMessage::OffsetFetch { .. } => MessageKind::OffsetFetch,
+            GroupMessage::OffsetFetchResponse(_) => MessageKind::OffsetFetchResponse,
+        }
+    }
+
+    /// Requests (answered with a `Disconnect` by a dead broker), as opposed to responses.
+    pub fn is_request(&self) -> bool {
+        matches!(
+            self,
+            GroupMessage::FindCoordinator
+                | GroupMessage::JoinGroup { .. }
+                | GroupMessage::SyncGroup { .. }
+                | GroupMessage::Heartbeat { .. }
+                | GroupMessage::LeaveGroup { .. }
+                | GroupMessage::OffsetCommit { .. }
+                | GroupMessage::OffsetFetch { .. }
+        )
+    }
+}
+
+impl Payload {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Payload::Produce(_) => MessageKind::Produce,
+            Payload::ProduceResponse(_) => MessageKind::ProduceResponse,
+            Payload::Fetch(_) => MessageKind::Fetch,
+            Payload::FetchResponse(_) => MessageKind::FetchResponse,
+            Payload::Metadata { .. } => MessageKind::Metadata,
+            Payload::MetadataResponse { .. } => MessageKind::MetadataResponse,
+            Payload::BrokerHeartbeat { .. } => MessageKind::BrokerHeartbeat,
+            Payload::AlterPartition { .. } => MessageKind::AlterPartition,
+            Payload::PartitionChanges { .. } => MessageKind::PartitionChanges,
+            Payload::Disconnect => MessageKind::Disconnect,
+            Payload::ConsumerFetch { .. } => MessageKind::ConsumerFetch,
+            Payload::ConsumerFetchResponse { .. } => MessageKind::ConsumerFetchResponse,
+            Payload::Group { message, .. } => message.kind(),
+        }
+    }
+
+    /// Whether a reset connection answers this message with a `Disconnect` (a request).
+    pub fn expects_reply(&self) -> bool {
+        match self {
+            Payload::Produce(_)
+            | Payload::Fetch(_)
+            | Payload::Metadata { .. }
+            | Payload::ConsumerFetch { .. } => true,
+            Payload::Group { message, .. } => message.is_request(),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! A broker: hosts partition replicas, answers produce requests per `acks` (with the acks=all
+//! purgatory), serves and sends replica fetches, tracks the ISR, and heartbeats to the
+//! controller. Crashing keeps the log; everything else is process memory.
+
+mod consumer_fetch;
+mod fetch;
+mod produce;
+pub mod replica;
+
+use crate::kafka::errors::ErrorCode;
+use crate::kafka::protocol::{
+    FetchRequest, NodeId, PartitionState, Payload, ProducePartitionResult, ProduceResponse,
+};
+use crate::node::{Outbox, Timer};
+use crate::scenario::KafkaVersion;
+use crate::support::vec_map::VecMap;
+use crate::world::topology::Topology;
+use consumer_fetch::HeldConsumerFetch;
+pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
+use replica::{FollowerState, PartitionReplica, ReplicaRole};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// `broker.heartbeat.interval.ms`.
+pub const HEARTBEAT_INTERVAL_US: u64 = 2_000_000;
+/// `replica.fetch.wait.max.ms`: how long a leader holds a follower fetch with no new data.
+pub const FETCH_WAIT_MAX_US: u64 = 500_000;
+/// `replica.fetch.backoff.ms`.
+pub const FETCH_BACKOFF_US: u64 = 1_000_000;
+/// `replica.socket.timeout.ms`: a fetch with no answer is abandoned after this.
+pub const FETCH_TIMEOUT_US: u64 = 30_000_000;
+/// Batches per partition in one fetch response (stands in for `replica.fetch.max.bytes`).
+const FETCH_MAX_BATCHES: usize = 64;
+
+#[derive(Debug, Clone)]
+struct DelayedProduce {
+    producer: NodeId,
+    correlation_id: u64,
+    results: Vec<ProducePartitionResult>,
+    /// (index into results, partition, end offset to reach)
+    waiting: Vec<(usize, u32, u64)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Fetcher {
+    in_flight: Option<u64>,
+    sent_us: u64,
+    generation: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct BrokerSettings {
+    pub version: KafkaVersion,
+    pub replica_lag_time_max_us: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Broker {
+    pub id: u32,
+    pub alive: bool,
+    pub replicas: VecMap<u32, PartitionReplica>,
+    leaders: Arc<[Option<u32>]>,
+    delayed: VecMap<u64, DelayedProduce>,
+    next_delayed: u64,
+    held_fetches: VecMap<u32, FetchRequest>,
+    /// Consumer fetches waiting for records, per consumer.
+    held_consumer_fetches: VecMap<u32, HeldConsumerFetch>,
+    pub injections: VecDeque<(ErrorCode, u32)>,
+    fetchers: VecMap<u32, Fetcher>,
+    next_correlation: u64,
+    heartbeat_due: u64,
+    housekeeping_due: u64,
+    settings: BrokerSettings,
+}
+
+fn node(b: u32) -> NodeId {
+    NodeId::Broker(b)
+}
+
+impl Broker {
+    pub fn new(id: u32, topo: &Topology, settings: BrokerSettings) -> Self {
+        let mut replicas = VecMap::new();
+        for (i, p) in topo.partitions.iter().enumerate() {
+            if p.replicas.contains(&id) {
+                replicas.insert(i as u32, PartitionReplica::new(i as u32));
+            }
+        }
+        Broker {
+            id,
+            alive: true,
+            replicas,
+            leaders: Arc::from(Vec::new()),
+            delayed: VecMap::new(),
+            next_delayed: 0,
+            held_fetches: VecMap::new(),
+            held_consumer_fetches: VecMap::new(),
+            injections: VecDeque::new(),
+            fetchers: VecMap::new(),
+            next_correlation: 0,
+            heartbeat_due: 0,
+            housekeeping_due: 0,
+            settings,
+        }
+    }
+
+    /// The initial state every broker starts with (no messages needed at time 0).
+    pub fn start(
+        &mut self,
+        states: &[PartitionState],
+        leaders: Arc<[Option<u32>]>,
+        topo: &Topology,
+        now: u64,
+        out: &mut Outbox,
+    ) {
+        self.apply_partition_changes(states, leaders, topo, now, out);
+        self.heartbeat_due = now + HEARTBEAT_INTERVAL_US;
+        out.timer(self.heartbeat_due, node(self.id), Timer::BrokerHeartbeat);
+        self.schedule_housekeeping(now, out);
+    }
+
+    fn housekeeping_interval(&self) -> u64 {
+        (self.settings.replica_lag_time_max_us / 2).clamp(1_000, 1_000_000)
+    }
+
+    fn schedule_housekeeping(&mut self, now: u64, out: &mut Outbox) {
+        self.housekeeping_due = now + self.housekeeping_interval();
+        out.timer(self.housekeeping_due, node(self.id), Timer::IsrCheck);
+    }
+
+    /// The process stops: only the logs (and their checkpointed offsets) survive.
+    pub fn crash(&mut self) {
+        self.alive = false;
+        for r in self.replicas.values_mut() {
+            r.role = ReplicaRole::None;
+        }
+        self.delayed.clear();
+        self.held_fetches.clear();
+        self.held_consumer_fetches.clear();
+        self.injections.clear();
+        self.fetchers.clear();
+    }
+
+    pub fn restart(&mut self, now: u64, out: &mut Outbox) {
+        self.alive = true;
+        self.heartbeat_due = now;
+        out.timer(now, node(self.id), Timer::BrokerHeartbeat);
+        self.schedule_housekeeping(now, out);
+    }
+
+    pub fn inject(&mut self, error: ErrorCode, count: u32) {
+        if count > 0 {
+            self.injections.push_back((error, count));
+        }
+    }
+
+    fn take_injection(&mut self) -> Option<ErrorCode> {
+        let (err, left) = self.injections.front_mut()?;
+        let e = *err;
+        *left -= 1;
+        if *left == 0 {
+            self.injections.pop_front();
+        }
+        Some(e)
+    }
+
+    fn effective_min_isr(&self, topo: &Topology, partition: u32) -> usize {
+        let Some(p) = topo.partition(partition) else {
+            return 1;
+        };
+        let min = p.min_insync_replicas as usize;
+        if self.settings.version.at_least(3, 7) {
+            min.min(p.replicas.len())
+        } else {
+            min
+        }
+    }
+
+    pub fn on_timer(&mut self, now: u64, timer: Timer, topo: &Topology, out: &mut Outbox) {
+        if !self.alive {
+            return;
+        }
+        match timer {
+            Timer::BrokerHeartbeat if now == self.heartbeat_due => {
+                out.send(
+                    node(self.id),
+                    NodeId::Controller,
+                    Payload::BrokerHeartbeat { broker: self.id },
+                );
+                self.heartbeat_due = now + HEARTBEAT_INTERVAL_US;
+                out.timer(self.heartbeat_due, node(self.id), Timer::BrokerHeartbeat);
+            }
+            Timer::IsrCheck if now == self.housekeeping_due => {
+                self.check_isr(now, out);
+                let stale: Vec<u32> = self
+                    .fetchers
+                    .iter()
+                    .filter(|(_, f)| {
+                        f.in_flight.is_some() && now.saturating_sub(f.sent_us) >= FETCH_TIMEOUT_US
+                    })
+                    .map(|(l, _)| *l)
+                    .collect();
+                for l in stale {
+                    if let Some(f) = self.fetchers.get_mut(&l) {
+                        f.in_flight = None;
+                    }
+                    self.send_fetch(l, now, out);
+                }
+                self.schedule_housekeeping(now, out);
+            }
+            Timer::FetchWait {
+                follower,
+                correlation_id,
+            } if self
+                .held_fetches
+                .get(&follower)
+                .is_some_and(|r| r.correlation_id == correlation_id) =>
+            {
+                if let Some(req) = self.held_fetches.remove(&follower) {
+                    let resp = self.build_fetch_response(&req, topo);
+                    out.send(node(self.id), node(follower), Payload::FetchResponse(resp));
+                }
+            }
+            Timer::DelayedProduceTimeout { key } => {
+                if let Some(d) = self.delayed.remove(&key) {
+                    let mut results = d.results;
+                    for (i, _, _) in d.waiting {
+                        if let Some(r) = results.get_mut(i) {
+                            r.result = Err(ErrorCode::RequestTimedOut);
+                        }
+                    }
+                    out.send(
+                        node(self.id),
+                        d.producer,
+                        Payload::ProduceResponse(ProduceResponse {
+                            correlation_id: d.correlation_id,
+                            results,
+                        }),
+                    );
+                }
+            }
+            Timer::ConsumerFetchWait {
+                consumer,
+                correlation_id,
+            } => self.on_consumer_fetch_wait(consumer, correlation_id, out),
+            Timer::FetchRetry { leader, generation }
+                if self
+                    .fetchers
+                    .get(&leader)
+                    .is_some_and(|f| f.generation == generation && f.in_flight.is_none()) =>
+            {
+                self.send_fetch(leader, now, out);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_message(
+        &mut self,
+        now: u64,
+        from: NodeId,
+        payload: Payload,
+        topo: &Topology,
+        out: &mut Outbox,
+    ) {
+        if !self.alive {
+            return;
+        }
+        match payload {
+            Payload::Produce(req) => self.handle_produce(now, from, req, topo, out),
+            Payload::Fetch(req) => self.handle_fetch(now, req, topo, out),
+            Payload::ConsumerFetch {
+                correlation_id,
+                partitions,
+            } => {
+                if let NodeId::Consumer(c) = from {
+                    self.handle_consumer_fetch(now, c, correlation_id, partitions, out);
+                }
+            }
+            Payload::FetchResponse(resp) => {
+                if let NodeId::Broker(l) = from {
+                    self.handle_fetch_response(now, l, resp, topo, out);
+                }
+            }
+            Payload::Metadata { correlation_id } => out.send(
+                node(self.id),
+                from,
+                Payload::MetadataResponse {
+                    correlation_id,
+                    leaders: self.leaders.clone(),
+                },
+            ),
+            Payload::PartitionChanges { states, leaders } => {
+                self.apply_partition_changes(&states, leaders, topo, now, out)
+            }
+            Payload::Disconnect => {
+                if let NodeId::Broker(l) = from {
+                    if let Some(f) = self.fetchers.get_mut(&l) {
+                        f.in_flight = None;
+                        f.generation += 1;
+                        out.timer(
+                            now + FETCH_BACKOFF_US,
+                            node(self.id),
+                            Timer::FetchRetry {
+                                leader: l,
+                                generation: f.generation,
+                            },
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_partition_changes(
+        &mut self,
+        states: &[PartitionState],
+        leaders: Arc<[Option<u32>]>,
+        topo: &Topology,
+        now: u64,
+        out: &mut Outbox,
+    ) {
+        self.leaders = leaders;
+        let mut new_leaders = Vec::new();
+        let mut hw_check = Vec::new();
+        for st in states {
+            // A partition created since (CreatePartitions): a hosting broker makes its replica.
+            if !self.replicas.contains_key(&st.partition)
+                && topo
+                    .partition(st.partition)
+                    .is_some_and(|p| p.replicas.contains(&self.id))
+            {
+                self.replicas
+                    .insert(st.partition, PartitionReplica::new(st.partition));
+            }
+            let Some(r) = self.replicas.get_mut(&st.partition) else {
+                continue;
+            };
+            if st.leader == Some(self.id) {
+                match &mut r.role {
+                    ReplicaRole::Leader {
+                        isr,
+                        isr_change_pending,
+                        expanding,
+                        ..
+                    } if r.leader_epoch == st.leader_epoch => {
+                        *isr = st.isr.clone();
+                        *isr_change_pending = false;
+                        *expanding = None;
+                        hw_check.push(st.partition);
+                    }
+                    _ => {
+                        r.leader_epoch = st.leader_epoch;
+                        let followers = topo
+                            .partition(st.partition)
+                            .map(|p| {
+                                p.replicas
+                                    .iter()
+                                    .filter(|&&b| b != self.id)
+                                    .map(|&b| FollowerState {
+                                        broker: b,
+                                        log_end_offset: 0,
+                                        last_caught_up_us: now,
+                                        last_fetch_us: now,
+                                        last_fetch_leader_leo: 0,
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        r.role = ReplicaRole::Leader {
+                            isr: st.isr.clone(),
+                            followers,
+                            isr_change_pending: false,
+                            expanding: None,
+                        };
+                        new_leaders.push(st.partition);
+                        hw_check.push(st.partition);
+                    }
+                }
+            } else {
+                let was_leader = r.is_leader();
+                r.leader_epoch = st.leader_epoch;
+                r.role = ReplicaRole::Follower { leader: st.leader };
+                if was_leader {
+                    self.fail_delayed_for(st.partition, out);
+                }
+            }
+        }
+        for p in hw_check {
+            self.advance_high_watermark(p, now, topo, out);
+        }
+        // Start fetchers for leaders we now follow and have no fetch running to.
+        let wanted: Vec<u32> = self
+            .replicas
+            .values()
+            .filter_map(|r| match r.role {
+                ReplicaRole::Follower { leader: Some(l) } => Some(l),
+                _ => None,
+            })
+            .collect();
+        let mut wanted_sorted = wanted;
+        crate::support::sorting::sort(&mut wanted_sorted);
+        wanted_sorted.dedup();
+        for l in wanted_sorted {
+            if self.fetchers.get(&l).is_none_or(|f| f.in_flight.is_none()) {
+                self.send_fetch(l, now, out);
+            }
+        }
+        let _ = new_leaders;
+    }
+
+    fn check_isr(&mut self, now: u64, out: &mut Outbox) {
+        let lag = self.settings.replica_lag_time_max_us;
+        for r in self.replicas.values_mut() {
+            let epoch = r.leader_epoch;
+            let ReplicaRole::Leader {
+                isr,
+                followers,
+                isr_change_pending,
+                ..
+            } = &mut r.role
+            else {
+                continue;
+            };
+            if *isr_change_pending {
+                continue;
+            }
+            let out_of_sync: Vec<u32> = followers
+                .iter()
+                .filter(|f| {
+                    isr.contains(&f.broker) && now.saturating_sub(f.last_caught_up_us) > lag
+                })
+                .map(|f| f.broker)
+                .collect();
+            if out_of_sync.is_empty() {
+                continue;
+            }
+            let new_isr: Vec<u32> = isr
+                .iter()
+                .copied()
+                .filter(|b| !out_of_sync.contains(b))
+                .collect();
+            *isr_change_pending = true;
+            out.send(
+                node(self.id),
+                NodeId::Controller,
+                Payload::AlterPartition {
+                    partition: r.partition,
+                    leader: self.id,
+                    leader_epoch: epoch,
+                    isr: new_isr,
+                },
+            );
+        }
+    }
+}

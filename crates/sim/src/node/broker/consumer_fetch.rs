@@ -1,0 +1,146 @@
+//! The leader side of consumer fetches: consumers read only below the high watermark, and a
+//! fetch with nothing to return is held for `fetch.max.wait.ms` (or until new records are
+//! committed).
+
+use super::{node, Broker};
+use crate::kafka::errors::ErrorCode;
+use crate::kafka::protocol::{ConsumerFetchPartition, ConsumerFetchedPartition, NodeId, Payload};
+use crate::node::{Outbox, Timer};
+
+/// `fetch.max.wait.ms` (consumer default).
+pub const CONSUMER_FETCH_WAIT_MAX_US: u64 = 500_000;
+/// Records per partition in one answer; stands in for `max.partition.fetch.bytes` (1 MiB).
+pub const CONSUMER_FETCH_MAX_RECORDS: u64 = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct HeldConsumerFetch {
+    pub correlation_id: u64,
+    pub partitions: Vec<ConsumerFetchPartition>,
+}
+
+impl Broker {
+    pub(crate) fn handle_consumer_fetch(
+        &mut self,
+        now: u64,
+        consumer: u32,
+        correlation_id: u64,
+        partitions: Vec<ConsumerFetchPartition>,
+        out: &mut Outbox,
+    ) {
+        let answer = self.consumer_fetch_answer(&partitions);
+        let ready = answer.iter().any(|p| p.error.is_some() || p.records > 0)
+            || partitions.iter().any(|p| p.offset.is_none());
+        if ready {
+            self.send_consumer_fetch(consumer, correlation_id, answer, out);
+        } else {
+            out.timer(
+                now + CONSUMER_FETCH_WAIT_MAX_US,
+                node(self.id),
+                Timer::ConsumerFetchWait {
+                    consumer,
+                    correlation_id,
+                },
+            );
+            self.held_consumer_fetches.insert(
+                consumer,
+                HeldConsumerFetch {
+                    correlation_id,
+                    partitions,
+                },
+            );
+        }
+    }
+
+    fn consumer_fetch_answer(
+        &self,
+        partitions: &[ConsumerFetchPartition],
+    ) -> Vec<ConsumerFetchedPartition> {
+        partitions
+            .iter()
+            .map(|fp| match self.replicas.get(&fp.partition) {
+                Some(r) if r.is_leader() => {
+                    let hw = r.high_watermark;
+                    let offset = fp.offset.unwrap_or(hw);
+                    // As Kafka's log read: past the log end is OFFSET_OUT_OF_RANGE (the log was
+                    // truncated below the position); between the high watermark and the log
+                    // end (a new leader still learning the high watermark) is an empty answer.
+                    let out_of_range = offset > r.log_end_offset;
+                    ConsumerFetchedPartition {
+                        partition: fp.partition,
+                        error: out_of_range.then_some(ErrorCode::OffsetOutOfRange),
+                        offset,
+                        records: hw.saturating_sub(offset).min(CONSUMER_FETCH_MAX_RECORDS),
+                        high_watermark: hw,
+                    }
+                }
+                _ => ConsumerFetchedPartition {
+                    partition: fp.partition,
+                    error: Some(ErrorCode::NotLeaderOrFollower),
+                    offset: fp.offset.unwrap_or(0),
+                    records: 0,
+                    high_watermark: 0,
+                },
+            })
+            .collect()
+    }
+
+    fn send_consumer_fetch(
+        &self,
+        consumer: u32,
+        correlation_id: u64,
+        partitions: Vec<ConsumerFetchedPartition>,
+        out: &mut Outbox,
+    ) {
+        out.send(
+            node(self.id),
+            NodeId::Consumer(consumer),
+            Payload::ConsumerFetchResponse {
+                correlation_id,
+                partitions,
+            },
+        );
+    }
+
+    /// `fetch.max.wait.ms` passed: answer with whatever is there.
+    pub(crate) fn on_consumer_fetch_wait(
+        &mut self,
+        consumer: u32,
+        correlation_id: u64,
+        out: &mut Outbox,
+    ) {
+        if self
+            .held_consumer_fetches
+            .get(&consumer)
+            .is_none_or(|h| h.correlation_id != correlation_id)
+        {
+            return;
+        }
+        if let Some(h) = self.held_consumer_fetches.remove(&consumer) {
+            let answer = self.consumer_fetch_answer(&h.partitions);
+            self.send_consumer_fetch(consumer, h.correlation_id, answer, out);
+        }
+    }
+
+    /// The high watermark of these partitions moved: held consumer fetches on them answer.
+    pub(super) fn release_consumer_fetches(&mut self, partitions: &[u32], out: &mut Outbox) {
+        if self.held_consumer_fetches.is_empty() {
+            return;
+        }
+        let ready: Vec<u32> = self
+            .held_consumer_fetches
+            .iter()
+            .filter(|(_, h)| {
+                h.partitions
+                    .iter()
+                    .any(|p| partitions.contains(&p.partition))
+            })
+            .map(|(c, _)| *c)
+            .collect();
+        for c in ready {
+            if let Some(h) = self.held_consumer_fetches.remove(&c) {
+                let answer = self.consumer_fetch_answer(&h.partitions);
+                self.send_consumer_fetch(c, h.correlation_id, answer, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The produce path on a leader: `acks` semantics, min.insync.replicas, injected failures, and
+//! the acks=all purgatory completed by the high watermark (reference 1.3, 3.1, 3.3).
+
+use super::replica::{AppendOutcome, ReplicaRole};
+use super::{node, Broker, DelayedProduce};
+use crate::kafka::errors::ErrorCode;
+use crate::kafka::protocol::{
+    NodeId, Payload, ProducePartitionResult, ProduceRequest, ProduceResponse,
+};
+use crate::node::{Outbox, Timer};
+use crate::observe::trace::TraceKind;
+use crate::scenario::Acks;
+use crate::world::topology::Topology;
+
+impl Broker {
+    pub(super) fn handle_produce(
+        &mut self,
+        now: u64,
+        from: NodeId,
+        req: ProduceRequest,
+        topo: &Topology,
+        out: &mut Outbox,
+    ) {
+        let injected = self.take_injection();
+        let mut results = Vec::with_capacity(req.batches.len());
+        let mut waiting = Vec::new();
+        let mut appended: Vec<u32> = Vec::new();
+        for b in &req.batches {
+            let min_isr = self.effective_min_isr(topo, b.partition);
+            let result = match self.replicas.get_mut(&b.partition) {
+                Some(r) if r.is_leader() => {
+                    let isr_len = r.isr().map(|i| i.len()).unwrap_or(0);
+                    let append_first = matches!(
+                        injected,
+                        None | Some(ErrorCode::RequestTimedOut)
+                            | Some(ErrorCode::NotEnoughReplicasAfterAppend)
+                    );
+                    if !append_first {
+                        Err(injected.unwrap_or(ErrorCode::NotLeaderOrFollower))
+                    } else if req.acks == Acks::All && isr_len < min_isr {
+                        Err(ErrorCode::NotEnoughReplicas)
+                    } else {
+                        match r.append_as_leader(&b.records, b.identity) {
+                            AppendOutcome::Appended { base_offset }
+                            | AppendOutcome::Duplicate { base_offset } => {
+                                appended.push(b.partition);
+                                let end = base_offset + b.records.len() as u64;
+                                if let Some(e) = injected {
+                                    Err(e)
+                                } else if req.acks == Acks::All && r.high_watermark < end {
+                                    waiting.push((results.len(), b.partition, end));
+                                    Ok(base_offset)
+                                } else {
+                                    Ok(base_offset)
+                                }
+                            }
+                            AppendOutcome::Rejected(e) => Err(e),
+                        }
+                    }
+                }
+                _ => Err(ErrorCode::NotLeaderOrFollower),
+            };
+            results.push(ProducePartitionResult {
+                partition: b.partition,
+                batch_id: b.batch_id,
+                result,
+            });
+        }
+        if let Some(e) = injected {
+            out.trace(
+                now,
+                node(self.id),
+                TraceKind::ProduceError,
+                format!(
+                    "broker {} answers a produce request with {e} (injected)",
+                    self.id
+                ),
+            );
+        }
+        appended.dedup();
+        for p in &appended {
+            self.advance_high_watermark(*p, now, topo, out);
+        }
+        self.release_held_fetches(&appended, topo, out);
+        if req.acks == Acks::Zero {
+            return;
+        }
+        // The HW may have moved during this very request (single-replica ISR).
+        waiting.retain(|&(_, p, end)| {
+            self.replicas
+                .get(&p)
+                .is_some_and(|r| r.high_watermark < end)
+        });
+        if waiting.is_empty() {
+            out.send(
+                node(self.id),
+                from,
+                Payload::ProduceResponse(ProduceResponse {
+                    correlation_id: req.correlation_id,
+                    results,
+                }),
+            );
+        } else {
+            let key = self.next_delayed;
+            self.next_delayed += 1;
+            self.delayed.insert(
+                key,
+                DelayedProduce {
+                    producer: from,
+                    correlation_id: req.correlation_id,
+                    results,
+                    waiting,
+                },
+            );
+            out.timer(
+                now + req.timeout_us,
+                node(self.id),
+                Timer::DelayedProduceTimeout { key },
+            );
+        }
+    }
+
+    /// Recomputes the leader's high watermark; completes parked acks=all requests it reaches.
+    pub(super) fn advance_high_watermark(
+        &mut self,
+        partition: u32,
+        _now: u64,
+        topo: &Topology,
+        out: &mut Outbox,
+    ) {
+        let min_isr = self.effective_min_isr(topo, partition);
+        let frozen_rule = self.settings.version.at_least(3, 7);
+        let Some(r) = self.replicas.get_mut(&partition) else {
+            return;
+        };
+        let ReplicaRole::Leader {
+            isr,
+            followers,
+            expanding,
+            ..
+        } = &r.role
+        else {
+            return;
+        };
+        if frozen_rule && isr.len() < min_isr {
+            return;
+        }
+        let mut hw = r.log_end_offset;
+        for f in followers {
+            if isr.contains(&f.broker) || *expanding == Some(f.broker) {
+                hw = hw.min(f.log_end_offset);
+            }
+        }
+        let isr_len = isr.len();
+        if hw <= r.high_watermark {
+            return;
+        }
+        r.high_watermark = hw;
+        self.release_consumer_fetches(&[partition], out);
+        // Complete parked requests for this partition.
+        let mut done = Vec::new();
+        for (key, d) in self.delayed.iter_mut() {
+            let mut changed = false;
+            d.waiting.retain(|&(i, p, end)| {
+                if p == partition && hw >= end {
+                    if isr_len < min_isr {
+                        if let Some(res) = d.results.get_mut(i) {
+                            res.result = Err(ErrorCode::NotEnoughReplicasAfterAppend);
+                        }
+                    }
+                    changed = true;
+                    false
+                } else {
+                    true
+                }
+            });
+            if changed && d.waiting.is_empty() {
+                done.push(*key);
+            }
+        }
+        self.answer_delayed(done, out);
+    }
+
+    /// Answers the delayed produce requests whose partitions have all settled.
+    fn answer_delayed(&mut self, keys: Vec<u64>, out: &mut Outbox) {
+        for key in keys {
+            if let Some(d) = self.delayed.remove(&key) {
+                out.send(
+                    node(self.id),
+                    d.producer,
+                    Payload::ProduceResponse(ProduceResponse {
+                        correlation_id: d.correlation_id,
+                        results: d.results,
+                    }),
+                );
+            }
+        }
+    }
+
+    pub(super) fn fail_delayed_for(&mut self, partition: u32, out: &mut Outbox) {
+        let mut done = Vec::new();
+        for (key, d) in self.delayed.iter_mut() {
+            d.waiting.retain(|&(i, p, _)| {
+                if p == partition {
+                    if let Some(res) = d.results.get_mut(i) {
+                        res.result = Err(ErrorCode::NotLeaderOrFollower);
+                    }
+                    false
+                } else {
+                    true
+                }
+            });
+            if d.waiting.is_empty() {
+                done.push(*key);
+            }
+        }
+        self.answer_delayed(done, out);
+    }
+}

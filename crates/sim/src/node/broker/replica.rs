@@ -1,0 +1,284 @@
+//! One broker's replica of one partition: the log, log end offset, high watermark, leader
+//! epoch, the leader's view of its followers and ISR, and the idempotent-producer state.
+
+use crate::kafka::errors::ErrorCode;
+use crate::kafka::protocol::{LogBatch, ProducerIdentity};
+use crate::support::vec_map::VecMap;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// How many batches per producer id a broker remembers for duplicate detection.
+pub const PRODUCER_STATE_BATCHES: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RememberedBatch {
+    pub first_seq: i32,
+    pub last_seq: i32,
+    pub base_offset: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProducerEntry {
+    pub epoch: u16,
+    pub batches: VecDeque<RememberedBatch>,
+}
+
+/// The leader's knowledge of one follower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowerState {
+    pub broker: u32,
+    /// The follower's log end offset, as its last fetch offset told.
+    pub log_end_offset: u64,
+    pub last_caught_up_us: u64,
+    pub last_fetch_us: u64,
+    /// The leader's LEO when that last fetch arrived (Kafka's lastFetchLeaderLogEndOffset).
+    pub last_fetch_leader_leo: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplicaRole {
+    /// No instruction from the controller yet (a broker just restarted).
+    None,
+    Leader {
+        isr: Vec<u32>,
+        followers: Vec<FollowerState>,
+        /// An AlterPartition is on its way to the controller.
+        isr_change_pending: bool,
+        /// A follower proposed for the ISR: until the controller answers, the high watermark
+        /// waits for it too (the "maximal ISR", KIP-497).
+        expanding: Option<u32>,
+    },
+    Follower {
+        leader: Option<u32>,
+    },
+}
+
+/// The outcome of a leader append.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendOutcome {
+    Appended {
+        base_offset: u64,
+    },
+    /// Idempotent duplicate of a batch among the last five: the original offset.
+    Duplicate {
+        base_offset: u64,
+    },
+    Rejected(ErrorCode),
+}
+
+#[derive(Debug, Clone)]
+pub struct PartitionReplica {
+    pub partition: u32,
+    pub log: Vec<LogBatch>,
+    pub log_end_offset: u64,
+    pub high_watermark: u64,
+    pub leader_epoch: u32,
+    pub role: ReplicaRole,
+    pub producers: VecMap<u64, ProducerEntry>,
+}
+
+impl PartitionReplica {
+    pub fn new(partition: u32) -> Self {
+        PartitionReplica {
+            partition,
+            log: Vec::new(),
+            log_end_offset: 0,
+            high_watermark: 0,
+            leader_epoch: 0,
+            role: ReplicaRole::None,
+            producers: VecMap::new(),
+        }
+    }
+
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, ReplicaRole::Leader { .. })
+    }
+
+    pub fn isr(&self) -> Option<&[u32]> {
+        match &self.role {
+            ReplicaRole::Leader { isr, .. } => Some(isr),
+            _ => None,
+        }
+    }
+
+    /// Leader epoch of the last batch in the log (0 for an empty log).
+    pub fn last_epoch(&self) -> u32 {
+        self.log.last().map(|b| b.leader_epoch).unwrap_or(0)
+    }
+
+    /// The end offset of `epoch` in this log: where the first batch of a later epoch starts,
+    /// or the log end (OffsetsForLeaderEpoch).
+    pub fn end_offset_for_epoch(&self, epoch: u32) -> u64 {
+        let idx = self.log.partition_point(|b| b.leader_epoch <= epoch);
+        self.log
+            .get(idx)
+            .map(|b| b.base_offset)
+            .unwrap_or(self.log_end_offset)
+    }
+
+    /// Idempotence checks, then the append (leader side).
+    pub fn append_as_leader(
+        &mut self,
+        records: &Arc<[u32]>,
+        identity: Option<ProducerIdentity>,
+    ) -> AppendOutcome {
+        if let Some(id) = identity {
+            if let Some(entry) = self.producers.get(&id.producer_id) {
+                if id.producer_epoch < entry.epoch {
+                    return AppendOutcome::Rejected(ErrorCode::InvalidProducerEpoch);
+                }
+                if id.producer_epoch == entry.epoch {
+                    let last_seq = id.base_sequence + records.len() as i32 - 1;
+                    if let Some(dup) = entry
+                        .batches
+                        .iter()
+                        .find(|b| b.first_seq == id.base_sequence && b.last_seq == last_seq)
+                    {
+                        return AppendOutcome::Duplicate {
+                            base_offset: dup.base_offset,
+                        };
+                    }
+                    let expected = entry
+                        .batches
+                        .back()
+                        .map(|b| b.last_seq.wrapping_add(1))
+                        .unwrap_or(0);
+                    if id.base_sequence != expected {
+                        return AppendOutcome::Rejected(ErrorCode::OutOfOrderSequenceNumber);
+                    }
+                } else if id.base_sequence != 0 {
+                    // A new epoch starts its sequences at 0.
+                    return AppendOutcome::Rejected(ErrorCode::OutOfOrderSequenceNumber);
+                }
+            }
+        }
+        let base_offset = self.log_end_offset;
+        self.append(LogBatch {
+            base_offset,
+            records: records.clone(),
+            leader_epoch: self.leader_epoch,
+            identity,
+        });
+        AppendOutcome::Appended { base_offset }
+    }
+
+    /// Appends a batch at the log end (leader or follower) and updates producer state.
+    pub fn append(&mut self, batch: LogBatch) {
+        self.log_end_offset = batch.end_offset();
+        if let Some(id) = batch.identity {
+            remember(&mut self.producers, id, &batch);
+        }
+        self.log.push(batch);
+    }
+
+    /// Drops every batch at or above `offset` and rebuilds producer state from the log.
+    pub fn truncate_to(&mut self, offset: u64) -> u64 {
+        let keep = self.log.partition_point(|b| b.end_offset() <= offset);
+        if keep >= self.log.len() {
+            return 0;
+        }
+        let old_end = self.log_end_offset;
+        self.log.truncate(keep);
+        self.log_end_offset = self.log.last().map(|b| b.end_offset()).unwrap_or(0);
+        self.high_watermark = self.high_watermark.min(self.log_end_offset);
+        self.producers.clear();
+        for b in &self.log {
+            if let Some(id) = b.identity {
+                remember(&mut self.producers, id, b);
+            }
+        }
+        old_end - self.log_end_offset
+    }
+
+    /// Batches from `offset` on (a follower's fetch), at most `max` of them.
+    pub fn batches_from(&self, offset: u64, max: usize) -> Vec<LogBatch> {
+        let start = self.log.partition_point(|b| b.end_offset() <= offset);
+        self.log.iter().skip(start).take(max).cloned().collect()
+    }
+}
+
+fn remember(producers: &mut VecMap<u64, ProducerEntry>, id: ProducerIdentity, batch: &LogBatch) {
+    let entry = producers.get_or_default(id.producer_id);
+    if id.producer_epoch != entry.epoch {
+        entry.epoch = id.producer_epoch;
+        entry.batches.clear();
+    }
+    if entry.batches.len() >= PRODUCER_STATE_BATCHES {
+        entry.batches.pop_front();
+    }
+    entry.batches.push_back(RememberedBatch {
+        first_seq: id.base_sequence,
+        last_seq: id.base_sequence + batch.records.len() as i32 - 1,
+        base_offset: batch.base_offset,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ident(seq: i32) -> Option<ProducerIdentity> {
+        Some(ProducerIdentity {
+            producer_id: 7,
+            producer_epoch: 0,
+            base_sequence: seq,
+        })
+    }
+
+    fn recs(ids: &[u32]) -> Arc<[u32]> {
+        Arc::from(ids)
+    }
+
+    #[test]
+    fn a_resent_batch_among_the_last_five_gets_its_original_offset() {
+        let mut r = PartitionReplica::new(0);
+        assert_eq!(
+            r.append_as_leader(&recs(&[1, 2]), ident(0)),
+            AppendOutcome::Appended { base_offset: 0 }
+        );
+        assert_eq!(
+            r.append_as_leader(&recs(&[3]), ident(2)),
+            AppendOutcome::Appended { base_offset: 2 }
+        );
+        assert_eq!(
+            r.append_as_leader(&recs(&[1, 2]), ident(0)),
+            AppendOutcome::Duplicate { base_offset: 0 }
+        );
+        assert_eq!(r.log_end_offset, 3);
+    }
+
+    #[test]
+    fn a_sequence_gap_is_out_of_order_and_writes_nothing() {
+        let mut r = PartitionReplica::new(0);
+        r.append_as_leader(&recs(&[1, 2]), ident(0));
+        assert_eq!(
+            r.append_as_leader(&recs(&[5]), ident(4)),
+            AppendOutcome::Rejected(ErrorCode::OutOfOrderSequenceNumber)
+        );
+        assert_eq!(r.log_end_offset, 2);
+    }
+
+    #[test]
+    fn truncation_forgets_the_removed_batches_for_idempotence() {
+        let mut r = PartitionReplica::new(0);
+        r.append_as_leader(&recs(&[1, 2]), ident(0));
+        r.append_as_leader(&recs(&[3, 4]), ident(2));
+        assert_eq!(r.truncate_to(2), 2);
+        assert_eq!(r.log_end_offset, 2);
+        assert_eq!(
+            r.append_as_leader(&recs(&[3, 4]), ident(2)),
+            AppendOutcome::Appended { base_offset: 2 }
+        );
+    }
+
+    #[test]
+    fn end_offset_for_an_epoch_is_where_the_next_epoch_starts() {
+        let mut r = PartitionReplica::new(0);
+        r.append_as_leader(&recs(&[1, 2]), None);
+        r.leader_epoch = 2;
+        r.append_as_leader(&recs(&[3]), None);
+        assert_eq!(r.end_offset_for_epoch(0), 2);
+        assert_eq!(r.end_offset_for_epoch(1), 2);
+        assert_eq!(r.end_offset_for_epoch(2), 3);
+    }
+}

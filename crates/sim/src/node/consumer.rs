@@ -1,0 +1,489 @@
+//! A consumer of a group: the application's poll loop (fetch, process for
+//! `processing.ms.per.record`, auto-commit), the heartbeat thread, and the member side of the
+//! classic rebalance protocol (eager or cooperative), reference 4.2 to 4.6 and 4.9.
+//!
+//! Records travel as offset ranges (offsets in a log are contiguous): a fetch answers
+//! `offset .. offset + n`, `poll()` hands the application up to `max.poll.records` of them at
+//! once and the application takes `n × processing.ms.per.record` before polling again. One
+//! event per poll, not per record.
+
+mod fetching;
+mod membership;
+mod metadata;
+
+use crate::kafka::protocol::{GroupMessage, NodeId, Payload};
+use crate::node::{Outbox, Timer};
+use crate::observe::ledger::Ledger;
+use crate::observe::trace::TraceKind;
+use crate::scenario::{AssignmentStrategy, GroupConfig, KafkaVersion};
+use crate::support::vec_map::{VecMap, VecSet};
+use crate::world::topology::Topology;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// `retry.backoff.ms` (consumer default).
+pub const RETRY_BACKOFF_US: u64 = 100_000;
+/// `request.timeout.ms` (consumer default): a request with no answer is given up.
+pub const REQUEST_TIMEOUT_US: u64 = 30_000_000;
+
+/// The application's process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lifecycle {
+    Running,
+    /// Stuck in processing: it does not call `poll()` until then.
+    Stalled {
+        until_us: u64,
+    },
+    /// Killed: no LeaveGroup, no heartbeats; only the session timeout notices.
+    Dead,
+    /// Closed cleanly (committed, sent LeaveGroup).
+    Closed,
+}
+
+/// The member's side of the group protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MemberState {
+    Unjoined,
+    Joining,
+    AwaitingSync,
+    Stable,
+}
+
+/// Fetched records not yet returned by `poll()`: offsets `next .. end` of one partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Buffered {
+    pub next: u64,
+    pub end: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub index: u32,
+    pub group: u32,
+    pub name: String,
+    pub cfg: Arc<GroupConfig>,
+    /// Before 0.10.1 (KIP-62) heartbeats go out only from inside `poll()`.
+    pub heartbeat_from_poll: bool,
+    pub lifecycle: Lifecycle,
+    pub member: MemberState,
+    pub coordinator: Option<u32>,
+    pub generation: i32,
+    /// Partitions it consumes now.
+    pub owned: VecSet<u32>,
+    /// Its part of the last assignment (sent as owned partitions in JoinGroup).
+    pub last_assignment: Vec<u32>,
+    /// Next offset to return to the application, per owned partition.
+    pub positions: VecMap<u32, u64>,
+    pub buffered: VecMap<u32, Buffered>,
+    /// Broker → (correlation id, sent at, partitions) of the fetch in flight.
+    pub fetches: VecMap<u32, (u64, u64, Vec<u32>)>,
+    pub leaders: Arc<[Option<u32>]>,
+    /// Partitions per subscribed topic as its metadata shows them (Kafka's metadata snapshot).
+    pub metadata_snapshot: BTreeMap<String, u32>,
+    /// The group leader's snapshot its last assignment was computed from (Kafka's
+    /// assignment snapshot); only the leader watches for partition changes.
+    pub assignment_snapshot: Option<BTreeMap<String, u32>>,
+    pub rejoin_needed: bool,
+    /// Inside `poll()` waiting for records or the group (as opposed to processing).
+    pub waiting_in_poll: bool,
+    pub last_poll_us: u64,
+    /// Records handed to the application so far.
+    pub delivered: u64,
+    /// Fetches of partitions it did not own (the invariant wants none).
+    pub foreign_fetches: u32,
+    /// Fetches sent while an eager rebalance was in progress (the invariant wants none).
+    pub fetches_during_eager_rebalance: u32,
+    poll_due: Option<u64>,
+    heartbeat_due: u64,
+    last_heartbeat_us: u64,
+    retry_due: Option<u64>,
+    next_auto_commit_us: u64,
+    /// JoinGroup / SyncGroup outstanding since.
+    group_request_sent_us: Option<u64>,
+    find_in_flight: bool,
+    metadata_in_flight: bool,
+    metadata_sent_us: u64,
+    /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
+    metadata_refreshed_us: u64,
+    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `sim::partitions`).
+    metadata_max_age_us: Option<u64>,
+    metadata_refresh_due: Option<u64>,
+    offsets_in_flight: bool,
+    /// Partitions to look up with ListOffsets(LATEST) (`auto.offset.reset=latest`).
+    reset_latest: VecSet<u32>,
+    bootstrap: u32,
+    next_correlation: u64,
+    partition_cursor: u32,
+}
+
+pub struct ConsumerCtx<'a> {
+    pub now: u64,
+    pub out: &'a mut Outbox,
+    pub ledger: &'a mut Ledger,
+    pub topo: &'a Topology,
+    /// Every consumer's name, by index (member ids, for the leader's assignor).
+    pub names: &'a [String],
+}
+
+impl Consumer {
+    pub fn new(
+        index: u32,
+        group: u32,
+        name: String,
+        cfg: Arc<GroupConfig>,
+        version: KafkaVersion,
+    ) -> Consumer {
+        Consumer {
+            index,
+            group,
+            name,
+            cfg,
+            heartbeat_from_poll: version < KafkaVersion::with_patch(0, 10, 1),
+            lifecycle: Lifecycle::Running,
+            member: MemberState::Unjoined,
+            coordinator: None,
+            generation: -1,
+            owned: VecSet::new(),
+            last_assignment: Vec::new(),
+            positions: VecMap::new(),
+            buffered: VecMap::new(),
+            fetches: VecMap::new(),
+            leaders: Arc::from(Vec::new()),
+            metadata_snapshot: BTreeMap::new(),
+            assignment_snapshot: None,
+            rejoin_needed: true,
+            waiting_in_poll: false,
+            last_poll_us: 0,
+            delivered: 0,
+            foreign_fetches: 0,
+            fetches_during_eager_rebalance: 0,
+            poll_due: None,
+            heartbeat_due: 0,
+            last_heartbeat_us: 0,
+            retry_due: None,
+            next_auto_commit_us: 0,
+            group_request_sent_us: None,
+            find_in_flight: false,
+            metadata_in_flight: false,
+            metadata_sent_us: 0,
+            metadata_refreshed_us: 0,
+            metadata_max_age_us: None,
+            metadata_refresh_due: None,
+            offsets_in_flight: false,
+            reset_latest: VecSet::new(),
+            // Every client bootstraps from the first broker (the scenario lists no others).
+            bootstrap: 0,
+            next_correlation: 0,
+            partition_cursor: 0,
+        }
+    }
+
+    pub(crate) fn node(&self) -> NodeId {
+        NodeId::Consumer(self.index)
+    }
+
+    pub fn is_alive(&self) -> bool {
+        matches!(
+            self.lifecycle,
+            Lifecycle::Running | Lifecycle::Stalled { .. }
+        )
+    }
+
+    pub fn cooperative(&self) -> bool {
+        self.cfg.partition_assignment_strategy == AssignmentStrategy::CooperativeSticky
+    }
+
+    /// Whether an eager rebalance stops this member from consuming now.
+    pub fn in_eager_rebalance(&self) -> bool {
+        !self.cooperative() && self.member != MemberState::Stable
+    }
+
+    /// Whether it has anything in flight to this broker (told when the broker crashes).
+    pub fn talks_to(&self, broker: u32) -> bool {
+        self.coordinator == Some(broker) || self.fetches.contains_key(&broker)
+    }
+
+    fn trace(&self, ctx: &mut ConsumerCtx, kind: TraceKind, text: String) {
+        ctx.out.trace(ctx.now, self.node(), kind, text);
+    }
+
+    fn send_group(&self, ctx: &mut ConsumerCtx, broker: u32, message: GroupMessage) {
+        ctx.out.send(
+            self.node(),
+            NodeId::Broker(broker),
+            Payload::Group {
+                group: self.group,
+                message,
+            },
+        );
+    }
+
+    /// The application starts: first metadata, then its first `poll()`. It bootstraps with
+    /// the topics' partition counts as they are now.
+    pub fn start(&mut self, ctx: &mut ConsumerCtx) {
+        self.metadata_snapshot = self
+            .cfg
+            .topics
+            .iter()
+            .filter_map(|t| {
+                let i = ctx.topo.topic_index(t)?;
+                Some((t.clone(), ctx.topo.partition_count(i)))
+            })
+            .collect();
+        self.last_poll_us = ctx.now;
+        self.request_metadata(ctx);
+        self.schedule_poll(ctx, ctx.now);
+        self.heartbeat_due = ctx.now + self.heartbeat_interval_us();
+        ctx.out
+            .timer(self.heartbeat_due, self.node(), Timer::ConsumerHeartbeat);
+    }
+
+    fn heartbeat_interval_us(&self) -> u64 {
+        self.cfg.heartbeat_interval_ms.max(1).saturating_mul(1000)
+    }
+
+    fn schedule_poll(&mut self, ctx: &mut ConsumerCtx, at: u64) {
+        if self.poll_due.is_some_and(|d| d <= at && d >= ctx.now) {
+            return;
+        }
+        self.poll_due = Some(at);
+        ctx.out.timer(at, self.node(), Timer::ConsumerPoll);
+    }
+
+    fn schedule_retry(&mut self, ctx: &mut ConsumerCtx) {
+        if self.retry_due.is_some_and(|d| d >= ctx.now) {
+            return;
+        }
+        let at = ctx.now + RETRY_BACKOFF_US;
+        self.retry_due = Some(at);
+        ctx.out.timer(at, self.node(), Timer::ConsumerRetry);
+    }
+
+    /// Wakes a `poll()` that waits for the group or for records.
+    fn wake(&mut self, ctx: &mut ConsumerCtx) {
+        if self.waiting_in_poll && self.lifecycle == Lifecycle::Running {
+            self.poll(ctx);
+        }
+    }
+
+    pub fn on_timer(&mut self, timer: Timer, ctx: &mut ConsumerCtx) {
+        if !self.is_alive() {
+            return;
+        }
+        match timer {
+            Timer::ConsumerPoll if self.poll_due == Some(ctx.now) => {
+                self.poll_due = None;
+                if let Lifecycle::Stalled { until_us } = self.lifecycle {
+                    if ctx.now < until_us {
+                        return;
+                    }
+                    self.lifecycle = Lifecycle::Running;
+                }
+                self.poll(ctx);
+            }
+            Timer::ConsumerHeartbeat if self.heartbeat_due == ctx.now => {
+                self.heartbeat_due = ctx.now + self.heartbeat_interval_us();
+                ctx.out
+                    .timer(self.heartbeat_due, self.node(), Timer::ConsumerHeartbeat);
+                self.on_heartbeat_tick(ctx);
+            }
+            Timer::ConsumerMetadataRefresh if self.metadata_refresh_due == Some(ctx.now) => {
+                self.metadata_refresh_due = None;
+                self.on_metadata_refresh_due(ctx);
+            }
+            Timer::ConsumerRetry if self.retry_due == Some(ctx.now) => {
+                self.retry_due = None;
+                if self.leaders.is_empty() {
+                    self.request_metadata(ctx);
+                }
+                if self.waiting_in_poll {
+                    self.poll(ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// One `poll()` call of the application (reference 4.4).
+    pub fn poll(&mut self, ctx: &mut ConsumerCtx) {
+        self.waiting_in_poll = false;
+        self.last_poll_us = ctx.now;
+        if self.heartbeat_from_poll {
+            self.heartbeat_from_poll_call(ctx);
+        }
+        // 1. Coordinator work. With the coordinator unknown, poll() still returns records
+        // of the partitions it owns (Kafka does not block fetching on rediscovery).
+        match self.coordinator {
+            None => self.find_coordinator(ctx),
+            Some(coordinator) => {
+                if self.member == MemberState::Stable && self.assignment_outdated() {
+                    self.rejoin_for_metadata(ctx);
+                }
+                if self.rejoin_needed
+                    && !matches!(
+                        self.member,
+                        MemberState::Joining | MemberState::AwaitingSync
+                    )
+                {
+                    self.start_join(coordinator, ctx);
+                }
+                if self.cfg.enable_auto_commit
+                    && self.member == MemberState::Stable
+                    && ctx.now >= self.next_auto_commit_us
+                {
+                    self.commit_positions(ctx, None, "auto-commit");
+                    self.next_auto_commit_us =
+                        ctx.now + self.cfg.auto_commit_interval_ms.saturating_mul(1000);
+                }
+                // 2. Committed offsets of newly assigned partitions.
+                self.fetch_committed_offsets(coordinator, ctx);
+            }
+        }
+        // 3. Buffered records, at most max.poll.records; pre-fetch the next ones.
+        let n = self.deliver(ctx);
+        self.send_fetches(ctx);
+        if n > 0 {
+            let processing_us =
+                (n as f64 * self.cfg.processing_ms_per_record * 1000.0).round() as u64;
+            let at = ctx.now + processing_us.max(1);
+            self.schedule_poll(ctx, at);
+        } else {
+            self.waiting_in_poll = true;
+        }
+    }
+
+    /// Hands up to `max.poll.records` buffered records to the application; positions move
+    /// past them and the ledger counts their delivery.
+    fn deliver(&mut self, ctx: &mut ConsumerCtx) -> u64 {
+        let max = u64::from(self.cfg.max_poll_records.max(1));
+        let mut left = max;
+        let parts: Vec<u32> = {
+            let (after, before): (Vec<u32>, Vec<u32>) = self
+                .buffered
+                .keys()
+                .partition(|&&p| p >= self.partition_cursor);
+            after.into_iter().chain(before).collect()
+        };
+        for p in parts {
+            if left == 0 {
+                break;
+            }
+            let Some(b) = self.buffered.get_mut(&p) else {
+                continue;
+            };
+            if !self.owned.contains(&p) {
+                self.buffered.remove(&p);
+                continue;
+            }
+            let k = (b.end - b.next).min(left);
+            let (from, to) = (b.next, b.next + k);
+            b.next = to;
+            let empty = b.next >= b.end;
+            if empty {
+                self.buffered.remove(&p);
+            }
+            if k == 0 {
+                continue;
+            }
+            left -= k;
+            self.positions.insert(p, to);
+            ctx.ledger.record_delivery(self.group, p, from, to);
+            self.partition_cursor = p + 1;
+        }
+        let n = max - left;
+        self.delivered += n;
+        n
+    }
+
+    /// The scenario kills it: nothing more happens in its process.
+    pub fn kill(&mut self, ctx: &mut ConsumerCtx) {
+        self.lifecycle = Lifecycle::Dead;
+        self.waiting_in_poll = false;
+        self.trace(
+            ctx,
+            TraceKind::ConsumerKilled,
+            format!(
+                "{} is killed: no LeaveGroup, its heartbeats stop; only session.timeout.ms = {} ms will notice",
+                self.name, self.cfg.session_timeout_ms
+            ),
+        );
+    }
+
+    /// The application is stuck processing for `for_us`: it does not call `poll()`.
+    pub fn stall(&mut self, for_us: u64, ctx: &mut ConsumerCtx) {
+        let until_us = ctx.now.saturating_add(for_us);
+        self.lifecycle = Lifecycle::Stalled { until_us };
+        self.waiting_in_poll = false;
+        let at = self.poll_due.map_or(until_us, |d| d.max(until_us));
+        self.poll_due = None;
+        self.schedule_poll(ctx, at);
+        let note = if self.heartbeat_from_poll {
+            "before 0.10.1 heartbeats go out only from poll(), so they stop too"
+        } else {
+            "its heartbeat thread keeps the session alive; max.poll.interval.ms still bounds the time between polls"
+        };
+        self.trace(
+            ctx,
+            TraceKind::ConsumerStalled,
+            format!(
+                "{} stops calling poll() for {} ms ({note})",
+                self.name,
+                for_us / 1000
+            ),
+        );
+    }
+
+    /// `close()`: commit (auto-commit), leave the group cleanly.
+    pub fn close(&mut self, ctx: &mut ConsumerCtx) {
+        if let Some(c) = self.coordinator {
+            if self.cfg.enable_auto_commit && self.generation >= 0 {
+                self.commit_positions(ctx, None, "commit on close");
+            }
+            self.send_group(ctx, c, GroupMessage::LeaveGroup { member: self.index });
+        }
+        self.lifecycle = Lifecycle::Closed;
+        self.waiting_in_poll = false;
+        self.owned.clear();
+        self.buffered.clear();
+        self.trace(
+            ctx,
+            TraceKind::MemberLeft,
+            format!("{} closes: it commits and sends LeaveGroup", self.name),
+        );
+    }
+
+    pub fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut ConsumerCtx) {
+        if !self.is_alive() {
+            return;
+        }
+        let NodeId::Broker(broker) = from else {
+            return;
+        };
+        match payload {
+            Payload::Group { message, .. } => self.on_group_message(broker, message, ctx),
+            Payload::ConsumerFetchResponse {
+                correlation_id,
+                partitions,
+            } => self.on_fetch_response(broker, correlation_id, partitions, ctx),
+            Payload::MetadataResponse { leaders, .. } => self.on_metadata(leaders, ctx),
+            Payload::Disconnect => self.on_disconnect(broker, ctx),
+            _ => {}
+        }
+    }
+
+    fn on_disconnect(&mut self, broker: u32, ctx: &mut ConsumerCtx) {
+        self.bootstrap = broker.wrapping_add(1) % ctx.topo.brokers.max(1);
+        if self.coordinator == Some(broker) {
+            self.coordinator_lost(ctx, "the connection to it was reset");
+        }
+        self.find_in_flight = false;
+        self.metadata_in_flight = false;
+        if self.fetches.remove(&broker).is_some() {
+            self.leaders = Arc::from(Vec::new());
+        }
+        self.schedule_retry(ctx);
+    }
+}

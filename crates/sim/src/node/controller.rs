@@ -1,0 +1,332 @@
+//! The controller (KRaft's active controller, or the ZooKeeper-era controller broker): broker
+//! liveness by session timeout, leader election from the ISR (unclean when enabled), ISR changes
+//! proposed by leaders, and propagation of every change to the brokers.
+
+use crate::kafka::protocol::{NodeId, PartitionState, Payload};
+use crate::node::{Outbox, Timer};
+use crate::observe::trace::TraceKind;
+use crate::world::topology::Topology;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct BrokerLiveness {
+    pub fenced: bool,
+    pub last_heartbeat_us: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Controller {
+    pub partitions: Vec<PartitionState>,
+    pub brokers: Vec<BrokerLiveness>,
+    pub replicas: Vec<Vec<u32>>,
+    pub names: Vec<String>,
+    pub unclean_leader_election: bool,
+    pub session_timeout_us: u64,
+}
+
+/// How often the controller looks at broker sessions.
+pub const SESSION_CHECK_US: u64 = 250_000;
+
+impl Controller {
+    pub fn new(topo: &Topology, unclean: bool, session_timeout_us: u64) -> Self {
+        let partitions = topo
+            .partitions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PartitionState {
+                partition: i as u32,
+                leader: p.replicas.first().copied(),
+                leader_epoch: 0,
+                isr: p.replicas.clone(),
+            })
+            .collect();
+        Controller {
+            partitions,
+            brokers: (0..topo.brokers)
+                .map(|_| BrokerLiveness {
+                    fenced: false,
+                    last_heartbeat_us: 0,
+                })
+                .collect(),
+            replicas: topo.partitions.iter().map(|p| p.replicas.clone()).collect(),
+            names: topo.partitions.iter().map(|p| p.name.clone()).collect(),
+            unclean_leader_election: unclean,
+            session_timeout_us,
+        }
+    }
+
+    pub fn leaders(&self) -> Arc<[Option<u32>]> {
+        self.partitions.iter().map(|p| p.leader).collect()
+    }
+
+    fn live(&self, b: u32) -> bool {
+        self.brokers.get(b as usize).is_some_and(|l| !l.fenced)
+    }
+
+    fn broadcast(&self, changed: Vec<PartitionState>, out: &mut Outbox) {
+        if changed.is_empty() {
+            return;
+        }
+        let leaders = self.leaders();
+        for (b, l) in self.brokers.iter().enumerate() {
+            if !l.fenced {
+                out.send(
+                    NodeId::Controller,
+                    NodeId::Broker(b as u32),
+                    Payload::PartitionChanges {
+                        states: changed.clone(),
+                        leaders: leaders.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Elects a leader for partition `p` if its leader is gone; returns whether it changed.
+    fn elect(&mut self, p: usize, now: u64, out: &mut Outbox) -> bool {
+        let Some(replicas) = self.replicas.get(p).cloned() else {
+            return false;
+        };
+        let live: Vec<bool> = replicas.iter().map(|&r| self.live(r)).collect();
+        let current = self.partitions.get(p).and_then(|s| s.leader);
+        if current.is_some_and(|l| self.live(l)) {
+            return false;
+        }
+        let Some(state) = self.partitions.get_mut(p) else {
+            return false;
+        };
+        let name = self.names.get(p).cloned().unwrap_or_default();
+        let clean = replicas
+            .iter()
+            .zip(&live)
+            .find(|(r, &ok)| ok && state.isr.contains(r))
+            .map(|(r, _)| *r);
+        let new_leader = clean.or_else(|| {
+            if self.unclean_leader_election {
+                replicas
+                    .iter()
+                    .zip(&live)
+                    .find(|(_, &ok)| ok)
+                    .map(|(r, _)| *r)
+            } else {
+                None
+            }
+        });
+        match new_leader {
+            Some(l) => {
+                let unclean = clean.is_none();
+                state.leader = Some(l);
+                state.leader_epoch += 1;
+                if unclean {
+                    state.isr = vec![l];
+                } else {
+                    state.isr.retain(|r| {
+                        replicas
+                            .iter()
+                            .position(|x| x == r)
+                            .and_then(|i| live.get(i).copied())
+                            .unwrap_or(false)
+                    });
+                }
+                out.trace(
+                    now,
+                    NodeId::Controller,
+                    TraceKind::LeaderElected,
+                    format!(
+                        "broker {l} is now leader of {name}, epoch {}{}",
+                        state.leader_epoch,
+                        if unclean { " (unclean election)" } else { "" }
+                    ),
+                );
+                true
+            }
+            None => {
+                if state.leader.is_some() {
+                    state.leader = None;
+                    state.leader_epoch += 1;
+                    out.trace(
+                        now,
+                        NodeId::Controller,
+                        TraceKind::PartitionOffline,
+                        format!("{name} is offline: no live replica in its ISR"),
+                    );
+                    true
+                } else {
+                    false
+                }
+            }
+        }
+    }
+
+    /// CreatePartitions: takes on every partition of `topo` it does not know yet, led by the
+    /// first live replica with the live replicas as ISR, and tells the live brokers (the
+    /// LeaderAndIsr path, which makes the hosting brokers create their replicas). Returns
+    /// the new partitions' global numbers.
+    pub fn create_partitions(&mut self, topo: &Topology, out: &mut Outbox) -> Vec<u32> {
+        let mut created = Vec::new();
+        for (g, info) in topo
+            .partitions
+            .iter()
+            .enumerate()
+            .skip(self.partitions.len())
+        {
+            let isr: Vec<u32> = info
+                .replicas
+                .iter()
+                .copied()
+                .filter(|&r| self.live(r))
+                .collect();
+            self.partitions.push(PartitionState {
+                partition: g as u32,
+                leader: isr.first().copied(),
+                leader_epoch: 0,
+                isr,
+            });
+            self.replicas.push(info.replicas.clone());
+            self.names.push(info.name.clone());
+            created.push(g as u32);
+        }
+        let states = created
+            .iter()
+            .filter_map(|&g| self.partitions.get(g as usize).cloned())
+            .collect();
+        self.broadcast(states, out);
+        created
+    }
+
+    /// Brokers whose session the controller holds, in order.
+    pub fn live_brokers(&self) -> Vec<u32> {
+        (0..self.brokers.len() as u32)
+            .filter(|&b| self.live(b))
+            .collect()
+    }
+
+    pub fn on_timer(&mut self, now: u64, timer: Timer, out: &mut Outbox) {
+        if timer != Timer::SessionCheck {
+            return;
+        }
+        let expired: Vec<u32> = self
+            .brokers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                !l.fenced && now.saturating_sub(l.last_heartbeat_us) > self.session_timeout_us
+            })
+            .map(|(b, _)| b as u32)
+            .collect();
+        for b in expired {
+            self.fence(b, now, out);
+        }
+        out.timer(
+            now + SESSION_CHECK_US,
+            NodeId::Controller,
+            Timer::SessionCheck,
+        );
+    }
+
+    fn fence(&mut self, b: u32, now: u64, out: &mut Outbox) {
+        if let Some(l) = self.brokers.get_mut(b as usize) {
+            l.fenced = true;
+        }
+        out.trace(
+            now,
+            NodeId::Controller,
+            TraceKind::BrokerFenced,
+            format!("broker {b} missed its session timeout: fenced"),
+        );
+        let mut changed = Vec::new();
+        for p in 0..self.partitions.len() {
+            let mut touched = false;
+            if let Some(st) = self.partitions.get_mut(p) {
+                // KRaft keeps the last ISR member so the partition can come back cleanly.
+                if st.isr.contains(&b) && st.isr.len() > 1 {
+                    st.isr.retain(|&r| r != b);
+                    touched = true;
+                }
+            }
+            if self.elect(p, now, out) {
+                touched = true;
+            }
+            if touched {
+                if let Some(st) = self.partitions.get(p) {
+                    changed.push(st.clone());
+                }
+            }
+        }
+        self.broadcast(changed, out);
+    }
+
+    pub fn on_message(&mut self, now: u64, from: NodeId, payload: Payload, out: &mut Outbox) {
+        match payload {
+            Payload::BrokerHeartbeat { broker } => {
+                let Some(l) = self.brokers.get_mut(broker as usize) else {
+                    return;
+                };
+                l.last_heartbeat_us = now;
+                if l.fenced {
+                    l.fenced = false;
+                    out.trace(
+                        now,
+                        NodeId::Controller,
+                        TraceKind::BrokerUnfenced,
+                        format!("broker {broker} registered again"),
+                    );
+                    let mut changed = Vec::new();
+                    for p in 0..self.partitions.len() {
+                        if self.elect(p, now, out) {
+                            if let Some(st) = self.partitions.get(p) {
+                                changed.push(st.clone());
+                            }
+                        }
+                    }
+                    self.broadcast(changed, out);
+                    // The returning broker learns the state of every partition.
+                    out.send(
+                        NodeId::Controller,
+                        from,
+                        Payload::PartitionChanges {
+                            states: self.partitions.clone(),
+                            leaders: self.leaders(),
+                        },
+                    );
+                }
+            }
+            Payload::AlterPartition {
+                partition,
+                leader,
+                leader_epoch,
+                isr,
+            } => {
+                let Some(st) = self.partitions.get_mut(partition as usize) else {
+                    return;
+                };
+                let accepted = st.leader == Some(leader) && st.leader_epoch == leader_epoch;
+                if accepted {
+                    // Fenced brokers may not join the ISR.
+                    let brokers = &self.brokers;
+                    let mut new_isr: Vec<u32> = isr
+                        .into_iter()
+                        .filter(|&r| {
+                            r == leader || brokers.get(r as usize).is_some_and(|l| !l.fenced)
+                        })
+                        .collect();
+                    new_isr.dedup();
+                    st.isr = new_isr;
+                    let st = st.clone();
+                    self.broadcast(vec![st], out);
+                } else {
+                    let st = st.clone();
+                    out.send(
+                        NodeId::Controller,
+                        from,
+                        Payload::PartitionChanges {
+                            states: vec![st],
+                            leaders: self.leaders(),
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}

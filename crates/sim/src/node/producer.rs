@@ -1,0 +1,482 @@
+//! A producer: the application's send loop in its send mode, the RecordAccumulator, and the
+//! Sender with a real per-broker in-flight window, retries with backoff, request and delivery
+//! timeouts, metadata refresh and idempotence (producer id, epoch, sequences).
+
+pub mod accumulator;
+mod sender;
+
+use crate::kafka::partitioner::Partitioner;
+use crate::kafka::protocol::{NodeId, Payload};
+use crate::node::{Outbox, Timer};
+use crate::observe::ledger::Ledger;
+use crate::observe::trace::TraceKind;
+use crate::scenario::{KafkaVersion, ProducerConfig, SendMode};
+use crate::support::vec_map::{VecMap, VecSet};
+use crate::world::topology::Topology;
+use accumulator::Accumulator;
+use rand_core::Rng;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Everything a producer handler needs from the world.
+pub struct ProducerCtx<'a, R: Rng> {
+    pub now: u64,
+    pub rng: &'a mut R,
+    pub out: &'a mut Outbox,
+    pub ledger: &'a mut Ledger,
+    pub topo: &'a Topology,
+}
+
+#[derive(Debug, Clone)]
+pub struct InFlightRequest {
+    pub correlation_id: u64,
+    pub batch_ids: Vec<u64>,
+    pub sent_us: u64,
+    pub deadline_us: u64,
+}
+
+/// One broker connection: the window of unanswered requests.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub in_flight: VecDeque<InFlightRequest>,
+}
+
+/// Per-partition sender state.
+#[derive(Debug, Clone, Default)]
+pub struct PartitionSendState {
+    pub in_flight_batches: u32,
+    pub next_sequence: i32,
+    pub producer_epoch: u16,
+    /// Sequences sent and not yet resolved (idempotence).
+    pub unresolved: VecSet<i32>,
+    pub needs_epoch_bump: bool,
+    /// Highest sequence acknowledged in the current epoch.
+    pub last_acked_sequence: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Producer {
+    pub index: u32,
+    pub cfg: ProducerConfig,
+    version: KafkaVersion,
+    /// Its topic's index; `None` for a topic the cluster lacks (refused by validation).
+    topic: Option<usize>,
+    /// Global number of each topic-local partition its metadata knows.
+    globals: Vec<u32>,
+    partitions: u32,
+    pub next_record: u64,
+    /// Sync mode: the record whose result the application waits for.
+    pub waiting_for: Option<u32>,
+    sync_ready_us: u64,
+    partitioner: Partitioner,
+    record_bytes: u32,
+    pub accumulator: Accumulator,
+    pub send_state: Vec<PartitionSendState>,
+    pub connections: VecMap<u32, Connection>,
+    /// Leader per topic-local partition, as the producer's metadata says.
+    pub leaders: Vec<Option<u32>>,
+    metadata_needed: bool,
+    metadata_in_flight: Option<(u64, u64)>,
+    metadata_ready_us: u64,
+    metadata_cursor: u32,
+    /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
+    metadata_refreshed_us: u64,
+    /// `metadata.max.age.ms` in µs while the periodic refresh runs (see `sim::partitions`).
+    metadata_max_age_us: Option<u64>,
+    next_correlation: u64,
+    drain_cursor: u32,
+    pub producer_id: u64,
+    wake_at: Option<u64>,
+    brokers: u32,
+    pub retries_done: u64,
+}
+
+fn ms(v: u64) -> u64 {
+    // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
+    // wasm32, and this runs on every producer turn.
+    v.min(u64::MAX / 1000) * 1000
+}
+
+impl Producer {
+    pub fn new(index: u32, cfg: ProducerConfig, version: KafkaVersion, topo: &Topology) -> Self {
+        let topic = topo.topic_index(&cfg.topic);
+        let globals: Vec<u32> = topic
+            .and_then(|t| topo.topic_partitions.get(t))
+            .cloned()
+            .unwrap_or_default();
+        let partitions = globals.len() as u32;
+        let key_len = if cfg.keys > 0 { 6 } else { 0 };
+        let record_bytes = cfg.value_bytes.saturating_add(key_len);
+        Producer {
+            index,
+            version,
+            topic,
+            globals,
+            partitions,
+            next_record: 0,
+            waiting_for: None,
+            sync_ready_us: 0,
+            partitioner: Partitioner::new(version, partitions, cfg.keys, cfg.batch_size),
+            record_bytes,
+            accumulator: Accumulator::new(partitions, cfg.batch_size, record_bytes),
+            send_state: (0..partitions)
+                .map(|_| PartitionSendState::default())
+                .collect(),
+            connections: VecMap::new(),
+            leaders: vec![None; partitions as usize],
+            metadata_needed: true,
+            metadata_in_flight: None,
+            metadata_ready_us: 0,
+            metadata_cursor: index,
+            metadata_refreshed_us: 0,
+            metadata_max_age_us: None,
+            next_correlation: 0,
+            drain_cursor: 0,
+            producer_id: 1000 + u64::from(index),
+            wake_at: None,
+            brokers: topo.brokers,
+            retries_done: 0,
+            cfg,
+        }
+    }
+
+    fn node(&self) -> NodeId {
+        NodeId::Producer(self.index)
+    }
+
+    /// The global number of a topic-local partition.
+    fn global(&self, partition: u32) -> u32 {
+        // Only a producer of a missing topic (refused by validation) has none; any number
+        // keeps it from panicking.
+        self.globals
+            .get(partition as usize)
+            .copied()
+            .unwrap_or(partition)
+    }
+
+    /// Starts refreshing metadata every `metadata.max.age.ms`.
+    pub fn enable_metadata_refresh(&mut self) {
+        self.metadata_max_age_us = Some(ms(self.cfg.metadata_max_age_ms));
+    }
+
+    /// When the periodic refresh is next due, if it runs.
+    fn metadata_refresh_due(&self) -> Option<u64> {
+        self.metadata_max_age_us
+            .map(|age| self.metadata_refreshed_us.saturating_add(age))
+    }
+
+    fn observed(&self) -> bool {
+        self.cfg.send_mode != SendMode::FireAndForget
+    }
+
+    fn idempotent(&self) -> bool {
+        self.cfg.enable_idempotence
+    }
+
+    /// When the application calls `send()` for record `i` (before sync-mode waiting).
+    fn scheduled_send_us(&self, i: u64) -> u64 {
+        let rate = self.cfg.records_per_sec;
+        if rate.is_finite() && rate > 0.0 {
+            (i as f64 * 1_000_000.0 / rate) as u64
+        } else {
+            0
+        }
+    }
+
+    fn next_send_us(&self) -> Option<u64> {
+        if self.next_record >= self.cfg.records {
+            return None;
+        }
+        match self.cfg.send_mode {
+            SendMode::Sync if self.waiting_for.is_some() => None,
+            SendMode::Sync => Some(
+                self.scheduled_send_us(self.next_record)
+                    .max(self.sync_ready_us),
+            ),
+            _ => Some(self.scheduled_send_us(self.next_record)),
+        }
+    }
+
+    pub fn done_sending(&self) -> bool {
+        self.next_record >= self.cfg.records
+    }
+
+    fn available_partitions(&self) -> Vec<u32> {
+        self.leaders
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_some())
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
+    /// The application's send loop: every record due by now enters the accumulator.
+    fn run_application<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        while let Some(due) = self.next_send_us() {
+            if due > ctx.now {
+                break;
+            }
+            let i = self.next_record;
+            let partition = if self.cfg.keys > 0 {
+                self.partitioner
+                    .keyed((i % u64::from(self.cfg.keys)) as u32)
+            } else {
+                let avail = self.available_partitions();
+                let mut p =
+                    self.partitioner
+                        .null_key(&avail, u64::from(self.record_bytes), ctx.rng);
+                // 2.4–3.2: a record that would start a new batch makes the sticky partition move.
+                if self.partitioner.strategy()
+                    == crate::kafka::partitioner::NullKeyStrategy::StickyPerBatch
+                    && self.accumulator.open_batch(p).is_none()
+                    && !self.accumulator.batches.is_empty()
+                {
+                    self.partitioner.on_new_batch(p, &avail, ctx.rng);
+                    p = self
+                        .partitioner
+                        .null_key(&avail, u64::from(self.record_bytes), ctx.rng);
+                }
+                p
+            };
+            let id = ctx
+                .ledger
+                .record_sent(self.index as usize, self.global(partition), due);
+            self.accumulator.append(partition, id, due);
+            self.next_record += 1;
+            if self.cfg.send_mode == SendMode::Sync {
+                self.waiting_for = Some(id);
+            }
+        }
+    }
+
+    pub fn on_timer<R: Rng>(&mut self, timer: Timer, ctx: &mut ProducerCtx<'_, R>) {
+        if timer == Timer::ProducerWake {
+            if self.wake_at == Some(ctx.now) {
+                self.wake_at = None;
+            }
+            self.run(ctx);
+        }
+    }
+
+    /// First wake-up at time 0.
+    pub fn start<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        self.run(ctx);
+    }
+
+    pub fn on_message<R: Rng>(
+        &mut self,
+        from: NodeId,
+        payload: Payload,
+        ctx: &mut ProducerCtx<'_, R>,
+    ) {
+        match payload {
+            Payload::ProduceResponse(resp) => {
+                if let NodeId::Broker(b) = from {
+                    self.handle_produce_response(b, resp, ctx);
+                }
+            }
+            Payload::MetadataResponse {
+                correlation_id,
+                leaders,
+            } if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation_id) => {
+                self.metadata_in_flight = None;
+                self.apply_metadata(&leaders, ctx);
+            }
+            Payload::Disconnect => {
+                if let NodeId::Broker(b) = from {
+                    self.connection_failed(b, ctx);
+                    if self
+                        .metadata_in_flight
+                        .is_some_and(|(c, _)| c == u64::from(b) << 48 | (c & 0xffff_ffff_ffff))
+                    {
+                        self.metadata_in_flight = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.run(ctx);
+    }
+
+    fn apply_metadata<R: Rng>(
+        &mut self,
+        leaders: &Arc<[Option<u32>]>,
+        ctx: &mut ProducerCtx<'_, R>,
+    ) {
+        self.metadata_refreshed_us = ctx.now;
+        // Partitions only grow: a broker with an older view does not shrink the topic.
+        let known = self
+            .topic
+            .map_or(0, |t| ctx.topo.partitions_known(t, leaders.len()));
+        let grew = known > self.partitions;
+        if grew {
+            self.add_partitions(known, ctx.topo);
+        }
+        let mut changed = grew;
+        for p in 0..self.partitions {
+            let l = leaders.get(self.global(p) as usize).copied().flatten();
+            if let Some(slot) = self.leaders.get_mut(p as usize) {
+                if *slot != l {
+                    *slot = l;
+                    changed = true;
+                }
+            }
+        }
+        self.metadata_needed = self.leaders.iter().any(|l| l.is_none());
+        self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
+        if changed {
+            let text = self
+                .leaders
+                .iter()
+                .enumerate()
+                .map(|(p, l)| match l {
+                    Some(b) => format!("{}→{b}", ctx.topo.name(self.global(p as u32))),
+                    None => format!("{}→none", ctx.topo.name(self.global(p as u32))),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let grown = if grew {
+                format!("{} now has {known} partitions; ", self.cfg.topic)
+            } else {
+                String::new()
+            };
+            ctx.out.trace(
+                ctx.now,
+                self.node(),
+                TraceKind::MetadataUpdated,
+                format!("{} refreshed metadata: {grown}{text}", self.cfg.name),
+            );
+        }
+    }
+
+    /// Metadata shows more partitions: from now on the partitioner spreads over all of them
+    /// (keyed records may map elsewhere, as in Kafka), with a queue and send state for each.
+    fn add_partitions(&mut self, total: u32, topo: &Topology) {
+        let Some(t) = self.topic else {
+            return;
+        };
+        for p in self.partitions..total {
+            if let Some(g) = topo.global(t, p) {
+                self.globals.push(g);
+            }
+        }
+        let n = self.globals.len() as u32;
+        self.partitions = n;
+        self.partitioner.set_partitions(n);
+        self.accumulator.add_partitions(n);
+        self.send_state
+            .resize_with(n as usize, PartitionSendState::default);
+        self.leaders.resize(n as usize, None);
+    }
+
+    /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.
+    pub fn run<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        self.run_application(ctx);
+        self.check_request_timeouts(ctx);
+        self.expire_batches(ctx);
+        self.maybe_request_metadata(ctx);
+        self.drain(ctx);
+        // Draining may complete records (acks=0) and free a sync application.
+        if self.cfg.send_mode == SendMode::Sync
+            && self.waiting_for.is_none()
+            && self.next_send_us().is_some_and(|t| t <= ctx.now)
+        {
+            self.run_application(ctx);
+            self.drain(ctx);
+        }
+        self.schedule_wake(ctx);
+    }
+
+    fn schedule_wake<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        let now = ctx.now;
+        let linger = ms(self.cfg.linger_ms);
+        let mut next = u64::MAX;
+        let mut consider = |t: u64| {
+            if t > now && t < next {
+                next = t;
+            }
+        };
+        if let Some(t) = self.next_send_us() {
+            let sync = self.cfg.send_mode == SendMode::Sync;
+            let eager = linger == 0 || sync;
+            if eager && (sync || self.leaders.iter().flatten().any(|&b| self.window_free(b))) {
+                consider(t.max(now + 1));
+            } else {
+                // Wake when the fullest batch could fill (windows full: responses wake us too).
+                let room = (0..self.partitions)
+                    .map(|p| self.accumulator.room(p))
+                    .min()
+                    .unwrap_or(1)
+                    .max(1);
+                consider(
+                    self.scheduled_send_us(self.next_record + u64::from(room) - 1)
+                        .max(now + 1),
+                );
+                if !eager {
+                    consider(t.saturating_add(linger));
+                    if self.accumulator.batches.is_empty() {
+                        consider(t.max(now + 1));
+                    }
+                }
+            }
+        }
+        let dt = ms(self.cfg.delivery_timeout_ms);
+        if let Some(b) = self.accumulator.batches.values().next() {
+            consider(b.created_us.saturating_add(dt));
+        }
+        for (p, q) in self.accumulator.queues.iter().enumerate() {
+            let Some(b) = q.front().and_then(|id| self.accumulator.batches.get(id)) else {
+                continue;
+            };
+            if self.leaders.get(p).copied().flatten().is_none() {
+                continue;
+            }
+            if b.attempts > 0 {
+                consider(b.retry_at_us);
+            } else if !b.closed {
+                consider(b.created_us + linger);
+            }
+        }
+        for c in self.connections.values() {
+            if let Some(r) = c.in_flight.front() {
+                consider(r.deadline_us);
+            }
+        }
+        if let Some((_, d)) = self.metadata_in_flight {
+            consider(d);
+        }
+        if self.metadata_needed && self.metadata_in_flight.is_none() {
+            consider(self.metadata_ready_us.max(now + 1));
+        }
+        if let Some(due) = self.metadata_refresh_due() {
+            if self.metadata_in_flight.is_none() {
+                consider(due.max(self.metadata_ready_us).max(now + 1));
+            }
+        }
+        if next == u64::MAX {
+            return;
+        }
+        if self.wake_at.is_none_or(|w| w <= now || next < w) {
+            self.wake_at = Some(next);
+            ctx.out.timer(next, self.node(), Timer::ProducerWake);
+        }
+    }
+
+    /// Batches waiting out a retry backoff: (partition, records, ready at).
+    pub fn backing_off(&self, now: u64) -> Vec<(u32, usize, u64)> {
+        self.accumulator
+            .batches
+            .values()
+            .filter(|b| b.attempts > 0 && !b.in_flight && b.retry_at_us > now)
+            .map(|b| (self.global(b.partition), b.len(), b.retry_at_us))
+            .collect()
+    }
+
+    pub fn batches_in_accumulator(&self) -> usize {
+        self.accumulator
+            .batches
+            .values()
+            .filter(|b| !b.in_flight)
+            .count()
+    }
+}

@@ -1,0 +1,524 @@
+//! The Sender half of the producer: drains ready batches into Produce requests within each
+//! broker's in-flight window, handles responses, retries with backoff, request and delivery
+//! timeouts, and the idempotent producer's sequence rules (reference 1.5–1.8).
+
+use super::{accumulator, InFlightRequest, Producer, ProducerCtx};
+use crate::kafka::errors::ErrorCode;
+use crate::kafka::protocol::{
+    NodeId, Payload, ProduceBatch, ProduceRequest, ProduceResponse, ProducerIdentity,
+};
+use crate::observe::trace::TraceKind;
+use crate::scenario::{Acks, SendMode};
+use crate::support::vec_map::VecMap;
+use rand_core::Rng;
+
+fn ms(v: u64) -> u64 {
+    // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
+    // wasm32, and this runs on every producer turn.
+    v.min(u64::MAX / 1000) * 1000
+}
+
+impl Producer {
+    pub(super) fn handle_produce_response<R: Rng>(
+        &mut self,
+        broker: u32,
+        resp: ProduceResponse,
+        ctx: &mut ProducerCtx<'_, R>,
+    ) {
+        let Some(conn) = self.connections.get_mut(&broker) else {
+            return;
+        };
+        let Some(pos) = conn
+            .in_flight
+            .iter()
+            .position(|r| r.correlation_id == resp.correlation_id)
+        else {
+            return;
+        };
+        conn.in_flight.remove(pos);
+        for r in resp.results {
+            match r.result {
+                Ok(_) => self.batch_succeeded(r.batch_id, ctx),
+                Err(e) => self.batch_failed(r.batch_id, e, ctx),
+            }
+        }
+    }
+
+    /// A connection reset or request timeout: every request in flight on it fails.
+    pub(super) fn connection_failed<R: Rng>(&mut self, broker: u32, ctx: &mut ProducerCtx<'_, R>) {
+        let Some(conn) = self.connections.get_mut(&broker) else {
+            return;
+        };
+        let requests: Vec<InFlightRequest> = conn.in_flight.drain(..).collect();
+        for req in requests {
+            for id in req.batch_ids {
+                self.batch_failed(id, ErrorCode::NetworkException, ctx);
+            }
+        }
+        self.metadata_needed = true;
+    }
+
+    pub(super) fn release_in_flight(&mut self, id: u64) {
+        if let Some(b) = self.accumulator.batches.get_mut(&id) {
+            if b.in_flight {
+                b.in_flight = false;
+                if let Some(s) = self.send_state.get_mut(b.partition as usize) {
+                    s.in_flight_batches = s.in_flight_batches.saturating_sub(1);
+                }
+            }
+        }
+    }
+
+    pub(super) fn batch_succeeded<R: Rng>(&mut self, id: u64, ctx: &mut ProducerCtx<'_, R>) {
+        self.release_in_flight(id);
+        let Some(b) = self.accumulator.remove(id) else {
+            return;
+        };
+        if let (Some(seq), Some(s)) = (b.sequence, self.send_state.get_mut(b.partition as usize)) {
+            s.unresolved.remove(&seq);
+            if b.producer_epoch == s.producer_epoch {
+                let last = seq.wrapping_add(b.len() as i32 - 1);
+                s.last_acked_sequence = Some(s.last_acked_sequence.map_or(last, |a| a.max(last)));
+            }
+        }
+        self.settle(&b, true, ctx);
+    }
+
+    pub(super) fn settle<R: Rng>(
+        &mut self,
+        b: &accumulator::Batch,
+        success: bool,
+        ctx: &mut ProducerCtx<'_, R>,
+    ) {
+        let ids = b.record_ids();
+        ctx.ledger
+            .settle(self.index as usize, ids, success, self.observed(), ctx.now);
+        if let Some(w) = self.waiting_for {
+            if ids.contains(&w) {
+                self.waiting_for = None;
+                self.sync_ready_us = ctx.now;
+            }
+        }
+    }
+
+    pub(super) fn batch_failed<R: Rng>(
+        &mut self,
+        id: u64,
+        error: ErrorCode,
+        ctx: &mut ProducerCtx<'_, R>,
+    ) {
+        self.release_in_flight(id);
+        let now = ctx.now;
+        let idempotent = self.idempotent();
+        let retries = self.cfg.retries;
+        let delivery_deadline = ms(self.cfg.delivery_timeout_ms);
+        let Some(b) = self.accumulator.batches.get(&id) else {
+            return;
+        };
+        let partition = b.partition;
+        let name = ctx.topo.name(self.global(partition)).to_string();
+        let len = b.len();
+        let seq = b.sequence;
+        let expired = now >= b.created_us.saturating_add(delivery_deadline);
+        let attempts = b.attempts;
+        if error.refreshes_metadata() {
+            self.metadata_needed = true;
+        }
+        let lowest_unresolved = self
+            .send_state
+            .get(partition as usize)
+            .and_then(|s| s.unresolved.iter().next().copied());
+        // The idempotent producer's own rules (reference 1.8).
+        let idempotent_retry = idempotent
+            && matches!(
+                error,
+                ErrorCode::OutOfOrderSequenceNumber
+                    | ErrorCode::UnknownProducerId
+                    | ErrorCode::InvalidProducerEpoch
+            );
+        // A later sequence was acknowledged: the broker has this batch already (written in an
+        // attempt whose answer was lost) but no longer remembers it. Kafka retries it until
+        // its delivery timeout, then reports it failed; it is in the log once.
+        let covered = seq.is_some_and(|q| {
+            self.send_state
+                .get(partition as usize)
+                .and_then(|s| s.last_acked_sequence)
+                .is_some_and(|a| a >= q)
+        });
+        if idempotent_retry && !expired && covered {
+            let backoff = self.backoff_us(attempts + 1, ctx.rng);
+            if let Some(b) = self.accumulator.batches.get_mut(&id) {
+                b.attempts += 1;
+                b.retry_at_us = now + backoff;
+            }
+            self.accumulator.reenqueue(id, idempotent);
+            return;
+        }
+        if idempotent_retry && !expired {
+            // The broker wrote nothing. A gap below this batch (or lost producer state) can
+            // only be closed by a new epoch: the batch gives up its sequence and waits for it.
+            if let Some(s) = self.send_state.get_mut(partition as usize) {
+                let gap = error != ErrorCode::OutOfOrderSequenceNumber
+                    || seq == lowest_unresolved
+                    || s.needs_epoch_bump;
+                if gap {
+                    s.needs_epoch_bump = true;
+                    if let Some(seq) = seq {
+                        s.unresolved.remove(&seq);
+                    }
+                    if let Some(b) = self.accumulator.batches.get_mut(&id) {
+                        b.sequence = None;
+                    }
+                }
+            }
+            if let Some(b) = self.accumulator.batches.get_mut(&id) {
+                b.retry_at_us = now;
+            }
+            self.accumulator.reenqueue(id, idempotent);
+            return;
+        }
+        let can_retry =
+            error.is_retriable() && attempts < retries && !expired && self.cfg.acks != Acks::Zero;
+        if can_retry {
+            let backoff = self.backoff_us(attempts + 1, ctx.rng);
+            if let Some(b) = self.accumulator.batches.get_mut(&id) {
+                b.attempts += 1;
+                b.retry_at_us = now + backoff;
+            }
+            self.accumulator.reenqueue(id, idempotent);
+            self.retries_done += 1;
+            ctx.out.trace(
+                now,
+                self.node(),
+                TraceKind::BatchRetried,
+                format!(
+                    "{} retries a batch of {len} records to {name} after {error} (attempt {}, in {} ms)",
+                    self.cfg.name,
+                    attempts + 1,
+                    backoff / 1000
+                ),
+            );
+            return;
+        }
+        let Some(b) = self.accumulator.remove(id) else {
+            return;
+        };
+        if let (Some(seq), Some(s)) = (b.sequence, self.send_state.get_mut(partition as usize)) {
+            s.unresolved.remove(&seq);
+            // A sequence that may never be written leaves a gap: start a new epoch. Unless a
+            // later sequence was acknowledged: then this batch was written after all.
+            if s.last_acked_sequence.is_none_or(|a| a < seq) {
+                s.needs_epoch_bump = true;
+            }
+        }
+        let why = if expired {
+            "delivery.timeout.ms expired".to_string()
+        } else {
+            error.to_string()
+        };
+        ctx.out.trace(
+            now,
+            self.node(),
+            if expired {
+                TraceKind::BatchExpired
+            } else {
+                TraceKind::BatchFailed
+            },
+            format!(
+                "{}: a batch of {len} records to {name} failed: {why}",
+                self.cfg.name
+            ),
+        );
+        self.settle(&b, false, ctx);
+    }
+
+    /// Batches whose delivery deadline passed fail (queued or in flight).
+    pub(super) fn expire_batches<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        let dt = ms(self.cfg.delivery_timeout_ms);
+        // Batch ids grow with creation time: only the oldest can be due.
+        while let Some((&id, b)) = self.accumulator.batches.iter().next() {
+            if b.created_us.saturating_add(dt) > ctx.now {
+                break;
+            }
+            self.batch_failed(id, ErrorCode::RequestTimedOut, ctx);
+            // batch_failed removes expired batches; guard against a batch that stays.
+            if self.accumulator.batches.contains_key(&id) {
+                self.accumulator.remove(id);
+            }
+        }
+    }
+
+    pub(super) fn check_request_timeouts<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        let timed_out: Vec<u32> = self
+            .connections
+            .iter()
+            .filter(|(_, c)| {
+                c.in_flight
+                    .front()
+                    .is_some_and(|r| r.deadline_us <= ctx.now)
+            })
+            .map(|(b, _)| *b)
+            .collect();
+        for b in timed_out {
+            ctx.out.trace(
+                ctx.now,
+                self.node(),
+                TraceKind::ProduceError,
+                format!(
+                    "{}: no answer from broker {b} within request.timeout.ms: disconnecting",
+                    self.cfg.name
+                ),
+            );
+            self.connection_failed(b, ctx);
+        }
+        if self
+            .metadata_in_flight
+            .is_some_and(|(_, deadline)| deadline <= ctx.now)
+        {
+            self.metadata_in_flight = None;
+            self.metadata_needed = true;
+        }
+    }
+
+    pub(super) fn maybe_request_metadata<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        let periodic = self
+            .metadata_refresh_due()
+            .is_some_and(|due| ctx.now >= due);
+        if !(self.metadata_needed || periodic)
+            || self.metadata_in_flight.is_some()
+            || ctx.now < self.metadata_ready_us
+        {
+            return;
+        }
+        let brokers = self.brokers.max(1);
+        let b = self.metadata_cursor % brokers;
+        self.metadata_cursor = self.metadata_cursor.wrapping_add(1);
+        let correlation_id = (u64::from(b) << 48) | (self.next_correlation & 0xffff_ffff_ffff);
+        self.next_correlation += 1;
+        self.metadata_in_flight = Some((correlation_id, ctx.now + ms(self.cfg.request_timeout_ms)));
+        self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
+        ctx.out.send(
+            self.node(),
+            NodeId::Broker(b),
+            Payload::Metadata { correlation_id },
+        );
+    }
+
+    pub(super) fn window_free(&self, broker: u32) -> bool {
+        self.connections.get(&broker).is_none_or(|c| {
+            (c.in_flight.len() as u32) < self.cfg.max_in_flight_requests_per_connection.max(1)
+        })
+    }
+
+    /// Whether the front batch of a partition may be drained now; bumps the epoch if due.
+    pub(super) fn front_ready(&mut self, p: u32, now: u64) -> Option<u64> {
+        let linger = ms(self.cfg.linger_ms);
+        let flushing = self.done_sending() && self.cfg.send_mode != SendMode::Sync;
+        let guarantee_order = self.cfg.max_in_flight_requests_per_connection <= 1;
+        let idempotent = self.idempotent();
+        let s = self.send_state.get_mut(p as usize)?;
+        if guarantee_order && s.in_flight_batches > 0 {
+            return None;
+        }
+        if idempotent && s.needs_epoch_bump {
+            let front_unsequenced = self
+                .accumulator
+                .queues
+                .get(p as usize)
+                .and_then(|q| q.front())
+                .and_then(|id| self.accumulator.batches.get(id))
+                .is_some_and(|b| b.sequence.is_none());
+            if front_unsequenced && s.in_flight_batches == 0 {
+                // Behind a batch the broker rejected as out of order: nothing above it can be
+                // written in this epoch either.
+                if let Some(q) = self.accumulator.queues.get(p as usize) {
+                    for id in q.iter() {
+                        if let Some(b) = self.accumulator.batches.get_mut(id) {
+                            if let Some(seq) = b.sequence.take() {
+                                s.unresolved.remove(&seq);
+                            }
+                        }
+                    }
+                }
+            }
+            // Bump only once every sequence of the old epoch is resolved (KIP-360): a batch
+            // whose outcome is unknown must first be retried under its old sequence.
+            if s.unresolved.is_empty() && s.in_flight_batches == 0 {
+                s.needs_epoch_bump = false;
+                s.producer_epoch = s.producer_epoch.wrapping_add(1);
+                s.next_sequence = 0;
+                s.last_acked_sequence = None;
+                if let Some(q) = self.accumulator.queues.get(p as usize) {
+                    for id in q.iter() {
+                        if let Some(b) = self.accumulator.batches.get_mut(id) {
+                            b.sequence = None;
+                        }
+                    }
+                }
+            } else if front_unsequenced {
+                return None;
+            }
+        }
+        let q = self.accumulator.queues.get(p as usize)?;
+        let &id = q.front()?;
+        let more_behind = q.len() > 1;
+        let b = self.accumulator.batches.get(&id)?;
+        if b.attempts > 0 && now < b.retry_at_us {
+            return None;
+        }
+        if idempotent {
+            if let (Some(seq), Some(lowest)) = (b.sequence, s.unresolved.iter().next()) {
+                if seq != *lowest {
+                    return None;
+                }
+            }
+        }
+        let ready = b.closed
+            || more_behind
+            || flushing
+            || b.attempts > 0
+            || b.sequence.is_some()
+            || now >= b.created_us + linger;
+        ready.then_some(id)
+    }
+
+    /// The Sender: drains ready batches into Produce requests, one batch per partition per
+    /// request, while the broker's in-flight window has room.
+    pub(super) fn drain<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+        let n = self.partitions;
+        if n == 0 || self.accumulator.queues.iter().all(|q| q.is_empty()) {
+            return;
+        }
+        let start = self.drain_cursor % n;
+        self.drain_cursor = self.drain_cursor.wrapping_add(1);
+        // Each pass sends at most one request per broker (one batch per partition), like one
+        // turn of Kafka's sender loop; passes repeat while something went out.
+        let mut per_broker: VecMap<u32, Vec<(u32, u64)>> = VecMap::new();
+        loop {
+            for k in 0..n {
+                let p = (start + k) % n;
+                if self
+                    .accumulator
+                    .queues
+                    .get(p as usize)
+                    .is_none_or(|q| q.is_empty())
+                {
+                    continue;
+                }
+                let Some(b) = self.leaders.get(p as usize).copied().flatten() else {
+                    continue;
+                };
+                if !self.window_free(b) {
+                    continue;
+                }
+                if let Some(id) = self.front_ready(p, ctx.now) {
+                    per_broker.get_or_default(b).push((p, id));
+                }
+            }
+            if per_broker.is_empty() {
+                break;
+            }
+            for (b, batches) in std::mem::take(&mut per_broker) {
+                self.send_request(b, batches, ctx);
+            }
+        }
+    }
+
+    pub(super) fn send_request<R: Rng>(
+        &mut self,
+        broker: u32,
+        batches: Vec<(u32, u64)>,
+        ctx: &mut ProducerCtx<'_, R>,
+    ) {
+        let idempotent = self.idempotent();
+        let mut wire = Vec::with_capacity(batches.len());
+        let mut ids = Vec::with_capacity(batches.len());
+        for (p, id) in batches {
+            let partition = self.global(p);
+            self.accumulator.take_front(p);
+            let Some(s) = self.send_state.get_mut(p as usize) else {
+                continue;
+            };
+            let Some(b) = self.accumulator.batches.get_mut(&id) else {
+                continue;
+            };
+            let records = b.freeze();
+            let identity = if idempotent {
+                let seq = match b.sequence {
+                    Some(seq) => seq,
+                    None => {
+                        let seq = s.next_sequence;
+                        s.next_sequence =
+                            s.next_sequence.wrapping_add(records.len() as i32) & i32::MAX;
+                        b.sequence = Some(seq);
+                        b.producer_epoch = s.producer_epoch;
+                        s.unresolved.insert(seq);
+                        seq
+                    }
+                };
+                Some(ProducerIdentity {
+                    producer_id: self.producer_id,
+                    producer_epoch: b.producer_epoch,
+                    base_sequence: seq,
+                })
+            } else {
+                None
+            };
+            b.in_flight = true;
+            s.in_flight_batches += 1;
+            wire.push(ProduceBatch {
+                partition,
+                batch_id: id,
+                records,
+                identity,
+                is_retry: b.attempts > 0,
+            });
+            ids.push(id);
+        }
+        let correlation_id = self.next_correlation;
+        self.next_correlation += 1;
+        let acks = self.cfg.acks;
+        ctx.out.send(
+            self.node(),
+            NodeId::Broker(broker),
+            Payload::Produce(ProduceRequest {
+                correlation_id,
+                acks,
+                timeout_us: ms(self.cfg.request_timeout_ms),
+                batches: wire,
+            }),
+        );
+        if acks == Acks::Zero {
+            // Complete once written to the socket: no response will come.
+            for id in ids {
+                self.batch_succeeded(id, ctx);
+            }
+            return;
+        }
+        self.connections
+            .get_or_default(broker)
+            .in_flight
+            .push_back(InFlightRequest {
+                correlation_id,
+                batch_ids: ids,
+                sent_us: ctx.now,
+                deadline_us: ctx.now + ms(self.cfg.request_timeout_ms),
+            });
+    }
+
+    pub(super) fn backoff_us(&self, attempt: u32, rng: &mut impl Rng) -> u64 {
+        let base = ms(self.cfg.retry_backoff_ms);
+        if !self.version.at_least(3, 7) {
+            return base;
+        }
+        let max = ms(self.cfg.retry_backoff_max_ms);
+        if max <= base {
+            return base;
+        }
+        let exp = attempt.saturating_sub(1).min(40);
+        let term = (base as f64) * 2f64.powi(exp as i32);
+        // KIP-580: a random factor in [0.8, 1.2), then the cap.
+        let factor = 0.8 + 0.4 * (f64::from(rng.next_u32()) / 4_294_967_296.0);
+        ((term * factor) as u64).min(max)
+    }
+}

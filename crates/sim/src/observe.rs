@@ -1,0 +1,10 @@
+//! What is seen of a run: the ledger of every record's fate, the readable trace, the view the
+//! page draws, the report, the log marks, and the named invariants checked in test builds.
+
+pub mod group_view;
+pub mod invariants;
+pub mod ledger;
+pub mod log_marks;
+pub mod report;
+pub mod trace;
+pub mod view;

@@ -1,0 +1,421 @@
+//! The outcome ledger: every record from the application's `send()` to the committed log.
+//! Compact per-producer vectors indexed by record id; classification against the committed
+//! logs happens on demand (the format's exact definitions, see `classify`).
+
+use crate::support::vec_map::VecMap;
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// What the producer (and through it the application) knows of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordStatus {
+    /// Handed to the producer, no result yet.
+    Pending,
+    /// The application was told it succeeded.
+    Acknowledged,
+    /// The application was told it failed.
+    Failed,
+    /// Fire-and-forget: the producer finished with it (success or failure), the application
+    /// never looked.
+    Unobserved,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RecordEntry {
+    pub sent_us: u64,
+    pub partition: u32,
+    pub status: RecordStatus,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProducerLedger {
+    pub base: u32,
+    pub entries: Vec<RecordEntry>,
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub unobserved: u64,
+}
+
+impl ProducerLedger {
+    pub fn pending(&self) -> u64 {
+        self.entries.len() as u64 - self.acknowledged - self.failed - self.unobserved
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    pub producers: Vec<ProducerLedger>,
+    /// Send-to-acknowledgement latency of acknowledged records, in microseconds.
+    latency: Option<Histogram<u64>>,
+    pub first_send_us: Option<u64>,
+    pub last_success_us: u64,
+    pub successes: u64,
+    /// The consumer side, per consumer group (by group index).
+    pub groups: Vec<GroupConsumption>,
+}
+
+/// What a consumer group's applications were handed. A record is known by its partition and
+/// offset, so a second delivery of the same offset (a new owner restarting from an older
+/// commit after a rebalance or a crash: at-least-once) counts as redelivered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GroupConsumption {
+    /// Deliveries of distinct records.
+    pub records: u64,
+    /// Extra deliveries of records already delivered to the group.
+    pub redelivered: u64,
+    /// Per global partition: the end of the highest offset range delivered so far.
+    pub delivered_end: VecMap<u32, u64>,
+}
+
+/// Per-record verdict after comparing with the committed logs (for drill-down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordFate {
+    Pending,
+    Acknowledged,
+    Failed,
+    /// Fire-and-forget and in the committed log.
+    Delivered,
+    Lost,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RecordCounts {
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+    pub lost: u64,
+    pub duplicated: u64,
+    pub reordered: u64,
+    pub pending: u64,
+    /// Distinct sent records present in the committed logs (an addition to the format).
+    pub delivered: u64,
+}
+
+/// The outcome of comparing the ledger with the committed logs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Classification {
+    pub counts: RecordCounts,
+    pub per_producer: Vec<RecordCounts>,
+    pub lost_ids: Vec<u32>,
+    pub duplicated_ids: Vec<u32>,
+    pub reordered_ids: Vec<u32>,
+}
+
+impl Ledger {
+    pub fn new(record_counts: &[u64]) -> Self {
+        let mut base: u64 = 0;
+        let producers = record_counts
+            .iter()
+            .map(|&n| {
+                let b = base.min(u64::from(u32::MAX)) as u32;
+                base = base.saturating_add(n);
+                ProducerLedger {
+                    base: b,
+                    entries: Vec::with_capacity(n.min(1 << 22) as usize),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        Ledger {
+            producers,
+            latency: Histogram::new_with_bounds(1, 1_000_000_000_000, 3).ok(),
+            first_send_us: None,
+            last_success_us: 0,
+            successes: 0,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Counts the delivery of offsets `from .. to` of a partition to a group's application.
+    /// Consumers read a partition in order, so everything below the highest delivered end
+    /// was delivered before.
+    pub fn record_delivery(&mut self, group: u32, partition: u32, from: u64, to: u64) {
+        let g = group as usize;
+        if self.groups.len() <= g {
+            self.groups.resize_with(g + 1, GroupConsumption::default);
+        }
+        let Some(c) = self.groups.get_mut(g) else {
+            return;
+        };
+        let end = c.delivered_end.get_or_insert_with(partition, || 0);
+        let again = to.min(*end).saturating_sub(from);
+        let fresh = to.saturating_sub(from) - again;
+        c.redelivered += again;
+        c.records += fresh;
+        *end = (*end).max(to);
+    }
+
+    /// Registers a record the application sends now; returns its global id.
+    pub fn record_sent(&mut self, producer: usize, partition: u32, now: u64) -> u32 {
+        self.first_send_us.get_or_insert(now);
+        let Some(p) = self.producers.get_mut(producer) else {
+            return u32::MAX;
+        };
+        let id = p.base.saturating_add(p.entries.len() as u32);
+        p.entries.push(RecordEntry {
+            sent_us: now,
+            partition,
+            status: RecordStatus::Pending,
+        });
+        id
+    }
+
+    /// Settles records of one producer. `observed` is false for fire-and-forget.
+    pub fn settle(
+        &mut self,
+        producer: usize,
+        ids: &[u32],
+        success: bool,
+        observed: bool,
+        now: u64,
+    ) {
+        let Some(p) = self.producers.get_mut(producer) else {
+            return;
+        };
+        let status = match (observed, success) {
+            (false, _) => RecordStatus::Unobserved,
+            (true, true) => RecordStatus::Acknowledged,
+            (true, false) => RecordStatus::Failed,
+        };
+        for &id in ids {
+            let Some(e) = p.entries.get_mut(id.wrapping_sub(p.base) as usize) else {
+                continue;
+            };
+            if e.status != RecordStatus::Pending {
+                continue;
+            }
+            e.status = status;
+            match status {
+                RecordStatus::Acknowledged => {
+                    p.acknowledged += 1;
+                    if let Some(h) = self.latency.as_mut() {
+                        h.saturating_record(now.saturating_sub(e.sent_us));
+                    }
+                }
+                RecordStatus::Failed => p.failed += 1,
+                _ => p.unobserved += 1,
+            }
+            if success {
+                self.successes += 1;
+                self.last_success_us = self.last_success_us.max(now);
+            }
+        }
+    }
+
+    pub fn status(&self, producer: usize, id: u32) -> Option<RecordStatus> {
+        let p = self.producers.get(producer)?;
+        p.entries
+            .get(id.wrapping_sub(p.base) as usize)
+            .map(|e| e.status)
+    }
+
+    pub fn total_sent(&self) -> u64 {
+        self.producers.iter().map(|p| p.entries.len() as u64).sum()
+    }
+
+    pub(crate) fn producer_of(&self, id: u32) -> Option<usize> {
+        let i = self.producers.partition_point(|p| p.base <= id);
+        let i = i.checked_sub(1)?;
+        let p = self.producers.get(i)?;
+        (id.wrapping_sub(p.base) < p.entries.len() as u32).then_some(i)
+    }
+
+    /// Latency percentiles in milliseconds (p50, p99, max); zeros when nothing was acknowledged.
+    pub fn latency_ms(&self) -> (f64, f64, f64) {
+        match &self.latency {
+            Some(h) if !h.is_empty() => (
+                h.value_at_quantile(0.50) as f64 / 1000.0,
+                h.value_at_quantile(0.99) as f64 / 1000.0,
+                h.max() as f64 / 1000.0,
+            ),
+            _ => (0.0, 0.0, 0.0),
+        }
+    }
+
+    /// Compares with the committed logs: `committed` yields, per partition, the record ids below
+    /// the high watermark in log order (one slice per batch).
+    pub fn classify<'a, I, B>(&self, committed: I) -> Classification
+    where
+        I: IntoIterator<Item = B>,
+        B: IntoIterator<Item = &'a [u32]>,
+    {
+        // Copies are counted over the records sent so far, not the id space: ids are reserved
+        // per producer for all its `records`, so the id space can be millions wide.
+        let mut starts = Vec::with_capacity(self.producers.len());
+        let mut total = 0usize;
+        for p in &self.producers {
+            starts.push(total);
+            total += p.entries.len();
+        }
+        let slot = |p: usize, id: u32| -> Option<usize> {
+            let prod = self.producers.get(p)?;
+            let offset = id.wrapping_sub(prod.base) as usize;
+            (offset < prod.entries.len()).then(|| starts[p] + offset)
+        };
+        let mut copies = vec![0u32; total];
+        let mut reordered_ids = Vec::new();
+        let mut max_seen: Vec<Option<u32>> = vec![None; self.producers.len()];
+        for partition in committed {
+            max_seen.iter_mut().for_each(|m| *m = None);
+            for batch in partition {
+                let Some(&first) = batch.first() else {
+                    continue;
+                };
+                let Some(p) = self.producer_of(first) else {
+                    continue;
+                };
+                for &id in batch {
+                    let Some(c) = slot(p, id).and_then(|i| copies.get_mut(i)) else {
+                        continue;
+                    };
+                    *c += 1;
+                    if *c == 1 {
+                        if let Some(m) = max_seen.get_mut(p) {
+                            match m {
+                                Some(prev) if id < *prev => reordered_ids.push(id),
+                                Some(prev) => *prev = id,
+                                None => *m = Some(id),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Classification {
+            reordered_ids,
+            ..Default::default()
+        };
+        for (pi, p) in self.producers.iter().enumerate() {
+            let mut c = RecordCounts {
+                sent: p.entries.len() as u64,
+                ..Default::default()
+            };
+            for (i, e) in p.entries.iter().enumerate() {
+                let id = p.base + i as u32;
+                let n = copies.get(starts[pi] + i).copied().unwrap_or(0);
+                if n > 0 {
+                    c.delivered += 1;
+                }
+                if n > 1 {
+                    c.duplicated += u64::from(n - 1);
+                    out.duplicated_ids.push(id);
+                }
+                match e.status {
+                    RecordStatus::Pending => c.pending += 1,
+                    RecordStatus::Failed => c.failed += 1,
+                    RecordStatus::Acknowledged => {
+                        c.acknowledged += 1;
+                        if n == 0 {
+                            c.lost += 1;
+                            out.lost_ids.push(id);
+                        }
+                    }
+                    RecordStatus::Unobserved => {
+                        if n == 0 {
+                            c.lost += 1;
+                            out.lost_ids.push(id);
+                        }
+                    }
+                }
+            }
+            c.reordered = out
+                .reordered_ids
+                .iter()
+                .filter(|&&id| self.producer_of(id) == Some(pi))
+                .count() as u64;
+            out.counts.sent += c.sent;
+            out.counts.acknowledged += c.acknowledged;
+            out.counts.failed += c.failed;
+            out.counts.lost += c.lost;
+            out.counts.duplicated += c.duplicated;
+            out.counts.reordered += c.reordered;
+            out.counts.pending += c.pending;
+            out.counts.delivered += c.delivered;
+            out.per_producer.push(c);
+        }
+        out
+    }
+
+    /// Each record's verdict, indexed by global record id (for the page's drill-down).
+    pub fn fates(&self, classification: &Classification) -> Vec<RecordFate> {
+        let mut fates = Vec::new();
+        for p in &self.producers {
+            for e in &p.entries {
+                fates.push(match e.status {
+                    RecordStatus::Pending => RecordFate::Pending,
+                    RecordStatus::Acknowledged => RecordFate::Acknowledged,
+                    RecordStatus::Failed => RecordFate::Failed,
+                    RecordStatus::Unobserved => RecordFate::Delivered,
+                });
+            }
+        }
+        for &id in &classification.lost_ids {
+            if let Some(f) = fates.get_mut(id as usize) {
+                *f = RecordFate::Lost;
+            }
+        }
+        fates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger_with(n: u64) -> Ledger {
+        let mut l = Ledger::new(&[n]);
+        for t in 0..n {
+            l.record_sent(0, 0, t);
+        }
+        l
+    }
+
+    #[test]
+    fn a_second_delivery_of_an_offset_counts_as_redelivered() {
+        let mut l = ledger_with(0);
+        l.record_delivery(0, 3, 0, 100);
+        l.record_delivery(0, 3, 60, 150);
+        l.record_delivery(1, 3, 0, 10);
+        assert_eq!((l.groups[0].records, l.groups[0].redelivered), (150, 40));
+        assert_eq!((l.groups[1].records, l.groups[1].redelivered), (10, 0));
+    }
+
+    #[test]
+    fn an_acknowledged_record_missing_from_the_log_is_lost() {
+        let mut l = ledger_with(3);
+        l.settle(0, &[0, 1, 2], true, true, 10);
+        let c = l.classify(vec![vec![&[0u32, 2][..]]]);
+        assert_eq!(c.counts.acknowledged, 3);
+        assert_eq!(c.counts.lost, 1);
+        assert_eq!(c.lost_ids, vec![1]);
+    }
+
+    #[test]
+    fn a_second_copy_is_a_duplicate_and_not_a_reordering() {
+        let mut l = ledger_with(2);
+        l.settle(0, &[0, 1], true, true, 10);
+        let c = l.classify(vec![vec![&[0u32, 1][..], &[0u32, 1][..]]]);
+        assert_eq!(c.counts.duplicated, 2);
+        assert_eq!(c.counts.reordered, 0);
+    }
+
+    #[test]
+    fn a_record_after_a_later_one_is_reordered() {
+        let mut l = ledger_with(4);
+        l.settle(0, &[0, 1, 2, 3], true, true, 10);
+        let c = l.classify(vec![vec![&[2u32, 3][..], &[0u32, 1][..]]]);
+        assert_eq!(c.counts.reordered, 2);
+    }
+
+    #[test]
+    fn fire_and_forget_failures_are_lost_not_failed() {
+        let mut l = ledger_with(2);
+        l.settle(0, &[0, 1], false, false, 10);
+        let c = l.classify(vec![vec![&[0u32][..]]]);
+        assert_eq!(c.counts.failed, 0);
+        assert_eq!(c.counts.lost, 1);
+        assert_eq!(c.counts.pending, 0);
+    }
+}

@@ -1,0 +1,305 @@
+//! The report of a run, exactly as the scenario format defines it (plus a few additions).
+
+use crate::observe::ledger::{Classification, RecordCounts, RecordFate};
+use crate::scenario::{
+    ClusterConfig, GroupConfig, KafkaVersion, NetworkConfig, ProducerConfig, TopicConfig,
+};
+use crate::world::sim::Simulation;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ConsumedCounts {
+    pub records: u64,
+    pub redelivered: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatencyMs {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    pub generation: u32,
+    pub leader: Option<String>,
+    pub assignment: BTreeMap<String, Vec<(String, u32)>>,
+    /// Additions: the group's state, its own consumed figures, and per partition
+    /// (`orders-0`) the committed offset and the lag behind the high watermark
+    /// (`kafka-consumer-groups.sh --describe`'s LAG).
+    pub state: crate::node::coordinator::GroupState,
+    pub rebalances: u32,
+    pub consumed: ConsumedCounts,
+    pub committed: BTreeMap<String, u64>,
+    pub lag: BTreeMap<String, u64>,
+}
+
+/// Every property after defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effective {
+    #[serde(rename = "kafka.version")]
+    pub kafka_version: KafkaVersion,
+    pub cluster: ClusterConfig,
+    pub network: NetworkConfig,
+    pub topics: Vec<TopicConfig>,
+    pub producers: BTreeMap<String, ProducerConfig>,
+    pub groups: BTreeMap<String, GroupConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub records: RecordCounts,
+    pub consumed: ConsumedCounts,
+    pub rebalances: u32,
+    #[serde(rename = "throughput.records.per.sec")]
+    pub throughput_records_per_sec: f64,
+    #[serde(rename = "latency.ms")]
+    pub latency_ms: LatencyMs,
+    pub groups: BTreeMap<String, GroupReport>,
+    pub effective: Effective,
+    #[serde(rename = "trace.hash")]
+    pub trace_hash: String,
+    /// Where the run stopped, and how many events it handled (additions to the format).
+    #[serde(rename = "end.ms")]
+    pub end_ms: f64,
+    pub events: u64,
+    /// Per producer name: its own record figures (an addition).
+    pub producers: BTreeMap<String, RecordCounts>,
+}
+
+/// The figures of [`Report`] that sum up the whole run ([`Simulation::figures`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub records: RecordCounts,
+    /// Per producer, in scenario order.
+    pub per_producer: Vec<RecordCounts>,
+    pub consumed: ConsumedCounts,
+    pub rebalances: u32,
+    pub throughput_records_per_sec: f64,
+    pub latency_ms: LatencyMs,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl Simulation {
+    /// Compares the ledger with the committed logs (below each partition's high watermark on
+    /// its current leader, or on its last ISR member while offline).
+    pub fn classify(&self) -> Classification {
+        let committed = self.controller.partitions.iter().map(|st| {
+            let p = st.partition;
+            let holder = match st.leader {
+                Some(l) => self
+                    .brokers
+                    .get(l as usize)
+                    .and_then(|b| b.replicas.get(&p)),
+                None => st
+                    .isr
+                    .iter()
+                    .filter_map(|&m| {
+                        self.brokers
+                            .get(m as usize)
+                            .and_then(|b| b.replicas.get(&p))
+                    })
+                    .max_by_key(|r| r.high_watermark),
+            };
+            holder
+                .map(|r| {
+                    let hw = r.high_watermark;
+                    r.log
+                        .iter()
+                        .take_while(move |b| b.base_offset < hw)
+                        .map(move |b| {
+                            let n = (hw - b.base_offset).min(b.records.len() as u64) as usize;
+                            b.records.get(..n).unwrap_or(&[])
+                        })
+                        .collect::<Vec<&[u32]>>()
+                })
+                .unwrap_or_default()
+        });
+        self.ledger.classify(committed.collect::<Vec<_>>())
+    }
+
+    /// Each sent record's verdict, indexed by global record id (producer by producer, in
+    /// send order), and which records are duplicated or reordered.
+    pub fn record_fates(&self) -> (Vec<RecordFate>, Classification) {
+        let c = self.classify();
+        (self.ledger.fates(&c), c)
+    }
+
+    /// The high watermark of a partition on its current leader (0 while offline).
+    pub fn high_watermark(&self, partition: u32) -> u64 {
+        self.controller
+            .partitions
+            .get(partition as usize)
+            .and_then(|st| st.leader)
+            .and_then(|l| self.brokers.get(l as usize))
+            .and_then(|b| b.replicas.get(&partition))
+            .map(|r| r.high_watermark)
+            .unwrap_or(0)
+    }
+
+    /// Per partition a group subscribes to: (global partition, committed offset, lag).
+    pub fn group_lag(&self, group: usize) -> Vec<(u32, Option<u64>, u64)> {
+        let Some(cfg) = self.group_configs.get(group) else {
+            return Vec::new();
+        };
+        let committed = self.groups.get(group).map(|g| &g.offsets);
+        self.topo
+            .in_topic_order()
+            .filter(|&p| {
+                self.topo
+                    .partition(p)
+                    .and_then(|info| self.topo.topic_names.get(info.topic))
+                    .is_some_and(|t| cfg.topics.contains(t))
+            })
+            .map(|p| {
+                let c = committed.and_then(|o| o.get(&p).copied());
+                let hw = self.high_watermark(p);
+                (p, c, hw.saturating_sub(c.unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    fn group_reports(&self) -> BTreeMap<String, GroupReport> {
+        let tp = |p: u32| self.topo.topic_partition(p);
+        self.groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let lag = self.group_lag(i);
+                let consumed = self.ledger.groups.get(i);
+                (
+                    g.id.clone(),
+                    GroupReport {
+                        generation: g.generation.max(0) as u32,
+                        leader: g.leader.map(|l| g.name_of(l)),
+                        assignment: g
+                            .members
+                            .values()
+                            .map(|m| {
+                                (
+                                    g.name_of(m.consumer),
+                                    m.assignment.iter().map(|p| tp(*p)).collect(),
+                                )
+                            })
+                            .collect(),
+                        state: g.state,
+                        rebalances: g.rebalances,
+                        consumed: ConsumedCounts {
+                            records: consumed.map(|c| c.records).unwrap_or(0),
+                            redelivered: consumed.map(|c| c.redelivered).unwrap_or(0),
+                        },
+                        committed: lag
+                            .iter()
+                            .filter_map(|(p, c, _)| Some((self.topo.name(*p).to_string(), (*c)?)))
+                            .collect(),
+                        lag: lag
+                            .iter()
+                            .map(|(p, _, l)| (self.topo.name(*p).to_string(), *l))
+                            .collect(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// The run's headline figures: the report without its per-group, per-producer and
+    /// configuration parts (all the page's charts and ledger need, built on every sample).
+    pub fn figures(&self) -> Figures {
+        let c = self.classify();
+        let (p50, p99, max) = self.ledger.latency_ms();
+        let throughput = match self.ledger.first_send_us {
+            Some(first) if self.ledger.last_success_us > first => {
+                self.ledger.successes as f64 / ((self.ledger.last_success_us - first) as f64 / 1e6)
+            }
+            _ => 0.0,
+        };
+        Figures {
+            records: c.counts,
+            per_producer: c.per_producer,
+            consumed: ConsumedCounts {
+                records: self.ledger.groups.iter().map(|g| g.records).sum(),
+                redelivered: self.ledger.groups.iter().map(|g| g.redelivered).sum(),
+            },
+            rebalances: self.groups.iter().map(|g| g.rebalances).sum(),
+            throughput_records_per_sec: round3(throughput),
+            latency_ms: LatencyMs {
+                p50: round3(p50),
+                p99: round3(p99),
+                max: round3(max),
+            },
+        }
+    }
+
+    pub fn report(&self) -> Report {
+        let f = self.figures();
+        let s = self.scenario();
+        Report {
+            records: f.records,
+            consumed: f.consumed,
+            rebalances: f.rebalances,
+            throughput_records_per_sec: f.throughput_records_per_sec,
+            latency_ms: f.latency_ms,
+            groups: self.group_reports(),
+            effective: Effective {
+                kafka_version: s.kafka_version,
+                cluster: s.cluster.clone(),
+                network: s.network.clone(),
+                topics: s.topics.clone(),
+                producers: s
+                    .producers
+                    .iter()
+                    .map(|p| (p.name.clone(), p.clone()))
+                    .collect(),
+                groups: s
+                    .groups
+                    .iter()
+                    .map(|g| (g.group_id.clone(), g.clone()))
+                    .collect(),
+            },
+            trace_hash: self.trace_hash(),
+            end_ms: self.now_us() as f64 / 1000.0,
+            events: self.events_handled(),
+            producers: s
+                .producers
+                .iter()
+                .zip(f.per_producer)
+                .map(|(p, counts)| (p.name.clone(), counts))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::presets::{group_defaults, ScenarioBuilder};
+
+    #[test]
+    fn figures_are_the_reports_headline_figures() {
+        let mut s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .seed(3)
+            .duration_ms(8_000)
+            .producer(|p| p.records = 500)
+            .build();
+        let mut g = group_defaults(s.kafka_version, "g", &["orders"], 2);
+        g.auto_offset_reset = crate::scenario::OffsetReset::Earliest;
+        s.groups.push(g);
+        let mut sim = Simulation::new(s);
+        sim.run_to_end();
+        let f = sim.figures();
+        let r = sim.report();
+        assert_eq!(f.records, r.records);
+        assert_eq!(f.consumed, r.consumed);
+        assert_eq!(f.rebalances, r.rebalances);
+        assert_eq!(f.throughput_records_per_sec, r.throughput_records_per_sec);
+        assert_eq!(f.latency_ms, r.latency_ms);
+        assert_eq!(r.producers.get("p1"), f.per_producer.first());
+        assert_eq!((f.records.sent, f.records.acknowledged), (500, 500));
+        assert_eq!((f.consumed.records, f.rebalances), (500, 1));
+    }
+}

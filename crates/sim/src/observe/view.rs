@@ -1,0 +1,194 @@
+//! A plain snapshot of the world for the page to draw.
+
+use crate::observe::ledger::{Classification, RecordCounts};
+use crate::world::sim::Simulation;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaView {
+    pub topic: String,
+    pub partition: u32,
+    pub is_leader: bool,
+    pub in_isr: bool,
+    pub log_end_offset: u64,
+    pub high_watermark: u64,
+    pub leader_epoch: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrokerView {
+    pub id: u32,
+    pub alive: bool,
+    pub isolated: bool,
+    /// ZooKeeper-era clusters (before 3.3) have a controller broker; KRaft runs a separate
+    /// controller quorum, so no broker is the controller.
+    pub is_controller: bool,
+    pub replicas: Vec<ReplicaView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartitionView {
+    pub topic: String,
+    pub partition: u32,
+    pub name: String,
+    pub replicas: Vec<u32>,
+    pub leader: Option<u32>,
+    pub leader_epoch: u32,
+    pub isr: Vec<u32>,
+    pub offline: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionView {
+    pub broker: u32,
+    pub in_flight: u32,
+    pub window: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BackoffView {
+    /// Global partition index.
+    pub partition: u32,
+    pub records: usize,
+    pub ready_us: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProducerView {
+    pub name: String,
+    pub connections: Vec<ConnectionView>,
+    pub backing_off: Vec<BackoffView>,
+    /// Batches waiting in the accumulator (not in flight).
+    pub queued_batches: usize,
+    pub counts: RecordCounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub now_us: u64,
+    pub end_us: u64,
+    pub brokers: Vec<BrokerView>,
+    pub partitions: Vec<PartitionView>,
+    pub producers: Vec<ProducerView>,
+    pub totals: RecordCounts,
+    /// Consumer groups (see `group_view`).
+    pub groups: Vec<crate::observe::group_view::GroupView>,
+}
+
+impl Simulation {
+    pub fn view(&self) -> View {
+        self.view_classified(&self.classify())
+    }
+
+    /// The view, reusing a classification of this same moment (the page classifies once a
+    /// frame for the ledger and the stage).
+    pub fn view_classified(&self, classification: &Classification) -> View {
+        let now = self.now_us();
+        let topo = &self.topo;
+        let zk_mode = !self.scenario.kafka_version.at_least(3, 3);
+        let controller_broker = if zk_mode {
+            self.brokers
+                .iter()
+                .find(|b| b.alive && !self.network.is_isolated(b.id, now))
+                .map(|b| b.id)
+        } else {
+            None
+        };
+        let brokers = self
+            .brokers
+            .iter()
+            .map(|b| BrokerView {
+                id: b.id,
+                alive: b.alive,
+                isolated: self.network.is_isolated(b.id, now),
+                is_controller: controller_broker == Some(b.id),
+                replicas: topo
+                    .in_topic_order()
+                    .filter_map(|p| b.replicas.get(&p))
+                    .map(|r| {
+                        let (topic, partition) = topo.topic_partition(r.partition);
+                        ReplicaView {
+                            topic,
+                            partition,
+                            is_leader: r.is_leader() && b.alive,
+                            in_isr: self
+                                .controller
+                                .partitions
+                                .get(r.partition as usize)
+                                .is_some_and(|s| s.isr.contains(&b.id)),
+                            log_end_offset: r.log_end_offset,
+                            high_watermark: r.high_watermark,
+                            leader_epoch: r.leader_epoch,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let partitions = topo
+            .in_topic_order()
+            .filter_map(|p| {
+                Some((
+                    self.controller.partitions.get(p as usize)?,
+                    topo.partition(p)?,
+                ))
+            })
+            .map(|(s, info)| PartitionView {
+                topic: topo
+                    .topic_names
+                    .get(info.topic)
+                    .cloned()
+                    .unwrap_or_default(),
+                partition: info.index,
+                name: info.name.clone(),
+                replicas: info.replicas.clone(),
+                leader: s.leader,
+                leader_epoch: s.leader_epoch,
+                isr: s.isr.clone(),
+                offline: s.leader.is_none(),
+            })
+            .collect();
+        let producers = self
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ProducerView {
+                name: p.cfg.name.clone(),
+                connections: (0..topo.brokers)
+                    .map(|b| ConnectionView {
+                        broker: b,
+                        in_flight: p
+                            .connections
+                            .get(&b)
+                            .map(|c| c.in_flight.len() as u32)
+                            .unwrap_or(0),
+                        window: p.cfg.max_in_flight_requests_per_connection,
+                    })
+                    .collect(),
+                backing_off: p
+                    .backing_off(now)
+                    .into_iter()
+                    .map(|(partition, records, ready_us)| BackoffView {
+                        partition,
+                        records,
+                        ready_us,
+                    })
+                    .collect(),
+                queued_batches: p.batches_in_accumulator(),
+                counts: classification
+                    .per_producer
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect();
+        View {
+            now_us: now,
+            end_us: self.end_us(),
+            brokers,
+            partitions,
+            producers,
+            totals: classification.counts.clone(),
+            groups: self.group_views(),
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! The Simulation: owns virtual time, the event queue, the network, the nodes, the ledger and
+//! the one seeded RNG. Handles one event at a time, dispatching what each node returns.
+
+mod groups;
+mod partitions;
+
+use crate::kafka::protocol::{NodeId, Payload};
+use crate::node::broker::{Broker, BrokerSettings};
+use crate::node::consumer::Consumer;
+use crate::node::controller::{Controller, SESSION_CHECK_US};
+use crate::node::coordinator::Group;
+use crate::node::producer::{Producer, ProducerCtx};
+use crate::node::{Outbox, Timer};
+use crate::observe::invariants::InvariantState;
+use crate::observe::ledger::Ledger;
+use crate::observe::trace::{TraceEvent, TraceHash, TraceKind, TraceLog};
+use crate::scenario::{ActionKind, GroupConfig, Scenario};
+use crate::world::network::{Fate, MessageInFlight, Network, Wire};
+use crate::world::queue::EventQueue;
+use crate::world::topology::Topology;
+use rand_core::SeedableRng;
+use rand_pcg::Pcg32;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    Arrive(u64),
+    Timer(NodeId, Timer),
+    Action(usize),
+}
+
+/// A running simulation of one scenario. Cheap to clone (logs share their record batches).
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub(crate) scenario: Arc<Scenario>,
+    pub(crate) topo: Arc<Topology>,
+    now: u64,
+    end: u64,
+    queue: EventQueue<Event>,
+    rng: Pcg32,
+    pub(crate) network: Network,
+    messages: Wire,
+    pub(crate) producers: Vec<Producer>,
+    pub(crate) brokers: Vec<Broker>,
+    pub(crate) controller: Controller,
+    pub(crate) ledger: Ledger,
+    /// The coordinator side of each consumer group (by group index).
+    pub(crate) groups: Vec<Group>,
+    pub(crate) group_configs: Vec<Arc<GroupConfig>>,
+    /// Consumers created so far per group (names them `<group.id>-c<N>`).
+    consumer_counts: Vec<u32>,
+    pub(crate) consumers: Vec<Consumer>,
+    consumer_names: Vec<String>,
+    trace: TraceLog,
+    hash: TraceHash,
+    out: Outbox,
+    spare_sends: Vec<(NodeId, NodeId, Payload)>,
+    events: u64,
+    invariants: InvariantState,
+    /// Whether producers and consumers refresh metadata every `metadata.max.age.ms` (see
+    /// `sim::partitions`).
+    metadata_refresh: bool,
+}
+
+fn node_code(n: NodeId) -> u64 {
+    match n {
+        NodeId::Producer(i) => u64::from(i),
+        NodeId::Broker(b) => (1 << 32) | u64::from(b),
+        NodeId::Controller => 2 << 32,
+        NodeId::Consumer(c) => (3 << 32) | u64::from(c),
+    }
+}
+
+fn timer_code(t: Timer) -> u64 {
+    match t {
+        Timer::ProducerWake => 1,
+        Timer::BrokerHeartbeat => 2,
+        Timer::IsrCheck => 3,
+        Timer::FetchWait {
+            follower,
+            correlation_id,
+        } => 4 | (u64::from(follower) << 8) | (correlation_id << 24),
+        Timer::DelayedProduceTimeout { key } => 5 | (key << 8),
+        Timer::FetchRetry { leader, generation } => {
+            6 | (u64::from(leader) << 8) | (generation << 24)
+        }
+        Timer::SessionCheck => 7,
+        Timer::Heal { broker } => 8 | (u64::from(broker) << 8),
+        Timer::ConsumerPoll => 9,
+        Timer::ConsumerHeartbeat => 10,
+        Timer::ConsumerRetry => 11,
+        Timer::ConsumerFetchWait {
+            consumer,
+            correlation_id,
+        } => 12 | (u64::from(consumer) << 8) | (correlation_id << 24),
+        Timer::GroupCheck { group } => 13 | (u64::from(group) << 8),
+        Timer::ConsumerMetadataRefresh => 14,
+    }
+}
+
+impl Simulation {
+    /// Builds the world of a validated scenario and schedules its timeline.
+    pub fn new(scenario: Scenario) -> Simulation {
+        let topo = Topology::new(&scenario);
+        let version = scenario.kafka_version;
+        let settings = BrokerSettings {
+            version,
+            replica_lag_time_max_us: scenario
+                .cluster
+                .replica_lag_time_max_ms
+                .saturating_mul(1000),
+        };
+        let controller = Controller::new(
+            &topo,
+            scenario.cluster.unclean_leader_election_enable,
+            scenario
+                .cluster
+                .broker_session_timeout_ms
+                .saturating_mul(1000),
+        );
+        let brokers = (0..topo.brokers)
+            .map(|b| Broker::new(b, &topo, settings.clone()))
+            .collect();
+        let producers = scenario
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Producer::new(i as u32, p.clone(), version, &topo))
+            .collect();
+        let counts: Vec<u64> = scenario.producers.iter().map(|p| p.records).collect();
+        let mut sim = Simulation {
+            now: 0,
+            end: scenario.duration_ms.saturating_mul(1000),
+            queue: EventQueue::default(),
+            rng: Pcg32::seed_from_u64(scenario.seed),
+            network: Network::new(&scenario.network),
+            messages: Wire::default(),
+            producers,
+            brokers,
+            controller,
+            ledger: Ledger::new(&counts),
+            groups: Vec::new(),
+            group_configs: Vec::new(),
+            consumer_counts: Vec::new(),
+            consumers: Vec::new(),
+            consumer_names: Vec::new(),
+            trace: TraceLog::default(),
+            hash: TraceHash::default(),
+            out: Outbox::default(),
+            spare_sends: Vec::new(),
+            events: 0,
+            invariants: InvariantState::default(),
+            metadata_refresh: false,
+            topo: Arc::new(topo),
+            scenario: Arc::new(scenario),
+        };
+        for (i, a) in sim.scenario.actions.iter().enumerate() {
+            sim.queue
+                .push(a.at_ms.saturating_mul(1000), Event::Action(i));
+        }
+        let states = sim.controller.partitions.clone();
+        let leaders = sim.controller.leaders();
+        for b in 0..sim.brokers.len() {
+            if let Some(br) = sim.brokers.get_mut(b) {
+                br.start(&states, leaders.clone(), &sim.topo, 0, &mut sim.out);
+            }
+            sim.dispatch();
+        }
+        for b in sim.controller.brokers.iter_mut() {
+            b.last_heartbeat_us = 0;
+        }
+        sim.queue.push(
+            SESSION_CHECK_US,
+            Event::Timer(NodeId::Controller, Timer::SessionCheck),
+        );
+        for p in 0..sim.producers.len() {
+            sim.queue.push(
+                0,
+                Event::Timer(NodeId::Producer(p as u32), Timer::ProducerWake),
+            );
+        }
+        sim.build_groups();
+        if Simulation::changes_metadata(&sim.scenario.actions) {
+            sim.enable_metadata_refresh();
+        }
+        sim.dispatch();
+        sim
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn now_us(&self) -> u64 {
+        self.now
+    }
+
+    pub fn end_us(&self) -> u64 {
+        self.end
+    }
+
+    /// Events handled so far.
+    pub fn events_handled(&self) -> u64 {
+        self.events
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.now >= self.end || self.queue.peek_time().is_none_or(|t| t > self.end)
+    }
+
+    /// Handles the next event; false when there is none before the end.
+    pub fn step(&mut self) -> bool {
+        match self.queue.peek_time() {
+            Some(t) if t <= self.end => {}
+            _ => return false,
+        }
+        let Some((t, ev)) = self.queue.pop() else {
+            return false;
+        };
+        self.now = self.now.max(t);
+        self.events += 1;
+        self.handle(ev);
+        self.dispatch();
+        if cfg!(any(test, feature = "invariants")) {
+            crate::observe::invariants::check(self);
+        }
+        true
+    }
+
+    /// Handles every event up to `t_us` (clamped to the end) and moves the clock there.
+    pub fn advance_to(&mut self, t_us: u64) {
+        let t = t_us.min(self.end);
+        while self.queue.peek_time().is_some_and(|e| e <= t) {
+            if !self.step() {
+                break;
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    pub fn run_to_end(&mut self) {
+        self.advance_to(self.end);
+    }
+
+    /// An action now (the page's buttons). Timeline actions were scheduled by `new`.
+    pub fn apply(&mut self, action: ActionKind) {
+        self.hash.write_u64(self.now);
+        self.hash.write_u64(0xac);
+        self.do_action(&action);
+        self.dispatch();
+    }
+
+    /// Readable protocol events since the last call.
+    pub fn take_events(&mut self) -> Vec<TraceEvent> {
+        self.trace.take()
+    }
+
+    /// Messages on the wire now (for animation), in departure order.
+    pub fn messages_in_flight(&self) -> Vec<&MessageInFlight> {
+        self.messages.iter().map(|e| &e.info).collect()
+    }
+
+    pub fn trace_hash(&self) -> String {
+        self.hash.hex()
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topo
+    }
+
+    fn handle(&mut self, ev: Event) {
+        self.hash.write_u64(self.now);
+        match ev {
+            Event::Arrive(id) => {
+                self.hash.write_u64(1);
+                self.hash.write_u64(id);
+                self.arrive(id);
+            }
+            Event::Timer(node, timer) => {
+                self.hash.write_u64(2);
+                self.hash.write_u64(node_code(node));
+                self.hash.write_u64(timer_code(timer));
+                self.fire(node, timer);
+            }
+            Event::Action(i) => {
+                self.hash.write_u64(3);
+                self.hash.write_u64(i as u64);
+                if let Some(a) = self.scenario.actions.get(i).map(|a| a.kind.clone()) {
+                    self.do_action(&a);
+                }
+            }
+        }
+    }
+
+    fn arrive(&mut self, id: u64) {
+        let Some(env) = self.messages.remove(id) else {
+            return;
+        };
+        let (from, to) = (env.info.from, env.info.to);
+        if env.info.fate == Fate::Lost
+            || env.info.fate == Fate::Dropped
+            || self.network.blocked(from, to, self.now)
+        {
+            return;
+        }
+        let dest_alive = match to {
+            NodeId::Broker(b) => self.brokers.get(b as usize).is_some_and(|x| x.alive),
+            NodeId::Consumer(c) => self.consumers.get(c as usize).is_some_and(|x| x.is_alive()),
+            _ => true,
+        };
+        if !dest_alive {
+            // Connection refused: the client learns at once (one trip back).
+            if env.payload.expects_reply() {
+                self.out.send(to, from, Payload::Disconnect);
+            }
+            return;
+        }
+        let now = self.now;
+        match to {
+            NodeId::Producer(p) => {
+                if let Some(prod) = self.producers.get_mut(p as usize) {
+                    let mut ctx = ProducerCtx {
+                        now,
+                        rng: &mut self.rng,
+                        out: &mut self.out,
+                        ledger: &mut self.ledger,
+                        topo: &self.topo,
+                    };
+                    prod.on_message(from, env.payload, &mut ctx);
+                }
+            }
+            NodeId::Consumer(c) => self.consumer_arrive(c, from, env.payload),
+            NodeId::Broker(b) => {
+                if let Payload::Group { group, message } = env.payload {
+                    self.group_arrive(b, from, group, message);
+                    return;
+                }
+                if let Some(br) = self.brokers.get_mut(b as usize) {
+                    // ISR changes arrive from the controller only.
+                    let before = matches!(env.payload, Payload::PartitionChanges { .. })
+                        .then(|| isr_snapshot(br));
+                    br.on_message(now, from, env.payload, &self.topo, &mut self.out);
+                    if let Some(before) = before {
+                        trace_isr_changes(br, &before, now, &self.topo, &mut self.out);
+                    }
+                }
+            }
+            NodeId::Controller => {
+                self.controller
+                    .on_message(now, from, env.payload, &mut self.out);
+                self.refresh_coordinators();
+            }
+        }
+    }
+
+    fn fire(&mut self, node: NodeId, timer: Timer) {
+        let now = self.now;
+        match node {
+            NodeId::Producer(p) => {
+                if let Some(prod) = self.producers.get_mut(p as usize) {
+                    let mut ctx = ProducerCtx {
+                        now,
+                        rng: &mut self.rng,
+                        out: &mut self.out,
+                        ledger: &mut self.ledger,
+                        topo: &self.topo,
+                    };
+                    prod.on_timer(timer, &mut ctx);
+                }
+            }
+            NodeId::Consumer(c) => self.consumer_fire(c, timer),
+            NodeId::Broker(b) => {
+                if let Timer::GroupCheck { group } = timer {
+                    self.group_check(group);
+                    return;
+                }
+                if let Timer::Heal { broker } = timer {
+                    self.network.heal(broker, now);
+                    if !self.network.is_isolated(broker, now) {
+                        self.out.trace(
+                            now,
+                            node,
+                            TraceKind::BrokerHealed,
+                            format!("broker {broker} can reach the network again"),
+                        );
+                    }
+                    return;
+                }
+                if let Some(br) = self.brokers.get_mut(b as usize) {
+                    br.on_timer(now, timer, &self.topo, &mut self.out);
+                }
+            }
+            NodeId::Controller => {
+                self.controller.on_timer(now, timer, &mut self.out);
+                self.refresh_coordinators();
+            }
+        }
+    }
+
+    fn do_action(&mut self, action: &ActionKind) {
+        let now = self.now;
+        match action {
+            ActionKind::CrashBroker { broker } => {
+                let Some(br) = self.brokers.get_mut(*broker as usize) else {
+                    return;
+                };
+                if !br.alive {
+                    return;
+                }
+                br.crash();
+                self.out.trace(
+                    now,
+                    NodeId::Broker(*broker),
+                    TraceKind::BrokerCrashed,
+                    format!("broker {broker} crashed"),
+                );
+                // Its connections reset: peers with requests outstanding learn it.
+                for (i, p) in self.producers.iter().enumerate() {
+                    if p.connections
+                        .get(broker)
+                        .is_some_and(|c| !c.in_flight.is_empty())
+                    {
+                        self.out.send(
+                            NodeId::Broker(*broker),
+                            NodeId::Producer(i as u32),
+                            Payload::Disconnect,
+                        );
+                    }
+                }
+                self.disconnect_consumers(*broker);
+                for b in 0..self.brokers.len() as u32 {
+                    if b != *broker {
+                        self.out.send(
+                            NodeId::Broker(*broker),
+                            NodeId::Broker(b),
+                            Payload::Disconnect,
+                        );
+                    }
+                }
+            }
+            ActionKind::RestartBroker { broker } => {
+                let Some(br) = self.brokers.get_mut(*broker as usize) else {
+                    return;
+                };
+                if br.alive {
+                    return;
+                }
+                br.restart(now, &mut self.out);
+                self.out.trace(
+                    now,
+                    NodeId::Broker(*broker),
+                    TraceKind::BrokerRestarted,
+                    format!("broker {broker} restarted with its log"),
+                );
+            }
+            ActionKind::IsolateBroker { broker, for_ms } => {
+                let until = now.saturating_add(for_ms.saturating_mul(1000));
+                self.network.isolate(*broker, until);
+                self.out.timer(
+                    until,
+                    NodeId::Broker(*broker),
+                    Timer::Heal { broker: *broker },
+                );
+                self.out.trace(
+                    now,
+                    NodeId::Broker(*broker),
+                    TraceKind::BrokerIsolated,
+                    format!("broker {broker} is cut off from the network for {for_ms} ms"),
+                );
+            }
+            ActionKind::FailRequests {
+                broker,
+                error,
+                count,
+            } => {
+                if let Some(br) = self.brokers.get_mut(*broker as usize) {
+                    br.inject(*error, *count);
+                }
+                self.out.trace(now, NodeId::Broker(*broker), TraceKind::RequestsFailing, format!("broker {broker} will answer its next {count} produce requests with {error}"));
+            }
+            ActionKind::SetNetwork {
+                latency_ms,
+                jitter_ms,
+                loss_rate,
+            } => {
+                self.network.set(*latency_ms, *jitter_ms, *loss_rate);
+                self.out.trace(
+                    now,
+                    NodeId::Controller,
+                    TraceKind::NetworkChanged,
+                    "network conditions changed".to_string(),
+                );
+            }
+            ActionKind::AddPartitions { topic, partitions } => {
+                self.add_partitions(topic, *partitions)
+            }
+            ActionKind::AddConsumer { .. }
+            | ActionKind::RemoveConsumer { .. }
+            | ActionKind::KillConsumer { .. }
+            | ActionKind::StallConsumer { .. } => self.consumer_action(action),
+        }
+    }
+
+    /// Sends what the last handler produced over the network and queues its timers.
+    fn dispatch(&mut self) {
+        let now = self.now;
+        // Swap with a spare buffer so both keep their capacity (no allocation per event).
+        std::mem::swap(&mut self.out.sends, &mut self.spare_sends);
+        for (from, to, payload) in self.spare_sends.drain(..) {
+            let reliable = matches!(payload, Payload::Disconnect);
+            let env = self
+                .network
+                .transmit(from, to, payload, now, reliable, &mut self.rng);
+            let id = env.info.id;
+            self.queue.push(env.info.arrive_us, Event::Arrive(id));
+            self.messages.insert(env);
+        }
+        for (at, node, timer) in self.out.timers.drain(..) {
+            self.queue.push(at, Event::Timer(node, timer));
+        }
+        for t in self.out.traces.drain(..) {
+            self.trace.push(t);
+        }
+    }
+
+    pub(crate) fn invariant_state(&mut self) -> &mut InvariantState {
+        &mut self.invariants
+    }
+}
+
+fn isr_snapshot(b: &Broker) -> Vec<(u32, usize)> {
+    b.replicas
+        .values()
+        .filter_map(|r| r.isr().map(|i| (r.partition, i.len())))
+        .collect()
+}
+
+fn trace_isr_changes(
+    b: &Broker,
+    before: &[(u32, usize)],
+    now: u64,
+    topo: &Topology,
+    out: &mut Outbox,
+) {
+    for r in b.replicas.values() {
+        let Some(isr) = r.isr() else { continue };
+        let Some(&(_, old)) = before.iter().find(|(p, _)| *p == r.partition) else {
+            continue;
+        };
+        if isr.len() != old {
+            let kind = if isr.len() < old {
+                TraceKind::IsrShrunk
+            } else {
+                TraceKind::IsrExpanded
+            };
+            out.trace(
+                now,
+                NodeId::Broker(b.id),
+                kind,
+                format!("ISR of {} is now {:?}", topo.name(r.partition), isr),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::presets::ScenarioBuilder;
+    use crate::scenario::{KafkaVersion, SendMode};
+
+    #[test]
+    fn degenerate_values_the_validator_would_refuse_still_do_not_panic() {
+        for (brokers, partitions, rf, rate, records) in [
+            (0, 0, 0, 0.0, 10),
+            (1, 0, 1, f64::NAN, 5),
+            (2, 3, 5, f64::INFINITY, 50),
+            (3, 2, 3, -1.0, 0),
+        ] {
+            for (mode, topic) in [
+                (SendMode::FireAndForget, "orders"),
+                (SendMode::Sync, "orders"),
+                (SendMode::Async, "orders"),
+                (SendMode::Async, "missing"),
+            ] {
+                let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+                    .brokers(brokers)
+                    .topic(partitions, rf, 9)
+                    .duration_ms(2_000)
+                    .producer(|p| {
+                        p.send_mode = mode;
+                        p.records_per_sec = rate;
+                        p.records = records;
+                        p.batch_size = 0;
+                        p.max_in_flight_requests_per_connection = 0;
+                        p.topic = topic.into();
+                    })
+                    .action(10, ActionKind::CrashBroker { broker: 99 })
+                    .action(20, ActionKind::RestartBroker { broker: 99 })
+                    .build();
+                let mut sim = Simulation::new(s);
+                sim.run_to_end();
+                let _ = sim.report();
+                let _ = sim.view();
+            }
+        }
+    }
+}
