@@ -5,3 +5,40 @@ pub mod network;
 pub mod queue;
 pub mod sim;
 pub mod topology;
+
+use crate::node::broker::Broker;
+use crate::node::consumer::Consumer;
+use crate::node::controller::Controller;
+use crate::node::coordinator::Group;
+use crate::node::producer::Producer;
+use crate::observe::ledger::Ledger;
+use crate::scenario::{GroupConfig, Scenario};
+use network::{Network, Wire};
+use std::sync::Arc;
+use topology::Topology;
+
+/// Everything the loop routes between: the nodes, the network with the messages on it, and the
+/// ledger the nodes write each record's fate into. The observation layer and the named
+/// invariants read this; only [`sim::Simulation`] changes it.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub scenario: Arc<Scenario>,
+    pub topo: Arc<Topology>,
+    pub network: Network,
+    pub messages: Wire,
+    pub producers: Vec<Producer>,
+    pub brokers: Vec<Broker>,
+    pub controller: Controller,
+    pub ledger: Ledger,
+    /// The coordinator side of each consumer group (by group index).
+    pub groups: Vec<Group>,
+    pub group_configs: Vec<Arc<GroupConfig>>,
+    /// Consumers created so far per group (names them `<group.id>-c<N>`).
+    pub consumer_counts: Vec<u32>,
+    pub consumers: Vec<Consumer>,
+    /// Every consumer's name by its index (`<group.id>-c<N>`).
+    pub consumer_names: Vec<String>,
+    /// Whether producers and consumers refresh metadata every `metadata.max.age.ms` (see
+    /// `sim::partitions`).
+    pub metadata_refresh: bool,
+}

@@ -77,12 +77,14 @@ const NOTES: &str = "Member ids are the consumer names (the MEMBER_ID_REQUIRED r
 
 impl Simulation {
     pub fn group_views(&self) -> Vec<GroupView> {
-        let tp = |p: u32| self.topo.topic_partition(p);
-        self.groups
+        let tp = |p: u32| self.world.topo.topic_partition(p);
+        self.world
+            .groups
             .iter()
             .enumerate()
             .map(|(i, g)| {
                 let members = self
+                    .world
                     .consumers
                     .iter()
                     .filter(|c| c.group as usize == i)
@@ -127,7 +129,7 @@ impl Simulation {
                         }
                     })
                     .collect();
-                let consumed = self.ledger.groups.get(i);
+                let consumed = self.world.ledger.groups.get(i);
                 GroupView {
                     id: g.id.clone(),
                     state: g.state,

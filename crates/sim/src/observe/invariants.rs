@@ -23,11 +23,11 @@ pub struct InvariantState {
 
 pub fn check(sim: &mut Simulation) {
     check_groups(sim);
-    let partitions = sim.topo.partitions.len();
-    let unclean = sim.scenario.cluster.unclean_leader_election_enable;
+    let partitions = sim.world.topo.partitions.len();
+    let unclean = sim.world.scenario.cluster.unclean_leader_election_enable;
     // 1. At most one broker believes it leads a partition in a given epoch.
     let mut leaders: BTreeMap<(u32, u32), u32> = BTreeMap::new();
-    for b in sim.brokers.iter().filter(|b| b.alive) {
+    for b in sim.world.brokers.iter().filter(|b| b.alive) {
         for r in b.replicas.values().filter(|r| r.is_leader()) {
             if let Some(other) = leaders.insert((r.partition, r.leader_epoch), b.id) {
                 panic!(
@@ -38,11 +38,12 @@ pub fn check(sim: &mut Simulation) {
         }
     }
     // 2. The leader's high watermark never exceeds the log end of an ISR member.
-    for b in sim.brokers.iter().filter(|b| b.alive) {
+    for b in sim.world.brokers.iter().filter(|b| b.alive) {
         for r in b.replicas.values() {
             let Some(isr) = r.isr() else { continue };
             for &m in isr {
                 if let Some(mr) = sim
+                    .world
                     .brokers
                     .get(m as usize)
                     .and_then(|x| x.replicas.get(&r.partition))
@@ -50,7 +51,7 @@ pub fn check(sim: &mut Simulation) {
                     if r.high_watermark > mr.log_end_offset {
                         panic!(
                             "invariant {HW_WITHIN_ISR_LEO} violated: {} high watermark {} on leader {} is above the log end {} of ISR member {m}",
-                            sim.topo.name(r.partition), r.high_watermark, b.id, mr.log_end_offset
+                            sim.world.topo.name(r.partition), r.high_watermark, b.id, mr.log_end_offset
                         );
                     }
                 }
@@ -62,12 +63,14 @@ pub fn check(sim: &mut Simulation) {
     }
     // 3 and 4: follow each partition's committed prefix on its current leader.
     let idempotent: Vec<bool> = sim
+        .world
         .scenario
         .producers
         .iter()
         .map(|p| p.enable_idempotence)
         .collect();
     let total = sim
+        .world
         .ledger
         .producers
         .last()
@@ -80,9 +83,9 @@ pub fn check(sim: &mut Simulation) {
     if st.seen_idempotent.len() < total {
         st.seen_idempotent.resize(total, false);
     }
-    for (p, state) in sim.controller.partitions.iter().enumerate() {
+    for (p, state) in sim.world.controller.partitions.iter().enumerate() {
         let Some(l) = state.leader else { continue };
-        let Some(b) = sim.brokers.get(l as usize).filter(|b| b.alive) else {
+        let Some(b) = sim.world.brokers.get(l as usize).filter(|b| b.alive) else {
             continue;
         };
         let Some(r) = b.replicas.get(&(p as u32)) else {
@@ -106,7 +109,7 @@ pub fn check(sim: &mut Simulation) {
                 if !ok {
                     panic!(
                         "invariant {COMMITTED_NEVER_DISAPPEARS} violated: {} offset {base} was committed but new leader {l} (epoch {}) does not have it",
-                        sim.topo.name(p as u32), r.leader_epoch
+                        sim.world.topo.name(p as u32), r.leader_epoch
                     );
                 }
             }
@@ -129,7 +132,7 @@ pub fn check(sim: &mut Simulation) {
                 let producer = batch
                     .records
                     .first()
-                    .and_then(|&id| sim.ledger.producer_of(id));
+                    .and_then(|&id| sim.world.ledger.producer_of(id));
                 if producer
                     .and_then(|pi| idempotent.get(pi).copied())
                     .unwrap_or(false)
@@ -139,7 +142,7 @@ pub fn check(sim: &mut Simulation) {
                             if *seen {
                                 panic!(
                                     "invariant {IDEMPOTENT_NO_DUPLICATES} violated: record {id} committed twice (second time in {} at offset {})",
-                                    sim.topo.name(p as u32), batch.base_offset
+                                    sim.world.topo.name(p as u32), batch.base_offset
                                 );
                             }
                             *seen = true;
@@ -158,6 +161,7 @@ pub fn check_groups(sim: &Simulation) {
     // 5. Within a generation of a group, no partition has two live owners.
     let mut owners: BTreeMap<(u32, i32, u32), &str> = BTreeMap::new();
     for c in sim
+        .world
         .consumers
         .iter()
         .filter(|c| c.is_alive() && c.generation >= 0)
@@ -167,7 +171,7 @@ pub fn check_groups(sim: &Simulation) {
                 panic!(
                     "invariant {ONE_OWNER_PER_GENERATION} violated: {other} and {} both own {} in generation {}",
                     c.name,
-                    sim.topo.name(p),
+                    sim.world.topo.name(p),
                     c.generation
                 );
             }
@@ -181,12 +185,13 @@ pub fn check_groups(sim: &Simulation) {
         }
     }
     // 7. A committed offset never passes the highest high watermark any replica reached.
-    if sim.scenario.cluster.unclean_leader_election_enable {
+    if sim.world.scenario.cluster.unclean_leader_election_enable {
         return;
     }
-    for g in &sim.groups {
+    for g in &sim.world.groups {
         for (&p, &offset) in &g.offsets {
             let hw = sim
+                .world
                 .brokers
                 .iter()
                 .filter_map(|b| b.replicas.get(&p))
@@ -197,7 +202,7 @@ pub fn check_groups(sim: &Simulation) {
                 panic!(
                     "invariant {COMMITTED_WITHIN_HW} violated: group {} committed {} at {offset}, above its high watermark {hw}",
                     g.id,
-                    sim.topo.name(p)
+                    sim.world.topo.name(p)
                 );
             }
         }
@@ -227,8 +232,8 @@ mod tests {
     #[should_panic(expected = "one-leader-per-partition-and-epoch")]
     fn two_leaders_in_one_epoch_are_caught() {
         let mut sim = running();
-        let epoch = sim.brokers[0].replicas.get(&0).unwrap().leader_epoch;
-        let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
+        let epoch = sim.world.brokers[0].replicas.get(&0).unwrap().leader_epoch;
+        let r = sim.world.brokers[1].replicas.get_mut(&0).unwrap();
         r.leader_epoch = epoch;
         r.role = ReplicaRole::Leader {
             isr: vec![1],
@@ -243,7 +248,7 @@ mod tests {
     #[should_panic(expected = "high-watermark-never-above-an-isr-member-leo")]
     fn a_high_watermark_above_a_follower_log_end_is_caught() {
         let mut sim = running();
-        let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
+        let r = sim.world.brokers[1].replicas.get_mut(&0).unwrap();
         r.truncate_to(0);
         check(&mut sim);
     }
@@ -254,12 +259,12 @@ mod tests {
         let mut sim = running();
         check(&mut sim);
         // Broker 1 takes over in a new epoch with an empty log.
-        sim.brokers[0].replicas.get_mut(&0).unwrap().role =
+        sim.world.brokers[0].replicas.get_mut(&0).unwrap().role =
             ReplicaRole::Follower { leader: Some(1) };
-        let st = &mut sim.controller.partitions[0];
+        let st = &mut sim.world.controller.partitions[0];
         st.leader = Some(1);
         st.leader_epoch += 1;
-        let r = sim.brokers[1].replicas.get_mut(&0).unwrap();
+        let r = sim.world.brokers[1].replicas.get_mut(&0).unwrap();
         r.truncate_to(0);
         r.leader_epoch = st.leader_epoch;
         r.role = ReplicaRole::Leader {
@@ -293,8 +298,8 @@ mod tests {
     #[should_panic(expected = "no-partition-owned-by-two-members-in-a-generation")]
     fn a_partition_owned_twice_in_a_generation_is_caught() {
         let mut sim = stable_group();
-        let p = *sim.consumers[0].owned.iter().next().unwrap();
-        sim.consumers[1].owned.insert(p);
+        let p = *sim.world.consumers[0].owned.iter().next().unwrap();
+        sim.world.consumers[1].owned.insert(p);
         check_groups(&sim);
     }
 
@@ -302,7 +307,7 @@ mod tests {
     #[should_panic(expected = "a-member-fetches-only-partitions-it-owns")]
     fn a_fetch_of_a_foreign_partition_is_caught() {
         let mut sim = stable_group();
-        sim.consumers[1].foreign_fetches = 1;
+        sim.world.consumers[1].foreign_fetches = 1;
         check_groups(&sim);
     }
 
@@ -310,7 +315,7 @@ mod tests {
     #[should_panic(expected = "committed-offsets-never-pass-the-high-watermark")]
     fn a_commit_above_the_high_watermark_is_caught() {
         let mut sim = stable_group();
-        sim.groups[0].offsets.insert(0, 1_000_000);
+        sim.world.groups[0].offsets.insert(0, 1_000_000);
         check_groups(&sim);
     }
 }

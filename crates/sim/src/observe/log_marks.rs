@@ -106,7 +106,8 @@ impl Simulation {
             RecordCategory::Failed => Some(RecordStatus::Failed),
             RecordCategory::Pending => Some(RecordStatus::Pending),
         };
-        self.ledger
+        self.world
+            .ledger
             .producers
             .iter()
             .flat_map(|p| {
@@ -141,7 +142,7 @@ impl Simulation {
         records.iter().for_each(|&id| wanted.insert(id));
         let mut found = IdSet::new(total);
         let mut spans: Vec<LogSpan> = Vec::new();
-        for b in &self.brokers {
+        for b in &self.world.brokers {
             for r in b.replicas.values() {
                 let mut add = |start: u64, end: u64| {
                     let hw = r.high_watermark.clamp(start, end);

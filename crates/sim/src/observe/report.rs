@@ -89,10 +89,11 @@ impl Simulation {
     /// Compares the ledger with the committed logs (below each partition's high watermark on
     /// its current leader, or on its last ISR member while offline).
     pub fn classify(&self) -> Classification {
-        let committed = self.controller.partitions.iter().map(|st| {
+        let committed = self.world.controller.partitions.iter().map(|st| {
             let p = st.partition;
             let holder = match st.leader {
                 Some(l) => self
+                    .world
                     .brokers
                     .get(l as usize)
                     .and_then(|b| b.replicas.get(&p)),
@@ -100,7 +101,8 @@ impl Simulation {
                     .isr
                     .iter()
                     .filter_map(|&m| {
-                        self.brokers
+                        self.world
+                            .brokers
                             .get(m as usize)
                             .and_then(|b| b.replicas.get(&p))
                     })
@@ -120,23 +122,24 @@ impl Simulation {
                 })
                 .unwrap_or_default()
         });
-        self.ledger.classify(committed.collect::<Vec<_>>())
+        self.world.ledger.classify(committed.collect::<Vec<_>>())
     }
 
     /// Each sent record's verdict, indexed by global record id (producer by producer, in
     /// send order), and which records are duplicated or reordered.
     pub fn record_fates(&self) -> (Vec<RecordFate>, Classification) {
         let c = self.classify();
-        (self.ledger.fates(&c), c)
+        (self.world.ledger.fates(&c), c)
     }
 
     /// The high watermark of a partition on its current leader (0 while offline).
     pub fn high_watermark(&self, partition: u32) -> u64 {
-        self.controller
+        self.world
+            .controller
             .partitions
             .get(partition as usize)
             .and_then(|st| st.leader)
-            .and_then(|l| self.brokers.get(l as usize))
+            .and_then(|l| self.world.brokers.get(l as usize))
             .and_then(|b| b.replicas.get(&partition))
             .map(|r| r.high_watermark)
             .unwrap_or(0)
@@ -144,16 +147,18 @@ impl Simulation {
 
     /// Per partition a group subscribes to: (global partition, committed offset, lag).
     pub fn group_lag(&self, group: usize) -> Vec<(u32, Option<u64>, u64)> {
-        let Some(cfg) = self.group_configs.get(group) else {
+        let Some(cfg) = self.world.group_configs.get(group) else {
             return Vec::new();
         };
-        let committed = self.groups.get(group).map(|g| &g.offsets);
-        self.topo
+        let committed = self.world.groups.get(group).map(|g| &g.offsets);
+        self.world
+            .topo
             .in_topic_order()
             .filter(|&p| {
-                self.topo
+                self.world
+                    .topo
                     .partition(p)
-                    .and_then(|info| self.topo.topic_names.get(info.topic))
+                    .and_then(|info| self.world.topo.topic_names.get(info.topic))
                     .is_some_and(|t| cfg.topics.contains(t))
             })
             .map(|p| {
@@ -165,13 +170,14 @@ impl Simulation {
     }
 
     fn group_reports(&self) -> BTreeMap<String, GroupReport> {
-        let tp = |p: u32| self.topo.topic_partition(p);
-        self.groups
+        let tp = |p: u32| self.world.topo.topic_partition(p);
+        self.world
+            .groups
             .iter()
             .enumerate()
             .map(|(i, g)| {
                 let lag = self.group_lag(i);
-                let consumed = self.ledger.groups.get(i);
+                let consumed = self.world.ledger.groups.get(i);
                 (
                     g.id.clone(),
                     GroupReport {
@@ -195,11 +201,13 @@ impl Simulation {
                         },
                         committed: lag
                             .iter()
-                            .filter_map(|(p, c, _)| Some((self.topo.name(*p).to_string(), (*c)?)))
+                            .filter_map(|(p, c, _)| {
+                                Some((self.world.topo.name(*p).to_string(), (*c)?))
+                            })
                             .collect(),
                         lag: lag
                             .iter()
-                            .map(|(p, _, l)| (self.topo.name(*p).to_string(), *l))
+                            .map(|(p, _, l)| (self.world.topo.name(*p).to_string(), *l))
                             .collect(),
                     },
                 )
@@ -211,10 +219,11 @@ impl Simulation {
     /// configuration parts (all the page's charts and ledger need, built on every sample).
     pub fn figures(&self) -> Figures {
         let c = self.classify();
-        let (p50, p99, max) = self.ledger.latency_ms();
-        let throughput = match self.ledger.first_send_us {
-            Some(first) if self.ledger.last_success_us > first => {
-                self.ledger.successes as f64 / ((self.ledger.last_success_us - first) as f64 / 1e6)
+        let (p50, p99, max) = self.world.ledger.latency_ms();
+        let throughput = match self.world.ledger.first_send_us {
+            Some(first) if self.world.ledger.last_success_us > first => {
+                self.world.ledger.successes as f64
+                    / ((self.world.ledger.last_success_us - first) as f64 / 1e6)
             }
             _ => 0.0,
         };
@@ -222,10 +231,10 @@ impl Simulation {
             records: c.counts,
             per_producer: c.per_producer,
             consumed: ConsumedCounts {
-                records: self.ledger.groups.iter().map(|g| g.records).sum(),
-                redelivered: self.ledger.groups.iter().map(|g| g.redelivered).sum(),
+                records: self.world.ledger.groups.iter().map(|g| g.records).sum(),
+                redelivered: self.world.ledger.groups.iter().map(|g| g.redelivered).sum(),
             },
-            rebalances: self.groups.iter().map(|g| g.rebalances).sum(),
+            rebalances: self.world.groups.iter().map(|g| g.rebalances).sum(),
             throughput_records_per_sec: round3(throughput),
             latency_ms: LatencyMs {
                 p50: round3(p50),

@@ -84,23 +84,25 @@ impl Simulation {
     /// frame for the ledger and the stage).
     pub fn view_classified(&self, classification: &Classification) -> View {
         let now = self.now_us();
-        let topo = &self.topo;
-        let zk_mode = !self.scenario.kafka_version.at_least(3, 3);
+        let topo = &self.world.topo;
+        let zk_mode = !self.world.scenario.kafka_version.at_least(3, 3);
         let controller_broker = if zk_mode {
-            self.brokers
+            self.world
+                .brokers
                 .iter()
-                .find(|b| b.alive && !self.network.is_isolated(b.id, now))
+                .find(|b| b.alive && !self.world.network.is_isolated(b.id, now))
                 .map(|b| b.id)
         } else {
             None
         };
         let brokers = self
+            .world
             .brokers
             .iter()
             .map(|b| BrokerView {
                 id: b.id,
                 alive: b.alive,
-                isolated: self.network.is_isolated(b.id, now),
+                isolated: self.world.network.is_isolated(b.id, now),
                 is_controller: controller_broker == Some(b.id),
                 replicas: topo
                     .in_topic_order()
@@ -112,6 +114,7 @@ impl Simulation {
                             partition,
                             is_leader: r.is_leader() && b.alive,
                             in_isr: self
+                                .world
                                 .controller
                                 .partitions
                                 .get(r.partition as usize)
@@ -128,7 +131,7 @@ impl Simulation {
             .in_topic_order()
             .filter_map(|p| {
                 Some((
-                    self.controller.partitions.get(p as usize)?,
+                    self.world.controller.partitions.get(p as usize)?,
                     topo.partition(p)?,
                 ))
             })
@@ -148,6 +151,7 @@ impl Simulation {
             })
             .collect();
         let producers = self
+            .world
             .producers
             .iter()
             .enumerate()

@@ -6,18 +6,17 @@ mod partitions;
 
 use crate::kafka::protocol::{NodeId, Payload};
 use crate::node::broker::{Broker, BrokerSettings};
-use crate::node::consumer::Consumer;
 use crate::node::controller::{Controller, SESSION_CHECK_US};
-use crate::node::coordinator::Group;
 use crate::node::producer::{Producer, ProducerCtx};
 use crate::node::{Outbox, Timer};
 use crate::observe::invariants::InvariantState;
 use crate::observe::ledger::Ledger;
 use crate::observe::trace::{TraceEvent, TraceHash, TraceKind, TraceLog};
-use crate::scenario::{ActionKind, GroupConfig, Scenario};
+use crate::scenario::{ActionKind, Scenario};
 use crate::world::network::{Fate, MessageInFlight, Network, Wire};
 use crate::world::queue::EventQueue;
 use crate::world::topology::Topology;
+use crate::world::World;
 use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 use std::sync::Arc;
@@ -29,37 +28,21 @@ enum Event {
     Action(usize),
 }
 
-/// A running simulation of one scenario. Cheap to clone (logs share their record batches).
+/// A running simulation of one scenario: the [`World`] and the loop around it (time, the event
+/// queue, the one RNG, the trace). Cheap to clone (logs share their record batches).
 #[derive(Debug, Clone)]
 pub struct Simulation {
-    pub(crate) scenario: Arc<Scenario>,
-    pub(crate) topo: Arc<Topology>,
+    pub(crate) world: World,
     now: u64,
     end: u64,
     queue: EventQueue<Event>,
     rng: Pcg32,
-    pub(crate) network: Network,
-    messages: Wire,
-    pub(crate) producers: Vec<Producer>,
-    pub(crate) brokers: Vec<Broker>,
-    pub(crate) controller: Controller,
-    pub(crate) ledger: Ledger,
-    /// The coordinator side of each consumer group (by group index).
-    pub(crate) groups: Vec<Group>,
-    pub(crate) group_configs: Vec<Arc<GroupConfig>>,
-    /// Consumers created so far per group (names them `<group.id>-c<N>`).
-    consumer_counts: Vec<u32>,
-    pub(crate) consumers: Vec<Consumer>,
-    consumer_names: Vec<String>,
     trace: TraceLog,
     hash: TraceHash,
     out: Outbox,
     spare_sends: Vec<(NodeId, NodeId, Payload)>,
     events: u64,
     invariants: InvariantState,
-    /// Whether producers and consumers refresh metadata every `metadata.max.age.ms` (see
-    /// `sim::partitions`).
-    metadata_refresh: bool,
 }
 
 fn node_code(n: NodeId) -> u64 {
@@ -128,11 +111,7 @@ impl Simulation {
             .map(|(i, p)| Producer::new(i as u32, p.clone(), version, &topo))
             .collect();
         let counts: Vec<u64> = scenario.producers.iter().map(|p| p.records).collect();
-        let mut sim = Simulation {
-            now: 0,
-            end: scenario.duration_ms.saturating_mul(1000),
-            queue: EventQueue::default(),
-            rng: Pcg32::seed_from_u64(scenario.seed),
+        let world = World {
             network: Network::new(&scenario.network),
             messages: Wire::default(),
             producers,
@@ -144,43 +123,50 @@ impl Simulation {
             consumer_counts: Vec::new(),
             consumers: Vec::new(),
             consumer_names: Vec::new(),
+            metadata_refresh: false,
+            topo: Arc::new(topo),
+            scenario: Arc::new(scenario),
+        };
+        let mut sim = Simulation {
+            now: 0,
+            end: world.scenario.duration_ms.saturating_mul(1000),
+            queue: EventQueue::default(),
+            rng: Pcg32::seed_from_u64(world.scenario.seed),
+            world,
             trace: TraceLog::default(),
             hash: TraceHash::default(),
             out: Outbox::default(),
             spare_sends: Vec::new(),
             events: 0,
             invariants: InvariantState::default(),
-            metadata_refresh: false,
-            topo: Arc::new(topo),
-            scenario: Arc::new(scenario),
         };
-        for (i, a) in sim.scenario.actions.iter().enumerate() {
+        for (i, a) in sim.world.scenario.actions.iter().enumerate() {
             sim.queue
                 .push(a.at_ms.saturating_mul(1000), Event::Action(i));
         }
-        let states = sim.controller.partitions.clone();
-        let leaders = sim.controller.leaders();
-        for b in 0..sim.brokers.len() {
-            if let Some(br) = sim.brokers.get_mut(b) {
-                br.start(&states, leaders.clone(), &sim.topo, 0, &mut sim.out);
+        let states = sim.world.controller.partitions.clone();
+        let leaders = sim.world.controller.leaders();
+        for b in 0..sim.world.brokers.len() {
+            if let Some(br) = sim.world.brokers.get_mut(b) {
+                br.start(&states, leaders.clone(), &sim.world.topo, 0, &mut sim.out);
             }
             sim.dispatch();
         }
-        for b in sim.controller.brokers.iter_mut() {
+        for b in sim.world.controller.brokers.iter_mut() {
             b.last_heartbeat_us = 0;
         }
         sim.queue.push(
             SESSION_CHECK_US,
             Event::Timer(NodeId::Controller, Timer::SessionCheck),
         );
-        for p in 0..sim.producers.len() {
+        for p in 0..sim.world.producers.len() {
             sim.queue.push(
                 0,
                 Event::Timer(NodeId::Producer(p as u32), Timer::ProducerWake),
             );
         }
         sim.build_groups();
-        if Simulation::changes_metadata(&sim.scenario.actions) {
+        if Simulation::changes_metadata(&sim.world.scenario.actions) {
             sim.enable_metadata_refresh();
         }
         sim.dispatch();
@@ -188,7 +174,7 @@ impl Simulation {
     }
 
     pub fn scenario(&self) -> &Scenario {
-        &self.scenario
+        &self.world.scenario
     }
 
     pub fn now_us(&self) -> u64 {
@@ -257,7 +243,7 @@ impl Simulation {
 
     /// Messages on the wire now (for animation), in departure order.
     pub fn messages_in_flight(&self) -> Vec<&MessageInFlight> {
-        self.messages.iter().map(|e| &e.info).collect()
+        self.world.messages.iter().map(|e| &e.info).collect()
     }
 
     pub fn trace_hash(&self) -> String {
@@ -265,11 +251,11 @@ impl Simulation {
     }
 
     pub fn ledger(&self) -> &Ledger {
-        &self.ledger
+        &self.world.ledger
     }
 
     pub fn topology(&self) -> &Topology {
-        &self.topo
+        &self.world.topo
     }
 
     fn handle(&mut self, ev: Event) {
@@ -289,7 +275,7 @@ impl Simulation {
             Event::Action(i) => {
                 self.hash.write_u64(3);
                 self.hash.write_u64(i as u64);
-                if let Some(a) = self.scenario.actions.get(i).map(|a| a.kind.clone()) {
+                if let Some(a) = self.world.scenario.actions.get(i).map(|a| a.kind.clone()) {
                     self.do_action(&a);
                 }
             }
@@ -297,19 +283,23 @@ impl Simulation {
     }
 
     fn arrive(&mut self, id: u64) {
-        let Some(env) = self.messages.remove(id) else {
+        let Some(env) = self.world.messages.remove(id) else {
             return;
         };
         let (from, to) = (env.info.from, env.info.to);
         if env.info.fate == Fate::Lost
             || env.info.fate == Fate::Dropped
-            || self.network.blocked(from, to, self.now)
+            || self.world.network.blocked(from, to, self.now)
         {
             return;
         }
         let dest_alive = match to {
-            NodeId::Broker(b) => self.brokers.get(b as usize).is_some_and(|x| x.alive),
-            NodeId::Consumer(c) => self.consumers.get(c as usize).is_some_and(|x| x.is_alive()),
+            NodeId::Broker(b) => self.world.brokers.get(b as usize).is_some_and(|x| x.alive),
+            NodeId::Consumer(c) => self
+                .world
+                .consumers
+                .get(c as usize)
+                .is_some_and(|x| x.is_alive()),
             _ => true,
         };
         if !dest_alive {
@@ -322,13 +312,13 @@ impl Simulation {
         let now = self.now;
         match to {
             NodeId::Producer(p) => {
-                if let Some(prod) = self.producers.get_mut(p as usize) {
+                if let Some(prod) = self.world.producers.get_mut(p as usize) {
                     let mut ctx = ProducerCtx {
                         now,
                         rng: &mut self.rng,
                         out: &mut self.out,
-                        ledger: &mut self.ledger,
-                        topo: &self.topo,
+                        ledger: &mut self.world.ledger,
+                        topo: &self.world.topo,
                     };
                     prod.on_message(from, env.payload, &mut ctx);
                 }
@@ -339,18 +329,19 @@ impl Simulation {
                     self.group_arrive(b, from, group, message);
                     return;
                 }
-                if let Some(br) = self.brokers.get_mut(b as usize) {
+                if let Some(br) = self.world.brokers.get_mut(b as usize) {
                     // ISR changes arrive from the controller only.
                     let before = matches!(env.payload, Payload::PartitionChanges { .. })
                         .then(|| isr_snapshot(br));
-                    br.on_message(now, from, env.payload, &self.topo, &mut self.out);
+                    br.on_message(now, from, env.payload, &self.world.topo, &mut self.out);
                     if let Some(before) = before {
-                        trace_isr_changes(br, &before, now, &self.topo, &mut self.out);
+                        trace_isr_changes(br, &before, now, &self.world.topo, &mut self.out);
                     }
                 }
             }
             NodeId::Controller => {
-                self.controller
+                self.world
+                    .controller
                     .on_message(now, from, env.payload, &mut self.out);
                 self.refresh_coordinators();
             }
@@ -361,13 +352,13 @@ impl Simulation {
         let now = self.now;
         match node {
             NodeId::Producer(p) => {
-                if let Some(prod) = self.producers.get_mut(p as usize) {
+                if let Some(prod) = self.world.producers.get_mut(p as usize) {
                     let mut ctx = ProducerCtx {
                         now,
                         rng: &mut self.rng,
                         out: &mut self.out,
-                        ledger: &mut self.ledger,
-                        topo: &self.topo,
+                        ledger: &mut self.world.ledger,
+                        topo: &self.world.topo,
                     };
                     prod.on_timer(timer, &mut ctx);
                 }
@@ -379,8 +370,8 @@ impl Simulation {
                     return;
                 }
                 if let Timer::Heal { broker } = timer {
-                    self.network.heal(broker, now);
-                    if !self.network.is_isolated(broker, now) {
+                    self.world.network.heal(broker, now);
+                    if !self.world.network.is_isolated(broker, now) {
                         self.out.trace(
                             now,
                             node,
@@ -390,12 +381,12 @@ impl Simulation {
                     }
                     return;
                 }
-                if let Some(br) = self.brokers.get_mut(b as usize) {
-                    br.on_timer(now, timer, &self.topo, &mut self.out);
+                if let Some(br) = self.world.brokers.get_mut(b as usize) {
+                    br.on_timer(now, timer, &self.world.topo, &mut self.out);
                 }
             }
             NodeId::Controller => {
-                self.controller.on_timer(now, timer, &mut self.out);
+                self.world.controller.on_timer(now, timer, &mut self.out);
                 self.refresh_coordinators();
             }
         }
@@ -405,7 +396,7 @@ impl Simulation {
         let now = self.now;
         match action {
             ActionKind::CrashBroker { broker } => {
-                let Some(br) = self.brokers.get_mut(*broker as usize) else {
+                let Some(br) = self.world.brokers.get_mut(*broker as usize) else {
                     return;
                 };
                 if !br.alive {
@@ -419,7 +410,7 @@ impl Simulation {
                     format!("broker {broker} crashed"),
                 );
                 // Its connections reset: peers with requests outstanding learn it.
-                for (i, p) in self.producers.iter().enumerate() {
+                for (i, p) in self.world.producers.iter().enumerate() {
                     if p.connections
                         .get(broker)
                         .is_some_and(|c| !c.in_flight.is_empty())
@@ -432,7 +423,7 @@ impl Simulation {
                     }
                 }
                 self.disconnect_consumers(*broker);
-                for b in 0..self.brokers.len() as u32 {
+                for b in 0..self.world.brokers.len() as u32 {
                     if b != *broker {
                         self.out.send(
                             NodeId::Broker(*broker),
@@ -443,7 +434,7 @@ impl Simulation {
                 }
             }
             ActionKind::RestartBroker { broker } => {
-                let Some(br) = self.brokers.get_mut(*broker as usize) else {
+                let Some(br) = self.world.brokers.get_mut(*broker as usize) else {
                     return;
                 };
                 if br.alive {
@@ -459,7 +450,7 @@ impl Simulation {
             }
             ActionKind::IsolateBroker { broker, for_ms } => {
                 let until = now.saturating_add(for_ms.saturating_mul(1000));
-                self.network.isolate(*broker, until);
+                self.world.network.isolate(*broker, until);
                 self.out.timer(
                     until,
                     NodeId::Broker(*broker),
@@ -477,7 +468,7 @@ impl Simulation {
                 error,
                 count,
             } => {
-                if let Some(br) = self.brokers.get_mut(*broker as usize) {
+                if let Some(br) = self.world.brokers.get_mut(*broker as usize) {
                     br.inject(*error, *count);
                 }
                 self.out.trace(now, NodeId::Broker(*broker), TraceKind::RequestsFailing, format!("broker {broker} will answer its next {count} produce requests with {error}"));
@@ -487,7 +478,7 @@ impl Simulation {
                 jitter_ms,
                 loss_rate,
             } => {
-                self.network.set(*latency_ms, *jitter_ms, *loss_rate);
+                self.world.network.set(*latency_ms, *jitter_ms, *loss_rate);
                 self.out.trace(
                     now,
                     NodeId::Controller,
@@ -513,11 +504,12 @@ impl Simulation {
         for (from, to, payload) in self.spare_sends.drain(..) {
             let reliable = matches!(payload, Payload::Disconnect);
             let env = self
+                .world
                 .network
                 .transmit(from, to, payload, now, reliable, &mut self.rng);
             let id = env.info.id;
             self.queue.push(env.info.arrive_us, Event::Arrive(id));
-            self.messages.insert(env);
+            self.world.messages.insert(env);
         }
         for (at, node, timer) in self.out.timers.drain(..) {
             self.queue.push(at, Event::Timer(node, timer));

@@ -15,9 +15,15 @@ use std::sync::Arc;
 impl Simulation {
     /// Creates every group with its initial consumers (started at time 0).
     pub(super) fn build_groups(&mut self) {
-        let configs = self.scenario.groups.clone();
-        let partitions = self.scenario.cluster.offsets_topic_num_partitions.max(1);
+        let configs = self.world.scenario.groups.clone();
+        let partitions = self
+            .world
+            .scenario
+            .cluster
+            .offsets_topic_num_partitions
+            .max(1);
         let delay_us = self
+            .world
             .scenario
             .cluster
             .group_initial_rebalance_delay_ms
@@ -32,14 +38,15 @@ impl Simulation {
                 delay_us,
             );
             g.coordinator =
-                offsets_partition_leader(offsets_partition, self.topo.brokers, None, |b| {
-                    self.brokers.get(b as usize).is_some_and(|x| x.alive)
+                offsets_partition_leader(offsets_partition, self.world.topo.brokers, None, |b| {
+                    self.world.brokers.get(b as usize).is_some_and(|x| x.alive)
                 });
-            self.groups.push(g);
-            self.group_configs.push(Arc::new(cfg.clone()));
-            self.consumer_counts.push(0);
+            self.world.groups.push(g);
+            self.world.group_configs.push(Arc::new(cfg.clone()));
+            self.world.consumer_counts.push(0);
         }
-        self.ledger
+        self.world
+            .ledger
             .groups
             .resize_with(configs.len(), Default::default);
         for (i, cfg) in configs.iter().enumerate() {
@@ -51,21 +58,27 @@ impl Simulation {
 
     fn add_consumer(&mut self, group: usize) {
         let (Some(cfg), Some(n)) = (
-            self.group_configs.get(group).cloned(),
-            self.consumer_counts.get_mut(group),
+            self.world.group_configs.get(group).cloned(),
+            self.world.consumer_counts.get_mut(group),
         ) else {
             return;
         };
         *n += 1;
         let name = format!("{}-c{}", cfg.group_id, n);
-        let index = self.consumers.len() as u32;
-        if let Some(g) = self.groups.get_mut(group) {
+        let index = self.world.consumers.len() as u32;
+        if let Some(g) = self.world.groups.get_mut(group) {
             g.names.insert(index, name.clone());
         }
-        self.consumer_names.push(name.clone());
-        let c = Consumer::new(index, group as u32, name, cfg, self.scenario.kafka_version);
-        self.consumers.push(c);
-        let refresh = self.metadata_refresh;
+        self.world.consumer_names.push(name.clone());
+        let c = Consumer::new(
+            index,
+            group as u32,
+            name,
+            cfg,
+            self.world.scenario.kafka_version,
+        );
+        self.world.consumers.push(c);
+        let refresh = self.world.metadata_refresh;
         self.with_consumer(index as usize, |c, ctx| {
             c.start(ctx);
             if refresh {
@@ -80,15 +93,15 @@ impl Simulation {
         i: usize,
         f: impl FnOnce(&mut Consumer, &mut ConsumerCtx),
     ) {
-        let Some(c) = self.consumers.get_mut(i) else {
+        let Some(c) = self.world.consumers.get_mut(i) else {
             return;
         };
         let mut ctx = ConsumerCtx {
             now: self.now,
             out: &mut self.out,
-            ledger: &mut self.ledger,
-            topo: &self.topo,
-            names: &self.consumer_names,
+            ledger: &mut self.world.ledger,
+            topo: &self.world.topo,
+            names: &self.world.consumer_names,
         };
         f(c, &mut ctx);
     }
@@ -101,7 +114,7 @@ impl Simulation {
         group: u32,
         message: GroupMessage,
     ) {
-        if let Some(g) = self.groups.get_mut(group as usize) {
+        if let Some(g) = self.world.groups.get_mut(group as usize) {
             g.on_message(self.now, broker, from, message, &mut self.out);
         }
     }
@@ -116,12 +129,12 @@ impl Simulation {
 
     /// The group's deadline timer; a dead coordinator evicts no one.
     pub(super) fn group_check(&mut self, group: u32) {
-        let Some(g) = self.groups.get_mut(group as usize) else {
+        let Some(g) = self.world.groups.get_mut(group as usize) else {
             return;
         };
         let alive = g
             .coordinator
-            .and_then(|b| self.brokers.get(b as usize))
+            .and_then(|b| self.world.brokers.get(b as usize))
             .is_some_and(|b| b.alive);
         if alive {
             g.on_check(self.now, &mut self.out);
@@ -130,12 +143,18 @@ impl Simulation {
 
     /// After the controller acted: a group whose offsets partition lost its leader moves.
     pub(super) fn refresh_coordinators(&mut self) {
-        if self.groups.is_empty() {
+        if self.world.groups.is_empty() {
             return;
         }
-        let brokers = self.topo.brokers;
-        let live: Vec<bool> = self.controller.brokers.iter().map(|b| !b.fenced).collect();
-        for g in self.groups.iter_mut() {
+        let brokers = self.world.topo.brokers;
+        let live: Vec<bool> = self
+            .world
+            .controller
+            .brokers
+            .iter()
+            .map(|b| !b.fenced)
+            .collect();
+        for g in self.world.groups.iter_mut() {
             let next = offsets_partition_leader(g.offsets_partition, brokers, g.coordinator, |b| {
                 live.get(b as usize).copied().unwrap_or(false)
             });
@@ -146,6 +165,7 @@ impl Simulation {
     /// A crashed broker's connections reset: consumers talking to it learn at once.
     pub(super) fn disconnect_consumers(&mut self, broker: u32) {
         for c in self
+            .world
             .consumers
             .iter()
             .filter(|c| c.is_alive() && c.talks_to(broker))
@@ -156,9 +176,10 @@ impl Simulation {
     }
 
     fn find_consumer(&self, group_id: &str, name: &str) -> Option<usize> {
-        self.consumers.iter().position(|c| {
+        self.world.consumers.iter().position(|c| {
             c.name == name
                 && self
+                    .world
                     .group_configs
                     .get(c.group as usize)
                     .is_some_and(|g| g.group_id == group_id)
@@ -178,6 +199,7 @@ impl Simulation {
             _ => return,
         };
         let Some(group) = self
+            .world
             .group_configs
             .iter()
             .position(|g| &g.group_id == group_id)

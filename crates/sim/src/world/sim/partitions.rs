@@ -25,14 +25,14 @@ impl Simulation {
 
     /// Producers and consumers start their periodic metadata refresh (once).
     pub(super) fn enable_metadata_refresh(&mut self) {
-        if self.metadata_refresh {
+        if self.world.metadata_refresh {
             return;
         }
-        self.metadata_refresh = true;
-        for p in self.producers.iter_mut() {
+        self.world.metadata_refresh = true;
+        for p in self.world.producers.iter_mut() {
             p.enable_metadata_refresh();
         }
-        for i in 0..self.consumers.len() {
+        for i in 0..self.world.consumers.len() {
             self.with_consumer(i, |c, ctx| c.enable_metadata_refresh(ctx));
         }
     }
@@ -48,26 +48,32 @@ impl Simulation {
     }
 
     pub(super) fn add_partitions(&mut self, topic: &str, total: u32) {
-        let Some(t) = self.topo.topic_index(topic) else {
+        let Some(t) = self.world.topo.topic_index(topic) else {
             self.refuse(format!("no topic {topic} (UNKNOWN_TOPIC_OR_PARTITION)"));
             return;
         };
-        let current = self.topo.partition_count(t);
+        let current = self.world.topo.partition_count(t);
         if total <= current {
             self.refuse(format!(
                 "{topic} has {current} partitions and {total} is not more (INVALID_PARTITIONS)"
             ));
             return;
         }
-        let all = self.topo.partitions.len() as u32 + (total - current);
+        let all = self.world.topo.partitions.len() as u32 + (total - current);
         if total > MAX_PARTITIONS || all > MAX_TOTAL_PARTITIONS {
             self.refuse(format!(
                 "at most {MAX_PARTITIONS} partitions per topic and {MAX_TOTAL_PARTITIONS} in all"
             ));
             return;
         }
-        let live = self.controller.live_brokers();
-        let rf = self.topo.replication_factors.get(t).copied().unwrap_or(1);
+        let live = self.world.controller.live_brokers();
+        let rf = self
+            .world
+            .topo
+            .replication_factors
+            .get(t)
+            .copied()
+            .unwrap_or(1);
         if (live.len() as u32) < rf {
             self.refuse(format!(
                 "replication factor {rf} is larger than the {} live brokers \
@@ -77,17 +83,22 @@ impl Simulation {
             return;
         }
         self.enable_metadata_refresh();
-        Arc::make_mut(&mut self.topo).add_partitions(t, total, &live);
-        let created = self.controller.create_partitions(&self.topo, &mut self.out);
+        Arc::make_mut(&mut self.world.topo).add_partitions(t, total, &live);
+        let created = self
+            .world
+            .controller
+            .create_partitions(&self.world.topo, &mut self.out);
         let placed: Vec<String> = created
             .iter()
             .map(|&g| {
                 let replicas = self
+                    .world
                     .topo
                     .partition(g)
                     .map(|p| p.replicas.clone())
                     .unwrap_or_default();
                 let leader = self
+                    .world
                     .controller
                     .partitions
                     .get(g as usize)
@@ -95,7 +106,7 @@ impl Simulation {
                     .map_or("none".to_string(), |l| l.to_string());
                 format!(
                     "{} on brokers {replicas:?}, leader {leader}",
-                    self.topo.name(g)
+                    self.world.topo.name(g)
                 )
             })
             .collect();
