@@ -353,14 +353,18 @@ impl Runner {
     /// Advances to the time of the next event after the position; false when there is none.
     pub fn step(&mut self) -> bool {
         let now = self.sim.now_us();
-        let mut probe = self.sim.clone();
-        while probe.now_us() <= now {
-            if !probe.step() {
-                return false;
-            }
+        // Events already due here (an action just applied) are handled where the run stands.
+        if self.sim.next_event_us().is_some_and(|t| t <= now) {
+            self.sim.advance_to(now);
+            self.drain_events();
         }
-        self.seek(probe.now_us());
-        true
+        match self.sim.next_event_us() {
+            Some(t) => {
+                self.seek(t);
+                true
+            }
+            None => false,
+        }
     }
 
     fn rewind(&mut self, t: u64) {
@@ -656,5 +660,22 @@ mod tests {
         let first = runner.now_us();
         assert!(runner.step());
         assert!(runner.now_us() > first);
+    }
+
+    #[test]
+    fn steps_land_where_single_events_of_a_headless_run_do() {
+        let Ok(scenario) = parse_scenario(DEFAULT_SCENARIO_JSON) else {
+            panic!("the default scenario is valid");
+        };
+        let mut headless = Simulation::new(scenario.clone());
+        let mut runner = Runner::new(scenario);
+        for _ in 0..200 {
+            let before = headless.now_us();
+            while headless.now_us() <= before {
+                assert!(headless.step());
+            }
+            assert!(runner.step());
+            assert_eq!(runner.now_us(), headless.now_us());
+        }
     }
 }

@@ -194,6 +194,12 @@ impl Simulation {
         self.now >= self.end || self.queue.peek_time().is_none_or(|t| t > self.end)
     }
 
+    /// When the next event is due, if it is before the end: what "step to the next event" moves
+    /// to, without running a copy of the simulation to find it.
+    pub fn next_event_us(&self) -> Option<u64> {
+        self.queue.peek_time().filter(|&t| t <= self.end)
+    }
+
     /// Handles the next event; false when there is none before the end.
     pub fn step(&mut self) -> bool {
         match self.queue.peek_time() {
