@@ -2,7 +2,7 @@
 //! stretched to at least that duration, from its start to `simulatedMs` in the page's own wasm
 //! and returns the wall-clock milliseconds it took (web/bench/page-bench.mjs prints it).
 
-use crate::engine::Runner;
+use crate::run_cache::Runner;
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
 use serde_json::Value;
 use wasm_bindgen::closure::Closure;

@@ -2,7 +2,7 @@
 //! messages carrying them) and the offsets holding them in each replica's log (the partition
 //! log strips mark them). Asked of the core for the selected figure only.
 
-use crate::engine::Figure;
+use crate::run_cache::Figure;
 use kafka_sim::observe::ledger::Classification;
 use kafka_sim::observe::log_marks::{LogSpan, RecordCategory};
 use kafka_sim::Simulation;

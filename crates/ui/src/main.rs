@@ -8,8 +8,8 @@ mod bench_hook;
 mod browser;
 mod components;
 mod doc;
-mod engine;
 mod highlight;
+mod run_cache;
 mod state;
 
 #[cfg(target_arch = "wasm32")]

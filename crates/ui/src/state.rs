@@ -3,7 +3,7 @@
 //! Every control, click and key press is an [`Action`] on it.
 
 use crate::doc::{self, Seg};
-use crate::engine::{Figure, Frame, Runner};
+use crate::run_cache::{Figure, Frame, Runner};
 use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
 use serde_json::Value;
 use std::cell::RefCell;

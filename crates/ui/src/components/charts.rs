@@ -1,7 +1,7 @@
 //! Charts over simulated time, from the run's samples: throughput (records acknowledged per
 //! second), latency percentiles (p50, p99) and consumer lag.
 
-use crate::engine::{Sample, SAMPLE_EVERY_US};
+use crate::run_cache::{Sample, SAMPLE_EVERY_US};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The event log: one readable line per protocol event, newest first, filterable by node and
 //! by kind.
 
-use crate::engine::LogLine;
+use crate::run_cache::LogLine;
 use kafka_sim::support::vec_map::VecSet;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;

@@ -2,7 +2,7 @@
 //! leader, its members (paused ones marked) and their assignment, drawn from the engine's view.
 
 use crate::components::class_list;
-use crate::engine::{GroupView, Node};
+use crate::run_cache::{GroupView, Node};
 use serde_json::{json, Value};
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 //! logs; clicking it again (or Escape) clears the marks.
 
 use crate::components::class_list;
-use crate::engine::{Figure, Frame};
+use crate::run_cache::{Figure, Frame};
 use std::rc::Rc;
 use yew::prelude::*;
 

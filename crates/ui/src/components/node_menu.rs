@@ -1,7 +1,7 @@
 //! The menu a stage node opens: what can happen to it. Each choice becomes an action on the
 //! scenario's timeline at the playback position.
 
-use crate::engine::{Frame, Node};
+use crate::run_cache::{Frame, Node};
 use serde_json::{json, Value};
 use std::rc::Rc;
 use yew::prelude::*;

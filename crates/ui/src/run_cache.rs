@@ -1,4 +1,4 @@
-//! The one place the page meets the simulation engine. A [`Runner`] is a cache of "a fresh
+//! The run cache: the one place the page meets the simulation. A [`Runner`] is a cache of "a fresh
 //! `Simulation` of the scenario, advanced to the playback position": going forwards advances it,
 //! going backwards restores the latest checkpoint before the target and replays from there
 //! (the engine is deterministic, so the replay is the same run). Everything the components draw
