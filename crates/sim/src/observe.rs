@@ -6,5 +6,6 @@ pub mod invariants;
 pub mod ledger;
 pub mod log_marks;
 pub mod report;
+pub mod snapshot;
 pub mod trace;
 pub mod view;

@@ -3,9 +3,8 @@
 //! log strips mark them). Asked of the core for the selected figure only.
 
 use crate::run_cache::Figure;
-use kafka_sim::observe::ledger::Classification;
 use kafka_sim::observe::log_marks::{LogSpan, RecordCategory};
-use kafka_sim::Simulation;
+use kafka_sim::observe::snapshot::Snapshot;
 use std::fmt::Write;
 
 impl Figure {
@@ -53,16 +52,11 @@ pub struct Highlight {
 }
 
 impl Highlight {
-    /// The figure's records in the run as it stands (`classification`: of this moment), and
-    /// their ids, ascending.
-    pub fn find(
-        sim: &Simulation,
-        classification: &Classification,
-        figure: Figure,
-    ) -> (Highlight, Vec<u32>) {
+    /// The figure's records in the run at the snapshot's moment, and their ids, ascending.
+    pub fn find(snapshot: &Snapshot, figure: Figure) -> (Highlight, Vec<u32>) {
         let marks = figure
             .category()
-            .map(|c| sim.log_marks_classified(c, classification))
+            .map(|c| snapshot.log_marks(c))
             .unwrap_or_default();
         // The core lists spans replica by replica.
         let mut strips: Vec<StripMarks> = Vec::new();
@@ -74,7 +68,7 @@ impl Highlight {
                 }
                 _ => strips.push(StripMarks {
                     broker: span.broker,
-                    partition: sim.topology().name(span.partition).to_string(),
+                    partition: snapshot.topology().name(span.partition).to_string(),
                     spans: vec![*span],
                     offsets: span.len(),
                 }),
@@ -155,6 +149,7 @@ impl StripMarks {
 mod tests {
     use super::*;
     use kafka_sim::scenario::parse_scenario;
+    use kafka_sim::Simulation;
 
     /// One of the core's pinned scenario files, run to its end.
     fn run(text: &str) -> Simulation {
@@ -171,7 +166,7 @@ mod tests {
         let sim = run(include_str!(
             "../../sim/tests/scenarios/timeout_after_append_idempotence_false.json"
         ));
-        let (h, ids) = Highlight::find(&sim, &sim.classify(), Figure::Duplicated);
+        let (h, ids) = Highlight::find(&sim.snapshot(), Figure::Duplicated);
         assert_eq!(ids, [501, 502]);
         assert_eq!((h.records, h.offsets, h.in_no_log), (2, 15, 0));
         let Some(strip) = h.strip(1, "orders-0") else {
@@ -182,7 +177,7 @@ mod tests {
             "orders-0 on broker 1: 5 offset(s) hold duplicated records: 250–254"
         );
         assert_eq!(h.strip(1, "orders-1"), None);
-        let (consumed, _) = Highlight::find(&sim, &sim.classify(), Figure::Consumed);
+        let (consumed, _) = Highlight::find(&sim.snapshot(), Figure::Consumed);
         assert!(consumed.caption().contains("nothing is marked"));
     }
 
@@ -214,7 +209,7 @@ mod tests {
         let sim = run(include_str!(
             "../../sim/tests/scenarios/acks_1_leader_crash.json"
         ));
-        let (h, _) = Highlight::find(&sim, &sim.classify(), Figure::Lost);
+        let (h, _) = Highlight::find(&sim.snapshot(), Figure::Lost);
         assert_eq!((h.records, h.offsets, h.in_no_log), (13, 0, 13));
         assert!(
             h.caption().ends_with(

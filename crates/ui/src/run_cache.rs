@@ -8,7 +8,6 @@ use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
 use kafka_sim::support::vec_map::VecMap;
-use kafka_sim::world::network::Fate;
 use kafka_sim::{support::sorting, Simulation, View};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -161,35 +160,8 @@ fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
     names
 }
 
-/// What becomes of a message, for its colour and shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Will arrive (or has, and is about to vanish).
-    Delivered,
-    /// A produce request carrying a retried batch.
-    Retried,
-    /// Lost on the wire.
-    Lost,
-    /// Its destination is down or cut off.
-    Dropped,
-    /// Carries records that end up duplicated in the committed log.
-    Duplicate,
-    /// Carries records that end up out of order in the committed log.
-    OutOfOrder,
-}
-
-impl Outcome {
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Delivered => "delivered",
-            Outcome::Retried => "retried",
-            Outcome::Lost => "lost",
-            Outcome::Dropped => "dropped",
-            Outcome::Duplicate => "duplicate",
-            Outcome::OutOfOrder => "out of order",
-        }
-    }
-}
+/// What becomes of a message, for its colour and shape (the core's judgement).
+pub use kafka_sim::observe::snapshot::MessageOutcome as Outcome;
 
 /// A message on a wire at the playback position.
 #[derive(Debug, Clone, PartialEq)]
@@ -448,9 +420,10 @@ impl Runner {
     /// throughput, consumer figures) come from the latest sample, which keeps frames cheap;
     /// a detailed frame has the exact report of the position.
     pub fn frame(&self, selection: Option<Figure>, detailed: bool) -> Frame {
-        let classification = self.sim.classify();
+        let snapshot = self.sim.snapshot();
+        let classification = snapshot.classification();
         let report = if detailed {
-            let r = self.sim.figures();
+            let r = snapshot.figures();
             Sample {
                 time_us: self.sim.now_us(),
                 acknowledged: r.records.acknowledged,
@@ -479,25 +452,17 @@ impl Runner {
             redelivered: report.redelivered,
             rebalances: report.rebalances,
         };
-        let (highlight, selected) =
-            match selection.map(|f| Highlight::find(&self.sim, &classification, f)) {
-                Some((h, ids)) => (Some(h), ids),
-                None => (None, Vec::new()),
-            };
-        let mut duplicated = classification.duplicated_ids.clone();
-        sorting::sort(&mut duplicated);
-        let mut reordered = classification.reordered_ids.clone();
-        sorting::sort(&mut reordered);
+        let (highlight, selected) = match selection.map(|f| Highlight::find(&snapshot, f)) {
+            Some((h, ids)) => (Some(h), ids),
+            None => (None, Vec::new()),
+        };
         let now = self.sim.now_us();
-        let view = self.sim.view_classified(&classification);
+        let view = snapshot.view();
         let consumers = consumer_names(self.sim.scenario(), now);
-        let flights = self
-            .sim
-            .messages_in_flight()
-            .into_iter()
-            .filter(|m| m.depart_us <= now && m.arrive_us >= now)
+        let flights = snapshot
+            .messages()
             .take(MAX_FLIGHTS)
-            .map(|m| {
+            .map(|(m, outcome)| {
                 let span = m.arrive_us.saturating_sub(m.depart_us).max(1);
                 let progress = (now.saturating_sub(m.depart_us) as f64 / span as f64).min(1.0);
                 let carries = |ids: &[u32]| {
@@ -505,14 +470,6 @@ impl Runner {
                         let i = ids.partition_point(|&id| id < first);
                         ids.get(i).is_some_and(|&id| id <= last)
                     })
-                };
-                let outcome = match m.fate {
-                    Fate::Lost => Outcome::Lost,
-                    Fate::Dropped => Outcome::Dropped,
-                    _ if carries(&duplicated) => Outcome::Duplicate,
-                    _ if carries(&reordered) => Outcome::OutOfOrder,
-                    _ if m.is_retry => Outcome::Retried,
-                    _ => Outcome::Delivered,
                 };
                 let records = m
                     .record_ranges

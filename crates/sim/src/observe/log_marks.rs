@@ -123,12 +123,11 @@ impl Simulation {
     /// Every replica's offsets holding a record of `category`, and which of its records are in
     /// no log. Scans each replica's whole log once.
     pub fn log_marks(&self, category: RecordCategory) -> LogMarks {
-        self.log_marks_classified(category, &self.classify())
+        self.snapshot().log_marks(category)
     }
 
-    /// `log_marks`, reusing a classification of this same moment (the page classifies once a
-    /// frame).
-    pub fn log_marks_classified(
+    /// `classification`: of this same moment (see `Snapshot`).
+    pub(crate) fn log_marks_of(
         &self,
         category: RecordCategory,
         classification: &Classification,

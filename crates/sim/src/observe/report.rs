@@ -218,7 +218,11 @@ impl Simulation {
     /// The run's headline figures: the report without its per-group, per-producer and
     /// configuration parts (all the page's charts and ledger need, built on every sample).
     pub fn figures(&self) -> Figures {
-        let c = self.classify();
+        self.snapshot().figures()
+    }
+
+    /// `c`: the classification of this same moment (see `Snapshot`).
+    pub(crate) fn figures_of(&self, c: &Classification) -> Figures {
         let (p50, p99, max) = self.world.ledger.latency_ms();
         let throughput = match self.world.ledger.first_send_us {
             Some(first) if self.world.ledger.last_success_us > first => {
@@ -228,8 +232,8 @@ impl Simulation {
             _ => 0.0,
         };
         Figures {
-            records: c.counts,
-            per_producer: c.per_producer,
+            records: c.counts.clone(),
+            per_producer: c.per_producer.clone(),
             consumed: ConsumedCounts {
                 records: self.world.ledger.groups.iter().map(|g| g.records).sum(),
                 redelivered: self.world.ledger.groups.iter().map(|g| g.redelivered).sum(),

@@ -76,13 +76,14 @@ pub struct View {
 }
 
 impl Simulation {
+    /// The view of this moment (one classification; a frame that needs more than the view asks
+    /// a [`Snapshot`](crate::observe::snapshot::Snapshot) instead).
     pub fn view(&self) -> View {
-        self.view_classified(&self.classify())
+        self.snapshot().view()
     }
 
-    /// The view, reusing a classification of this same moment (the page classifies once a
-    /// frame for the ledger and the stage).
-    pub fn view_classified(&self, classification: &Classification) -> View {
+    /// `classification`: of this same moment (see `Snapshot`).
+    pub(crate) fn view_of(&self, classification: &Classification) -> View {
         let now = self.now_us();
         let topo = &self.world.topo;
         let zk_mode = !self.world.scenario.kafka_version.at_least(3, 3);
