@@ -127,6 +127,23 @@ pub struct TopicConfig {
     pub min_insync_replicas: u32,
 }
 
+/// Gives a closed set of a property's values its list (`ALL`, in the page's order), the name
+/// Kafka's config file uses for each (`name`, `NAMES`): the one spelling the reader, the page's
+/// choices and the report share.
+macro_rules! choices {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            pub const NAMES: &'static [&'static str] = &[$($name),+];
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SendMode {
@@ -144,6 +161,9 @@ pub enum Acks {
     #[serde(rename = "all")]
     All,
 }
+
+choices!(SendMode { FireAndForget => "fire-and-forget", Sync => "sync", Async => "async" });
+choices!(Acks { Zero => "0", One => "1", All => "all" });
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProducerConfig {
@@ -196,24 +216,19 @@ pub enum AssignmentStrategy {
     CooperativeSticky,
 }
 
+choices!(AssignmentStrategy {
+    Range => "range",
+    RoundRobin => "roundrobin",
+    Sticky => "sticky",
+    CooperativeSticky => "cooperative-sticky",
+});
+
 impl AssignmentStrategy {
-    pub fn name(self) -> &'static str {
-        match self {
-            AssignmentStrategy::Range => "range",
-            AssignmentStrategy::RoundRobin => "roundrobin",
-            AssignmentStrategy::Sticky => "sticky",
-            AssignmentStrategy::CooperativeSticky => "cooperative-sticky",
-        }
-    }
     pub fn from_name(name: &str) -> Option<Self> {
-        [
-            AssignmentStrategy::Range,
-            AssignmentStrategy::RoundRobin,
-            AssignmentStrategy::Sticky,
-            AssignmentStrategy::CooperativeSticky,
-        ]
-        .into_iter()
-        .find(|s| s.name() == name)
+        AssignmentStrategy::ALL
+            .iter()
+            .copied()
+            .find(|s| s.name() == name)
     }
     /// Cooperative (incremental) rebalancing, KIP-429; the others are eager.
     pub fn is_cooperative(self) -> bool {
@@ -228,6 +243,8 @@ pub enum OffsetReset {
     Latest,
     None,
 }
+
+choices!(OffsetReset { Earliest => "earliest", Latest => "latest", None => "none" });
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupConfig {

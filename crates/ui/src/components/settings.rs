@@ -4,21 +4,18 @@
 
 use crate::components::field::{Field, FieldKind};
 use crate::doc::{self, Seg};
+use kafka_sim::scenario::{Acks, AssignmentStrategy, SendMode};
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
-
-const SEND_MODES: &[&str] = &["fire-and-forget", "sync", "async"];
-const ACKS: &[&str] = &["0", "1", "all"];
-const STRATEGIES: &[&str] = &["range", "roundrobin", "sticky", "cooperative-sticky"];
 
 /// One control of a section: its property name and kind.
 type Spec = (&'static str, FieldKind);
 
 fn producer_specs() -> Vec<Spec> {
     vec![
-        ("send.mode", FieldKind::Choice(SEND_MODES)),
-        ("acks", FieldKind::Choice(ACKS)),
+        ("send.mode", FieldKind::Choice(SendMode::NAMES)),
+        ("acks", FieldKind::Choice(Acks::NAMES)),
         ("retries", FieldKind::Number),
         ("retry.backoff.ms", FieldKind::Number),
         ("max.in.flight.requests.per.connection", FieldKind::Number),
@@ -63,7 +60,7 @@ fn group_specs() -> Vec<Spec> {
         ("consumers", FieldKind::Number),
         (
             "partition.assignment.strategy",
-            FieldKind::Choice(STRATEGIES),
+            FieldKind::Choice(AssignmentStrategy::NAMES),
         ),
         ("session.timeout.ms", FieldKind::Number),
         ("heartbeat.interval.ms", FieldKind::Number),
