@@ -7,10 +7,10 @@
 //! topic has by then (its `partitions` plus earlier `add-partitions`), as Kafka refuses a
 //! decrease or the same count (INVALID_PARTITIONS).
 
+use super::context::{list, unknown_topic, within, Context};
 use super::diagnostics::Problems;
 use super::fields::{index, nearest, show, Fields, Got};
 use super::limits::*;
-use super::parse::{list, unknown_topic, within, Context};
 use crate::kafka::errors::ErrorCode;
 use crate::scenario::{Action, ActionKind};
 

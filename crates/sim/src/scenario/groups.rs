@@ -5,12 +5,12 @@
 //! `processing.ms.per.record` 1. `topics` may be left out when the scenario has exactly one
 //! topic.
 
+use super::context::{
+    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
+};
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
 use super::limits::*;
-use super::parse::{
-    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
-};
 use super::version::strategy_since;
 use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
 use crate::support::vec_map::VecMap;

@@ -5,12 +5,12 @@
 //! `records.per.sec` 100, `keys` 8, `value.bytes` 100. `topic` may be left out when the
 //! scenario has exactly one topic.
 
+use super::context::{
+    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
+};
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
 use super::limits::*;
-use super::parse::{
-    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
-};
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
 use crate::support::vec_map::VecMap;
