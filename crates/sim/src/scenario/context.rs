@@ -3,7 +3,7 @@
 //! that `parse` calls the section readers and they all import from here, not from each other.
 
 use super::diagnostics::Problems;
-use super::fields::{kind_and_value, show, Fields, INT_MAX};
+use super::fields::{index, kind_and_value, show, Fields, Got, INT_MAX};
 use super::limits::MAX_NAME_LEN;
 use super::version::Defaults;
 use crate::scenario::KafkaVersion;
@@ -33,11 +33,7 @@ pub(crate) struct Context {
 }
 
 /// The list under `key`, or None when absent (a non-list is reported).
-pub(crate) fn list<'a>(
-    top: &Fields<'a>,
-    key: &str,
-    problems: &mut Problems,
-) -> Option<&'a [Value]> {
+fn list<'a>(top: &Fields<'a>, key: &str, problems: &mut Problems) -> Option<&'a [Value]> {
     match top.get(key)? {
         Value::Array(items) => Some(items.as_slice()),
         other => {
@@ -66,8 +62,84 @@ pub(crate) fn within(
     }
 }
 
+/// Calls `each` on every object of the list under `key`, in document order (so problems are
+/// reported in that order), with its position. False when there is nothing to read: no list, or
+/// one that is not a list or is longer than `max` (both reported). Items that are not objects
+/// are reported and skipped.
+pub(crate) fn each_object<'a>(
+    top: &Fields<'a>,
+    key: &str,
+    max: usize,
+    problems: &mut Problems,
+    mut each: impl FnMut(usize, Fields<'a>, &mut Problems),
+) -> bool {
+    let Some(items) = list(top, key, problems) else {
+        return false;
+    };
+    if !within(key, items.len(), max, key, problems) {
+        return false;
+    }
+    for (i, item) in items.iter().enumerate() {
+        if let Some(f) = Fields::of(item, &index(key, i), problems) {
+            each(i, f, problems);
+        }
+    }
+    true
+}
+
+/// A list of named objects (`producers` by `name`, `groups` by `group.id`).
+pub(crate) struct NamedList {
+    pub list: &'static str,
+    pub max: usize,
+    pub keys: &'static [&'static str],
+    /// The key that names an object.
+    pub name: &'static str,
+    /// A nameless object is `<prefix><N>`, N its position from 1.
+    pub default_prefix: &'static str,
+    /// What a name is called in the duplicate error ("producer name").
+    pub what: &'static str,
+}
+
+/// Reads a list of named objects: unknown keys and bad names are reported, a nameless object
+/// gets its default name, and a name given twice is refused, pointing at where it first stood.
+/// `read` reads the rest of each object, given its name.
+pub(crate) fn read_named<'a, T>(
+    top: &Fields<'a>,
+    named: &NamedList,
+    problems: &mut Problems,
+    mut read: impl FnMut(&Fields<'a>, String, &mut Problems) -> T,
+) -> Vec<T> {
+    let mut objects = Vec::new();
+    let mut first_path: VecMap<String, String> = VecMap::new();
+    each_object(top, named.list, named.max, problems, |i, f, problems| {
+        f.check_keys(named.keys, problems);
+        let name = match f.string(named.name, problems) {
+            Got::Value(name) => {
+                check_name(&f.path_of(named.name), name, problems);
+                name.to_string()
+            }
+            Got::Missing | Got::Bad => format!("{}{}", named.default_prefix, i + 1),
+        };
+        if let Some(earlier) = first_path.get(&name) {
+            problems.error(
+                &f.path_of(named.name),
+                format!("duplicate {} \"{name}\" (also {earlier})", named.what),
+            );
+        } else {
+            let origin = if f.get(named.name).is_some() {
+                f.path_of(named.name)
+            } else {
+                format!("{}, named by default", f.path)
+            };
+            first_path.insert(name.clone(), origin);
+        }
+        objects.push(read(&f, name, problems));
+    });
+    objects
+}
+
 /// Checks a producer name or group id: 1..=64 characters, no control characters.
-pub(crate) fn check_name(path: &str, name: &str, problems: &mut Problems) {
+fn check_name(path: &str, name: &str, problems: &mut Problems) {
     if name.is_empty() {
         problems.error(path, "must not be empty");
     } else if name.chars().count() > MAX_NAME_LEN {

@@ -15,10 +15,10 @@
 //! - `producers`, `groups`, `actions` omitted: none.
 
 use super::actions::read_actions;
-use super::context::{list, within, Context};
+use super::context::{each_object, Context};
 use super::diagnostics::{Problems, ScenarioErrors, ScenarioNote};
 use super::duplicates::duplicate_keys;
-use super::fields::{index, kind_and_value, read_int, Fields, Got, INT_MAX};
+use super::fields::{kind_and_value, read_int, Fields, Got, INT_MAX};
 use super::groups::read_groups;
 use super::limits::*;
 use super::producers::read_producers;
@@ -325,20 +325,10 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
             min_insync_replicas: 1,
         }];
     }
-    let Some(items) = list(top, "topics", problems) else {
-        return Vec::new();
-    };
-    if !within("topics", items.len(), MAX_TOPICS, "topics", problems) {
-        return Vec::new();
-    }
     let mut topics = Vec::new();
     let mut first_path: VecMap<String, String> = VecMap::new();
     let mut total_partitions = 0u32;
-    for (i, item) in items.iter().enumerate() {
-        let path = index("topics", i);
-        let Some(f) = Fields::of(item, &path, problems) else {
-            continue;
-        };
+    let listed = each_object(top, "topics", MAX_TOPICS, problems, |_, f, problems| {
         f.check_keys(&TOPIC_KEYS, problems);
         let name = match f.string("name", problems) {
             Got::Value(name) => {
@@ -405,6 +395,9 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
             replication_factor: rf.or(1),
             min_insync_replicas: min_isr.or(1),
         });
+    });
+    if !listed {
+        return Vec::new();
     }
     if total_partitions > MAX_TOTAL_PARTITIONS {
         problems.error(
