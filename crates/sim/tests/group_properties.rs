@@ -3,10 +3,13 @@
 //! after every event (the `invariants` feature), and the consumed figures add up.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/proptest_setup.rs"]
+mod proptest_setup;
+
 use kafka_sim::scenario::parse_scenario;
 use kafka_sim::Simulation;
 use proptest::prelude::*;
-use proptest::test_runner::{RngSeed, TestCaseError};
+use proptest::test_runner::TestCaseError;
 
 const STRATEGIES: [&str; 4] = ["range", "roundrobin", "sticky", "cooperative-sticky"];
 
@@ -34,24 +37,8 @@ fn action(consumers: u32, (at, kind, c, for_ms): (u64, u8, u32, u64)) -> String 
     }
 }
 
-fn config() -> ProptestConfig {
-    let defaults = ProptestConfig::default();
-    // Pinned unless PROPTEST_RNG_SEED asks for another sweep.
-    let rng_seed = if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
-        defaults.rng_seed
-    } else {
-        RngSeed::Fixed(20_261_127)
-    };
-    ProptestConfig {
-        cases: 24,
-        failure_persistence: None,
-        rng_seed,
-        ..defaults
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_setup::config(24))]
     #[test]
     fn random_group_timelines_keep_the_group_invariants(
         seed in 0u64..1_000_000,

@@ -2,12 +2,15 @@
 //! invariants hold after every event (the `invariants` feature), and the ledger adds up.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/proptest_setup.rs"]
+mod proptest_setup;
+
 use kafka_sim::kafka::errors::ErrorCode;
 use kafka_sim::scenario::presets::ScenarioBuilder;
 use kafka_sim::scenario::{Acks, ActionKind, KafkaVersion, SendMode};
 use kafka_sim::Simulation;
 use proptest::prelude::*;
-use proptest::test_runner::{RngSeed, TestCaseError};
+use proptest::test_runner::TestCaseError;
 
 #[derive(Debug, Clone)]
 struct ProducerChoice {
@@ -238,24 +241,8 @@ fn check_world(w: &World) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn config() -> ProptestConfig {
-    let defaults = ProptestConfig::default();
-    // Pinned unless PROPTEST_RNG_SEED asks for another sweep.
-    let rng_seed = if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
-        defaults.rng_seed
-    } else {
-        RngSeed::Fixed(20_261_127)
-    };
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        rng_seed,
-        ..defaults
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_setup::config(256))]
 
     #[test]
     fn random_clusters_and_timelines_keep_every_invariant_and_the_ledger_adds_up(w in world()) {
@@ -337,7 +324,7 @@ fn an_epoch_bump_waits_for_batches_of_unknown_outcome() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..config() })]
+    #![proptest_config(proptest_setup::config(64))]
 
     /// Liveness: on a healthy network with no faults, every record the application waits for
     /// is settled well before a generous end.

@@ -5,6 +5,7 @@
 mod consumer_fetch;
 mod fetch;
 mod produce;
+mod purgatory;
 pub mod replica;
 
 use crate::kafka::errors::ErrorCode;
@@ -17,6 +18,7 @@ use crate::support::vec_map::VecMap;
 use crate::world::topology::Topology;
 use consumer_fetch::HeldConsumerFetch;
 pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
+use purgatory::FetchPurgatory;
 use replica::{FollowerState, PartitionReplica, ReplicaRole};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -62,9 +64,10 @@ pub struct Broker {
     leaders: Arc<[Option<u32>]>,
     delayed: VecMap<u64, DelayedProduce>,
     next_delayed: u64,
-    held_fetches: VecMap<u32, FetchRequest>,
+    /// Follower fetches waiting for records, per follower.
+    held_fetches: FetchPurgatory<FetchRequest>,
     /// Consumer fetches waiting for records, per consumer.
-    held_consumer_fetches: VecMap<u32, HeldConsumerFetch>,
+    held_consumer_fetches: FetchPurgatory<HeldConsumerFetch>,
     pub injections: VecDeque<(ErrorCode, u32)>,
     fetchers: VecMap<u32, Fetcher>,
     next_correlation: u64,
@@ -92,8 +95,8 @@ impl Broker {
             leaders: Arc::from(Vec::new()),
             delayed: VecMap::new(),
             next_delayed: 0,
-            held_fetches: VecMap::new(),
-            held_consumer_fetches: VecMap::new(),
+            held_fetches: FetchPurgatory::new(),
+            held_consumer_fetches: FetchPurgatory::new(),
             injections: VecDeque::new(),
             fetchers: VecMap::new(),
             next_correlation: 0,
@@ -210,14 +213,9 @@ impl Broker {
             Timer::FetchWait {
                 follower,
                 correlation_id,
-            } if self
-                .held_fetches
-                .get(&follower)
-                .is_some_and(|r| r.correlation_id == correlation_id) =>
-            {
-                if let Some(req) = self.held_fetches.remove(&follower) {
-                    let resp = self.build_fetch_response(&req, topo);
-                    out.send(node(self.id), node(follower), Payload::FetchResponse(resp));
+            } => {
+                if let Some(req) = self.held_fetches.expire(follower, correlation_id) {
+                    self.answer_fetch(follower, &req, topo, out);
                 }
             }
             Timer::DelayedProduceTimeout { key } => {

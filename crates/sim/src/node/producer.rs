@@ -91,6 +91,7 @@ pub struct Producer {
     pub retries_done: u64,
 }
 
+/// Milliseconds of a config value in µs (the sender uses it too).
 fn ms(v: u64) -> u64 {
     // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
     // wasm32, and this runs on every producer turn.

@@ -7,10 +7,10 @@
 //! topic has by then (its `partitions` plus earlier `add-partitions`), as Kafka refuses a
 //! decrease or the same count (INVALID_PARTITIONS).
 
+use super::context::{each_object, unknown_topic, Context};
 use super::diagnostics::Problems;
-use super::fields::{index, nearest, show, Fields, Got};
+use super::fields::{nearest, show, Fields, Got};
 use super::limits::*;
-use super::parse::{list, unknown_topic, within, Context};
 use crate::kafka::errors::ErrorCode;
 use crate::scenario::{Action, ActionKind};
 
@@ -64,22 +64,12 @@ pub(crate) fn read_actions(
     ctx: &Context,
     problems: &mut Problems,
 ) -> Vec<Action> {
-    let Some(items) = list(top, "actions", problems) else {
-        return Vec::new();
-    };
-    if !within("actions", items.len(), MAX_ACTIONS, "actions", problems) {
-        return Vec::new();
-    }
     let mut actions = Vec::new();
     let mut consumer_refs = Vec::new();
     // (group.id, at.ms, position, path) of every add-consumer.
     let mut adds: Vec<(String, u64, usize, String)> = Vec::new();
     let mut partition_refs = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let path = index("actions", i);
-        let Some(f) = Fields::of(item, &path, problems) else {
-            continue;
-        };
+    let listed = each_object(top, "actions", MAX_ACTIONS, problems, |i, f, problems| {
         let at = match f.get("at.ms") {
             None => {
                 f.require("at.ms", problems);
@@ -110,16 +100,16 @@ pub(crate) fn read_actions(
             Got::Bad => None,
         };
         let Some(kind_name) = kind_name else {
-            continue;
+            return;
         };
         check_action_keys(&f, kind_name, problems);
         let kind = read_kind(&f, kind_name, ctx, problems);
         let (Some(at_ms), Some(kind)) = (at, kind) else {
-            continue;
+            return;
         };
         match &kind {
             ActionKind::AddConsumer { group_id } => {
-                adds.push((group_id.clone(), at_ms, i, path.clone()));
+                adds.push((group_id.clone(), at_ms, i, f.path.clone()));
             }
             ActionKind::RemoveConsumer { group_id, consumer }
             | ActionKind::KillConsumer { group_id, consumer }
@@ -141,6 +131,9 @@ pub(crate) fn read_actions(
             _ => {}
         }
         actions.push(Action { at_ms, kind });
+    });
+    if !listed {
+        return Vec::new();
     }
     check_group_sizes(&adds, ctx, problems);
     for r in &consumer_refs {

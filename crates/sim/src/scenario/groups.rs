@@ -5,15 +5,14 @@
 //! `processing.ms.per.record` 1. `topics` may be left out when the scenario has exactly one
 //! topic.
 
+use super::context::{
+    read_metadata_max_age, read_named, single_topic, unknown_topic, within, Context, NamedList,
+};
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
 use super::limits::*;
-use super::parse::{
-    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
-};
 use super::version::strategy_since;
 use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
-use crate::support::vec_map::VecMap;
 use serde_json::Value;
 
 const GROUP_KEYS: [&str; 13] = [
@@ -45,52 +44,26 @@ const OFFSET_RESETS: [(&str, OffsetReset); 3] = [
     ("none", OffsetReset::None),
 ];
 
-/// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
+const GROUPS: NamedList = NamedList {
+    list: "groups",
+    max: MAX_GROUPS,
+    keys: &GROUP_KEYS,
+    name: "group.id",
+    default_prefix: "g",
+    what: "group.id",
+};
+
 pub(crate) fn read_groups(
     top: &Fields<'_>,
     ctx: &mut Context,
     problems: &mut Problems,
 ) -> Vec<GroupConfig> {
-    let Some(items) = list(top, "groups", problems) else {
-        return Vec::new();
-    };
-    if !within("groups", items.len(), MAX_GROUPS, "groups", problems) {
-        return Vec::new();
-    }
-    let mut groups = Vec::new();
-    let mut first_path: VecMap<String, String> = VecMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let path = index("groups", i);
-        let Some(f) = Fields::of(item, &path, problems) else {
-            continue;
-        };
-        f.check_keys(&GROUP_KEYS, problems);
-        let group_id = match f.string("group.id", problems) {
-            Got::Value(id) => {
-                check_name(&f.path_of("group.id"), id, problems);
-                id.to_string()
-            }
-            Got::Missing | Got::Bad => format!("g{}", i + 1),
-        };
-        if let Some(earlier) = first_path.get(&group_id) {
-            problems.error(
-                &f.path_of("group.id"),
-                format!("duplicate group.id \"{group_id}\" (also {earlier})"),
-            );
-        } else {
-            let origin = if f.get("group.id").is_some() {
-                f.path_of("group.id")
-            } else {
-                format!("{path}, named by default")
-            };
-            first_path.insert(group_id.clone(), origin);
-        }
-        let (group, consumers) = read_group(&f, group_id, ctx, problems);
+    read_named(top, &GROUPS, problems, |f, group_id, problems| {
+        let (group, consumers) = read_group(f, group_id, ctx, problems);
         ctx.groups
             .get_or_insert_with(group.group_id.clone(), || consumers);
-        groups.push(group);
-    }
-    groups
+        group
+    })
 }
 
 fn read_group_topics(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Vec<String> {

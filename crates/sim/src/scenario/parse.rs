@@ -1,7 +1,8 @@
 //! Reading a scenario document (the format in the README, "Scenario format"): the entry points,
 //! the top level, `cluster`, `network` and `topics`. Producers are read in `producers`, groups
-//! in `groups`, the timeline in `actions`; this module ties them together. Keys given twice in
-//! the JSON text are refused (`duplicates`), since a JSON reader would silently keep the last.
+//! in `groups`, the timeline in `actions`, what they share is in `context`; this module ties
+//! them together. Keys given twice in the JSON text are refused (`duplicates`), since a JSON
+//! reader would silently keep the last.
 //!
 //! Defaults for what a document leaves out (beyond Kafka's own, see `version`):
 //! - `format` is required; `seed` 1; `kafka.version` "3.9"; `duration.ms` 20000.
@@ -14,9 +15,10 @@
 //! - `producers`, `groups`, `actions` omitted: none.
 
 use super::actions::read_actions;
+use super::context::{each_object, Context};
 use super::diagnostics::{Problems, ScenarioErrors, ScenarioNote};
 use super::duplicates::duplicate_keys;
-use super::fields::{index, kind_and_value, read_int, show, Fields, Got, INT_MAX};
+use super::fields::{kind_and_value, read_int, Fields, Got, INT_MAX};
 use super::groups::read_groups;
 use super::limits::*;
 use super::producers::read_producers;
@@ -31,8 +33,7 @@ pub const FORMAT: u64 = 1;
 pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_DURATION_MS: u64 = 20_000;
 pub const DEFAULT_BROKERS: u32 = 3;
-/// `metadata.max.age.ms`, producers' and consumers' default since their first releases.
-pub const DEFAULT_METADATA_MAX_AGE_MS: u64 = 300_000;
+pub use super::context::DEFAULT_METADATA_MAX_AGE_MS;
 
 /// The page's default scenario (also a worked example of the format).
 pub const DEFAULT_SCENARIO_JSON: &str = include_str!("../../scenarios/default.json");
@@ -64,24 +65,6 @@ const TOPIC_KEYS: [&str; 4] = [
     "replication.factor",
     "min.insync.replicas",
 ];
-
-/// What later sections need to know about earlier ones. `None` marks a value that was bad
-/// (already reported), so rules depending on it are skipped.
-pub(crate) struct Context {
-    pub version: KafkaVersion,
-    pub defaults: Defaults,
-    pub brokers: Option<u32>,
-    pub duration_ms: Option<u64>,
-    /// Names of the scenario's topics.
-    pub topics: VecSet<String>,
-    /// Partitions of each topic whose count is usable.
-    pub partitions: BTreeMap<String, u32>,
-    /// Whether the timeline holds an `add-partitions`, the one action that changes topic
-    /// metadata a client's periodic refresh would pick up.
-    pub metadata_can_change: bool,
-    /// Group id → consumers at the start (None when bad).
-    pub groups: VecMap<String, Option<u32>>,
-}
 
 /// Parses and resolves a scenario from JSON text.
 pub fn parse_scenario(json: &str) -> Result<Scenario, ScenarioErrors> {
@@ -254,51 +237,6 @@ fn json_error_text(e: &serde_json::Error) -> String {
     }
 }
 
-/// The list under `key`, or None when absent (a non-list is reported).
-pub(crate) fn list<'a>(
-    top: &Fields<'a>,
-    key: &str,
-    problems: &mut Problems,
-) -> Option<&'a [Value]> {
-    match top.get(key)? {
-        Value::Array(items) => Some(items.as_slice()),
-        other => {
-            problems.error(
-                &top.path_of(key),
-                format!("expected a list, got {}", kind_and_value(other)),
-            );
-            None
-        }
-    }
-}
-
-/// Reports a list longer than `max` and returns whether it is within the limit.
-pub(crate) fn within(
-    path: &str,
-    len: usize,
-    max: usize,
-    what: &str,
-    problems: &mut Problems,
-) -> bool {
-    if len > max {
-        problems.error(path, format!("at most {max} {what} (got {len})"));
-        false
-    } else {
-        true
-    }
-}
-
-/// Checks a producer name or group id: 1..=64 characters, no control characters.
-pub(crate) fn check_name(path: &str, name: &str, problems: &mut Problems) {
-    if name.is_empty() {
-        problems.error(path, "must not be empty");
-    } else if name.chars().count() > MAX_NAME_LEN {
-        problems.error(path, format!("at most {MAX_NAME_LEN} characters"));
-    } else if name.chars().any(char::is_control) {
-        problems.error(path, "must not contain control characters");
-    }
-}
-
 fn read_cluster(
     top: &Fields<'_>,
     d: &Defaults,
@@ -387,20 +325,10 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
             min_insync_replicas: 1,
         }];
     }
-    let Some(items) = list(top, "topics", problems) else {
-        return Vec::new();
-    };
-    if !within("topics", items.len(), MAX_TOPICS, "topics", problems) {
-        return Vec::new();
-    }
     let mut topics = Vec::new();
     let mut first_path: VecMap<String, String> = VecMap::new();
     let mut total_partitions = 0u32;
-    for (i, item) in items.iter().enumerate() {
-        let path = index("topics", i);
-        let Some(f) = Fields::of(item, &path, problems) else {
-            continue;
-        };
+    let listed = each_object(top, "topics", MAX_TOPICS, problems, |_, f, problems| {
         f.check_keys(&TOPIC_KEYS, problems);
         let name = match f.string("name", problems) {
             Got::Value(name) => {
@@ -467,6 +395,9 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
             replication_factor: rf.or(1),
             min_insync_replicas: min_isr.or(1),
         });
+    });
+    if !listed {
+        return Vec::new();
     }
     if total_partitions > MAX_TOTAL_PARTITIONS {
         problems.error(
@@ -501,43 +432,5 @@ fn check_topic_name(path: &str, name: &str, problems: &mut Problems) {
             path,
             "names starting with \"__\" are Kafka's internal topics",
         );
-    }
-}
-
-/// `metadata.max.age.ms` of a producer or group (Kafka: a long, at least 0). Set in a scenario
-/// whose topics never change it has nothing to refresh, which a note says.
-pub(crate) fn read_metadata_max_age(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> u64 {
-    let got = f.int("metadata.max.age.ms", 0..=INT_MAX, problems);
-    if got.is_explicit() && !ctx.metadata_can_change {
-        problems.note(
-            &f.path_of("metadata.max.age.ms"),
-            "no effect here: the periodic metadata refresh runs only in scenarios with an \
-             add-partitions action (nothing else changes what it would fetch; leader changes \
-             are learned from errors)",
-        );
-    }
-    got.or(DEFAULT_METADATA_MAX_AGE_MS)
-}
-
-pub(crate) fn single_topic(ctx: &Context) -> Option<String> {
-    match ctx.topics.iter().collect::<Vec<_>>().as_slice() {
-        [only] => Some((*only).clone()),
-        _ => None,
-    }
-}
-
-pub(crate) fn unknown_topic(name: &str, ctx: &Context) -> String {
-    let known: Vec<String> = ctx.topics.iter().map(|t| format!("\"{t}\"")).collect();
-    if known.is_empty() {
-        format!(
-            "unknown topic {} (the scenario has no topics)",
-            show(&Value::from(name))
-        )
-    } else {
-        format!(
-            "unknown topic {} (topics: {})",
-            show(&Value::from(name)),
-            known.join(", ")
-        )
     }
 }

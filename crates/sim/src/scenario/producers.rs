@@ -5,15 +5,14 @@
 //! `records.per.sec` 100, `keys` 8, `value.bytes` 100. `topic` may be left out when the
 //! scenario has exactly one topic.
 
-use super::diagnostics::Problems;
-use super::fields::{index, show, Fields, Got, INT_MAX};
-use super::limits::*;
-use super::parse::{
-    check_name, list, read_metadata_max_age, single_topic, unknown_topic, within, Context,
+use super::context::{
+    read_metadata_max_age, read_named, single_topic, unknown_topic, Context, NamedList,
 };
+use super::diagnostics::Problems;
+use super::fields::{show, Fields, Got, INT_MAX};
+use super::limits::*;
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
-use crate::support::vec_map::VecMap;
 use serde_json::Value;
 
 const PRODUCER_KEYS: [&str; 18] = [
@@ -43,6 +42,7 @@ const SEND_MODES: [(&str, SendMode); 3] = [
     ("async", SendMode::Async),
 ];
 
+/// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
 fn read_acks(f: &Fields<'_>, problems: &mut Problems) -> Got<Acks> {
     let Some(value) = f.get("acks") else {
         return Got::Missing;
@@ -100,55 +100,24 @@ fn read_topic_ref(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Opt
     }
 }
 
+const PRODUCERS: NamedList = NamedList {
+    list: "producers",
+    max: MAX_PRODUCERS,
+    keys: &PRODUCER_KEYS,
+    name: "name",
+    default_prefix: "p",
+    what: "producer name",
+};
+
 pub(crate) fn read_producers(
     top: &Fields<'_>,
     ctx: &Context,
     problems: &mut Problems,
 ) -> Vec<ProducerConfig> {
-    let Some(items) = list(top, "producers", problems) else {
-        return Vec::new();
-    };
-    if !within(
-        "producers",
-        items.len(),
-        MAX_PRODUCERS,
-        "producers",
-        problems,
-    ) {
-        return Vec::new();
-    }
-    let mut names: VecMap<String, String> = VecMap::new();
-    let mut producers = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let path = index("producers", i);
-        let Some(f) = Fields::of(item, &path, problems) else {
-            continue;
-        };
-        f.check_keys(&PRODUCER_KEYS, problems);
-        let name = match f.string("name", problems) {
-            Got::Value(n) => {
-                check_name(&f.path_of("name"), n, problems);
-                n.to_string()
-            }
-            Got::Missing | Got::Bad => format!("p{}", i + 1),
-        };
-        if let Some(earlier) = names.get(&name) {
-            problems.error(
-                &f.path_of("name"),
-                format!("duplicate producer name \"{name}\" (also {earlier})"),
-            );
-        } else {
-            let origin = if f.get("name").is_some() {
-                f.path_of("name")
-            } else {
-                format!("{path}, named by default")
-            };
-            names.insert(name.clone(), origin);
-        }
-        let topic = read_topic_ref(&f, ctx, problems).unwrap_or_default();
-        producers.push(read_producer(&f, name, topic, ctx, problems));
-    }
-    producers
+    read_named(top, &PRODUCERS, problems, |f, name, problems| {
+        let topic = read_topic_ref(f, ctx, problems).unwrap_or_default();
+        read_producer(f, name, topic, ctx, problems)
+    })
 }
 
 fn read_producer(

@@ -2,6 +2,7 @@
 //! fetch with nothing to return is held for `fetch.max.wait.ms` (or until new records are
 //! committed).
 
+use super::purgatory::HeldFetch;
 use super::{node, Broker};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{ConsumerFetchPartition, ConsumerFetchedPartition, NodeId, Payload};
@@ -16,6 +17,18 @@ pub const CONSUMER_FETCH_MAX_RECORDS: u64 = 10_000;
 pub struct HeldConsumerFetch {
     pub correlation_id: u64,
     pub partitions: Vec<ConsumerFetchPartition>,
+}
+
+/// A consumer fetch waits for the high watermark to move in any partition it reads.
+impl HeldFetch for HeldConsumerFetch {
+    fn correlation_id(&self) -> u64 {
+        self.correlation_id
+    }
+    fn reads_any(&self, partitions: &[u32]) -> bool {
+        self.partitions
+            .iter()
+            .any(|p| partitions.contains(&p.partition))
+    }
 }
 
 impl Broker {
@@ -41,7 +54,7 @@ impl Broker {
                     correlation_id,
                 },
             );
-            self.held_consumer_fetches.insert(
+            self.held_consumer_fetches.hold(
                 consumer,
                 HeldConsumerFetch {
                     correlation_id,
@@ -108,14 +121,7 @@ impl Broker {
         correlation_id: u64,
         out: &mut Outbox,
     ) {
-        if self
-            .held_consumer_fetches
-            .get(&consumer)
-            .is_none_or(|h| h.correlation_id != correlation_id)
-        {
-            return;
-        }
-        if let Some(h) = self.held_consumer_fetches.remove(&consumer) {
+        if let Some(h) = self.held_consumer_fetches.expire(consumer, correlation_id) {
             let answer = self.consumer_fetch_answer(&h.partitions);
             self.send_consumer_fetch(consumer, h.correlation_id, answer, out);
         }
@@ -123,24 +129,9 @@ impl Broker {
 
     /// The high watermark of these partitions moved: held consumer fetches on them answer.
     pub(super) fn release_consumer_fetches(&mut self, partitions: &[u32], out: &mut Outbox) {
-        if self.held_consumer_fetches.is_empty() {
-            return;
-        }
-        let ready: Vec<u32> = self
-            .held_consumer_fetches
-            .iter()
-            .filter(|(_, h)| {
-                h.partitions
-                    .iter()
-                    .any(|p| partitions.contains(&p.partition))
-            })
-            .map(|(c, _)| *c)
-            .collect();
-        for c in ready {
-            if let Some(h) = self.held_consumer_fetches.remove(&c) {
-                let answer = self.consumer_fetch_answer(&h.partitions);
-                self.send_consumer_fetch(c, h.correlation_id, answer, out);
-            }
+        for (c, h) in self.held_consumer_fetches.release(partitions) {
+            let answer = self.consumer_fetch_answer(&h.partitions);
+            self.send_consumer_fetch(c, h.correlation_id, answer, out);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Replication: the leader side of follower fetches (long poll, divergence check, follower
 //! state, ISR expansion) and the follower side (fetch sessions per leader, truncation, append).
 
+use super::purgatory::HeldFetch;
 use super::replica::ReplicaRole;
 use super::{node, Broker, FETCH_BACKOFF_US, FETCH_MAX_BATCHES, FETCH_WAIT_MAX_US};
 use crate::kafka::errors::ErrorCode;
@@ -10,6 +11,18 @@ use crate::kafka::protocol::{
 use crate::node::{Outbox, Timer};
 use crate::observe::trace::TraceKind;
 use crate::world::topology::Topology;
+
+/// A follower fetch waits for records in any partition it reads.
+impl HeldFetch for FetchRequest {
+    fn correlation_id(&self) -> u64 {
+        self.correlation_id
+    }
+    fn reads_any(&self, partitions: &[u32]) -> bool {
+        self.partitions
+            .iter()
+            .any(|fp| partitions.contains(&fp.partition))
+    }
+}
 
 impl Broker {
     pub(super) fn handle_fetch(
@@ -86,8 +99,7 @@ impl Broker {
             self.advance_high_watermark(p, now, topo, out);
         }
         if has_data {
-            let resp = self.build_fetch_response(&req, topo);
-            out.send(node(self.id), node(f), Payload::FetchResponse(resp));
+            self.answer_fetch(f, &req, topo, out);
         } else {
             out.timer(
                 now + FETCH_WAIT_MAX_US,
@@ -97,7 +109,7 @@ impl Broker {
                     correlation_id: req.correlation_id,
                 },
             );
-            self.held_fetches.insert(f, req);
+            self.held_fetches.hold(f, req);
         }
     }
 
@@ -147,30 +159,26 @@ impl Broker {
         }
     }
 
+    pub(super) fn answer_fetch(
+        &self,
+        follower: u32,
+        req: &FetchRequest,
+        topo: &Topology,
+        out: &mut Outbox,
+    ) {
+        let resp = self.build_fetch_response(req, topo);
+        out.send(node(self.id), node(follower), Payload::FetchResponse(resp));
+    }
+
+    /// These partitions have new records: held follower fetches on them answer.
     pub(super) fn release_held_fetches(
         &mut self,
         partitions: &[u32],
         topo: &Topology,
         out: &mut Outbox,
     ) {
-        if partitions.is_empty() || self.held_fetches.is_empty() {
-            return;
-        }
-        let ready: Vec<u32> = self
-            .held_fetches
-            .iter()
-            .filter(|(_, req)| {
-                req.partitions
-                    .iter()
-                    .any(|fp| partitions.contains(&fp.partition))
-            })
-            .map(|(f, _)| *f)
-            .collect();
-        for f in ready {
-            if let Some(req) = self.held_fetches.remove(&f) {
-                let resp = self.build_fetch_response(&req, topo);
-                out.send(node(self.id), node(f), Payload::FetchResponse(resp));
-            }
+        for (f, req) in self.held_fetches.release(partitions) {
+            self.answer_fetch(f, &req, topo, out);
         }
     }
 

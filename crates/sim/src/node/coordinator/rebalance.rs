@@ -100,25 +100,7 @@ impl Group {
     pub(super) fn prepare_rebalance(&mut self, now: u64, why: &str, out: &mut Outbox) {
         if self.state == GroupState::CompletingRebalance {
             // Members waiting for their assignment learn the rebalance restarted.
-            let waiting: Vec<u32> = self
-                .members
-                .values()
-                .filter(|m| m.awaiting_sync)
-                .map(|m| m.consumer)
-                .collect();
-            for c in waiting {
-                if let Some(m) = self.members.get_mut(&c) {
-                    m.awaiting_sync = false;
-                }
-                self.reply(
-                    NodeId::Consumer(c),
-                    GroupMessage::SyncGroupResponse {
-                        generation: self.generation,
-                        result: Err(ErrorCode::RebalanceInProgress),
-                    },
-                    out,
-                );
-            }
+            self.answer_waiting_syncs(Some(ErrorCode::RebalanceInProgress), out);
         }
         self.state = GroupState::PreparingRebalance;
         self.join_started_us = now;
@@ -281,14 +263,7 @@ impl Group {
             None
         };
         if let Some(e) = error {
-            self.reply(
-                NodeId::Consumer(member),
-                GroupMessage::SyncGroupResponse {
-                    generation,
-                    result: Err(e),
-                },
-                out,
-            );
+            self.reply_sync(member, generation, Err(e), out);
             return;
         }
         if self.state == GroupState::Stable {
@@ -297,14 +272,7 @@ impl Group {
                 .get(&member)
                 .map(|m| m.assignment.clone())
                 .unwrap_or_default();
-            self.reply(
-                NodeId::Consumer(member),
-                GroupMessage::SyncGroupResponse {
-                    generation,
-                    result: Ok(part),
-                },
-                out,
-            );
+            self.reply_sync(member, generation, Ok(part), out);
             return;
         }
         if let Some(m) = self.members.get_mut(&member) {
@@ -329,25 +297,43 @@ impl Group {
                 ),
                 out,
             );
-            let waiting: Vec<(u32, Vec<u32>)> = self
-                .members
-                .values()
-                .filter(|m| m.awaiting_sync)
-                .map(|m| (m.consumer, m.assignment.clone()))
-                .collect();
-            for (c, part) in waiting {
-                if let Some(m) = self.members.get_mut(&c) {
-                    m.awaiting_sync = false;
-                }
-                self.reply(
-                    NodeId::Consumer(c),
-                    GroupMessage::SyncGroupResponse {
-                        generation: self.generation,
-                        result: Ok(part),
-                    },
-                    out,
-                );
-            }
+            self.answer_waiting_syncs(None, out);
         }
+    }
+
+    /// Answers every member waiting in SyncGroup, in member order: with `error`, or else with
+    /// its part of the stored assignment.
+    fn answer_waiting_syncs(&mut self, error: Option<ErrorCode>, out: &mut Outbox) {
+        let waiting: Vec<(u32, Result<Vec<u32>, ErrorCode>)> = self
+            .members
+            .values()
+            .filter(|m| m.awaiting_sync)
+            .map(|m| {
+                (
+                    m.consumer,
+                    error.map_or_else(|| Ok(m.assignment.clone()), Err),
+                )
+            })
+            .collect();
+        for (c, result) in waiting {
+            if let Some(m) = self.members.get_mut(&c) {
+                m.awaiting_sync = false;
+            }
+            self.reply_sync(c, self.generation, result, out);
+        }
+    }
+
+    fn reply_sync(
+        &self,
+        member: u32,
+        generation: i32,
+        result: Result<Vec<u32>, ErrorCode>,
+        out: &mut Outbox,
+    ) {
+        self.reply(
+            NodeId::Consumer(member),
+            GroupMessage::SyncGroupResponse { generation, result },
+            out,
+        );
     }
 }

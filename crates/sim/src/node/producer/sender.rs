@@ -2,7 +2,7 @@
 //! broker's in-flight window, handles responses, retries with backoff, request and delivery
 //! timeouts, and the idempotent producer's sequence rules (reference 1.5–1.8).
 
-use super::{accumulator, InFlightRequest, Producer, ProducerCtx};
+use super::{accumulator, ms, InFlightRequest, Producer, ProducerCtx};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
     NodeId, Payload, ProduceBatch, ProduceRequest, ProduceResponse, ProducerIdentity,
@@ -11,12 +11,6 @@ use crate::observe::trace::TraceKind;
 use crate::scenario::{Acks, SendMode};
 use crate::support::vec_map::VecMap;
 use rand_core::Rng;
-
-fn ms(v: u64) -> u64 {
-    // Clamp, then a plain multiply: an overflow-checked u64 multiply is a 128-bit libcall on
-    // wasm32, and this runs on every producer turn.
-    v.min(u64::MAX / 1000) * 1000
-}
 
 impl Producer {
     pub(super) fn handle_produce_response<R: Rng>(
