@@ -1,7 +1,11 @@
 //! Named invariants, checked after every event in test builds (`cfg(test)` or the
-//! `invariants` feature). A violation panics with the invariant's name.
+//! `invariants` feature). Like stateright's `Property::always`, each is a name and a predicate
+//! over the [`World`]; the simulation only calls [`check_all`], so this module knows nothing of
+//! the loop. A violation panics with the invariant's name.
 
-use crate::world::sim::Simulation;
+use crate::kafka::protocol::LogBatch;
+use crate::node::broker::replica::PartitionReplica as Replica;
+use crate::world::World;
 use std::collections::BTreeMap;
 
 pub const ONE_LEADER_PER_EPOCH: &str = "one-leader-per-partition-and-epoch";
@@ -12,88 +16,135 @@ pub const ONE_OWNER_PER_GENERATION: &str = "no-partition-owned-by-two-members-in
 pub const FETCH_ONLY_OWNED: &str = "a-member-fetches-only-partitions-it-owns";
 pub const COMMITTED_WITHIN_HW: &str = "committed-offsets-never-pass-the-high-watermark";
 
+/// A property that must hold after every event. `holds` may keep history in the
+/// [`InvariantState`] (what was committed so far), since some properties span events.
+pub struct Property {
+    pub name: &'static str,
+    pub holds: fn(&World, &mut InvariantState) -> Result<(), String>,
+}
+
+/// Every property, in the order they are checked.
+pub const ALWAYS: &[Property] = &[
+    Property {
+        name: ONE_OWNER_PER_GENERATION,
+        holds: one_owner_per_generation,
+    },
+    Property {
+        name: FETCH_ONLY_OWNED,
+        holds: fetch_only_owned,
+    },
+    Property {
+        name: COMMITTED_WITHIN_HW,
+        holds: committed_within_hw,
+    },
+    Property {
+        name: ONE_LEADER_PER_EPOCH,
+        holds: one_leader_per_epoch,
+    },
+    Property {
+        name: HW_WITHIN_ISR_LEO,
+        holds: hw_within_isr_leo,
+    },
+    Property {
+        name: COMMITTED_NEVER_DISAPPEARS,
+        holds: committed_never_disappears,
+    },
+    Property {
+        name: IDEMPOTENT_NO_DUPLICATES,
+        holds: idempotent_no_duplicates,
+    },
+];
+
+/// Whether this build checks the invariants after every event.
+pub const CHECKED: bool = cfg!(any(test, feature = "invariants"));
+
+/// The history the properties that span events keep.
 #[derive(Debug, Clone, Default)]
 pub struct InvariantState {
     /// Per partition: (base offset, first record id, length) of each committed batch.
     committed: Vec<Vec<(u64, u32, usize)>>,
     committed_end: Vec<u64>,
     verified: Vec<Option<(u32, u32)>>,
+    /// Where the duplicate check has read each partition's committed log up to (kept apart
+    /// from `committed_end` so the two properties stay independent).
+    idempotent_end: Vec<u64>,
     seen_idempotent: Vec<bool>,
 }
 
-pub fn check(sim: &mut Simulation) {
-    check_groups(sim);
-    let partitions = sim.world.topo.partitions.len();
-    let unclean = sim.world.scenario.cluster.unclean_leader_election_enable;
-    // 1. At most one broker believes it leads a partition in a given epoch.
+/// Checks every property in [`ALWAYS`]; panics naming the first that does not hold.
+pub fn check_all(world: &World, state: &mut InvariantState) {
+    for p in ALWAYS {
+        if let Err(why) = (p.holds)(world, state) {
+            panic!("invariant {} violated: {why}", p.name);
+        }
+    }
+}
+
+/// At most one broker believes it leads a partition in a given epoch.
+fn one_leader_per_epoch(w: &World, _: &mut InvariantState) -> Result<(), String> {
     let mut leaders: BTreeMap<(u32, u32), u32> = BTreeMap::new();
-    for b in sim.world.brokers.iter().filter(|b| b.alive) {
+    for b in w.brokers.iter().filter(|b| b.alive) {
         for r in b.replicas.values().filter(|r| r.is_leader()) {
             if let Some(other) = leaders.insert((r.partition, r.leader_epoch), b.id) {
-                panic!(
-                    "invariant {ONE_LEADER_PER_EPOCH} violated: brokers {other} and {} both lead partition {} in epoch {}",
+                return Err(format!(
+                    "brokers {other} and {} both lead partition {} in epoch {}",
                     b.id, r.partition, r.leader_epoch
-                );
+                ));
             }
         }
     }
-    // 2. The leader's high watermark never exceeds the log end of an ISR member.
-    for b in sim.world.brokers.iter().filter(|b| b.alive) {
+    Ok(())
+}
+
+/// The leader's high watermark never exceeds the log end of an ISR member.
+fn hw_within_isr_leo(w: &World, _: &mut InvariantState) -> Result<(), String> {
+    for b in w.brokers.iter().filter(|b| b.alive) {
         for r in b.replicas.values() {
             let Some(isr) = r.isr() else { continue };
             for &m in isr {
-                if let Some(mr) = sim
-                    .world
+                if let Some(mr) = w
                     .brokers
                     .get(m as usize)
                     .and_then(|x| x.replicas.get(&r.partition))
                 {
                     if r.high_watermark > mr.log_end_offset {
-                        panic!(
-                            "invariant {HW_WITHIN_ISR_LEO} violated: {} high watermark {} on leader {} is above the log end {} of ISR member {m}",
-                            sim.world.topo.name(r.partition), r.high_watermark, b.id, mr.log_end_offset
-                        );
+                        return Err(format!(
+                            "{} high watermark {} on leader {} is above the log end {} of ISR member {m}",
+                            w.topo.name(r.partition), r.high_watermark, b.id, mr.log_end_offset
+                        ));
                     }
                 }
             }
         }
     }
-    if unclean {
-        return;
-    }
-    // 3 and 4: follow each partition's committed prefix on its current leader.
-    let idempotent: Vec<bool> = sim
-        .world
-        .scenario
-        .producers
+    Ok(())
+}
+
+/// Each partition's current leader, when the controller and that broker agree on it (the
+/// committed-prefix properties follow only such leaders). Unclean elections may lose committed
+/// records by design, so then there are none.
+fn agreed_leaders(w: &World) -> impl Iterator<Item = (usize, u32, &Replica)> {
+    let unclean = w.scenario.cluster.unclean_leader_election_enable;
+    w.controller
+        .partitions
         .iter()
-        .map(|p| p.enable_idempotence)
-        .collect();
-    let total = sim
-        .world
-        .ledger
-        .producers
-        .last()
-        .map(|p| p.base as usize + p.entries.len())
-        .unwrap_or(0);
-    let mut st = std::mem::take(sim.invariant_state());
+        .enumerate()
+        .filter(move |_| !unclean)
+        .filter_map(|(p, state)| {
+            let l = state.leader?;
+            let b = w.brokers.get(l as usize).filter(|b| b.alive)?;
+            let r = b.replicas.get(&(p as u32))?;
+            (r.is_leader() && r.leader_epoch == state.leader_epoch).then_some((p, l, r))
+        })
+}
+
+/// A batch committed once (below a leader's high watermark) is on every later leader.
+fn committed_never_disappears(w: &World, st: &mut InvariantState) -> Result<(), String> {
+    let partitions = w.topo.partitions.len();
     st.committed.resize(partitions, Vec::new());
     st.committed_end.resize(partitions, 0);
     st.verified.resize(partitions, None);
-    if st.seen_idempotent.len() < total {
-        st.seen_idempotent.resize(total, false);
-    }
-    for (p, state) in sim.world.controller.partitions.iter().enumerate() {
-        let Some(l) = state.leader else { continue };
-        let Some(b) = sim.world.brokers.get(l as usize).filter(|b| b.alive) else {
-            continue;
-        };
-        let Some(r) = b.replicas.get(&(p as u32)) else {
-            continue;
-        };
-        if !r.is_leader() || r.leader_epoch != state.leader_epoch {
-            continue;
-        }
+    for (p, l, r) in agreed_leaders(w) {
         let (Some(committed), Some(end)) = (st.committed.get_mut(p), st.committed_end.get_mut(p))
         else {
             continue;
@@ -107,91 +158,141 @@ pub fn check(sim: &mut Simulation) {
                         && x.records.first() == Some(&first)
                 });
                 if !ok {
-                    panic!(
-                        "invariant {COMMITTED_NEVER_DISAPPEARS} violated: {} offset {base} was committed but new leader {l} (epoch {}) does not have it",
-                        sim.world.topo.name(p as u32), r.leader_epoch
-                    );
+                    return Err(format!(
+                        "{} offset {base} was committed but new leader {l} (epoch {}) does not have it",
+                        w.topo.name(p as u32), r.leader_epoch
+                    ));
                 }
             }
             if let Some(v) = st.verified.get_mut(p) {
                 *v = Some((l, r.leader_epoch));
             }
         }
-        if r.high_watermark > *end {
-            let i = r.log.partition_point(|x| x.base_offset < *end);
-            for batch in r.log.iter().skip(i) {
-                if batch.end_offset() > r.high_watermark {
-                    break;
-                }
-                committed.push((
-                    batch.base_offset,
-                    batch.records.first().copied().unwrap_or(0),
-                    batch.records.len(),
-                ));
-                *end = batch.end_offset();
-                let producer = batch
-                    .records
-                    .first()
-                    .and_then(|&id| sim.world.ledger.producer_of(id));
-                if producer
-                    .and_then(|pi| idempotent.get(pi).copied())
-                    .unwrap_or(false)
-                {
-                    for &id in batch.records.iter() {
-                        if let Some(seen) = st.seen_idempotent.get_mut(id as usize) {
-                            if *seen {
-                                panic!(
-                                    "invariant {IDEMPOTENT_NO_DUPLICATES} violated: record {id} committed twice (second time in {} at offset {})",
-                                    sim.world.topo.name(p as u32), batch.base_offset
-                                );
-                            }
-                            *seen = true;
-                        }
+        for batch in newly_committed(r, end) {
+            committed.push((
+                batch.base_offset,
+                batch.records.first().copied().unwrap_or(0),
+                batch.records.len(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The batches of `r`'s log from `end` up to its high watermark; moves `end` past them.
+fn newly_committed<'r>(r: &'r Replica, end: &mut u64) -> Vec<&'r LogBatch> {
+    let mut out = Vec::new();
+    if r.high_watermark > *end {
+        let i = r.log.partition_point(|x| x.base_offset < *end);
+        for batch in r.log.iter().skip(i) {
+            if batch.end_offset() > r.high_watermark {
+                break;
+            }
+            *end = batch.end_offset();
+            out.push(batch);
+        }
+    }
+    out
+}
+
+/// An idempotent producer's record is committed at most once.
+fn idempotent_no_duplicates(w: &World, st: &mut InvariantState) -> Result<(), String> {
+    let idempotent: Vec<bool> = w
+        .scenario
+        .producers
+        .iter()
+        .map(|p| p.enable_idempotence)
+        .collect();
+    let total = w
+        .ledger
+        .producers
+        .last()
+        .map(|p| p.base as usize + p.entries.len())
+        .unwrap_or(0);
+    st.idempotent_end.resize(w.topo.partitions.len(), 0);
+    if st.seen_idempotent.len() < total {
+        st.seen_idempotent.resize(total, false);
+    }
+    for (p, _, r) in agreed_leaders(w) {
+        let Some(end) = st.idempotent_end.get_mut(p) else {
+            continue;
+        };
+        for batch in newly_committed(r, end) {
+            let producer = batch
+                .records
+                .first()
+                .and_then(|&id| w.ledger.producer_of(id));
+            if !producer
+                .and_then(|pi| idempotent.get(pi).copied())
+                .unwrap_or(false)
+            {
+                continue;
+            }
+            for &id in batch.records.iter() {
+                if let Some(seen) = st.seen_idempotent.get_mut(id as usize) {
+                    if *seen {
+                        return Err(format!(
+                            "record {id} committed twice (second time in {} at offset {})",
+                            w.topo.name(p as u32),
+                            batch.base_offset
+                        ));
                     }
+                    *seen = true;
                 }
             }
         }
     }
-    *sim.invariant_state() = st;
+    Ok(())
 }
 
-/// Whether this build checks the invariants after every event.
-/// The consumer groups' invariants.
-pub fn check_groups(sim: &Simulation) {
-    // 5. Within a generation of a group, no partition has two live owners.
+/// Within a generation of a group, no partition has two live owners.
+fn one_owner_per_generation(w: &World, _: &mut InvariantState) -> Result<(), String> {
     let mut owners: BTreeMap<(u32, i32, u32), &str> = BTreeMap::new();
-    for c in sim
-        .world
+    for c in w
         .consumers
         .iter()
         .filter(|c| c.is_alive() && c.generation >= 0)
     {
         for &p in &c.owned {
             if let Some(other) = owners.insert((c.group, c.generation, p), &c.name) {
-                panic!(
-                    "invariant {ONE_OWNER_PER_GENERATION} violated: {other} and {} both own {} in generation {}",
+                return Err(format!(
+                    "{other} and {} both own {} in generation {}",
                     c.name,
-                    sim.world.topo.name(p),
+                    w.topo.name(p),
                     c.generation
-                );
+                ));
             }
         }
-        // 6. Fetches go only to owned partitions, and never during an eager rebalance.
+    }
+    Ok(())
+}
+
+/// Fetches go only to owned partitions, and never during an eager rebalance.
+fn fetch_only_owned(w: &World, _: &mut InvariantState) -> Result<(), String> {
+    for c in w
+        .consumers
+        .iter()
+        .filter(|c| c.is_alive() && c.generation >= 0)
+    {
         if c.foreign_fetches > 0 || c.fetches_during_eager_rebalance > 0 {
-            panic!(
-                "invariant {FETCH_ONLY_OWNED} violated: {} sent {} fetches for partitions it did not own and {} during an eager rebalance",
+            return Err(format!(
+                "{} sent {} fetches for partitions it did not own and {} during an eager rebalance",
                 c.name, c.foreign_fetches, c.fetches_during_eager_rebalance
-            );
+            ));
         }
     }
-    // 7. A committed offset never passes the highest high watermark any replica reached.
-    if sim.world.scenario.cluster.unclean_leader_election_enable {
-        return;
+    Ok(())
+}
+
+/// A committed offset never passes the highest high watermark any replica reached (unclean
+/// elections may move the high watermark back, so then it is not checked).
+fn committed_within_hw(w: &World, _: &mut InvariantState) -> Result<(), String> {
+    if w.scenario.cluster.unclean_leader_election_enable {
+        return Ok(());
     }
-    for g in &sim.world.groups {
+    for g in &w.groups {
         for (&p, &offset) in &g.offsets {
-            let hw = sim
-                .world
+            let hw = w
                 .brokers
                 .iter()
                 .filter_map(|b| b.replicas.get(&p))
@@ -199,17 +300,16 @@ pub fn check_groups(sim: &Simulation) {
                 .max()
                 .unwrap_or(0);
             if offset > hw {
-                panic!(
-                    "invariant {COMMITTED_WITHIN_HW} violated: group {} committed {} at {offset}, above its high watermark {hw}",
+                return Err(format!(
+                    "group {} committed {} at {offset}, above its high watermark {hw}",
                     g.id,
-                    sim.world.topo.name(p)
-                );
+                    w.topo.name(p)
+                ));
             }
         }
     }
+    Ok(())
 }
-
-pub const CHECKED: bool = cfg!(any(test, feature = "invariants"));
 
 #[cfg(test)]
 mod tests {
@@ -217,6 +317,7 @@ mod tests {
     use crate::node::broker::replica::ReplicaRole;
     use crate::scenario::presets::ScenarioBuilder;
     use crate::scenario::KafkaVersion;
+    use crate::world::sim::Simulation;
 
     fn running() -> Simulation {
         let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
@@ -241,7 +342,7 @@ mod tests {
             isr_change_pending: false,
             expanding: None,
         };
-        check(&mut sim);
+        check_all(&sim.world, &mut InvariantState::default());
     }
 
     #[test]
@@ -250,14 +351,15 @@ mod tests {
         let mut sim = running();
         let r = sim.world.brokers[1].replicas.get_mut(&0).unwrap();
         r.truncate_to(0);
-        check(&mut sim);
+        check_all(&sim.world, &mut InvariantState::default());
     }
 
     #[test]
     #[should_panic(expected = "committed-records-never-disappear")]
     fn a_new_leader_without_committed_records_is_caught() {
         let mut sim = running();
-        check(&mut sim);
+        let mut state = InvariantState::default();
+        check_all(&sim.world, &mut state);
         // Broker 1 takes over in a new epoch with an empty log.
         sim.world.brokers[0].replicas.get_mut(&0).unwrap().role =
             ReplicaRole::Follower { leader: Some(1) };
@@ -273,7 +375,7 @@ mod tests {
             isr_change_pending: false,
             expanding: None,
         };
-        check(&mut sim);
+        check_all(&sim.world, &mut state);
     }
 
     fn stable_group() -> Simulation {
@@ -290,7 +392,7 @@ mod tests {
         ));
         let mut sim = Simulation::new(s);
         sim.advance_to(5_000_000);
-        check_groups(&sim);
+        check_all(&sim.world, &mut InvariantState::default());
         sim
     }
 
@@ -300,7 +402,7 @@ mod tests {
         let mut sim = stable_group();
         let p = *sim.world.consumers[0].owned.iter().next().unwrap();
         sim.world.consumers[1].owned.insert(p);
-        check_groups(&sim);
+        check_all(&sim.world, &mut InvariantState::default());
     }
 
     #[test]
@@ -308,7 +410,7 @@ mod tests {
     fn a_fetch_of_a_foreign_partition_is_caught() {
         let mut sim = stable_group();
         sim.world.consumers[1].foreign_fetches = 1;
-        check_groups(&sim);
+        check_all(&sim.world, &mut InvariantState::default());
     }
 
     #[test]
@@ -316,6 +418,34 @@ mod tests {
     fn a_commit_above_the_high_watermark_is_caught() {
         let mut sim = stable_group();
         sim.world.groups[0].offsets.insert(0, 1_000_000);
-        check_groups(&sim);
+        check_all(&sim.world, &mut InvariantState::default());
+    }
+
+    #[test]
+    fn every_property_has_a_unique_non_empty_name() {
+        let names: Vec<&str> = ALWAYS.iter().map(|p| p.name).collect();
+        assert_eq!(names.len(), 7);
+        assert!(names.iter().all(|n| !n.trim().is_empty()));
+        let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "duplicate property names in {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_violation_panics_with_the_property_name() {
+        let mut sim = stable_group();
+        sim.world.consumers[0].foreign_fetches = 3;
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_all(&sim.world, &mut InvariantState::default())
+        }));
+        let msg = r.unwrap_err();
+        let msg = msg.downcast_ref::<String>().unwrap();
+        assert!(
+            msg.starts_with("invariant a-member-fetches-only-partitions-it-owns violated: "),
+            "{msg}"
+        );
     }
 }

@@ -214,7 +214,7 @@ impl Simulation {
         self.handle(ev);
         self.dispatch();
         if cfg!(any(test, feature = "invariants")) {
-            crate::observe::invariants::check(self);
+            crate::observe::invariants::check_all(&self.world, &mut self.invariants);
         }
         true
     }
@@ -523,10 +523,6 @@ impl Simulation {
         for t in self.out.traces.drain(..) {
             self.trace.push(t);
         }
-    }
-
-    pub(crate) fn invariant_state(&mut self) -> &mut InvariantState {
-        &mut self.invariants
     }
 }
 
