@@ -18,6 +18,7 @@ use crate::doc::Seg;
 use crate::state::{Action, Playback, Playground};
 use kafka_sim::scenario::permalink::{decode_link, encode_fragment};
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
+use kafka_sim::ActionKind;
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -170,7 +171,7 @@ pub fn App() -> Html {
     let on_edit = use_callback(d.clone(), |(path, value): (Vec<Seg>, Option<Value>), d| {
         d.dispatch(Action::Edit { path, value })
     });
-    let on_act = use_callback(d.clone(), |v: Value, d| d.dispatch(Action::Act(v)));
+    let on_act = use_callback(d.clone(), |v: ActionKind, d| d.dispatch(Action::Act(v)));
     let on_select = use_callback(d.clone(), |f, d| d.dispatch(Action::Select(f)));
     let dismiss = use_callback(d.clone(), |_: MouseEvent, d| {
         d.dispatch(Action::DismissLinkError)

@@ -5,6 +5,7 @@
 use crate::doc::{self, Seg};
 use crate::run_cache::{Figure, Frame, Runner};
 use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
+use kafka_sim::ActionKind;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -75,7 +76,7 @@ pub enum Action {
     },
     DismissLinkError,
     /// A stage click: the action (without `at.ms`) lands on the timeline at the position.
-    Act(Value),
+    Act(ActionKind),
     Play,
     Pause,
     TogglePlay,
@@ -213,10 +214,15 @@ impl Reducible for Playground {
                 if !next.is_valid() {
                     return self;
                 }
-                let mut action = action;
-                if let Some(map) = action.as_object_mut() {
-                    map.insert("at.ms".to_string(), Value::from(next.position_us / 1000));
-                }
+                // The document keeps the user's JSON, so the typed action lands there as the JSON
+                // the scenario reader takes back.
+                let action = kafka_sim::Action {
+                    at_ms: next.position_us / 1000,
+                    kind: action,
+                };
+                let Ok(action) = serde_json::to_value(action) else {
+                    return self;
+                };
                 let mut doc = (*next.doc).clone();
                 if doc::push_action(&mut doc, action) {
                     next.set_doc(doc);
@@ -328,7 +334,7 @@ mod tests {
     #[test]
     fn acting_on_the_stage_records_the_action_at_the_position() {
         let state = default_state().reduce(Action::Seek(2_500_000));
-        let state = state.reduce(Action::Act(json!({"do": "crash-broker", "broker": 2})));
+        let state = state.reduce(Action::Act(ActionKind::CrashBroker { broker: 2 }));
         let actions = state.doc["actions"].as_array().cloned().unwrap_or_default();
         assert_eq!(actions.len(), 3);
         assert_eq!(actions[2]["broker"], json!(2));

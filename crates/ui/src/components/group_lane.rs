@@ -3,13 +3,13 @@
 
 use crate::components::class_list;
 use crate::run_cache::{GroupView, Node};
-use serde_json::{json, Value};
+use kafka_sim::ActionKind;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct GroupLaneProps {
     pub groups: Vec<GroupView>,
-    pub on_act: Callback<Value>,
+    pub on_act: Callback<ActionKind>,
     /// Opens a member's menu.
     pub on_open: Callback<Node>,
 }
@@ -20,8 +20,12 @@ pub fn GroupLane(props: &GroupLaneProps) -> Html {
         return html! {};
     }
     let add = |group: &str| {
-        let (on_act, group) = (props.on_act.clone(), group.to_string());
-        Callback::from(move |_| on_act.emit(json!({"do": "add-consumer", "group.id": group})))
+        let (on_act, group_id) = (props.on_act.clone(), group.to_string());
+        Callback::from(move |_| {
+            on_act.emit(ActionKind::AddConsumer {
+                group_id: group_id.clone(),
+            })
+        })
     };
     html! {
         <section class="group-lane" aria-label="Consumer groups">

@@ -2,24 +2,95 @@
 //! scenario's timeline at the playback position.
 
 use crate::run_cache::{Frame, Node};
-use serde_json::{json, Value};
+use kafka_sim::kafka::errors::ErrorCode;
+use kafka_sim::ActionKind;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// How long an isolation lasts when started from the stage.
 const ISOLATE_MS: u64 = 10_000;
+/// How long a stall lasts when started from the stage.
+const STALL_MS: u64 = 10_000;
 
 #[derive(Properties, PartialEq)]
 pub struct NodeMenuProps {
     pub node: Node,
     pub frame: Rc<Frame>,
-    pub on_act: Callback<Value>,
+    pub on_act: Callback<ActionKind>,
     pub on_close: Callback<()>,
+}
+
+/// A broker's menu: faults while it runs, a restart once it is down.
+fn broker_actions(broker: u32, alive: bool) -> Vec<(String, ActionKind)> {
+    if !alive {
+        return vec![(
+            format!("Restart broker {broker}"),
+            ActionKind::RestartBroker { broker },
+        )];
+    }
+    vec![
+        (
+            format!("Crash broker {broker}"),
+            ActionKind::CrashBroker { broker },
+        ),
+        (
+            format!("Isolate broker {broker} for {} s", ISOLATE_MS / 1000),
+            ActionKind::IsolateBroker {
+                broker,
+                for_ms: ISOLATE_MS,
+            },
+        ),
+        (
+            "Fail the next produce request (NOT_ENOUGH_REPLICAS)".to_string(),
+            ActionKind::FailRequests {
+                broker,
+                error: ErrorCode::NotEnoughReplicas,
+                count: 1,
+            },
+        ),
+        (
+            "Time out the next produce request after the append (REQUEST_TIMED_OUT)".to_string(),
+            ActionKind::FailRequests {
+                broker,
+                error: ErrorCode::RequestTimedOut,
+                count: 1,
+            },
+        ),
+    ]
+}
+
+/// A group member's menu.
+fn consumer_actions(group: &str, name: &str) -> Vec<(String, ActionKind)> {
+    let (group_id, consumer) = (group.to_string(), name.to_string());
+    vec![
+        (
+            format!("Remove {name} (LeaveGroup)"),
+            ActionKind::RemoveConsumer {
+                group_id: group_id.clone(),
+                consumer: consumer.clone(),
+            },
+        ),
+        (
+            format!("Kill {name} (no LeaveGroup)"),
+            ActionKind::KillConsumer {
+                group_id: group_id.clone(),
+                consumer: consumer.clone(),
+            },
+        ),
+        (
+            format!("Stall {name} for {} s", STALL_MS / 1000),
+            ActionKind::StallConsumer {
+                group_id,
+                consumer,
+                for_ms: STALL_MS,
+            },
+        ),
+    ]
 }
 
 #[component]
 pub fn NodeMenu(props: &NodeMenuProps) -> Html {
-    let item = |label: String, action: Value| {
+    let item = |(label, action): (String, ActionKind)| {
         let on_act = props.on_act.clone();
         html! {
             <button type="button" role="menuitem" onclick={Callback::from(move |_| on_act.emit(action.clone()))}>
@@ -36,52 +107,16 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
                 .iter()
                 .find(|v| v.id == *b)
                 .is_some_and(|v| v.alive);
-            let mut items = Vec::new();
-            if alive {
-                items.push(item(
-                    format!("Crash broker {b}"),
-                    json!({"do": "crash-broker", "broker": b}),
-                ));
-                items.push(item(
-                    format!("Isolate broker {b} for {} s", ISOLATE_MS / 1000),
-                    json!({"do": "isolate-broker", "broker": b, "for.ms": ISOLATE_MS}),
-                ));
-                items.push(item(
-                    "Fail the next produce request (NOT_ENOUGH_REPLICAS)".to_string(),
-                    json!({"do": "fail-requests", "broker": b, "error": "NOT_ENOUGH_REPLICAS", "count": 1}),
-                ));
-                items.push(item(
-                    "Time out the next produce request after the append (REQUEST_TIMED_OUT)"
-                        .to_string(),
-                    json!({"do": "fail-requests", "broker": b, "error": "REQUEST_TIMED_OUT", "count": 1}),
-                ));
-            } else {
-                items.push(item(
-                    format!("Restart broker {b}"),
-                    json!({"do": "restart-broker", "broker": b}),
-                ));
-            }
+            let items = broker_actions(*b, alive).into_iter().map(item).collect();
             (format!("broker {b}"), items)
         }
         Node::Consumer(name) => {
             let group = name.rsplit_once("-c").map(|(g, _)| g).unwrap_or(name);
-            (
-                name.clone(),
-                vec![
-                    item(
-                        format!("Remove {name} (LeaveGroup)"),
-                        json!({"do": "remove-consumer", "group.id": group, "consumer": name}),
-                    ),
-                    item(
-                        format!("Kill {name} (no LeaveGroup)"),
-                        json!({"do": "kill-consumer", "group.id": group, "consumer": name}),
-                    ),
-                    item(
-                        format!("Stall {name} for 10 s"),
-                        json!({"do": "stall-consumer", "group.id": group, "consumer": name, "for.ms": 10_000}),
-                    ),
-                ],
-            )
+            let items = consumer_actions(group, name)
+                .into_iter()
+                .map(item)
+                .collect();
+            (name.clone(), items)
         }
         Node::Producer(i) => {
             let name = props
@@ -120,5 +155,63 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
                 <button type="button" role="menuitem" class="node-menu-close" onclick={close}>{"Close"}</button>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn serialized(actions: Vec<(String, ActionKind)>) -> Vec<Value> {
+        actions
+            .into_iter()
+            .map(|(_, a)| serde_json::to_value(a).unwrap_or(Value::Null))
+            .collect()
+    }
+
+    /// The JSON the menu wrote by hand before it sent typed actions: documents and permalinks
+    /// made since must keep reading the same.
+    fn written_before() -> Vec<Value> {
+        let (b, group, name) = (1, "g1", "g1-c1");
+        vec![
+            json!({"do": "crash-broker", "broker": b}),
+            json!({"do": "isolate-broker", "broker": b, "for.ms": 10_000}),
+            json!({"do": "fail-requests", "broker": b, "error": "NOT_ENOUGH_REPLICAS", "count": 1}),
+            json!({"do": "fail-requests", "broker": b, "error": "REQUEST_TIMED_OUT", "count": 1}),
+            json!({"do": "restart-broker", "broker": b}),
+            json!({"do": "remove-consumer", "group.id": group, "consumer": name}),
+            json!({"do": "kill-consumer", "group.id": group, "consumer": name}),
+            json!({"do": "stall-consumer", "group.id": group, "consumer": name, "for.ms": 10_000}),
+        ]
+    }
+
+    fn menu_actions() -> Vec<(String, ActionKind)> {
+        let mut all = broker_actions(1, true);
+        all.extend(broker_actions(1, false));
+        all.extend(consumer_actions("g1", "g1-c1"));
+        all
+    }
+
+    #[test]
+    fn each_menu_action_serializes_as_the_page_wrote_it_by_hand() {
+        assert_eq!(serialized(menu_actions()), written_before());
+    }
+
+    #[test]
+    fn each_menu_action_reads_back_as_itself() {
+        let doc: Value =
+            serde_json::from_str(kafka_sim::scenario::DEFAULT_SCENARIO_JSON).unwrap_or(Value::Null);
+        for (_, action) in menu_actions() {
+            let mut doc = doc.clone();
+            let mut value = serde_json::to_value(&action).unwrap_or(Value::Null);
+            value["at.ms"] = json!(1_000);
+            doc["actions"] = json!([value]);
+            let scenario = kafka_sim::scenario::resolve_scenario(&doc);
+            let read = scenario
+                .ok()
+                .and_then(|s| s.actions.first().map(|a| a.kind.clone()));
+            assert_eq!(read, Some(action));
+        }
     }
 }

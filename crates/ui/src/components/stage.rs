@@ -11,6 +11,7 @@ use crate::highlight::Highlight;
 use crate::run_cache::{Flight, Frame, GroupView, Node, Outcome};
 use kafka_sim::observe::view::{BrokerView, ProducerView};
 use kafka_sim::support::vec_map::VecMap;
+use kafka_sim::ActionKind;
 use serde_json::Value;
 use std::fmt::Write;
 use std::rc::Rc;
@@ -132,7 +133,7 @@ pub struct StageProps {
     pub doc: Rc<Value>,
     pub reduced_motion: bool,
     /// A stage action (without `at.ms`) for the timeline.
-    pub on_act: Callback<Value>,
+    pub on_act: Callback<ActionKind>,
 }
 
 #[component]
@@ -172,7 +173,7 @@ pub fn Stage(props: &StageProps) -> Html {
     };
     let on_act = {
         let (menu, on_act) = (menu.clone(), props.on_act.clone());
-        Callback::from(move |v: Value| {
+        Callback::from(move |v: ActionKind| {
             menu.set(None);
             on_act.emit(v);
         })
