@@ -2,32 +2,10 @@
 //! messages carrying them) and the offsets holding them in each replica's log (the partition
 //! log strips mark them). Asked of the core for the selected figure only.
 
-use crate::run_cache::Figure;
-use kafka_sim::observe::log_marks::{LogSpan, RecordCategory};
+use crate::figures::Figure;
+use kafka_sim::observe::log_marks::LogSpan;
 use kafka_sim::observe::snapshot::Snapshot;
 use std::fmt::Write;
-
-impl Figure {
-    /// The core's category of records behind a figure; none for the consumer figures, which
-    /// count deliveries and rebalances rather than records.
-    pub fn category(self) -> Option<RecordCategory> {
-        Some(match self {
-            Figure::Sent => RecordCategory::Sent,
-            Figure::Acknowledged => RecordCategory::Acknowledged,
-            Figure::Failed => RecordCategory::Failed,
-            Figure::Lost => RecordCategory::Lost,
-            Figure::Duplicated => RecordCategory::Duplicated,
-            Figure::Reordered => RecordCategory::Reordered,
-            Figure::Pending => RecordCategory::Pending,
-            Figure::Consumed | Figure::Redelivered | Figure::Rebalances => return None,
-        })
-    }
-
-    /// Whether clicking it can point at records on the stage.
-    pub fn has_records(self) -> bool {
-        self.category().is_some()
-    }
-}
 
 /// One replica strip's marks, in offset order.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ mod bench_hook;
 mod browser;
 mod components;
 mod doc;
+mod figures;
 mod highlight;
 mod run_cache;
 mod state;

@@ -4,6 +4,7 @@
 //! (the engine is deterministic, so the replay is the same run). Everything the components draw
 //! comes out of [`Runner::frame`] as plain data.
 
+use crate::figures::{Figure, Ledger};
 use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
 use kafka_sim::scenario::Scenario;
@@ -20,84 +21,6 @@ pub const SAMPLE_EVERY_US: u64 = 500_000;
 const MAX_LOG_LINES: usize = 4_000;
 /// Messages drawn at once; beyond this the stage would stop animating smoothly.
 const MAX_FLIGHTS: usize = 2_000;
-
-/// The outcome ledger's figures, in the order the page lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Figure {
-    Sent,
-    Acknowledged,
-    Failed,
-    Lost,
-    Duplicated,
-    Reordered,
-    Pending,
-    Consumed,
-    Redelivered,
-    Rebalances,
-}
-
-impl Figure {
-    pub const ALL: [Figure; 10] = [
-        Figure::Sent,
-        Figure::Acknowledged,
-        Figure::Failed,
-        Figure::Lost,
-        Figure::Duplicated,
-        Figure::Reordered,
-        Figure::Pending,
-        Figure::Consumed,
-        Figure::Redelivered,
-        Figure::Rebalances,
-    ];
-
-    /// The report's name for the figure.
-    pub fn name(self) -> &'static str {
-        match self {
-            Figure::Sent => "sent",
-            Figure::Acknowledged => "acknowledged",
-            Figure::Failed => "failed",
-            Figure::Lost => "lost",
-            Figure::Duplicated => "duplicated",
-            Figure::Reordered => "reordered",
-            Figure::Pending => "pending",
-            Figure::Consumed => "consumed",
-            Figure::Redelivered => "redelivered",
-            Figure::Rebalances => "rebalances",
-        }
-    }
-}
-
-/// The ledger at the playback position.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Ledger {
-    pub sent: u64,
-    pub acknowledged: u64,
-    pub failed: u64,
-    pub lost: u64,
-    pub duplicated: u64,
-    pub reordered: u64,
-    pub pending: u64,
-    pub consumed: u64,
-    pub redelivered: u64,
-    pub rebalances: u64,
-}
-
-impl Ledger {
-    pub fn get(&self, figure: Figure) -> u64 {
-        match figure {
-            Figure::Sent => self.sent,
-            Figure::Acknowledged => self.acknowledged,
-            Figure::Failed => self.failed,
-            Figure::Lost => self.lost,
-            Figure::Duplicated => self.duplicated,
-            Figure::Reordered => self.reordered,
-            Figure::Pending => self.pending,
-            Figure::Consumed => self.consumed,
-            Figure::Redelivered => self.redelivered,
-            Figure::Rebalances => self.rebalances,
-        }
-    }
-}
 
 /// A node of the stage.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,8 @@
 //! Every control, click and key press is an [`Action`] on it.
 
 use crate::doc::{self, Seg};
-use crate::run_cache::{Figure, Frame, Runner};
+use crate::figures::Figure;
+use crate::run_cache::{Frame, Runner};
 use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
 use kafka_sim::ActionKind;
 use serde_json::Value;

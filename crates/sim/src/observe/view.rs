@@ -77,7 +77,7 @@ pub struct View {
 
 impl Simulation {
     /// The view of this moment (one classification; a frame that needs more than the view asks
-    /// a [`Snapshot`](crate::observe::snapshot::Snapshot) instead).
+    /// a `Snapshot` instead).
     pub fn view(&self) -> View {
         self.snapshot().view()
     }

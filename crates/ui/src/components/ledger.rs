@@ -3,7 +3,8 @@
 //! logs; clicking it again (or Escape) clears the marks.
 
 use crate::components::class_list;
-use crate::run_cache::{Figure, Frame};
+use crate::figures::Figure;
+use crate::run_cache::Frame;
 use std::rc::Rc;
 use yew::prelude::*;
 
