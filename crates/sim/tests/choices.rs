@@ -68,3 +68,18 @@ fn every_offset_reset_name_reads_as_its_reset_and_writes_back_the_same() {
         assert_eq!(serde_json::to_value(reset).ok(), Some(json!(reset.name())));
     }
 }
+
+#[test]
+fn group_states_are_named_as_kafka_names_them() {
+    use kafka_sim::node::coordinator::GroupState;
+    for (state, name) in [
+        (GroupState::Empty, "Empty"),
+        (GroupState::PreparingRebalance, "PreparingRebalance"),
+        (GroupState::CompletingRebalance, "CompletingRebalance"),
+        (GroupState::Stable, "Stable"),
+        (GroupState::Dead, "Dead"),
+    ] {
+        assert_eq!(state.name(), name);
+        assert_eq!(serde_json::to_value(state).ok(), Some(json!(name)));
+    }
+}

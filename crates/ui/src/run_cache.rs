@@ -7,6 +7,7 @@
 use crate::figures::{Figure, Ledger};
 use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
+use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::scenario::Scenario;
 use kafka_sim::support::vec_map::VecMap;
 use kafka_sim::{support::sorting, Simulation, View};
@@ -132,7 +133,7 @@ pub struct Sample {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupView {
     pub group_id: String,
-    pub state: String,
+    pub state: GroupState,
     pub generation: u32,
     pub coordinator: Option<u32>,
     pub leader: Option<String>,
@@ -453,7 +454,7 @@ fn group_view(g: &kafka_sim::observe::group_view::GroupView) -> GroupView {
     use kafka_sim::observe::group_view::MemberActivity;
     GroupView {
         group_id: g.id.clone(),
-        state: format!("{:?}", g.state),
+        state: g.state,
         generation: u32::try_from(g.generation).unwrap_or(0),
         coordinator: g.coordinator,
         leader: g.leader.clone(),

@@ -33,6 +33,19 @@ pub enum GroupState {
     Dead,
 }
 
+impl GroupState {
+    /// Kafka's name of the state (`GroupState`'s constants in the group coordinator).
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct GroupMember {
     pub consumer: u32,

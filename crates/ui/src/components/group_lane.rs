@@ -3,6 +3,7 @@
 
 use crate::components::class_list;
 use crate::run_cache::{GroupView, Node};
+use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::ActionKind;
 use yew::prelude::*;
 
@@ -30,12 +31,12 @@ pub fn GroupLane(props: &GroupLaneProps) -> Html {
     html! {
         <section class="group-lane" aria-label="Consumer groups">
             { for props.groups.iter().map(|g| {
-                let rebalancing = g.state != "Stable";
+                let rebalancing = g.state != GroupState::Stable;
                 html! {
                     <article class={class_list("group", &[(rebalancing, "rebalancing")])} data-group={g.group_id.clone()}>
                         <h3>{format!("group {}", g.group_id)}</h3>
-                        <p class="group-state" data-state={g.state.clone()}>
-                            {format!("{}{} · generation {}", if rebalancing { "⟳ " } else { "✔ " }, g.state, g.generation)}
+                        <p class="group-state" data-state={g.state.name()}>
+                            {format!("{}{} · generation {}", if rebalancing { "⟳ " } else { "✔ " }, g.state.name(), g.generation)}
                         </p>
                         <p class="small">{format!("coordinator: {}", g.coordinator.map(|b| format!("broker {b}")).unwrap_or_else(|| "none".into()))}</p>
                         <ul class="members">

@@ -9,6 +9,7 @@ use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::NodeMenu;
 use crate::highlight::Highlight;
 use crate::run_cache::{Flight, Frame, GroupView, Node, Outcome};
+use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::observe::view::{BrokerView, ProducerView};
 use kafka_sim::support::vec_map::VecMap;
 use kafka_sim::ActionKind;
@@ -452,7 +453,7 @@ fn draw_group(
     open: &dyn Fn(Node) -> Callback<MouseEvent>,
     open_key: &dyn Fn(Node) -> Callback<KeyboardEvent>,
 ) -> Html {
-    let stable = g.state == "Stable";
+    let stable = g.state == GroupState::Stable;
     let height = GROUP_HEAD + g.members.len() as f64 * MEMBER_H;
     html! {
         <g class={class_list("group-box", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}>
@@ -461,7 +462,7 @@ fn draw_group(
                 {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
             </text>
             <text class="small group-state" x={fmt(GROUP_X + 8.0)} y={fmt(top + 30.0)}>
-                {format!("{} · generation {}", g.state, g.generation)}
+                {format!("{} · generation {}", g.state.name(), g.generation)}
             </text>
             <text class="small" x={fmt(GROUP_X + 8.0)} y={fmt(top + 43.0)}>
                 {g.coordinator.map(|b| format!("coordinator: broker {b}")).unwrap_or_else(|| "no coordinator".to_string())}
