@@ -1,6 +1,6 @@
-//! Every assignor case of `kafka-vectors.json` (taken from Kafka's own unit tests, reference
-//! section 6) run through our assignors. All failures are collected and printed with their
-//! source before the test fails.
+//! Every assignor case of `kafka-vectors.json` (taken from Kafka's own unit tests, each naming
+//! its test in `source`) run through our assignors. All failures are collected and printed
+//! with their source before the test fails.
 
 use kafka_sim::kafka::assignor::java::java_hashmap_order;
 use kafka_sim::kafka::assignor::{
@@ -131,7 +131,8 @@ fn fmt_list(l: &[TopicPartition]) -> String {
     parts.join(",")
 }
 
-/// Checks one named property of `result` (reference section 6). Unknown names fail.
+/// Checks one named property of `result` (a case's `expected_properties`: what its Kafka test
+/// asserts when it checks properties, not exact lists). Unknown names fail.
 fn check_property(
     name: &str,
     case: &Case,

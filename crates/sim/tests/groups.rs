@@ -242,7 +242,8 @@ fn a_crash_of_the_coordinators_broker_moves_the_coordinator_the_members_find_it_
         .any(|e| e.contains(&format!("finds its coordinator: broker {new}"))));
     assert!(after.members.iter().all(|m| m.coordinator == Some(new)));
     // The group and its offsets were loaded from __consumer_offsets: no records are lost, and
-    // the move by itself starts no rebalance (reference 4.5): the generation is unchanged.
+    // the move by itself starts no rebalance (not a trigger: the coordinator loads the group
+    // as it was, `GroupMetadataManager.loadGroupsForPartition`): the generation is unchanged.
     let r = sim.report();
     assert_eq!(r.consumed.records, 10000);
     assert_eq!(format!("{:?}", after.state), "Stable");

@@ -1,4 +1,5 @@
-//! Every murmur2 vector of the reference file (a byte-for-byte copy in tests/data).
+//! Every murmur2 vector of `tests/data/kafka-vectors.json` (`UtilsTest.testMurmur2`'s keys and
+//! more, each with the value Kafka's `Utils.murmur2` gives).
 
 use kafka_sim::kafka::murmur2::{murmur2, partition_for_key, to_positive};
 use serde_json::Value;

@@ -1,6 +1,7 @@
 //! Kafka's four client-side consumer-group assignors (classic protocol) as pure functions:
-//! `range`, `roundrobin`, `sticky` and `cooperative-sticky`, exact to Kafka's algorithms
-//! (reference sections 5 and 6) including the Java iteration orders that leak into results.
+//! `range`, `roundrobin`, `sticky` and `cooperative-sticky`, exact to Kafka's `RangeAssignor`,
+//! `RoundRobinAssignor`, `StickyAssignor` and `CooperativeStickyAssignor` (checked against
+//! vectors from their unit tests) including the Java iteration orders that leak into results.
 //! The group leader calls [`assign`]; the command line calls [`assign_json`].
 
 mod cooperative;
@@ -199,8 +200,9 @@ impl Group {
     }
 }
 
-/// Kafka's `MemberInfo` order (reference 5.1): static members first by instance id, then
-/// dynamic members by member id. The sort is stable, like Java's.
+/// Kafka's `MemberInfo` order (`AbstractPartitionAssignor.MemberInfo.compareTo`): static
+/// members first by instance id, then dynamic members by member id. The sort is stable, like
+/// Java's.
 pub(crate) fn member_info_order(a: &GroupMember, b: &GroupMember) -> Ordering {
     match (&a.group_instance_id, &b.group_instance_id) {
         (Some(x), Some(y)) => java::java_cmp(x, y),

@@ -1,6 +1,6 @@
 //! Which `__consumer_offsets` partition (and so which broker) coordinates a group: Kafka takes
 //! `abs(groupId.hashCode()) % offsets.topic.num.partitions` with Java's `String.hashCode`
-//! (reference 4.1).
+//! (`GroupMetadataManager.partitionFor`, with `Utils.abs`).
 
 /// Java's `String.hashCode`: `h = 31*h + c` over the UTF-16 code units, wrapping at 32 bits.
 pub fn java_string_hash(s: &str) -> i32 {

@@ -1,5 +1,5 @@
 //! Kafka protocol error codes the simulation produces or injects, with Kafka's names and classes
-//! (reference section 1.5).
+//! (the `Errors` enum; retriable: the exception extends `RetriableException`).
 
 use serde::{Deserialize, Serialize};
 

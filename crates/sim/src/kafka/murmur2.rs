@@ -1,4 +1,5 @@
-//! Kafka's murmur2 (`Utils.murmur2`), bit for bit, and `Utils.toPositive` (reference 2.2).
+//! Kafka's murmur2 (`Utils.murmur2`), bit for bit, and `Utils.toPositive` (checked against
+//! `UtilsTest.testMurmur2`'s vectors).
 
 /// The 32-bit MurmurHash2 Kafka uses for keyed partitioning, as Kafka's signed int.
 pub fn murmur2(data: &[u8]) -> i32 {

@@ -1,11 +1,12 @@
-//! Which partition a record goes to (reference section 2): murmur2 for keyed records, and the
-//! null-key strategy of the producer's `kafka.version`.
+//! Which partition a record goes to (Kafka's `KafkaProducer.partition`): murmur2 for keyed
+//! records, and the null-key strategy of the producer's `kafka.version`.
 
 use crate::kafka::murmur2::partition_for_key;
 use crate::scenario::KafkaVersion;
 use rand_core::Rng;
 
-/// How records without a key are spread, by Kafka release (reference 2.3).
+/// How records without a key are spread, by Kafka release: `DefaultPartitioner`'s round robin,
+/// its sticky partitioner from 2.4 (KIP-480), `BuiltInPartitioner` from 3.3 (KIP-794).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NullKeyStrategy {
     /// ≤ 2.3: a counter starting at a random value, over the available partitions.
@@ -105,8 +106,8 @@ impl Partitioner {
                 let p = match self.sticky {
                     Some(p) if self.sticky_bytes < self.batch_size => p,
                     _ => {
-                        // Adaptive weighting needs queue sizes; uniform is the documented
-                        // fallback (reference 2.3) and keeps this pure.
+                        // Adaptive weighting needs queue sizes; uniform is `BuiltInPartitioner`'s
+                        // choice with adaptive partitioning off (KIP-794) and keeps this pure.
                         let p = pick_random(available, n, None, rng);
                         self.sticky = Some(p);
                         self.sticky_bytes = 0;

@@ -1,6 +1,7 @@
 //! A consumer of a group: the application's poll loop (fetch, process for
 //! `processing.ms.per.record`, auto-commit), the heartbeat thread, and the member side of the
-//! classic rebalance protocol (eager or cooperative), reference 4.2 to 4.6 and 4.9.
+//! classic rebalance protocol, eager or cooperative (Kafka's `ConsumerCoordinator` over
+//! `AbstractCoordinator`; the heartbeat thread is KIP-62's, cooperative rebalancing KIP-429's).
 //!
 //! Records travel as offset ranges (offsets in a log are contiguous): a fetch answers
 //! `offset .. offset + n`, `poll()` hands the application up to `max.poll.records` of them at
@@ -307,7 +308,8 @@ impl Consumer {
         }
     }
 
-    /// One `poll()` call of the application (reference 4.4).
+    /// One `poll()` call of the application, in the classic consumer's order: coordinator
+    /// work (`ConsumerCoordinator.poll`), then records from the fetcher.
     pub fn poll(&mut self, ctx: &mut ConsumerCtx) {
         self.waiting_in_poll = false;
         self.last_poll_us = ctx.now;

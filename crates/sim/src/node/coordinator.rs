@@ -1,5 +1,6 @@
-//! The group coordinator: the classic group protocol's state machine for one group (reference
-//! 4.1, 4.2), hosted by the broker that leads the group's partition of `__consumer_offsets`.
+//! The group coordinator: the classic group protocol's state machine for one group (Kafka's
+//! `GroupCoordinator` over `GroupMetadata`), hosted by the broker that leads the group's
+//! partition of `__consumer_offsets` (`GroupMetadataManager.partitionFor`).
 //!
 //! Simplifications, said where they matter:
 //! - `__consumer_offsets` is not simulated record by record: the group's metadata (generation,
@@ -23,7 +24,7 @@ use crate::scenario::AssignmentStrategy;
 use crate::support::vec_map::VecMap;
 use serde::Serialize;
 
-/// The classic group states (reference 4.2).
+/// The classic group states, as `GroupMetadata` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum GroupState {
     Empty,

@@ -1,5 +1,5 @@
 //! `groups`: consumer groups, their keys, the version's defaults and Kafka's rules
-//! (reference 4.3).
+//! (`ConsumerConfig`; `max.poll.interval.ms` is KIP-62's, the 45 s session timeout KIP-735's).
 //!
 //! Playground defaults where Kafka has none: `group.id` `g<N>`, `consumers` 1,
 //! `processing.ms.per.record` 1. `topics` may be left out when the scenario has exactly one

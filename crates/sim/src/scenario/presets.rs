@@ -7,7 +7,9 @@ use crate::scenario::{
     ProducerConfig, Scenario, SendMode, TopicConfig,
 };
 
-/// Producer defaults of a Kafka release (reference 1.4), before the silent-disable rule.
+/// Producer defaults of a Kafka release (`ProducerConfig`: retries since 2.1 per KIP-91, acks
+/// and idempotence since 3.0 per KIP-679 but for KAFKA-13598, linger.ms since 4.0 per
+/// KIP-1030), before the silent-disable rule.
 pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> ProducerConfig {
     let modern = version.at_least(3, 0);
     let idempotence =

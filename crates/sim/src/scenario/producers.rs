@@ -1,5 +1,5 @@
 //! `producers`: their keys, the version's defaults, and Kafka's rules between keys
-//! (reference 1.4, 1.8).
+//! (`ProducerConfig` and its `postProcessAndValidateIdempotenceConfigs`).
 //!
 //! Playground defaults where Kafka has none: `name` `p<N>`, `send.mode` async, `records` 1000,
 //! `records.per.sec` 100, `keys` 8, `value.bytes` 100. `topic` may be left out when the
@@ -264,9 +264,10 @@ fn read_producer(
     }
 }
 
-/// Kafka's idempotence rules (reference 1.8): set explicitly, a conflicting key is an error;
-/// left at the default, a conflicting key silently switches idempotence off. 3.0.0 and 3.1.0
-/// never applied the default (KAFKA-13598).
+/// Kafka's idempotence rules (`ProducerConfig.postProcessAndValidateIdempotenceConfigs`,
+/// KIP-679): set explicitly, a conflicting key is an error; left at the default, a conflicting
+/// key silently switches idempotence off. 3.0.0 and 3.1.0 never applied the default
+/// (KAFKA-13598).
 #[allow(clippy::too_many_arguments)]
 fn resolve_idempotence(
     f: &Fields<'_>,

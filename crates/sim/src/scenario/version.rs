@@ -1,5 +1,6 @@
 //! `kafka.version`: which releases the reader knows, and the defaults each one implies
-//! (reference sections 1.4, 1.8, 3.2, 3.4, 3.5, 4.3).
+//! (those of Kafka's `ProducerConfig`, `ConsumerConfig` and broker configs in that release; the
+//! notes beside them name the KIP behind a change).
 //!
 //! Releases before 1.0 are numbered 0.MINOR.LINE (0.10.0, 0.10.1, 0.11.0); they are held as
 //! `KafkaVersion { major: 0, minor, patch: LINE }` so they order correctly, and their fourth

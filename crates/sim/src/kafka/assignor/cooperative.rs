@@ -1,4 +1,4 @@
-//! CooperativeStickyAssignor (reference 5.5): the sticky result minus every partition still
+//! Kafka's `CooperativeStickyAssignor` (KIP-429): the sticky result minus every partition still
 //! owned by another member (it is revoked first and assigned in a follow-up rebalance).
 
 use super::{sticky, Assignment, Group, MemberSubscription, StickyOutcome, DEFAULT_GENERATION};
@@ -19,8 +19,9 @@ pub fn cooperative_sticky_assign(
     outcome
 }
 
-/// Cap on follow-up rebalances; Kafka's converge in one (reference 5.5), so reaching it means
-/// something is wrong, and the last round is returned rather than looping forever.
+/// Cap on follow-up rebalances; Kafka's converge in one (as every cooperative-sticky case of
+/// `tests/data/kafka-vectors.json` does), so reaching it means something is wrong, and the last
+/// round is returned rather than looping forever.
 pub const MAX_COOPERATIVE_ROUNDS: usize = 10;
 
 /// Runs the first assignment and the follow-up rebalances a cooperative group goes through:

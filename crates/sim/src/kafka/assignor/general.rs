@@ -1,5 +1,5 @@
 //! The sticky assignors' general algorithm for unequal subscriptions (Kafka's
-//! `GeneralAssignmentBuilder` without racks, reference 5.4): keep valid owned partitions,
+//! `GeneralAssignmentBuilder` without racks): keep valid owned partitions,
 //! give each unassigned partition to the least-loaded subscriber, then move partitions towards
 //! balance with movement bookkeeping that keeps moves sticky. Follows Kafka step by step,
 //! including its visit orders, because the vectors check exact results.

@@ -1,4 +1,4 @@
-//! RangeAssignor (reference 5.2): per topic, the subscribers in `MemberInfo` order each take a
+//! Kafka's `RangeAssignor`: per topic, the subscribers in `MemberInfo` order each take a
 //! contiguous range; the first `partitions mod subscribers` members take one extra.
 
 use super::{member_info_order, Assignment, Group, GroupMember, TopicPartition};

@@ -1,4 +1,4 @@
-//! RoundRobinAssignor (reference 5.3): all partitions of all subscribed topics (topics sorted
+//! Kafka's `RoundRobinAssignor`: all partitions of all subscribed topics (topics sorted
 //! by name) dealt one by one to the members in `MemberInfo` order, skipping members not
 //! subscribed to the partition's topic. Lists keep the order in which they were dealt.
 

@@ -1,4 +1,4 @@
-//! The shared sticky algorithm (`AbstractStickyAssignor`, reference 5.4): collecting what
+//! The shared sticky algorithm (Kafka's `AbstractStickyAssignor`, KIP-54): collecting what
 //! members owned, then the constrained algorithm when every member subscribes to the same
 //! topics, else the general one (`general.rs`).
 
@@ -26,7 +26,7 @@ pub(crate) struct OwnedPartitions {
     pub multiply_claimed: VecSet<TopicPartition>,
 }
 
-/// `allSubscriptionsEqual` (reference 5.4 step 0): per owned partition of an existing topic,
+/// `AbstractStickyAssignor.allSubscriptionsEqual`: per owned partition of an existing topic,
 /// unclaimed → this member's; claimed in the same generation → nobody's; claimed in another
 /// generation → the higher generation's.
 pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
@@ -138,7 +138,7 @@ pub(crate) fn transfers_from_owned(
     added
 }
 
-/// Kafka's `ConstrainedAssignmentBuilder` without racks (reference 5.4, constrained).
+/// Kafka's `ConstrainedAssignmentBuilder` without racks (equal subscriptions).
 fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
     let total: u32 = group.topics.values().sum();
     let members = owned.owned.len().max(1) as u32;

@@ -1,5 +1,6 @@
 //! The produce path on a leader: `acks` semantics, min.insync.replicas, injected failures, and
-//! the acks=all purgatory completed by the high watermark (reference 1.3, 3.1, 3.3).
+//! the acks=all purgatory completed by the high watermark (Kafka's
+//! `ReplicaManager.appendRecords`, `Partition.appendRecordsToLeader` and `DelayedProduce`).
 
 use super::replica::{AppendOutcome, ReplicaRole};
 use super::{node, Broker, DelayedProduce};

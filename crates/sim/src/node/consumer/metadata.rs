@@ -1,7 +1,8 @@
 //! The consumer's metadata: leaders and partition counts of its topics, refreshed when a
 //! fetch needs it and every `metadata.max.age.ms`, and the group leader's watch for partition
-//! changes (reference 4.5): the leader compares what its metadata shows with what its last
-//! assignment was computed for, and re-joins when they differ. As in Kafka's
+//! changes (a partition count change is a rebalance trigger, leader changes are not): the
+//! leader compares what its metadata shows with what its last assignment was computed for,
+//! and re-joins when they differ. As in Kafka's
 //! `ConsumerCoordinator`, only the leader watches; the others learn of the rebalance from
 //! their heartbeats.
 

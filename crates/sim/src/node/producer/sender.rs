@@ -1,6 +1,7 @@
 //! The Sender half of the producer: drains ready batches into Produce requests within each
 //! broker's in-flight window, handles responses, retries with backoff, request and delivery
-//! timeouts, and the idempotent producer's sequence rules (reference 1.5–1.8).
+//! timeouts (Kafka's `Sender` over the `RecordAccumulator`), and the idempotent producer's
+//! sequence rules (`TransactionManager`: KIP-98, with KIP-360's epoch bump).
 
 use super::{accumulator, ms, InFlightRequest, Producer, ProducerCtx};
 use crate::kafka::errors::ErrorCode;
@@ -122,7 +123,7 @@ impl Producer {
             .send_state
             .get(partition as usize)
             .and_then(|s| s.unresolved.iter().next().copied());
-        // The idempotent producer's own rules (reference 1.8).
+        // The idempotent producer's own rules (`TransactionManager`, KIP-98 and KIP-360).
         let idempotent_retry = idempotent
             && matches!(
                 error,
