@@ -9,8 +9,7 @@ use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::scenario::Scenario;
-use kafka_sim::support::vec_map::VecMap;
-use kafka_sim::{support::sorting, Simulation, View};
+use kafka_sim::{Simulation, View};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -47,41 +46,6 @@ impl Node {
             ),
         }
     }
-}
-
-/// The consumers' names by engine index: each group's first consumers in scenario order, then
-/// one per `add-consumer` the run has reached, in timeline order (the engine creates them so,
-/// naming them `<group.id>-c<N>`).
-fn consumer_names(scenario: &Scenario, now_us: u64) -> Vec<String> {
-    use kafka_sim::ActionKind;
-    let mut next: VecMap<&str, u32> = VecMap::new();
-    let mut names = Vec::new();
-    for g in &scenario.groups {
-        for n in 1..=g.consumers {
-            names.push(format!("{}-c{n}", g.group_id));
-        }
-        next.insert(g.group_id.as_str(), g.consumers + 1);
-    }
-    let mut adds: Vec<(u64, usize, &str)> = scenario
-        .actions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| match &a.kind {
-            ActionKind::AddConsumer { group_id } => Some((a.at_ms, i, group_id.as_str())),
-            _ => None,
-        })
-        .collect();
-    sorting::sort(&mut adds);
-    for (at_ms, _, group) in adds {
-        if at_ms.saturating_mul(1000) > now_us {
-            break;
-        }
-        if let Some(n) = next.get_mut(group) {
-            names.push(format!("{group}-c{n}"));
-            *n += 1;
-        }
-    }
-    names
 }
 
 /// What becomes of a message, for its colour and shape (the core's judgement).
@@ -382,7 +346,7 @@ impl Runner {
         };
         let now = self.sim.now_us();
         let view = snapshot.view();
-        let consumers = consumer_names(self.sim.scenario(), now);
+        let consumers = self.sim.consumer_names();
         let flights = snapshot
             .messages()
             .take(MAX_FLIGHTS)
@@ -407,8 +371,8 @@ impl Runner {
                         m.kind,
                         MessageKind::Produce | MessageKind::ProduceResponse
                     ),
-                    from: Node::of(m.from, &consumers),
-                    to: Node::of(m.to, &consumers),
+                    from: Node::of(m.from, consumers),
+                    to: Node::of(m.to, consumers),
                     progress,
                     outcome,
                     records,
@@ -527,9 +491,11 @@ mod tests {
         })) else {
             panic!("the scenario is valid");
         };
-        assert_eq!(consumer_names(&scenario, 0), ["a-c1", "a-c2", "b-c1"]);
+        let mut sim = kafka_sim::Simulation::new(scenario);
+        assert_eq!(sim.consumer_names(), ["a-c1", "a-c2", "b-c1"]);
+        sim.advance_to(6_000_000);
         assert_eq!(
-            consumer_names(&scenario, 6_000_000),
+            sim.consumer_names(),
             ["a-c1", "a-c2", "b-c1", "a-c3", "b-c2"]
         );
     }

@@ -177,6 +177,11 @@ impl Simulation {
         &self.world.scenario
     }
 
+    /// The consumers' names by index (`NodeId::Consumer`), those added so far included.
+    pub fn consumer_names(&self) -> &[String] {
+        &self.world.consumer_names
+    }
+
     pub fn now_us(&self) -> u64 {
         self.now
     }
