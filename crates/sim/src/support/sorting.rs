@@ -1,8 +1,11 @@
 //! Sorting and sorted maps through one shared body. Every `sort_by` on a new element type or
 //! comparator, and every `collect()` into a `BTreeMap` (which sorts a vector of the pairs
-//! first), makes the compiler emit another copy of the standard sort: about 4 KB
-//! of WebAssembly each, two dozen of them in the page. Here one non-generic sort orders
-//! positions and the elements follow, with the same (stable) result.
+//! first), makes the compiler emit another copy of the standard sort. Here one non-generic sort
+//! orders positions and the elements follow, with the same (stable) result.
+//!
+//! Measured 2026-12-02 (page built with `wasm-release`, wasm-bindgen, `wasm-opt -Oz`, gzip -9;
+//! 297,646 bytes with this module): `sort_by`/`sort` calling `slice::sort_by`/`slice::sort`
+//! directly costs +14,300 bytes gzip (+70 KB raw); with `sort_unstable` for `sort`, +17,070.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

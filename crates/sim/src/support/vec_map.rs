@@ -1,8 +1,12 @@
 //! Sorted maps and sets in plain vectors, for the engine's small collections (a broker's
 //! partitions, a group's members, a consumer's positions: bounded by the scenario limits).
-//! They iterate in key order like `BTreeMap`/`BTreeSet`, but each new key or value type costs
-//! a few hundred bytes of WebAssembly where a B-tree costs several kilobytes: keys and values
-//! live in separate vectors, so every map with `u32` keys shares one search.
+//! They iterate in key order like `BTreeMap`/`BTreeSet`; keys and values live in separate
+//! vectors, so every map with `u32` keys shares one search.
+//!
+//! Measured 2026-12-02 (page built with `wasm-release`, wasm-bindgen, `wasm-opt -Oz`, gzip -9;
+//! 297,646 bytes with these types): the same API over `BTreeMap`/`BTreeSet` costs +40,430 bytes
+//! gzip (+133 KB raw); over `litemap` 0.8 as it is, +11,889; over `litemap` building through
+//! `sorting::sort_by`, +1,467. So they stay.
 
 use serde::{Serialize, Serializer};
 use std::borrow::Borrow;
