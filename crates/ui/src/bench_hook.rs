@@ -32,8 +32,7 @@ thread_local! {
 /// to [`frame_rendered`], the App's effect after that frame's render: the callback advances the
 /// run and builds the frame (in the reducer, inside `dispatch`), then Yew renders in a microtask
 /// before the browser regains control, and runs the App's effects last, after every child's
-/// render and effects. What the browser then does itself (style, layout, paint) is not in it;
-/// the bench measures that part from JS.
+/// render and effects. What the browser then does itself (style, layout, paint) is not in it.
 pub fn frame_started() {
     FRAME_WORK.with_borrow_mut(|w| {
         if let Some(w) = w {
