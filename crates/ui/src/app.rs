@@ -94,6 +94,7 @@ pub fn App() -> Html {
             #[cfg(target_arch = "wasm32")]
             let frames = running.then(|| {
                 browser::AnimationLoop::start(move |elapsed| {
+                    crate::bench_hook::frame_started();
                     dispatcher.dispatch(Action::Tick(elapsed))
                 })
             });
@@ -163,6 +164,8 @@ pub fn App() -> Html {
             let hook = bench.then(crate::bench_hook::install);
             move || drop(hook)
         });
+        // After every render: ends the timing of an animation frame's work (bench only).
+        use_effect(crate::bench_hook::frame_rendered);
     }
 
     // Callbacks made once (the dispatcher never changes), so components whose data did not

@@ -40,7 +40,12 @@ impl Highlight {
         let mut strips: Vec<StripMarks> = Vec::new();
         for span in &marks.spans {
             match strips.last_mut() {
-                Some(s) if s.broker == span.broker && s.spans[0].partition == span.partition => {
+                Some(s)
+                    if s.broker == span.broker
+                        && s.spans
+                            .first()
+                            .is_some_and(|f| f.partition == span.partition) =>
+                {
                     s.offsets += span.len();
                     s.spans.push(*span);
                 }

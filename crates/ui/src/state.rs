@@ -12,18 +12,57 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
 
-/// Playback speeds offered, as multiples of real time.
-pub const SPEEDS: [f64; 9] = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0];
+/// The slowest and the fastest playback speed: the ends of [`SPEEDS`] by name, so no index
+/// into the list has to follow its length.
+pub const MIN_SPEED: f64 = 0.01;
+pub const MAX_SPEED: f64 = 100.0;
+/// Playback speeds offered, as multiples of real time, ascending.
+pub const SPEEDS: &[f64] = &[MIN_SPEED, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, MAX_SPEED];
 /// The speed a fresh page plays at.
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// Simulated time covered per animation frame while fast-forwarding.
 const FAST_FORWARD_CHUNK_US: u64 = 2_000_000;
 
+/// An `Rc` compared by identity, not by contents: for what is only ever replaced whole and is
+/// costly (the run) or pointless (the resolved scenario, which follows the document) to compare
+/// deeply. Deriving `PartialEq` through it stays cheap.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Rc::new(value))
+    }
+}
+
+// By hand: `derive(Clone)` would ask for `T: Clone`, and only the pointer is copied.
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The cached run: the same run only if the same allocation.
+pub type RunHandle = Shared<RefCell<Runner>>;
+
 /// Whether the document runs, and what the reader said about it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {
     Valid {
-        scenario: Rc<Scenario>,
+        scenario: Shared<Scenario>,
         notes: Rc<Vec<ScenarioNote>>,
     },
     Invalid {
@@ -39,15 +78,21 @@ pub enum Playback {
     FastForwarding,
 }
 
+/// Every field takes part in `==` (derived, so a new field cannot be left out), and each compares
+/// cheaply: the revision before the document, so differing edits stop there and an unchanged
+/// document is the same `Rc` (`Rc<Value>` checks the pointer first, `Value` being `Eq`); the run
+/// and the resolved scenario by identity; frames by revision.
+#[derive(Clone, PartialEq)]
 pub struct Playground {
-    /// The scenario document; `doc_revision` counts its edits (for the permalink effect).
-    pub doc: Rc<Value>,
+    /// `doc_revision` counts the document's edits (for the permalink effect).
     pub doc_revision: u64,
+    /// The scenario document.
+    pub doc: Rc<Value>,
     pub resolution: Resolution,
     /// The last valid scenario's effective settings, by the document's own key names.
     pub effective: Rc<Value>,
     /// The run on screen (the last valid one while the document is invalid).
-    pub runner: Option<Rc<RefCell<Runner>>>,
+    pub runner: Option<RunHandle>,
     pub frame: Option<Rc<Frame>>,
     pub position_us: u64,
     pub playback: Playback,
@@ -55,18 +100,6 @@ pub struct Playground {
     pub selection: Option<Figure>,
     /// A link that could not be opened, and why.
     pub link_error: Option<String>,
-}
-
-impl PartialEq for Playground {
-    fn eq(&self, other: &Self) -> bool {
-        self.doc_revision == other.doc_revision
-            && self.frame == other.frame
-            && self.position_us == other.position_us
-            && self.playback == other.playback
-            && self.speed == other.speed
-            && self.selection == other.selection
-            && self.link_error == other.link_error
-    }
 }
 
 pub enum Action {
@@ -95,8 +128,8 @@ pub enum Action {
 impl Playground {
     pub fn new(doc: Value, position_ms: Option<u64>) -> Playground {
         let mut state = Playground {
-            doc: Rc::new(Value::Null),
             doc_revision: 0,
+            doc: Rc::new(Value::Null),
             resolution: Resolution::Invalid {
                 errors: Rc::new(Vec::new()),
             },
@@ -141,10 +174,10 @@ impl Playground {
                 self.effective = Rc::new(serde_json::to_value(&scenario).unwrap_or_default());
                 let runner = Runner::new(scenario.clone());
                 self.resolution = Resolution::Valid {
-                    scenario: Rc::new(scenario),
+                    scenario: Shared::new(scenario),
                     notes: Rc::new(notes),
                 };
-                self.runner = Some(Rc::new(RefCell::new(runner)));
+                self.runner = Some(Shared::new(RefCell::new(runner)));
                 let end = self
                     .runner
                     .as_ref()
@@ -176,24 +209,6 @@ impl Playground {
 
     fn is_valid(&self) -> bool {
         matches!(self.resolution, Resolution::Valid { .. })
-    }
-}
-
-impl Clone for Playground {
-    fn clone(&self) -> Self {
-        Playground {
-            doc: Rc::clone(&self.doc),
-            doc_revision: self.doc_revision,
-            resolution: self.resolution.clone(),
-            effective: Rc::clone(&self.effective),
-            runner: self.runner.clone(),
-            frame: self.frame.clone(),
-            position_us: self.position_us,
-            playback: self.playback,
-            speed: self.speed,
-            selection: self.selection,
-            link_error: self.link_error.clone(),
-        }
     }
 }
 
@@ -267,7 +282,7 @@ impl Reducible for Playground {
                 next.position_us = next.position_us.saturating_add_signed(delta).min(end);
                 next.refresh();
             }
-            Action::SetSpeed(speed) => next.speed = speed.clamp(SPEEDS[0], SPEEDS[8]),
+            Action::SetSpeed(speed) => next.speed = speed.clamp(MIN_SPEED, MAX_SPEED),
             Action::FastForward if next.is_valid() => next.playback = Playback::FastForwarding,
             Action::FastForward => {}
             Action::Tick(elapsed_ms) => {
@@ -380,5 +395,72 @@ mod tests {
         }
         assert_eq!(state.playback, Playback::Paused);
         assert_eq!(state.position_us, state.end_us());
+    }
+
+    /// `base` with one change applied, and whether it still equals `base`.
+    fn equal_after(base: &Playground, change: impl FnOnce(&mut Playground)) -> bool {
+        let mut changed = base.clone();
+        change(&mut changed);
+        changed == *base
+    }
+
+    #[test]
+    fn a_change_to_any_field_makes_the_states_unequal() {
+        let base = (*default_state().reduce(Action::Seek(1_000_000))).clone();
+        assert!(base == base.clone());
+        // Every field by name (no `..`): a new field fails to compile here until it has a case.
+        let Playground {
+            doc_revision: _,
+            doc: _,
+            resolution: _,
+            effective: _,
+            runner: _,
+            frame: _,
+            position_us: _,
+            playback: _,
+            speed: _,
+            selection: _,
+            link_error: _,
+        } = &base;
+        assert!(!equal_after(&base, |s| s.doc_revision += 1));
+        assert!(!equal_after(&base, |s| s.doc = Rc::new(json!({"format": 1}))));
+        // The same document in a new allocation is the same state: documents compare by value.
+        assert!(equal_after(&base, |s| s.doc = Rc::new((*s.doc).clone())));
+        assert!(!equal_after(&base, |s| {
+            s.resolution = Resolution::Invalid {
+                errors: Rc::new(Vec::new()),
+            }
+        }));
+        assert!(!equal_after(&base, |s| s.effective = Rc::new(Value::Null)));
+        // Runs compare by identity: a fresh run of the same scenario is another run.
+        assert!(!equal_after(&base, |s| {
+            if let Resolution::Valid { scenario, .. } = &s.resolution {
+                s.runner = Some(Shared::new(RefCell::new(Runner::new((**scenario).clone()))));
+            }
+        }));
+        assert!(!equal_after(&base, |s| s.runner = None));
+        // A frame taken again at the same position is a new frame (a new revision).
+        assert!(!equal_after(&base, |s| {
+            let frame = s.runner.as_ref().map(|r| r.borrow_mut().frame(None, true));
+            s.frame = frame.map(Rc::new);
+        }));
+        assert!(!equal_after(&base, |s| s.frame = None));
+        assert!(!equal_after(&base, |s| s.position_us += 1));
+        assert!(!equal_after(&base, |s| s.playback = Playback::Playing));
+        assert!(!equal_after(&base, |s| s.speed = MAX_SPEED));
+        assert!(!equal_after(&base, |s| s.selection = Some(Figure::Acknowledged)));
+        assert!(!equal_after(&base, |s| s.link_error = Some("damaged".to_string())));
+    }
+
+    #[test]
+    fn speeds_ascend_from_the_slowest_to_the_fastest() {
+        assert!(SPEEDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(SPEEDS.first(), Some(&MIN_SPEED));
+        assert_eq!(SPEEDS.last(), Some(&MAX_SPEED));
+        assert!(SPEEDS.contains(&DEFAULT_SPEED));
+        let state = default_state().reduce(Action::SetSpeed(1e9));
+        assert_eq!(state.speed, MAX_SPEED);
+        let state = state.reduce(Action::SetSpeed(0.0));
+        assert_eq!(state.speed, MIN_SPEED);
     }
 }
