@@ -1,23 +1,20 @@
 //! The readable form of a report.
 
+use kafka_sim::observe::figure::Figure;
 use kafka_sim::Report;
 use std::fmt::Write;
 
 pub fn render(r: &Report) -> String {
     let mut s = String::new();
     let c = &r.records;
-    let _ = writeln!(s, "records        {:<12} {:>9}", "sent", c.sent);
-    let rows = [
-        ("acknowledged", c.acknowledged),
-        ("failed", c.failed),
-        ("lost", c.lost),
-        ("duplicated", c.duplicated),
-        ("reordered", c.reordered),
-        ("pending", c.pending),
-        ("delivered", c.delivered),
-    ];
-    for (name, v) in rows {
-        let _ = writeln!(s, "               {name:<12} {v:>9}");
+    // The record figures in the core's order, then the report's addition.
+    let rows = Figure::ALL
+        .iter()
+        .filter_map(|f| f.category().map(|cat| (f.name(), c.get(cat))))
+        .chain([("delivered", c.delivered)]);
+    for (i, (name, v)) in rows.enumerate() {
+        let head = if i == 0 { "records" } else { "" };
+        let _ = writeln!(s, "{head:<14} {name:<12} {v:>9}");
     }
     if r.producers.len() > 1 {
         for (name, p) in &r.producers {

@@ -1,5 +1,7 @@
-//! What a node's handler returns: messages to send, timers to set, readable events. Nodes
-//! are I/O-free state machines; the simulation owns time, the network and the queue.
+//! The one shape every node has: it handles a message or a timer with a [`Ctx`] and returns
+//! what it sends through the context's [`Outbox`] (messages, timers, readable events). Nodes
+//! are I/O-free state machines; the simulation owns time, the network and the queue, builds
+//! the context in one place and only routes.
 
 pub mod broker;
 pub mod consumer;
@@ -8,7 +10,30 @@ pub mod coordinator;
 pub mod producer;
 
 use crate::kafka::protocol::{NodeId, Payload};
+use crate::observe::ledger::Ledger;
 use crate::observe::trace::{TraceEvent, TraceKind};
+use crate::world::topology::Topology;
+use rand_pcg::Pcg32;
+
+/// What a node's handler gets from the world: the time, the run's one RNG, the outbox for what
+/// it sends, the ledger it reports records to, and the topology.
+pub struct Ctx<'a> {
+    pub now: u64,
+    pub rng: &'a mut Pcg32,
+    pub out: &'a mut Outbox,
+    pub ledger: &'a mut Ledger,
+    pub topo: &'a Topology,
+    /// Every consumer's name, by index (member ids, for a group leader's assignor).
+    pub consumer_names: &'a [String],
+}
+
+/// A producer, broker, controller or consumer, as the event loop sees it.
+pub trait Node {
+    /// A message from `from` reached this node.
+    fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx);
+    /// A timer this node set is due.
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx);
+}
 
 /// A timer a node sets for itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! messages carrying them) and the offsets holding them in each replica's log (the partition
 //! log strips mark them). Asked of the core for the selected figure only.
 
-use crate::figures::Figure;
+use kafka_sim::observe::figure::Figure;
 use kafka_sim::observe::log_marks::LogSpan;
 use kafka_sim::observe::snapshot::Snapshot;
 use std::fmt::Write;

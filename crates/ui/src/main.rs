@@ -8,7 +8,6 @@ mod bench_hook;
 mod browser;
 mod components;
 mod doc;
-mod figures;
 mod highlight;
 mod run_cache;
 mod state;

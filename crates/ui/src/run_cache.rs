@@ -4,10 +4,10 @@
 //! (the engine is deterministic, so the replay is the same run). Everything the components draw
 //! comes out of [`Runner::frame`] as plain data.
 
-use crate::figures::{Figure, Ledger};
 use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
 use kafka_sim::node::coordinator::GroupState;
+use kafka_sim::observe::figure::{Figure, FigureValues};
 use kafka_sim::scenario::Scenario;
 use kafka_sim::{Simulation, View};
 use std::rc::Rc;
@@ -121,7 +121,7 @@ pub struct Frame {
     pub now_us: u64,
     pub end_us: u64,
     pub view: View,
-    pub ledger: Ledger,
+    pub ledger: FigureValues,
     pub flights: Vec<Flight>,
     pub groups: Vec<GroupView>,
     pub log: Rc<Vec<Rc<LogLine>>>,
@@ -327,19 +327,12 @@ impl Runner {
         } else {
             self.samples.last().copied().unwrap_or_default()
         };
-        let counts = &classification.counts;
-        let ledger = Ledger {
-            sent: counts.sent,
-            acknowledged: counts.acknowledged,
-            failed: counts.failed,
-            lost: counts.lost,
-            duplicated: counts.duplicated,
-            reordered: counts.reordered,
-            pending: counts.pending,
-            consumed: report.consumed,
-            redelivered: report.redelivered,
-            rebalances: report.rebalances,
-        };
+        let ledger = FigureValues::new(
+            &classification.counts,
+            report.consumed,
+            report.redelivered,
+            report.rebalances,
+        );
         let (highlight, selected) = match selection.map(|f| Highlight::find(&snapshot, f)) {
             Some((h, ids)) => (Some(h), ids),
             None => (None, Vec::new()),
@@ -478,6 +471,31 @@ mod tests {
             runner.report_json(),
             serde_json::to_string(&headless.report()).unwrap_or_default()
         );
+    }
+
+    /// The page's ledger and the core's figures cannot drift apart: at the end of a run every
+    /// figure the ledger shows has the value the report gives under the figure's name.
+    #[test]
+    fn the_ledger_shows_every_core_figure_with_the_reports_value() {
+        let mut runner = default_runner();
+        runner.seek(u64::MAX);
+        let frame = runner.frame(None, true);
+        let report: serde_json::Value =
+            serde_json::from_str(&runner.report_json()).unwrap_or_default();
+        for f in Figure::ALL {
+            let in_report = match f {
+                Figure::Consumed => &report["consumed"]["records"],
+                Figure::Redelivered => &report["consumed"]["redelivered"],
+                Figure::Rebalances => &report["rebalances"],
+                _ => &report["records"][f.name()],
+            };
+            assert_eq!(
+                in_report.as_u64(),
+                Some(frame.ledger.get(f)),
+                "{}",
+                f.name()
+            );
+        }
     }
 
     #[test]

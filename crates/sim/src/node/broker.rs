@@ -12,7 +12,8 @@ use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
     FetchRequest, NodeId, PartitionState, Payload, ProducePartitionResult, ProduceResponse,
 };
-use crate::node::{Outbox, Timer};
+use crate::node::{Ctx, Node, Outbox, Timer};
+use crate::observe::trace::TraceKind;
 use crate::scenario::KafkaVersion;
 use crate::support::vec_map::VecMap;
 use crate::world::topology::Topology;
@@ -178,7 +179,7 @@ impl Broker {
         }
     }
 
-    pub fn on_timer(&mut self, now: u64, timer: Timer, topo: &Topology, out: &mut Outbox) {
+    fn handle_timer(&mut self, now: u64, timer: Timer, topo: &Topology, out: &mut Outbox) {
         if !self.alive {
             return;
         }
@@ -252,7 +253,7 @@ impl Broker {
         }
     }
 
-    pub fn on_message(
+    fn handle_message(
         &mut self,
         now: u64,
         from: NodeId,
@@ -288,7 +289,10 @@ impl Broker {
                 },
             ),
             Payload::PartitionChanges { states, leaders } => {
-                self.apply_partition_changes(&states, leaders, topo, now, out)
+                // ISR changes reach a broker from the controller only.
+                let before = self.isr_sizes();
+                self.apply_partition_changes(&states, leaders, topo, now, out);
+                self.trace_isr_changes(&before, now, topo, out);
             }
             Payload::Disconnect => {
                 if let NodeId::Broker(l) = from {
@@ -449,6 +453,54 @@ impl Broker {
                     isr: new_isr,
                 },
             );
+        }
+    }
+}
+
+impl Node for Broker {
+    fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx) {
+        self.handle_message(ctx.now, from, payload, ctx.topo, ctx.out);
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+        self.handle_timer(ctx.now, timer, ctx.topo, ctx.out);
+    }
+}
+
+impl Broker {
+    /// Each partition this broker leads, with its ISR's size.
+    fn isr_sizes(&self) -> Vec<(u32, usize)> {
+        self.replicas
+            .values()
+            .filter_map(|r| r.isr().map(|i| (r.partition, i.len())))
+            .collect()
+    }
+
+    fn trace_isr_changes(
+        &self,
+        before: &[(u32, usize)],
+        now: u64,
+        topo: &Topology,
+        out: &mut Outbox,
+    ) {
+        for r in self.replicas.values() {
+            let Some(isr) = r.isr() else { continue };
+            let Some(&(_, old)) = before.iter().find(|(p, _)| *p == r.partition) else {
+                continue;
+            };
+            if isr.len() != old {
+                let kind = if isr.len() < old {
+                    TraceKind::IsrShrunk
+                } else {
+                    TraceKind::IsrExpanded
+                };
+                out.trace(
+                    now,
+                    node(self.id),
+                    kind,
+                    format!("ISR of {} is now {:?}", topo.name(r.partition), isr),
+                );
+            }
         }
     }
 }

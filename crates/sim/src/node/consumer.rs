@@ -13,12 +13,10 @@ mod membership;
 mod metadata;
 
 use crate::kafka::protocol::{GroupMessage, NodeId, Payload};
-use crate::node::{Outbox, Timer};
-use crate::observe::ledger::Ledger;
+use crate::node::{Ctx, Node, Timer};
 use crate::observe::trace::TraceKind;
 use crate::scenario::{AssignmentStrategy, GroupConfig, KafkaVersion};
 use crate::support::vec_map::{VecMap, VecSet};
-use crate::world::topology::Topology;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -120,15 +118,6 @@ pub struct Consumer {
     partition_cursor: u32,
 }
 
-pub struct ConsumerCtx<'a> {
-    pub now: u64,
-    pub out: &'a mut Outbox,
-    pub ledger: &'a mut Ledger,
-    pub topo: &'a Topology,
-    /// Every consumer's name, by index (member ids, for the leader's assignor).
-    pub names: &'a [String],
-}
-
 impl Consumer {
     pub fn new(
         index: u32,
@@ -207,11 +196,11 @@ impl Consumer {
         self.coordinator == Some(broker) || self.fetches.contains_key(&broker)
     }
 
-    fn trace(&self, ctx: &mut ConsumerCtx, kind: TraceKind, text: String) {
+    fn trace(&self, ctx: &mut Ctx, kind: TraceKind, text: String) {
         ctx.out.trace(ctx.now, self.node(), kind, text);
     }
 
-    fn send_group(&self, ctx: &mut ConsumerCtx, broker: u32, message: GroupMessage) {
+    fn send_group(&self, ctx: &mut Ctx, broker: u32, message: GroupMessage) {
         ctx.out.send(
             self.node(),
             NodeId::Broker(broker),
@@ -224,7 +213,7 @@ impl Consumer {
 
     /// The application starts: first metadata, then its first `poll()`. It bootstraps with
     /// the topics' partition counts as they are now.
-    pub fn start(&mut self, ctx: &mut ConsumerCtx) {
+    pub fn start(&mut self, ctx: &mut Ctx) {
         self.metadata_snapshot = self
             .cfg
             .topics
@@ -246,7 +235,7 @@ impl Consumer {
         self.cfg.heartbeat_interval_ms.max(1).saturating_mul(1000)
     }
 
-    fn schedule_poll(&mut self, ctx: &mut ConsumerCtx, at: u64) {
+    fn schedule_poll(&mut self, ctx: &mut Ctx, at: u64) {
         if self.poll_due.is_some_and(|d| d <= at && d >= ctx.now) {
             return;
         }
@@ -254,7 +243,7 @@ impl Consumer {
         ctx.out.timer(at, self.node(), Timer::ConsumerPoll);
     }
 
-    fn schedule_retry(&mut self, ctx: &mut ConsumerCtx) {
+    fn schedule_retry(&mut self, ctx: &mut Ctx) {
         if self.retry_due.is_some_and(|d| d >= ctx.now) {
             return;
         }
@@ -264,53 +253,15 @@ impl Consumer {
     }
 
     /// Wakes a `poll()` that waits for the group or for records.
-    fn wake(&mut self, ctx: &mut ConsumerCtx) {
+    fn wake(&mut self, ctx: &mut Ctx) {
         if self.waiting_in_poll && self.lifecycle == Lifecycle::Running {
             self.poll(ctx);
         }
     }
 
-    pub fn on_timer(&mut self, timer: Timer, ctx: &mut ConsumerCtx) {
-        if !self.is_alive() {
-            return;
-        }
-        match timer {
-            Timer::ConsumerPoll if self.poll_due == Some(ctx.now) => {
-                self.poll_due = None;
-                if let Lifecycle::Stalled { until_us } = self.lifecycle {
-                    if ctx.now < until_us {
-                        return;
-                    }
-                    self.lifecycle = Lifecycle::Running;
-                }
-                self.poll(ctx);
-            }
-            Timer::ConsumerHeartbeat if self.heartbeat_due == ctx.now => {
-                self.heartbeat_due = ctx.now + self.heartbeat_interval_us();
-                ctx.out
-                    .timer(self.heartbeat_due, self.node(), Timer::ConsumerHeartbeat);
-                self.on_heartbeat_tick(ctx);
-            }
-            Timer::ConsumerMetadataRefresh if self.metadata_refresh_due == Some(ctx.now) => {
-                self.metadata_refresh_due = None;
-                self.on_metadata_refresh_due(ctx);
-            }
-            Timer::ConsumerRetry if self.retry_due == Some(ctx.now) => {
-                self.retry_due = None;
-                if self.leaders.is_empty() {
-                    self.request_metadata(ctx);
-                }
-                if self.waiting_in_poll {
-                    self.poll(ctx);
-                }
-            }
-            _ => {}
-        }
-    }
-
     /// One `poll()` call of the application, in the classic consumer's order: coordinator
     /// work (`ConsumerCoordinator.poll`), then records from the fetcher.
-    pub fn poll(&mut self, ctx: &mut ConsumerCtx) {
+    pub fn poll(&mut self, ctx: &mut Ctx) {
         self.waiting_in_poll = false;
         self.last_poll_us = ctx.now;
         if self.heartbeat_from_poll {
@@ -359,7 +310,7 @@ impl Consumer {
 
     /// Hands up to `max.poll.records` buffered records to the application; positions move
     /// past them and the ledger counts their delivery.
-    fn deliver(&mut self, ctx: &mut ConsumerCtx) -> u64 {
+    fn deliver(&mut self, ctx: &mut Ctx) -> u64 {
         let max = u64::from(self.cfg.max_poll_records.max(1));
         let mut left = max;
         let parts: Vec<u32> = {
@@ -401,7 +352,7 @@ impl Consumer {
     }
 
     /// The scenario kills it: nothing more happens in its process.
-    pub fn kill(&mut self, ctx: &mut ConsumerCtx) {
+    pub fn kill(&mut self, ctx: &mut Ctx) {
         self.lifecycle = Lifecycle::Dead;
         self.waiting_in_poll = false;
         self.trace(
@@ -415,7 +366,7 @@ impl Consumer {
     }
 
     /// The application is stuck processing for `for_us`: it does not call `poll()`.
-    pub fn stall(&mut self, for_us: u64, ctx: &mut ConsumerCtx) {
+    pub fn stall(&mut self, for_us: u64, ctx: &mut Ctx) {
         let until_us = ctx.now.saturating_add(for_us);
         self.lifecycle = Lifecycle::Stalled { until_us };
         self.waiting_in_poll = false;
@@ -439,7 +390,7 @@ impl Consumer {
     }
 
     /// `close()`: commit (auto-commit), leave the group cleanly.
-    pub fn close(&mut self, ctx: &mut ConsumerCtx) {
+    pub fn close(&mut self, ctx: &mut Ctx) {
         if let Some(c) = self.coordinator {
             if self.cfg.enable_auto_commit && self.generation >= 0 {
                 self.commit_positions(ctx, None, "commit on close");
@@ -457,7 +408,22 @@ impl Consumer {
         );
     }
 
-    pub fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut ConsumerCtx) {
+    fn on_disconnect(&mut self, broker: u32, ctx: &mut Ctx) {
+        self.bootstrap = broker.wrapping_add(1) % ctx.topo.brokers.max(1);
+        if self.coordinator == Some(broker) {
+            self.coordinator_lost(ctx, "the connection to it was reset");
+        }
+        self.find_in_flight = false;
+        self.metadata_in_flight = false;
+        if self.fetches.remove(&broker).is_some() {
+            self.leaders = Arc::from(Vec::new());
+        }
+        self.schedule_retry(ctx);
+    }
+}
+
+impl Node for Consumer {
+    fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx) {
         if !self.is_alive() {
             return;
         }
@@ -476,16 +442,41 @@ impl Consumer {
         }
     }
 
-    fn on_disconnect(&mut self, broker: u32, ctx: &mut ConsumerCtx) {
-        self.bootstrap = broker.wrapping_add(1) % ctx.topo.brokers.max(1);
-        if self.coordinator == Some(broker) {
-            self.coordinator_lost(ctx, "the connection to it was reset");
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+        if !self.is_alive() {
+            return;
         }
-        self.find_in_flight = false;
-        self.metadata_in_flight = false;
-        if self.fetches.remove(&broker).is_some() {
-            self.leaders = Arc::from(Vec::new());
+        match timer {
+            Timer::ConsumerPoll if self.poll_due == Some(ctx.now) => {
+                self.poll_due = None;
+                if let Lifecycle::Stalled { until_us } = self.lifecycle {
+                    if ctx.now < until_us {
+                        return;
+                    }
+                    self.lifecycle = Lifecycle::Running;
+                }
+                self.poll(ctx);
+            }
+            Timer::ConsumerHeartbeat if self.heartbeat_due == ctx.now => {
+                self.heartbeat_due = ctx.now + self.heartbeat_interval_us();
+                ctx.out
+                    .timer(self.heartbeat_due, self.node(), Timer::ConsumerHeartbeat);
+                self.on_heartbeat_tick(ctx);
+            }
+            Timer::ConsumerMetadataRefresh if self.metadata_refresh_due == Some(ctx.now) => {
+                self.metadata_refresh_due = None;
+                self.on_metadata_refresh_due(ctx);
+            }
+            Timer::ConsumerRetry if self.retry_due == Some(ctx.now) => {
+                self.retry_due = None;
+                if self.leaders.is_empty() {
+                    self.request_metadata(ctx);
+                }
+                if self.waiting_in_poll {
+                    self.poll(ctx);
+                }
+            }
+            _ => {}
         }
-        self.schedule_retry(ctx);
     }
 }

@@ -3,7 +3,7 @@
 //! proposed by leaders, and propagation of every change to the brokers.
 
 use crate::kafka::protocol::{NodeId, PartitionState, Payload};
-use crate::node::{Outbox, Timer};
+use crate::node::{Ctx, Node, Outbox, Timer};
 use crate::observe::trace::TraceKind;
 use crate::world::topology::Topology;
 use std::sync::Arc;
@@ -201,7 +201,7 @@ impl Controller {
             .collect()
     }
 
-    pub fn on_timer(&mut self, now: u64, timer: Timer, out: &mut Outbox) {
+    fn handle_timer(&mut self, now: u64, timer: Timer, out: &mut Outbox) {
         if timer != Timer::SessionCheck {
             return;
         }
@@ -256,7 +256,7 @@ impl Controller {
         self.broadcast(changed, out);
     }
 
-    pub fn on_message(&mut self, now: u64, from: NodeId, payload: Payload, out: &mut Outbox) {
+    fn handle_message(&mut self, now: u64, from: NodeId, payload: Payload, out: &mut Outbox) {
         match payload {
             Payload::BrokerHeartbeat { broker } => {
                 let Some(l) = self.brokers.get_mut(broker as usize) else {
@@ -328,5 +328,15 @@ impl Controller {
             }
             _ => {}
         }
+    }
+}
+
+impl Node for Controller {
+    fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx) {
+        self.handle_message(ctx.now, from, payload, ctx.out);
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+        self.handle_timer(ctx.now, timer, ctx.out);
     }
 }

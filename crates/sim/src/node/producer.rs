@@ -7,25 +7,14 @@ mod sender;
 
 use crate::kafka::partitioner::Partitioner;
 use crate::kafka::protocol::{NodeId, Payload};
-use crate::node::{Outbox, Timer};
-use crate::observe::ledger::Ledger;
+use crate::node::{Ctx, Node, Timer};
 use crate::observe::trace::TraceKind;
 use crate::scenario::{KafkaVersion, ProducerConfig, SendMode};
 use crate::support::vec_map::{VecMap, VecSet};
 use crate::world::topology::Topology;
 use accumulator::Accumulator;
-use rand_core::Rng;
 use std::collections::VecDeque;
 use std::sync::Arc;
-
-/// Everything a producer handler needs from the world.
-pub struct ProducerCtx<'a, R: Rng> {
-    pub now: u64,
-    pub rng: &'a mut R,
-    pub out: &'a mut Outbox,
-    pub ledger: &'a mut Ledger,
-    pub topo: &'a Topology,
-}
 
 #[derive(Debug, Clone)]
 pub struct InFlightRequest {
@@ -212,7 +201,7 @@ impl Producer {
     }
 
     /// The application's send loop: every record due by now enters the accumulator.
-    fn run_application<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    fn run_application(&mut self, ctx: &mut Ctx<'_>) {
         while let Some(due) = self.next_send_us() {
             if due > ctx.now {
                 break;
@@ -250,60 +239,7 @@ impl Producer {
         }
     }
 
-    pub fn on_timer<R: Rng>(&mut self, timer: Timer, ctx: &mut ProducerCtx<'_, R>) {
-        if timer == Timer::ProducerWake {
-            if self.wake_at == Some(ctx.now) {
-                self.wake_at = None;
-            }
-            self.run(ctx);
-        }
-    }
-
-    /// First wake-up at time 0.
-    pub fn start<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
-        self.run(ctx);
-    }
-
-    pub fn on_message<R: Rng>(
-        &mut self,
-        from: NodeId,
-        payload: Payload,
-        ctx: &mut ProducerCtx<'_, R>,
-    ) {
-        match payload {
-            Payload::ProduceResponse(resp) => {
-                if let NodeId::Broker(b) = from {
-                    self.handle_produce_response(b, resp, ctx);
-                }
-            }
-            Payload::MetadataResponse {
-                correlation_id,
-                leaders,
-            } if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation_id) => {
-                self.metadata_in_flight = None;
-                self.apply_metadata(&leaders, ctx);
-            }
-            Payload::Disconnect => {
-                if let NodeId::Broker(b) = from {
-                    self.connection_failed(b, ctx);
-                    if self
-                        .metadata_in_flight
-                        .is_some_and(|(c, _)| c == u64::from(b) << 48 | (c & 0xffff_ffff_ffff))
-                    {
-                        self.metadata_in_flight = None;
-                    }
-                }
-            }
-            _ => {}
-        }
-        self.run(ctx);
-    }
-
-    fn apply_metadata<R: Rng>(
-        &mut self,
-        leaders: &Arc<[Option<u32>]>,
-        ctx: &mut ProducerCtx<'_, R>,
-    ) {
+    fn apply_metadata(&mut self, leaders: &Arc<[Option<u32>]>, ctx: &mut Ctx<'_>) {
         self.metadata_refreshed_us = ctx.now;
         // Partitions only grow: a broker with an older view does not shrink the topic.
         let known = self
@@ -371,7 +307,7 @@ impl Producer {
     }
 
     /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.
-    pub fn run<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    pub fn run(&mut self, ctx: &mut Ctx<'_>) {
         self.run_application(ctx);
         self.check_request_timeouts(ctx);
         self.expire_batches(ctx);
@@ -388,7 +324,7 @@ impl Producer {
         self.schedule_wake(ctx);
     }
 
-    fn schedule_wake<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    fn schedule_wake(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now;
         let linger = ms(self.cfg.linger_ms);
         let mut next = u64::MAX;
@@ -479,5 +415,46 @@ impl Producer {
             .values()
             .filter(|b| !b.in_flight)
             .count()
+    }
+}
+
+impl Node for Producer {
+    fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx<'_>) {
+        match payload {
+            Payload::ProduceResponse(resp) => {
+                if let NodeId::Broker(b) = from {
+                    self.handle_produce_response(b, resp, ctx);
+                }
+            }
+            Payload::MetadataResponse {
+                correlation_id,
+                leaders,
+            } if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation_id) => {
+                self.metadata_in_flight = None;
+                self.apply_metadata(&leaders, ctx);
+            }
+            Payload::Disconnect => {
+                if let NodeId::Broker(b) = from {
+                    self.connection_failed(b, ctx);
+                    if self
+                        .metadata_in_flight
+                        .is_some_and(|(c, _)| c == u64::from(b) << 48 | (c & 0xffff_ffff_ffff))
+                    {
+                        self.metadata_in_flight = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.run(ctx);
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx<'_>) {
+        if timer == Timer::ProducerWake {
+            if self.wake_at == Some(ctx.now) {
+                self.wake_at = None;
+            }
+            self.run(ctx);
+        }
     }
 }

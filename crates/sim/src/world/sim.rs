@@ -7,8 +7,8 @@ mod partitions;
 use crate::kafka::protocol::{NodeId, Payload};
 use crate::node::broker::{Broker, BrokerSettings};
 use crate::node::controller::{Controller, SESSION_CHECK_US};
-use crate::node::producer::{Producer, ProducerCtx};
-use crate::node::{Outbox, Timer};
+use crate::node::producer::Producer;
+use crate::node::{Ctx, Node, Outbox, Timer};
 use crate::observe::invariants::InvariantState;
 use crate::observe::ledger::Ledger;
 use crate::observe::trace::{TraceEvent, TraceHash, TraceKind, TraceLog};
@@ -26,6 +26,31 @@ enum Event {
     Arrive(u64),
     Timer(NodeId, Timer),
     Action(usize),
+}
+
+/// The world's nodes, borrowed apart from what their context borrows.
+pub(super) struct Nodes<'a> {
+    producers: &'a mut [Producer],
+    brokers: &'a mut [Broker],
+    controller: &'a mut Controller,
+    pub(super) consumers: &'a mut [crate::node::consumer::Consumer],
+}
+
+impl<'a> Nodes<'a> {
+    fn get(self, id: NodeId) -> Option<&'a mut dyn Node> {
+        match id {
+            NodeId::Producer(i) => self
+                .producers
+                .get_mut(i as usize)
+                .map(|n| n as &mut dyn Node),
+            NodeId::Broker(i) => self.brokers.get_mut(i as usize).map(|n| n as &mut dyn Node),
+            NodeId::Consumer(i) => self
+                .consumers
+                .get_mut(i as usize)
+                .map(|n| n as &mut dyn Node),
+            NodeId::Controller => Some(self.controller),
+        }
+    }
 }
 
 /// A running simulation of one scenario: the [`World`] and the loop around it (time, the event
@@ -320,86 +345,72 @@ impl Simulation {
             }
             return;
         }
-        let now = self.now;
-        match to {
-            NodeId::Producer(p) => {
-                if let Some(prod) = self.world.producers.get_mut(p as usize) {
-                    let mut ctx = ProducerCtx {
-                        now,
-                        rng: &mut self.rng,
-                        out: &mut self.out,
-                        ledger: &mut self.world.ledger,
-                        topo: &self.world.topo,
-                    };
-                    prod.on_message(from, env.payload, &mut ctx);
-                }
+        match (to, env.payload) {
+            // Group requests go to the group's coordinator on that broker.
+            (NodeId::Broker(b), Payload::Group { group, message }) => {
+                self.group_arrive(b, from, group, message)
             }
-            NodeId::Consumer(c) => self.consumer_arrive(c, from, env.payload),
-            NodeId::Broker(b) => {
-                if let Payload::Group { group, message } = env.payload {
-                    self.group_arrive(b, from, group, message);
-                    return;
+            (to, payload) => self.with_node(to, |n, ctx| n.on_message(from, payload, ctx)),
+        }
+        if to == NodeId::Controller {
+            self.refresh_coordinators();
+        }
+    }
+
+    /// Routes a due timer to its owner: the network's and the coordinators' timers are the
+    /// world's; every other timer belongs to the node that set it.
+    fn fire(&mut self, node: NodeId, timer: Timer) {
+        match timer {
+            Timer::Heal { broker } => self.heal(broker),
+            Timer::GroupCheck { group } => self.group_check(group),
+            _ => {
+                self.with_node(node, |n, ctx| n.on_timer(timer, ctx));
+                if node == NodeId::Controller {
+                    self.refresh_coordinators();
                 }
-                if let Some(br) = self.world.brokers.get_mut(b as usize) {
-                    // ISR changes arrive from the controller only.
-                    let before = matches!(env.payload, Payload::PartitionChanges { .. })
-                        .then(|| isr_snapshot(br));
-                    br.on_message(now, from, env.payload, &self.world.topo, &mut self.out);
-                    if let Some(before) = before {
-                        trace_isr_changes(br, &before, now, &self.world.topo, &mut self.out);
-                    }
-                }
-            }
-            NodeId::Controller => {
-                self.world
-                    .controller
-                    .on_message(now, from, env.payload, &mut self.out);
-                self.refresh_coordinators();
             }
         }
     }
 
-    fn fire(&mut self, node: NodeId, timer: Timer) {
+    /// Runs `f` on node `id`, if it exists, with its context.
+    fn with_node(&mut self, id: NodeId, f: impl FnOnce(&mut dyn Node, &mut Ctx)) {
+        let (nodes, mut ctx) = self.split();
+        if let Some(node) = nodes.get(id) {
+            f(node, &mut ctx);
+        }
+    }
+
+    /// The nodes, and the one place a node's [`Ctx`] is built beside them.
+    pub(super) fn split(&mut self) -> (Nodes<'_>, Ctx<'_>) {
+        let w = &mut self.world;
+        let nodes = Nodes {
+            producers: &mut w.producers,
+            brokers: &mut w.brokers,
+            controller: &mut w.controller,
+            consumers: &mut w.consumers,
+        };
+        let ctx = Ctx {
+            now: self.now,
+            rng: &mut self.rng,
+            out: &mut self.out,
+            ledger: &mut w.ledger,
+            topo: &w.topo,
+            consumer_names: &w.consumer_names,
+        };
+        (nodes, ctx)
+    }
+
+    /// A broker's isolation ends (unless a later isolation still holds).
+    fn heal(&mut self, broker: u32) {
         let now = self.now;
-        match node {
-            NodeId::Producer(p) => {
-                if let Some(prod) = self.world.producers.get_mut(p as usize) {
-                    let mut ctx = ProducerCtx {
-                        now,
-                        rng: &mut self.rng,
-                        out: &mut self.out,
-                        ledger: &mut self.world.ledger,
-                        topo: &self.world.topo,
-                    };
-                    prod.on_timer(timer, &mut ctx);
-                }
-            }
-            NodeId::Consumer(c) => self.consumer_fire(c, timer),
-            NodeId::Broker(b) => {
-                if let Timer::GroupCheck { group } = timer {
-                    self.group_check(group);
-                    return;
-                }
-                if let Timer::Heal { broker } = timer {
-                    self.world.network.heal(broker, now);
-                    if !self.world.network.is_isolated(broker, now) {
-                        self.out.trace(
-                            now,
-                            node,
-                            TraceKind::BrokerHealed,
-                            format!("broker {broker} can reach the network again"),
-                        );
-                    }
-                    return;
-                }
-                if let Some(br) = self.world.brokers.get_mut(b as usize) {
-                    br.on_timer(now, timer, &self.world.topo, &mut self.out);
-                }
-            }
-            NodeId::Controller => {
-                self.world.controller.on_timer(now, timer, &mut self.out);
-                self.refresh_coordinators();
-            }
+        self.world.network.heal(broker, now);
+        if !self.world.network.is_isolated(broker, now) {
+            self.out.trace(
+                now,
+                NodeId::Broker(broker),
+                TraceKind::BrokerHealed,
+                format!("broker {broker} can reach the network again"),
+            );
         }
     }
 
@@ -527,41 +538,6 @@ impl Simulation {
         }
         for t in self.out.traces.drain(..) {
             self.trace.push(t);
-        }
-    }
-}
-
-fn isr_snapshot(b: &Broker) -> Vec<(u32, usize)> {
-    b.replicas
-        .values()
-        .filter_map(|r| r.isr().map(|i| (r.partition, i.len())))
-        .collect()
-}
-
-fn trace_isr_changes(
-    b: &Broker,
-    before: &[(u32, usize)],
-    now: u64,
-    topo: &Topology,
-    out: &mut Outbox,
-) {
-    for r in b.replicas.values() {
-        let Some(isr) = r.isr() else { continue };
-        let Some(&(_, old)) = before.iter().find(|(p, _)| *p == r.partition) else {
-            continue;
-        };
-        if isr.len() != old {
-            let kind = if isr.len() < old {
-                TraceKind::IsrShrunk
-            } else {
-                TraceKind::IsrExpanded
-            };
-            out.trace(
-                now,
-                NodeId::Broker(b.id),
-                kind,
-                format!("ISR of {} is now {:?}", topo.name(r.partition), isr),
-            );
         }
     }
 }

@@ -3,8 +3,8 @@
 //! logs; clicking it again (or Escape) clears the marks.
 
 use crate::components::class_list;
-use crate::figures::Figure;
 use crate::run_cache::Frame;
+use kafka_sim::observe::figure::Figure;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -15,21 +15,6 @@ pub struct LedgerProps {
     pub on_select: Callback<Option<Figure>>,
     /// Dimmed while the document is invalid (this is the last valid run).
     pub stale: bool,
-}
-
-fn explain(figure: Figure) -> &'static str {
-    match figure {
-        Figure::Sent => "records the applications handed to send()",
-        Figure::Acknowledged => "the application was told the record succeeded",
-        Figure::Failed => "the application was told the record failed",
-        Figure::Lost => "told success (or nothing), yet not in the committed log",
-        Figure::Duplicated => "extra copies in the committed log",
-        Figure::Reordered => "committed after a record its producer sent later",
-        Figure::Pending => "not settled yet",
-        Figure::Consumed => "records consumers processed",
-        Figure::Redelivered => "records consumers processed more than once",
-        Figure::Rebalances => "consumer group rebalances",
-    }
 }
 
 #[component]
@@ -50,7 +35,7 @@ pub fn Ledger(props: &LedgerProps) -> Html {
                         <li>
                             <button type="button" class={class_list(&format!("figure figure-{}", figure.name()), &[(value > 0, "nonzero")])}
                                     data-figure={figure.name()} aria-pressed={selected.to_string()}
-                                    title={explain(figure)} disabled={!figure.has_records() && value == 0}
+                                    title={figure.meaning()} disabled={!figure.has_records() && value == 0}
                                     {onclick}>
                                 <span class="figure-name">{figure.name()}</span>
                                 <span class="figure-value">{value}</span>

@@ -2,8 +2,8 @@
 //! one of its records (a bar over a long run of them), solid below the high watermark and
 //! hollow above it, labelled with the count and the offsets for screen readers.
 
-use crate::figures::Figure;
 use crate::highlight::StripMarks;
+use kafka_sim::observe::figure::Figure;
 use std::fmt::Write;
 use yew::prelude::*;
 

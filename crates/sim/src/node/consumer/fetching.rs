@@ -1,15 +1,16 @@
 //! Fetching from partition leaders: one fetch in flight per leader, for the owned partitions
 //! whose buffer is empty; the answers fill the buffer `poll()` drains.
 
-use super::{Buffered, Consumer, ConsumerCtx};
+use super::{Buffered, Consumer};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{ConsumerFetchPartition, ConsumerFetchedPartition, NodeId, Payload};
+use crate::node::Ctx;
 use crate::support::vec_map::VecMap;
 
 impl Consumer {
     /// Sends a fetch to every leader of an owned partition that needs records and has no
     /// fetch of this consumer in flight.
-    pub(super) fn send_fetches(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn send_fetches(&mut self, ctx: &mut Ctx) {
         if !self.is_alive() || self.in_eager_rebalance() {
             return;
         }
@@ -72,7 +73,7 @@ impl Consumer {
         broker: u32,
         correlation_id: u64,
         partitions: Vec<ConsumerFetchedPartition>,
-        ctx: &mut ConsumerCtx,
+        ctx: &mut Ctx,
     ) {
         if self
             .fetches

@@ -2,17 +2,18 @@
 //! leader runs the assignor), SyncGroup, heartbeats, leaving on `max.poll.interval.ms`, and
 //! offset commits and fetches.
 
-use super::{Consumer, ConsumerCtx, Lifecycle, MemberState, REQUEST_TIMEOUT_US};
+use super::{Consumer, Lifecycle, MemberState, REQUEST_TIMEOUT_US};
 use crate::kafka::assignor::{assign, MemberSubscription, TopicPartition};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{GroupMessage, JoinResult};
+use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::OffsetReset;
 use crate::support::vec_map::VecSet;
 use std::sync::Arc;
 
 impl Consumer {
-    pub(super) fn find_coordinator(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn find_coordinator(&mut self, ctx: &mut Ctx) {
         if self.find_in_flight {
             return;
         }
@@ -21,7 +22,7 @@ impl Consumer {
         self.send_group(ctx, b, GroupMessage::FindCoordinator);
     }
 
-    pub(super) fn coordinator_lost(&mut self, ctx: &mut ConsumerCtx, why: &str) {
+    pub(super) fn coordinator_lost(&mut self, ctx: &mut Ctx, why: &str) {
         let Some(old) = self.coordinator.take() else {
             return;
         };
@@ -46,7 +47,7 @@ impl Consumer {
 
     /// Before re-joining: eager members commit and give up everything; cooperative members
     /// keep their partitions and report them as owned.
-    pub(super) fn start_join(&mut self, coordinator: u32, ctx: &mut ConsumerCtx) {
+    pub(super) fn start_join(&mut self, coordinator: u32, ctx: &mut Ctx) {
         if self.generation < 0 && !self.owned.is_empty() {
             let lost: Vec<String> = self
                 .owned
@@ -119,7 +120,7 @@ impl Consumer {
     /// Commits the current positions (all owned partitions, or only `only`).
     pub(super) fn commit_positions(
         &mut self,
-        ctx: &mut ConsumerCtx,
+        ctx: &mut Ctx,
         only: Option<&VecSet<u32>>,
         why: &str,
     ) {
@@ -159,7 +160,7 @@ impl Consumer {
         );
     }
 
-    pub(super) fn fetch_committed_offsets(&mut self, coordinator: u32, ctx: &mut ConsumerCtx) {
+    pub(super) fn fetch_committed_offsets(&mut self, coordinator: u32, ctx: &mut Ctx) {
         if self.offsets_in_flight {
             return;
         }
@@ -183,7 +184,7 @@ impl Consumer {
     }
 
     /// The heartbeat thread (0.10.1+) or, before, the network client's housekeeping.
-    pub(super) fn on_heartbeat_tick(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn on_heartbeat_tick(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
         if self
             .group_request_sent_us
@@ -231,7 +232,7 @@ impl Consumer {
     }
 
     /// Before 0.10.1 each `poll()` call sends the heartbeat when one is due.
-    pub(super) fn heartbeat_from_poll_call(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn heartbeat_from_poll_call(&mut self, ctx: &mut Ctx) {
         if ctx.now
             >= self
                 .last_heartbeat_sent_us()
@@ -245,7 +246,7 @@ impl Consumer {
         self.last_heartbeat_us
     }
 
-    fn send_heartbeat(&mut self, ctx: &mut ConsumerCtx) {
+    fn send_heartbeat(&mut self, ctx: &mut Ctx) {
         let Some(c) = self.coordinator else {
             return;
         };
@@ -263,7 +264,7 @@ impl Consumer {
         );
     }
 
-    fn leave_for_poll_timeout(&mut self, ctx: &mut ConsumerCtx) {
+    fn leave_for_poll_timeout(&mut self, ctx: &mut Ctx) {
         self.trace(
             ctx,
             TraceKind::PollIntervalExceeded,
@@ -281,7 +282,7 @@ impl Consumer {
     }
 
     /// Kicked out (unknown member, illegal generation): the partitions are lost.
-    fn fenced(&mut self, ctx: &mut ConsumerCtx, error: ErrorCode) {
+    fn fenced(&mut self, ctx: &mut Ctx, error: ErrorCode) {
         self.trace(
             ctx,
             TraceKind::PartitionsLost,
@@ -296,12 +297,7 @@ impl Consumer {
         self.group_request_sent_us = None;
     }
 
-    pub(super) fn on_group_message(
-        &mut self,
-        broker: u32,
-        message: GroupMessage,
-        ctx: &mut ConsumerCtx,
-    ) {
+    pub(super) fn on_group_message(&mut self, broker: u32, message: GroupMessage, ctx: &mut Ctx) {
         match message {
             GroupMessage::FindCoordinatorResponse(result) => {
                 self.find_in_flight = false;
@@ -387,7 +383,7 @@ impl Consumer {
         }
     }
 
-    fn group_request_failed(&mut self, e: ErrorCode, ctx: &mut ConsumerCtx) {
+    fn group_request_failed(&mut self, e: ErrorCode, ctx: &mut Ctx) {
         self.group_request_sent_us = None;
         match e {
             ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => {
@@ -404,7 +400,7 @@ impl Consumer {
     }
 
     /// JoinGroup answered: the leader runs the assignor, everyone sends SyncGroup.
-    fn on_joined(&mut self, coordinator: u32, r: JoinResult, ctx: &mut ConsumerCtx) {
+    fn on_joined(&mut self, coordinator: u32, r: JoinResult, ctx: &mut Ctx) {
         self.generation = r.generation;
         self.member = MemberState::AwaitingSync;
         self.group_request_sent_us = Some(ctx.now);
@@ -414,7 +410,7 @@ impl Consumer {
             // The leader assigns the partitions its own metadata shows.
             let topics = &self.metadata_snapshot;
             let name = |c: u32| {
-                ctx.names
+                ctx.consumer_names
                     .get(c as usize)
                     .cloned()
                     .unwrap_or_else(|| format!("consumer-{c}"))
@@ -480,7 +476,7 @@ impl Consumer {
     }
 
     /// SyncGroup answered with this member's partitions.
-    fn on_synced(&mut self, parts: Vec<u32>, ctx: &mut ConsumerCtx) {
+    fn on_synced(&mut self, parts: Vec<u32>, ctx: &mut Ctx) {
         self.group_request_sent_us = None;
         let assigned: VecSet<u32> = parts.iter().copied().collect();
         let revoked: VecSet<u32> = self.owned.difference(&assigned).copied().collect();
@@ -539,7 +535,7 @@ impl Consumer {
         self.wake(ctx);
     }
 
-    fn on_committed_offsets(&mut self, offsets: Vec<(u32, Option<u64>)>, ctx: &mut ConsumerCtx) {
+    fn on_committed_offsets(&mut self, offsets: Vec<(u32, Option<u64>)>, ctx: &mut Ctx) {
         for (p, committed) in offsets {
             if !self.owned.contains(&p) || self.positions.contains_key(&p) {
                 continue;
@@ -556,7 +552,7 @@ impl Consumer {
     }
 
     /// `auto.offset.reset` for a partition with no (valid) committed offset.
-    pub(super) fn apply_offset_reset(&mut self, p: u32, ctx: &mut ConsumerCtx, why: &str) {
+    pub(super) fn apply_offset_reset(&mut self, p: u32, ctx: &mut Ctx, why: &str) {
         let how = match self.cfg.auto_offset_reset {
             OffsetReset::Earliest => {
                 self.positions.insert(p, 0);

@@ -6,13 +6,14 @@
 //! `ConsumerCoordinator`, only the leader watches; the others learn of the rebalance from
 //! their heartbeats.
 
-use super::{Consumer, ConsumerCtx, REQUEST_TIMEOUT_US, RETRY_BACKOFF_US};
+use super::{Consumer, REQUEST_TIMEOUT_US, RETRY_BACKOFF_US};
 use crate::kafka::protocol::{NodeId, Payload};
+use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use std::sync::Arc;
 
 impl Consumer {
-    pub(super) fn request_metadata(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx) {
         if self.metadata_in_flight {
             return;
         }
@@ -27,7 +28,7 @@ impl Consumer {
         );
     }
 
-    pub(super) fn on_metadata(&mut self, leaders: Arc<[Option<u32>]>, ctx: &mut ConsumerCtx) {
+    pub(super) fn on_metadata(&mut self, leaders: Arc<[Option<u32>]>, ctx: &mut Ctx) {
         self.metadata_in_flight = false;
         if !leaders.is_empty() {
             self.metadata_refreshed_us = ctx.now;
@@ -45,7 +46,7 @@ impl Consumer {
     }
 
     /// Starts refreshing metadata every `metadata.max.age.ms`.
-    pub fn enable_metadata_refresh(&mut self, ctx: &mut ConsumerCtx) {
+    pub fn enable_metadata_refresh(&mut self, ctx: &mut Ctx) {
         self.metadata_max_age_us = Some(self.cfg.metadata_max_age_ms.saturating_mul(1000));
         self.arm_metadata_refresh(ctx);
     }
@@ -65,7 +66,7 @@ impl Consumer {
         })
     }
 
-    fn arm_metadata_refresh(&mut self, ctx: &mut ConsumerCtx) {
+    fn arm_metadata_refresh(&mut self, ctx: &mut Ctx) {
         if !self.is_alive() {
             return;
         }
@@ -85,7 +86,7 @@ impl Consumer {
             .timer(at, self.node(), crate::node::Timer::ConsumerMetadataRefresh);
     }
 
-    pub(super) fn on_metadata_refresh_due(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn on_metadata_refresh_due(&mut self, ctx: &mut Ctx) {
         if self
             .next_metadata_refresh()
             .is_some_and(|due| due <= ctx.now)
@@ -104,7 +105,7 @@ impl Consumer {
             .is_some_and(|a| *a != self.metadata_snapshot)
     }
 
-    pub(super) fn rejoin_for_metadata(&mut self, ctx: &mut ConsumerCtx) {
+    pub(super) fn rejoin_for_metadata(&mut self, ctx: &mut Ctx) {
         let Some(before) = self.assignment_snapshot.take() else {
             return;
         };

@@ -3,22 +3,23 @@
 //! timeouts (Kafka's `Sender` over the `RecordAccumulator`), and the idempotent producer's
 //! sequence rules (`TransactionManager`: KIP-98, with KIP-360's epoch bump).
 
-use super::{accumulator, ms, InFlightRequest, Producer, ProducerCtx};
+use super::{accumulator, ms, InFlightRequest, Producer};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
     NodeId, Payload, ProduceBatch, ProduceRequest, ProduceResponse, ProducerIdentity,
 };
+use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::{Acks, SendMode};
 use crate::support::vec_map::VecMap;
 use rand_core::Rng;
 
 impl Producer {
-    pub(super) fn handle_produce_response<R: Rng>(
+    pub(super) fn handle_produce_response(
         &mut self,
         broker: u32,
         resp: ProduceResponse,
-        ctx: &mut ProducerCtx<'_, R>,
+        ctx: &mut Ctx<'_>,
     ) {
         let Some(conn) = self.connections.get_mut(&broker) else {
             return;
@@ -40,7 +41,7 @@ impl Producer {
     }
 
     /// A connection reset or request timeout: every request in flight on it fails.
-    pub(super) fn connection_failed<R: Rng>(&mut self, broker: u32, ctx: &mut ProducerCtx<'_, R>) {
+    pub(super) fn connection_failed(&mut self, broker: u32, ctx: &mut Ctx<'_>) {
         let Some(conn) = self.connections.get_mut(&broker) else {
             return;
         };
@@ -64,7 +65,7 @@ impl Producer {
         }
     }
 
-    pub(super) fn batch_succeeded<R: Rng>(&mut self, id: u64, ctx: &mut ProducerCtx<'_, R>) {
+    pub(super) fn batch_succeeded(&mut self, id: u64, ctx: &mut Ctx<'_>) {
         self.release_in_flight(id);
         let Some(b) = self.accumulator.remove(id) else {
             return;
@@ -79,12 +80,7 @@ impl Producer {
         self.settle(&b, true, ctx);
     }
 
-    pub(super) fn settle<R: Rng>(
-        &mut self,
-        b: &accumulator::Batch,
-        success: bool,
-        ctx: &mut ProducerCtx<'_, R>,
-    ) {
+    pub(super) fn settle(&mut self, b: &accumulator::Batch, success: bool, ctx: &mut Ctx<'_>) {
         let ids = b.record_ids();
         ctx.ledger
             .settle(self.index as usize, ids, success, self.observed(), ctx.now);
@@ -96,12 +92,7 @@ impl Producer {
         }
     }
 
-    pub(super) fn batch_failed<R: Rng>(
-        &mut self,
-        id: u64,
-        error: ErrorCode,
-        ctx: &mut ProducerCtx<'_, R>,
-    ) {
+    pub(super) fn batch_failed(&mut self, id: u64, error: ErrorCode, ctx: &mut Ctx<'_>) {
         self.release_in_flight(id);
         let now = ctx.now;
         let idempotent = self.idempotent();
@@ -228,7 +219,7 @@ impl Producer {
     }
 
     /// Batches whose delivery deadline passed fail (queued or in flight).
-    pub(super) fn expire_batches<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    pub(super) fn expire_batches(&mut self, ctx: &mut Ctx<'_>) {
         let dt = ms(self.cfg.delivery_timeout_ms);
         // Batch ids grow with creation time: only the oldest can be due.
         while let Some((&id, b)) = self.accumulator.batches.iter().next() {
@@ -243,7 +234,7 @@ impl Producer {
         }
     }
 
-    pub(super) fn check_request_timeouts<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    pub(super) fn check_request_timeouts(&mut self, ctx: &mut Ctx<'_>) {
         let timed_out: Vec<u32> = self
             .connections
             .iter()
@@ -275,7 +266,7 @@ impl Producer {
         }
     }
 
-    pub(super) fn maybe_request_metadata<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    pub(super) fn maybe_request_metadata(&mut self, ctx: &mut Ctx<'_>) {
         let periodic = self
             .metadata_refresh_due()
             .is_some_and(|due| ctx.now >= due);
@@ -379,7 +370,7 @@ impl Producer {
 
     /// The Sender: drains ready batches into Produce requests, one batch per partition per
     /// request, while the broker's in-flight window has room.
-    pub(super) fn drain<R: Rng>(&mut self, ctx: &mut ProducerCtx<'_, R>) {
+    pub(super) fn drain(&mut self, ctx: &mut Ctx<'_>) {
         let n = self.partitions;
         if n == 0 || self.accumulator.queues.iter().all(|q| q.is_empty()) {
             return;
@@ -419,11 +410,11 @@ impl Producer {
         }
     }
 
-    pub(super) fn send_request<R: Rng>(
+    pub(super) fn send_request(
         &mut self,
         broker: u32,
         batches: Vec<(u32, u64)>,
-        ctx: &mut ProducerCtx<'_, R>,
+        ctx: &mut Ctx<'_>,
     ) {
         let idempotent = self.idempotent();
         let mut wire = Vec::with_capacity(batches.len());

@@ -5,9 +5,9 @@
 use super::Simulation;
 use crate::kafka::coordinator_hash::coordinator_partition;
 use crate::kafka::protocol::{GroupMessage, NodeId, Payload};
-use crate::node::consumer::{Consumer, ConsumerCtx};
+use crate::node::consumer::Consumer;
 use crate::node::coordinator::{offsets_partition_leader, Group};
-use crate::node::Timer;
+use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::ActionKind;
 use std::sync::Arc;
@@ -88,22 +88,11 @@ impl Simulation {
     }
 
     /// Runs `f` on consumer `i` with its view of the world.
-    pub(super) fn with_consumer(
-        &mut self,
-        i: usize,
-        f: impl FnOnce(&mut Consumer, &mut ConsumerCtx),
-    ) {
-        let Some(c) = self.world.consumers.get_mut(i) else {
-            return;
-        };
-        let mut ctx = ConsumerCtx {
-            now: self.now,
-            out: &mut self.out,
-            ledger: &mut self.world.ledger,
-            topo: &self.world.topo,
-            names: &self.world.consumer_names,
-        };
-        f(c, &mut ctx);
+    pub(super) fn with_consumer(&mut self, i: usize, f: impl FnOnce(&mut Consumer, &mut Ctx)) {
+        let (nodes, mut ctx) = self.split();
+        if let Some(c) = nodes.consumers.get_mut(i) {
+            f(c, &mut ctx);
+        }
     }
 
     /// A request that reached a live broker for a group's coordinator.
@@ -117,14 +106,6 @@ impl Simulation {
         if let Some(g) = self.world.groups.get_mut(group as usize) {
             g.on_message(self.now, broker, from, message, &mut self.out);
         }
-    }
-
-    pub(super) fn consumer_arrive(&mut self, consumer: u32, from: NodeId, payload: Payload) {
-        self.with_consumer(consumer as usize, |c, ctx| c.on_message(from, payload, ctx));
-    }
-
-    pub(super) fn consumer_fire(&mut self, consumer: u32, timer: Timer) {
-        self.with_consumer(consumer as usize, |c, ctx| c.on_timer(timer, ctx));
     }
 
     /// The group's deadline timer; a dead coordinator evicts no one.

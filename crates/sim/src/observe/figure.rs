@@ -1,0 +1,177 @@
+//! The run's figures, listed once: their report names, what each means, and the records behind
+//! it. The page's ledger and the command line's table derive from this list, so a new figure is
+//! added here and nowhere else.
+
+use crate::observe::ledger::RecordCounts;
+use crate::observe::log_marks::RecordCategory;
+use crate::observe::report::Figures;
+
+/// One figure of the outcome ledger, in the order the page and the command line list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Figure {
+    Sent,
+    Acknowledged,
+    Failed,
+    Lost,
+    Duplicated,
+    Reordered,
+    Pending,
+    Consumed,
+    Redelivered,
+    Rebalances,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 10] = [
+        Figure::Sent,
+        Figure::Acknowledged,
+        Figure::Failed,
+        Figure::Lost,
+        Figure::Duplicated,
+        Figure::Reordered,
+        Figure::Pending,
+        Figure::Consumed,
+        Figure::Redelivered,
+        Figure::Rebalances,
+    ];
+
+    /// The report's name for the figure (its key in `records`, `consumed` or the report).
+    pub fn name(self) -> &'static str {
+        match self {
+            Figure::Sent => "sent",
+            Figure::Acknowledged => "acknowledged",
+            Figure::Failed => "failed",
+            Figure::Lost => "lost",
+            Figure::Duplicated => "duplicated",
+            Figure::Reordered => "reordered",
+            Figure::Pending => "pending",
+            Figure::Consumed => "consumed",
+            Figure::Redelivered => "redelivered",
+            Figure::Rebalances => "rebalances",
+        }
+    }
+
+    /// What the figure counts, in a line.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Figure::Sent => "records the applications handed to send()",
+            Figure::Acknowledged => "the application was told the record succeeded",
+            Figure::Failed => "the application was told the record failed",
+            Figure::Lost => "told success (or nothing), yet not in the committed log",
+            Figure::Duplicated => "extra copies in the committed log",
+            Figure::Reordered => "committed after a record its producer sent later",
+            Figure::Pending => "not settled yet",
+            Figure::Consumed => "records consumers processed",
+            Figure::Redelivered => "records consumers processed more than once",
+            Figure::Rebalances => "consumer group rebalances",
+        }
+    }
+
+    /// The category of records behind a figure; none for the consumer figures, which count
+    /// deliveries and rebalances rather than records.
+    pub fn category(self) -> Option<RecordCategory> {
+        Some(match self {
+            Figure::Sent => RecordCategory::Sent,
+            Figure::Acknowledged => RecordCategory::Acknowledged,
+            Figure::Failed => RecordCategory::Failed,
+            Figure::Lost => RecordCategory::Lost,
+            Figure::Duplicated => RecordCategory::Duplicated,
+            Figure::Reordered => RecordCategory::Reordered,
+            Figure::Pending => RecordCategory::Pending,
+            Figure::Consumed | Figure::Redelivered | Figure::Rebalances => return None,
+        })
+    }
+
+    /// Whether the figure counts records that can be pointed at on the stage.
+    pub fn has_records(self) -> bool {
+        self.category().is_some()
+    }
+}
+
+impl RecordCounts {
+    /// The count of one category of records.
+    pub fn get(&self, category: RecordCategory) -> u64 {
+        match category {
+            RecordCategory::Sent => self.sent,
+            RecordCategory::Acknowledged => self.acknowledged,
+            RecordCategory::Failed => self.failed,
+            RecordCategory::Lost => self.lost,
+            RecordCategory::Duplicated => self.duplicated,
+            RecordCategory::Reordered => self.reordered,
+            RecordCategory::Pending => self.pending,
+        }
+    }
+}
+
+/// Every figure's value at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FigureValues([u64; Figure::ALL.len()]);
+
+impl FigureValues {
+    /// The values from the record counts and the consumer figures.
+    pub fn new(records: &RecordCounts, consumed: u64, redelivered: u64, rebalances: u64) -> Self {
+        let mut values = [0; Figure::ALL.len()];
+        for (slot, figure) in values.iter_mut().zip(Figure::ALL) {
+            *slot = match (figure.category(), figure) {
+                (Some(c), _) => records.get(c),
+                (None, Figure::Consumed) => consumed,
+                (None, Figure::Redelivered) => redelivered,
+                (None, _) => rebalances,
+            };
+        }
+        FigureValues(values)
+    }
+
+    pub fn get(&self, figure: Figure) -> u64 {
+        self.0.get(figure as usize).copied().unwrap_or(0)
+    }
+}
+
+impl From<&Figures> for FigureValues {
+    fn from(f: &Figures) -> Self {
+        FigureValues::new(
+            &f.records,
+            f.consumed.records,
+            f.consumed.redelivered,
+            u64::from(f.rebalances),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{parse_scenario, DEFAULT_SCENARIO_JSON};
+    use crate::Simulation;
+
+    #[test]
+    fn all_lists_every_figure_once_in_declaration_order() {
+        for (i, f) in Figure::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?} is out of place in Figure::ALL");
+        }
+    }
+
+    /// The list and the report cannot drift apart: every figure's name is a key of the report
+    /// with the value the figure gives.
+    #[test]
+    fn every_figure_is_the_report_key_of_its_name() {
+        let Ok(scenario) = parse_scenario(DEFAULT_SCENARIO_JSON) else {
+            panic!("the default scenario is valid");
+        };
+        let mut sim = Simulation::new(scenario);
+        sim.run_to_end();
+        let report = serde_json::to_value(sim.report()).unwrap_or_default();
+        let values = FigureValues::from(&sim.figures());
+        for f in Figure::ALL {
+            let key = f.name();
+            let in_report = match f {
+                Figure::Consumed => &report["consumed"]["records"],
+                Figure::Redelivered => &report["consumed"]["redelivered"],
+                Figure::Rebalances => &report["rebalances"],
+                _ => &report["records"][key],
+            };
+            assert_eq!(in_report.as_u64(), Some(values.get(f)), "figure {key}");
+        }
+        assert!(values.get(Figure::Consumed) > 0, "the scenario consumes");
+    }
+}
