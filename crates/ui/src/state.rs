@@ -344,7 +344,10 @@ mod tests {
         });
         assert_ne!(state.frame, before);
         assert_eq!(state.position_us, 5_000_000);
-        assert_eq!(state.frame.as_ref().map(|f| f.ledger.get(Figure::Sent)), Some(10));
+        assert_eq!(
+            state.frame.as_ref().map(|f| f.ledger.get(Figure::Sent)),
+            Some(10)
+        );
     }
 
     #[test]
@@ -361,7 +364,10 @@ mod tests {
     #[test]
     fn selecting_a_figure_marks_its_records_and_selecting_none_clears_them() {
         let state = default_state().reduce(Action::Seek(u64::MAX));
-        let acknowledged = state.frame.as_ref().map_or(0, |f| f.ledger.get(Figure::Acknowledged));
+        let acknowledged = state
+            .frame
+            .as_ref()
+            .map_or(0, |f| f.ledger.get(Figure::Acknowledged));
         let state = state.reduce(Action::Select(Some(Figure::Acknowledged)));
         let highlight = state.frame.as_ref().and_then(|f| f.highlight.clone());
         assert_eq!(highlight.map(|h| h.records as u64), Some(acknowledged));

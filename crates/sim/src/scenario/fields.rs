@@ -169,25 +169,8 @@ impl<'a> Fields<'a> {
         let path = self.path_of(key);
         match value.as_f64() {
             Some(n) if n.is_finite() && range.contains(&n) => Got::Value(n),
-            Some(_) => {
-                problems.error(
-                    &path,
-                    format!(
-                        "expected a number from {} to {}, got {}",
-                        range.start(),
-                        range.end(),
-                        show(value)
-                    ),
-                );
-                Got::Bad
-            }
-            None => {
-                problems.error(
-                    &path,
-                    format!("expected a number, got {}", kind_and_value(value)),
-                );
-                Got::Bad
-            }
+            Some(_) => out_of_range(&path, "a number", &range, value, problems),
+            None => wrong_kind(&path, "a number", value, problems),
         }
     }
 
@@ -251,6 +234,31 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// A value of the right kind outside its range: the error names the range.
+fn out_of_range<T, R: std::fmt::Display>(
+    path: &str,
+    kind: &str,
+    range: &RangeInclusive<R>,
+    value: &Value,
+    problems: &mut Problems,
+) -> Got<T> {
+    let (from, to) = (range.start(), range.end());
+    problems.error(
+        path,
+        format!("expected {kind} from {from} to {to}, got {}", show(value)),
+    );
+    Got::Bad
+}
+
+/// A value of the wrong kind.
+fn wrong_kind<T>(path: &str, kind: &str, value: &Value, problems: &mut Problems) -> Got<T> {
+    problems.error(
+        path,
+        format!("expected {kind}, got {}", kind_and_value(value)),
+    );
+    Got::Bad
+}
+
 /// Reads an integer within `range` at `path`.
 pub fn read_int(
     value: &Value,
@@ -278,25 +286,8 @@ pub fn read_int(
         Some(i) if i >= i128::from(*range.start()) && i <= i128::from(*range.end()) => {
             u64::try_from(i).map_or(Got::Bad, Got::Value)
         }
-        Some(_) => {
-            problems.error(
-                path,
-                format!(
-                    "expected an integer from {} to {}, got {}",
-                    range.start(),
-                    range.end(),
-                    show(value)
-                ),
-            );
-            Got::Bad
-        }
-        None => {
-            problems.error(
-                path,
-                format!("expected an integer, got {}", kind_and_value(value)),
-            );
-            Got::Bad
-        }
+        Some(_) => out_of_range(path, "an integer", &range, value, problems),
+        None => wrong_kind(path, "an integer", value, problems),
     }
 }
 

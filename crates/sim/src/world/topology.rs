@@ -142,6 +142,12 @@ impl Topology {
         )
     }
 
+    /// The partitions' names, comma-separated, for readable events.
+    pub fn list<'a>(&self, partitions: impl IntoIterator<Item = &'a u32>) -> String {
+        let names: Vec<&str> = partitions.into_iter().map(|&p| self.name(p)).collect();
+        names.join(", ")
+    }
+
     pub fn name(&self, global: u32) -> &str {
         self.partition(global)
             .map(|p| p.name.as_str())

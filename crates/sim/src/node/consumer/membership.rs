@@ -49,18 +49,13 @@ impl Consumer {
     /// keep their partitions and report them as owned.
     pub(super) fn start_join(&mut self, coordinator: u32, ctx: &mut Ctx) {
         if self.generation < 0 && !self.owned.is_empty() {
-            let lost: Vec<String> = self
-                .owned
-                .iter()
-                .map(|p| ctx.topo.name(*p).to_string())
-                .collect();
+            let lost = ctx.topo.list(self.owned.iter());
             self.trace(
                 ctx,
                 TraceKind::PartitionsLost,
                 format!(
                     "{} is no longer a member: onPartitionsLost({}) without committing",
-                    self.name,
-                    lost.join(", ")
+                    self.name, lost
                 ),
             );
             self.drop_partitions(&self.owned.clone());
@@ -69,18 +64,13 @@ impl Consumer {
             if self.cfg.enable_auto_commit {
                 self.commit_positions(ctx, None, "commit before re-joining");
             }
-            let names: Vec<String> = self
-                .owned
-                .iter()
-                .map(|p| ctx.topo.name(*p).to_string())
-                .collect();
+            let names = ctx.topo.list(self.owned.iter());
             self.trace(
                 ctx,
                 TraceKind::PartitionsRevoked,
                 format!(
                     "{} (eager) revokes all its partitions before re-joining: {}",
-                    self.name,
-                    names.join(", ")
+                    self.name, names
                 ),
             );
             self.drop_partitions(&self.owned.clone());
@@ -487,17 +477,13 @@ impl Consumer {
             if self.cfg.enable_auto_commit {
                 self.commit_positions(ctx, Some(&revoked), "commit on revocation");
             }
-            let names: Vec<String> = revoked
-                .iter()
-                .map(|p| ctx.topo.name(*p).to_string())
-                .collect();
+            let names = ctx.topo.list(revoked.iter());
             self.trace(
                 ctx,
                 TraceKind::PartitionsRevoked,
                 format!(
                     "{} revokes only {} and re-joins at once (cooperative follow-up rebalance)",
-                    self.name,
-                    names.join(", ")
+                    self.name, names
                 ),
             );
             self.drop_partitions(&revoked);
@@ -508,15 +494,8 @@ impl Consumer {
         self.member = MemberState::Stable;
         self.last_heartbeat_us = ctx.now;
         self.next_auto_commit_us = ctx.now + self.cfg.auto_commit_interval_ms.saturating_mul(1000);
-        let all: Vec<String> = self
-            .owned
-            .iter()
-            .map(|p| ctx.topo.name(*p).to_string())
-            .collect();
-        let new: Vec<String> = added
-            .iter()
-            .map(|p| ctx.topo.name(*p).to_string())
-            .collect();
+        let all = ctx.topo.list(self.owned.iter());
+        let new = ctx.topo.list(added.iter());
         self.trace(
             ctx,
             TraceKind::PartitionsAssigned,
@@ -524,11 +503,11 @@ impl Consumer {
                 "{} generation {}: owns [{}]{}",
                 self.name,
                 self.generation,
-                all.join(", "),
+                all,
                 if new.is_empty() || new.len() == all.len() {
                     String::new()
                 } else {
-                    format!(" (newly assigned: {})", new.join(", "))
+                    format!(" (newly assigned: {})", new)
                 }
             ),
         );
