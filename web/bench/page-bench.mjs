@@ -94,4 +94,4 @@ for (const name of readdirSync(DIST)) {
   if (name.endsWith(".wasm")) wasm += size;
   if (name.endsWith(".js")) js += size;
 }
-console.log(`bench: gzip wasm ${(wasm / 1024).toFixed(1)} KB + js ${(js / 1024).toFixed(1)} KB = ${((wasm + js) / 1024).toFixed(1)} KB (target <= 300)`);
+console.log(`bench: gzip wasm ${(wasm / 1024).toFixed(1)} KB + js ${(js / 1024).toFixed(1)} KB = ${((wasm + js) / 1024).toFixed(1)} KB (target <= 350)`);

@@ -128,11 +128,23 @@ pub struct TopicConfig {
     pub min_insync_replicas: u32,
 }
 
+/// A closed set of a property's values, so the reader can take any of them by name.
+pub trait Choice: Copy + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+}
+
 /// Gives a closed set of a property's values its list (`ALL`, in the page's order), the name
 /// Kafka's config file uses for each (`name`, `NAMES`): the one spelling the reader, the page's
 /// choices and the report share.
 macro_rules! choices {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl Choice for $ty {
+            const ALL: &'static [$ty] = $ty::ALL;
+            fn name(self) -> &'static str {
+                $ty::name(self)
+            }
+        }
         impl $ty {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
             pub const NAMES: &'static [&'static str] = &[$($name),+];

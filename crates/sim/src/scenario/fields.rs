@@ -2,6 +2,7 @@
 //! [`Got`], so the walk goes on and the scenario's problems are all listed at once.
 
 use super::diagnostics::Problems;
+use super::Choice;
 use serde_json::{Map, Value};
 use std::ops::RangeInclusive;
 
@@ -208,22 +209,18 @@ impl<'a> Fields<'a> {
     }
 
     /// One of `choices` (a string), mapped to its value.
-    pub fn choice<T: Copy>(
-        &self,
-        key: &str,
-        choices: &[(&str, T)],
-        problems: &mut Problems,
-    ) -> Got<T> {
+    pub fn choice<T: Choice>(&self, key: &str, problems: &mut Problems) -> Got<T> {
         let Some(value) = self.map.get(key) else {
             return Got::Missing;
         };
         let found = value
             .as_str()
-            .and_then(|s| choices.iter().find(|(name, _)| *name == s));
+            .and_then(|s| T::ALL.iter().find(|c| c.name() == s));
         match found {
-            Some((_, v)) => Got::Value(*v),
+            Some(v) => Got::Value(*v),
             None => {
-                let names: Vec<String> = choices.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+                let names: Vec<String> =
+                    T::ALL.iter().map(|c| format!("\"{}\"", c.name())).collect();
                 problems.error(
                     &self.path_of(key),
                     format!("expected {}, got {}", one_of(&names), show(value)),

@@ -31,19 +31,6 @@ const GROUP_KEYS: [&str; 13] = [
     "metadata.max.age.ms",
 ];
 
-const STRATEGIES: [(&str, AssignmentStrategy); 4] = [
-    ("range", AssignmentStrategy::Range),
-    ("roundrobin", AssignmentStrategy::RoundRobin),
-    ("sticky", AssignmentStrategy::Sticky),
-    ("cooperative-sticky", AssignmentStrategy::CooperativeSticky),
-];
-
-const OFFSET_RESETS: [(&str, OffsetReset); 3] = [
-    ("earliest", OffsetReset::Earliest),
-    ("latest", OffsetReset::Latest),
-    ("none", OffsetReset::None),
-];
-
 const GROUPS: NamedList = NamedList {
     list: "groups",
     max: MAX_GROUPS,
@@ -128,7 +115,7 @@ fn read_group(
     let v = ctx.version;
     let topics = read_group_topics(f, ctx, problems);
     let consumers = f.int32("consumers", 0..=MAX_CONSUMERS_PER_GROUP, problems);
-    let strategy = f.choice("partition.assignment.strategy", &STRATEGIES, problems);
+    let strategy = f.choice::<AssignmentStrategy>("partition.assignment.strategy", problems);
     if let Got::Value(s) = strategy {
         if let Some((since, kip)) = strategy_since(s) {
             if v < since {
@@ -181,7 +168,7 @@ fn read_group(
     );
     let auto_commit = f.boolean("enable.auto.commit", problems);
     let auto_commit_interval = f.int("auto.commit.interval.ms", 0..=INT_MAX, problems);
-    let reset = f.choice("auto.offset.reset", &OFFSET_RESETS, problems);
+    let reset = f.choice::<OffsetReset>("auto.offset.reset", problems);
     let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
     let group = GroupConfig {
         group_id,

@@ -36,12 +36,6 @@ const PRODUCER_KEYS: [&str; 18] = [
     "metadata.max.age.ms",
 ];
 
-const SEND_MODES: [(&str, SendMode); 3] = [
-    ("fire-and-forget", SendMode::FireAndForget),
-    ("sync", SendMode::Sync),
-    ("async", SendMode::Async),
-];
-
 /// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
 fn read_acks(f: &Fields<'_>, problems: &mut Problems) -> Got<Acks> {
     let Some(value) = f.get("acks") else {
@@ -129,7 +123,7 @@ fn read_producer(
 ) -> ProducerConfig {
     let d = &ctx.defaults;
     let v = ctx.version;
-    let send_mode = f.choice("send.mode", &SEND_MODES, problems);
+    let send_mode = f.choice::<SendMode>("send.mode", problems);
     let records = f.int("records", 0..=MAX_RECORDS, problems);
     let rate = f.number("records.per.sec", 0.001..=MAX_RECORDS_PER_SEC, problems);
     let keys = f.int32("keys", 0..=MAX_KEYS, problems);

@@ -6,13 +6,6 @@ use crate::scenario::AssignmentStrategy;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-const STRATEGIES: [AssignmentStrategy; 4] = [
-    AssignmentStrategy::Range,
-    AssignmentStrategy::RoundRobin,
-    AssignmentStrategy::Sticky,
-    AssignmentStrategy::CooperativeSticky,
-];
-
 /// Bounds that keep one command-line call to seconds (the general sticky algorithm is
 /// quadratic, as Kafka's is) and its memory small.
 const MAX_PARTITIONS: u64 = 100_000;
@@ -32,7 +25,7 @@ const MEMBER_KEYS: [&str; 5] = [
 /// members sorted by id. Errors list every problem, one per line, each naming its key.
 pub fn assign_json(strategy: &str, input: &str) -> Result<String, String> {
     let strategy = AssignmentStrategy::from_name(strategy).ok_or_else(|| {
-        let names: Vec<&str> = STRATEGIES.iter().map(|s| s.name()).collect();
+        let names: Vec<&str> = AssignmentStrategy::NAMES.to_vec();
         format!(
             "strategy: unknown assignor \"{strategy}\", expected one of {}",
             names.join(", ")
