@@ -21,17 +21,17 @@ fn records(name: &str) -> RecordCounts {
     run(name).records
 }
 
+/// Kafka's outcome: the connection to the dead leader resets, the producer sends nothing to a
+/// node that is not ready, and finds the new leader on its metadata refresh; only what was on
+/// the wire or not yet copied by a follower is lost, and the application is never told.
 #[test]
-fn fire_and_forget_with_acks_0_loses_records_to_a_leader_crash_and_reports_none_failed() {
+fn fire_and_forget_with_acks_0_loses_a_thin_slice_to_a_leader_crash_and_reports_none_failed() {
     let r = records("ff_acks0_leader_crash");
-    assert_eq!(r.sent, 4000);
+    assert_eq!(r.sent, 20000);
     assert_eq!(r.failed, 0);
     assert_eq!(r.acknowledged, 0, "fire-and-forget never looks at results");
-    assert!(
-        r.lost >= 100,
-        "records sent to the dead leader vanish: {r:?}"
-    );
-    assert_eq!(r.lost + r.delivered, 4000);
+    assert_eq!(r.lost, 1, "only what was in flight at the crash: {r:?}");
+    assert_eq!(r.lost + r.delivered, 20000);
     assert_eq!(r.pending, 0);
 }
 
@@ -134,7 +134,10 @@ fn kafka_2_0_defaults_fail_records_on_the_first_retriable_error_where_3_9_retrie
         kafka_sim::scenario::Acks::One
     );
     assert!(old.records.failed > 0, "{:?}", old.records);
-    assert_eq!(old.records.failed, 179);
+    assert_eq!(
+        old.records.failed, 3,
+        "the three injected NOT_LEADER_OR_FOLLOWER answers"
+    );
     let new = run("version_3.9_defaults_crash");
     assert_eq!(new.records.failed, 0);
     assert_eq!(new.records.acknowledged, 4000);
@@ -266,5 +269,5 @@ fn an_idempotent_batch_already_written_is_never_written_again_under_a_new_epoch(
 #[test]
 fn the_high_watermark_waits_for_a_follower_joining_the_isr() {
     let r = records("regression_hw_during_isr_expansion");
-    assert_eq!(r.sent, 41);
+    assert_eq!(r.sent, 15);
 }

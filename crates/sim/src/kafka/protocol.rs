@@ -226,8 +226,23 @@ pub enum Payload {
         /// Leader per global partition, as the answering broker knows it.
         leaders: Arc<[Option<u32>]>,
     },
+    /// Broker → controller: alive. `incarnation` counts the broker's process starts.
     BrokerHeartbeat {
         broker: u32,
+        incarnation: u32,
+    },
+    /// Broker → controller, on each start: BrokerRegistration with a new incarnation.
+    BrokerRegistration {
+        broker: u32,
+        incarnation: u32,
+    },
+    /// Controller → broker: registered (with the whole partition state to replay, as the
+    /// metadata log gives a starting broker), or refused while the old incarnation's session
+    /// is still valid (DUPLICATE_BROKER_REGISTRATION).
+    BrokerRegistrationResponse {
+        accepted: bool,
+        states: Vec<PartitionState>,
+        leaders: Arc<[Option<u32>]>,
     },
     AlterPartition {
         partition: u32,
@@ -242,6 +257,10 @@ pub enum Payload {
     },
     /// The connection was reset (the peer's process died or refused the connection).
     Disconnect,
+    /// A client's first request on a new connection (`NetworkClient` sends ApiVersions before
+    /// the connection counts as ready); a dead or starting broker refuses it.
+    ApiVersions,
+    ApiVersionsResponse,
     /// Consumer → partition leader: read records (only below the high watermark).
     ConsumerFetch {
         correlation_id: u64,
@@ -268,9 +287,13 @@ pub enum MessageKind {
     Metadata,
     MetadataResponse,
     BrokerHeartbeat,
+    BrokerRegistration,
+    BrokerRegistrationResponse,
     AlterPartition,
     PartitionChanges,
     Disconnect,
+    ApiVersions,
+    ApiVersionsResponse,
     /// A consumer's fetch from a partition leader, and its answer.
     ConsumerFetch,
     ConsumerFetchResponse,
@@ -335,9 +358,13 @@ impl Payload {
             Payload::Metadata { .. } => MessageKind::Metadata,
             Payload::MetadataResponse { .. } => MessageKind::MetadataResponse,
             Payload::BrokerHeartbeat { .. } => MessageKind::BrokerHeartbeat,
+            Payload::BrokerRegistration { .. } => MessageKind::BrokerRegistration,
+            Payload::BrokerRegistrationResponse { .. } => MessageKind::BrokerRegistrationResponse,
             Payload::AlterPartition { .. } => MessageKind::AlterPartition,
             Payload::PartitionChanges { .. } => MessageKind::PartitionChanges,
             Payload::Disconnect => MessageKind::Disconnect,
+            Payload::ApiVersions => MessageKind::ApiVersions,
+            Payload::ApiVersionsResponse => MessageKind::ApiVersionsResponse,
             Payload::ConsumerFetch { .. } => MessageKind::ConsumerFetch,
             Payload::ConsumerFetchResponse { .. } => MessageKind::ConsumerFetchResponse,
             Payload::Group { message, .. } => message.kind(),
@@ -350,6 +377,7 @@ impl Payload {
             Payload::Produce(_)
             | Payload::Fetch(_)
             | Payload::Metadata { .. }
+            | Payload::ApiVersions
             | Payload::ConsumerFetch { .. } => true,
             Payload::Group { message, .. } => message.is_request(),
             _ => false,

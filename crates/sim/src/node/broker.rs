@@ -75,6 +75,12 @@ pub struct Broker {
     heartbeat_due: u64,
     housekeeping_due: u64,
     settings: BrokerSettings,
+    /// Process starts so far (KRaft's incarnation id): a restart registers anew.
+    pub incarnation: u32,
+    /// Registered with the controller and caught up with its metadata: until then a
+    /// restarted broker accepts no connections (`BrokerServer` enables request processing
+    /// only after the initial catch-up).
+    pub registered: bool,
 }
 
 fn node(b: u32) -> NodeId {
@@ -104,6 +110,8 @@ impl Broker {
             heartbeat_due: 0,
             housekeeping_due: 0,
             settings,
+            incarnation: 0,
+            registered: true,
         }
     }
 
@@ -134,6 +142,7 @@ impl Broker {
     /// The process stops: only the logs (and their checkpointed offsets) survive.
     pub fn crash(&mut self) {
         self.alive = false;
+        self.registered = false;
         for r in self.replicas.values_mut() {
             r.role = ReplicaRole::None;
         }
@@ -144,11 +153,42 @@ impl Broker {
         self.fetchers.clear();
     }
 
+    /// The process starts again with its log, as a new incarnation that must register
+    /// (BrokerLifecycleManager) before it serves anyone.
     pub fn restart(&mut self, now: u64, out: &mut Outbox) {
         self.alive = true;
+        self.registered = false;
+        self.incarnation += 1;
         self.heartbeat_due = now;
         out.timer(now, node(self.id), Timer::BrokerHeartbeat);
         self.schedule_housekeeping(now, out);
+    }
+
+    /// Heartbeats once registered; until then registers, and tries again after
+    /// `broker.heartbeat.interval.ms` when refused
+    /// (`BrokerLifecycleManager.scheduleNextCommunicationAfterFailure`).
+    fn heartbeat(&mut self, now: u64, out: &mut Outbox) {
+        let (broker, incarnation) = (self.id, self.incarnation);
+        let payload = if self.registered {
+            Payload::BrokerHeartbeat {
+                broker,
+                incarnation,
+            }
+        } else {
+            Payload::BrokerRegistration {
+                broker,
+                incarnation,
+            }
+        };
+        out.send(node(self.id), NodeId::Controller, payload);
+        self.heartbeat_due = now + HEARTBEAT_INTERVAL_US;
+        out.timer(self.heartbeat_due, node(self.id), Timer::BrokerHeartbeat);
+    }
+
+    /// Whether a message from `from` reaches this broker's request handling: a starting
+    /// broker listens to the controller only.
+    pub fn accepts_from(&self, from: NodeId) -> bool {
+        self.alive && (self.registered || from == NodeId::Controller)
     }
 
     pub fn inject(&mut self, error: ErrorCode, count: u32) {
@@ -184,15 +224,7 @@ impl Broker {
             return;
         }
         match timer {
-            Timer::BrokerHeartbeat if now == self.heartbeat_due => {
-                out.send(
-                    node(self.id),
-                    NodeId::Controller,
-                    Payload::BrokerHeartbeat { broker: self.id },
-                );
-                self.heartbeat_due = now + HEARTBEAT_INTERVAL_US;
-                out.timer(self.heartbeat_due, node(self.id), Timer::BrokerHeartbeat);
-            }
+            Timer::BrokerHeartbeat if now == self.heartbeat_due => self.heartbeat(now, out),
             Timer::IsrCheck if now == self.housekeeping_due => {
                 self.check_isr(now, out);
                 let stale: Vec<u32> = self
@@ -280,6 +312,7 @@ impl Broker {
                     self.handle_fetch_response(now, l, resp, topo, out);
                 }
             }
+            Payload::ApiVersions => out.send(node(self.id), from, Payload::ApiVersionsResponse),
             Payload::Metadata { correlation_id } => out.send(
                 node(self.id),
                 from,
@@ -288,7 +321,35 @@ impl Broker {
                     leaders: self.leaders.clone(),
                 },
             ),
-            Payload::PartitionChanges { states, leaders } => {
+            Payload::BrokerRegistrationResponse {
+                accepted,
+                states,
+                leaders,
+            } => {
+                if self.registered {
+                    return;
+                }
+                if accepted {
+                    // Registered (fenced) and caught up: its replicas follow the current
+                    // leaders, and the next heartbeat asks to be unfenced.
+                    self.registered = true;
+                    self.apply_partition_changes(&states, leaders, topo, now, out);
+                    self.heartbeat(now, out);
+                } else {
+                    out.trace(
+                        now,
+                        node(self.id),
+                        TraceKind::BrokerRegistrationRefused,
+                        format!(
+                            "broker {} may not register yet: its previous incarnation's session \
+                             is still valid (DUPLICATE_BROKER_REGISTRATION)",
+                            self.id
+                        ),
+                    );
+                }
+            }
+            // A starting broker takes the whole state with its registration instead.
+            Payload::PartitionChanges { states, leaders } if self.registered => {
                 // ISR changes reach a broker from the controller only.
                 let before = self.isr_sizes();
                 self.apply_partition_changes(&states, leaders, topo, now, out);

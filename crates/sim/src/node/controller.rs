@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub struct BrokerLiveness {
     pub fenced: bool,
     pub last_heartbeat_us: u64,
+    /// The registered incarnation (process start) of the broker.
+    pub incarnation: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +48,7 @@ impl Controller {
                 .map(|_| BrokerLiveness {
                     fenced: false,
                     last_heartbeat_us: 0,
+                    incarnation: 0,
                 })
                 .collect(),
             replicas: topo.partitions.iter().map(|p| p.replicas.clone()).collect(),
@@ -256,12 +259,81 @@ impl Controller {
         self.broadcast(changed, out);
     }
 
+    /// A broker process registers (at each start). While the previous incarnation's session
+    /// is valid the controller refuses (`ClusterControlManager.registerBroker`:
+    /// DuplicateBrokerRegistrationException); once it has expired, the old incarnation is
+    /// fenced (its leaderships move, it leaves the ISRs) and the new one is registered fenced,
+    /// with the whole state to replay. Its first heartbeat then unfences it. The ZooKeeper-era
+    /// equivalent is the same wait: the dead process's ephemeral `/brokers/ids/N` node stays
+    /// until its ZooKeeper session expires, and registration fails until then.
+    fn register(
+        &mut self,
+        broker: u32,
+        incarnation: u32,
+        now: u64,
+        from: NodeId,
+        out: &mut Outbox,
+    ) {
+        let timeout = self.session_timeout_us;
+        let Some(l) = self.brokers.get(broker as usize) else {
+            return;
+        };
+        let same = l.incarnation == incarnation;
+        let session_valid = !l.fenced && now.saturating_sub(l.last_heartbeat_us) <= timeout;
+        if !same && session_valid {
+            out.send(
+                NodeId::Controller,
+                from,
+                Payload::BrokerRegistrationResponse {
+                    accepted: false,
+                    states: Vec::new(),
+                    leaders: self.leaders(),
+                },
+            );
+            return;
+        }
+        if !same {
+            if !l.fenced {
+                self.fence(broker, now, out);
+            }
+            if let Some(l) = self.brokers.get_mut(broker as usize) {
+                l.incarnation = incarnation;
+                l.last_heartbeat_us = now;
+            }
+            out.trace(
+                now,
+                NodeId::Controller,
+                TraceKind::BrokerRegistered,
+                format!("broker {broker} registered a new incarnation; it catches up fenced"),
+            );
+        }
+        out.send(
+            NodeId::Controller,
+            from,
+            Payload::BrokerRegistrationResponse {
+                accepted: true,
+                states: self.partitions.clone(),
+                leaders: self.leaders(),
+            },
+        );
+    }
+
     fn handle_message(&mut self, now: u64, from: NodeId, payload: Payload, out: &mut Outbox) {
         match payload {
-            Payload::BrokerHeartbeat { broker } => {
+            Payload::BrokerRegistration {
+                broker,
+                incarnation,
+            } => self.register(broker, incarnation, now, from, out),
+            Payload::BrokerHeartbeat {
+                broker,
+                incarnation,
+            } => {
                 let Some(l) = self.brokers.get_mut(broker as usize) else {
                     return;
                 };
+                if l.incarnation != incarnation {
+                    return;
+                }
                 l.last_heartbeat_us = now;
                 if l.fenced {
                     l.fenced = false;
@@ -269,7 +341,7 @@ impl Controller {
                         now,
                         NodeId::Controller,
                         TraceKind::BrokerUnfenced,
-                        format!("broker {broker} registered again"),
+                        format!("broker {broker} heartbeats again: unfenced"),
                     );
                     let mut changed = Vec::new();
                     for p in 0..self.partitions.len() {

@@ -5,6 +5,7 @@
 pub mod accumulator;
 mod sender;
 
+use crate::kafka::errors::ErrorCode;
 use crate::kafka::partitioner::Partitioner;
 use crate::kafka::protocol::{NodeId, Payload};
 use crate::node::{Ctx, Node, Timer};
@@ -24,10 +25,37 @@ pub struct InFlightRequest {
     pub deadline_us: u64,
 }
 
-/// One broker connection: the window of unanswered requests.
+/// Whether the client may send on a connection (`NetworkClient.ready`). A connection starts
+/// ready (the run begins with the client connected). After a disconnect the client waits
+/// `reconnect.backoff.ms` (50), doubling per failure in a row up to `reconnect.backoff.max.ms`
+/// (1000; KIP-144), then connects again; the Sender drains nothing to a node that is not ready,
+/// so a dead leader costs no attempts (`Sender.sendProducerData` skips such nodes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConnectionState {
+    #[default]
+    Ready,
+    /// Waiting out the reconnect backoff after `failures` failed connections in a row.
+    Backoff { until_us: u64, failures: u32 },
+    /// Connecting (TCP, then ApiVersions) after `failures` failed connections in a row.
+    Connecting { failures: u32 },
+}
+
+/// `reconnect.backoff.ms` and `reconnect.backoff.max.ms` (Kafka's defaults; not settable here,
+/// and without the 20 % jitter Kafka adds).
+pub const RECONNECT_BACKOFF_US: u64 = 50_000;
+pub const RECONNECT_BACKOFF_MAX_US: u64 = 1_000_000;
+
+/// One broker connection: its state and the window of unanswered requests.
 #[derive(Debug, Clone, Default)]
 pub struct Connection {
     pub in_flight: VecDeque<InFlightRequest>,
+    pub state: ConnectionState,
+}
+
+impl Connection {
+    pub fn is_ready(&self) -> bool {
+        self.state == ConnectionState::Ready
+    }
 }
 
 /// Per-partition sender state.
@@ -312,6 +340,7 @@ impl Producer {
         self.check_request_timeouts(ctx);
         self.expire_batches(ctx);
         self.maybe_request_metadata(ctx);
+        self.maybe_reconnect(ctx);
         self.drain(ctx);
         // Draining may complete records (acks=0) and free a sync application.
         if self.cfg.send_mode == SendMode::Sync
@@ -361,6 +390,23 @@ impl Producer {
         if let Some(b) = self.accumulator.batches.values().next() {
             consider(b.created_us.saturating_add(dt));
         }
+        if !self.version.at_least(2, 1) {
+            // The accumulator's own expiry (see `expire_batches_before_2_1`).
+            let rt = ms(self.cfg.request_timeout_ms);
+            for q in &self.accumulator.queues {
+                let Some(b) = q.front().and_then(|id| self.accumulator.batches.get(id)) else {
+                    continue;
+                };
+                let from = if b.attempts > 0 {
+                    b.retry_at_us
+                } else if b.closed || q.len() > 1 {
+                    b.last_append_us.min(b.created_us + linger)
+                } else {
+                    b.created_us + linger
+                };
+                consider(from.saturating_add(rt) + 1);
+            }
+        }
         for (p, q) in self.accumulator.queues.iter().enumerate() {
             let Some(b) = q.front().and_then(|id| self.accumulator.batches.get(id)) else {
                 continue;
@@ -377,6 +423,9 @@ impl Producer {
         for c in self.connections.values() {
             if let Some(r) = c.in_flight.front() {
                 consider(r.deadline_us);
+            }
+            if let ConnectionState::Backoff { until_us, .. } = c.state {
+                consider(until_us);
             }
         }
         if let Some((_, d)) = self.metadata_in_flight {
@@ -433,9 +482,14 @@ impl Node for Producer {
                 self.metadata_in_flight = None;
                 self.apply_metadata(&leaders, ctx);
             }
+            Payload::ApiVersionsResponse => {
+                if let NodeId::Broker(b) = from {
+                    self.connection_ready(b);
+                }
+            }
             Payload::Disconnect => {
                 if let NodeId::Broker(b) = from {
-                    self.connection_failed(b, ctx);
+                    self.connection_failed(b, ErrorCode::NetworkException, ctx);
                     if self
                         .metadata_in_flight
                         .is_some_and(|(c, _)| c == u64::from(b) << 48 | (c & 0xffff_ffff_ffff))

@@ -12,6 +12,8 @@ pub enum TraceKind {
     BrokerHealed,
     BrokerFenced,
     BrokerUnfenced,
+    BrokerRegistered,
+    BrokerRegistrationRefused,
     LeaderElected,
     PartitionOffline,
     PartitionsAdded,

@@ -260,7 +260,8 @@ fn read_producer(
 
 /// Kafka's idempotence rules (`ProducerConfig.postProcessAndValidateIdempotenceConfigs`,
 /// KIP-679): set explicitly, a conflicting key is an error; left at the default, a conflicting
-/// key silently switches idempotence off. 3.0.0 and 3.1.0 never applied the default
+/// key silently switches idempotence off, except `max.in.flight.requests.per.connection` above
+/// 5 from 4.0 on, which is an error (KAFKA-17927). 3.0.0 and 3.1.0 never applied the default
 /// (KAFKA-13598).
 #[allow(clippy::too_many_arguments)]
 fn resolve_idempotence(
@@ -331,6 +332,14 @@ fn resolve_idempotence(
                     format!("off: Kafka {v} did not apply the enable.idempotence=true default (KAFKA-13598, fixed in 3.0.1, 3.1.1 and 3.2)"),
                 );
                 false
+            } else if v.at_least(4, 0) && in_flight.is_some_and(|n| n > max_in_flight) {
+                // 4.0 made this an error even with idempotence left at its default, where 3.x
+                // only disabled idempotence (KAFKA-17927).
+                problems.error(
+                    &f.path_of("max.in.flight.requests.per.connection"),
+                    format!("at most {max_in_flight} in Kafka {v}: idempotence is on by default, and Kafka refuses more (\"Must set max.in.flight.requests.per.connection to at most {max_in_flight} to use the idempotent producer.\"); set enable.idempotence=false to allow more (KAFKA-17927)"),
+                );
+                true
             } else if let Some((key, _)) = conflicts.first() {
                 let keys: Vec<&str> = conflicts.iter().map(|(k, _)| *k).collect();
                 problems.note(

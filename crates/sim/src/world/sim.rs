@@ -330,7 +330,11 @@ impl Simulation {
             return;
         }
         let dest_alive = match to {
-            NodeId::Broker(b) => self.world.brokers.get(b as usize).is_some_and(|x| x.alive),
+            NodeId::Broker(b) => self
+                .world
+                .brokers
+                .get(b as usize)
+                .is_some_and(|x| x.accepts_from(from)),
             NodeId::Consumer(c) => self
                 .world
                 .consumers
@@ -431,12 +435,10 @@ impl Simulation {
                     TraceKind::BrokerCrashed,
                     format!("broker {broker} crashed"),
                 );
-                // Its connections reset: peers with requests outstanding learn it.
+                // Its connections reset: every producer connected to it learns it (the OS
+                // closes a dead process's sockets), idle or not.
                 for (i, p) in self.world.producers.iter().enumerate() {
-                    if p.connections
-                        .get(broker)
-                        .is_some_and(|c| !c.in_flight.is_empty())
-                    {
+                    if p.connections.get(broker).is_some_and(|c| c.is_ready()) {
                         self.out.send(
                             NodeId::Broker(*broker),
                             NodeId::Producer(i as u32),

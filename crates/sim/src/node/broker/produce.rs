@@ -84,6 +84,11 @@ impl Broker {
         }
         self.release_held_fetches(&appended, topo, out);
         if req.acks == Acks::Zero {
+            // No answer is expected, so an error closes the connection: the client sees the
+            // disconnect and refreshes its metadata (`KafkaApis.handleProduceRequest`).
+            if results.iter().any(|r| r.result.is_err()) {
+                out.send(node(self.id), from, Payload::Disconnect);
+            }
             return;
         }
         // The HW may have moved during this very request (single-replica ISR).

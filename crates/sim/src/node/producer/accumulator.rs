@@ -19,6 +19,8 @@ pub struct Batch {
     /// Frozen once first drained: retries resend the very same batch.
     pub frozen: Option<Arc<[u32]>>,
     pub created_us: u64,
+    /// When the last record entered it (before 2.1 a full batch expires counting from here).
+    pub last_append_us: u64,
     pub attempts: u32,
     pub retry_at_us: u64,
     pub sequence: Option<i32>,
@@ -139,6 +141,7 @@ impl Accumulator {
                         records: Vec::with_capacity(rpb.min(1024)),
                         frozen: None,
                         created_us: now,
+                        last_append_us: now,
                         attempts: 0,
                         retry_at_us: 0,
                         sequence: None,
@@ -155,6 +158,7 @@ impl Accumulator {
         };
         if let Some(b) = self.batches.get_mut(&id) {
             b.records.push(record);
+            b.last_append_us = now;
             let open = if b.records.len() >= rpb {
                 b.closed = true;
                 0

@@ -3,7 +3,10 @@
 //! timeouts (Kafka's `Sender` over the `RecordAccumulator`), and the idempotent producer's
 //! sequence rules (`TransactionManager`: KIP-98, with KIP-360's epoch bump).
 
-use super::{accumulator, ms, InFlightRequest, Producer};
+use super::{
+    accumulator, ms, ConnectionState, InFlightRequest, Producer, RECONNECT_BACKOFF_MAX_US,
+    RECONNECT_BACKOFF_US,
+};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
     NodeId, Payload, ProduceBatch, ProduceRequest, ProduceResponse, ProducerIdentity,
@@ -40,18 +43,78 @@ impl Producer {
         }
     }
 
-    /// A connection reset or request timeout: every request in flight on it fails.
-    pub(super) fn connection_failed(&mut self, broker: u32, ctx: &mut Ctx<'_>) {
-        let Some(conn) = self.connections.get_mut(&broker) else {
-            return;
+    /// A connection reset, refused or timed out: every request in flight on it fails with
+    /// `error` (NETWORK_EXCEPTION, or REQUEST_TIMED_OUT when the client's own
+    /// `request.timeout.ms` closed it, as `Sender.handleProduceResponse` reports
+    /// `wasTimedOut`), the client backs off before reconnecting, and asks for metadata
+    /// (`NetworkClient.processDisconnection` requests an update).
+    pub(super) fn connection_failed(&mut self, broker: u32, error: ErrorCode, ctx: &mut Ctx<'_>) {
+        let conn = self.connections.get_or_default(broker);
+        let failures = match conn.state {
+            ConnectionState::Ready => 1,
+            ConnectionState::Connecting { failures } => failures + 1,
+            // Already backing off: a late reset of the old connection changes nothing.
+            ConnectionState::Backoff { failures, .. } => failures,
         };
+        let backoff = RECONNECT_BACKOFF_US
+            .saturating_mul(1 << (failures.saturating_sub(1)).min(20))
+            .min(RECONNECT_BACKOFF_MAX_US);
+        if !matches!(conn.state, ConnectionState::Backoff { .. }) {
+            conn.state = ConnectionState::Backoff {
+                until_us: ctx.now + backoff,
+                failures,
+            };
+        }
         let requests: Vec<InFlightRequest> = conn.in_flight.drain(..).collect();
         for req in requests {
             for id in req.batch_ids {
-                self.batch_failed(id, ErrorCode::NetworkException, ctx);
+                self.batch_failed(id, error, ctx);
             }
         }
         self.metadata_needed = true;
+    }
+
+    /// Connects again to each broker whose reconnect backoff is over and that leads a
+    /// partition with batches waiting (the Sender asks `NetworkClient.ready`, which starts
+    /// the connection, only for nodes it has data for).
+    pub(super) fn maybe_reconnect(&mut self, ctx: &mut Ctx<'_>) {
+        let due: Vec<(u32, u32)> = self
+            .connections
+            .iter()
+            .filter_map(|(&b, c)| match c.state {
+                ConnectionState::Backoff { until_us, failures } if until_us <= ctx.now => {
+                    Some((b, failures))
+                }
+                _ => None,
+            })
+            .collect();
+        for (b, failures) in due {
+            let wanted = self.leaders.iter().enumerate().any(|(p, l)| {
+                *l == Some(b)
+                    && self
+                        .accumulator
+                        .queues
+                        .get(p)
+                        .is_some_and(|q| !q.is_empty())
+            });
+            if !wanted {
+                continue;
+            }
+            if let Some(c) = self.connections.get_mut(&b) {
+                c.state = ConnectionState::Connecting { failures };
+            }
+            ctx.out
+                .send(self.node(), NodeId::Broker(b), Payload::ApiVersions);
+        }
+    }
+
+    /// The broker answered on a new connection: it is ready again.
+    pub(super) fn connection_ready(&mut self, broker: u32) {
+        if let Some(c) = self.connections.get_mut(&broker) {
+            if matches!(c.state, ConnectionState::Connecting { .. }) {
+                c.state = ConnectionState::Ready;
+            }
+        }
     }
 
     pub(super) fn release_in_flight(&mut self, id: u64) {
@@ -186,9 +249,20 @@ impl Producer {
             );
             return;
         }
+        let why = if expired {
+            "delivery.timeout.ms expired".to_string()
+        } else {
+            error.to_string()
+        };
+        self.give_up(id, &why, expired, ctx);
+    }
+
+    /// A batch fails for good: its records are reported failed to the application.
+    fn give_up(&mut self, id: u64, why: &str, expired: bool, ctx: &mut Ctx<'_>) {
         let Some(b) = self.accumulator.remove(id) else {
             return;
         };
+        let partition = b.partition;
         if let (Some(seq), Some(s)) = (b.sequence, self.send_state.get_mut(partition as usize)) {
             s.unresolved.remove(&seq);
             // A sequence that may never be written leaves a gap: start a new epoch. Unless a
@@ -197,13 +271,9 @@ impl Producer {
                 s.needs_epoch_bump = true;
             }
         }
-        let why = if expired {
-            "delivery.timeout.ms expired".to_string()
-        } else {
-            error.to_string()
-        };
+        let name = ctx.topo.name(self.global(partition)).to_string();
         ctx.out.trace(
-            now,
+            ctx.now,
             self.node(),
             if expired {
                 TraceKind::BatchExpired
@@ -211,15 +281,67 @@ impl Producer {
                 TraceKind::BatchFailed
             },
             format!(
-                "{}: a batch of {len} records to {name} failed: {why}",
-                self.cfg.name
+                "{}: a batch of {} records to {name} failed: {why}",
+                self.cfg.name,
+                b.len()
             ),
         );
         self.settle(&b, false, ctx);
     }
 
+    /// Before 2.1 (no `delivery.timeout.ms`, KIP-91) batches still in the accumulator expire
+    /// after `request.timeout.ms`: counted from the last append for a full batch, from
+    /// creation plus `linger.ms` for the open one, and from the end of the retry backoff for a
+    /// batch waiting to be retried; per partition from the front, stopping at the first that
+    /// has not expired, and not while a muted partition has a batch in flight
+    /// (`RecordAccumulator.expiredBatches`, `ProducerBatch.maybeExpire` in 2.0).
+    pub(super) fn expire_batches_before_2_1(&mut self, ctx: &mut Ctx<'_>) {
+        let rt = ms(self.cfg.request_timeout_ms);
+        let linger = ms(self.cfg.linger_ms);
+        let muting = self.cfg.max_in_flight_requests_per_connection <= 1;
+        let now = ctx.now;
+        let mut expired = Vec::new();
+        for (p, q) in self.accumulator.queues.iter().enumerate() {
+            let muted = muting
+                && self
+                    .send_state
+                    .get(p)
+                    .is_some_and(|s| s.in_flight_batches > 0);
+            if muted {
+                continue;
+            }
+            let last = q.back().copied();
+            for &id in q.iter() {
+                let Some(b) = self.accumulator.batches.get(&id) else {
+                    break;
+                };
+                let full = Some(id) != last || b.closed;
+                let gone = if b.attempts > 0 {
+                    now.saturating_sub(b.retry_at_us) > rt
+                } else {
+                    (full && now.saturating_sub(b.last_append_us) > rt)
+                        || now.saturating_sub(b.created_us + linger) > rt
+                };
+                if !gone {
+                    break;
+                }
+                expired.push(id);
+            }
+        }
+        for id in expired {
+            self.give_up(
+                id,
+                "expired in the accumulator after request.timeout.ms (TimeoutException)",
+                true,
+                ctx,
+            );
+        }
+    }
     /// Batches whose delivery deadline passed fail (queued or in flight).
     pub(super) fn expire_batches(&mut self, ctx: &mut Ctx<'_>) {
+        if !self.version.at_least(2, 1) {
+            self.expire_batches_before_2_1(ctx);
+        }
         let dt = ms(self.cfg.delivery_timeout_ms);
         // Batch ids grow with creation time: only the oldest can be due.
         while let Some((&id, b)) = self.accumulator.batches.iter().next() {
@@ -255,7 +377,7 @@ impl Producer {
                     self.cfg.name
                 ),
             );
-            self.connection_failed(b, ctx);
+            self.connection_failed(b, ErrorCode::RequestTimedOut, ctx);
         }
         if self
             .metadata_in_flight
@@ -276,8 +398,20 @@ impl Producer {
         {
             return;
         }
+        // Like `NetworkClient.leastLoadedNode`, skip brokers the client cannot reach now.
         let brokers = self.brokers.max(1);
-        let b = self.metadata_cursor % brokers;
+        let mut b = self.metadata_cursor % brokers;
+        for k in 0..brokers {
+            let candidate = (self.metadata_cursor.wrapping_add(k)) % brokers;
+            if self
+                .connections
+                .get(&candidate)
+                .is_none_or(|c| c.is_ready())
+            {
+                b = candidate;
+                break;
+            }
+        }
         self.metadata_cursor = self.metadata_cursor.wrapping_add(1);
         let correlation_id = (u64::from(b) << 48) | (self.next_correlation & 0xffff_ffff_ffff);
         self.next_correlation += 1;
@@ -290,9 +424,12 @@ impl Producer {
         );
     }
 
+    /// Whether the Sender may send to `broker` now: connected, with room in its window.
     pub(super) fn window_free(&self, broker: u32) -> bool {
         self.connections.get(&broker).is_none_or(|c| {
-            (c.in_flight.len() as u32) < self.cfg.max_in_flight_requests_per_connection.max(1)
+            c.is_ready()
+                && (c.in_flight.len() as u32)
+                    < self.cfg.max_in_flight_requests_per_connection.max(1)
         })
     }
 
@@ -474,6 +611,7 @@ impl Producer {
                 batches: wire,
             }),
         );
+        let conn = self.connections.get_or_default(broker);
         if acks == Acks::Zero {
             // Complete once written to the socket: no response will come.
             for id in ids {
@@ -481,15 +619,12 @@ impl Producer {
             }
             return;
         }
-        self.connections
-            .get_or_default(broker)
-            .in_flight
-            .push_back(InFlightRequest {
-                correlation_id,
-                batch_ids: ids,
-                sent_us: ctx.now,
-                deadline_us: ctx.now + ms(self.cfg.request_timeout_ms),
-            });
+        conn.in_flight.push_back(InFlightRequest {
+            correlation_id,
+            batch_ids: ids,
+            sent_us: ctx.now,
+            deadline_us: ctx.now + ms(self.cfg.request_timeout_ms),
+        });
     }
 
     pub(super) fn backoff_us(&self, attempt: u32, rng: &mut impl Rng) -> u64 {
