@@ -323,10 +323,7 @@ impl Simulation {
             return;
         };
         let (from, to) = (env.info.from, env.info.to);
-        if env.info.fate == Fate::Lost
-            || env.info.fate == Fate::Dropped
-            || self.world.network.blocked(from, to, self.now)
-        {
+        if env.info.fate == Fate::Dropped || self.world.network.blocked(from, to, self.now) {
             return;
         }
         let dest_alive = match to {
