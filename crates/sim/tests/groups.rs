@@ -260,8 +260,11 @@ fn a_crash_of_the_coordinators_broker_moves_the_coordinator_the_members_find_it_
 fn auto_commit_and_a_crash_give_redelivered_records() {
     let cfg = r#""consumers": 2, "session.timeout.ms": 10000, "processing.ms.per.record": 2, "auto.commit.interval.ms": 5000"#;
     let actions =
-        r#"{ "at.ms": 9000, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c1" }"#;
-    let (r, _, _) = run(scenario("3.9", 4, 10000, cfg, actions, 45_000));
+        r#"{ "at.ms": 12000, "do": "kill-consumer", "group.id": "g1", "consumer": "g1-c1" }"#;
+    let (r, events, _) = run(scenario("3.9", 4, 10000, cfg, actions, 45_000));
+    // Generation 1 starts at 6 s (two initial delays: c2 joined during the first), so c1's
+    // first auto-commit is at 11 s, before the kill.
+    assert!(time_of(&events, "g1-c1 commits (auto-commit)").is_some_and(|t| t < 12_000.0));
     assert_eq!(r.consumed.records, 10000);
     // What c1 processed after its last auto-commit is processed again by c2.
     assert!(r.consumed.redelivered > 0, "{:?}", r.consumed);
@@ -269,7 +272,7 @@ fn auto_commit_and_a_crash_give_redelivered_records() {
     assert_eq!(r.consumed.redelivered, REDELIVERED_AFTER_KILL);
 }
 /// Pinned for seed 11: the records c1 processed after its last auto-commit.
-const REDELIVERED_AFTER_KILL: u64 = 310;
+const REDELIVERED_AFTER_KILL: u64 = 390;
 
 #[test]
 fn before_0_10_1_slow_processing_between_polls_gets_a_member_evicted_by_the_session_timeout() {
@@ -344,4 +347,32 @@ fn a_leader_failover_neither_resets_positions_nor_redelivers() {
             .filter(|e| e.contains("OFFSET_OUT_OF_RANGE"))
             .collect::<Vec<_>>()
     );
+}
+
+/// Kafka's coordinator delays every rebalance of an Empty group by
+/// `group.initial.rebalance.delay.ms` (`InitialDelayedJoin`), not only in generation 0, so two
+/// consumers joining an emptied group half a second apart form it in one rebalance.
+#[test]
+fn two_consumers_joining_an_emptied_group_give_one_rebalance_after_the_initial_delay() {
+    let cfg = r#""consumers": 1, "session.timeout.ms": 10000"#;
+    let actions = r#"{ "at.ms": 10000, "do": "remove-consumer", "group.id": "g1", "consumer": "g1-c1" },
+        { "at.ms": 14000, "do": "add-consumer", "group.id": "g1" },
+        { "at.ms": 14500, "do": "add-consumer", "group.id": "g1" }"#;
+    let (r, events, _) = run(scenario("3.9", 4, 10000, cfg, actions, 30_000));
+    let empty = time_of(
+        &events,
+        "group g1 has no members left: Empty (generation 2)",
+    );
+    let joined = time_of(&events, "g1-c2 joins empty group g1");
+    let formed = time_of(&events, "group g1: generation 3 with 2 members");
+    assert_eq!(
+        (empty, joined, formed),
+        (Some(10001.842), Some(14007.16), Some(17007.16))
+    );
+    // Generation 1 (c1 alone), Empty as generation 2, generation 3 with c2 and c3: no
+    // generation 4.
+    assert_eq!(r.groups["g1"].generation, 3);
+    assert_eq!(r.rebalances, 2);
+    assert_eq!(shares(&r), vec![2, 2]);
+    assert!(time_of(&events, "generation 4").is_none());
 }
