@@ -103,6 +103,7 @@ fn timer_code(t: Timer) -> u64 {
         } => 12 | (u64::from(consumer) << 8) | (correlation_id << 24),
         Timer::GroupCheck { group } => 13 | (u64::from(group) << 8),
         Timer::ConsumerMetadataRefresh => 14,
+        Timer::ConsumerPollCheck => 15,
     }
 }
 
