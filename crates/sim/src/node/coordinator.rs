@@ -457,6 +457,36 @@ mod tests {
     }
 
     #[test]
+    fn the_initial_delay_is_extended_at_most_to_the_first_members_rebalance_timeout() {
+        let mut g = group();
+        let mut out = Outbox::default();
+        for (now, member) in [(0, 5), (1_000, 6)] {
+            g.on_message(
+                now,
+                1,
+                NodeId::Consumer(member),
+                GroupMessage::JoinGroup {
+                    member,
+                    owned: Vec::new(),
+                    generation: -1,
+                    session_timeout_us: 10_000_000,
+                    rebalance_timeout_us: 5_000_000,
+                },
+                &mut out,
+            );
+        }
+        // 3 s, then min(3 s, 5 s − 3 s) = 2 s more: InitialDelayedJoin's remainingMs.
+        g.on_check(3_000_000, &mut out);
+        assert_eq!(g.state, GroupState::PreparingRebalance);
+        assert_eq!(g.check_due(), Some(5_000_000));
+        g.on_check(5_000_000, &mut out);
+        assert_eq!(
+            (g.state, g.generation),
+            (GroupState::CompletingRebalance, 1)
+        );
+    }
+
+    #[test]
     fn heartbeats_during_a_rebalance_say_rebalance_in_progress_and_old_commits_are_refused() {
         let mut g = group();
         let mut out = Outbox::default();
