@@ -31,3 +31,19 @@ for (const [what, doc] of SCENARIOS) {
     await page.close();
   });
 }
+
+test("page and command line give the same notes on what Kafka changes quietly", async () => {
+  const base = defaultScenario();
+  const doc = { ...base, producers: [{ ...base.producers[0], acks: "1" }] };
+  delete doc.producers[0]["enable.idempotence"];
+  const report = cliReport(doc);
+  const cliNotes = report.notes.map((n) => `${n.path}: ${n.message}`);
+  assert.ok(cliNotes.some((n) => n.startsWith("producers[0].enable.idempotence: ")), cliNotes.join(" | "));
+  const end = doc["duration.ms"];
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, end));
+  await waitForApp(page, end);
+  const pageNotes = (await page.locator(".notes li").allTextContents()).map((t) => t.trim());
+  assert.deepEqual(pageNotes, cliNotes);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -5,7 +5,7 @@ mod link;
 mod table;
 
 use clap::{Parser, Subcommand};
-use kafka_sim::scenario::parse_scenario;
+use kafka_sim::scenario::parse_with_notes;
 use kafka_sim::Simulation;
 use std::io::Read;
 use std::process::ExitCode;
@@ -98,7 +98,8 @@ fn run(path: &str, json: bool, trace: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let scenario = match parse_scenario(&text) {
+    // The notes say where Kafka would quietly change a value (as the page shows them).
+    let (scenario, notes) = match parse_with_notes(&text) {
         Ok(s) => s,
         Err(errors) => {
             eprintln!(
@@ -129,7 +130,7 @@ fn run(path: &str, json: bool, trace: bool) -> ExitCode {
     sim.run_to_end();
     let report = sim.report();
     if json {
-        match serde_json::to_string_pretty(&report) {
+        match table::json_with_notes(&report, &notes) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("kafka-sim: cannot write the report: {e}");
@@ -138,6 +139,7 @@ fn run(path: &str, json: bool, trace: bool) -> ExitCode {
         }
     } else {
         print!("{}", table::render(&report));
+        print!("{}", table::render_notes(&notes));
     }
     ExitCode::SUCCESS
 }

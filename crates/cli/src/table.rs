@@ -1,6 +1,7 @@
 //! The readable form of a report.
 
 use kafka_sim::observe::figure::Figure;
+use kafka_sim::scenario::ScenarioNote;
 use kafka_sim::Report;
 use std::fmt::Write;
 
@@ -64,4 +65,38 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(s, "trace.hash     {}", r.trace_hash);
     s
+}
+
+/// The scenario's notes under the table, one per line with its key path.
+pub fn render_notes(notes: &[ScenarioNote]) -> String {
+    let mut s = String::new();
+    for (i, n) in notes.iter().enumerate() {
+        let head = if i == 0 { "notes" } else { "" };
+        let _ = writeln!(s, "{head:<14} {n}");
+    }
+    s
+}
+
+/// The report as JSON with `notes` added after its keys: `[{"path", "message"}]`, empty when
+/// there are none.
+pub fn json_with_notes(r: &Report, notes: &[ScenarioNote]) -> serde_json::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Note<'a> {
+        path: &'a str,
+        message: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct WithNotes<'a> {
+        #[serde(flatten)]
+        report: &'a Report,
+        notes: Vec<Note<'a>>,
+    }
+    let notes = notes
+        .iter()
+        .map(|n| Note {
+            path: &n.path,
+            message: &n.message,
+        })
+        .collect();
+    serde_json::to_string_pretty(&WithNotes { report: r, notes })
 }

@@ -77,3 +77,71 @@ fn a_bad_scenario_from_stdin_exits_1_listing_every_problem() {
     assert!(err.contains("topics[0].partitions"), "{err}");
     assert!(err.contains("producers[0].acks"), "{err}");
 }
+
+/// A scenario where Kafka quietly changes a value: `acks=1` with idempotence left at its
+/// 3.9 default disables idempotence.
+const ACKS_1: &[u8] = br#"{"format":1,"seed":3,"duration.ms":2000,"producers":[{"name":"p1","topic":"orders","acks":"1","records":10}]}"#;
+const IDEMPOTENCE_NOTE: &str = "producers[0].enable.idempotence: off: left at its default, idempotence is silently disabled because acks conflicts with it";
+
+fn run_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = kafka_sim()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn run_prints_the_scenario_notes_under_the_table() {
+    let out = run_stdin(&["run", "-"], ACKS_1);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("notes")).collect();
+    assert_eq!(notes.len(), 1, "{text}");
+    assert!(
+        notes[0].starts_with(&format!("notes          {IDEMPOTENCE_NOTE}")),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("see Kafka's error instead"),
+        "{text}"
+    );
+}
+
+#[test]
+fn run_json_carries_the_notes_with_their_key_paths_and_an_empty_list_without() {
+    let out = run_stdin(&["run", "-", "--json"], ACKS_1);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let notes = v["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["path"], "producers[0].enable.idempotence");
+    let line = format!(
+        "{}: {}",
+        notes[0]["path"].as_str().unwrap_or(""),
+        notes[0]["message"].as_str().unwrap_or("")
+    );
+    assert!(line.starts_with(IDEMPOTENCE_NOTE), "{line}");
+    // The report's own keys are unchanged and come first.
+    assert_eq!(v["records"]["sent"], 10);
+    let out = kafka_sim()
+        .args(["run", &scenario("acks_all_idempotent_crash"), "--json"])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["notes"], serde_json::json!([]));
+    let text = kafka_sim()
+        .args(["run", &scenario("acks_all_idempotent_crash")])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&text.stdout).contains("notes"));
+}

@@ -58,6 +58,8 @@ pub enum Timer {
     ConsumerPoll,
     /// The consumer's background heartbeat thread wakes (0.10.1+; also request timeouts).
     ConsumerHeartbeat,
+    /// A consumer's heartbeat thread wakes where it notices `max.poll.interval.ms` passed.
+    ConsumerPollCheck,
     /// A consumer retries coordinator discovery or metadata after `retry.backoff.ms`.
     ConsumerRetry,
     /// A consumer's metadata may be older than `metadata.max.age.ms`: refresh it.

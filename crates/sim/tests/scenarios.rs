@@ -269,5 +269,6 @@ fn an_idempotent_batch_already_written_is_never_written_again_under_a_new_epoch(
 #[test]
 fn the_high_watermark_waits_for_a_follower_joining_the_isr() {
     let r = records("regression_hw_during_isr_expansion");
-    assert_eq!(r.sent, 15);
+    // 41 while loss.rate dropped requests outright; TCP-style retransmission lets more through.
+    assert_eq!(r.sent, 124);
 }

@@ -11,6 +11,7 @@
 mod fetching;
 mod membership;
 mod metadata;
+mod poll_timeout;
 
 use crate::kafka::protocol::{GroupMessage, NodeId, Payload};
 use crate::node::{Ctx, Node, Timer};
@@ -96,6 +97,8 @@ pub struct Consumer {
     /// Fetches sent while an eager rebalance was in progress (the invariant wants none).
     pub fetches_during_eager_rebalance: u32,
     poll_due: Option<u64>,
+    /// The heartbeat thread's wake that notices the poll timeout (see `poll_timeout`).
+    poll_check_due: Option<u64>,
     heartbeat_due: u64,
     last_heartbeat_us: u64,
     retry_due: Option<u64>,
@@ -151,6 +154,7 @@ impl Consumer {
             foreign_fetches: 0,
             fetches_during_eager_rebalance: 0,
             poll_due: None,
+            poll_check_due: None,
             heartbeat_due: 0,
             last_heartbeat_us: 0,
             retry_due: None,
@@ -303,6 +307,7 @@ impl Consumer {
                 (n as f64 * self.cfg.processing_ms_per_record * 1000.0).round() as u64;
             let at = ctx.now + processing_us.max(1);
             self.schedule_poll(ctx, at);
+            self.arm_poll_check(ctx, at);
         } else {
             self.waiting_in_poll = true;
         }
@@ -369,10 +374,16 @@ impl Consumer {
     pub fn stall(&mut self, for_us: u64, ctx: &mut Ctx) {
         let until_us = ctx.now.saturating_add(for_us);
         self.lifecycle = Lifecycle::Stalled { until_us };
+        if self.waiting_in_poll {
+            // Blocked inside poll() until now: poll() resets the poll timer on each of its
+            // rounds (ConsumerCoordinator.poll → pollHeartbeat), so the interval starts here.
+            self.last_poll_us = ctx.now;
+        }
         self.waiting_in_poll = false;
         let at = self.poll_due.map_or(until_us, |d| d.max(until_us));
         self.poll_due = None;
         self.schedule_poll(ctx, at);
+        self.arm_poll_check(ctx, at);
         let note = if self.heartbeat_from_poll {
             "before 0.10.1 heartbeats go out only from poll(), so they stop too"
         } else {
@@ -463,6 +474,7 @@ impl Node for Consumer {
                     .timer(self.heartbeat_due, self.node(), Timer::ConsumerHeartbeat);
                 self.on_heartbeat_tick(ctx);
             }
+            Timer::ConsumerPollCheck => self.on_poll_check(ctx),
             Timer::ConsumerMetadataRefresh if self.metadata_refresh_due == Some(ctx.now) => {
                 self.metadata_refresh_due = None;
                 self.on_metadata_refresh_due(ctx);

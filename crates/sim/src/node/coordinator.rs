@@ -8,8 +8,9 @@
 //!   partition holds, so a new coordinator "loads" them when leadership moves.
 //! - Member ids are the consumers' names; the MEMBER_ID_REQUIRED round trip of 2.2+ (KIP-394)
 //!   is skipped.
-//! - `group.initial.rebalance.delay.ms` delays the first rebalance of an Empty group and is
-//!   extended by each new member, capped at the largest rebalance timeout, as Kafka does.
+//! - `group.initial.rebalance.delay.ms` delays every rebalance that starts from Empty, at any
+//!   generation (Kafka's `InitialDelayedJoin`); in generation 0 only, a member joining during
+//!   a delay earns one more delay, up to the first member's rebalance timeout.
 
 mod placement;
 mod rebalance;
@@ -84,6 +85,15 @@ pub struct Group {
     /// Consumer index → name (`g1-c1`), for the trace and the report.
     pub names: VecMap<u32, String>,
     initial_delay_us: u64,
+    /// The join phase started from Empty: Kafka's `InitialDelayedJoin`, which never completes
+    /// early and may extend itself.
+    initial_join: bool,
+    /// A new member joined during this delay (`GroupMetadata.newMemberAdded`, generation 0).
+    new_member_added: bool,
+    /// The current delay and what is left of the rebalance timeout beyond it
+    /// (`InitialDelayedJoin.delayMs`, `remainingMs`).
+    initial_chunk_us: u64,
+    initial_remaining_us: u64,
     join_deadline_us: u64,
     join_started_us: u64,
     check_due: Option<u64>,
@@ -112,6 +122,10 @@ impl Group {
             rebalances: 0,
             names: VecMap::new(),
             initial_delay_us,
+            initial_join: false,
+            new_member_added: false,
+            initial_chunk_us: 0,
+            initial_remaining_us: 0,
             join_deadline_us: 0,
             join_started_us: 0,
             check_due: None,
@@ -427,9 +441,12 @@ mod tests {
         join(&mut g, 0, 5, &mut out);
         join(&mut g, 1_000, 2, &mut out);
         assert_eq!(g.state, GroupState::PreparingRebalance);
-        // group.initial.rebalance.delay.ms, extended by the second join.
-        g.check_due = Some(3_001_000);
-        g.on_check(3_001_000, &mut out);
+        // group.initial.rebalance.delay.ms, then once more: a new member came during it.
+        g.check_due = Some(3_000_000);
+        g.on_check(3_000_000, &mut out);
+        assert_eq!(g.state, GroupState::PreparingRebalance);
+        g.check_due = Some(6_000_000);
+        g.on_check(6_000_000, &mut out);
         assert_eq!(g.state, GroupState::CompletingRebalance);
         assert_eq!((g.generation, g.leader), (1, Some(5)));
         let responses = join_responses(&out);
@@ -437,6 +454,36 @@ mod tests {
         for (to, r) in responses {
             assert_eq!(r.members.is_some(), to == NodeId::Consumer(5));
         }
+    }
+
+    #[test]
+    fn the_initial_delay_is_extended_at_most_to_the_first_members_rebalance_timeout() {
+        let mut g = group();
+        let mut out = Outbox::default();
+        for (now, member) in [(0, 5), (1_000, 6)] {
+            g.on_message(
+                now,
+                1,
+                NodeId::Consumer(member),
+                GroupMessage::JoinGroup {
+                    member,
+                    owned: Vec::new(),
+                    generation: -1,
+                    session_timeout_us: 10_000_000,
+                    rebalance_timeout_us: 5_000_000,
+                },
+                &mut out,
+            );
+        }
+        // 3 s, then min(3 s, 5 s − 3 s) = 2 s more: InitialDelayedJoin's remainingMs.
+        g.on_check(3_000_000, &mut out);
+        assert_eq!(g.state, GroupState::PreparingRebalance);
+        assert_eq!(g.check_due(), Some(5_000_000));
+        g.on_check(5_000_000, &mut out);
+        assert_eq!(
+            (g.state, g.generation),
+            (GroupState::CompletingRebalance, 1)
+        );
     }
 
     #[test]

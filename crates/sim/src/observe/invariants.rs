@@ -391,7 +391,8 @@ mod tests {
             2,
         ));
         let mut sim = Simulation::new(s);
-        sim.advance_to(5_000_000);
+        // Two members joining together: Stable after two initial rebalance delays (6 s).
+        sim.advance_to(8_000_000);
         check_all(&sim.world, &mut InvariantState::default());
         sim
     }

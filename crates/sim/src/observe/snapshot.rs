@@ -19,8 +19,8 @@ pub enum MessageOutcome {
     Delivered,
     /// A produce request carrying a retried batch.
     Retried,
-    /// Lost on the wire.
-    Lost,
+    /// A segment of it was lost and TCP retransmitted it: it arrives late.
+    Retransmitted,
     /// Its destination is down or cut off.
     Dropped,
     /// Carries records that end up duplicated in the committed log.
@@ -34,7 +34,7 @@ impl MessageOutcome {
         match self {
             MessageOutcome::Delivered => "delivered",
             MessageOutcome::Retried => "retried",
-            MessageOutcome::Lost => "lost",
+            MessageOutcome::Retransmitted => "retransmitted",
             MessageOutcome::Dropped => "dropped",
             MessageOutcome::Duplicate => "duplicate",
             MessageOutcome::OutOfOrder => "out of order",
@@ -113,11 +113,11 @@ impl Snapshot<'_> {
             })
         };
         match m.fate {
-            Fate::Lost => MessageOutcome::Lost,
             Fate::Dropped => MessageOutcome::Dropped,
             _ if carries(&self.duplicated_ids) => MessageOutcome::Duplicate,
             _ if carries(&self.reordered_ids) => MessageOutcome::OutOfOrder,
             _ if m.is_retry => MessageOutcome::Retried,
+            Fate::Retransmitted => MessageOutcome::Retransmitted,
             _ => MessageOutcome::Delivered,
         }
     }

@@ -1,6 +1,11 @@
 //! The network: latency, jitter, loss and isolation. Every message departs and arrives at a
 //! known time; each connection (ordered node pair) is FIFO like the TCP connection it models,
 //! so jitter never reorders two messages on one connection.
+//!
+//! Loss is TCP's, not a datagram's: Kafka's requests travel on TCP connections, so a lost
+//! segment is retransmitted after the retransmission timeout and arrives late, and everything
+//! behind it on that connection waits for it (in-order delivery, head-of-line blocking). No
+//! request ever vanishes because of `loss.rate`. Each message counts as one segment.
 
 use crate::kafka::protocol::{MessageKind, NodeId, Payload};
 use crate::scenario::NetworkConfig;
@@ -15,8 +20,8 @@ pub enum Fate {
     /// Still travelling; will be delivered unless its destination is gone or cut off.
     InFlight,
     Delivered,
-    /// Lost on the wire (`loss.rate`).
-    Lost,
+    /// A segment of it was lost (`loss.rate`) and TCP retransmitted it: it arrives late.
+    Retransmitted,
     /// Could not be delivered: the destination is down or a partition cut it off.
     Dropped,
 }
@@ -62,6 +67,17 @@ fn ms_to_us(ms: f64) -> u64 {
         0
     }
 }
+
+/// Linux's `TCP_RTO_MIN` (200 ms): the least retransmission timeout. Linux keeps the RTT
+/// variance term at least this large, so on a fast network RTO ≈ RTT + 200 ms (RFC 6298 §2,
+/// `tcp_set_rto` in net/ipv4/tcp_input.c).
+const TCP_RTO_MIN_US: u64 = 200_000;
+/// Linux's `TCP_RTO_MAX` (120 s): the backed-off timeout never exceeds it.
+const TCP_RTO_MAX_US: u64 = 120_000_000;
+/// Linux's `tcp_retries2` default (15): after that many retransmissions of one segment the
+/// kernel resets the connection (about 15 minutes with backoff). Resets are not modelled: the
+/// segment simply arrives after its 15th retransmission (only `loss.rate` near 1 gets there).
+const TCP_RETRIES2: u32 = 15;
 
 fn loss_threshold(rate: f64) -> u64 {
     if rate.is_finite() && rate > 0.0 {
@@ -132,8 +148,9 @@ impl Network {
         self.cut_off(from, now_us) || self.cut_off(to, now_us)
     }
 
-    /// Puts a message on the wire: picks its arrival time and whether it is lost.
-    /// `reliable` messages (connection resets) are never lost.
+    /// Puts a message on the wire: picks its arrival time. Each loss of its segment costs one
+    /// retransmission timeout, doubled for each further loss of the same segment (exponential
+    /// backoff, RFC 6298 §5.5). `reliable` messages (connection resets) are never lost.
     pub fn transmit(
         &mut self,
         from: NodeId,
@@ -151,15 +168,23 @@ impl Network {
         // Symmetric jitter around the latency, never below zero.
         let delay = (self.latency_us + jitter).saturating_sub(self.jitter_us);
         let mut arrive = now_us + delay;
+        let mut retransmits = 0;
+        if !reliable && self.loss_threshold > 0 {
+            let rto = TCP_RTO_MIN_US + 2 * self.latency_us;
+            while retransmits < TCP_RETRIES2 && u64::from(rng.next_u32()) < self.loss_threshold {
+                arrive += (rto << retransmits).min(TCP_RTO_MAX_US);
+                retransmits += 1;
+            }
+        }
+        // In order: a message waits for every earlier one on its connection (a late,
+        // retransmitted segment holds back everything sent after it).
         let last = self.last_arrival.get_or_insert_with((from, to), || 0);
         arrive = arrive.max(*last);
         *last = arrive;
-        let lost =
-            !reliable && self.loss_threshold > 0 && u64::from(rng.next_u32()) < self.loss_threshold;
-        let fate = if lost {
-            Fate::Lost
-        } else if self.blocked(from, to, now_us) {
+        let fate = if self.blocked(from, to, now_us) {
             Fate::Dropped
+        } else if retransmits > 0 {
+            Fate::Retransmitted
         } else {
             Fate::InFlight
         };
@@ -256,25 +281,57 @@ mod tests {
     }
 
     #[test]
-    fn full_loss_loses_every_unreliable_message() {
+    fn full_loss_delays_every_message_by_fifteen_backed_off_retransmissions() {
         let mut rng = rand_pcg::Pcg32::seed_from_u64(3);
         let mut n = net(1.0, 0.0, 1.0);
-        let lost = (0..100)
-            .filter(|_| {
-                n.transmit(
-                    NodeId::Controller,
-                    NodeId::Broker(0),
-                    Payload::Disconnect,
-                    0,
-                    false,
-                    &mut rng,
-                )
-                .info
-                .fate
-                    == Fate::Lost
-            })
-            .count();
-        assert_eq!(lost, 100);
+        let e = n.transmit(
+            NodeId::Controller,
+            NodeId::Broker(0),
+            Payload::Disconnect,
+            0,
+            false,
+            &mut rng,
+        );
+        assert_eq!(e.info.fate, Fate::Retransmitted);
+        // RTO 202 ms doubling: 0.202 · (1 + 2 + ... + 512) s, then capped at 120 s five times,
+        // then the 1 ms latency.
+        assert_eq!(e.info.arrive_us, 202_000 * 1023 + 5 * 120_000_000 + 1_000);
+        let reset = n.transmit(
+            NodeId::Broker(0),
+            NodeId::Controller,
+            Payload::Disconnect,
+            0,
+            true,
+            &mut rng,
+        );
+        assert_eq!(
+            (reset.info.fate, reset.info.arrive_us),
+            (Fate::InFlight, 1_000)
+        );
+    }
+
+    #[test]
+    fn a_retransmitted_message_holds_back_the_later_ones_on_its_connection_only() {
+        let mut rng = rand_pcg::Pcg32::seed_from_u64(3);
+        let mut n = net(1.0, 0.0, 1.0);
+        let send = |n: &mut Network, rng: &mut rand_pcg::Pcg32, to: u32, at: u64| {
+            n.transmit(
+                NodeId::Producer(0),
+                NodeId::Broker(to),
+                Payload::Disconnect,
+                at,
+                false,
+                rng,
+            )
+            .info
+        };
+        let first = send(&mut n, &mut rng, 0, 0);
+        n.set(None, None, Some(0.0));
+        let behind = send(&mut n, &mut rng, 0, 10);
+        let elsewhere = send(&mut n, &mut rng, 1, 10);
+        assert_eq!(behind.fate, Fate::InFlight);
+        assert_eq!(behind.arrive_us, first.arrive_us);
+        assert_eq!(elsewhere.arrive_us, 1_010);
     }
 }
 

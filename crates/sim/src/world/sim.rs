@@ -103,6 +103,7 @@ fn timer_code(t: Timer) -> u64 {
         } => 12 | (u64::from(consumer) << 8) | (correlation_id << 24),
         Timer::GroupCheck { group } => 13 | (u64::from(group) << 8),
         Timer::ConsumerMetadataRefresh => 14,
+        Timer::ConsumerPollCheck => 15,
     }
 }
 
@@ -323,10 +324,7 @@ impl Simulation {
             return;
         };
         let (from, to) = (env.info.from, env.info.to);
-        if env.info.fate == Fate::Lost
-            || env.info.fate == Fate::Dropped
-            || self.world.network.blocked(from, to, self.now)
-        {
+        if env.info.fate == Fate::Dropped || self.world.network.blocked(from, to, self.now) {
             return;
         }
         let dest_alive = match to {

@@ -9,6 +9,7 @@ pub fn Simplifications() -> Html {
             <summary>{"Simplifications"}</summary>
             <ul>
                 <li>{"Time is simulated: the network is a latency with jitter and a loss rate; bandwidth, disks and CPU cost nothing."}</li>
+                <li>{"loss.rate is loss under TCP: a lost message is retransmitted after 200 ms plus the round trip (doubling if lost again) and the messages behind it on its connection wait for it; nothing is dropped. Each message counts as one segment, and connection resets after 15 retransmissions are not modelled."}</li>
                 <li>{"Records carry no payload; value.bytes only counts towards batch.size."}</li>
                 <li>{"Brokers never run out of memory or disk, and logs are never compacted or deleted."}</li>
                 <li>{"One connection per producer and broker; no TLS, SASL, quotas or throttling."}</li>

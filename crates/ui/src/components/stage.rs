@@ -392,7 +392,7 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
         );
         let d = paths.get_or_default(class);
         let _ = match f.outcome {
-            Outcome::Delivered => write!(
+            Outcome::Delivered | Outcome::Retransmitted => write!(
                 d,
                 "M{:.1} {:.1}a{r} {r} 0 1 0 {d2} 0a{r} {r} 0 1 0 -{d2} 0",
                 x - r,
@@ -400,7 +400,7 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
                 d2 = 2.0 * r
             ),
             Outcome::Retried => write!(d, "M{:.1} {:.1}h{s}v{s}h-{s}Z", x - r, y - r, s = 2.0 * r),
-            Outcome::Lost | Outcome::Dropped => write!(
+            Outcome::Dropped => write!(
                 d,
                 "M{:.1} {:.1}l{s} {s}M{:.1} {:.1}l{s} -{s}",
                 x - r,

@@ -49,6 +49,11 @@ impl Consumer {
     /// keep their partitions and report them as owned.
     pub(super) fn start_join(&mut self, coordinator: u32, ctx: &mut Ctx) {
         if self.generation < 0 && !self.owned.is_empty() {
+            // onJoinPrepare auto-commits first, whatever the generation; without one the
+            // commit fails (CommitFailedException) and the partitions are then lost.
+            if self.cfg.enable_auto_commit {
+                self.commit_positions(ctx, None, "commit before re-joining");
+            }
             let lost = ctx.topo.list(self.owned.iter());
             self.trace(
                 ctx,
@@ -114,12 +119,6 @@ impl Consumer {
         only: Option<&VecSet<u32>>,
         why: &str,
     ) {
-        let Some(c) = self.coordinator else {
-            return;
-        };
-        if self.generation < 0 {
-            return;
-        }
         let offsets: Vec<(u32, u64)> = self
             .positions
             .iter()
@@ -127,6 +126,22 @@ impl Consumer {
             .map(|(p, o)| (*p, *o))
             .collect();
         if offsets.is_empty() {
+            return;
+        }
+        let Some(c) = self.coordinator else {
+            return;
+        };
+        if self.generation < 0 {
+            // ConsumerCoordinator.sendOffsetCommitRequest: no generation (left on the poll
+            // timeout, or fenced) fails the commit at once, without a request.
+            self.trace(
+                ctx,
+                TraceKind::CommitFailed,
+                format!(
+                    "{}'s commit ({why}) failed: it is not part of an active group, likely kicked out (CommitFailedException)",
+                    self.name
+                ),
+            );
             return;
         }
         let text = offsets
@@ -199,11 +214,7 @@ impl Consumer {
             return;
         }
         // KIP-62: the heartbeat thread also watches the time between polls.
-        let max_poll_us = self.cfg.max_poll_interval_ms.saturating_mul(1000);
-        if self.member == MemberState::Stable
-            && !self.waiting_in_poll
-            && now.saturating_sub(self.last_poll_us) > max_poll_us
-        {
+        if self.poll_timeout_expired(now) {
             self.leave_for_poll_timeout(ctx);
             return;
         }
@@ -252,23 +263,6 @@ impl Consumer {
                 generation: self.generation,
             },
         );
-    }
-
-    fn leave_for_poll_timeout(&mut self, ctx: &mut Ctx) {
-        self.trace(
-            ctx,
-            TraceKind::PollIntervalExceeded,
-            format!(
-                "{} has not called poll() for max.poll.interval.ms = {} ms: its heartbeat thread sends LeaveGroup",
-                self.name, self.cfg.max_poll_interval_ms
-            ),
-        );
-        if let Some(c) = self.coordinator {
-            self.send_group(ctx, c, GroupMessage::LeaveGroup { member: self.index });
-        }
-        self.member = MemberState::Unjoined;
-        self.generation = -1;
-        self.rejoin_needed = true;
     }
 
     /// Kicked out (unknown member, illegal generation): the partitions are lost.

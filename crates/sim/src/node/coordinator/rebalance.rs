@@ -46,9 +46,18 @@ impl Group {
         let name = self.name_of(member);
         match self.state {
             GroupState::Empty | GroupState::Dead => {
-                // The first rebalance of an empty group waits for more members to arrive.
+                // Whenever an Empty group (re)forms, at any generation, the coordinator waits
+                // for more members: GroupCoordinator.prepareRebalance schedules an
+                // InitialDelayedJoin when the group is Empty (KIP-134; in 3.7+
+                // GroupMetadataManager.prepareRebalance, `isInitialRebalance`).
                 self.state = GroupState::PreparingRebalance;
                 self.join_started_us = now;
+                self.initial_join = true;
+                self.new_member_added = false;
+                self.initial_chunk_us = self.initial_delay_us;
+                self.initial_remaining_us = self
+                    .max_rebalance_timeout()
+                    .saturating_sub(self.initial_delay_us);
                 self.join_deadline_us = now.saturating_add(self.initial_delay_us);
                 self.trace(
                     now,
@@ -62,11 +71,10 @@ impl Group {
                 );
             }
             GroupState::PreparingRebalance => {
+                // GroupCoordinator.addMemberAndRebalance: only in generation 0 does a new
+                // member earn the delay another round.
                 if is_new && self.generation == 0 {
-                    let cap = self
-                        .join_started_us
-                        .saturating_add(self.max_rebalance_timeout());
-                    self.join_deadline_us = now.saturating_add(self.initial_delay_us).min(cap);
+                    self.new_member_added = true;
                 }
                 self.trace(
                     now,
@@ -103,6 +111,7 @@ impl Group {
             self.answer_waiting_syncs(Some(ErrorCode::RebalanceInProgress), out);
         }
         self.state = GroupState::PreparingRebalance;
+        self.initial_join = false;
         self.join_started_us = now;
         self.join_deadline_us = now.saturating_add(self.max_rebalance_timeout());
         self.trace(
@@ -139,6 +148,7 @@ impl Group {
 
     fn become_empty(&mut self, now: u64, out: &mut Outbox) {
         self.state = GroupState::Empty;
+        self.initial_join = false;
         self.generation += 1;
         self.leader = None;
         self.trace(
@@ -156,9 +166,37 @@ impl Group {
         if self.state != GroupState::PreparingRebalance {
             return;
         }
+        if self.initial_join {
+            // InitialDelayedJoin: tryComplete is false, so only its delay ends it; then, if a
+            // new member came meanwhile and time remains, one more delay (onComplete).
+            if now < self.join_deadline_us {
+                return;
+            }
+            if self.new_member_added && self.initial_remaining_us != 0 {
+                self.new_member_added = false;
+                let delay = self.initial_delay_us.min(self.initial_remaining_us);
+                self.initial_remaining_us = self
+                    .initial_remaining_us
+                    .saturating_sub(self.initial_chunk_us);
+                self.initial_chunk_us = delay;
+                self.join_deadline_us = now.saturating_add(delay);
+                self.trace(
+                    now,
+                    TraceKind::RebalanceStarted,
+                    format!(
+                        "group {}: members joined during the delay; it waits group.initial.rebalance.delay.ms = {} ms more",
+                        self.id,
+                        delay / 1000
+                    ),
+                    out,
+                );
+                return;
+            }
+            self.complete_join(now, out);
+            return;
+        }
         let all_joined = self.members.values().all(|m| m.awaiting_join);
-        let initial_wait = self.generation == 0 && now < self.join_deadline_us;
-        if (all_joined && !initial_wait) || now >= self.join_deadline_us {
+        if all_joined || now >= self.join_deadline_us {
             self.complete_join(now, out);
         }
     }
@@ -192,6 +230,7 @@ impl Group {
             self.become_empty(now, out);
             return;
         }
+        self.initial_join = false;
         self.generation += 1;
         self.rebalances += 1;
         if self.leader.is_none() {
