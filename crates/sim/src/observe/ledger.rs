@@ -97,10 +97,12 @@ pub struct RecordCounts {
     /// Gone: truncated, never written, or not in the log of the leader serving the partition.
     pub lost: u64,
     /// In the serving leader's log but not yet below its high watermark: a leader change can
-    /// still truncate them (Kafka's `Partition.makeFollower` truncates to the new leader).
+    /// still truncate them (a follower truncates to its new leader's log: KIP-101 leader
+    /// epochs, `AbstractFetcherThread`).
     #[serde(rename = "at.risk")]
     pub at_risk: u64,
-    /// On a partition with no leader, in the log of a replica that may lead it again.
+    /// On a partition with no leader (`kafka-topics --describe` shows `Leader: none`, and
+    /// `--unavailable-partitions` lists it), in the log of a replica that may lead it again.
     pub unavailable: u64,
     pub duplicated: u64,
     pub reordered: u64,
