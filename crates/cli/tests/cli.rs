@@ -57,6 +57,37 @@ fn run_prints_the_report_as_json_with_the_format_keys() {
 }
 
 #[test]
+fn run_reports_records_at_risk_and_unavailable_apart_from_lost_in_the_table_and_json() {
+    let table = kafka_sim()
+        .args(["run", &scenario("all_replicas_down")])
+        .output()
+        .expect("run");
+    assert!(table.status.success());
+    let text = String::from_utf8_lossy(&table.stdout);
+    let rows: Vec<&str> = text.lines().skip(3).take(3).collect();
+    assert_eq!(
+        rows,
+        [
+            "               lost                 0",
+            "               at.risk              0",
+            "               unavailable        500",
+        ]
+    );
+    let out = kafka_sim()
+        .args(["run", &scenario("acks_1_ends_mid_replication"), "--json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let r = &v["records"];
+    assert_eq!(
+        (&r["lost"], &r["at.risk"], &r["unavailable"]),
+        (&0.into(), &1.into(), &0.into())
+    );
+    assert_eq!(v["producers"]["p1"]["at.risk"], 1);
+}
+
+#[test]
 fn a_bad_scenario_from_stdin_exits_1_listing_every_problem() {
     let mut child = kafka_sim()
         .args(["run", "-"])
