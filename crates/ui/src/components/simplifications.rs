@@ -13,6 +13,8 @@ pub fn Simplifications() -> Html {
                 <li>{"Records carry no payload; value.bytes only counts towards batch.size."}</li>
                 <li>{"Brokers never run out of memory or disk, and logs are never compacted or deleted."}</li>
                 <li>{"One connection per producer and broker; no TLS, SASL, quotas or throttling."}</li>
+                <li>{"Clients start connected to every broker. After a disconnect a producer waits reconnect.backoff.ms (50 ms, doubling to 1 s, without Kafka's jitter) and reconnects; it sends nothing to a broker it is not connected to."}</li>
+                <li>{"A restarted broker registers as in KRaft: refused while its old process's session is valid, then fenced, caught up and unfenced. ZooKeeper-era brokers were blocked the same way by their old ephemeral node, but exited instead of retrying."}</li>
                 <li>{"Consumer groups: member ids are the consumer names (the MEMBER_ID_REQUIRED round trip of 2.2+ is skipped); the coordinator keeps the committed offsets as __consumer_offsets would, and that topic is not drawn."}</li>
                 <li>{"A coordinator move loads the group from __consumer_offsets and, as in Kafka, starts no rebalance by itself. A rebalance already under way goes on at the new coordinator; Kafka would load the last completed generation and let the members join again."}</li>
                 <li>{"Clients refresh their metadata every metadata.max.age.ms only in scenarios with an add-partitions action; otherwise a refresh would fetch nothing new (leader changes are learned from errors)."}</li>
