@@ -1,0 +1,85 @@
+//! `kafka-sim lesson check|link`: checking lessons against the simulation (what the test
+//! command runs over every shipped lesson) and writing self-contained lesson links.
+
+use crate::read_input;
+use kafka_sim::lesson::check::check_lesson;
+use kafka_sim::lesson::link::{decode_lesson_link, encode_lesson_link, is_lesson_link};
+use kafka_sim::lesson::{parse_lesson, resolve_lesson, Lesson, LessonErrors};
+use std::process::ExitCode;
+
+/// A lesson from a file (`-`: standard input) or a `#l=` link.
+fn load(source: &str) -> Result<Lesson, String> {
+    if is_lesson_link(source) && !std::path::Path::new(source).exists() {
+        let doc = decode_lesson_link(source).map_err(|e| format!("the link is refused: {e}"))?;
+        resolve_lesson(&doc).map_err(|errors| problems(source, &errors))
+    } else {
+        load_text(source, &read_input(source)?)
+    }
+}
+
+fn problems(source: &str, errors: &LessonErrors) -> String {
+    let mut out = format!("{source}: the lesson has {} problem(s):", errors.len());
+    for e in errors.iter() {
+        out.push_str(&format!("\n  {e}"));
+    }
+    out
+}
+
+/// Checks every lesson given; exits 1 when one is invalid or any of its checks fails.
+pub fn check(sources: &[String]) -> ExitCode {
+    let mut failed = 0;
+    for source in sources {
+        match load(source) {
+            Ok(lesson) => {
+                let report = check_lesson(&lesson);
+                println!("{source}: {report}");
+                if !report.passed() {
+                    failed += 1;
+                }
+            }
+            Err(e) => {
+                println!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    println!(
+        "{} lesson(s): {} passed, {failed} failed",
+        sources.len(),
+        sources.len() - failed
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Prints the self-contained `#l=` link of a valid lesson file.
+pub fn link(source: &str, base: &str) -> ExitCode {
+    let text = match read_input(source) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("kafka-sim: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = load_text(source, &text) {
+        eprintln!("kafka-sim: {e}");
+        return ExitCode::from(1);
+    }
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(doc) => {
+            println!("{}", encode_lesson_link(&doc, base));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kafka-sim: {source}: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_text(source: &str, text: &str) -> Result<Lesson, String> {
+    parse_lesson(text).map_err(|errors| problems(source, &errors))
+}
