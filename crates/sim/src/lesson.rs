@@ -24,7 +24,7 @@ mod read;
 mod set;
 mod show;
 
-pub use expect::{Expectation, Op, Verdict};
+pub use expect::{Expectation, Expected, Op, Verdict};
 pub use figures::{figure, report_json, Figure};
 pub use read::{parse_lesson, resolve_lesson, FORMAT};
 pub use set::{ScenarioPath, Set};

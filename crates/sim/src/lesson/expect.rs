@@ -1,5 +1,6 @@
 //! Expectations: `FIGURE OP NUMBER` (`records.lost >= 1`), read from text and evaluated on a
-//! report.
+//! report. An addition to the format: a figure that is text (`groups.g1.leader`,
+//! `groups.g1.state`) compares with `==` or `!=` to a quoted text (`groups.g1.leader == "g1-c1"`).
 
 use super::figures::{figure, Figure};
 use serde_json::Value;
@@ -62,13 +63,30 @@ impl Op {
     }
 }
 
-/// `FIGURE OP NUMBER`.
+/// What a figure is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expected {
+    Number(f64),
+    /// Only with `==` and `!=`.
+    Text(String),
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expected::Number(n) => write!(f, "{n}"),
+            Expected::Text(t) => write!(f, "\"{t}\""),
+        }
+    }
+}
+
+/// `FIGURE OP NUMBER` (or `FIGURE == "TEXT"`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
     /// A path into the report (see `figure`).
     pub figure: String,
     pub op: Op,
-    pub value: f64,
+    pub value: Expected,
 }
 
 impl fmt::Display for Expectation {
@@ -86,40 +104,56 @@ pub struct Verdict {
 }
 
 impl Expectation {
-    /// Reads `FIGURE OP NUMBER` (any spaces between the three). The figure's path is checked
-    /// against a report by the lesson reader, not here.
+    /// Reads `FIGURE OP NUMBER` or `FIGURE OP "TEXT"` (spaces between the parts). The
+    /// figure's path is checked against a report by the lesson reader, not here.
     pub fn parse(text: &str) -> Result<Expectation, String> {
-        let parts: Vec<&str> = text.split_whitespace().collect();
-        let [figure, op, number] = parts.as_slice() else {
-            return Err(format!(
-                "expected FIGURE OP NUMBER, e.g. \"records.lost == 0\", got {} part(s)",
-                parts.len()
-            ));
+        let word = |s: &'_ str| -> (String, String) {
+            let s = s.trim_start();
+            let end = s.find(char::is_whitespace).unwrap_or(s.len());
+            (s[..end].to_string(), s[end..].trim().to_string())
         };
-        let op = Op::from_symbol(op)?;
-        let value = match number.parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            _ => {
-                let shown: String = number.chars().take(20).collect();
+        let (figure, rest) = word(text);
+        let (op, value) = word(&rest);
+        let value = value.as_str();
+        if figure.is_empty() || op.is_empty() || value.is_empty() {
+            return Err(
+                "expected FIGURE OP NUMBER (e.g. \"records.lost == 0\") with spaces between".into(),
+            );
+        }
+        let op = Op::from_symbol(&op)?;
+        let shown: String = value.chars().take(20).collect();
+        let value = if let Some(quoted) = value.strip_prefix('"') {
+            let Some(inner) = quoted.strip_suffix('"').filter(|t| !t.contains('"')) else {
+                return Err(format!("a text must end with its quote, got {shown}"));
+            };
+            if !matches!(op, Op::Eq | Op::Ne) {
                 return Err(format!(
-                    "expected a number after {}, got \"{shown}\"",
+                    "a text compares only with == or !=, not {}",
                     op.symbol()
                 ));
             }
+            Expected::Text(inner.to_string())
+        } else {
+            match value.parse::<f64>() {
+                Ok(v) if v.is_finite() => Expected::Number(v),
+                _ => {
+                    return Err(format!(
+                        "expected a number (or a \"quoted\" text) after {}, got {shown}",
+                        op.symbol()
+                    ))
+                }
+            }
         };
-        Ok(Expectation {
-            figure: (*figure).to_string(),
-            op,
-            value,
-        })
+        Ok(Expectation { figure, op, value })
     }
 
     /// Whether it holds on `report` (the report as JSON, `report_json`), and the figure.
     pub fn evaluate(&self, report: &Value) -> Verdict {
         let actual = figure(report, &self.figure);
-        let holds = match actual {
-            Figure::Number(n) => self.op.holds(n, self.value),
-            Figure::Absent | Figure::NotANumber(_) => false,
+        let holds = match (&actual, &self.value) {
+            (Figure::Number(n), Expected::Number(v)) => self.op.holds(*n, *v),
+            (Figure::Text(t), Expected::Text(v)) => (t == v) == (self.op == Op::Eq),
+            _ => false,
         };
         Verdict { holds, actual }
     }
@@ -131,53 +165,70 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn an_expectation_reads_figure_operator_and_number() {
+    fn an_expectation_reads_figure_operator_and_number_or_text() {
         let e = Expectation::parse("  records.lost   >=  1 ").expect("valid");
         assert_eq!(
-            (e.figure.as_str(), e.op, e.value),
-            ("records.lost", Op::Ge, 1.0)
+            (e.figure.as_str(), e.op, e.value.clone()),
+            ("records.lost", Op::Ge, Expected::Number(1.0))
         );
         assert_eq!(e.to_string(), "records.lost >= 1");
         assert_eq!(
             Expectation::parse("latency.ms.p99 < 2.5").map(|e| e.value),
-            Ok(2.5)
+            Ok(Expected::Number(2.5))
         );
+        let leader = Expectation::parse("groups.g1.leader == \"g1-c1\"").expect("valid");
+        assert_eq!(leader.value, Expected::Text("g1-c1".into()));
+        assert_eq!(leader.to_string(), "groups.g1.leader == \"g1-c1\"");
     }
 
     #[test]
     fn bad_expectations_say_what_is_wrong() {
+        let err = |s: &str| Expectation::parse(s).expect_err("refused");
         assert_eq!(
-            Expectation::parse("records.lost = 0"),
-            Err("unknown operator \"=\" (did you mean \"==\"?)".into())
+            err("records.lost = 0"),
+            "unknown operator \"=\" (did you mean \"==\"?)"
         );
         assert_eq!(
-            Expectation::parse("records.lost ~ 0"),
-            Err("unknown operator \"~\" (operators: ==, !=, <, <=, >, >=)".into())
+            err("records.lost ~ 0"),
+            "unknown operator \"~\" (operators: ==, !=, <, <=, >, >=)"
         );
         assert_eq!(
-            Expectation::parse("records.lost == many"),
-            Err("expected a number after ==, got \"many\"".into())
+            err("records.lost == many"),
+            "expected a number (or a \"quoted\" text) after ==, got many"
         );
         assert_eq!(
-            Expectation::parse("records.lost==0"),
-            Err("expected FIGURE OP NUMBER, e.g. \"records.lost == 0\", got 1 part(s)".into())
+            err("records.lost==0"),
+            "expected FIGURE OP NUMBER (e.g. \"records.lost == 0\") with spaces between"
+        );
+        assert_eq!(
+            err("groups.g1.leader < \"a\""),
+            "a text compares only with == or !=, not <"
+        );
+        assert_eq!(
+            err("groups.g1.leader == \"a"),
+            "a text must end with its quote, got \"a"
         );
         assert!(Expectation::parse("records.lost == inf").is_err());
         assert!(Expectation::parse("records.lost == NaN").is_err());
+        assert!(Expectation::parse("records.lost == 1 2").is_err());
     }
 
     #[test]
     fn every_operator_compares_the_figure_with_the_number() {
-        let report = json!({"records": {"lost": 2}});
-        let holds = |op: &str, n: &str| {
-            Expectation::parse(&format!("records.lost {op} {n}"))
+        let report = json!({"records": {"lost": 2}, "leader": "c1"});
+        let holds = |s: &str| {
+            Expectation::parse(s)
                 .expect("valid")
                 .evaluate(&report)
                 .holds
         };
-        assert!(holds("==", "2") && holds("!=", "3") && holds("<", "3"));
-        assert!(holds("<=", "2") && holds(">", "1") && holds(">=", "2"));
-        assert!(!holds("==", "3") && !holds("<", "2") && !holds(">", "2"));
+        assert!(holds("records.lost == 2") && holds("records.lost != 3"));
+        assert!(holds("records.lost < 3") && holds("records.lost <= 2"));
+        assert!(holds("records.lost > 1") && holds("records.lost >= 2"));
+        assert!(!holds("records.lost == 3") && !holds("records.lost < 2"));
+        assert!(!holds("records.lost > 2"));
+        assert!(holds("leader == \"c1\"") && holds("leader != \"c2\""));
+        assert!(!holds("leader == \"c2\"") && !holds("records.lost == \"2\""));
         let absent = Expectation::parse("records.gone == 0").expect("valid");
         assert_eq!(
             absent.evaluate(&report),

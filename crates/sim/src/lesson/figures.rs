@@ -20,7 +20,9 @@ pub enum Figure {
     /// Not in the report at this moment (a consumer that has not joined yet, a partition with
     /// no committed offset).
     Absent,
-    /// Something that is not a number or a list (its kind).
+    /// Text (`groups.g1.leader`, `groups.g1.state`).
+    Text(String),
+    /// Something that is neither a number, a list nor text (its kind).
     NotANumber(&'static str),
 }
 
@@ -29,6 +31,7 @@ impl std::fmt::Display for Figure {
         match self {
             Figure::Number(n) => write!(f, "{n}"),
             Figure::Absent => f.write_str("absent"),
+            Figure::Text(t) => write!(f, "\"{t}\""),
             Figure::NotANumber(kind) => write!(f, "{kind}, not a number"),
         }
     }
@@ -49,7 +52,7 @@ fn as_figure(value: &Value) -> Figure {
             .map_or(Figure::NotANumber("a number"), Figure::Number),
         Value::Array(items) => Figure::Number(items.len() as f64),
         Value::Object(_) => Figure::NotANumber("a group of figures"),
-        Value::String(_) => Figure::NotANumber("text"),
+        Value::String(s) => Figure::Text(s.clone()),
         Value::Bool(_) => Figure::NotANumber("a yes/no value"),
         Value::Null => Figure::NotANumber("nothing"),
     }
@@ -116,12 +119,19 @@ fn walk<'a>(report: &'a Value, path: &str) -> Walk<'a> {
 }
 
 /// Checks that `path` names a figure in `outline` (the report's shape before the run,
-/// `observe::outline::report_outline`); the error says why not and suggests the nearest.
-pub(crate) fn check_figure(outline: &Value, path: &str) -> Result<(), String> {
+/// `observe::outline::report_outline`) that compares with a number (or with text, when
+/// `text`: a text figure, or one still empty before the run); the error says why not and
+/// suggests the nearest.
+pub(crate) fn check_figure(outline: &Value, path: &str, text: bool) -> Result<(), String> {
     let quoted = format!("\"{}\"", path.chars().take(80).collect::<String>());
     match walk(outline, path) {
         Walk::Found(value) => match (value, as_figure(value)) {
-            (_, Figure::Number(_)) => Ok(()),
+            (_, Figure::Number(_)) if !text => Ok(()),
+            (Value::String(_) | Value::Null, _) if text => Ok(()),
+            (_, Figure::Number(_)) => Err(format!("{quoted} is a number; compare it with one")),
+            (_, Figure::Text(_)) => Err(format!(
+                "{quoted} is text: compare it with == or != and a \"quoted\" text"
+            )),
             (Value::Object(map), _) => Err(format!(
                 "{quoted} is a group of figures, not one: name one of {}",
                 some_keys(map.keys(), path)
@@ -229,18 +239,18 @@ mod tests {
             figure(&r, "effective.topics[0].partitions"),
             Figure::Number(4.0)
         );
-        assert_eq!(figure(&r, "groups.g1.leader"), Figure::NotANumber("text"));
+        assert_eq!(figure(&r, "groups.g1.leader"), Figure::Text("g1-c1".into()));
     }
 
     #[test]
     fn unknown_figures_get_the_nearest_path_or_the_keys_where_the_walk_stopped() {
         let r = report();
         assert_eq!(
-            check_figure(&r, "records.lsot"),
+            check_figure(&r, "records.lsot", false),
             Err("unknown figure \"records.lsot\" (did you mean \"records.lost\"?)".into())
         );
         assert_eq!(
-            check_figure(&r, "groups.g1.colour"),
+            check_figure(&r, "groups.g1.colour", false),
             Err(
                 "unknown figure \"groups.g1.colour\" (groups.g1 holds \"groups.g1.assignment\", \
                  \"groups.g1.generation\", \"groups.g1.leader\")"
@@ -248,7 +258,7 @@ mod tests {
             )
         );
         assert_eq!(
-            check_figure(&r, "records"),
+            check_figure(&r, "records", false),
             Err(
                 "\"records\" is a group of figures, not one: name one of \"records.lost\", \
                  \"records.sent\""
@@ -256,10 +266,15 @@ mod tests {
             )
         );
         assert_eq!(
-            check_figure(&r, "groups.g1.leader"),
-            Err("\"groups.g1.leader\" is text, not a number; expectations compare numbers".into())
+            check_figure(&r, "groups.g1.leader", false),
+            Err(
+                "\"groups.g1.leader\" is text: compare it with == or != and a \"quoted\" text"
+                    .into()
+            )
         );
-        assert!(check_figure(&r, "effective.topics[0].partitions").is_ok());
-        assert!(check_figure(&r, "effective.topics[1].partitions").is_err());
+        assert!(check_figure(&r, "groups.g1.leader", true).is_ok());
+        assert!(check_figure(&r, "records.lost", true).is_err());
+        assert!(check_figure(&r, "effective.topics[0].partitions", false).is_ok());
+        assert!(check_figure(&r, "effective.topics[1].partitions", false).is_err());
     }
 }

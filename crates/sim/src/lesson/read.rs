@@ -2,7 +2,7 @@
 //! every problem collected with its key path (the scenario's under `scenario.`), as the
 //! scenario reader does.
 
-use super::expect::Expectation;
+use super::expect::{Expectation, Expected};
 use super::figures::check_figure;
 use super::limits::*;
 use super::set::{ScenarioPath, Set};
@@ -308,7 +308,8 @@ fn read_expect(
         }
         match Expectation::parse(s) {
             Ok(e) => {
-                let known = base.map_or(Ok(()), |b| check_figure(&b.outline, &e.figure));
+                let text = matches!(e.value, Expected::Text(_));
+                let known = base.map_or(Ok(()), |b| check_figure(&b.outline, &e.figure, text));
                 match known {
                     Ok(()) => out.push(e),
                     Err(message) => problems.error(&path, message),
