@@ -4,7 +4,7 @@
 use crate::read_input;
 use kafka_sim::lesson::check::check_lesson;
 use kafka_sim::lesson::link::{decode_lesson_link, encode_lesson_link, is_lesson_link};
-use kafka_sim::lesson::{parse_lesson, resolve_lesson, Lesson, LessonErrors};
+use kafka_sim::lesson::{index_of, parse_lesson, resolve_lesson, Lesson, LessonErrors};
 use std::process::ExitCode;
 
 /// A lesson from a file (`-`: standard input) or a `#l=` link.
@@ -52,6 +52,30 @@ pub fn check(sources: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// Prints the index of the lessons given (all must be valid), in the order given.
+pub fn index(sources: &[String]) -> ExitCode {
+    let mut lessons = Vec::new();
+    for source in sources {
+        match load(source) {
+            Ok(lesson) => lessons.push(lesson),
+            Err(e) => {
+                eprintln!("kafka-sim: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    match serde_json::to_string_pretty(&index_of(&lessons)) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kafka-sim: cannot write the index: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

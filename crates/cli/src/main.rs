@@ -76,6 +76,11 @@ enum LessonCommand {
         #[arg(required = true)]
         lessons: Vec<String>,
     },
+    /// Print the index of lesson files (`web/lessons/index.json`), in the order given.
+    Index {
+        #[arg(required = true)]
+        lessons: Vec<String>,
+    },
     /// Print the self-contained `#l=` link of a lesson file.
     Link {
         lesson: String,
@@ -217,6 +222,7 @@ fn main() -> ExitCode {
         },
         Some(Command::Lesson { command }) => match command {
             LessonCommand::Check { lessons } => lesson::check(&lessons),
+            LessonCommand::Index { lessons } => lesson::index(&lessons),
             LessonCommand::Link { lesson: file, base } => lesson::link(&file, &base),
         },
         None => {

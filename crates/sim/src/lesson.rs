@@ -13,7 +13,8 @@
 //! - [`Set::apply`]: a try's or a solution's change, applied to a scenario document and read
 //!   again by the scenario reader;
 //! - [`check::check_lesson`]: run everything a lesson claims (what `kafka-sim lesson check`
-//!   prints); [`link`]: the self-contained `#l=` link.
+//!   prints); [`link`]: the self-contained `#l=` link; [`index_of`]: the list of lessons the
+//!   page offers (`web/lessons/index.json`).
 
 pub mod check;
 mod expect;
@@ -67,6 +68,24 @@ impl Lesson {
             "lesson"
         }
     }
+
+    /// The lesson's entry in an index of lessons (`web/lessons/index.json`): `id`, `title`,
+    /// `summary`, `course.section` and `kind`; the lesson itself is the file `<id>.json`
+    /// beside the index.
+    pub fn index_entry(&self) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "title": self.title,
+            "summary": self.summary,
+            "course.section": self.course_section,
+            "kind": self.kind(),
+        })
+    }
+}
+
+/// An index of lessons in the order given (the course's): `{"lessons": [entry, ...]}`.
+pub fn index_of(lessons: &[Lesson]) -> Value {
+    serde_json::json!({ "lessons": lessons.iter().map(Lesson::index_entry).collect::<Vec<_>>() })
 }
 
 /// A moment the narration stops at.
