@@ -116,18 +116,16 @@ impl ScenarioPath {
                 .copied();
             let Some(key) = found else {
                 let word = rest.split('[').next().unwrap_or(rest);
-                let at = join(&walked, word);
-                let at: String = at.chars().take(80).collect();
-                return Err(match nearest(word, &keys) {
-                    Some(near) => format!(
-                        "{at}: no such key in the scenario (did you mean \"{}\"?)",
-                        join(&walked, near)
-                    ),
-                    None if keys.is_empty() => format!("{at}: no such key in the scenario"),
-                    None => format!(
-                        "{at}: no such key in the scenario (keys here: {})",
-                        keys.join(", ")
-                    ),
+                let word: String = word.chars().take(60).collect();
+                let unknown = if walked.is_empty() {
+                    format!("unknown key \"{word}\" in the scenario")
+                } else {
+                    format!("unknown key \"{word}\" in {walked}")
+                };
+                return Err(match nearest(&word, &keys) {
+                    Some(near) => format!("{unknown} (did you mean \"{}\"?)", join(&walked, near)),
+                    None if keys.is_empty() => unknown,
+                    None => format!("{unknown} (keys there: {})", keys.join(", ")),
                 });
             };
             d = d.and_then(|d| d.get(key));
@@ -269,7 +267,7 @@ mod tests {
         );
         assert_eq!(
             read("producer[0].acks"),
-            Err("producer: no such key in the scenario (did you mean \"producers\"?)".into())
+            Err("unknown key \"producer\" in the scenario (did you mean \"producers\"?)".into())
         );
         assert_eq!(
             read("producers.acks"),
