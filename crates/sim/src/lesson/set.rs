@@ -256,8 +256,7 @@ mod tests {
         assert_eq!(
             read("producers[0].ackss"),
             Err(
-                "producers[0].ackss: no such key in the scenario (did you mean \
-                 \"producers[0].acks\"?)"
+                "unknown key \"ackss\" in producers[0] (did you mean \"producers[0].acks\"?)"
                     .into()
             )
         );
