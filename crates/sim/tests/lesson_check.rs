@@ -115,3 +115,17 @@ fn a_challenge_already_met_or_not_solved_fails_the_check() {
         [false, true]
     );
 }
+
+#[test]
+fn the_readmes_example_lesson_is_valid_and_passes_its_check() {
+    let readme = include_str!("../../../README.md");
+    let start = readme
+        .find("<!-- lesson example -->\n```json\n")
+        .expect("the README's example lesson");
+    let body = &readme[start..];
+    let body = &body[body.find("{").expect("JSON")..];
+    let text = &body[..body.find("\n```").expect("end of the example")];
+    let l = kafka_sim::lesson::parse_lesson(text).unwrap_or_else(|e| panic!("{e}"));
+    let report = check_lesson(&l);
+    assert!(report.passed(), "{report}");
+}

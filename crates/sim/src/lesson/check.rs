@@ -68,7 +68,8 @@ impl CheckReport {
     }
 }
 
-fn evaluate(expect: &[Expectation], sim: &Simulation) -> Vec<Outcome> {
+/// Each expectation on `sim` as it stands now (the page: at a step's time, or live).
+pub fn evaluate(expect: &[Expectation], sim: &Simulation) -> Vec<Outcome> {
     let report = report_json(&sim.report());
     expect
         .iter()
