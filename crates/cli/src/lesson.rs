@@ -25,10 +25,40 @@ fn problems(source: &str, errors: &LessonErrors) -> String {
     out
 }
 
-/// Checks every lesson given; exits 1 when one is invalid or any of its checks fails.
-pub fn check(sources: &[String]) -> ExitCode {
+/// The lessons an index file (`{"lessons": [{"id": ...}, ...]}`) lists, as the files
+/// `<id>.json` beside it; None when `source` is not an index.
+fn listed_in_index(source: &str) -> Option<Vec<String>> {
+    if source == "-" || is_lesson_link(source) {
+        return None;
+    }
+    let text = std::fs::read_to_string(source).ok()?;
+    let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+    if doc.get("lesson").is_some() {
+        return None;
+    }
+    let dir = std::path::Path::new(source).parent()?;
+    let ids = doc.get("lessons")?.as_array()?;
+    Some(
+        ids.iter()
+            .map(|e| {
+                let id = e.get("id").and_then(|v| v.as_str()).unwrap_or("?");
+                dir.join(format!("{id}.json"))
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect(),
+    )
+}
+
+/// Checks every lesson given (an index file stands for the lessons it lists); exits 1 when
+/// one is invalid or any of its checks fails.
+pub fn check(given: &[String]) -> ExitCode {
+    let sources: Vec<String> = given
+        .iter()
+        .flat_map(|s| listed_in_index(s).unwrap_or_else(|| vec![s.clone()]))
+        .collect();
     let mut failed = 0;
-    for source in sources {
+    for source in &sources {
         match load(source) {
             Ok(lesson) => {
                 let report = check_lesson(&lesson);

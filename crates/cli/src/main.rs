@@ -71,7 +71,8 @@ enum Command {
 enum LessonCommand {
     /// Run every step's and try's expectations, and each challenge's solution (must meet the
     /// goal) and unchanged scenario (must miss it); print what holds with the figures. Exits 1
-    /// when anything fails. Takes lesson files (`-`: standard input) or `#l=` links.
+    /// when anything fails. Takes lesson files (`-`: standard input), `#l=` links, or an
+    /// index file (`web/lessons/index.json`: every lesson it lists).
     Check {
         #[arg(required = true)]
         lessons: Vec<String>,

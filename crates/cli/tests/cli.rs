@@ -166,3 +166,21 @@ fn lesson_link_writes_a_link_that_link_decode_and_lesson_check_read_back() {
         String::from_utf8_lossy(&checked.stdout)
     );
 }
+
+#[test]
+fn lesson_check_of_the_index_checks_every_shipped_lesson() {
+    let out = kafka_sim()
+        .args(["lesson", "check", &lesson_file("index")])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("fire-and-forget.json: lesson fire-and-forget"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("21 lesson(s): 21 passed, 0 failed\n"),
+        "{text}"
+    );
+}
