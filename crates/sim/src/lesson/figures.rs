@@ -92,8 +92,11 @@ fn walk<'a>(report: &'a Value, path: &str) -> Walk<'a> {
                         keys: map.keys().cloned().collect(),
                     };
                 };
+                let Some(value) = map.get(key) else {
+                    return Walk::Inside { walked };
+                };
                 walked = join(&walked, key);
-                current = &map[key];
+                current = value;
                 rest = &rest[key.len()..];
                 rest = rest.strip_prefix('.').unwrap_or(rest);
             }

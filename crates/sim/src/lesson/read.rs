@@ -7,12 +7,15 @@ use super::figures::check_figure;
 use super::limits::*;
 use super::set::{ScenarioPath, Set};
 use super::show::Target;
-use super::{Challenge, Lesson, LessonErrors, Step, Try, Versions};
+use super::{Lesson, LessonErrors, Step, Try, Versions};
 use crate::observe::outline::report_outline;
 use crate::scenario::diagnostics::Problems;
 use crate::scenario::fields::{index, join, kind_and_value, read_int, Fields, Got};
 use crate::scenario::{duplicate_keys, parse_version, resolve_scenario, Scenario, ScenarioErrors};
 use serde_json::Value;
+
+mod challenge;
+use challenge::read_challenge;
 
 /// The only lesson format version this reader knows.
 pub const FORMAT: u64 = 1;
@@ -512,69 +515,5 @@ fn read_versions(
         say,
         compare,
         parsed,
-    })
-}
-
-fn read_challenge(
-    top: &Fields<'_>,
-    base: Option<&Base<'_>>,
-    problems: &mut Problems,
-) -> Option<Challenge> {
-    let keys = ["goal", "allowed", "hints", "solution"];
-    if keys.iter().all(|k| top.get(k).is_none()) {
-        return None;
-    }
-    for k in ["goal", "allowed", "solution"] {
-        if top.get(k).is_none() {
-            problems.error(
-                k,
-                "required key is missing (a challenge has a goal, the paths the learner may \
-                 change, and a solution)",
-            );
-        }
-    }
-    let goal = read_expect(top, "goal", base, problems);
-    if top
-        .get("goal")
-        .is_some_and(|g| g.as_array().is_some_and(Vec::is_empty))
-    {
-        problems.error("goal", "name at least one expectation");
-    }
-    let mut allowed = Vec::new();
-    if let Some(items) = list(top, "allowed", MAX_SET, problems) {
-        for (path, s) in strings(items, "allowed", problems) {
-            let Some(b) = base else { continue };
-            match ScenarioPath::read(b.doc, &b.resolved, s) {
-                Ok(p) => allowed.push(p),
-                Err(message) => problems.error(&path, message),
-            }
-        }
-    }
-    let mut hints = Vec::new();
-    if let Some(items) = list(top, "hints", MAX_HINTS, problems) {
-        for (path, s) in strings(items, "hints", problems) {
-            if let Some(h) = check_text(&path, s, MAX_SAY_CHARS, problems) {
-                hints.push(h);
-            }
-        }
-    }
-    let solution = match top.get("solution") {
-        Some(v) => read_set(v, "solution", base, problems),
-        None => Set::default(),
-    };
-    for (p, _) in &solution.entries {
-        let text = p.text();
-        if !allowed.iter().any(|a| a.covers(&text)) {
-            problems.error(
-                &join("solution", &text),
-                "the solution may only change allowed paths (add it to \"allowed\")",
-            );
-        }
-    }
-    Some(Challenge {
-        goal,
-        allowed,
-        hints,
-        solution,
     })
 }
