@@ -195,6 +195,12 @@ fn required_keys_the_format_and_text_rules_are_enforced() {
         ]
     );
     let mut doc = lesson();
+    doc["steps"] = json!([]);
+    assert_eq!(
+        problems(&doc),
+        ["steps: name at least one step (or give the lesson a \"goal\")"]
+    );
+    let mut doc = lesson();
     doc["id"] = json!("Small Lesson");
     doc["title"] = json!("<b>bold</b>");
     doc["summary"] = json!("x".repeat(401));

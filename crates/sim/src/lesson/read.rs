@@ -328,6 +328,12 @@ fn read_steps(top: &Fields<'_>, base: Option<&Base<'_>>, problems: &mut Problems
     let Some(items) = list(top, "steps", MAX_STEPS, problems) else {
         return Vec::new();
     };
+    if items.is_empty() && top.get("goal").is_none() {
+        problems.error(
+            "steps",
+            "name at least one step (or give the lesson a \"goal\")",
+        );
+    }
     let mut steps = Vec::new();
     let mut previous: Option<(u64, String)> = None;
     for (i, item) in items.iter().enumerate() {
