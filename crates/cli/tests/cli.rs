@@ -176,3 +176,103 @@ fn run_json_carries_the_notes_with_their_key_paths_and_an_empty_list_without() {
         .expect("run");
     assert!(!String::from_utf8_lossy(&text.stdout).contains("notes"));
 }
+
+fn lesson_file(name: &str) -> String {
+    format!(
+        "{}/../../web/lessons/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn lesson_check_passes_a_shipped_lesson_and_prints_each_figure() {
+    let out = kafka_sim()
+        .args(["lesson", "check", &lesson_file("idempotence")])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("holds  records.duplicated >= 1   (records.duplicated = 3)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 lesson(s): 1 passed, 0 failed\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lesson_check_exits_1_when_an_expectation_is_false() {
+    let lesson = br#"{"lesson": 1, "id": "false", "title": "False",
+        "scenario": {"format": 1, "duration.ms": 2000,
+                     "producers": [{"name": "p1", "topic": "orders", "records": 10}]},
+        "steps": [{"at.ms": 2000, "say": "Wrong.", "expect": ["records.sent == 11"]}]}"#;
+    let out = run_stdin(&["lesson", "check", "-"], lesson);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("misses records.sent == 11   (records.sent = 10)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 lesson(s): 0 passed, 1 failed\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lesson_link_writes_a_link_that_link_decode_and_lesson_check_read_back() {
+    let out = kafka_sim()
+        .args([
+            "lesson",
+            "link",
+            &lesson_file("acks"),
+            "--base",
+            "https://x.example/play/",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(link.starts_with("https://x.example/play/#l="), "{link}");
+    let decoded = kafka_sim()
+        .args(["link", "decode", &link])
+        .output()
+        .expect("run");
+    assert!(decoded.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&decoded.stdout).expect("json");
+    assert_eq!(doc["id"], "acks");
+    let checked = kafka_sim()
+        .args(["lesson", "check", &link])
+        .output()
+        .expect("run");
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+}
+
+#[test]
+fn lesson_check_of_the_index_checks_every_shipped_lesson() {
+    let out = kafka_sim()
+        .args(["lesson", "check", &lesson_file("index")])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("fire-and-forget.json: lesson fire-and-forget"),
+        "{text}"
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(lesson_file("index")).expect("index"))
+            .expect("json");
+    let n = index["lessons"].as_array().map_or(0, Vec::len);
+    assert!(n >= 20, "{n} lessons listed");
+    assert!(
+        text.ends_with(&format!("{n} lesson(s): {n} passed, 0 failed\n")),
+        "{text}"
+    );
+}

@@ -64,7 +64,7 @@ impl Simulation {
             return;
         };
         *n += 1;
-        let name = format!("{}-c{}", cfg.group_id, n);
+        let name = crate::scenario::consumer_name(&cfg.group_id, *n);
         let index = self.world.consumers.len() as u32;
         if let Some(g) = self.world.groups.get_mut(group) {
             g.names.insert(index, name.clone());
