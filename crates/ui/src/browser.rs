@@ -267,6 +267,13 @@ mod web {
         }
     }
 
+    /// Whether a key press types into a text field or a list (a letter is text there).
+    pub fn typing_text(e: &web_sys::KeyboardEvent) -> bool {
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+    }
+
     pub fn now_ms() -> f64 {
         web_sys::window()
             .and_then(|w| w.performance())

@@ -9,6 +9,7 @@ mod browser;
 mod components;
 mod doc;
 mod highlight;
+mod lesson_load;
 mod lesson_play;
 mod run_cache;
 mod state;

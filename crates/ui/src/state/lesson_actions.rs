@@ -83,7 +83,7 @@ impl Playground {
     }
 
     /// Applies a lesson action; false when nothing changed.
-    pub(super) fn reduce_lesson(&mut self, action: LessonAction) -> bool {
+    pub fn reduce_lesson(&mut self, action: LessonAction) -> bool {
         match action {
             LessonAction::ShowLessons(open) => self.lessons_open = open,
             LessonAction::CatalogLoaded(catalog) => self.catalog = catalog,
