@@ -8,8 +8,8 @@ use crate::components::class_list;
 use crate::components::event_log::EventLog;
 use crate::components::ledger::Ledger;
 use crate::components::lesson_player::LessonPlayer;
-use crate::components::lesson_problems::LessonProblems;
-use crate::components::lessons_panel::LessonsPanel;
+use crate::components::lesson_problems::lesson_problems;
+use crate::components::lessons_panel::lessons_panel;
 use crate::components::playback::PlaybackBar;
 use crate::components::problems::Problems;
 use crate::components::settings::Settings;
@@ -264,22 +264,9 @@ pub fn App() -> Html {
         browser::replace_query(&browser::with_param(&query, "lesson", None));
         d.dispatch(Action::Lesson(LessonAction::Leave));
     });
-    let on_version = use_callback(d.clone(), |v: String, d| {
-        d.dispatch(Action::Edit {
-            path: vec![Seg::Key("kafka.version")],
-            value: Some(Value::String(v)),
-        })
-    });
     let lessons_open = state.lessons_open;
-    let toggle_lessons = use_callback((d.clone(), lessons_open), |_: MouseEvent, (d, open)| {
-        d.dispatch(Action::Lesson(LessonAction::ShowLessons(!*open)))
-    });
-    let close_lessons = use_callback(d.clone(), |_: (), d| {
-        d.dispatch(Action::Lesson(LessonAction::ShowLessons(false)))
-    });
-    let dismiss_lesson = use_callback(d, |_: (), d| {
-        d.dispatch(Action::Lesson(LessonAction::DismissProblems))
-    });
+    let toggle_lessons = on_lesson.reform(|_: MouseEvent| LessonAction::ToggleLessons);
+    let dismiss_lesson = on_lesson.reform(|_: MouseEvent| LessonAction::DismissProblems);
     // What the current step points at on the stage.
     let play = state.lesson.clone();
     let step = play.as_ref().and_then(|p| {
@@ -338,7 +325,7 @@ pub fn App() -> Html {
                 if !embed {
                     <button type="button" class="lessons-button" aria-expanded={lessons_open.to_string()}
                             aria-controls="lessons-panel" onclick={toggle_lessons}>
-                        {"📖 Lessons"}
+                        {"Lessons"}
                     </button>
                     <VersionPicker value={version_doc.clone()} effective={version_effective}
                                    errors={version_errors} on_edit={on_edit.clone()} locked={version_locked} />
@@ -352,10 +339,9 @@ pub fn App() -> Html {
                 </div>
             }
             if lessons_open && !embed {
-                <LessonsPanel catalog={state.catalog.clone()} done={Rc::clone(&state.done)}
-                              on_open={on_open_lesson} on_close={close_lessons} />
+                {lessons_panel(&state.catalog, &state.done, &on_open_lesson, &on_lesson)}
             }
-            <LessonProblems status={state.lesson_status.clone()} on_dismiss={dismiss_lesson} />
+            {lesson_problems(&state.lesson_status, dismiss_lesson)}
             <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
             <div class={class_list("layout", &[(play.is_some(), "with-lesson")])}>
                 if let Some(play) = play.clone() {
@@ -364,7 +350,7 @@ pub fn App() -> Html {
                                       position_us={state.position_us} end_us={state.end_us()}
                                       playing={state.playback != Playback::Paused}
                                       version={version_doc.clone()} on_lesson={on_lesson}
-                                      on_version={on_version} on_leave={on_leave} />
+                                      on_edit={on_edit.clone()} on_leave={on_leave} />
                     </aside>
                 }
                 if !embed || !opening.controls.is_empty() {

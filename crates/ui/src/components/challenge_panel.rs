@@ -1,46 +1,41 @@
 //! A challenge's goal (checked at the end of the run), what may be changed, hints revealed one
 //! by one, Check (runs to the end and shows each goal met or not) and Reset (the challenge's
-//! scenario again, its pass forgotten). A pass is kept in this browser.
+//! scenario again, its pass forgotten). A pass is kept in this browser. A plain function (no
+//! component): drawn inside the lesson player only.
 
 use crate::components::rich_text;
-use crate::components::verdict_list::VerdictList;
+use crate::components::verdict_list::verdict_list;
 use crate::lesson_play::LessonPlay;
 use crate::state::LessonAction;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ChallengePanelProps {
-    pub play: LessonPlay,
-    /// Passed before (the done list kept in this browser).
-    pub remembered: bool,
-    pub on_lesson: Callback<LessonAction>,
-}
-
-#[component]
-pub fn ChallengePanel(props: &ChallengePanelProps) -> Html {
-    let play = &props.play;
+/// `remembered`: passed before (the done list kept in this browser).
+pub fn challenge_panel(
+    play: &LessonPlay,
+    remembered: bool,
+    on_lesson: &Callback<LessonAction>,
+) -> Html {
     let Some(challenge) = play.lesson.challenge.as_ref() else {
         return html! {};
     };
     let act = |a: fn() -> LessonAction| {
-        let on = props.on_lesson.clone();
+        let on = on_lesson.clone();
         Callback::from(move |_: MouseEvent| on.emit(a()))
     };
-    let verdicts = play.end_verdicts.as_ref().map(|v| v.to_vec());
+    let verdicts = play.end_verdicts.as_deref().map(Vec::as_slice);
     let passed = play.passed();
     let failed = verdicts.is_some() && !passed;
     let hints = challenge.hints.len();
     html! {
         <section class="challenge" aria-labelledby="challenge-goal-heading">
             <h3 id="challenge-goal-heading">{"Goal, checked at the end of the run"}</h3>
-            <VerdictList expect={challenge.goal.clone()} verdicts={verdicts}
-                         when={"at the end of the run".to_string()} />
+            {verdict_list(&challenge.goal, verdicts, "at the end of the run")}
             <div class="challenge-result" aria-live="polite">
                 if passed {
                     <p class="challenge-passed">{"✓ Passed! Every goal holds. This browser remembers it."}</p>
                 } else if failed {
                     <p class="challenge-failed">{"✗ Not yet: the goals marked ✗ do not hold. Change an allowed setting and check again."}</p>
-                } else if props.remembered {
+                } else if remembered {
                     <p class="challenge-passed">{"✓ You passed this challenge before (remembered in this browser)."}</p>
                 }
             </div>

@@ -128,7 +128,7 @@ pub fn Field(props: &FieldProps) -> Html {
                 <span class="field-default">{format!("default: {default_text}")}</span>
             }
             if locked {
-                <span class="field-locked-hint" id={locked_id}>{"🔒 locked in this challenge"}</span>
+                <span class="field-locked-hint" id={locked_id}>{"locked in this challenge"}</span>
             }
             if invalid {
                 <p class="field-error" id={error_id}>

@@ -3,11 +3,13 @@
 //! releases to compare, and the way back to the free playground. A challenge's goal, hints,
 //! Check and Reset are in [`ChallengePanel`].
 
-use crate::components::challenge_panel::ChallengePanel;
-use crate::components::verdict_list::VerdictList;
+use crate::components::challenge_panel::challenge_panel;
+use crate::components::verdict_list::verdict_list;
 use crate::components::{rich_text, seconds};
+use crate::doc::Seg;
 use crate::lesson_play::{LessonPlay, Mode};
 use crate::state::LessonAction;
+use serde_json::Value;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,7 +23,8 @@ pub struct LessonPlayerProps {
     /// The lesson is in the done list (kept in this browser).
     pub done: bool,
     pub on_lesson: Callback<LessonAction>,
-    pub on_version: Callback<String>,
+    /// Edits the document (the versions' buttons set `kafka.version`).
+    pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
     pub on_leave: Callback<()>,
 }
 
@@ -36,25 +39,18 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     let current = play.current_step(props.position_us);
     let steps = lesson.steps.len();
     let at_end = props.position_us >= props.end_us;
-    let status = if play.checking && !at_end {
-        "Checking: running the scenario to its end…".to_string()
-    } else if matches!(play.mode, Mode::Try(_)) {
-        if at_end {
-            "The changed run has ended: see whether the try's expectations hold.".to_string()
-        } else {
-            "Running the changed scenario to its end…".to_string()
-        }
-    } else if play.waiting && !at_end {
-        if props.position_us == 0 {
-            "Ready: press Continue (or Enter, or N) to start.".to_string()
-        } else {
-            format!(
-                "Paused at step {} of {steps}: press Continue (or Enter, or N) to go on.",
-                current.map_or(0, |i| i + 1)
-            )
-        }
-    } else if at_end {
+    let status = if at_end {
         "The run has ended.".to_string()
+    } else if play.checking || matches!(play.mode, Mode::Try(_)) {
+        "Running to the end…".to_string()
+    } else if play.waiting {
+        format!(
+            "{}: press Continue (or Enter, or N).",
+            match current {
+                Some(i) if props.position_us > 0 => format!("Paused at step {} of {steps}", i + 1),
+                _ => "Ready".to_string(),
+            }
+        )
     } else if props.playing {
         "Playing…".to_string()
     } else {
@@ -68,23 +64,19 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             <div class="lesson-step" data-step={i.to_string()}>
                 <p class="lesson-step-count">{format!("Step {} of {steps} · at {}", i + 1, seconds(step.at_ms * 1000))}</p>
                 <p class="lesson-say">{rich_text(&step.say)}</p>
-                <VerdictList expect={step.expect.clone()}
-                             verdicts={play.step_verdicts.get(i).cloned().flatten()}
-                             when={format!("at {}", seconds(step.at_ms * 1000))} />
+                {verdict_list(&step.expect, play.step_verdicts.get(i).and_then(Option::as_deref),
+                              &format!("at {}", seconds(step.at_ms * 1000)))}
             </div>
         },
-        (Mode::Walk, None) => html! {
-            <p class="lesson-step-count">{format!("{steps} steps")}</p>
-        },
+        (Mode::Walk, None) => html! {},
         (Mode::Try(i), _) => {
             let t = lesson.tries.get(i);
             html! {
                 <div class="lesson-try-active" data-try={i.to_string()}>
                     <p class="lesson-step-count">{format!("Try {} of {}", i + 1, lesson.tries.len())}</p>
                     <p class="lesson-say">{rich_text(t.map(|t| t.say.as_str()).unwrap_or_default())}</p>
-                    <VerdictList expect={t.map(|t| t.expect.clone()).unwrap_or_default()}
-                                 verdicts={play.end_verdicts.as_ref().map(|v| v.to_vec())}
-                                 when={"at the end of the run".to_string()} />
+                    {verdict_list(t.map(|t| t.expect.as_slice()).unwrap_or_default(),
+                                  play.end_verdicts.as_deref().map(Vec::as_slice), "at the end of the run")}
                     <button type="button" class="lesson-back" onclick={act(|| LessonAction::Back)}>
                         {"Back to the lesson"}
                     </button>
@@ -122,12 +114,12 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             if let Some(say) = &v.say { <p>{rich_text(say)}</p> }
             <div class="lesson-version-buttons" role="group" aria-label="kafka.version">
                 { for v.compare.iter().map(|c| {
-                    let on = props.on_version.clone();
-                    let value = c.clone();
+                    let on = props.on_edit.clone();
+                    let value = Value::String(c.clone());
                     let pressed = props.version.as_deref() == Some(c.as_str());
                     html! {
                         <button type="button" aria-pressed={pressed.to_string()}
-                                onclick={Callback::from(move |_: MouseEvent| on.emit(value.clone()))}>
+                                onclick={Callback::from(move |_: MouseEvent| on.emit((vec![Seg::Key("kafka.version")], Some(value.clone()))))}>
                             {format!("Kafka {c}")}
                         </button>
                     }
@@ -162,7 +154,7 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 <p class="field-error" role="alert">{format!("This try cannot be applied: {problem}")}</p>
             }
             if lesson.challenge.is_some() {
-                <ChallengePanel play={play.clone()} remembered={props.done} on_lesson={props.on_lesson.clone()} />
+                {challenge_panel(play, props.done, &props.on_lesson)}
             }
             {for tries}
             {for versions}
@@ -174,9 +166,8 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                             <li aria-current={(current == Some(i)).then_some("step")}>
                                 <span class="small">{format!("at {} ", seconds(s.at_ms * 1000))}</span>
                                 {rich_text(&s.say)}
-                                <VerdictList expect={s.expect.clone()}
-                                             verdicts={play.step_verdicts.get(i).cloned().flatten()}
-                                             when={format!("at {}", seconds(s.at_ms * 1000))} />
+                                {verdict_list(&s.expect, play.step_verdicts.get(i).and_then(Option::as_deref),
+                                              &format!("at {}", seconds(s.at_ms * 1000)))}
                             </li>
                         }) }
                     </ol>

@@ -1,22 +1,12 @@
 //! A lesson that is loading, or one that could not be opened: every problem with its key path,
-//! as the scenario's problems are listed. The page stays usable with the scenario it had.
+//! as the scenario's problems are listed. The page stays usable with the scenario it had. A
+//! plain function (no component): it changes only with the state it is drawn from.
 
 use crate::state::LessonStatus;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct LessonProblemsProps {
-    pub status: LessonStatus,
-    pub on_dismiss: Callback<()>,
-}
-
-#[component]
-pub fn LessonProblems(props: &LessonProblemsProps) -> Html {
-    let on_dismiss = {
-        let on = props.on_dismiss.clone();
-        Callback::from(move |_: MouseEvent| on.emit(()))
-    };
-    match &props.status {
+pub fn lesson_problems(status: &LessonStatus, on_dismiss: Callback<MouseEvent>) -> Html {
+    match status {
         LessonStatus::Idle => html! {},
         LessonStatus::Loading(source) => html! {
             <p class="lesson-loading" role="status">{format!("Loading the lesson {source}…")}</p>

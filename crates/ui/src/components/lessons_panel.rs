@@ -1,26 +1,21 @@
 //! The Lessons panel: the shipped lessons and challenges in the course's order (the index's),
 //! each with its title, summary and kind, and what this browser has done (finished lessons,
-//! passed challenges).
+//! passed challenges). A plain function (no component): it changes only with the state it is
+//! drawn from, and each component costs the page's download about half a kilobyte.
 
 use crate::lesson_play::Catalog;
+use crate::state::LessonAction;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct LessonsPanelProps {
-    pub catalog: Catalog,
-    pub done: std::rc::Rc<Vec<String>>,
-    /// Opens the lesson with this id.
-    pub on_open: Callback<String>,
-    pub on_close: Callback<()>,
-}
-
-#[component]
-pub fn LessonsPanel(props: &LessonsPanelProps) -> Html {
-    let on_close = {
-        let on = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on.emit(()))
-    };
-    let body = match &props.catalog {
+/// `on_open`: opens the lesson with this id; `on_lesson`: closes the panel (ToggleLessons).
+pub fn lessons_panel(
+    catalog: &Catalog,
+    done: &[String],
+    on_open: &Callback<String>,
+    on_lesson: &Callback<LessonAction>,
+) -> Html {
+    let on_close = on_lesson.reform(|_: MouseEvent| LessonAction::ToggleLessons);
+    let body = match catalog {
         Catalog::Loading => html! { <p role="status">{"Loading the lessons…"}</p> },
         Catalog::Failed(why) => html! {
             <p class="lessons-error" role="alert">
@@ -32,9 +27,9 @@ pub fn LessonsPanel(props: &LessonsPanelProps) -> Html {
         },
         Catalog::Loaded(entries) => html! {
             <ol class="lessons-list">
-                { for entries.iter().map(|e| {
-                    let done = props.done.contains(&e.id);
-                    let on = props.on_open.clone();
+                { for entries.iter().enumerate().map(|(i, e)| {
+                    let done = done.contains(&e.id);
+                    let on = on_open.clone();
                     let id = e.id.clone();
                     let (kind, done_text) = if e.challenge {
                         ("challenge", "✓ passed")
@@ -43,6 +38,7 @@ pub fn LessonsPanel(props: &LessonsPanelProps) -> Html {
                     };
                     html! {
                         <li class="lessons-entry" data-lesson-id={e.id.clone()} data-kind={kind} data-done={done.to_string()}>
+                            <span class="lessons-num" aria-hidden="true">{format!("{}.", i + 1)}</span>
                             <button type="button" class="lessons-open"
                                     onclick={Callback::from(move |_: MouseEvent| on.emit(id.clone()))}>
                                 {&e.title}

@@ -21,7 +21,8 @@ pub enum LessonStatus {
 }
 
 pub enum LessonAction {
-    ShowLessons(bool),
+    /// Opens or closes the Lessons panel.
+    ToggleLessons,
     CatalogLoaded(Catalog),
     Loading(String),
     Open(Shared<Lesson>),
@@ -85,7 +86,7 @@ impl Playground {
     /// Applies a lesson action; false when nothing changed.
     pub fn reduce_lesson(&mut self, action: LessonAction) -> bool {
         match action {
-            LessonAction::ShowLessons(open) => self.lessons_open = open,
+            LessonAction::ToggleLessons => self.lessons_open = !self.lessons_open,
             LessonAction::CatalogLoaded(catalog) => self.catalog = catalog,
             LessonAction::Loading(source) => self.lesson_status = LessonStatus::Loading(source),
             LessonAction::Open(lesson) => {
