@@ -56,7 +56,7 @@ test("a newcomer finds the lessons on the first screen, in course order, with wh
   const shown = await page.locator(".lessons-entry").evaluateAll((items) => items.map((li) => ({
     id: li.dataset.lessonId,
     kind: li.dataset.kind,
-    title: li.querySelector(".lessons-open").textContent,
+    title: li.querySelector(".lessons-title").textContent,
     summary: li.querySelector(".lessons-summary")?.textContent ?? "",
   })));
   assert.deepEqual(shown.map((e) => e.id), index.map((e) => e.id));
@@ -243,6 +243,20 @@ test("at 360 px a lesson is readable and usable", async () => {
   await screenshot(page, "lesson-360");
   await page.locator(".lesson-continue").click();
   await page.locator(".lesson-continue").waitFor({ state: "detached" });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("embed mode plays a lesson, its narration under the stage", async () => {
+  const { page, errors } = await open("?embed=1&lesson=ordering");
+  await page.locator('.lesson-player[data-lesson="ordering"]').waitFor();
+  const stage = await page.locator(".stage").boundingBox();
+  const narration = await page.locator(".panel-lesson").boundingBox();
+  assert.ok(narration.y >= stage.y + stage.height - 1, "the narration is under the stage");
+  assert.equal(await page.locator(".lessons-button").count(), 0);
+  await page.locator(".lesson-continue").click();
+  await page.locator(".lesson-continue").waitFor({ state: "detached" });
+  await screenshot(page, "lesson-embed");
   assert.deepEqual(errors, []);
   await page.close();
 });

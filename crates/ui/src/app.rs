@@ -111,7 +111,11 @@ fn opening() -> Opening {
 #[component]
 pub fn App() -> Html {
     let opening = use_memo((), |_| opening());
-    let state = use_reducer(|| initial_state(&browser::address().fragment));
+    let state = use_reducer(|| {
+        let mut state = initial_state(&browser::address().fragment);
+        state.done = Rc::new(read_done(browser::load(DONE_KEY).as_deref()));
+        state
+    });
     let reduced_motion = use_memo((), |_| {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });
@@ -184,14 +188,12 @@ pub fn App() -> Html {
         });
     }
 
-    // Lessons: the done list from localStorage, the index for the Lessons panel, and the lesson
+    // Lessons: the index for the Lessons panel, and the lesson
     // `?lesson=` names (an id beside the page, or an http(s) address).
     {
         let dispatcher = state.dispatcher();
         let opening = Rc::clone(&opening);
         use_effect_with((), move |_| {
-            let done = read_done(browser::load(DONE_KEY).as_deref());
-            dispatcher.dispatch(Action::Lesson(LessonAction::Done(done)));
             if !opening.embed {
                 lesson_load::load_index(&dispatcher);
             }

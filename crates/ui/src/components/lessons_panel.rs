@@ -38,10 +38,10 @@ pub fn lessons_panel(
                     };
                     html! {
                         <li class="lessons-entry" data-lesson-id={e.id.clone()} data-kind={kind} data-done={done.to_string()}>
-                            <span class="lessons-num" aria-hidden="true">{format!("{}.", i + 1)}</span>
                             <button type="button" class="lessons-open"
                                     onclick={Callback::from(move |_: MouseEvent| on.emit(id.clone()))}>
-                                {&e.title}
+                                <span class="lessons-num" aria-hidden="true">{format!("{}.", i + 1)}</span>
+                                <span class="lessons-title">{&e.title}</span>
                             </button>
                             <span class={format!("lessons-kind kind-{kind}")}>{kind}</span>
                             if done { <span class="lessons-done">{done_text}</span> }

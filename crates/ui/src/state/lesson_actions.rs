@@ -44,8 +44,6 @@ pub enum LessonAction {
     Check,
     /// The challenge's scenario again, its pass forgotten.
     Reset,
-    /// The done list as stored, read when the page opens.
-    Done(Vec<String>),
 }
 
 impl Playground {
@@ -172,7 +170,6 @@ impl Playground {
                 }
                 self.restart_lesson(Mode::Walk);
             }
-            LessonAction::Done(ids) => self.done = Rc::new(ids),
         }
         true
     }
