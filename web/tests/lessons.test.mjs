@@ -7,8 +7,10 @@ import { createServer } from "node:http";
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import {
   useServerAndBrowser, openPage, waitForApp, screenshot, decodeFragment, positionMs, REPO,
+  DIST, SUB_PATH,
 } from "./harness.mjs";
 
 const env = useServerAndBrowser();
@@ -194,9 +196,16 @@ test("a lesson opens from a #l= link and from another server's address", async (
 
   const doc = { ...lessonDoc("idempotence"), id: "hosted-idempotence", title: "Hosted: idempotence" };
   hosted.files.set("/course/lesson.json", JSON.stringify(doc));
+  doc.versions = { say: "Before 3.0 idempotence was off by default.", compare: ["2.8", "3.9"] };
+  hosted.files.set("/course/lesson.json", JSON.stringify(doc));
   ({ page, errors } = await open(`?lesson=${encodeURIComponent(hosted.url + "/course/lesson.json")}`));
   await page.locator('.lesson-player[data-lesson="hosted-idempotence"]').waitFor();
   assert.match(await page.locator("#lesson-title").textContent(), /Hosted: idempotence/);
+  // Its versions: buttons that flip kafka.version, as an edit the permalink shows.
+  assert.match(await page.locator(".lesson-versions").textContent(), /Before 3\.0 idempotence/);
+  await page.getByRole("button", { name: "Kafka 2.8" }).click();
+  assert.equal(await page.getByRole("button", { name: "Kafka 2.8" }).getAttribute("aria-pressed"), "true");
+  assert.equal(decodeFragment(page.url()).doc["kafka.version"], "2.8");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -259,4 +268,21 @@ test("embed mode plays a lesson, its narration under the stage", async () => {
   await screenshot(page, "lesson-embed");
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("lessons are served beside the page, found under a sub-path, and not compiled into the wasm", async () => {
+  const { page, errors } = await open(SUB_PATH.slice(1) + "?lesson=min-insync-replicas");
+  await page.locator('.lesson-player[data-lesson="min-insync-replicas"]').waitFor();
+  await page.getByRole("button", { name: /Lessons/ }).click();
+  await page.locator(".lessons-entry").first().waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+  const wasm = readdirSync(DIST).find((f) => f.endsWith(".wasm"));
+  const bytes = readFileSync(join(DIST, wasm)).toString("latin1");
+  for (const id of ["acks", "ordering", "challenge-no-loss-fast"]) {
+    const lesson = lessonDoc(id);
+    for (const words of [lesson.title, lesson.summary, lesson.steps[0].say]) {
+      assert.ok(!bytes.includes(words), `the wasm holds the words of ${id}: ${words}`);
+    }
+  }
 });
