@@ -347,13 +347,11 @@ pub fn App() -> Html {
             <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
             <div class={class_list("layout", &[(play.is_some(), "with-lesson")])}>
                 if let Some(play) = play.clone() {
-                    <aside class="panel-lesson" aria-label="Lesson">
                         <LessonPlayer done={state.done.contains(&play.lesson.id)} play={play}
                                       position_us={state.position_us} end_us={state.end_us()}
                                       playing={state.playback != Playback::Paused}
                                       version={version_doc.clone()} on_lesson={on_lesson}
                                       on_edit={on_edit.clone()} on_leave={on_leave} />
-                    </aside>
                 }
                 if !embed || !opening.controls.is_empty() {
                     <aside class="panel-settings" aria-label="Settings">

@@ -136,8 +136,11 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     } else {
         "Lesson"
     };
+    // Two grid items of the page's layout: the narration beside (or above) the stage, the rest
+    // (tries, releases, every step, leaving) below it on narrow screens.
     html! {
-        <section class="lesson-player" aria-labelledby="lesson-title" data-lesson={lesson.id.clone()}>
+        <>
+        <section class="lesson-player panel-lesson" aria-labelledby="lesson-title" data-lesson={lesson.id.clone()}>
             <p class="lesson-kind">
                 {kind}
                 if let Some(section) = &lesson.course_section { {format!(" · {section}")} }
@@ -156,6 +159,8 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             if lesson.challenge.is_some() {
                 {challenge_panel(play, props.done, &props.on_lesson)}
             }
+        </section>
+        <section class="lesson-more panel-lesson-more" aria-label="More of this lesson">
             {for tries}
             {for versions}
             if steps > 1 && play.mode == Mode::Walk {
@@ -175,5 +180,6 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             }
             <button type="button" class="lesson-leave" onclick={on_leave}>{"Leave the lesson"}</button>
         </section>
+        </>
     }
 }
