@@ -68,7 +68,10 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                               &format!("at {}", seconds(step.at_ms * 1000)))}
             </div>
         },
-        (Mode::Walk, None) => html! {},
+        // Before the first step: what the lesson is about.
+        (Mode::Walk, None) => html! {
+            if let Some(summary) = &lesson.summary { <p class="lesson-say">{rich_text(summary)}</p> }
+        },
         (Mode::Try(i), _) => {
             let t = lesson.tries.get(i);
             html! {
