@@ -335,3 +335,57 @@ fn export_prints_the_properties_and_the_java_of_each_client() {
         "{text}"
     );
 }
+
+#[test]
+fn partition_prints_librdkafkas_choice_and_refuses_an_unknown_partitioner() {
+    let out = kafka_sim()
+        .args([
+            "partition",
+            "--partitions",
+            "4",
+            "--client",
+            "librdkafka",
+            "key-0",
+            "order-42",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let parts: Vec<&str> = text
+        .lines()
+        .map(|l| l.rsplit('\t').next().unwrap_or(""))
+        .collect();
+    assert_eq!(parts, ["0", "2"], "{text}");
+    let out = kafka_sim()
+        .args([
+            "partition",
+            "--partitions",
+            "4",
+            "--client",
+            "librdkafka",
+            "--partitioner",
+            "murmur2_random",
+            "key-0",
+        ])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("\t1\n"));
+    let out = kafka_sim()
+        .args([
+            "partition",
+            "--partitions",
+            "4",
+            "--client",
+            "librdkafka",
+            "--partitioner",
+            "crc",
+            "k",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--partitioner: unknown partitioner \"crc\"")
+    );
+}
