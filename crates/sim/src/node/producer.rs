@@ -99,6 +99,8 @@ pub struct Producer {
     /// When the application's last blocking `send()` returned: later sends start no earlier.
     unblocked_us: u64,
     told_too_large: bool,
+    /// When the current stretch of blocked sends began (for the trace).
+    blocking_since: Option<u64>,
     pub accumulator: Accumulator,
     pub send_state: Vec<PartitionSendState>,
     pub connections: VecMap<u32, Connection>,
@@ -160,6 +162,7 @@ impl Producer {
             blocked: None,
             unblocked_us: 0,
             told_too_large: false,
+            blocking_since: None,
             accumulator,
             send_state: (0..partitions)
                 .map(|_| PartitionSendState::default())
@@ -297,11 +300,16 @@ impl Producer {
                 self.refuse_record(id, why.clone(), ctx);
                 continue;
             }
-            if !self.accumulator.has_open_batch(partition) && !self.can_allocate() {
+            let new_batch = !self.accumulator.has_open_batch(partition);
+            if new_batch && !self.can_allocate() {
                 self.block_send(id, partition, due, ctx);
                 continue;
             }
             self.accumulator.append(partition, id, due);
+            if new_batch && self.blocking_since.is_some() {
+                // A new batch got its memory at once: sends no longer block.
+                self.end_blocking(ctx);
+            }
             if self.cfg.send_mode == SendMode::Sync {
                 self.waiting_for = Some(id);
             }

@@ -96,6 +96,8 @@ impl Producer {
     }
 
     /// The application's `send()` needs a new batch and the pool lacks the room: it blocks.
+    /// The trace says so once per stretch of blocked sends (a catch-up after a long block
+    /// blocks briefly for nearly every batch).
     pub(super) fn block_send(
         &mut self,
         record: u32,
@@ -110,12 +112,16 @@ impl Producer {
             since_us: since,
             deadline_us,
         });
+        if self.blocking_since.is_some() {
+            return;
+        }
+        self.blocking_since = Some(since);
         ctx.out.trace(
             ctx.now,
             self.node(),
             TraceKind::SendBlocked,
             format!(
-                "{}: send() blocks: the batches hold {} of buffer.memory {} bytes and a new batch for {} needs {}; it waits up to max.block.ms = {} ms",
+                "{}: send() blocks: the batches hold {} of buffer.memory {} bytes and a new batch for {} needs {}; it waits up to max.block.ms = {} ms, and so does each send() after it while memory is short",
                 self.cfg.name,
                 self.accumulator.allocated,
                 self.cfg.buffer_memory,
@@ -140,16 +146,9 @@ impl Producer {
             if self.cfg.send_mode == SendMode::Sync {
                 self.waiting_for = Some(b.record);
             }
-            ctx.out.trace(
-                ctx.now,
-                self.node(),
-                TraceKind::SendResumed,
-                format!(
-                    "{}: send() returns after blocking {} ms: completed batches freed buffer memory",
-                    self.cfg.name,
-                    ctx.now.saturating_sub(b.since_us) / 1000
-                ),
-            );
+            if self.next_record >= self.cfg.records {
+                self.end_blocking(ctx);
+            }
             return true;
         }
         if ctx.now < b.deadline_us {
@@ -168,6 +167,24 @@ impl Producer {
         );
         self.fail_send(b.record, ctx);
         true
+    }
+
+    /// A `send()` went through without blocking (or the last one returned): the stretch of
+    /// blocked sends is over.
+    pub(super) fn end_blocking(&mut self, ctx: &mut Ctx<'_>) {
+        let Some(since) = self.blocking_since.take() else {
+            return;
+        };
+        ctx.out.trace(
+            ctx.now,
+            self.node(),
+            TraceKind::SendResumed,
+            format!(
+                "{}: send() no longer blocks: completed batches freed buffer memory ({} ms after the first send() blocked)",
+                self.cfg.name,
+                ctx.now.saturating_sub(since) / 1000
+            ),
+        );
     }
 
     /// Bytes of a batch as the sender counts them against `max.request.size`.
