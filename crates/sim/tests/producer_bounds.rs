@@ -9,7 +9,7 @@ mod common;
 #[path = "common/proptest_setup.rs"]
 mod proptest_setup;
 
-use common::{run, time_of};
+use common::{assert_a_clone_ends_the_same, run, time_of};
 use kafka_sim::scenario::presets::ScenarioBuilder;
 use kafka_sim::scenario::{parse_scenario, resolve_scenario, resolve_with_notes, ScenarioErrors};
 use kafka_sim::scenario::{ActionKind, KafkaVersion, SendMode};
@@ -116,6 +116,9 @@ fn a_full_buffer_blocks_send_and_fails_it_after_max_block_ms() {
     assert_eq!(failed, blocked + 1000.0);
     let free = time_of(&events, "send() no longer blocks").unwrap();
     assert_eq!(free, 9737.0);
+    // A clone taken while a send() is blocked runs on the same.
+    let clone = assert_a_clone_ends_the_same(load("dead_leader_small_buffer"), 5_000_000);
+    assert_eq!(clone.report().records.failed, 6);
 }
 
 /// The same run with Kafka's default buffer.memory (32 MiB): nothing blocks, nothing fails;
