@@ -44,6 +44,9 @@ pub fn encode(path: &str, base: &str, at_ms: Option<u64>) -> ExitCode {
 /// Prints the scenario a link carries (as JSON, ready for `kafka-sim run`), and its position on
 /// standard error.
 pub fn decode(url: &str) -> ExitCode {
+    if kafka_sim::lesson::link::is_lesson_link(url) {
+        return decode_lesson(url);
+    }
     let decoded = match decode_link(url) {
         Ok(d) => d,
         Err(e) => {
@@ -65,4 +68,35 @@ pub fn decode(url: &str) -> ExitCode {
         eprintln!("position: {ms} ms");
     }
     ExitCode::SUCCESS
+}
+
+/// Prints the lesson a `#l=` link carries (as JSON, ready for `kafka-sim lesson check`).
+fn decode_lesson(url: &str) -> ExitCode {
+    let doc = match kafka_sim::lesson::link::decode_lesson_link(url) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("kafka-sim: the link is refused: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(errors) = kafka_sim::lesson::resolve_lesson(&doc) {
+        eprintln!(
+            "kafka-sim: the link's lesson has {} problem(s):",
+            errors.len()
+        );
+        for e in errors.iter() {
+            eprintln!("  {e}");
+        }
+        return ExitCode::from(1);
+    }
+    match serde_json::to_string_pretty(&doc) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kafka-sim: cannot write the lesson: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `kafka-sim`: the Kafka Playground simulation on the command line.
 
 mod bench;
+mod lesson;
 mod link;
 mod table;
 
@@ -59,6 +60,35 @@ enum Command {
         #[command(subcommand)]
         command: LinkCommand,
     },
+    /// Check lessons against the simulation, or write a lesson's link.
+    Lesson {
+        #[command(subcommand)]
+        command: LessonCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LessonCommand {
+    /// Run every step's and try's expectations, and each challenge's solution (must meet the
+    /// goal) and unchanged scenario (must miss it); print what holds with the figures. Exits 1
+    /// when anything fails. Takes lesson files (`-`: standard input), `#l=` links, or an
+    /// index file (`web/lessons/index.json`: every lesson it lists).
+    Check {
+        #[arg(required = true)]
+        lessons: Vec<String>,
+    },
+    /// Print the index of lesson files (`web/lessons/index.json`), in the order given.
+    Index {
+        #[arg(required = true)]
+        lessons: Vec<String>,
+    },
+    /// Print the self-contained `#l=` link of a lesson file.
+    Link {
+        lesson: String,
+        /// The page's address (default: print only the `#l=...` fragment).
+        #[arg(long, default_value = "")]
+        base: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -74,7 +104,8 @@ enum LinkCommand {
         #[arg(long)]
         at: Option<u64>,
     },
-    /// Print the scenario a permalink carries, as JSON (its position goes to standard error).
+    /// Print the scenario a permalink carries, as JSON (its position goes to standard error),
+    /// or the lesson a `#l=` link carries.
     Decode { url: String },
 }
 
@@ -191,6 +222,11 @@ fn main() -> ExitCode {
         Some(Command::Link { command }) => match command {
             LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),
             LinkCommand::Decode { url } => link::decode(&url),
+        },
+        Some(Command::Lesson { command }) => match command {
+            LessonCommand::Check { lessons } => lesson::check(&lessons),
+            LessonCommand::Index { lessons } => lesson::index(&lessons),
+            LessonCommand::Link { lesson: file, base } => lesson::link(&file, &base),
         },
         None => {
             use clap::CommandFactory;

@@ -21,8 +21,16 @@ pub fn render(r: &Report) -> String {
         for (name, p) in &r.producers {
             let _ = writeln!(
                 s,
-                "  {name:<12} sent {} ack {} failed {} lost {} dup {} reordered {} pending {}",
-                p.sent, p.acknowledged, p.failed, p.lost, p.duplicated, p.reordered, p.pending
+                "  {name:<12} sent {} ack {} failed {} lost {} at.risk {} unavailable {} dup {} reordered {} pending {}",
+                p.sent,
+                p.acknowledged,
+                p.failed,
+                p.lost,
+                p.at_risk,
+                p.unavailable,
+                p.duplicated,
+                p.reordered,
+                p.pending
             );
         }
     }

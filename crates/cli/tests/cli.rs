@@ -43,7 +43,7 @@ fn run_prints_the_report_as_json_with_the_format_keys() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["records"]["sent"], 5000);
     assert_eq!(v["records"]["lost"], 0);
-    assert_eq!(v["trace.hash"], "c1bf41e7b45ad844");
+    assert_eq!(v["trace.hash"], "c7e0df23fa153037");
     for key in [
         "consumed",
         "rebalances",
@@ -54,6 +54,37 @@ fn run_prints_the_report_as_json_with_the_format_keys() {
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
+}
+
+#[test]
+fn run_reports_records_at_risk_and_unavailable_apart_from_lost_in_the_table_and_json() {
+    let table = kafka_sim()
+        .args(["run", &scenario("all_replicas_down")])
+        .output()
+        .expect("run");
+    assert!(table.status.success());
+    let text = String::from_utf8_lossy(&table.stdout);
+    let rows: Vec<&str> = text.lines().skip(3).take(3).collect();
+    assert_eq!(
+        rows,
+        [
+            "               lost                 0",
+            "               at.risk              0",
+            "               unavailable        500",
+        ]
+    );
+    let out = kafka_sim()
+        .args(["run", &scenario("acks_1_ends_mid_replication"), "--json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let r = &v["records"];
+    assert_eq!(
+        (&r["lost"], &r["at.risk"], &r["unavailable"]),
+        (&0.into(), &1.into(), &0.into())
+    );
+    assert_eq!(v["producers"]["p1"]["at.risk"], 1);
 }
 
 #[test]
@@ -144,4 +175,104 @@ fn run_json_carries_the_notes_with_their_key_paths_and_an_empty_list_without() {
         .output()
         .expect("run");
     assert!(!String::from_utf8_lossy(&text.stdout).contains("notes"));
+}
+
+fn lesson_file(name: &str) -> String {
+    format!(
+        "{}/../../web/lessons/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn lesson_check_passes_a_shipped_lesson_and_prints_each_figure() {
+    let out = kafka_sim()
+        .args(["lesson", "check", &lesson_file("idempotence")])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("holds  records.duplicated >= 1   (records.duplicated = 3)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 lesson(s): 1 passed, 0 failed\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lesson_check_exits_1_when_an_expectation_is_false() {
+    let lesson = br#"{"lesson": 1, "id": "false", "title": "False",
+        "scenario": {"format": 1, "duration.ms": 2000,
+                     "producers": [{"name": "p1", "topic": "orders", "records": 10}]},
+        "steps": [{"at.ms": 2000, "say": "Wrong.", "expect": ["records.sent == 11"]}]}"#;
+    let out = run_stdin(&["lesson", "check", "-"], lesson);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("misses records.sent == 11   (records.sent = 10)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 lesson(s): 0 passed, 1 failed\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lesson_link_writes_a_link_that_link_decode_and_lesson_check_read_back() {
+    let out = kafka_sim()
+        .args([
+            "lesson",
+            "link",
+            &lesson_file("acks"),
+            "--base",
+            "https://x.example/play/",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(link.starts_with("https://x.example/play/#l="), "{link}");
+    let decoded = kafka_sim()
+        .args(["link", "decode", &link])
+        .output()
+        .expect("run");
+    assert!(decoded.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&decoded.stdout).expect("json");
+    assert_eq!(doc["id"], "acks");
+    let checked = kafka_sim()
+        .args(["lesson", "check", &link])
+        .output()
+        .expect("run");
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+}
+
+#[test]
+fn lesson_check_of_the_index_checks_every_shipped_lesson() {
+    let out = kafka_sim()
+        .args(["lesson", "check", &lesson_file("index")])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("fire-and-forget.json: lesson fire-and-forget"),
+        "{text}"
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(lesson_file("index")).expect("index"))
+            .expect("json");
+    let n = index["lessons"].as_array().map_or(0, Vec::len);
+    assert!(n >= 20, "{n} lessons listed");
+    assert!(
+        text.ends_with(&format!("{n} lesson(s): {n} passed, 0 failed\n")),
+        "{text}"
+    );
 }

@@ -12,9 +12,12 @@
 //! - [`world`]: the event loop that routes between them, the queue, the network, the topology;
 //! - [`observe`]: what is seen of a run (the record ledger, trace, view, report, log marks,
 //!   named invariants);
+//! - [`lesson`]: lessons and challenges (a scenario with words, steps and expectations on the
+//!   report) and the checker that runs them;
 //! - [`support`]: small containers sized for the page's download.
 
 pub mod kafka;
+pub mod lesson;
 pub mod node;
 pub mod observe;
 pub mod scenario;

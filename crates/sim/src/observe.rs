@@ -6,6 +6,7 @@ pub mod group_view;
 pub mod invariants;
 pub mod ledger;
 pub mod log_marks;
+pub mod outline;
 pub mod report;
 pub mod snapshot;
 pub mod trace;

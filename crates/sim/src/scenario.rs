@@ -11,7 +11,7 @@ mod context;
 pub mod diagnostics;
 mod duplicates;
 pub(crate) use duplicates::duplicate_keys;
-mod fields;
+pub(crate) mod fields;
 mod groups;
 pub mod limits;
 pub mod parse;
@@ -299,6 +299,12 @@ pub struct GroupConfig {
     /// when a refresh shows a partition count its assignment did not cover.
     #[serde(rename = "metadata.max.age.ms")]
     pub metadata_max_age_ms: u64,
+}
+
+/// A consumer's name: `<group.id>-c<N>`, N from 1 in joining order (the initial consumers
+/// first, then those `add-consumer` adds).
+pub fn consumer_name(group_id: &str, n: u32) -> String {
+    format!("{group_id}-c{n}")
 }
 
 /// One entry of the scenario's timeline.

@@ -6,6 +6,7 @@
 mod proptest_setup;
 
 use kafka_sim::kafka::errors::ErrorCode;
+use kafka_sim::observe::ledger::RecordFate;
 use kafka_sim::scenario::presets::ScenarioBuilder;
 use kafka_sim::scenario::{Acks, ActionKind, KafkaVersion, SendMode};
 use kafka_sim::Simulation;
@@ -218,6 +219,20 @@ fn check_world(w: &World) -> Result<(), TestCaseError> {
     let r = sim.report();
     let c = &r.records;
     prop_assert!(c.lost <= c.sent);
+    // Each sent record has exactly one fate, and the figures count them.
+    let (fates, _) = sim.record_fates();
+    let count = |f: RecordFate| fates.iter().filter(|&&x| x == f).count() as u64;
+    prop_assert_eq!(fates.len() as u64, c.sent);
+    prop_assert_eq!(
+        (count(RecordFate::Lost), count(RecordFate::AtRisk)),
+        (c.lost, c.at_risk)
+    );
+    prop_assert_eq!(count(RecordFate::Unavailable), c.unavailable);
+    prop_assert_eq!(
+        (count(RecordFate::Pending), count(RecordFate::Failed)),
+        (c.pending, c.failed)
+    );
+    prop_assert!(count(RecordFate::Acknowledged) <= c.acknowledged);
     for (name, pc) in &r.producers {
         let i = sim
             .scenario()
@@ -327,7 +342,8 @@ proptest! {
     #![proptest_config(proptest_setup::config(64))]
 
     /// Liveness: on a healthy network with no faults, every record the application waits for
-    /// is settled well before a generous end.
+    /// is settled well before a generous end; nothing it was told succeeded is lost or
+    /// unavailable (a run may still end with records at risk, not yet replicated).
     #[test]
     fn without_faults_every_observed_record_settles(w in world()) {
         let mut w = w;
@@ -340,6 +356,11 @@ proptest! {
         let r = sim.report();
         for (name, pc) in &r.producers {
             prop_assert_eq!(pc.pending, 0, "producer {} left records pending: {:?}", name, pc);
+            prop_assert_eq!(pc.unavailable, 0, "producer {}: {:?}", name, pc);
+            // Fire-and-forget records a broker refused are lost: they were never written.
+            let observed = sim.scenario().producers.iter()
+                .any(|p| &p.name == name && p.send_mode != SendMode::FireAndForget);
+            prop_assert!(!observed || pc.lost == 0, "producer {} lost records: {:?}", name, pc);
         }
     }
 }

@@ -32,6 +32,7 @@ fn fire_and_forget_with_acks_0_loses_a_thin_slice_to_a_leader_crash_and_reports_
     assert_eq!(r.acknowledged, 0, "fire-and-forget never looks at results");
     assert_eq!(r.lost, 1, "only what was in flight at the crash: {r:?}");
     assert_eq!(r.lost + r.delivered, 20000);
+    assert_eq!((r.at_risk, r.unavailable), (0, 0));
     assert_eq!(r.pending, 0);
 }
 
@@ -116,6 +117,41 @@ fn acks_1_loses_acknowledged_records_when_the_leader_dies_before_replication() {
     assert_eq!(r.acknowledged, 20000);
     assert!(r.lost > 0, "{r:?}");
     assert_eq!(r.lost, 13);
+    assert_eq!(
+        (r.at_risk, r.unavailable),
+        (0, 0),
+        "truncated by the new leader: gone"
+    );
+}
+
+/// Before "lost" meant gone, this fault-free run reported lost=1: the record acknowledged last
+/// (acks=1) was on the leader, not yet fetched by its followers, when the run ended.
+#[test]
+fn a_fault_free_acks_1_run_ending_mid_replication_has_records_at_risk_and_none_lost() {
+    let r = records("acks_1_ends_mid_replication");
+    assert_eq!((r.sent, r.acknowledged, r.pending), (1001, 1000, 1));
+    assert_eq!((r.lost, r.at_risk, r.unavailable), (0, 1, 0));
+    assert_eq!(r.delivered, 999);
+}
+
+#[test]
+fn a_partition_whose_every_replica_is_down_has_its_records_unavailable_not_lost() {
+    // orders-0 lives on brokers 0 and 1, both crashed at 3 s; the controller notices at
+    // 11.25 s (broker.session.timeout.ms 9000 after their last heartbeats).
+    let s = load("all_replicas_down");
+    let mut sim = Simulation::new(s);
+    sim.advance_to(11_000_000);
+    let before = sim.report().records;
+    assert_eq!(
+        (before.lost, before.at_risk, before.unavailable),
+        (0, 0, 0),
+        "until the controller fences them, broker 0 still leads orders-0"
+    );
+    sim.run_to_end();
+    let r = sim.report().records;
+    assert_eq!((r.sent, r.acknowledged), (1500, 1500));
+    assert_eq!((r.lost, r.at_risk, r.unavailable), (0, 0, 500));
+    assert_eq!(r.delivered, 1500, "committed on the last ISR member");
 }
 
 #[test]
@@ -239,6 +275,7 @@ fn unclean_election_brings_a_partition_back_at_the_price_of_acknowledged_records
     assert!(events.iter().any(|t| t.contains("truncates orders-0")));
     assert_eq!(r.records.acknowledged, 3000);
     assert_eq!(r.records.lost, 1300);
+    assert_eq!((r.records.at_risk, r.records.unavailable), (0, 0));
 }
 
 #[test]
@@ -249,6 +286,21 @@ fn without_unclean_election_the_partition_waits_offline_for_its_last_isr_member_
     assert!(!events.iter().any(|t| t.contains("unclean")));
     assert_eq!(r.records.acknowledged, 3000);
     assert_eq!(r.records.lost, 0);
+}
+
+#[test]
+fn while_its_last_isr_member_is_down_an_offline_partitions_acknowledged_records_are_unavailable() {
+    // unclean_false: broker 1 out of the ISR since 2 s, broker 0 (the last ISR member)
+    // crashed at 15 s and restarts at 40 s.
+    let mut sim = Simulation::new(load("unclean_false"));
+    sim.advance_to(30_000_000);
+    let r = sim.report().records;
+    assert_eq!((r.lost, r.at_risk), (0, 0));
+    assert_eq!(r.unavailable, r.acknowledged);
+    assert_eq!(r.unavailable, 1500);
+    sim.run_to_end();
+    let r = sim.report().records;
+    assert_eq!((r.lost, r.at_risk, r.unavailable), (0, 0, 0));
 }
 
 /// Found by the property sweep: a batch written in an attempt whose answer was lost, later

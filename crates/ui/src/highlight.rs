@@ -202,4 +202,18 @@ mod tests {
             h.caption()
         );
     }
+
+    #[test]
+    fn a_record_at_risk_is_marked_above_the_high_watermark_of_every_replica_holding_it() {
+        let sim = run(include_str!(
+            "../../sim/tests/scenarios/acks_1_ends_mid_replication.json"
+        ));
+        let (h, ids) = Highlight::find(&sim.snapshot(), Figure::AtRisk);
+        // The followers fetched it; the leader learns so from their next fetch, which the end
+        // of the run cuts off, so the high watermark has not passed it anywhere.
+        assert_eq!((h.records, h.offsets, h.in_no_log), (1, 3, 0));
+        assert_eq!(ids.len(), 1);
+        assert_eq!(h.strips.len(), 3);
+        assert!(h.strips.iter().flat_map(|s| &s.spans).all(|s| !s.committed));
+    }
 }

@@ -106,6 +106,12 @@ pub struct Consumer {
     /// JoinGroup / SyncGroup outstanding since.
     group_request_sent_us: Option<u64>,
     find_in_flight: bool,
+    /// Sent times of the unanswered FindCoordinator, oldest Heartbeat and OffsetFetch: each
+    /// times out after `request.timeout.ms` (NetworkClient), as a message to an isolated
+    /// broker never gets an answer.
+    find_sent_us: u64,
+    heartbeat_unanswered_since: Option<u64>,
+    offsets_sent_us: u64,
     metadata_in_flight: bool,
     metadata_sent_us: u64,
     /// When the last metadata answer arrived (`metadata.max.age.ms` counts from there).
@@ -161,6 +167,9 @@ impl Consumer {
             next_auto_commit_us: 0,
             group_request_sent_us: None,
             find_in_flight: false,
+            find_sent_us: 0,
+            heartbeat_unanswered_since: None,
+            offsets_sent_us: 0,
             metadata_in_flight: false,
             metadata_sent_us: 0,
             metadata_refreshed_us: 0,

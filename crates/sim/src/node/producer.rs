@@ -40,8 +40,9 @@ pub enum ConnectionState {
     Ready,
     /// Waiting out the reconnect backoff after `failures` failed connections in a row.
     Backoff { until_us: u64, failures: u32 },
-    /// Connecting (TCP, then ApiVersions) after `failures` failed connections in a row.
-    Connecting { failures: u32 },
+    /// Connecting (TCP, then ApiVersions) since `since_us`, after `failures` failed
+    /// connections in a row.
+    Connecting { since_us: u64, failures: u32 },
 }
 
 /// `reconnect.backoff.ms` and `reconnect.backoff.max.ms` (Kafka's defaults; not settable here,
@@ -487,8 +488,12 @@ impl Producer {
             if let Some(r) = c.in_flight.front() {
                 consider(r.deadline_us);
             }
-            if let ConnectionState::Backoff { until_us, .. } = c.state {
-                consider(until_us);
+            match c.state {
+                ConnectionState::Backoff { until_us, .. } => consider(until_us),
+                ConnectionState::Connecting { since_us, .. } => {
+                    consider(since_us.saturating_add(self.connection_setup_timeout_us()) + 1)
+                }
+                ConnectionState::Ready => {}
             }
         }
         if let Some((_, d)) = self.metadata_in_flight {

@@ -13,6 +13,8 @@ pub enum Figure {
     Acknowledged,
     Failed,
     Lost,
+    AtRisk,
+    Unavailable,
     Duplicated,
     Reordered,
     Pending,
@@ -22,11 +24,13 @@ pub enum Figure {
 }
 
 impl Figure {
-    pub const ALL: [Figure; 10] = [
+    pub const ALL: [Figure; 12] = [
         Figure::Sent,
         Figure::Acknowledged,
         Figure::Failed,
         Figure::Lost,
+        Figure::AtRisk,
+        Figure::Unavailable,
         Figure::Duplicated,
         Figure::Reordered,
         Figure::Pending,
@@ -42,6 +46,8 @@ impl Figure {
             Figure::Acknowledged => "acknowledged",
             Figure::Failed => "failed",
             Figure::Lost => "lost",
+            Figure::AtRisk => "at.risk",
+            Figure::Unavailable => "unavailable",
             Figure::Duplicated => "duplicated",
             Figure::Reordered => "reordered",
             Figure::Pending => "pending",
@@ -57,7 +63,15 @@ impl Figure {
             Figure::Sent => "records the applications handed to send()",
             Figure::Acknowledged => "the application was told the record succeeded",
             Figure::Failed => "the application was told the record failed",
-            Figure::Lost => "told success (or nothing), yet not in the committed log",
+            Figure::Lost => {
+                "told success (or nothing), yet gone: truncated, never written, or not on its partition's leader"
+            }
+            Figure::AtRisk => {
+                "told success (or nothing), on the leader but not yet below its high watermark: a new leader can still truncate it"
+            }
+            Figure::Unavailable => {
+                "told success (or nothing), on a partition with no leader: readable once a replica holding it leads"
+            }
             Figure::Duplicated => "extra copies in the committed log",
             Figure::Reordered => "committed after a record its producer sent later",
             Figure::Pending => "not settled yet",
@@ -75,6 +89,8 @@ impl Figure {
             Figure::Acknowledged => RecordCategory::Acknowledged,
             Figure::Failed => RecordCategory::Failed,
             Figure::Lost => RecordCategory::Lost,
+            Figure::AtRisk => RecordCategory::AtRisk,
+            Figure::Unavailable => RecordCategory::Unavailable,
             Figure::Duplicated => RecordCategory::Duplicated,
             Figure::Reordered => RecordCategory::Reordered,
             Figure::Pending => RecordCategory::Pending,
@@ -96,6 +112,8 @@ impl RecordCounts {
             RecordCategory::Acknowledged => self.acknowledged,
             RecordCategory::Failed => self.failed,
             RecordCategory::Lost => self.lost,
+            RecordCategory::AtRisk => self.at_risk,
+            RecordCategory::Unavailable => self.unavailable,
             RecordCategory::Duplicated => self.duplicated,
             RecordCategory::Reordered => self.reordered,
             RecordCategory::Pending => self.pending,

@@ -1,5 +1,5 @@
 //! The outcome ledger: every record from the application's `send()` to the committed log.
-//! Compact per-producer vectors indexed by record id; classification against the committed
+//! Compact per-producer vectors indexed by record id; classification against the partitions'
 //! logs happens on demand (the format's exact definitions, see `classify`).
 
 use crate::support::vec_map::VecMap;
@@ -68,24 +68,42 @@ pub struct GroupConsumption {
     pub delivered_end: VecMap<u32, u64>,
 }
 
-/// Per-record verdict after comparing with the committed logs (for drill-down).
+/// Per-record verdict after comparing with the partitions' logs (for drill-down): each record
+/// has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordFate {
     Pending,
+    /// Acknowledged and in the committed log.
     Acknowledged,
     Failed,
     /// Fire-and-forget and in the committed log.
     Delivered,
+    /// Told success (or nothing), and gone.
     Lost,
+    /// Told success (or nothing), on its leader but not yet below the high watermark.
+    AtRisk,
+    /// Told success (or nothing), on a partition with no leader.
+    Unavailable,
 }
 
+/// The record figures. Of the records the application was told succeeded (or, fire-and-forget,
+/// told nothing about), each is exactly one of: committed, `lost`, `at.risk`, `unavailable`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RecordCounts {
     pub sent: u64,
     pub acknowledged: u64,
     pub failed: u64,
+    /// Gone: truncated, never written, or not in the log of the leader serving the partition.
     pub lost: u64,
+    /// In the serving leader's log but not yet below its high watermark: a leader change can
+    /// still truncate them (a follower truncates to its new leader's log: KIP-101 leader
+    /// epochs, `AbstractFetcherThread`).
+    #[serde(rename = "at.risk")]
+    pub at_risk: u64,
+    /// On a partition with no leader (`kafka-topics --describe` shows `Leader: none`, and
+    /// `--unavailable-partitions` lists it), in the log of a replica that may lead it again.
+    pub unavailable: u64,
     pub duplicated: u64,
     pub reordered: u64,
     pub pending: u64,
@@ -93,12 +111,27 @@ pub struct RecordCounts {
     pub delivered: u64,
 }
 
-/// The outcome of comparing the ledger with the committed logs.
+/// One partition's logs as the ledger classifies against them.
+#[derive(Debug, Clone, Default)]
+pub struct PartitionLogs<'a> {
+    /// Whether a leader serves the partition (false: offline).
+    pub led: bool,
+    /// The committed log: record ids below the high watermark in log order, one slice per
+    /// batch (on the leader; while offline, on the ISR member with the highest watermark).
+    pub committed: Vec<&'a [u32]>,
+    /// Records held but not committed: with a leader, its records at or above its high
+    /// watermark; offline, every record of each replica that may lead the partition again.
+    pub held: Vec<&'a [u32]>,
+}
+
+/// The outcome of comparing the ledger with the partitions' logs.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Classification {
     pub counts: RecordCounts,
     pub per_producer: Vec<RecordCounts>,
     pub lost_ids: Vec<u32>,
+    pub at_risk_ids: Vec<u32>,
+    pub unavailable_ids: Vec<u32>,
     pub duplicated_ids: Vec<u32>,
     pub reordered_ids: Vec<u32>,
 }
@@ -234,13 +267,12 @@ impl Ledger {
         }
     }
 
-    /// Compares with the committed logs: `committed` yields, per partition, the record ids below
-    /// the high watermark in log order (one slice per batch).
-    pub fn classify<'a, I, B>(&self, committed: I) -> Classification
-    where
-        I: IntoIterator<Item = B>,
-        B: IntoIterator<Item = &'a [u32]>,
-    {
+    /// Compares with the partitions' logs, indexed by global partition. A record the
+    /// application was told succeeded (or, fire-and-forget, told nothing about) is committed
+    /// when below its leader's high watermark, at risk when in its leader's log above it,
+    /// unavailable when its partition has no leader but a replica that may lead it again holds
+    /// it, and lost otherwise. Copies and order are counted in the committed logs.
+    pub fn classify(&self, partitions: &[PartitionLogs]) -> Classification {
         // Copies are counted over the records sent so far, not the id space: ids are reserved
         // per producer for all its `records`, so the id space can be millions wide.
         let mut starts = Vec::with_capacity(self.producers.len());
@@ -255,18 +287,19 @@ impl Ledger {
             (offset < prod.entries.len()).then(|| starts[p] + offset)
         };
         let mut copies = vec![0u32; total];
+        let mut held = vec![false; total];
         let mut reordered_ids = Vec::new();
         let mut max_seen: Vec<Option<u32>> = vec![None; self.producers.len()];
-        for partition in committed {
+        for partition in partitions {
             max_seen.iter_mut().for_each(|m| *m = None);
-            for batch in partition {
+            for batch in &partition.committed {
                 let Some(&first) = batch.first() else {
                     continue;
                 };
                 let Some(p) = self.producer_of(first) else {
                     continue;
                 };
-                for &id in batch {
+                for &id in batch.iter() {
                     let Some(c) = slot(p, id).and_then(|i| copies.get_mut(i)) else {
                         continue;
                     };
@@ -279,6 +312,16 @@ impl Ledger {
                                 None => *m = Some(id),
                             }
                         }
+                    }
+                }
+            }
+            for batch in &partition.held {
+                let Some(p) = batch.first().and_then(|&id| self.producer_of(id)) else {
+                    continue;
+                };
+                for &id in batch.iter() {
+                    if let Some(h) = slot(p, id).and_then(|i| held.get_mut(i)) {
+                        *h = true;
                     }
                 }
             }
@@ -295,6 +338,7 @@ impl Ledger {
             for (i, e) in p.entries.iter().enumerate() {
                 let id = p.base + i as u32;
                 let n = copies.get(starts[pi] + i).copied().unwrap_or(0);
+                let in_held = held.get(starts[pi] + i).copied().unwrap_or(false);
                 if n > 0 {
                     c.delivered += 1;
                 }
@@ -305,18 +349,21 @@ impl Ledger {
                 match e.status {
                     RecordStatus::Pending => c.pending += 1,
                     RecordStatus::Failed => c.failed += 1,
-                    RecordStatus::Acknowledged => {
-                        c.acknowledged += 1;
-                        if n == 0 {
-                            c.lost += 1;
-                            out.lost_ids.push(id);
+                    RecordStatus::Acknowledged | RecordStatus::Unobserved => {
+                        if e.status == RecordStatus::Acknowledged {
+                            c.acknowledged += 1;
                         }
-                    }
-                    RecordStatus::Unobserved => {
-                        if n == 0 {
-                            c.lost += 1;
-                            out.lost_ids.push(id);
-                        }
+                        let led = partitions.get(e.partition as usize).is_none_or(|pl| pl.led);
+                        let (count, ids) = match (led, n > 0, in_held) {
+                            (true, true, _) => continue,
+                            (true, false, true) => (&mut c.at_risk, &mut out.at_risk_ids),
+                            (false, true, _) | (false, false, true) => {
+                                (&mut c.unavailable, &mut out.unavailable_ids)
+                            }
+                            (_, false, false) => (&mut c.lost, &mut out.lost_ids),
+                        };
+                        *count += 1;
+                        ids.push(id);
                     }
                 }
             }
@@ -329,6 +376,8 @@ impl Ledger {
             out.counts.acknowledged += c.acknowledged;
             out.counts.failed += c.failed;
             out.counts.lost += c.lost;
+            out.counts.at_risk += c.at_risk;
+            out.counts.unavailable += c.unavailable;
             out.counts.duplicated += c.duplicated;
             out.counts.reordered += c.reordered;
             out.counts.pending += c.pending;
@@ -338,10 +387,14 @@ impl Ledger {
         out
     }
 
-    /// Each record's verdict, indexed by global record id (for the page's drill-down).
+    /// Each sent record's verdict, producer by producer in send order (for drill-down). Ids
+    /// are reserved per producer for all its records, so a producer that has not sent them all
+    /// leaves a gap in the ids but none here.
     pub fn fates(&self, classification: &Classification) -> Vec<RecordFate> {
         let mut fates = Vec::new();
+        let mut starts = Vec::with_capacity(self.producers.len());
         for p in &self.producers {
+            starts.push(fates.len());
             for e in &p.entries {
                 fates.push(match e.status {
                     RecordStatus::Pending => RecordFate::Pending,
@@ -351,9 +404,19 @@ impl Ledger {
                 });
             }
         }
-        for &id in &classification.lost_ids {
-            if let Some(f) = fates.get_mut(id as usize) {
-                *f = RecordFate::Lost;
+        for (ids, fate) in [
+            (&classification.lost_ids, RecordFate::Lost),
+            (&classification.at_risk_ids, RecordFate::AtRisk),
+            (&classification.unavailable_ids, RecordFate::Unavailable),
+        ] {
+            for &id in ids {
+                let Some(i) = self.producer_of(id) else {
+                    continue;
+                };
+                let at = starts[i] + id.wrapping_sub(self.producers[i].base) as usize;
+                if let Some(f) = fates.get_mut(at) {
+                    *f = fate;
+                }
             }
         }
         fates
@@ -363,6 +426,15 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A led partition whose leader holds `committed` below its high watermark and nothing above.
+    fn led<'a>(committed: Vec<&'a [u32]>) -> Vec<PartitionLogs<'a>> {
+        vec![PartitionLogs {
+            led: true,
+            committed,
+            held: Vec::new(),
+        }]
+    }
 
     fn ledger_with(n: u64) -> Ledger {
         let mut l = Ledger::new(&[n]);
@@ -386,7 +458,7 @@ mod tests {
     fn an_acknowledged_record_missing_from_the_log_is_lost() {
         let mut l = ledger_with(3);
         l.settle(0, &[0, 1, 2], true, true, 10);
-        let c = l.classify(vec![vec![&[0u32, 2][..]]]);
+        let c = l.classify(&led(vec![&[0u32, 2][..]]));
         assert_eq!(c.counts.acknowledged, 3);
         assert_eq!(c.counts.lost, 1);
         assert_eq!(c.lost_ids, vec![1]);
@@ -396,7 +468,7 @@ mod tests {
     fn a_second_copy_is_a_duplicate_and_not_a_reordering() {
         let mut l = ledger_with(2);
         l.settle(0, &[0, 1], true, true, 10);
-        let c = l.classify(vec![vec![&[0u32, 1][..], &[0u32, 1][..]]]);
+        let c = l.classify(&led(vec![&[0u32, 1][..], &[0u32, 1][..]]));
         assert_eq!(c.counts.duplicated, 2);
         assert_eq!(c.counts.reordered, 0);
     }
@@ -405,7 +477,7 @@ mod tests {
     fn a_record_after_a_later_one_is_reordered() {
         let mut l = ledger_with(4);
         l.settle(0, &[0, 1, 2, 3], true, true, 10);
-        let c = l.classify(vec![vec![&[2u32, 3][..], &[0u32, 1][..]]]);
+        let c = l.classify(&led(vec![&[2u32, 3][..], &[0u32, 1][..]]));
         assert_eq!(c.counts.reordered, 2);
     }
 
@@ -413,9 +485,74 @@ mod tests {
     fn fire_and_forget_failures_are_lost_not_failed() {
         let mut l = ledger_with(2);
         l.settle(0, &[0, 1], false, false, 10);
-        let c = l.classify(vec![vec![&[0u32][..]]]);
+        let c = l.classify(&led(vec![&[0u32][..]]));
         assert_eq!(c.counts.failed, 0);
         assert_eq!(c.counts.lost, 1);
         assert_eq!(c.counts.pending, 0);
+    }
+
+    #[test]
+    fn told_success_records_are_each_committed_at_risk_unavailable_or_lost() {
+        // Partition 0 led: 0 committed, 1 above the high watermark, 2 in no log.
+        // Partition 1 offline: 3 on a replica that may lead again, 4 in no such log.
+        let mut l = Ledger::new(&[5]);
+        for (t, partition) in [0, 0, 0, 1, 1].into_iter().enumerate() {
+            l.record_sent(0, partition, t as u64);
+        }
+        l.settle(0, &[0, 1, 2, 3, 4], true, true, 10);
+        let partitions = [
+            PartitionLogs {
+                led: true,
+                committed: vec![&[0u32][..]],
+                held: vec![&[1u32][..]],
+            },
+            PartitionLogs {
+                led: false,
+                committed: Vec::new(),
+                held: vec![&[3u32][..]],
+            },
+        ];
+        let c = l.classify(&partitions);
+        assert_eq!(
+            (c.counts.lost, c.counts.at_risk, c.counts.unavailable),
+            (2, 1, 1)
+        );
+        assert_eq!(
+            (c.lost_ids, c.at_risk_ids, c.unavailable_ids),
+            (vec![2, 4], vec![1], vec![3])
+        );
+        assert_eq!(c.counts.acknowledged, 5);
+        let fates = l.fates(&l.classify(&partitions));
+        use RecordFate::*;
+        assert_eq!(fates, [Acknowledged, AtRisk, Lost, Unavailable, Lost]);
+    }
+
+    #[test]
+    fn a_committed_record_on_an_offline_partition_is_unavailable_and_still_delivered() {
+        let mut l = ledger_with(2);
+        l.settle(0, &[0, 1], false, false, 10);
+        let c = l.classify(&[PartitionLogs {
+            led: false,
+            committed: vec![&[0u32][..]],
+            held: Vec::new(),
+        }]);
+        assert_eq!((c.counts.unavailable, c.counts.lost), (1, 1));
+        assert_eq!(c.counts.delivered, 1);
+    }
+
+    #[test]
+    fn pending_and_failed_records_are_neither_at_risk_nor_unavailable() {
+        let mut l = ledger_with(3);
+        l.settle(0, &[1], false, true, 10);
+        let c = l.classify(&[PartitionLogs {
+            led: false,
+            committed: Vec::new(),
+            held: vec![&[0u32, 1, 2][..]],
+        }]);
+        assert_eq!((c.counts.pending, c.counts.failed), (2, 1));
+        assert_eq!(
+            (c.counts.unavailable, c.counts.at_risk, c.counts.lost),
+            (0, 0, 0)
+        );
     }
 }

@@ -14,6 +14,8 @@ pub enum RecordCategory {
     Acknowledged,
     Failed,
     Lost,
+    AtRisk,
+    Unavailable,
     Duplicated,
     Reordered,
     Pending,
@@ -48,7 +50,8 @@ pub struct LogMarks {
     /// By broker, partition and offset.
     pub spans: Vec<LogSpan>,
     /// How many of `records` are in no replica's log at all (lost, pending and failed records
-    /// usually are: the page says so instead of showing nothing).
+    /// usually are: the page says so instead of showing nothing). Lost records can still sit in
+    /// a replica that will never serve them (a crashed old leader, a replica out of the ISR).
     pub in_no_log: usize,
 }
 
@@ -91,9 +94,15 @@ impl Simulation {
     /// `classification`: of this same moment.
     fn records_in(&self, category: RecordCategory, classification: &Classification) -> Vec<u32> {
         let wanted = match category {
-            RecordCategory::Lost | RecordCategory::Duplicated | RecordCategory::Reordered => {
+            RecordCategory::Lost
+            | RecordCategory::AtRisk
+            | RecordCategory::Unavailable
+            | RecordCategory::Duplicated
+            | RecordCategory::Reordered => {
                 let mut ids = match category {
                     RecordCategory::Lost => &classification.lost_ids,
+                    RecordCategory::AtRisk => &classification.at_risk_ids,
+                    RecordCategory::Unavailable => &classification.unavailable_ids,
                     RecordCategory::Duplicated => &classification.duplicated_ids,
                     _ => &classification.reordered_ids,
                 }

@@ -1,6 +1,7 @@
 //! The report of a run, exactly as the scenario format defines it (plus a few additions).
 
-use crate::observe::ledger::{Classification, RecordCounts, RecordFate};
+use crate::node::broker::replica::PartitionReplica;
+use crate::observe::ledger::{Classification, PartitionLogs, RecordCounts, RecordFate};
 use crate::scenario::{
     ClusterConfig, GroupConfig, KafkaVersion, NetworkConfig, ProducerConfig, TopicConfig,
 };
@@ -81,52 +82,92 @@ pub struct Figures {
     pub latency_ms: LatencyMs,
 }
 
+/// The record ids of `r`'s log below its high watermark, one slice per batch.
+fn below_hw(r: &PartitionReplica) -> Vec<&[u32]> {
+    let hw = r.high_watermark;
+    r.log
+        .iter()
+        .take_while(|b| b.base_offset < hw)
+        .map(|b| {
+            let n = (hw - b.base_offset).min(b.records.len() as u64) as usize;
+            b.records.get(..n).unwrap_or(&[])
+        })
+        .collect()
+}
+
+/// The record ids of `r`'s log at and above its high watermark, one slice per batch.
+fn from_hw(r: &PartitionReplica) -> Vec<&[u32]> {
+    let hw = r.high_watermark;
+    r.log
+        .iter()
+        .filter(|b| b.end_offset() > hw)
+        .map(|b| {
+            let skip = hw.saturating_sub(b.base_offset).min(b.records.len() as u64) as usize;
+            b.records.get(skip..).unwrap_or(&[])
+        })
+        .collect()
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
 impl Simulation {
-    /// Compares the ledger with the committed logs (below each partition's high watermark on
-    /// its current leader, or on its last ISR member while offline).
+    /// Compares the ledger with the partitions' logs: each partition's committed log (below
+    /// the high watermark of its current leader, or of its last ISR member while offline) and
+    /// what it holds beyond (see `PartitionLogs`). The leader is the controller's: a crashed
+    /// leader the controller has not yet noticed still serves its partition.
     pub fn classify(&self) -> Classification {
-        let committed = self.world.controller.partitions.iter().map(|st| {
-            let p = st.partition;
-            let holder = match st.leader {
-                Some(l) => self
-                    .world
-                    .brokers
-                    .get(l as usize)
-                    .and_then(|b| b.replicas.get(&p)),
-                None => st
-                    .isr
-                    .iter()
-                    .filter_map(|&m| {
-                        self.world
-                            .brokers
-                            .get(m as usize)
-                            .and_then(|b| b.replicas.get(&p))
-                    })
-                    .max_by_key(|r| r.high_watermark),
-            };
-            holder
-                .map(|r| {
-                    let hw = r.high_watermark;
-                    r.log
+        let controller = &self.world.controller;
+        let replica = |b: u32, p: u32| {
+            self.world
+                .brokers
+                .get(b as usize)
+                .and_then(|b| b.replicas.get(&p))
+        };
+        let partitions: Vec<PartitionLogs> = controller
+            .partitions
+            .iter()
+            .map(|st| {
+                let p = st.partition;
+                let Some(leader) = st.leader else {
+                    // Offline: `Controller::elect` picks the next leader from the ISR, or from
+                    // every replica with unclean election (KIP-966's ELR is not modelled).
+                    let electable: Vec<&PartitionReplica> = controller
+                        .replicas
+                        .get(p as usize)
+                        .into_iter()
+                        .flatten()
+                        .filter(|&b| controller.unclean_leader_election || st.isr.contains(b))
+                        .filter_map(|&b| replica(b, p))
+                        .collect();
+                    let holder = st
+                        .isr
                         .iter()
-                        .take_while(move |b| b.base_offset < hw)
-                        .map(move |b| {
-                            let n = (hw - b.base_offset).min(b.records.len() as u64) as usize;
-                            b.records.get(..n).unwrap_or(&[])
-                        })
-                        .collect::<Vec<&[u32]>>()
-                })
-                .unwrap_or_default()
-        });
-        self.world.ledger.classify(committed.collect::<Vec<_>>())
+                        .filter_map(|&b| replica(b, p))
+                        .max_by_key(|r| r.high_watermark);
+                    return PartitionLogs {
+                        led: false,
+                        committed: holder.map(|r| below_hw(r)).unwrap_or_default(),
+                        held: electable
+                            .iter()
+                            .flat_map(|r| r.log.iter().map(|b| &b.records[..]))
+                            .collect(),
+                    };
+                };
+                let r = replica(leader, p);
+                PartitionLogs {
+                    led: true,
+                    committed: r.map(below_hw).unwrap_or_default(),
+                    held: r.map(from_hw).unwrap_or_default(),
+                }
+            })
+            .collect();
+        self.world.ledger.classify(&partitions)
     }
 
-    /// Each sent record's verdict, indexed by global record id (producer by producer, in
-    /// send order), and which records are duplicated or reordered.
+    /// Each sent record's verdict (producer by producer, in send order), and which records are
+    /// duplicated or reordered.
     pub fn record_fates(&self) -> (Vec<RecordFate>, Classification) {
         let c = self.classify();
         (self.world.ledger.fates(&c), c)

@@ -44,7 +44,11 @@ pub enum LinkError {
     TooLong { chars: usize, limit: usize },
     /// A URL without a `#` fragment, or a fragment without `s=`.
     NoScenario,
-    /// A fragment key other than `s` and `t`.
+    /// A lesson link (`#l=`, `lesson::link`) where a scenario was expected.
+    LessonLink,
+    /// A lesson link without `l=`.
+    NoLesson,
+    /// A fragment key other than those of the link's kind (`s` and `t`, or `l`).
     UnknownKey(String),
     /// A fragment key given twice.
     RepeatedKey(String),
@@ -78,9 +82,16 @@ impl fmt::Display for LinkError {
             LinkError::NoScenario => {
                 f.write_str("the link carries no scenario (expected a fragment like #s=...)")
             }
+            LinkError::LessonLink => {
+                f.write_str("the link carries a lesson (#l=...), not a scenario (#s=...)")
+            }
+            LinkError::NoLesson => {
+                f.write_str("the link carries no lesson (expected a fragment like #l=...)")
+            }
             LinkError::UnknownKey(key) => write!(
                 f,
-                "the link has an unknown part \"{key}\" (only s= and t= are known)"
+                "the link has an unknown part \"{key}\" (a scenario link has s= and t=, a \
+                 lesson link l=)"
             ),
             LinkError::RepeatedKey(key) => write!(f, "the link gives \"{key}\" twice"),
             LinkError::Malformed(part) => {
@@ -93,21 +104,21 @@ impl fmt::Display for LinkError {
                 f,
                 "the link's position t=\"{text}\" is not a whole number of milliseconds"
             ),
-            LinkError::BadBase64(why) => write!(f, "the link's scenario data is damaged: {why}"),
+            LinkError::BadBase64(why) => write!(f, "the link's data is damaged: {why}"),
             LinkError::BadDeflate(why) => write!(
                 f,
-                "the link's scenario data is damaged (it does not decompress: {why})"
+                "the link's data is damaged (it does not decompress: {why})"
             ),
             LinkError::TooLarge { limit } => write!(
                 f,
-                "the link's scenario is too large (more than {limit} bytes once decompressed)"
+                "the link's data is too large (more than {limit} bytes once decompressed)"
             ),
-            LinkError::NotText => f.write_str("the link's scenario is not text"),
-            LinkError::NotJson(why) => write!(f, "the link's scenario is not valid JSON: {why}"),
-            LinkError::NotAnObject => f.write_str("the link's data is not a scenario object"),
+            LinkError::NotText => f.write_str("the link's data is not text"),
+            LinkError::NotJson(why) => write!(f, "the link's data is not valid JSON: {why}"),
+            LinkError::NotAnObject => f.write_str("the link's data is not a JSON object"),
             LinkError::RepeatedJsonKey(path) => write!(
                 f,
-                "the link's scenario gives the key {path} twice (refused rather than keeping one)"
+                "the link's data gives the key {path} twice (refused rather than keeping one)"
             ),
         }
     }
@@ -115,11 +126,19 @@ impl fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
+/// A JSON document as link data: minified, raw-deflated, base64url without padding (also
+/// the `#l=` of a lesson link).
+pub fn pack(doc: &Value) -> String {
+    let json = doc.to_string();
+    BASE64.encode(miniz_oxide::deflate::compress_to_vec(
+        json.as_bytes(),
+        LEVEL,
+    ))
+}
+
 /// The fragment for `doc` at `position_ms`: `#s=<data>` or `#s=<data>&t=<ms>`.
 pub fn encode_fragment(doc: &Value, position_ms: Option<u64>) -> String {
-    let json = doc.to_string();
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
-    let mut fragment = format!("#s={}", BASE64.encode(packed));
+    let mut fragment = format!("#s={}", pack(doc));
     if let Some(t) = position_ms {
         fragment.push_str(&format!("&t={t}"));
     }
@@ -157,6 +176,7 @@ pub fn decode_link(url_or_fragment: &str) -> Result<DecodedLink, LinkError> {
         let slot = match key {
             "s" => &mut data,
             "t" => &mut position,
+            "l" => return Err(LinkError::LessonLink),
             other => return Err(LinkError::UnknownKey(shorten(other))),
         };
         if slot.replace(value).is_some() {
@@ -169,7 +189,7 @@ pub fn decode_link(url_or_fragment: &str) -> Result<DecodedLink, LinkError> {
         Some(text) => Some(parse_position(text)?),
     };
     Ok(DecodedLink {
-        doc: decode_data(data)?,
+        doc: unpack_object(data, MAX_INFLATED_BYTES)?,
         position_ms,
     })
 }
@@ -182,15 +202,16 @@ fn parse_position(text: &str) -> Result<u64, LinkError> {
         .map_err(|_| LinkError::BadPosition(shorten(text)))
 }
 
-fn decode_data(data: &str) -> Result<Value, LinkError> {
+/// Link data back to a JSON object ([`pack`]'s inverse), inflating at most `limit` bytes.
+pub fn unpack_object(data: &str, limit: usize) -> Result<Value, LinkError> {
     let packed = BASE64
         .decode(data)
         .map_err(|e| LinkError::BadBase64(e.to_string()))?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge {
-                limit: MAX_INFLATED_BYTES,
-            },
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, limit).map_err(|e| match e
+            .status
+        {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge { limit },
             _ => LinkError::BadDeflate(e.to_string()),
         })?;
     let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;

@@ -1,6 +1,7 @@
-//! The outcome ledger: every figure of the report, labelled, always in view. Clicking one
-//! marks the messages carrying those records on the stage and their offsets in the partition
-//! logs; clicking it again (or Escape) clears the marks.
+//! The outcome ledger: every figure of the report, labelled, always in view, with what each
+//! means (the core's words) a click away. Clicking a figure marks the messages carrying those
+//! records on the stage and their offsets in the partition logs; clicking it again (or Escape)
+//! clears the marks.
 
 use crate::components::class_list;
 use crate::run_cache::Frame;
@@ -31,9 +32,11 @@ pub fn Ledger(props: &LedgerProps) -> Html {
                         Callback::from(move |_| on_select.emit(if selected { None } else { Some(figure) }))
                     };
                     let value = ledger.get(figure);
+                    // `at.risk` is `figure-at-risk`: a dot in a class would need escaping in CSS.
+                    let class = format!("figure figure-{}", figure.name().replace('.', "-"));
                     html! {
                         <li>
-                            <button type="button" class={class_list(&format!("figure figure-{}", figure.name()), &[(value > 0, "nonzero")])}
+                            <button type="button" class={class_list(&class, &[(value > 0, "nonzero")])}
                                     data-figure={figure.name()} aria-pressed={selected.to_string()}
                                     title={figure.meaning()} disabled={!figure.has_records() && value == 0}
                                     {onclick}>
@@ -44,6 +47,14 @@ pub fn Ledger(props: &LedgerProps) -> Html {
                     }
                 }) }
             </ul>
+            <details class="figure-meanings">
+                <summary>{"What the figures mean"}</summary>
+                <dl>
+                    { for Figure::ALL.iter().map(|f| html! {
+                        <><dt>{f.name()}</dt><dd>{f.meaning()}</dd></>
+                    }) }
+                </dl>
+            </details>
             if let Some(highlight) = &props.frame.highlight {
                 <p class="small highlight-caption" aria-live="polite">{highlight.caption()}</p>
             }

@@ -18,6 +18,7 @@ impl Consumer {
             return;
         }
         self.find_in_flight = true;
+        self.find_sent_us = ctx.now;
         let b = self.bootstrap;
         self.send_group(ctx, b, GroupMessage::FindCoordinator);
     }
@@ -27,6 +28,7 @@ impl Consumer {
             return;
         };
         self.offsets_in_flight = false;
+        self.heartbeat_unanswered_since = None;
         if matches!(
             self.member,
             MemberState::Joining | MemberState::AwaitingSync
@@ -179,6 +181,7 @@ impl Consumer {
             return;
         }
         self.offsets_in_flight = true;
+        self.offsets_sent_us = ctx.now;
         self.send_group(
             ctx,
             coordinator,
@@ -206,6 +209,7 @@ impl Consumer {
         for b in stale {
             self.fetches.remove(&b);
         }
+        self.time_out_requests(ctx);
         if self.heartbeat_from_poll {
             // The network client runs only inside poll(): no heartbeats while processing.
             if self.waiting_in_poll {
@@ -221,6 +225,25 @@ impl Consumer {
         self.send_heartbeat(ctx);
         if self.coordinator.is_none() && self.lifecycle == Lifecycle::Running {
             self.find_coordinator(ctx);
+        }
+    }
+
+    /// `request.timeout.ms` for the coordinator lookup, heartbeats and offset fetches: an
+    /// unanswered FindCoordinator asks another broker; an unanswered Heartbeat or OffsetFetch
+    /// marks the coordinator unknown (`AbstractCoordinator.markCoordinatorUnknown`).
+    fn time_out_requests(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let expired = |sent: u64| now.saturating_sub(sent) > REQUEST_TIMEOUT_US;
+        if self.find_in_flight && expired(self.find_sent_us) {
+            self.find_in_flight = false;
+            self.bootstrap = self.bootstrap.wrapping_add(1) % ctx.topo.brokers.max(1);
+        }
+        let heartbeat_lost = self.heartbeat_unanswered_since.is_some_and(expired);
+        let offsets_lost = self.offsets_in_flight && expired(self.offsets_sent_us);
+        if heartbeat_lost || offsets_lost {
+            self.heartbeat_unanswered_since = None;
+            self.coordinator_lost(ctx, "a request to it timed out");
+            self.schedule_retry(ctx);
         }
     }
 
@@ -255,6 +278,7 @@ impl Consumer {
             return;
         }
         self.last_heartbeat_us = ctx.now;
+        self.heartbeat_unanswered_since.get_or_insert(ctx.now);
         self.send_group(
             ctx,
             c,
@@ -282,6 +306,9 @@ impl Consumer {
     }
 
     pub(super) fn on_group_message(&mut self, broker: u32, message: GroupMessage, ctx: &mut Ctx) {
+        if matches!(message, GroupMessage::HeartbeatResponse(_)) {
+            self.heartbeat_unanswered_since = None;
+        }
         match message {
             GroupMessage::FindCoordinatorResponse(result) => {
                 self.find_in_flight = false;

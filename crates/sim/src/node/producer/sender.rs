@@ -52,7 +52,7 @@ impl Producer {
         let conn = self.connections.get_or_default(broker);
         let failures = match conn.state {
             ConnectionState::Ready => 1,
-            ConnectionState::Connecting { failures } => failures + 1,
+            ConnectionState::Connecting { failures, .. } => failures + 1,
             // Already backing off: a late reset of the old connection changes nothing.
             ConnectionState::Backoff { failures, .. } => failures,
         };
@@ -101,10 +101,23 @@ impl Producer {
                 continue;
             }
             if let Some(c) = self.connections.get_mut(&b) {
-                c.state = ConnectionState::Connecting { failures };
+                c.state = ConnectionState::Connecting {
+                    since_us: ctx.now,
+                    failures,
+                };
             }
             ctx.out
                 .send(self.node(), NodeId::Broker(b), Payload::ApiVersions);
+        }
+    }
+
+    /// How long a connection attempt may take: `socket.connection.setup.timeout.ms` (10 s,
+    /// KIP-601, 2.7); before, the ApiVersions request's `request.timeout.ms`.
+    pub(super) fn connection_setup_timeout_us(&self) -> u64 {
+        if self.version.at_least(2, 7) {
+            10_000_000
+        } else {
+            ms(self.cfg.request_timeout_ms)
         }
     }
 
@@ -300,6 +313,20 @@ impl Producer {
             })
             .map(|(b, _)| *b)
             .collect();
+        // A connection attempt that gets no answer (an isolated broker) gives up.
+        let setup = self.connection_setup_timeout_us();
+        let stuck: Vec<u32> = self
+            .connections
+            .iter()
+            .filter(|(_, c)| {
+                matches!(c.state, ConnectionState::Connecting { since_us, .. }
+                    if ctx.now.saturating_sub(since_us) > setup)
+            })
+            .map(|(b, _)| *b)
+            .collect();
+        for b in stuck {
+            self.connection_failed(b, ErrorCode::NetworkException, ctx);
+        }
         for b in timed_out {
             ctx.out.trace(
                 ctx.now,

@@ -64,7 +64,7 @@ impl Simulation {
             return;
         };
         *n += 1;
-        let name = format!("{}-c{}", cfg.group_id, n);
+        let name = crate::scenario::consumer_name(&cfg.group_id, *n);
         let index = self.world.consumers.len() as u32;
         if let Some(g) = self.world.groups.get_mut(group) {
             g.names.insert(index, name.clone());
@@ -116,7 +116,9 @@ impl Simulation {
         let alive = g
             .coordinator
             .and_then(|b| self.world.brokers.get(b as usize))
-            .is_some_and(|b| b.alive);
+            .is_some_and(|b| b.registered);
+        // A coordinator that crashed (or restarted and has not registered yet) runs no
+        // deadlines: its successor loads the group and starts the session timers again.
         if alive {
             g.on_check(self.now, &mut self.out);
         }
