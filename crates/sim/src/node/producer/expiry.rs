@@ -1,10 +1,13 @@
-//! Batches that run out of time: the delivery timeout (`delivery.timeout.ms`, KIP-91, checked
-//! by `Sender.sendProducerData` for queued and in-flight batches), and before 2.1 the
-//! accumulator's own expiry after `request.timeout.ms` (`RecordAccumulator.expiredBatches`).
+//! What runs out of time: requests without an answer within `request.timeout.ms` and
+//! connection attempts past their setup timeout (`NetworkClient`), batches past the delivery
+//! timeout (`delivery.timeout.ms`, KIP-91, checked by `Sender.sendProducerData` for queued and
+//! in-flight batches), and before 2.1 batches past the accumulator's own expiry after
+//! `request.timeout.ms` (`RecordAccumulator.expiredBatches`).
 
-use super::{ms, Producer};
+use super::{ms, ConnectionState, Producer};
 use crate::kafka::errors::ErrorCode;
 use crate::node::Ctx;
+use crate::observe::trace::TraceKind;
 
 impl Producer {
     /// Before 2.1 (no `delivery.timeout.ms`, KIP-91) batches still in the accumulator expire
@@ -71,6 +74,52 @@ impl Producer {
             if self.accumulator.batches.contains_key(&id) {
                 self.accumulator.remove(id);
             }
+        }
+    }
+
+    pub(super) fn check_request_timeouts(&mut self, ctx: &mut Ctx<'_>) {
+        let timed_out: Vec<u32> = self
+            .connections
+            .iter()
+            .filter(|(_, c)| {
+                c.in_flight
+                    .front()
+                    .is_some_and(|r| r.deadline_us <= ctx.now)
+            })
+            .map(|(b, _)| *b)
+            .collect();
+        // A connection attempt that gets no answer (an isolated broker) gives up.
+        let setup = self.connection_setup_timeout_us();
+        let stuck: Vec<u32> = self
+            .connections
+            .iter()
+            .filter(|(_, c)| {
+                matches!(c.state, ConnectionState::Connecting { since_us, .. }
+                    if ctx.now.saturating_sub(since_us) > setup)
+            })
+            .map(|(b, _)| *b)
+            .collect();
+        for b in stuck {
+            self.connection_failed(b, ErrorCode::NetworkException, ctx);
+        }
+        for b in timed_out {
+            ctx.out.trace(
+                ctx.now,
+                self.node(),
+                TraceKind::ProduceError,
+                format!(
+                    "{}: no answer from broker {b} within request.timeout.ms: disconnecting",
+                    self.cfg.name
+                ),
+            );
+            self.connection_failed(b, ErrorCode::RequestTimedOut, ctx);
+        }
+        if self
+            .metadata_in_flight
+            .is_some_and(|(_, deadline)| deadline <= ctx.now)
+        {
+            self.metadata_in_flight = None;
+            self.metadata_needed = true;
         }
     }
 }

@@ -302,52 +302,6 @@ impl Producer {
         self.settle(&b, false, ctx);
     }
 
-    pub(super) fn check_request_timeouts(&mut self, ctx: &mut Ctx<'_>) {
-        let timed_out: Vec<u32> = self
-            .connections
-            .iter()
-            .filter(|(_, c)| {
-                c.in_flight
-                    .front()
-                    .is_some_and(|r| r.deadline_us <= ctx.now)
-            })
-            .map(|(b, _)| *b)
-            .collect();
-        // A connection attempt that gets no answer (an isolated broker) gives up.
-        let setup = self.connection_setup_timeout_us();
-        let stuck: Vec<u32> = self
-            .connections
-            .iter()
-            .filter(|(_, c)| {
-                matches!(c.state, ConnectionState::Connecting { since_us, .. }
-                    if ctx.now.saturating_sub(since_us) > setup)
-            })
-            .map(|(b, _)| *b)
-            .collect();
-        for b in stuck {
-            self.connection_failed(b, ErrorCode::NetworkException, ctx);
-        }
-        for b in timed_out {
-            ctx.out.trace(
-                ctx.now,
-                self.node(),
-                TraceKind::ProduceError,
-                format!(
-                    "{}: no answer from broker {b} within request.timeout.ms: disconnecting",
-                    self.cfg.name
-                ),
-            );
-            self.connection_failed(b, ErrorCode::RequestTimedOut, ctx);
-        }
-        if self
-            .metadata_in_flight
-            .is_some_and(|(_, deadline)| deadline <= ctx.now)
-        {
-            self.metadata_in_flight = None;
-            self.metadata_needed = true;
-        }
-    }
-
     pub(super) fn maybe_request_metadata(&mut self, ctx: &mut Ctx<'_>) {
         let periodic = self
             .metadata_refresh_due()
