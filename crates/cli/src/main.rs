@@ -4,6 +4,7 @@ mod bench;
 mod lesson;
 mod link;
 mod table;
+mod teach;
 
 use clap::{Parser, Subcommand};
 use kafka_sim::scenario::parse_with_notes;
@@ -59,6 +60,20 @@ enum Command {
     Link {
         #[command(subcommand)]
         command: LinkCommand,
+    },
+    /// Print each producer's producer.properties and each group's consumer.properties (every
+    /// effective property, defaults marked) with a Java snippet of its send style or poll loop.
+    Export {
+        /// The scenario JSON file; `-` reads standard input.
+        scenario: String,
+    },
+    /// Run a scenario (A) and the same with a set of changed scenario paths (B), and print
+    /// both reports' figures in two columns, `*` where they differ.
+    Compare {
+        /// The scenario JSON file.
+        scenario: String,
+        /// A JSON object of scenario paths to new values, e.g. {"producers[0].acks": "1"}.
+        set: String,
     },
     /// Check lessons against the simulation, or write a lesson's link.
     Lesson {
@@ -223,6 +238,8 @@ fn main() -> ExitCode {
             LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),
             LinkCommand::Decode { url } => link::decode(&url),
         },
+        Some(Command::Export { scenario }) => teach::export(&scenario),
+        Some(Command::Compare { scenario, set }) => teach::compare(&scenario, &set),
         Some(Command::Lesson { command }) => match command {
             LessonCommand::Check { lessons } => lesson::check(&lessons),
             LessonCommand::Index { lessons } => lesson::index(&lessons),

@@ -10,6 +10,7 @@ mod actions;
 mod context;
 pub mod diagnostics;
 mod duplicates;
+pub mod export;
 pub(crate) use duplicates::duplicate_keys;
 pub(crate) mod fields;
 mod groups;
