@@ -8,3 +8,4 @@ pub mod librdkafka_partitioner;
 pub mod murmur2;
 pub mod partitioner;
 pub mod protocol;
+pub mod record_size;
