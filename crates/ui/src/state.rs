@@ -512,7 +512,10 @@ mod tests {
         assert!(!equal_after(&base, |s| s.selection = Some(Figure::Acknowledged)));
         assert!(!equal_after(&base, |s| s.link_error = Some("damaged".to_string())));
         assert!(!equal_after(&base, |s| s.lesson_status =
-            LessonStatus::Loading("x".into())));
+            LessonStatus::Failed {
+                source: "x".into(),
+                errors: Rc::new(Vec::new())
+            }));
         assert!(!equal_after(&base, |s| s.catalog = Catalog::Failed("x".into())));
         assert!(!equal_after(&base, |s| s.lessons_open = true));
         assert!(!equal_after(&base, |s| s.done = Rc::new(vec!["acks".into()])));
