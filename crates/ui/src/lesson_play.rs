@@ -5,7 +5,7 @@
 //! lessons are done (kept in localStorage).
 
 use crate::run_cache::Runner;
-use crate::state::Shared;
+use crate::shared::Shared;
 use kafka_sim::lesson::{Expectation, Lesson, Verdict};
 use serde_json::Value;
 use std::rc::Rc;

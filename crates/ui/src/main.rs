@@ -12,6 +12,7 @@ mod highlight;
 mod lesson_load;
 mod lesson_play;
 mod run_cache;
+mod shared;
 mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
 
+pub use crate::shared::Shared;
+
 mod lesson_actions;
 pub use lesson_actions::{LessonAction, LessonStatus};
 
@@ -26,38 +28,6 @@ pub const SPEEDS: &[f64] = &[MIN_SPEED, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, MA
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// Simulated time covered per animation frame while fast-forwarding.
 const FAST_FORWARD_CHUNK_US: u64 = 2_000_000;
-
-/// An `Rc` compared by identity, not by contents: for what is only ever replaced whole and is
-/// costly (the run) or pointless (the resolved scenario, which follows the document) to compare
-/// deeply. Deriving `PartialEq` through it stays cheap.
-#[derive(Debug)]
-pub struct Shared<T>(pub Rc<T>);
-
-impl<T> Shared<T> {
-    pub fn new(value: T) -> Shared<T> {
-        Shared(Rc::new(value))
-    }
-}
-
-// By hand: `derive(Clone)` would ask for `T: Clone`, and only the pointer is copied.
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Shared(Rc::clone(&self.0))
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 /// The cached run: the same run only if the same allocation.
 pub type RunHandle = Shared<RefCell<Runner>>;
