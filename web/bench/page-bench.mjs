@@ -89,7 +89,8 @@ try {
 // 3. Size of what the browser downloads to run the page.
 let wasm = 0;
 let js = 0;
-for (const name of readdirSync(DIST)) {
+// Only the page's code: dist/ also holds the lessons (dist/lessons/, fetched when opened).
+for (const name of readdirSync(DIST).filter((n) => n.endsWith(".wasm") || n.endsWith(".js"))) {
   const size = gzipSync(readFileSync(join(DIST, name)), { level: 9 }).length;
   if (name.endsWith(".wasm")) wasm += size;
   if (name.endsWith(".js")) js += size;

@@ -100,9 +100,6 @@ test("a lesson plays step by step: narration, pause, Continue by key and click, 
   await page.waitForTimeout(300);
   assert.equal(await positionMs(page), 3000, "it waits at the pause");
   assert.ok(await page.locator('.stage-svg [data-target="controller"].lit').count() === 1);
-  // The step at 2.9 s was evaluated on the run stopped there.
-  const step2 = page.locator(".lesson-steps li").nth(1);
-  assert.equal(await step2.locator(".verdict.holds").count(), 2);
   await screenshot(page, "lesson-pause");
   // Continue by clicking; at the end the last step's expectations hold.
   await setSpeed(page, 30);

@@ -7,7 +7,7 @@ use crate::components::charts::Charts;
 use crate::components::class_list;
 use crate::components::event_log::EventLog;
 use crate::components::ledger::Ledger;
-use crate::components::lesson_player::LessonPlayer;
+use crate::components::lesson_player::{lesson_player, LessonPlayerProps};
 use crate::components::lesson_problems::lesson_problems;
 use crate::components::lessons_panel::lessons_panel;
 use crate::components::playback::PlaybackBar;
@@ -154,13 +154,13 @@ pub fn App() -> Html {
                     dispatcher.dispatch(Action::Select(None));
                     return;
                 }
-                // A lesson waiting at a pause: N goes on (unless typing), Enter too where it
-                // would not press a focused control.
+                // A lesson waiting at a pause: Enter or N goes on (not where they would type or
+                // press a focused control).
                 let key = e.key();
                 let plain = !(e.ctrl_key() || e.meta_key() || e.alt_key());
                 if plain
-                    && ((key == "n" || key == "N") && !browser::typing_text(e)
-                        || key == "Enter" && !browser::typing_into_field(e))
+                    && (key == "n" || key == "N" || key == "Enter")
+                    && !browser::typing_into_field(e)
                 {
                     dispatcher.dispatch(Action::Lesson(LessonAction::Continue));
                     return;
@@ -347,11 +347,17 @@ pub fn App() -> Html {
             <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
             <div class={class_list("layout", &[(play.is_some(), "with-lesson")])}>
                 if let Some(play) = play.clone() {
-                        <LessonPlayer done={state.done.contains(&play.lesson.id)} play={play}
-                                      position_us={state.position_us} end_us={state.end_us()}
-                                      playing={state.playback != Playback::Paused}
-                                      version={version_doc.clone()} on_lesson={on_lesson}
-                                      on_edit={on_edit.clone()} on_leave={on_leave} />
+                    {lesson_player(&LessonPlayerProps {
+                        done: state.done.contains(&play.lesson.id),
+                        play,
+                        position_us: state.position_us,
+                        end_us: state.end_us(),
+                        playing: state.playback != Playback::Paused,
+                        version: version_doc.clone(),
+                        on_lesson,
+                        on_edit: on_edit.clone(),
+                        on_leave,
+                    })}
                 }
                 if !embed || !opening.controls.is_empty() {
                     <aside class="panel-settings" aria-label="Settings">

@@ -198,24 +198,20 @@ mod web {
     /// The text at `url` (relative to the page, or absolute), or why it could not be had.
     pub async fn fetch_text(url: &str) -> Result<String, String> {
         use wasm_bindgen_futures::JsFuture;
-        let window = web_sys::window().ok_or("no window")?;
-        let response = JsFuture::from(window.fetch_with_str(url))
+        let failed = || "the request failed (offline, or not allowed)".to_string();
+        let window = web_sys::window().ok_or_else(failed)?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
             .await
-            .map_err(|_| {
-                "the request failed (offline, or the server does not allow it)".to_string()
-            })?;
-        let response: web_sys::Response = response
-            .dyn_into()
-            .map_err(|_| "not an HTTP response".to_string())?;
+            .ok()
+            .and_then(|r| r.dyn_into().ok())
+            .ok_or_else(failed)?;
         if !response.ok() {
             return Err(format!("the server answered HTTP {}", response.status()));
         }
-        let text = response.text().map_err(|_| "no body".to_string())?;
-        let text = JsFuture::from(text)
+        let text = JsFuture::from(response.text().map_err(|_| failed())?)
             .await
-            .map_err(|_| "the body could not be read".to_string())?;
-        text.as_string()
-            .ok_or_else(|| "the body is not text".to_string())
+            .map_err(|_| failed())?;
+        text.as_string().ok_or_else(failed)
     }
 
     fn storage() -> Option<web_sys::Storage> {
@@ -252,13 +248,6 @@ mod web {
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
-    }
-
-    /// Whether a key press types into a text field or a list (a letter is text there).
-    pub fn typing_text(e: &web_sys::KeyboardEvent) -> bool {
-        e.target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
     }
 
     pub fn now_ms() -> f64 {

@@ -32,7 +32,7 @@ pub fn from_text(source: &str, text: &str) -> LessonAction {
 
 /// What a `#l=` link comes to.
 pub fn from_link(fragment: &str) -> LessonAction {
-    let source = "in this link (#l=)".to_string();
+    let source = "#l=".to_string();
     match decode_lesson_link(fragment) {
         Ok(doc) => match resolve_lesson(&doc) {
             Ok(lesson) => LessonAction::Open(Shared::new(lesson)),
@@ -50,7 +50,7 @@ pub fn from_link(fragment: &str) -> LessonAction {
 
 /// Fetches the lesson `?lesson=` names (an id or an http(s) address) and opens it.
 pub fn open(param: &str, d: &UseReducerDispatcher<Playground>) {
-    let source = format!("\"{}\"", param.chars().take(200).collect::<String>());
+    let source = param.to_string();
     let url = match lesson_url(param) {
         Ok(url) => url,
         Err(why) => {
@@ -61,7 +61,6 @@ pub fn open(param: &str, d: &UseReducerDispatcher<Playground>) {
             return;
         }
     };
-    d.dispatch(Action::Lesson(LessonAction::Loading(source.clone())));
     #[cfg(target_arch = "wasm32")]
     {
         let d = d.clone();
@@ -70,7 +69,7 @@ pub fn open(param: &str, d: &UseReducerDispatcher<Playground>) {
                 Ok(text) => from_text(&source, &text),
                 Err(why) => LessonAction::Failed {
                     source,
-                    errors: vec![(String::new(), format!("it could not be fetched: {why}"))],
+                    errors: vec![(String::new(), why)],
                 },
             };
             d.dispatch(Action::Lesson(action));

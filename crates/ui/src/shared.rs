@@ -1,4 +1,5 @@
-//! Sharing without deep comparison.
+//! A pointer compared by identity, shared by the state and what it holds (a module of its own,
+//! so the lesson player's state can use it without importing the page's state).
 
 use std::rc::Rc;
 

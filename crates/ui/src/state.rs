@@ -5,7 +5,6 @@
 use crate::doc::{self, Seg};
 use crate::lesson_play::{Catalog, LessonPlay};
 use crate::run_cache::{Frame, Runner};
-pub use crate::shared::Shared;
 use kafka_sim::observe::figure::Figure;
 use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
 use kafka_sim::ActionKind;
@@ -13,6 +12,8 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
+
+pub use crate::shared::Shared;
 
 mod lesson_actions;
 pub use lesson_actions::{LessonAction, LessonStatus};
@@ -481,7 +482,10 @@ mod tests {
         assert!(!equal_after(&base, |s| s.selection = Some(Figure::Acknowledged)));
         assert!(!equal_after(&base, |s| s.link_error = Some("damaged".to_string())));
         assert!(!equal_after(&base, |s| s.lesson_status =
-            LessonStatus::Loading("x".into())));
+            LessonStatus::Failed {
+                source: "x".into(),
+                errors: Rc::new(Vec::new())
+            }));
         assert!(!equal_after(&base, |s| s.catalog = Catalog::Failed("x".into())));
         assert!(!equal_after(&base, |s| s.lessons_open = true));
         assert!(!equal_after(&base, |s| s.done = Rc::new(vec!["acks".into()])));

@@ -32,9 +32,9 @@ pub fn challenge_panel(
             {verdict_list(&challenge.goal, verdicts, "at the end of the run")}
             <div class="challenge-result" aria-live="polite">
                 if passed {
-                    <p class="challenge-passed">{"✓ Passed! Every goal holds. This browser remembers it."}</p>
+                    <p class="challenge-passed">{"✓ Passed! This browser remembers it."}</p>
                 } else if failed {
-                    <p class="challenge-failed">{"✗ Not yet: the goals marked ✗ do not hold. Change an allowed setting and check again."}</p>
+                    <p class="challenge-failed">{"✗ Not yet: change an allowed setting and check again."}</p>
                 } else if remembered {
                     <p class="challenge-passed">{"✓ You passed this challenge before (remembered in this browser)."}</p>
                 }
@@ -44,11 +44,10 @@ pub fn challenge_panel(
                 <button type="button" class="challenge-reset" onclick={act(|| LessonAction::Reset)}>{"Reset"}</button>
             </div>
             <p class="small">
-                {"You may change only: "}
+                {"Only these may change: "}
                 { for challenge.allowed.iter().enumerate().map(|(i, p)| html! {
                     <>{if i > 0 { ", " } else { "" }}<code>{p.text()}</code></>
                 }) }
-                {". Every other setting is locked in this challenge."}
             </p>
             if hints > 0 {
                 <div class="challenge-hints">

@@ -35,10 +35,6 @@ pub struct FieldProps {
     pub locked: bool,
 }
 
-fn invalid_of(props: &FieldProps) -> bool {
-    !props.errors.is_empty()
-}
-
 #[component]
 pub fn Field(props: &FieldProps) -> Html {
     let id = format!(
@@ -51,15 +47,12 @@ pub fn Field(props: &FieldProps) -> Html {
     let error_id = format!("{id}-error");
     let locked_id = format!("{id}-locked");
     let locked = props.locked;
-    let described: Vec<&str> = [
-        (invalid_of(props), error_id.as_str()),
-        (locked, locked_id.as_str()),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, id)| *id)
-    .collect();
-    let describedby = (!described.is_empty()).then(|| described.join(" "));
+    // An invalid value's message first; a locked field cannot be edited into one.
+    let describedby = if !props.errors.is_empty() {
+        Some(error_id.clone())
+    } else {
+        locked.then(|| locked_id.clone())
+    };
     let shown = props.value.as_ref().map(doc::display).unwrap_or_default();
     let default_text = props
         .effective

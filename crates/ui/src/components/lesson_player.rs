@@ -1,5 +1,5 @@
 //! The lesson's narration beside the stage: the step the run has reached (step n of m, its
-//! words and its expectations), Continue at a pause (also Enter or N), the tries, the Kafka
+//! words and its expectations, evaluated on the run stopped at its time), Continue at a pause (also Enter or N), the tries, the Kafka
 //! releases to compare, and the way back to the free playground. A challenge's goal, hints,
 //! Check and Reset are in [`ChallengePanel`].
 
@@ -12,7 +12,9 @@ use crate::state::LessonAction;
 use serde_json::Value;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// What the player is drawn from. A plain function, no component: the page redraws it with the
+/// playback position on every frame anyway, and a component costs the download about half a
+/// kilobyte.
 pub struct LessonPlayerProps {
     pub play: LessonPlay,
     pub position_us: u64,
@@ -28,8 +30,7 @@ pub struct LessonPlayerProps {
     pub on_leave: Callback<()>,
 }
 
-#[component]
-pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
+pub fn lesson_player(props: &LessonPlayerProps) -> Html {
     let play = &props.play;
     let lesson = &play.lesson;
     let act = |a: fn() -> LessonAction| {
@@ -54,7 +55,7 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     } else if props.playing {
         "Playing…".to_string()
     } else {
-        "Paused: Play goes on with the lesson.".to_string()
+        "Paused.".to_string()
     };
     let step_view = match (
         play.mode,
@@ -62,7 +63,7 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     ) {
         (Mode::Walk, Some((i, step))) => html! {
             <div class="lesson-step" data-step={i.to_string()}>
-                <p class="lesson-step-count">{format!("Step {} of {steps} · at {}", i + 1, seconds(step.at_ms * 1000))}</p>
+                <p class="lesson-step-count">{format!("Step {} of {steps}", i + 1)}</p>
                 <p class="lesson-say">{rich_text(&step.say)}</p>
                 {verdict_list(&step.expect, play.step_verdicts.get(i).and_then(Option::as_deref),
                               &format!("at {}", seconds(step.at_ms * 1000)))}
@@ -98,11 +99,10 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             <ol>
                 { for lesson.tries.iter().enumerate().map(|(i, t)| {
                     let on = props.on_lesson.clone();
-                    let say_id = format!("lesson-try-{i}");
                     html! {
                         <li>
-                            <p id={say_id.clone()}>{rich_text(&t.say)}</p>
-                            <button type="button" class="lesson-try" aria-describedby={say_id}
+                            <p>{rich_text(&t.say)}</p>
+                            <button type="button" class="lesson-try"
                                     onclick={Callback::from(move |_: MouseEvent| on.emit(LessonAction::Try(i)))}>
                                 {format!("Try this ({})", i + 1)}
                             </button>
@@ -166,21 +166,6 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
         <section class="lesson-more panel-lesson-more" aria-label="More of this lesson">
             {for tries}
             {for versions}
-            if steps > 1 && play.mode == Mode::Walk {
-                <details class="lesson-steps">
-                    <summary>{"All steps"}</summary>
-                    <ol>
-                        { for lesson.steps.iter().enumerate().map(|(i, s)| html! {
-                            <li aria-current={(current == Some(i)).then_some("step")}>
-                                <span class="small">{format!("at {} ", seconds(s.at_ms * 1000))}</span>
-                                {rich_text(&s.say)}
-                                {verdict_list(&s.expect, play.step_verdicts.get(i).and_then(Option::as_deref),
-                                              &format!("at {}", seconds(s.at_ms * 1000)))}
-                            </li>
-                        }) }
-                    </ol>
-                </details>
-            }
             <button type="button" class="lesson-leave" onclick={on_leave}>{"Leave the lesson"}</button>
         </section>
         </>

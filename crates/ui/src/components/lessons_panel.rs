@@ -19,7 +19,7 @@ pub fn lessons_panel(
         Catalog::Loading => html! { <p role="status">{"Loading the lessons…"}</p> },
         Catalog::Failed(why) => html! {
             <p class="lessons-error" role="alert">
-                {format!("The lessons could not be loaded: {why}. The playground works without them; reload the page to try again.")}
+                {format!("The lessons could not be loaded ({why}); reload to try again.")}
             </p>
         },
         Catalog::Loaded(entries) if entries.is_empty() => html! {
@@ -27,7 +27,7 @@ pub fn lessons_panel(
         },
         Catalog::Loaded(entries) => html! {
             <ol class="lessons-list">
-                { for entries.iter().enumerate().map(|(i, e)| {
+                { for entries.iter().map(|e| {
                     let done = done.contains(&e.id);
                     let on = on_open.clone();
                     let id = e.id.clone();
@@ -40,7 +40,6 @@ pub fn lessons_panel(
                         <li class="lessons-entry" data-lesson-id={e.id.clone()} data-kind={kind} data-done={done.to_string()}>
                             <button type="button" class="lessons-open"
                                     onclick={Callback::from(move |_: MouseEvent| on.emit(id.clone()))}>
-                                <span class="lessons-num" aria-hidden="true">{format!("{}.", i + 1)}</span>
                                 <span class="lessons-title">{&e.title}</span>
                             </button>
                             <span class={format!("lessons-kind kind-{kind}")}>{kind}</span>
@@ -58,7 +57,6 @@ pub fn lessons_panel(
                 <h2 id="lessons-heading">{"Lessons and challenges"}</h2>
                 <button type="button" onclick={on_close}>{"Close"}</button>
             </div>
-            <p class="small">{"Each lesson plays a scenario, stops where something happens and checks the figures live. Challenges give you a goal and lock every setting but a few."}</p>
             {body}
         </section>
     }

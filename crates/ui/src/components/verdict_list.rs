@@ -20,12 +20,9 @@ pub fn verdict_list(expect: &[Expectation], verdicts: Option<&[Verdict]>, when: 
                     Some(v) if v.holds => ("verdict holds", "✓", format!("met: {} = {}", e.figure, v.actual)),
                     Some(v) => ("verdict misses", "✗", format!("not met: {} = {}", e.figure, v.actual)),
                 };
+                let text = e.to_string();
                 html! {
-                    <li class={class} data-expect={e.to_string()}>
-                        <span class="verdict-mark" aria-hidden="true">{mark}</span>
-                        <code>{e.to_string()}</code>
-                        <span class="verdict-state">{state}</span>
-                    </li>
+                    <li class={class} data-expect={text.clone()}>{format!("{mark} {text} · {state}")}</li>
                 }
             }) }
         </ul>

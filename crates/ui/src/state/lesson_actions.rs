@@ -11,8 +11,6 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LessonStatus {
     Idle,
-    /// Fetching the lesson from this address.
-    Loading(String),
     /// The lesson at `source` could not be opened: every problem as (key path, message).
     Failed {
         source: String,
@@ -24,7 +22,6 @@ pub enum LessonAction {
     /// Opens or closes the Lessons panel.
     ToggleLessons,
     CatalogLoaded(Catalog),
-    Loading(String),
     Open(Shared<Lesson>),
     Failed {
         source: String,
@@ -86,7 +83,6 @@ impl Playground {
         match action {
             LessonAction::ToggleLessons => self.lessons_open = !self.lessons_open,
             LessonAction::CatalogLoaded(catalog) => self.catalog = catalog,
-            LessonAction::Loading(source) => self.lesson_status = LessonStatus::Loading(source),
             LessonAction::Open(lesson) => {
                 self.lesson = Some(LessonPlay::new(lesson));
                 self.lesson_status = LessonStatus::Idle;
