@@ -20,9 +20,11 @@ pub fn Simplifications() -> Html {
     let ontoggle = {
         let loaded = loaded.clone();
         Callback::from(move |_: Event| {
-            // Fetched once, the first time the list is opened.
+            if *loaded != Loaded::NotYet {
+                return;
+            }
             #[cfg(target_arch = "wasm32")]
-            if *loaded == Loaded::NotYet {
+            {
                 let loaded = loaded.clone();
                 yew::platform::spawn_local(async move {
                     loaded.set(match crate::browser::fetch_text(URL).await {
@@ -36,15 +38,11 @@ pub fn Simplifications() -> Html {
                     });
                 });
             }
-            #[cfg(not(target_arch = "wasm32"))]
-            let _ = &loaded;
         })
     };
     let body = match &*loaded {
         Loaded::NotYet => html! { <p>{"Loading…"}</p> },
-        Loaded::Failed(why) => {
-            html! { <p role="alert">{format!("The list could not be loaded ({URL}): {why}")}</p> }
-        }
+        Loaded::Failed(why) => html! { <p role="alert">{format!("The list could not be loaded ({URL}): {why}")}</p> },
         Loaded::Lines(lines) => html! {
             <ul>{ for lines.iter().map(|l| html! { <li>{l.clone()}</li> }) }</ul>
         },
