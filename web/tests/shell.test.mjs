@@ -24,11 +24,6 @@ test("the wasm build renders the app shell without console errors", async () => 
 test("the page works when hosted under a sub-path", async () => {
   const { page, errors } = await openPage(env.browser.context, env.server.url + SUB_PATH.slice(1));
   await page.locator("[data-rendered-by=wasm]").waitFor({ timeout: 20000 });
-  // The Simplifications list is a file beside the page, fetched when opened (relative URL).
-  await page.locator(".simplifications summary").click();
-  await page.locator(".simplifications li").first().waitFor({ timeout: 10000 });
-  assert.ok((await page.locator(".simplifications li").count()) >= 10);
-  assert.match(await page.locator(".simplifications").textContent(), /loss\.rate is loss under TCP/);
   assert.deepEqual(errors, []);
   await page.close();
 });
