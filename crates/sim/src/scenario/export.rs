@@ -151,41 +151,43 @@ pub fn export(doc: &Value) -> Result<(Scenario, Vec<ClientExport>), ScenarioErro
             })
             .collect()
     };
+    // The properties of the `i`th client of `list` (`producers` or `groups`).
+    let props_of = |list: &str, i: usize, client: Value, skip: &[&str]| {
+        properties(
+            &client,
+            doc.get(list).and_then(|l| l.get(i)),
+            skip,
+            &notes_of(&format!("{list}[{i}].")),
+            v,
+        )
+    };
     let mut out = Vec::new();
     for (i, p) in scenario.producers.iter().enumerate() {
-        let effective = serde_json::to_value(p).unwrap_or(Value::Null);
-        let written = doc.get("producers").and_then(|l| l.get(i));
-        let props = properties(
-            &effective,
-            written,
+        let props = props_of(
+            "producers",
+            i,
+            serde_json::to_value(p).unwrap_or(Value::Null),
             PRODUCER_SIMULATION_KEYS,
-            &notes_of(&format!("producers[{i}].")),
-            v,
         );
-        let java = producer_java(&props, &p.topic, p.send_mode);
         out.push(ClientExport {
             file: "producer.properties",
             name: p.name.clone(),
+            java: producer_java(&props, &p.topic, p.send_mode),
             properties: props,
-            java,
         });
     }
     for (i, g) in scenario.groups.iter().enumerate() {
-        let effective = serde_json::to_value(g).unwrap_or(Value::Null);
-        let written = doc.get("groups").and_then(|l| l.get(i));
-        let props = properties(
-            &effective,
-            written,
+        let props = props_of(
+            "groups",
+            i,
+            serde_json::to_value(g).unwrap_or(Value::Null),
             GROUP_SIMULATION_KEYS,
-            &notes_of(&format!("groups[{i}].")),
-            v,
         );
-        let java = consumer_java(&props, &g.topics, g.enable_auto_commit);
         out.push(ClientExport {
             file: "consumer.properties",
             name: g.group_id.clone(),
+            java: consumer_java(&props, &g.topics, g.enable_auto_commit),
             properties: props,
-            java,
         });
     }
     Ok((scenario, out))
