@@ -7,3 +7,4 @@ pub mod errors;
 pub mod murmur2;
 pub mod partitioner;
 pub mod protocol;
+pub mod serialization;

@@ -29,6 +29,8 @@ pub enum Node {
     Broker(u32),
     Controller,
     Consumer(String),
+    /// The schema registry (scenarios with an Avro serializer).
+    Registry,
 }
 
 impl Node {
@@ -38,6 +40,7 @@ impl Node {
             NodeId::Producer(i) => Node::Producer(i),
             NodeId::Broker(b) => Node::Broker(b),
             NodeId::Controller => Node::Controller,
+            NodeId::Registry => Node::Registry,
             NodeId::Consumer(c) => Node::Consumer(
                 consumers
                     .get(c as usize)
@@ -332,7 +335,8 @@ impl Runner {
             report.consumed,
             report.redelivered,
             report.rebalances,
-        );
+        )
+        .with_deserialization(&self.sim.consumed_counts());
         let (highlight, selected) = match selection.map(|f| Highlight::find(&snapshot, f)) {
             Some((h, ids)) => (Some(h), ids),
             None => (None, Vec::new()),
@@ -487,6 +491,9 @@ mod tests {
                 Figure::Consumed => &report["consumed"]["records"],
                 Figure::Redelivered => &report["consumed"]["redelivered"],
                 Figure::Rebalances => &report["rebalances"],
+                Figure::DeserializationErrors | Figure::Skipped | Figure::Misread => {
+                    &report["consumed"][f.name()]
+                }
                 _ => &report["records"][f.name()],
             };
             assert_eq!(

@@ -11,10 +11,11 @@ use super::context::{each_object, unknown_topic, Context};
 use super::diagnostics::Problems;
 use super::fields::{nearest, show, Fields, Got};
 use super::limits::*;
+use super::schemas::read_schema_ref;
 use crate::kafka::errors::ErrorCode;
-use crate::scenario::{Action, ActionKind};
+use crate::scenario::{Action, ActionKind, Compatibility, SchemaRef};
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 13] = [
     "crash-broker",
     "restart-broker",
     "isolate-broker",
@@ -25,6 +26,9 @@ const KINDS: [&str; 10] = [
     "kill-consumer",
     "stall-consumer",
     "add-partitions",
+    "upgrade-producer",
+    "upgrade-group",
+    "set-compatibility",
 ];
 
 /// The keys each kind takes besides `at.ms` and `do`.
@@ -38,6 +42,9 @@ fn keys_of(kind: &str) -> &'static [&'static str] {
         "remove-consumer" | "kill-consumer" => &["group.id", "consumer"],
         "stall-consumer" => &["group.id", "consumer", "for.ms"],
         "add-partitions" => &["topic", "partitions"],
+        "upgrade-producer" => &["producer", "value.schema"],
+        "upgrade-group" => &["group.id", "value.schema"],
+        "set-compatibility" => &["subject", "compatibility"],
         _ => &[],
     }
 }
@@ -343,7 +350,125 @@ fn read_kind(
                 partitions: partitions?,
             })
         }
+        "upgrade-producer" => {
+            let producer = read_producer(f, ctx, problems);
+            let schema = read_upgrade_schema(
+                f,
+                producer.as_ref().and_then(|p| ctx.producer_schemas.get(p)),
+                ctx,
+                problems,
+            );
+            Some(ActionKind::UpgradeProducer {
+                producer: producer?,
+                value_schema: schema?,
+            })
+        }
+        "upgrade-group" => {
+            let group_id = read_group_id(f, ctx, problems);
+            let schema = read_upgrade_schema(
+                f,
+                group_id.as_ref().and_then(|g| ctx.group_schemas.get(g)),
+                ctx,
+                problems,
+            );
+            Some(ActionKind::UpgradeGroup {
+                group_id: group_id?,
+                value_schema: schema?,
+            })
+        }
+        "set-compatibility" => {
+            let subject = read_subject(f, ctx, problems);
+            let got = f.choice::<Compatibility>("compatibility", problems);
+            let compatibility = required(f, "compatibility", got, problems);
+            Some(ActionKind::SetCompatibility {
+                subject: subject?,
+                compatibility: compatibility?,
+            })
+        }
         _ => None,
+    }
+}
+
+fn read_producer(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
+    let got = f.string("producer", problems);
+    let name = required(f, "producer", got, problems)?;
+    if ctx.producer_schemas.contains_key(name) {
+        return Some(name.to_string());
+    }
+    let known: Vec<String> = ctx
+        .producer_schemas
+        .keys()
+        .map(|p| format!("\"{p}\""))
+        .collect();
+    problems.error(
+        &f.path_of("producer"),
+        format!(
+            "unknown producer {} (producers: {})",
+            show(&name.into()),
+            known.join(", ")
+        ),
+    );
+    None
+}
+
+/// The new `value.schema` of an upgrade: a version of the schema the client already uses
+/// (`current`: `Some(None)` for a client with the string format, `None` when unknown).
+fn read_upgrade_schema(
+    f: &Fields<'_>,
+    current: Option<&Option<String>>,
+    ctx: &Context,
+    problems: &mut Problems,
+) -> Option<SchemaRef> {
+    let got = read_schema_ref(f, ctx, problems);
+    let schema = match got {
+        Got::Value(s) => s,
+        Got::Missing => {
+            f.require("value.schema", problems);
+            return None;
+        }
+        Got::Bad => return None,
+    };
+    match current {
+        Some(None) => {
+            problems.error(
+                &f.path_of("value.schema"),
+                "this client writes or reads strings (no value.schema): give it value.serializer or value.deserializer custom or avro first",
+            );
+            None
+        }
+        Some(Some(name)) if *name != schema.name => {
+            problems.error(
+                &f.path_of("value.schema"),
+                format!("{schema} is a version of another schema: this client uses {name} (an upgrade moves to another version of the same schema)"),
+            );
+            None
+        }
+        _ => Some(schema),
+    }
+}
+
+/// A registry subject: `<topic>-value` of one of the scenario's topics.
+fn read_subject(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
+    let got = f.string("subject", problems);
+    let subject = required(f, "subject", got, problems)?;
+    match subject.strip_suffix("-value") {
+        Some(topic) if ctx.topics.contains(topic) => Some(subject.to_string()),
+        _ => {
+            let known: Vec<String> = ctx
+                .topics
+                .iter()
+                .map(|t| format!("\"{t}-value\""))
+                .collect();
+            problems.error(
+                &f.path_of("subject"),
+                format!(
+                    "unknown subject {}: a value's subject is <topic>-value ({})",
+                    show(&subject.into()),
+                    known.join(", ")
+                ),
+            );
+            None
+        }
     }
 }
 

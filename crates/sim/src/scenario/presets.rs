@@ -37,6 +37,8 @@ pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> Prod
         request_timeout_ms: 30_000,
         delivery_timeout_ms: 120_000,
         metadata_max_age_ms: crate::scenario::parse::DEFAULT_METADATA_MAX_AGE_MS,
+        value_serializer: Default::default(),
+        value_schema: None,
     }
 }
 
@@ -85,6 +87,8 @@ impl ScenarioBuilder {
                 producers: Vec::new(),
                 groups: Vec::new(),
                 actions: Vec::new(),
+                schemas: Vec::new(),
+                schema_registry: Default::default(),
             },
         }
     }
@@ -169,6 +173,9 @@ pub fn group_defaults(
         auto_commit_interval_ms: d.auto_commit_interval_ms,
         auto_offset_reset: d.auto_offset_reset,
         metadata_max_age_ms: crate::scenario::parse::DEFAULT_METADATA_MAX_AGE_MS,
+        value_deserializer: Default::default(),
+        value_schema: None,
+        on_deserialization_error: Default::default(),
     }
 }
 

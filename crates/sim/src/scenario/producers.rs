@@ -11,11 +11,12 @@ use super::context::{
 use super::diagnostics::Problems;
 use super::fields::{show, Fields, Got, INT_MAX};
 use super::limits::*;
+use super::schemas::read_value_format;
 use super::version::NO_DELIVERY_TIMEOUT_MS;
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
 use serde_json::Value;
 
-const PRODUCER_KEYS: [&str; 18] = [
+const PRODUCER_KEYS: [&str; 20] = [
     "name",
     "topic",
     "send.mode",
@@ -34,6 +35,8 @@ const PRODUCER_KEYS: [&str; 18] = [
     "request.timeout.ms",
     "delivery.timeout.ms",
     "metadata.max.age.ms",
+    "value.serializer",
+    "value.schema",
 ];
 
 /// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
@@ -143,6 +146,7 @@ fn read_producer(
     let request_timeout = f.int("request.timeout.ms", 0..=INT_MAX, problems);
     let delivery_timeout = f.int("delivery.timeout.ms", 0..=INT_MAX, problems);
     let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
+    let (value_serializer, value_schema) = read_value_format(f, "value.serializer", ctx, problems);
 
     let retry_backoff_ms = backoff.or(d.retry_backoff_ms);
     let retry_backoff_max_ms = match d.retry_backoff_max_ms {
@@ -255,6 +259,8 @@ fn read_producer(
         request_timeout_ms,
         delivery_timeout_ms,
         metadata_max_age_ms,
+        value_serializer,
+        value_schema,
     }
 }
 

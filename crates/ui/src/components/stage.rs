@@ -110,15 +110,17 @@ impl Layout {
                     Node::Producer(_) => BROKER_X,
                     Node::Broker(_) => BROKER_X + BROKER_W + 14.0,
                     Node::Consumer(_) => BROKER_X + BROKER_W,
-                    Node::Controller => BROKER_X + BROKER_W / 2.0,
+                    Node::Controller | Node::Registry => BROKER_X + BROKER_W / 2.0,
                 };
                 let y = match other {
-                    Node::Controller => *top,
+                    Node::Controller | Node::Registry => *top,
                     _ => top + h / 2.0,
                 };
                 (x, y)
             }),
             Node::Controller => Some((self.controller.0, self.controller.1 + 16.0)),
+            // Above the producers, at the stage's top left.
+            Node::Registry => Some((PRODUCER_X + PRODUCER_W / 2.0, 28.0)),
             Node::Consumer(name) => self
                 .consumers
                 .iter()
