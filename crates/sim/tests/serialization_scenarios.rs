@@ -3,19 +3,32 @@
 //! exact counts of deserialization errors, skips, misreads and refusals. Invariants are
 //! checked after every event (the `invariants` feature).
 
-use kafka_sim::scenario::parse_scenario;
+use kafka_sim::scenario::{parse_scenario, resolve_scenario};
 use kafka_sim::{Report, Simulation};
+use serde_json::{json, Value};
 
-fn run(name: &str) -> Report {
+fn doc(name: &str) -> Value {
     let path = format!(
         "{}/tests/scenarios/serde/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let scenario = parse_scenario(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    // The scenario reader itself, as `kafka-sim run` reads the file.
+    if let Err(e) = parse_scenario(&text) {
+        panic!("{path}: {e}");
+    }
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn run_doc(doc: &Value) -> Report {
+    let scenario = resolve_scenario(doc).unwrap_or_else(|e| panic!("{e}"));
     let mut sim = Simulation::new(scenario);
     sim.run_to_end();
     sim.report()
+}
+
+fn run(name: &str) -> Report {
+    run_doc(&doc(name))
 }
 
 /// (records, deserialization errors, skipped, misread) of one group.
@@ -97,4 +110,49 @@ fn the_report_names_the_figures_of_the_contract() {
     ] {
         assert!(json.pointer(path).is_some_and(|v| v.is_u64()), "{path}");
     }
+}
+
+/// The consumers are upgraded before the producer: the next old record is a poison pill.
+fn consumers_first(actions: Value) -> Value {
+    let mut d = doc("custom_new_field");
+    d["groups"][1]["value.schema"] = json!("Supplier@1");
+    d["actions"] = actions;
+    d
+}
+
+#[test]
+fn a_group_upgraded_before_its_producer_is_stuck_at_the_first_old_record_after_the_upgrade() {
+    let r = run_doc(&consumers_first(json!([
+        { "at.ms": 5000, "do": "upgrade-group", "group.id": "new", "value.schema": "Supplier@2" },
+        { "at.ms": 8000, "do": "upgrade-producer", "producer": "p1", "value.schema": "Supplier@2" }
+    ])));
+    // Up to 5 s it reads version 1 like the old group; then one record fails, every poll after.
+    let (records, errors, skipped, misread) = group(&r, "new");
+    assert_eq!((records, errors, skipped, misread), (500, 1, 0, 0));
+    assert_eq!(r.groups["new"].lag["suppliers-0"], 1000 - 500);
+    assert_eq!(group(&r, "old"), (1000, 0, 0, 0));
+}
+
+#[test]
+fn rolling_the_group_back_unsticks_it_and_it_reads_everything() {
+    let r = run_doc(&consumers_first(json!([
+        { "at.ms": 5000, "do": "upgrade-group", "group.id": "new", "value.schema": "Supplier@2" },
+        { "at.ms": 8000, "do": "upgrade-producer", "producer": "p1", "value.schema": "Supplier@2" },
+        { "at.ms": 12000, "do": "upgrade-group", "group.id": "new", "value.schema": "Supplier@1" }
+    ])));
+    assert_eq!(group(&r, "new"), (1000, 1, 0, 0));
+    assert_eq!(r.groups["new"].lag["suppliers-0"], 0);
+}
+
+#[test]
+fn under_forward_a_new_field_without_a_default_is_accepted_since_old_readers_drop_it() {
+    // FORWARD: the old schema must read the new; a new field is dropped by the old reader, so
+    // version 3 (phone without a default) is accepted at once.
+    let mut d = doc("avro_registry");
+    d["schema.registry"]["compatibility"] = json!("FORWARD");
+    let r = run_doc(&d);
+    assert_eq!(r.schema_registry.refusals, 0);
+    assert_eq!(r.records.serialization_failed, 0);
+    assert_eq!(r.records.sent, 1000);
+    assert_eq!(group(&r, "newest"), (300, 700, 700, 0));
 }

@@ -182,7 +182,6 @@ fn read_field(f: &Fields<'_>, problems: &mut Problems) -> Option<Field> {
 /// One version: a record schema.
 fn read_record(path: &str, value: &Value, problems: &mut Problems) -> Option<RecordSchema> {
     let f = Fields::of(value, path, problems)?;
-    f.check_keys(&RECORD_KEYS, problems);
     match f.string("type", problems) {
         Got::Value("record") => {}
         Got::Value(other) => {
@@ -201,6 +200,7 @@ fn read_record(path: &str, value: &Value, problems: &mut Problems) -> Option<Rec
         }
         Got::Bad => return None,
     }
+    f.check_keys(&RECORD_KEYS, problems);
     let name = avro_name(&f, "name", problems);
     if let Some(Value::String(_)) | None = f.get("namespace") {
     } else {
