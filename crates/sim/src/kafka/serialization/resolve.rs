@@ -1,6 +1,7 @@
-//! Avro's schema resolution (the specification's "Schema Resolution"; Java's
-//! `ResolvingGrammarGenerator`): a reader reads bytes written with another schema. Record
-//! names must match (or the reader's aliases name the writer); fields match by name or the
+//! Avro's schema resolution (the specification's "Schema Resolution"; Java's `Resolver` and
+//! `ResolvingGrammarGenerator`): a reader reads bytes written with another schema. The
+//! top-level record's name is not compared when reading (Java's `Resolver` resolves two
+//! records field by field; only the compatibility check compares names); fields match by name or the
 //! reader field's aliases; writer-only fields are read and dropped; a reader-only field takes
 //! its default, and without one the read fails; int promotes to long, float, double, long to
 //! float, double, float to double, string and bytes to each other; a writer's union resolves
@@ -76,12 +77,6 @@ pub fn decode(
     reader: &RecordSchema,
     body: &[u8],
 ) -> Result<Vec<Datum>, DecodeError> {
-    if !reader.reads_name(&writer.name) {
-        return Err(DecodeError(format!(
-            "AvroTypeException: found {}, expecting {}",
-            writer.name, reader.name
-        )));
-    }
     let mut r = Reader::new(body);
     let mut written = Vec::with_capacity(writer.fields.len());
     for f in &writer.fields {
