@@ -19,6 +19,7 @@ pub mod permalink;
 pub mod presets;
 mod producers;
 mod schemas;
+mod upgrades;
 pub mod version;
 
 pub use diagnostics::{ScenarioError, ScenarioErrors, ScenarioNote};

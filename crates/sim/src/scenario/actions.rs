@@ -11,9 +11,9 @@ use super::context::{each_object, unknown_topic, Context};
 use super::diagnostics::Problems;
 use super::fields::{nearest, show, Fields, Got};
 use super::limits::*;
-use super::schemas::read_schema_ref;
+use super::upgrades::{read_producer, read_subject, read_upgrade_schema};
 use crate::kafka::errors::ErrorCode;
-use crate::scenario::{Action, ActionKind, Compatibility, SchemaRef};
+use crate::scenario::{Action, ActionKind, Compatibility};
 
 const KINDS: [&str; 13] = [
     "crash-broker",
@@ -386,89 +386,6 @@ fn read_kind(
             })
         }
         _ => None,
-    }
-}
-
-fn read_producer(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
-    let got = f.string("producer", problems);
-    let name = required(f, "producer", got, problems)?;
-    if ctx.producer_schemas.contains_key(name) {
-        return Some(name.to_string());
-    }
-    let known: Vec<String> = ctx
-        .producer_schemas
-        .keys()
-        .map(|p| format!("\"{p}\""))
-        .collect();
-    problems.error(
-        &f.path_of("producer"),
-        format!(
-            "unknown producer {} (producers: {})",
-            show(&name.into()),
-            known.join(", ")
-        ),
-    );
-    None
-}
-
-/// The new `value.schema` of an upgrade: a version of the schema the client already uses
-/// (`current`: `Some(None)` for a client with the string format, `None` when unknown).
-fn read_upgrade_schema(
-    f: &Fields<'_>,
-    current: Option<&Option<String>>,
-    ctx: &Context,
-    problems: &mut Problems,
-) -> Option<SchemaRef> {
-    let got = read_schema_ref(f, ctx, problems);
-    let schema = match got {
-        Got::Value(s) => s,
-        Got::Missing => {
-            f.require("value.schema", problems);
-            return None;
-        }
-        Got::Bad => return None,
-    };
-    match current {
-        Some(None) => {
-            problems.error(
-                &f.path_of("value.schema"),
-                "this client writes or reads strings (no value.schema): give it value.serializer or value.deserializer custom or avro first",
-            );
-            None
-        }
-        Some(Some(name)) if *name != schema.name => {
-            problems.error(
-                &f.path_of("value.schema"),
-                format!("{schema} is a version of another schema: this client uses {name} (an upgrade moves to another version of the same schema)"),
-            );
-            None
-        }
-        _ => Some(schema),
-    }
-}
-
-/// A registry subject: `<topic>-value` of one of the scenario's topics.
-fn read_subject(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Option<String> {
-    let got = f.string("subject", problems);
-    let subject = required(f, "subject", got, problems)?;
-    match subject.strip_suffix("-value") {
-        Some(topic) if ctx.topics.contains(topic) => Some(subject.to_string()),
-        _ => {
-            let known: Vec<String> = ctx
-                .topics
-                .iter()
-                .map(|t| format!("\"{t}-value\""))
-                .collect();
-            problems.error(
-                &f.path_of("subject"),
-                format!(
-                    "unknown subject {}: a value's subject is <topic>-value ({})",
-                    show(&subject.into()),
-                    known.join(", ")
-                ),
-            );
-            None
-        }
     }
 }
 
