@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, defaultScenario,
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, defaultScenario, ledger,
 } from "./harness.mjs";
 
 const env = useServerAndBrowser();
@@ -35,6 +35,36 @@ test("crashing a broker from the stage shows a leader election", async () => {
   assert.ok(elections.every((m) => m[2] !== "0"), "the crashed broker is not elected");
   assert.match(await broker.textContent(), /down/);
   await screenshot(page, "broker-crash");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The page's most natural pair of clicks: crash a broker, restart it a few seconds later. The
+// restarted broker registers once its old session has expired, rejoins, and every record the
+// producer sent is acknowledged (issue #10: it used to stay out for good and stall acks=all).
+test("a broker crashed and restarted from the stage comes back and nothing stays pending", async () => {
+  const doc = { ...defaultScenario(), actions: [{ "at.ms": 2000, do: "crash-broker", broker: 0 }] };
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 5000));
+  await waitForApp(page, 5000);
+
+  const broker = page.locator('[data-broker="0"][role=button]');
+  assert.match(await broker.textContent(), /down/);
+  await broker.focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("menuitem", { name: "Restart broker 0" }).click();
+  await page.waitForFunction(() => /restart-broker b0 @5\.0 s/.test(document.querySelector(".timeline")?.textContent ?? ""));
+
+  await page.getByRole("button", { name: "Fast-forward to the end" }).click();
+  await waitForApp(page, 20000);
+  assert.doesNotMatch(await broker.textContent(), /down/);
+  const log = page.locator(".event-log");
+  await log.getByLabel("kind").selectOption("broker-registered");
+  const lines = await log.locator(".event-lines li").allTextContents();
+  assert.ok(lines.some((l) => /broker 0 registered a new incarnation/.test(l)), lines.join(" | "));
+  const figures = await ledger(page);
+  assert.equal(figures.pending, 0, JSON.stringify(figures));
+  assert.equal(figures.acknowledged, figures.sent, JSON.stringify(figures));
+  await screenshot(page, "broker-crash-restart");
   assert.deepEqual(errors, []);
   await page.close();
 });

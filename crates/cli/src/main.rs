@@ -4,6 +4,7 @@ mod bench;
 mod lesson;
 mod link;
 mod table;
+mod teach;
 
 use clap::{Parser, Subcommand};
 use kafka_sim::scenario::parse_with_notes;
@@ -35,10 +36,18 @@ enum Command {
         #[arg(long)]
         trace: bool,
     },
-    /// Print `KEY<TAB>murmur2<TAB>partition` for each key, as Kafka's partitioner picks it.
+    /// Print `KEY<TAB>hash<TAB>partition` for each key, as Kafka's Java partitioner (murmur2)
+    /// or librdkafka's `partitioner` picks it.
     Partition {
         #[arg(long)]
         partitions: u32,
+        /// `java` (the default) or `librdkafka`.
+        #[arg(long, default_value = "java")]
+        client: String,
+        /// librdkafka's `partitioner` (default `consistent_random`): random, consistent,
+        /// consistent_random, murmur2, murmur2_random, fnv1a, fnv1a_random.
+        #[arg(long)]
+        partitioner: Option<String>,
         #[arg(required = true)]
         keys: Vec<String>,
     },
@@ -59,6 +68,20 @@ enum Command {
     Link {
         #[command(subcommand)]
         command: LinkCommand,
+    },
+    /// Print each producer's producer.properties and each group's consumer.properties (every
+    /// effective property, defaults marked) with a Java snippet of its send style or poll loop.
+    Export {
+        /// The scenario JSON file; `-` reads standard input.
+        scenario: String,
+    },
+    /// Run a scenario (A) and the same with a set of changed scenario paths (B), and print
+    /// both reports' figures in two columns, `*` where they differ.
+    Compare {
+        /// The scenario JSON file.
+        scenario: String,
+        /// A JSON object of scenario paths to new values, e.g. {"producers[0].acks": "1"}.
+        set: String,
     },
     /// Check lessons against the simulation, or write a lesson's link.
     Lesson {
@@ -175,10 +198,51 @@ fn run(path: &str, json: bool, trace: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn partition(partitions: u32, keys: &[String]) -> ExitCode {
+fn partition(
+    partitions: u32,
+    client: &str,
+    partitioner: Option<&str>,
+    keys: &[String],
+) -> ExitCode {
+    use kafka_sim::kafka::librdkafka_partitioner::{crc32, fnv1a, LibrdkafkaPartitioner as L};
     if partitions == 0 {
         eprintln!("kafka-sim: --partitions must be at least 1");
         return ExitCode::from(1);
+    }
+    match (client, partitioner) {
+        ("java", None) => {}
+        ("java", Some(_)) => {
+            eprintln!("kafka-sim: --partitioner: librdkafka's property; the Java client hashes keys with murmur2 (use --client librdkafka)");
+            return ExitCode::from(1);
+        }
+        ("librdkafka", name) => {
+            let name = name.unwrap_or("consistent_random");
+            let Some(p) = L::from_name(name) else {
+                let names: Vec<&str> = L::ALL.iter().map(|p| p.name()).collect();
+                eprintln!(
+                    "kafka-sim: --partitioner: unknown partitioner \"{name}\", expected one of {}",
+                    names.join(", ")
+                );
+                return ExitCode::from(1);
+            };
+            for k in keys {
+                let bytes = k.as_bytes();
+                let hash = match p {
+                    L::Consistent | L::ConsistentRandom => i64::from(crc32(bytes)),
+                    L::Fnv1a | L::Fnv1aRandom => i64::from(fnv1a(bytes)),
+                    _ => i64::from(kafka_sim::kafka::murmur2::murmur2(bytes)),
+                };
+                match p.keyed(Some(bytes), partitions) {
+                    Some(part) => println!("{k}\t{hash}\t{part}"),
+                    None => println!("{k}\t-\trandom"),
+                }
+            }
+            return ExitCode::SUCCESS;
+        }
+        (other, _) => {
+            eprintln!("kafka-sim: --client: expected \"java\" or \"librdkafka\", got \"{other}\"");
+            return ExitCode::from(1);
+        }
     }
     for k in keys {
         let h = kafka_sim::kafka::murmur2::murmur2(k.as_bytes());
@@ -216,13 +280,20 @@ fn main() -> ExitCode {
             json,
             trace,
         }) => run(&scenario, json, trace),
-        Some(Command::Partition { partitions, keys }) => partition(partitions, &keys),
+        Some(Command::Partition {
+            partitions,
+            client,
+            partitioner,
+            keys,
+        }) => partition(partitions, &client, partitioner.as_deref(), &keys),
         Some(Command::Assign { strategy }) => assign(&strategy),
         Some(Command::Bench { json }) => bench::run(json),
         Some(Command::Link { command }) => match command {
             LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),
             LinkCommand::Decode { url } => link::decode(&url),
         },
+        Some(Command::Export { scenario }) => teach::export(&scenario),
+        Some(Command::Compare { scenario, set }) => teach::compare(&scenario, &set),
         Some(Command::Lesson { command }) => match command {
             LessonCommand::Check { lessons } => lesson::check(&lessons),
             LessonCommand::Index { lessons } => lesson::index(&lessons),

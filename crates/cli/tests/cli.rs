@@ -276,3 +276,116 @@ fn lesson_check_of_the_index_checks_every_shipped_lesson() {
         "{text}"
     );
 }
+
+#[test]
+fn compare_prints_both_runs_figures_and_marks_what_differs() {
+    let dir = std::env::temp_dir().join(format!("kafka-sim-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let set = dir.join("set.json");
+    std::fs::write(&set, r#"{"producers[0].send.mode": "sync"}"#).expect("write");
+    let out = kafka_sim()
+        .args([
+            "compare",
+            &scenario("acks_all_idempotent_crash"),
+            &set.to_string_lossy(),
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let sent = text
+        .lines()
+        .find(|l| l.starts_with("records.sent"))
+        .expect("row");
+    assert!(sent.contains("5000") && sent.ends_with('*'), "{text}");
+    let lost = text
+        .lines()
+        .find(|l| l.starts_with("records.lost"))
+        .expect("row");
+    assert!(!lost.ends_with('*'), "{text}");
+    std::fs::write(&set, r#"{"producers[0].acks": "2"}"#).expect("write");
+    let out = kafka_sim()
+        .args([
+            "compare",
+            &scenario("acks_all_idempotent_crash"),
+            &set.to_string_lossy(),
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("producers[0].acks"));
+}
+
+#[test]
+fn export_prints_the_properties_and_the_java_of_each_client() {
+    let out = kafka_sim()
+        .args(["export", &scenario("acks_all_idempotent_crash")])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.starts_with("# producer.properties for p1 (Kafka 3.9)"),
+        "{text}"
+    );
+    assert!(text.contains("\nenable.idempotence=true\n"), "{text}");
+    assert!(text.contains("# defaults of Kafka 3.9:\n"), "{text}");
+    assert!(
+        text.contains("producer.send(record, (meta, e) -> {"),
+        "{text}"
+    );
+}
+
+#[test]
+fn partition_prints_librdkafkas_choice_and_refuses_an_unknown_partitioner() {
+    let out = kafka_sim()
+        .args([
+            "partition",
+            "--partitions",
+            "4",
+            "--client",
+            "librdkafka",
+            "key-0",
+            "order-42",
+        ])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let parts: Vec<&str> = text
+        .lines()
+        .map(|l| l.rsplit('\t').next().unwrap_or(""))
+        .collect();
+    assert_eq!(parts, ["0", "2"], "{text}");
+    let out = kafka_sim()
+        .args([
+            "partition",
+            "--partitions",
+            "4",
+            "--client",
+            "librdkafka",
+            "--partitioner",
+            "murmur2_random",
+            "key-0",
+        ])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("\t1\n"));
+    let out = kafka_sim()
+        .args([
+            "partition",
+            "--partitions",
+            "4",
+            "--client",
+            "librdkafka",
+            "--partitioner",
+            "crc",
+            "k",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--partitioner: unknown partitioner \"crc\"")
+    );
+}

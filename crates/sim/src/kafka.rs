@@ -4,7 +4,9 @@
 pub mod assignor;
 pub mod coordinator_hash;
 pub mod errors;
+pub mod librdkafka_partitioner;
 pub mod murmur2;
 pub mod partitioner;
 pub mod protocol;
+pub mod record_size;
 pub mod serialization;

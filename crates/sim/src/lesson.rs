@@ -27,7 +27,7 @@ mod show;
 
 pub use expect::{Expectation, Expected, Op, Verdict};
 pub use figures::{figure, report_json, Figure};
-pub use read::{parse_lesson, resolve_lesson, FORMAT};
+pub use read::{parse_lesson, parse_set, resolve_lesson, FORMAT};
 pub use set::{ScenarioPath, Set};
 pub use show::Target;
 

@@ -16,6 +16,7 @@
 //!   report) and the checker that runs them;
 //! - [`support`]: small containers sized for the page's download.
 
+pub mod compare;
 pub mod kafka;
 pub mod lesson;
 pub mod node;

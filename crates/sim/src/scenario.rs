@@ -10,6 +10,7 @@ mod actions;
 mod context;
 pub mod diagnostics;
 mod duplicates;
+pub mod export;
 pub(crate) use duplicates::duplicate_keys;
 pub(crate) mod fields;
 mod groups;
@@ -293,6 +294,17 @@ pub struct ProducerConfig {
     /// only then). `sim::partitions` says when the periodic refresh runs.
     #[serde(rename = "metadata.max.age.ms")]
     pub metadata_max_age_ms: u64,
+    /// A record whose serialized size is above this fails in `send()` (RecordTooLargeException);
+    /// it also bounds the batches of one Produce request.
+    #[serde(rename = "max.request.size")]
+    pub max_request_size: u32,
+    /// Bytes the accumulator's batches may hold (`BufferPool`); a `send()` that needs a new
+    /// batch beyond it blocks.
+    #[serde(rename = "buffer.memory")]
+    pub buffer_memory: u64,
+    /// How long a `send()` blocks for buffer memory before it fails (TimeoutException).
+    #[serde(rename = "max.block.ms")]
+    pub max_block_ms: u64,
     #[serde(
         rename = "value.serializer",
         skip_serializing_if = "ValueSerializer::is_string"

@@ -98,6 +98,20 @@ fn changed_run(lesson: &Lesson, set: &Set) -> Result<Simulation, String> {
     Ok(sim)
 }
 
+/// `expect` on the run `set` makes, all of which must hold (or why it cannot run).
+fn changed_part(lesson: &Lesson, title: String, set: &Set, expect: &[Expectation]) -> Part {
+    let (outcomes, problem) = match changed_run(lesson, set) {
+        Ok(run) => (evaluate(expect, &run), None),
+        Err(problem) => (Vec::new(), Some(problem)),
+    };
+    Part {
+        title,
+        want: Want::All,
+        outcomes,
+        problem,
+    }
+}
+
 fn ended(scenario: &Scenario) -> String {
     format!("at the end ({} ms)", scenario.duration_ms)
 }
@@ -127,20 +141,7 @@ pub fn check_lesson(lesson: &Lesson) -> CheckReport {
             describe(&t.set),
             ended(&lesson.scenario)
         );
-        parts.push(match changed_run(lesson, &t.set) {
-            Ok(run) => Part {
-                title,
-                want: Want::All,
-                outcomes: evaluate(&t.expect, &run),
-                problem: None,
-            },
-            Err(problem) => Part {
-                title,
-                want: Want::All,
-                outcomes: Vec::new(),
-                problem: Some(problem),
-            },
-        });
+        parts.push(changed_part(lesson, title, &t.set, &t.expect));
     }
     if let Some(c) = &lesson.challenge {
         let title = format!(
@@ -148,20 +149,7 @@ pub fn check_lesson(lesson: &Lesson) -> CheckReport {
             describe(&c.solution),
             ended(&lesson.scenario)
         );
-        parts.push(match changed_run(lesson, &c.solution) {
-            Ok(run) => Part {
-                title,
-                want: Want::All,
-                outcomes: evaluate(&c.goal, &run),
-                problem: None,
-            },
-            Err(problem) => Part {
-                title,
-                want: Want::All,
-                outcomes: Vec::new(),
-                problem: Some(problem),
-            },
-        });
+        parts.push(changed_part(lesson, title, &c.solution, &c.goal));
         sim.run_to_end();
         parts.push(Part {
             title: format!(

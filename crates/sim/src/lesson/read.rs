@@ -293,6 +293,32 @@ fn read_scenario<'a>(top: &Fields<'a>, problems: &mut Problems) -> Option<Base<'
     }
 }
 
+/// A `set` on its own (compare's run B, a `vs=` link): every path checked against `scenario`
+/// (a scenario document), and the changed scenario read again; problems under `set.`.
+pub fn parse_set(scenario: &Value, set: &Value) -> Result<Set, LessonErrors> {
+    let mut problems = Problems::default();
+    let base = match resolve_scenario(scenario) {
+        Ok(resolved_scenario) => Base {
+            doc: scenario,
+            resolved: serde_json::to_value(&resolved_scenario).unwrap_or(Value::Null),
+            outline: Value::Null,
+            scenario: resolved_scenario,
+        },
+        Err(errors) => {
+            for e in errors.iter() {
+                problems.error(&join("scenario", &e.path), e.message.clone());
+            }
+            return Err(problems.into_errors());
+        }
+    };
+    let read = read_set(set, "set", Some(&base), &mut problems);
+    if problems.errors.is_empty() {
+        Ok(read)
+    } else {
+        Err(problems.into_errors())
+    }
+}
+
 /// The expectations under `key` (figures checked against the report's shape when known).
 fn read_expect(
     f: &Fields<'_>,

@@ -3,18 +3,22 @@
 //! timeouts, metadata refresh and idempotence (producer id, epoch, sequences).
 
 pub mod accumulator;
+mod bounds;
+mod expiry;
 mod sender;
 pub mod values;
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::partitioner::Partitioner;
 use crate::kafka::protocol::{NodeId, Payload};
+use crate::kafka::record_size::{estimate_size_upper_bound, KEY_BYTES};
 use crate::node::{Ctx, Node, Timer};
 use crate::observe::trace::TraceKind;
 use crate::scenario::{KafkaVersion, ProducerConfig, SendMode};
 use crate::support::vec_map::{VecMap, VecSet};
 use crate::world::topology::Topology;
 use accumulator::Accumulator;
+pub use bounds::BlockedSend;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use values::{Prepared, ValueWriter};
@@ -90,6 +94,16 @@ pub struct Producer {
     sync_ready_us: u64,
     partitioner: Partitioner,
     record_bytes: u32,
+    /// Kafka's upper-bound estimate of one record's serialized size (`max.request.size`,
+    /// `buffer.memory` and a batch's buffer are measured against it).
+    record_estimate: u64,
+    /// The application's `send()` waiting for buffer memory (`BufferPool.allocate`).
+    pub blocked: Option<BlockedSend>,
+    /// When the application's last blocking `send()` returned: later sends start no earlier.
+    unblocked_us: u64,
+    told_too_large: bool,
+    /// When the current stretch of blocked sends began (for the trace).
+    blocking_since: Option<u64>,
     pub accumulator: Accumulator,
     pub send_state: Vec<PartitionSendState>,
     pub connections: VecMap<u32, Connection>,
@@ -135,8 +149,16 @@ impl Producer {
             .cloned()
             .unwrap_or_default();
         let partitions = globals.len() as u32;
-        let key_len = if cfg.keys > 0 { 6 } else { 0 };
+        let key_len = if cfg.keys > 0 { KEY_BYTES } else { 0 };
         let record_bytes = cfg.value_bytes.saturating_add(key_len);
+        let record_estimate = estimate_size_upper_bound(
+            version,
+            (cfg.keys > 0).then_some(KEY_BYTES),
+            cfg.value_bytes,
+        );
+        let mut accumulator = Accumulator::new(partitions, cfg.batch_size, record_bytes);
+        accumulator.batch_buffer_bytes =
+            u32::try_from(record_estimate.max(u64::from(cfg.batch_size))).unwrap_or(u32::MAX);
         Producer {
             index,
             version,
@@ -148,7 +170,12 @@ impl Producer {
             sync_ready_us: 0,
             partitioner: Partitioner::new(version, partitions, cfg.keys, cfg.batch_size),
             record_bytes,
-            accumulator: Accumulator::new(partitions, cfg.batch_size, record_bytes),
+            record_estimate,
+            blocked: None,
+            unblocked_us: 0,
+            told_too_large: false,
+            blocking_since: None,
+            accumulator,
             send_state: (0..partitions)
                 .map(|_| PartitionSendState::default())
                 .collect(),
@@ -215,24 +242,25 @@ impl Producer {
     }
 
     fn next_send_us(&self) -> Option<u64> {
-        if self.next_record >= self.cfg.records {
+        if self.next_record >= self.cfg.records || self.blocked.is_some() {
             return None;
         }
         if self.values.is_blocked() {
             return None;
         }
+        let scheduled = self
+            .scheduled_send_us(self.next_record)
+            .max(self.unblocked_us);
         match self.cfg.send_mode {
             SendMode::Sync if self.waiting_for.is_some() => None,
-            SendMode::Sync => Some(
-                self.scheduled_send_us(self.next_record)
-                    .max(self.sync_ready_us),
-            ),
-            _ => Some(self.scheduled_send_us(self.next_record)),
+            SendMode::Sync => Some(scheduled.max(self.sync_ready_us)),
+            _ => Some(scheduled),
         }
     }
 
+    /// The application has made its last `send()` call and it returned.
     pub fn done_sending(&self) -> bool {
-        self.next_record >= self.cfg.records
+        self.next_record >= self.cfg.records && self.blocked.is_none()
     }
 
     fn available_partitions(&self) -> Vec<u32> {
@@ -244,9 +272,15 @@ impl Producer {
             .collect()
     }
 
-    /// The application's send loop: every record due by now enters the accumulator.
+    /// The application's send loop: every record due by now goes through `send()`
+    /// (`KafkaProducer.doSend`): its partition, the size check, then the accumulator, where a
+    /// new batch may have to wait for buffer memory (see `bounds`).
     fn run_application(&mut self, ctx: &mut Ctx<'_>) {
-        while let Some(due) = self.next_send_us() {
+        let too_large = self.too_large();
+        while self.resume_blocked_send(ctx) {
+            let Some(due) = self.next_send_us() else {
+                break;
+            };
             if due > ctx.now {
                 break;
             }
@@ -268,9 +302,11 @@ impl Producer {
                 let mut p =
                     self.partitioner
                         .null_key(&avail, u64::from(self.record_bytes), ctx.rng);
-                // 2.4–3.2: a record that would start a new batch makes the sticky partition move.
-                if self.partitioner.strategy()
-                    == crate::kafka::partitioner::NullKeyStrategy::StickyPerBatch
+                // 2.4–3.2: a record that would start a new batch makes the sticky partition move
+                // (inside `RecordAccumulator.append`, so after the size check).
+                if too_large.is_none()
+                    && self.partitioner.strategy()
+                        == crate::kafka::partitioner::NullKeyStrategy::StickyPerBatch
                     && self.accumulator.open_batch(p).is_none()
                     && !self.accumulator.batches.is_empty()
                 {
@@ -287,8 +323,21 @@ impl Producer {
             if let Some(value) = self.values.write(id) {
                 ctx.ledger.values.write(id, value);
             }
-            self.accumulator.append(partition, id, due);
             self.next_record += 1;
+            if let Some(why) = &too_large {
+                self.refuse_record(id, why.clone(), ctx);
+                continue;
+            }
+            let new_batch = !self.accumulator.has_open_batch(partition);
+            if new_batch && !self.can_allocate() {
+                self.block_send(id, partition, due, ctx);
+                continue;
+            }
+            self.accumulator.append(partition, id, due);
+            if new_batch && self.blocking_since.is_some() {
+                // A new batch got its memory at once: sends no longer block.
+                self.end_blocking(ctx);
+            }
             if self.cfg.send_mode == SendMode::Sync {
                 self.waiting_for = Some(id);
             }
@@ -378,6 +427,11 @@ impl Producer {
             self.run_application(ctx);
             self.drain(ctx);
         }
+        // Expiry and draining may free the buffer memory a blocked send() waits for.
+        if self.blocked.is_some() && self.can_allocate() {
+            self.run_application(ctx);
+            self.drain(ctx);
+        }
         self.schedule_wake(ctx);
     }
 
@@ -393,7 +447,10 @@ impl Producer {
         if let Some(t) = self.next_send_us() {
             let sync = self.cfg.send_mode == SendMode::Sync;
             let eager = linger == 0 || sync;
-            if eager && (sync || self.leaders.iter().flatten().any(|&b| self.window_free(b))) {
+            let free =
+                eager && (sync || self.leaders.iter().flatten().any(|&b| self.window_free(b)));
+            // Near the buffer.memory bound every send() runs at its own time (`bounds`).
+            if free || self.memory_tight() {
                 consider(t.max(now + 1));
             } else {
                 // Wake when the fullest batch could fill (windows full: responses wake us too).
@@ -412,6 +469,12 @@ impl Producer {
                         consider(t.max(now + 1));
                     }
                 }
+            }
+        }
+        if let Some(b) = self.blocked {
+            consider(b.deadline_us);
+            if self.can_allocate() {
+                consider(now + 1);
             }
         }
         let dt = ms(self.cfg.delivery_timeout_ms);

@@ -15,6 +15,7 @@ pub const IDEMPOTENT_NO_DUPLICATES: &str = "idempotent-producer-never-duplicates
 pub const ONE_OWNER_PER_GENERATION: &str = "no-partition-owned-by-two-members-in-a-generation";
 pub const FETCH_ONLY_OWNED: &str = "a-member-fetches-only-partitions-it-owns";
 pub const COMMITTED_WITHIN_HW: &str = "committed-offsets-never-pass-the-high-watermark";
+pub const BUFFER_WITHIN_MEMORY: &str = "a-producers-batches-never-hold-more-than-buffer-memory";
 
 /// A property that must hold after every event. `holds` may keep history in the
 /// [`InvariantState`] (what was committed so far), since some properties span events.
@@ -52,6 +53,10 @@ pub const ALWAYS: &[Property] = &[
     Property {
         name: IDEMPOTENT_NO_DUPLICATES,
         holds: idempotent_no_duplicates,
+    },
+    Property {
+        name: BUFFER_WITHIN_MEMORY,
+        holds: buffer_within_memory,
     },
 ];
 
@@ -193,6 +198,26 @@ fn newly_committed<'r>(r: &'r Replica, end: &mut u64) -> Vec<&'r LogBatch> {
         }
     }
     out
+}
+
+/// A producer's batches hold at most `buffer.memory` bytes (`BufferPool`), and the count of
+/// what they hold is their sum.
+fn buffer_within_memory(w: &World, _: &mut InvariantState) -> Result<(), String> {
+    for p in &w.producers {
+        let held: u64 = p
+            .accumulator
+            .batches
+            .values()
+            .map(|b| u64::from(b.buffer_bytes))
+            .sum();
+        if held != p.accumulator.allocated || held > p.cfg.buffer_memory {
+            return Err(format!(
+                "{}'s batches hold {held} bytes (counted {}), buffer.memory {}",
+                p.cfg.name, p.accumulator.allocated, p.cfg.buffer_memory
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An idempotent producer's record is committed at most once.
@@ -378,6 +403,16 @@ mod tests {
         check_all(&sim.world, &mut state);
     }
 
+    #[test]
+    #[should_panic(expected = "a-producers-batches-never-hold-more-than-buffer-memory")]
+    fn batches_beyond_buffer_memory_are_caught() {
+        let mut sim = running();
+        // Records still sending at 1 s: a batch holds a buffer, which a smaller pool cannot.
+        sim.world.producers[0].accumulator.append(0, 0, 1_000_000);
+        sim.world.producers[0].cfg.buffer_memory = 100;
+        check_all(&sim.world, &mut InvariantState::default());
+    }
+
     fn stable_group() -> Simulation {
         let mut s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
             .topic(2, 3, 2)
@@ -425,7 +460,7 @@ mod tests {
     #[test]
     fn every_property_has_a_unique_non_empty_name() {
         let names: Vec<&str> = ALWAYS.iter().map(|p| p.name).collect();
-        assert_eq!(names.len(), 7);
+        assert_eq!(names.len(), 8);
         assert!(names.iter().all(|n| !n.trim().is_empty()));
         let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
         assert_eq!(

@@ -26,6 +26,13 @@ pub enum TraceKind {
     BatchRetried,
     BatchFailed,
     BatchExpired,
+    /// The application's `send()` blocks for buffer memory (`buffer.memory`).
+    SendBlocked,
+    /// A blocked `send()` got its memory and returns.
+    SendResumed,
+    /// A `send()` fails before its record enters the accumulator (RecordTooLargeException,
+    /// or TimeoutException after `max.block.ms`).
+    SendFailed,
     EpochBumped,
     MetadataUpdated,
     ActionIgnored,

@@ -8,6 +8,8 @@ use std::ops::RangeInclusive;
 
 /// Kafka's `Integer.MAX_VALUE`, the upper bound of its int-typed configs.
 pub const INT_MAX: u64 = 2_147_483_647;
+/// Kafka's `Long.MAX_VALUE`, the upper bound of its long-typed configs.
+pub const LONG_MAX: u64 = 9_223_372_036_854_775_807;
 
 /// The outcome of reading one key.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -19,7 +19,7 @@ pub const MAX_RECORDS: u64 = 10_000_000;
 pub const MAX_RECORDS_PER_SEC: f64 = 100_000.0;
 /// `producers[].keys`: at most 100,000 distinct keys.
 pub const MAX_KEYS: u32 = 100_000;
-/// `producers[].value.bytes` and `batch.size`: at most 1 MiB (Kafka's `max.request.size`).
+/// `producers[].value.bytes` and `batch.size`: at most 1 MiB (the default `max.request.size`).
 pub const MAX_VALUE_BYTES: u32 = 1_048_576;
 /// `max.in.flight.requests.per.connection`: at most 100.
 pub const MAX_IN_FLIGHT: u32 = 100;

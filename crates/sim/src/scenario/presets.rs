@@ -2,6 +2,9 @@
 //! benchmark) and the busy reference scenario `kafka-sim bench` runs. The JSON parser with
 //! full validation lives in `scenario::parse`.
 
+use crate::scenario::version::{
+    DEFAULT_BUFFER_MEMORY, DEFAULT_MAX_BLOCK_MS, DEFAULT_MAX_REQUEST_SIZE,
+};
 use crate::scenario::{
     Acks, Action, ActionKind, AssignmentStrategy, ClusterConfig, KafkaVersion, NetworkConfig,
     ProducerConfig, Scenario, SendMode, TopicConfig,
@@ -37,6 +40,9 @@ pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> Prod
         request_timeout_ms: 30_000,
         delivery_timeout_ms: 120_000,
         metadata_max_age_ms: crate::scenario::parse::DEFAULT_METADATA_MAX_AGE_MS,
+        max_request_size: DEFAULT_MAX_REQUEST_SIZE,
+        buffer_memory: DEFAULT_BUFFER_MEMORY,
+        max_block_ms: DEFAULT_MAX_BLOCK_MS,
         value_serializer: Default::default(),
         value_schema: None,
     }

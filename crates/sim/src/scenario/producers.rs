@@ -9,14 +9,17 @@ use super::context::{
     read_metadata_max_age, read_named, single_topic, unknown_topic, Context, NamedList,
 };
 use super::diagnostics::Problems;
-use super::fields::{show, Fields, Got, INT_MAX};
+use super::fields::{show, Fields, Got, INT_MAX, LONG_MAX};
 use super::limits::*;
 use super::schemas::read_value_format;
-use super::version::NO_DELIVERY_TIMEOUT_MS;
+use super::version::{
+    DEFAULT_BUFFER_MEMORY, DEFAULT_MAX_BLOCK_MS, DEFAULT_MAX_REQUEST_SIZE, NO_DELIVERY_TIMEOUT_MS,
+};
+use crate::kafka::record_size::{estimate_size_upper_bound, KEY_BYTES};
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
 use serde_json::Value;
 
-const PRODUCER_KEYS: [&str; 20] = [
+const PRODUCER_KEYS: [&str; 23] = [
     "name",
     "topic",
     "send.mode",
@@ -35,6 +38,9 @@ const PRODUCER_KEYS: [&str; 20] = [
     "request.timeout.ms",
     "delivery.timeout.ms",
     "metadata.max.age.ms",
+    "max.request.size",
+    "buffer.memory",
+    "max.block.ms",
     "value.serializer",
     "value.schema",
 ];
@@ -146,6 +152,19 @@ fn read_producer(
     let request_timeout = f.int("request.timeout.ms", 0..=INT_MAX, problems);
     let delivery_timeout = f.int("delivery.timeout.ms", 0..=INT_MAX, problems);
     let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
+    let max_request_size = f.int32("max.request.size", 0..=INT_MAX as u32, problems);
+    let buffer_memory = f.int("buffer.memory", 0..=LONG_MAX, problems);
+    let max_block_ms = f.int("max.block.ms", 0..=LONG_MAX, problems);
+    check_bounds(
+        f,
+        v,
+        keys.usable(8),
+        value_bytes.usable(100),
+        batch_size.usable(d.batch_size),
+        max_request_size.usable(DEFAULT_MAX_REQUEST_SIZE),
+        buffer_memory.usable(DEFAULT_BUFFER_MEMORY),
+        problems,
+    );
     let (value_serializer, value_schema) = read_value_format(f, "value.serializer", ctx, problems);
 
     let retry_backoff_ms = backoff.or(d.retry_backoff_ms);
@@ -259,8 +278,63 @@ fn read_producer(
         request_timeout_ms,
         delivery_timeout_ms,
         metadata_max_age_ms,
+        max_request_size: max_request_size.or(DEFAULT_MAX_REQUEST_SIZE),
+        buffer_memory: buffer_memory.or(DEFAULT_BUFFER_MEMORY),
+        max_block_ms: max_block_ms.or(DEFAULT_MAX_BLOCK_MS),
         value_serializer,
         value_schema,
+    }
+}
+
+/// What `KafkaProducer.doSend` does with records of this producer's size (all its records have
+/// one size): above `max.request.size` or `buffer.memory` each `send()` fails with
+/// RecordTooLargeException (`ensureValidRecordSize`), which the run shows, so a note says why.
+/// Otherwise a `batch.size` above `buffer.memory` makes every `send()` throw
+/// IllegalArgumentException out of `BufferPool.allocate` to the application (Kafka accepts the
+/// config); the playground does not model an application that crashes, so it refuses it.
+/// Kafka has no rule between `batch.size` and `max.request.size`: a batch larger than a
+/// request still travels, alone in its request (`RecordAccumulator.drain`).
+#[allow(clippy::too_many_arguments)]
+fn check_bounds(
+    f: &Fields<'_>,
+    v: KafkaVersion,
+    keys: Option<u32>,
+    value_bytes: Option<u32>,
+    batch_size: Option<u32>,
+    max_request_size: Option<u32>,
+    buffer_memory: Option<u64>,
+    problems: &mut Problems,
+) {
+    let (Some(keys), Some(value_bytes)) = (keys, value_bytes) else {
+        return;
+    };
+    let size = estimate_size_upper_bound(v, (keys > 0).then_some(KEY_BYTES), value_bytes);
+    if let Some(max) = max_request_size {
+        if size > u64::from(max) {
+            problems.note(
+                &f.path_of("max.request.size"),
+                format!("every record of this producer is {size} bytes when serialized (Kafka's upper-bound estimate), more than {max}: each send() fails with RecordTooLargeException and the record never enters the accumulator"),
+            );
+            return;
+        }
+    }
+    let Some(memory) = buffer_memory else {
+        return;
+    };
+    if size > memory {
+        problems.note(
+            &f.path_of("buffer.memory"),
+            format!("every record of this producer is {size} bytes when serialized (Kafka's upper-bound estimate), more than buffer.memory {memory}: each send() fails with RecordTooLargeException"),
+        );
+        return;
+    }
+    if let Some(batch) = batch_size {
+        if u64::from(batch) > memory {
+            problems.error(
+                &f.path_of("buffer.memory"),
+                format!("below batch.size {batch}: Kafka accepts this, but then every send() throws IllegalArgumentException (\"Attempt to allocate {batch} bytes, but there is a hard limit of {memory} on memory allocations.\") to the application, which the playground does not model; set buffer.memory to at least batch.size"),
+            );
+        }
     }
 }
 

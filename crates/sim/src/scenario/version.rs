@@ -17,6 +17,13 @@ pub const DEFAULT_VERSION: KafkaVersion = KafkaVersion::new(3, 9);
 /// applies its usual rule and it never fires. Stays small enough that `ms * 1000` µs fits in u64.
 pub const NO_DELIVERY_TIMEOUT_MS: u64 = 2_147_483_647;
 
+/// `max.request.size`, `buffer.memory` and `max.block.ms`: the same in every release the reader
+/// knows (0.10.0 to 4.0; `ProducerConfig`), so they are not in [`Defaults`]. Before 0.11 the
+/// deprecated `block.on.buffer.full` (default false) left `max.block.ms` in charge too.
+pub const DEFAULT_MAX_REQUEST_SIZE: u32 = 1_048_576;
+pub const DEFAULT_BUFFER_MEMORY: u64 = 33_554_432;
+pub const DEFAULT_MAX_BLOCK_MS: u64 = 60_000;
+
 /// `max.poll.records` for 0.10.0, whose default was `Integer.MAX_VALUE`: capped here, because a
 /// real fetch is bounded by `max.partition.fetch.bytes` (1 MiB) long before this many records.
 pub const UNBOUNDED_MAX_POLL_RECORDS: u32 = 100_000;

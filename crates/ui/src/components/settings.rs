@@ -28,6 +28,9 @@ fn producer_specs() -> Vec<Spec> {
         ("request.timeout.ms", FieldKind::Number),
         ("delivery.timeout.ms", FieldKind::Number),
         ("metadata.max.age.ms", FieldKind::Number),
+        ("max.request.size", FieldKind::Number),
+        ("buffer.memory", FieldKind::Number),
+        ("max.block.ms", FieldKind::Number),
     ]
 }
 

@@ -10,7 +10,8 @@ pub fn Simplifications() -> Html {
             <ul>
                 <li>{"Time is simulated: the network is a latency with jitter and a loss rate; bandwidth, disks and CPU cost nothing."}</li>
                 <li>{"loss.rate is loss under TCP: a lost message is retransmitted after 200 ms plus the round trip (doubling if lost again) and the messages behind it on its connection wait for it; nothing is dropped. Each message counts as one segment, and connection resets after 15 retransmissions are not modelled."}</li>
-                <li>{"Records carry no payload; value.bytes only counts towards batch.size."}</li>
+                <li>{"Records carry no payload; value.bytes only counts towards batch.size, max.request.size and buffer.memory."}</li>
+                <li>{"max.block.ms bounds only a send() waiting for buffer.memory: the producer starts knowing its topic's partitions, so the wait for metadata in send() never happens. A batch.size above buffer.memory, where Kafka's every send() throws IllegalArgumentException to the application, is refused."}</li>
                 <li>{"Brokers never run out of memory or disk, and logs are never compacted or deleted."}</li>
                 <li>{"One connection per producer and broker; no TLS, SASL, quotas or throttling."}</li>
                 <li>{"Clients start connected to every broker. After a disconnect a producer waits reconnect.backoff.ms (50 ms, doubling to 1 s, without Kafka's jitter) and reconnects; it sends nothing to a broker it is not connected to."}</li>

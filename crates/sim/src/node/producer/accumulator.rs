@@ -1,5 +1,7 @@
 //! The RecordAccumulator: one queue of batches per partition; a batch fills up to
-//! `batch.size` and waits up to `linger.ms` before the sender may take it.
+//! `batch.size` and waits up to `linger.ms` before the sender may take it. Each batch holds a
+//! buffer from the producer's `BufferPool` from its creation until it completes; `allocated`
+//! counts them (the pool's bound, `buffer.memory`, is the producer's to enforce).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -28,6 +30,8 @@ pub struct Batch {
     /// Full: no more records fit.
     pub closed: bool,
     pub in_flight: bool,
+    /// Bytes of its buffer (`RecordAccumulator.append`: `max(batch.size, record estimate)`).
+    pub buffer_bytes: u32,
 }
 
 impl Batch {
@@ -69,6 +73,10 @@ pub struct Accumulator {
     pub records_per_batch: u32,
     /// Records in each partition's open batch (0: none open). A cache for `room`.
     open_len: Vec<u32>,
+    /// Bytes a new batch takes from the buffer pool.
+    pub batch_buffer_bytes: u32,
+    /// Bytes the batches present (queued or in flight) hold.
+    pub allocated: u64,
 }
 
 impl Accumulator {
@@ -79,6 +87,8 @@ impl Accumulator {
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             next_batch_id: 0,
             open_len: vec![0; partitions as usize],
+            batch_buffer_bytes: batch_size,
+            allocated: 0,
             // A record larger than batch.size still travels, alone in its batch.
             records_per_batch: (room / (record_bytes + RECORD_OVERHEAD_BYTES).max(1)).max(1),
         }
@@ -96,6 +106,11 @@ impl Accumulator {
         self.batches
             .get(id)
             .filter(|b| !b.closed && b.frozen.is_none())
+    }
+
+    /// Whether a record for `partition` goes into an open batch (no new buffer needed).
+    pub fn has_open_batch(&self, partition: u32) -> bool {
+        self.open_len.get(partition as usize).copied().unwrap_or(0) > 0
     }
 
     /// Room left in the open batch of a partition (a fresh batch's room if none).
@@ -120,7 +135,7 @@ impl Accumulator {
     pub fn append(&mut self, partition: u32, record: u32, now: u64) -> bool {
         let rpb = self.records_per_batch as usize;
         // The open batch, if any, is the back of the queue (the cache says whether one is).
-        let open = if self.open_len.get(partition as usize).copied().unwrap_or(0) > 0 {
+        let open = if self.has_open_batch(partition) {
             self.queues
                 .get(partition as usize)
                 .and_then(|q| q.back())
@@ -148,8 +163,10 @@ impl Accumulator {
                         producer_epoch: 0,
                         closed: false,
                         in_flight: false,
+                        buffer_bytes: self.batch_buffer_bytes,
                     },
                 );
+                self.allocated += u64::from(self.batch_buffer_bytes);
                 if let Some(q) = self.queues.get_mut(partition as usize) {
                     q.push_back(id);
                 }
@@ -175,6 +192,7 @@ impl Accumulator {
     /// Removes a finished batch everywhere.
     pub fn remove(&mut self, id: u64) -> Option<Batch> {
         let b = self.batches.remove(&id)?;
+        self.allocated = self.allocated.saturating_sub(u64::from(b.buffer_bytes));
         if !b.closed && b.frozen.is_none() {
             if let Some(o) = self.open_len.get_mut(b.partition as usize) {
                 *o = 0;

@@ -271,7 +271,7 @@ impl Producer {
     }
 
     /// A batch fails for good: its records are reported failed to the application.
-    fn give_up(&mut self, id: u64, why: &str, expired: bool, ctx: &mut Ctx<'_>) {
+    pub(super) fn give_up(&mut self, id: u64, why: &str, expired: bool, ctx: &mut Ctx<'_>) {
         let Some(b) = self.accumulator.remove(id) else {
             return;
         };
@@ -300,119 +300,6 @@ impl Producer {
             ),
         );
         self.settle(&b, false, ctx);
-    }
-
-    /// Before 2.1 (no `delivery.timeout.ms`, KIP-91) batches still in the accumulator expire
-    /// after `request.timeout.ms`: counted from the last append for a full batch, from
-    /// creation plus `linger.ms` for the open one, and from the end of the retry backoff for a
-    /// batch waiting to be retried; per partition from the front, stopping at the first that
-    /// has not expired, and not while a muted partition has a batch in flight
-    /// (`RecordAccumulator.expiredBatches`, `ProducerBatch.maybeExpire` in 2.0).
-    pub(super) fn expire_batches_before_2_1(&mut self, ctx: &mut Ctx<'_>) {
-        let rt = ms(self.cfg.request_timeout_ms);
-        let linger = ms(self.cfg.linger_ms);
-        let muting = self.cfg.max_in_flight_requests_per_connection <= 1;
-        let now = ctx.now;
-        let mut expired = Vec::new();
-        for (p, q) in self.accumulator.queues.iter().enumerate() {
-            let muted = muting
-                && self
-                    .send_state
-                    .get(p)
-                    .is_some_and(|s| s.in_flight_batches > 0);
-            if muted {
-                continue;
-            }
-            let last = q.back().copied();
-            for &id in q.iter() {
-                let Some(b) = self.accumulator.batches.get(&id) else {
-                    break;
-                };
-                let full = Some(id) != last || b.closed;
-                let gone = if b.attempts > 0 {
-                    now.saturating_sub(b.retry_at_us) > rt
-                } else {
-                    (full && now.saturating_sub(b.last_append_us) > rt)
-                        || now.saturating_sub(b.created_us + linger) > rt
-                };
-                if !gone {
-                    break;
-                }
-                expired.push(id);
-            }
-        }
-        for id in expired {
-            self.give_up(
-                id,
-                "expired in the accumulator after request.timeout.ms (TimeoutException)",
-                true,
-                ctx,
-            );
-        }
-    }
-    /// Batches whose delivery deadline passed fail (queued or in flight).
-    pub(super) fn expire_batches(&mut self, ctx: &mut Ctx<'_>) {
-        if !self.version.at_least(2, 1) {
-            self.expire_batches_before_2_1(ctx);
-        }
-        let dt = ms(self.cfg.delivery_timeout_ms);
-        // Batch ids grow with creation time: only the oldest can be due.
-        while let Some((&id, b)) = self.accumulator.batches.iter().next() {
-            if b.created_us.saturating_add(dt) > ctx.now {
-                break;
-            }
-            self.batch_failed(id, ErrorCode::RequestTimedOut, ctx);
-            // batch_failed removes expired batches; guard against a batch that stays.
-            if self.accumulator.batches.contains_key(&id) {
-                self.accumulator.remove(id);
-            }
-        }
-    }
-
-    pub(super) fn check_request_timeouts(&mut self, ctx: &mut Ctx<'_>) {
-        let timed_out: Vec<u32> = self
-            .connections
-            .iter()
-            .filter(|(_, c)| {
-                c.in_flight
-                    .front()
-                    .is_some_and(|r| r.deadline_us <= ctx.now)
-            })
-            .map(|(b, _)| *b)
-            .collect();
-        // A connection attempt that gets no answer (an isolated broker) gives up.
-        let setup = self.connection_setup_timeout_us();
-        let stuck: Vec<u32> = self
-            .connections
-            .iter()
-            .filter(|(_, c)| {
-                matches!(c.state, ConnectionState::Connecting { since_us, .. }
-                    if ctx.now.saturating_sub(since_us) > setup)
-            })
-            .map(|(b, _)| *b)
-            .collect();
-        for b in stuck {
-            self.connection_failed(b, ErrorCode::NetworkException, ctx);
-        }
-        for b in timed_out {
-            ctx.out.trace(
-                ctx.now,
-                self.node(),
-                TraceKind::ProduceError,
-                format!(
-                    "{}: no answer from broker {b} within request.timeout.ms: disconnecting",
-                    self.cfg.name
-                ),
-            );
-            self.connection_failed(b, ErrorCode::RequestTimedOut, ctx);
-        }
-        if self
-            .metadata_in_flight
-            .is_some_and(|(_, deadline)| deadline <= ctx.now)
-        {
-            self.metadata_in_flight = None;
-            self.metadata_needed = true;
-        }
     }
 
     pub(super) fn maybe_request_metadata(&mut self, ctx: &mut Ctx<'_>) {
@@ -542,8 +429,12 @@ impl Producer {
         let start = self.drain_cursor % n;
         self.drain_cursor = self.drain_cursor.wrapping_add(1);
         // Each pass sends at most one request per broker (one batch per partition), like one
-        // turn of Kafka's sender loop; passes repeat while something went out.
+        // turn of Kafka's sender loop; passes repeat while something went out. A request holds
+        // batches up to max.request.size (`bounds`); a broker whose request is full waits for
+        // the next pass.
         let mut per_broker: VecMap<u32, Vec<(u32, u64)>> = VecMap::new();
+        let bounded = self.request_size_binds();
+        let mut request_bytes: VecMap<u32, u64> = VecMap::new();
         loop {
             for k in 0..n {
                 let p = (start + k) % n;
@@ -561,10 +452,21 @@ impl Producer {
                 if !self.window_free(b) {
                     continue;
                 }
+                if bounded && request_bytes.get(&b) == Some(&u64::MAX) {
+                    continue;
+                }
                 if let Some(id) = self.front_ready(p, ctx.now) {
+                    if bounded {
+                        let bytes = request_bytes.get_or_default(b);
+                        if !self.fits_request(bytes, id) {
+                            *bytes = u64::MAX;
+                            continue;
+                        }
+                    }
                     per_broker.get_or_default(b).push((p, id));
                 }
             }
+            request_bytes.clear();
             if per_broker.is_empty() {
                 break;
             }
