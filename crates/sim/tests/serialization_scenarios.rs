@@ -156,3 +156,31 @@ fn under_forward_a_new_field_without_a_default_is_accepted_since_old_readers_dro
     assert_eq!(r.records.sent, 1000);
     assert_eq!(group(&r, "newest"), (300, 700, 700, 0));
 }
+
+#[test]
+fn one_schema_under_two_subjects_keeps_one_global_id_and_versions_count_per_subject() {
+    let mut d = doc("avro_registry");
+    d["topics"] = json!([
+        { "name": "suppliers", "partitions": 1, "replication.factor": 3 },
+        { "name": "vendors", "partitions": 1, "replication.factor": 3 }
+    ]);
+    d["producers"] = json!([
+        { "name": "p1", "topic": "suppliers", "records": 100, "records.per.sec": 100,
+          "value.serializer": "avro", "value.schema": "Supplier@1" },
+        { "name": "p2", "topic": "vendors", "records": 100, "records.per.sec": 100,
+          "value.serializer": "avro", "value.schema": "Supplier@2" }
+    ]);
+    d["groups"] = json!([]);
+    d["actions"] = json!([
+        { "at.ms": 500, "do": "upgrade-producer", "producer": "p1", "value.schema": "Supplier@2" }
+    ]);
+    let r = run_doc(&d);
+    let ids = |s: &str| r.schema_registry.subjects[s].ids.clone();
+    // p2 registers version 2 first (id 1 is p1's version 1, registered at the same moment):
+    // the same schema under suppliers-value later gets that id again.
+    assert_eq!(r.schema_registry.schemas, 2);
+    assert_eq!(ids("vendors-value").len(), 1);
+    assert_eq!(ids("suppliers-value").len(), 2);
+    assert_eq!(ids("suppliers-value")[1], ids("vendors-value")[0]);
+    assert_eq!(r.records.serialization_failed, 0);
+}

@@ -174,6 +174,13 @@ mod tests {
         assert_eq!(check(Compatibility::Forward, &v3, &[&v1]), None);
         assert!(check(Compatibility::Full, &v3, &[&v1]).is_some());
         assert_eq!(check(Compatibility::None, &v3, &[&v1]), None);
+        // v1 after v3 and v2: FORWARD checks v2 reading v1 (fine: email has a default), the
+        // transitive mode also v3 reading v1, which misses email's default.
+        assert_eq!(check(Compatibility::Forward, &v1, &[&v3, &v2]), None);
+        assert!(check(Compatibility::ForwardTransitive, &v1, &[&v3, &v2]).is_some());
+        assert!(check(Compatibility::FullTransitive, &v2, &[&v1, &v3]).is_none());
+        assert!(check(Compatibility::FullTransitive, &v3, &[&v1, &v2]).is_some());
+        assert!(check(Compatibility::Full, &v3, &[&v1, &v2]).is_none());
         assert_eq!(check(Compatibility::Backward, &v1, &[]), None);
     }
 }
