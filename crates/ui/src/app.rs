@@ -7,6 +7,9 @@ use crate::components::charts::Charts;
 use crate::components::class_list;
 use crate::components::event_log::EventLog;
 use crate::components::ledger::Ledger;
+use crate::components::lesson_player::LessonPlayer;
+use crate::components::lesson_problems::lesson_problems;
+use crate::components::lessons_panel::lessons_panel;
 use crate::components::playback::PlaybackBar;
 use crate::components::problems::Problems;
 use crate::components::settings::Settings;
@@ -15,7 +18,10 @@ use crate::components::simplifications::Simplifications;
 use crate::components::stage::Stage;
 use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
-use crate::state::{Action, Playback, Playground};
+use crate::lesson_load;
+use crate::lesson_play::{read_done, DONE_KEY};
+use crate::state::{Action, LessonAction, Playback, Playground};
+use kafka_sim::lesson::link::is_lesson_link;
 use kafka_sim::scenario::permalink::{decode_link, encode_fragment};
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
 use kafka_sim::ActionKind;
@@ -31,6 +37,9 @@ pub struct Opening {
     pub controls: Vec<String>,
     pub bench: bool,
     pub base: String,
+    /// `?lesson=`: a lesson id or an http(s) address.
+    pub lesson: Option<String>,
+    pub query: String,
 }
 
 pub fn default_doc() -> Value {
@@ -44,6 +53,11 @@ pub fn initial_state(fragment: &str) -> Playground {
     if fragment.is_empty() {
         return Playground::new(default_doc(), None);
     }
+    if is_lesson_link(fragment) {
+        let mut state = Playground::new(default_doc(), None);
+        state.reduce_lesson(lesson_load::from_link(fragment));
+        return state;
+    }
     let failure = match decode_link(fragment) {
         Ok(link) => match resolve_scenario(&link.doc) {
             Ok(_) => return Playground::new(link.doc, link.position_ms),
@@ -56,6 +70,21 @@ pub fn initial_state(fragment: &str) -> Playground {
         "This link could not be opened: {failure}. The default scenario is shown instead."
     ));
     state
+}
+
+/// A page address without its `lesson` parameter: the base of a scenario's permalink.
+fn without_lesson(base: &str) -> String {
+    match base.split_once('?') {
+        Some((path, query)) => {
+            let query = browser::with_param(query, "lesson", None);
+            if query.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{query}")
+            }
+        }
+        None => base.to_string(),
+    }
 }
 
 fn opening() -> Opening {
@@ -73,6 +102,8 @@ fn opening() -> Opening {
             .is_some_and(|v| v == "1" || v == "true"),
         controls,
         bench: browser::query_param(&address.query, "bench").is_some_and(|v| v == "1"),
+        lesson: browser::query_param(&address.query, "lesson").filter(|l| !l.trim().is_empty()),
+        query: address.query,
         base: address.base,
     }
 }
@@ -80,7 +111,11 @@ fn opening() -> Opening {
 #[component]
 pub fn App() -> Html {
     let opening = use_memo((), |_| opening());
-    let state = use_reducer(|| initial_state(&browser::address().fragment));
+    let state = use_reducer(|| {
+        let mut state = initial_state(&browser::address().fragment);
+        state.done = Rc::new(read_done(browser::load(DONE_KEY).as_deref()));
+        state
+    });
     let reduced_motion = use_memo((), |_| {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });
@@ -119,6 +154,17 @@ pub fn App() -> Html {
                     dispatcher.dispatch(Action::Select(None));
                     return;
                 }
+                // A lesson waiting at a pause: N goes on (unless typing), Enter too where it
+                // would not press a focused control.
+                let key = e.key();
+                let plain = !(e.ctrl_key() || e.meta_key() || e.alt_key());
+                if plain
+                    && ((key == "n" || key == "N") && !browser::typing_text(e)
+                        || key == "Enter" && !browser::typing_into_field(e))
+                {
+                    dispatcher.dispatch(Action::Lesson(LessonAction::Continue));
+                    return;
+                }
                 if browser::typing_into_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
@@ -138,6 +184,29 @@ pub fn App() -> Html {
             move || {
                 #[cfg(target_arch = "wasm32")]
                 drop(keys);
+            }
+        });
+    }
+
+    // Lessons: the index for the Lessons panel, and the lesson
+    // `?lesson=` names (an id beside the page, or an http(s) address).
+    {
+        let dispatcher = state.dispatcher();
+        let opening = Rc::clone(&opening);
+        use_effect_with((), move |_| {
+            if !opening.embed {
+                lesson_load::load_index(&dispatcher);
+            }
+            if let Some(param) = opening.lesson.as_deref() {
+                lesson_load::open(param, &dispatcher);
+            }
+        });
+    }
+    {
+        let done = Rc::clone(&state.done);
+        use_effect_with(done, |done| {
+            if let Ok(text) = serde_json::to_string(&**done) {
+                browser::store(DONE_KEY, &text);
             }
         });
     }
@@ -183,7 +252,45 @@ pub fn App() -> Html {
     let on_step = use_callback(d.clone(), |_: (), d| d.dispatch(Action::Step));
     let on_fast_forward = use_callback(d.clone(), |_: (), d| d.dispatch(Action::FastForward));
     let on_seek = use_callback(d.clone(), |t, d| d.dispatch(Action::Seek(t)));
-    let on_speed = use_callback(d, |s, d| d.dispatch(Action::SetSpeed(s)));
+    let on_speed = use_callback(d.clone(), |s, d| d.dispatch(Action::SetSpeed(s)));
+    let on_lesson = use_callback(d.clone(), |a: LessonAction, d| {
+        d.dispatch(Action::Lesson(a))
+    });
+    let on_open_lesson = use_callback(d.clone(), |id: String, d| {
+        let query = browser::address().query;
+        browser::replace_query(&browser::with_param(&query, "lesson", Some(&id)));
+        lesson_load::open(&id, d);
+    });
+    let on_leave = use_callback(d.clone(), |_: (), d| {
+        let query = browser::address().query;
+        browser::replace_query(&browser::with_param(&query, "lesson", None));
+        d.dispatch(Action::Lesson(LessonAction::Leave));
+    });
+    let lessons_open = state.lessons_open;
+    let toggle_lessons = on_lesson.reform(|_: MouseEvent| LessonAction::ToggleLessons);
+    let dismiss_lesson = on_lesson.reform(|_: MouseEvent| LessonAction::DismissProblems);
+    // What the current step points at on the stage.
+    let play = state.lesson.clone();
+    let step = play.as_ref().and_then(|p| {
+        (p.mode == crate::lesson_play::Mode::Walk)
+            .then(|| p.current_step(state.position_us))
+            .flatten()
+    });
+    let lit = use_memo(
+        (play.as_ref().map(|p| p.lesson.clone()), step),
+        |(lesson, step)| {
+            lesson
+                .as_ref()
+                .and_then(|l| step.and_then(|i| l.steps.get(i)))
+                .map(|s| s.show.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .unwrap_or_default()
+        },
+    );
+    let challenge = play
+        .as_ref()
+        .filter(|p| p.lesson.challenge.is_some())
+        .map(|p| p.lesson.clone());
+    let version_locked = !state.allows("kafka.version");
     let errors = use_memo(state.doc_revision, |_| {
         state
             .errors()
@@ -192,7 +299,7 @@ pub fn App() -> Html {
             .collect::<Vec<_>>()
     });
     let stale = !state.errors().is_empty();
-    let link = format!("{}{}", opening.base, fragment);
+    let link = format!("{}{}", without_lesson(&opening.base), fragment);
     // The full page: the same address without the embed parameters.
     let full_link = format!(
         "{}{}",
@@ -218,8 +325,12 @@ pub fn App() -> Html {
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
                 if !embed {
-                    <VersionPicker value={version_doc} effective={version_effective}
-                                   errors={version_errors} on_edit={on_edit.clone()} />
+                    <button type="button" class="lessons-button" aria-expanded={lessons_open.to_string()}
+                            aria-controls="lessons-panel" onclick={toggle_lessons}>
+                        {"Lessons"}
+                    </button>
+                    <VersionPicker value={version_doc.clone()} effective={version_effective}
+                                   errors={version_errors} on_edit={on_edit.clone()} locked={version_locked} />
                 }
                 <Share link={if embed { full_link } else { link }} embed={embed} />
             </header>
@@ -229,19 +340,32 @@ pub fn App() -> Html {
                     <button type="button" onclick={dismiss}>{"Dismiss"}</button>
                 </div>
             }
+            if lessons_open && !embed {
+                {lessons_panel(&state.catalog, &state.done, &on_open_lesson, &on_lesson)}
+            }
+            {lesson_problems(&state.lesson_status, dismiss_lesson)}
             <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
-            <div class="layout">
+            <div class={class_list("layout", &[(play.is_some(), "with-lesson")])}>
+                if let Some(play) = play.clone() {
+                        <LessonPlayer done={state.done.contains(&play.lesson.id)} play={play}
+                                      position_us={state.position_us} end_us={state.end_us()}
+                                      playing={state.playback != Playback::Paused}
+                                      version={version_doc.clone()} on_lesson={on_lesson}
+                                      on_edit={on_edit.clone()} on_leave={on_leave} />
+                }
                 if !embed || !opening.controls.is_empty() {
                     <aside class="panel-settings" aria-label="Settings">
                         <Settings doc={Rc::clone(&state.doc)} effective={Rc::clone(&state.effective)}
                                   errors={Rc::clone(&errors)} on_edit={on_edit.clone()}
-                                  only={embed.then(|| opening.controls.clone())} />
+                                  only={embed.then(|| opening.controls.clone())}
+                                  challenge={challenge} />
                         if !embed { <Simplifications /> }
                     </aside>
                 }
                 <main class={class_list("stage", &[(stale, "stale")])} aria-label="Stage">
                     if let Some(frame) = state.frame.clone() {
-                        <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()} />
+                        <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
+                               lit={Rc::clone(&lit)} />
                     } else {
                         <p class="stage-empty">{"Fix the scenario's problems to run it."}</p>
                     }

@@ -21,6 +21,21 @@ pub fn query_param(query: &str, name: &str) -> Option<String> {
         .map(|(_, value)| percent_decode(value))
 }
 
+/// `query` with the parameter `name` set to `value` (a lesson id: nothing to escape), or
+/// removed (None); the other parameters kept in order.
+pub fn with_param(query: &str, name: &str, value: Option<&str>) -> String {
+    let mut parts: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some(name))
+        .map(str::to_string)
+        .collect();
+    if let Some(value) = value {
+        parts.push(format!("{name}={value}"));
+    }
+    parts.join("&")
+}
+
 /// Decodes `%XX` escapes and `+` (a query's space); invalid escapes stay as written.
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -180,6 +195,72 @@ mod web {
             })
     }
 
+    /// The text at `url` (relative to the page, or absolute), or why it could not be had.
+    pub async fn fetch_text(url: &str) -> Result<String, String> {
+        use wasm_bindgen_futures::JsFuture;
+        let window = web_sys::window().ok_or("no window")?;
+        let response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|_| {
+                "the request failed (offline, or the server does not allow it)".to_string()
+            })?;
+        let response: web_sys::Response = response
+            .dyn_into()
+            .map_err(|_| "not an HTTP response".to_string())?;
+        if !response.ok() {
+            return Err(format!("the server answered HTTP {}", response.status()));
+        }
+        let text = response.text().map_err(|_| "no body".to_string())?;
+        let text = JsFuture::from(text)
+            .await
+            .map_err(|_| "the body could not be read".to_string())?;
+        text.as_string()
+            .ok_or_else(|| "the body is not text".to_string())
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// A value kept in localStorage (None where storage is off).
+    pub fn load(key: &str) -> Option<String> {
+        storage()?.get_item(key).ok().flatten()
+    }
+
+    pub fn store(key: &str, value: &str) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(key, value);
+        }
+    }
+
+    /// Rewrites the address's query (`?...`, empty for none), keeping its path and fragment.
+    pub fn replace_query(query: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let url = format!(
+            "{}{}{}",
+            location.pathname().unwrap_or_default(),
+            if query.is_empty() {
+                String::new()
+            } else {
+                format!("?{query}")
+            },
+            location.hash().unwrap_or_default()
+        );
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+
+    /// Whether a key press types into a text field or a list (a letter is text there).
+    pub fn typing_text(e: &web_sys::KeyboardEvent) -> bool {
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+    }
+
     pub fn now_ms() -> f64 {
         web_sys::window()
             .and_then(|w| w.performance())
@@ -206,6 +287,11 @@ mod inert {
     pub fn now_ms() -> f64 {
         0.0
     }
+    pub fn load(_key: &str) -> Option<String> {
+        None
+    }
+    pub fn store(_key: &str, _value: &str) {}
+    pub fn replace_query(_query: &str) {}
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -226,5 +312,14 @@ mod tests {
         assert_eq!(query_param(q, "x").as_deref(), Some(""));
         assert_eq!(query_param(q, "bench"), None);
         assert_eq!(query_param("a=%zz", "a").as_deref(), Some("%zz"));
+    }
+
+    #[test]
+    fn a_parameter_is_replaced_or_removed_and_the_others_kept() {
+        assert_eq!(
+            with_param("embed=1&lesson=a", "lesson", Some("acks")),
+            "embed=1&lesson=acks"
+        );
+        assert_eq!(with_param("lesson=a&embed=1", "lesson", None), "embed=1");
     }
 }

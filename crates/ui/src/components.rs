@@ -1,10 +1,14 @@
 //! The page's components, one per file.
 
+pub mod challenge_panel;
 pub mod charts;
 pub mod event_log;
 pub mod field;
 pub mod group_lane;
 pub mod ledger;
+pub mod lesson_player;
+pub mod lesson_problems;
+pub mod lessons_panel;
 pub mod log_marks;
 pub mod node_menu;
 pub mod playback;
@@ -13,7 +17,30 @@ pub mod settings;
 pub mod share;
 pub mod simplifications;
 pub mod stage;
+pub mod verdict_list;
 pub mod version_picker;
+
+use yew::{html, Html};
+
+/// A lesson's plain text: `code` in backticks as `<code>`, everything else as text (Yew escapes
+/// it; no markup of the author's ever reaches the page).
+pub fn rich_text(text: &str) -> Html {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{part}</code> }
+            } else {
+                html! { <>{part}</> }
+            }
+        })
+        .collect()
+}
+
+/// Simulated time as the page writes it: `3.0 s`.
+pub fn seconds(us: u64) -> String {
+    format!("{:.1} s", us as f64 / 1e6)
+}
 
 /// A class attribute: `base`, then each of `extras` whose condition holds, space-separated (what
 /// `classes!` builds, without the index set behind it: about 3 KB of the page).

@@ -9,7 +9,10 @@ mod browser;
 mod components;
 mod doc;
 mod highlight;
+mod lesson_load;
+mod lesson_play;
 mod run_cache;
+mod shared;
 mod state;
 
 #[cfg(target_arch = "wasm32")]

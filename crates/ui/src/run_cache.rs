@@ -301,6 +301,11 @@ impl Runner {
         });
     }
 
+    /// The report of the run so far as JSON, the document lesson figures are read from.
+    pub fn report(&self) -> serde_json::Value {
+        kafka_sim::lesson::report_json(&self.sim.report())
+    }
+
     /// The report of the run so far, as the command line prints it (`kafka-sim run --json`).
     #[cfg(test)]
     pub fn report_json(&self) -> String {

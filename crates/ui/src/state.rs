@@ -3,7 +3,9 @@
 //! Every control, click and key press is an [`Action`] on it.
 
 use crate::doc::{self, Seg};
+use crate::lesson_play::{Catalog, LessonPlay};
 use crate::run_cache::{Frame, Runner};
+pub use crate::shared::Shared;
 use kafka_sim::observe::figure::Figure;
 use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
 use kafka_sim::ActionKind;
@@ -11,6 +13,9 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
+
+mod lesson_actions;
+pub use lesson_actions::{LessonAction, LessonStatus};
 
 /// The slowest and the fastest playback speed: the ends of [`SPEEDS`] by name, so no index
 /// into the list has to follow its length.
@@ -22,38 +27,6 @@ pub const SPEEDS: &[f64] = &[MIN_SPEED, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, MA
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// Simulated time covered per animation frame while fast-forwarding.
 const FAST_FORWARD_CHUNK_US: u64 = 2_000_000;
-
-/// An `Rc` compared by identity, not by contents: for what is only ever replaced whole and is
-/// costly (the run) or pointless (the resolved scenario, which follows the document) to compare
-/// deeply. Deriving `PartialEq` through it stays cheap.
-#[derive(Debug)]
-pub struct Shared<T>(pub Rc<T>);
-
-impl<T> Shared<T> {
-    pub fn new(value: T) -> Shared<T> {
-        Shared(Rc::new(value))
-    }
-}
-
-// By hand: `derive(Clone)` would ask for `T: Clone`, and only the pointer is copied.
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Shared(Rc::clone(&self.0))
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 /// The cached run: the same run only if the same allocation.
 pub type RunHandle = Shared<RefCell<Runner>>;
@@ -100,6 +73,16 @@ pub struct Playground {
     pub selection: Option<Figure>,
     /// A link that could not be opened, and why.
     pub link_error: Option<String>,
+    /// The lesson being played, if any.
+    pub lesson: Option<LessonPlay>,
+    /// A lesson on its way, or one that could not be opened and why.
+    pub lesson_status: LessonStatus,
+    /// The lesson index (the Lessons panel's list).
+    pub catalog: Catalog,
+    /// The Lessons panel is open.
+    pub lessons_open: bool,
+    /// Ids of the finished lessons and passed challenges (kept in localStorage).
+    pub done: Rc<Vec<String>>,
 }
 
 pub enum Action {
@@ -123,6 +106,7 @@ pub enum Action {
     /// An animation frame: `elapsed_ms` of wall time passed.
     Tick(f64),
     Select(Option<Figure>),
+    Lesson(LessonAction),
 }
 
 impl Playground {
@@ -141,6 +125,11 @@ impl Playground {
             speed: DEFAULT_SPEED,
             selection: None,
             link_error: None,
+            lesson: None,
+            lesson_status: LessonStatus::Idle,
+            catalog: Catalog::Loading,
+            lessons_open: false,
+            done: Rc::new(Vec::new()),
         };
         state.set_doc(doc);
         state
@@ -169,6 +158,9 @@ impl Playground {
     fn set_doc(&mut self, doc: Value) {
         self.doc = Rc::new(doc);
         self.doc_revision += 1;
+        if let Some(play) = &mut self.lesson {
+            play.forget_verdicts();
+        }
         match resolve_with_notes(&self.doc) {
             Ok((scenario, notes)) => {
                 self.effective = Rc::new(serde_json::to_value(&scenario).unwrap_or_default());
@@ -201,10 +193,16 @@ impl Playground {
             return;
         };
         let mut runner = runner.borrow_mut();
+        let valid = matches!(self.resolution, Resolution::Valid { .. });
+        if let (Some(play), true) = (&mut self.lesson, valid) {
+            play.evaluate(&mut runner, self.position_us);
+        }
         runner.seek(self.position_us);
         self.position_us = runner.now_us();
         let detailed = self.playback == Playback::Paused;
         self.frame = Some(Rc::new(runner.frame(self.selection, detailed)));
+        drop(runner);
+        self.note_progress();
     }
 
     fn is_valid(&self) -> bool {
@@ -227,7 +225,7 @@ impl Reducible for Playground {
             }
             Action::DismissLinkError => next.link_error = None,
             Action::Act(action) => {
-                if !next.is_valid() {
+                if !next.is_valid() || !next.allows("actions") {
                     return self;
                 }
                 // The document keeps the user's JSON, so the typed action lands there as the JSON
@@ -245,6 +243,9 @@ impl Reducible for Playground {
                 }
             }
             Action::Play if next.is_valid() => {
+                if let Some(play) = &mut next.lesson {
+                    play.waiting = false;
+                }
                 if next.position_us >= end {
                     next.position_us = 0;
                     next.refresh();
@@ -293,8 +294,21 @@ impl Reducible for Playground {
                     }
                     Playback::FastForwarding => FAST_FORWARD_CHUNK_US,
                 };
-                next.position_us = next.position_us.saturating_add(advance.max(1)).min(end);
-                if next.position_us >= end {
+                let mut target = next.position_us.saturating_add(advance.max(1)).min(end);
+                // A lesson's walkthrough stops at each step's time (to evaluate it there), and
+                // stays stopped at a pausing step until the learner continues.
+                let mut waits = false;
+                if let Some(play) = next.lesson.as_mut().filter(|p| p.stops()) {
+                    if let Some(step) = play.next_step_us(next.position_us) {
+                        if step <= target {
+                            target = step;
+                            waits = play.pauses_at(step);
+                            play.waiting = waits;
+                        }
+                    }
+                }
+                next.position_us = target;
+                if next.position_us >= end || waits {
                     next.playback = Playback::Paused;
                 }
                 next.refresh();
@@ -304,6 +318,11 @@ impl Reducible for Playground {
             Action::Select(figure) => {
                 next.selection = figure;
                 next.refresh();
+            }
+            Action::Lesson(action) => {
+                if !next.reduce_lesson(action) {
+                    return self;
+                }
             }
         }
         Rc::new(next)
@@ -427,6 +446,11 @@ mod tests {
             speed: _,
             selection: _,
             link_error: _,
+            lesson: _,
+            lesson_status: _,
+            catalog: _,
+            lessons_open: _,
+            done: _,
         } = &base;
         assert!(!equal_after(&base, |s| s.doc_revision += 1));
         assert!(!equal_after(&base, |s| s.doc = Rc::new(json!({"format": 1}))));
@@ -456,6 +480,11 @@ mod tests {
         assert!(!equal_after(&base, |s| s.speed = MAX_SPEED));
         assert!(!equal_after(&base, |s| s.selection = Some(Figure::Acknowledged)));
         assert!(!equal_after(&base, |s| s.link_error = Some("damaged".to_string())));
+        assert!(!equal_after(&base, |s| s.lesson_status =
+            LessonStatus::Loading("x".into())));
+        assert!(!equal_after(&base, |s| s.catalog = Catalog::Failed("x".into())));
+        assert!(!equal_after(&base, |s| s.lessons_open = true));
+        assert!(!equal_after(&base, |s| s.done = Rc::new(vec!["acks".into()])));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::observe::ledger::{Classification, PartitionLogs, RecordCounts, Record
 use crate::scenario::{
     ClusterConfig, GroupConfig, KafkaVersion, NetworkConfig, ProducerConfig, TopicConfig,
 };
+use crate::support::sorting::map_from;
 use crate::world::sim::Simulation;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -224,21 +225,17 @@ impl Simulation {
             compatibility: r.compatibility,
             schemas: r.schemas.len() as u64,
             refusals: r.refusals(),
-            subjects: r
-                .subjects
-                .iter()
-                .map(|s| {
-                    (
-                        s.name.clone(),
-                        SubjectReport {
-                            versions: s.versions.len() as u64,
-                            ids: s.versions.clone(),
-                            compatibility: s.compatibility.unwrap_or(r.compatibility),
-                            refusals: s.refusals,
-                        },
-                    )
-                })
-                .collect(),
+            subjects: map_from(r.subjects.iter().map(|s| {
+                (
+                    s.name.clone(),
+                    SubjectReport {
+                        versions: s.versions.len() as u64,
+                        ids: s.versions.clone(),
+                        compatibility: s.compatibility.unwrap_or(r.compatibility),
+                        refusals: s.refusals,
+                    },
+                )
+            })),
         }
     }
 
@@ -288,47 +285,33 @@ impl Simulation {
 
     fn group_reports(&self) -> BTreeMap<String, GroupReport> {
         let tp = |p: u32| self.world.topo.topic_partition(p);
-        self.world
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let lag = self.group_lag(i);
-                let consumed = self.world.ledger.groups.get(i);
-                (
-                    g.id.clone(),
-                    GroupReport {
-                        generation: g.generation.max(0) as u32,
-                        leader: g.leader.map(|l| g.name_of(l)),
-                        assignment: g
-                            .members
-                            .values()
-                            .map(|m| {
-                                (
-                                    g.name_of(m.consumer),
-                                    m.assignment.iter().map(|p| tp(*p)).collect(),
-                                )
-                            })
-                            .collect(),
-                        state: g.state,
-                        rebalances: g.rebalances,
-                        consumed: ConsumedCounts::of(
-                            consumed.map(std::slice::from_ref).unwrap_or(&[]),
-                        ),
-                        committed: lag
-                            .iter()
-                            .filter_map(|(p, c, _)| {
-                                Some((self.world.topo.name(*p).to_string(), (*c)?))
-                            })
-                            .collect(),
-                        lag: lag
-                            .iter()
-                            .map(|(p, _, l)| (self.world.topo.name(*p).to_string(), *l))
-                            .collect(),
-                    },
-                )
-            })
-            .collect()
+        map_from(self.world.groups.iter().enumerate().map(|(i, g)| {
+            let lag = self.group_lag(i);
+            let consumed = self.world.ledger.groups.get(i);
+            (
+                g.id.clone(),
+                GroupReport {
+                    generation: g.generation.max(0) as u32,
+                    leader: g.leader.map(|l| g.name_of(l)),
+                    assignment: map_from(g.members.values().map(|m| {
+                        (
+                            g.name_of(m.consumer),
+                            m.assignment.iter().map(|p| tp(*p)).collect(),
+                        )
+                    })),
+                    state: g.state,
+                    rebalances: g.rebalances,
+                    consumed: ConsumedCounts::of(consumed.map(std::slice::from_ref).unwrap_or(&[])),
+                    committed: map_from(lag.iter().filter_map(|(p, c, _)| {
+                        Some((self.world.topo.name(*p).to_string(), (*c)?))
+                    })),
+                    lag: map_from(
+                        lag.iter()
+                            .map(|(p, _, l)| (self.world.topo.name(*p).to_string(), *l)),
+                    ),
+                },
+            )
+        }))
     }
 
     /// The run's headline figures: the report without its per-group, per-producer and
@@ -376,26 +359,18 @@ impl Simulation {
                 cluster: s.cluster.clone(),
                 network: s.network.clone(),
                 topics: s.topics.clone(),
-                producers: s
-                    .producers
-                    .iter()
-                    .map(|p| (p.name.clone(), p.clone()))
-                    .collect(),
-                groups: s
-                    .groups
-                    .iter()
-                    .map(|g| (g.group_id.clone(), g.clone()))
-                    .collect(),
+                producers: map_from(s.producers.iter().map(|p| (p.name.clone(), p.clone()))),
+                groups: map_from(s.groups.iter().map(|g| (g.group_id.clone(), g.clone()))),
             },
             trace_hash: self.trace_hash(),
             end_ms: self.now_us() as f64 / 1000.0,
             events: self.events_handled(),
-            producers: s
-                .producers
-                .iter()
-                .zip(f.per_producer)
-                .map(|(p, counts)| (p.name.clone(), counts))
-                .collect(),
+            producers: map_from(
+                s.producers
+                    .iter()
+                    .zip(f.per_producer)
+                    .map(|(p, counts)| (p.name.clone(), counts)),
+            ),
             schema_registry: self.registry_report(),
         }
     }

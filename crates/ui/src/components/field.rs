@@ -30,6 +30,13 @@ pub struct FieldProps {
     pub effective: Option<Value>,
     pub errors: Vec<String>,
     pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
+    /// A challenge does not allow changing it: shown, disabled, and said so.
+    #[prop_or_default]
+    pub locked: bool,
+}
+
+fn invalid_of(props: &FieldProps) -> bool {
+    !props.errors.is_empty()
 }
 
 #[component]
@@ -42,6 +49,17 @@ pub fn Field(props: &FieldProps) -> Html {
             .collect::<String>()
     );
     let error_id = format!("{id}-error");
+    let locked_id = format!("{id}-locked");
+    let locked = props.locked;
+    let described: Vec<&str> = [
+        (invalid_of(props), error_id.as_str()),
+        (locked, locked_id.as_str()),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, id)| *id)
+    .collect();
+    let describedby = (!described.is_empty()).then(|| described.join(" "));
     let shown = props.value.as_ref().map(doc::display).unwrap_or_default();
     let default_text = props
         .effective
@@ -72,7 +90,7 @@ pub fn Field(props: &FieldProps) -> Html {
             let known = options.contains(&shown.as_str()) || shown.is_empty();
             html! {
                 <select id={id.clone()} {onchange} aria-invalid={invalid.to_string()}
-                        aria-describedby={invalid.then(|| error_id.clone())}>
+                        aria-describedby={describedby.clone()} disabled={locked}>
                     <option value="" selected={shown.is_empty()}>
                         {format!("default ({default_text})")}
                     </option>
@@ -96,18 +114,21 @@ pub fn Field(props: &FieldProps) -> Html {
             html! {
                 <input id={id.clone()} type="text" inputmode="decimal" value={shown.clone()}
                        placeholder={default_text.clone()} {onchange} autocomplete="off"
-                       aria-invalid={invalid.to_string()}
-                       aria-describedby={invalid.then(|| error_id.clone())} />
+                       aria-invalid={invalid.to_string()} disabled={locked}
+                       aria-describedby={describedby.clone()} />
             }
         }
     };
     html! {
-        <div class={class_list("field", &[(invalid, "field-invalid")])}
+        <div class={class_list("field", &[(invalid, "field-invalid"), (locked, "field-locked")])}
              data-key={doc::path_text(&props.path)}>
             <label for={id.clone()}>{props.label}</label>
             {control}
             if shown.is_empty() && !default_text.is_empty() {
                 <span class="field-default">{format!("default: {default_text}")}</span>
+            }
+            if locked {
+                <span class="field-locked-hint" id={locked_id}>{"locked in this challenge"}</span>
             }
             if invalid {
                 <p class="field-error" id={error_id}>

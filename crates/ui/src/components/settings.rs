@@ -4,6 +4,8 @@
 
 use crate::components::field::{Field, FieldKind};
 use crate::doc::{self, Seg};
+use crate::state::Shared;
+use kafka_sim::lesson::Lesson;
 use kafka_sim::scenario::{Acks, AssignmentStrategy, SendMode};
 use serde_json::Value;
 use std::rc::Rc;
@@ -89,6 +91,9 @@ pub struct SettingsProps {
     pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
     /// Embed mode: only these property names (None: all).
     pub only: Option<Vec<String>>,
+    /// A challenge: every path it does not allow is locked.
+    #[prop_or_default]
+    pub challenge: Option<Shared<Lesson>>,
 }
 
 /// A section: a title, the path of the object it edits, and its controls.
@@ -181,8 +186,13 @@ pub fn Settings(props: &SettingsProps) -> Html {
             .filter(|(p, _)| *p == key)
             .map(|(_, m)| m.clone())
             .collect();
+        let locked = props
+            .challenge
+            .as_ref()
+            .and_then(|l| l.challenge.as_ref())
+            .is_some_and(|c| !c.allows(&key));
         html! {
-            <Field label={*label} path={path.clone()} kind={kind.clone()}
+            <Field label={*label} path={path.clone()} kind={kind.clone()} locked={locked}
                    value={doc::get(&props.doc, &path).cloned()}
                    effective={effective_at(&props.effective, &path)}
                    errors={errors} on_edit={props.on_edit.clone()} />

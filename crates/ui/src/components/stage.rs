@@ -137,12 +137,32 @@ pub struct StageProps {
     pub reduced_motion: bool,
     /// A stage action (without `at.ms`) for the timeline.
     pub on_act: Callback<ActionKind>,
+    /// What a lesson's step points at (`broker:1`, `partition:orders-0`, ...): outlined.
+    #[prop_or_default]
+    pub lit: Rc<Vec<String>>,
+}
+
+/// Whether a lesson's step points at `target` (each drawn thing carries its target as
+/// `data-target`).
+fn is_lit(lit: &[String], target: &str) -> bool {
+    lit.iter().any(|t| t == target)
+}
+
+/// A broker is lit as itself, as the controller (ZooKeeper-era: a broker is the controller) or
+/// as a group's coordinator.
+fn broker_lit(lit: &[String], b: &BrokerView, groups: &[GroupView]) -> bool {
+    is_lit(lit, &format!("broker:{}", b.id))
+        || (b.is_controller && is_lit(lit, "controller"))
+        || groups.iter().any(|g| {
+            g.coordinator == Some(b.id) && is_lit(lit, &format!("coordinator:{}", g.group_id))
+        })
 }
 
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
     let menu = use_state(|| None::<Node>);
     let frame = &props.frame;
+    let lit: &[String] = &props.lit;
     let l = layout(frame);
     let open = |node: Node| {
         let menu = menu.clone();
@@ -188,7 +208,7 @@ pub fn Stage(props: &StageProps) -> Html {
             <svg class="stage-svg" viewBox={view_box.clone()} role="group" aria-label="Cluster">
                 <g class="wires" aria-hidden="true">{wires}</g>
                 if kraft {
-                    <g class="node controller" role="button" tabindex="0" aria-haspopup="menu"
+                    <g class={class_list("node controller", &[(is_lit(lit, "controller"), "lit")])} data-target="controller" role="button" tabindex="0" aria-haspopup="menu"
                        onclick={open(Node::Controller)} onkeydown={open_key(Node::Controller)}>
                         <rect x={fmt(l.controller.0 - 90.0)} y="8" width="180" height="36" rx="6" />
                         <text x={fmt(l.controller.0)} y="31" text-anchor="middle">{"◆ controller (KRaft)"}</text>
@@ -211,7 +231,8 @@ pub fn Stage(props: &StageProps) -> Html {
                 { for frame.view.producers.iter().enumerate().map(|(i, p)| {
                     let y = l.producers.get(i).copied().unwrap_or(TOP);
                     html! {
-                        <g class="producer">
+                        <g class={class_list("producer", &[(is_lit(lit, &format!("producer:{}", p.name)), "lit")])}
+                           data-target={format!("producer:{}", p.name)}>
                             {draw_producer(p, y, frame.now_us)}
                             <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-producer={p.name.clone()}
                                onclick={open(Node::Producer(i as u32))} onkeydown={open_key(Node::Producer(i as u32))}>
@@ -225,8 +246,9 @@ pub fn Stage(props: &StageProps) -> Html {
                     let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
                     let status = broker_status(b);
                     html! {
-                        <g class={class_list("broker", &[(!b.alive, "down"), (b.isolated, "isolated")])}>
-                            {draw_broker(b, top, h, frame.highlight.as_ref())}
+                        <g class={class_list("broker", &[(!b.alive, "down"), (b.isolated, "isolated"), (broker_lit(lit, b, &frame.groups), "lit")])}
+                           data-target={format!("broker:{}", b.id)}>
+                            {draw_broker(b, top, h, frame.highlight.as_ref(), lit)}
                             <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-broker={b.id.to_string()}
                                onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
                                 <rect class="hit" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W - 80.0)} height="24" rx="6" />
@@ -239,7 +261,7 @@ pub fn Stage(props: &StageProps) -> Html {
                 }) }
                 { for frame.groups.iter().enumerate().map(|(i, g)| {
                     let top = l.groups.get(i).copied().unwrap_or(TOP);
-                    draw_group(g, top, &l, &open, &open_key)
+                    draw_group(g, top, &l, lit, &open, &open_key)
                 }) }
             </svg>
             // Messages move every frame: their own layer, so the cluster beneath is not repainted.
@@ -327,7 +349,13 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
 
 /// A broker's replicas, each with its log strip: filled up to the log end offset, a line at the
 /// high watermark, and the selected ledger figure's marks.
-fn draw_broker(b: &BrokerView, top: f64, h: f64, highlight: Option<&Highlight>) -> Html {
+fn draw_broker(
+    b: &BrokerView,
+    top: f64,
+    h: f64,
+    highlight: Option<&Highlight>,
+    lit: &[String],
+) -> Html {
     let max_leo = b
         .replicas
         .iter()
@@ -352,9 +380,14 @@ fn draw_broker(b: &BrokerView, top: f64, h: f64, highlight: Option<&Highlight>) 
             Some(log_marks(m, &scale, y + 2.0, hl.figure))
         });
         let role = if r.is_leader { "L" } else { "F" };
+        let target = format!("partition:{name}");
+        let on = is_lit(lit, &target);
         html! {
-            <g class={class_list("replica", &[(r.is_leader, "leader"), (!r.in_isr, "out-of-isr")])}
-               data-partition={name.clone()}>
+            <g class={class_list("replica", &[(r.is_leader, "leader"), (!r.in_isr, "out-of-isr"), (on, "lit")])}
+               data-partition={name.clone()} data-target={target}>
+                if on {
+                    <rect class="lit-ring" x={fmt(BROKER_X + 3.0)} y={fmt(y - 2.0)} width={fmt(BROKER_W - 6.0)} height={fmt(ROW_H)} rx="3" />
+                }
                 <title>{format!("{}-{}: {} , epoch {}, {}, log end offset {}, high watermark {}",
                     r.topic, r.partition, if r.is_leader { "leader" } else { "follower" }, r.leader_epoch,
                     if r.in_isr { "in ISR" } else { "out of ISR" }, r.log_end_offset, r.high_watermark)}</title>
@@ -466,13 +499,15 @@ fn draw_group(
     g: &GroupView,
     top: f64,
     l: &Layout,
+    lit: &[String],
     open: &dyn Fn(Node) -> Callback<MouseEvent>,
     open_key: &dyn Fn(Node) -> Callback<KeyboardEvent>,
 ) -> Html {
     let stable = g.state == GroupState::Stable;
     let height = GROUP_HEAD + g.members.len() as f64 * MEMBER_H;
     html! {
-        <g class={class_list("group-box", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}>
+        <g class={class_list("group-box", &[(!stable, "rebalancing"), (is_lit(lit, &format!("group:{}", g.group_id)), "lit")])}
+           data-group={g.group_id.clone()} data-target={format!("group:{}", g.group_id)}>
             <rect class="box" x={fmt(GROUP_X)} y={fmt(top)} width={fmt(GROUP_W)} height={fmt(height)} rx="6" />
             <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
                 {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
@@ -488,7 +523,8 @@ fn draw_group(
                 let leader = g.leader.as_deref() == Some(m.name.as_str());
                 let node = Node::Consumer(m.name.clone());
                 html! {
-                    <g class={class_list("member", &[(m.paused, "paused")])}>
+                    <g class={class_list("member", &[(m.paused, "paused"), (is_lit(lit, &format!("consumer:{}", m.name)), "lit")])}
+                       data-target={format!("consumer:{}", m.name)}>
                         <g class="node" role="button" tabindex="0" aria-haspopup="menu"
                            onclick={open(node.clone())} onkeydown={open_key(node)}>
                             <rect class="hit" x={fmt(GROUP_X + 4.0)} y={fmt(y + 1.0)} width={fmt(GROUP_W - 8.0)} height={fmt(MEMBER_H - 2.0)} rx="4" />

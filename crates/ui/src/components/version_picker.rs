@@ -18,6 +18,9 @@ pub struct VersionPickerProps {
     pub effective: String,
     pub errors: Vec<String>,
     pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
+    /// A challenge that does not allow changing the release.
+    #[prop_or_default]
+    pub locked: bool,
 }
 
 #[component]
@@ -39,7 +42,8 @@ pub fn VersionPicker(props: &VersionPickerProps) -> Html {
         <div class={class_list("field version-picker", &[(invalid, "field-invalid")])}
              data-key="kafka.version">
             <label for="f-kafka-version">{"kafka.version"}</label>
-            <select id="f-kafka-version" {onchange} aria-invalid={invalid.to_string()}>
+            <select id="f-kafka-version" {onchange} aria-invalid={invalid.to_string()}
+                    disabled={props.locked} title={props.locked.then_some("locked in this challenge")}>
                 <option value="" selected={shown.is_empty()}>
                     {format!("default ({})", props.effective)}
                 </option>

@@ -1,0 +1,33 @@
+//! A lesson's expectations, each with what the run on screen says of it: pending (its time has
+//! not come), met ✓, or not met ✗ with the figure as the run has it. The mark is a symbol and a
+//! word, so it reads without colour. A plain function (no component): it is drawn only
+//! inside the lesson player, which decides when to redraw.
+
+use kafka_sim::lesson::{Expectation, Verdict};
+use yew::prelude::*;
+
+/// `verdicts`: None while pending; `when`: when they are checked (`at 3.0 s`), said meanwhile.
+pub fn verdict_list(expect: &[Expectation], verdicts: Option<&[Verdict]>, when: &str) -> Html {
+    if expect.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="verdicts">
+            { for expect.iter().enumerate().map(|(i, e)| {
+                let verdict = verdicts.and_then(|v| v.get(i));
+                let (class, mark, state) = match verdict {
+                    None => ("verdict pending", "…", format!("pending: checked {when}")),
+                    Some(v) if v.holds => ("verdict holds", "✓", format!("met: {} = {}", e.figure, v.actual)),
+                    Some(v) => ("verdict misses", "✗", format!("not met: {} = {}", e.figure, v.actual)),
+                };
+                html! {
+                    <li class={class} data-expect={e.to_string()}>
+                        <span class="verdict-mark" aria-hidden="true">{mark}</span>
+                        <code>{e.to_string()}</code>
+                        <span class="verdict-state">{state}</span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
