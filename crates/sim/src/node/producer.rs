@@ -321,7 +321,7 @@ impl Producer {
                 .ledger
                 .record_sent(self.index as usize, self.global(partition), due);
             if let Some(value) = self.values.write(id) {
-                ctx.ledger.values.write(id, value);
+                ctx.ledger.values.write(self.index as usize, id, value);
             }
             self.next_record += 1;
             if let Some(why) = &too_large {

@@ -10,10 +10,9 @@ use crate::kafka::serialization::compat::{check, Compatibility};
 use crate::kafka::serialization::RecordSchema;
 use crate::node::{Ctx, Node, Timer};
 use crate::observe::trace::TraceKind;
-use serde::Serialize;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subject {
     pub name: String,
     /// Schema id of each version, version 1 first.

@@ -4,7 +4,6 @@
 //! bytes, so plain runs keep nothing here.
 
 use crate::kafka::serialization::RecordSchema;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,19 +15,30 @@ pub struct WrittenValue {
 
 #[derive(Debug, Clone, Default)]
 pub struct ValueLog {
-    written: BTreeMap<u32, Arc<WrittenValue>>,
+    /// Per producer index, by record id in send order (ids increase per producer; plain lists
+    /// keep another map type out of the page).
+    written: Vec<Vec<(u32, Arc<WrittenValue>)>>,
     /// Per producer index: sends that failed in the serializer (`SerializationException`,
     /// e.g. the registry refused the schema): the record never reached the producer.
     pub serialization_failed: Vec<u64>,
 }
 
 impl ValueLog {
-    pub fn write(&mut self, id: u32, value: WrittenValue) {
-        self.written.insert(id, Arc::new(value));
+    /// The value of record `id`, the producer's newest.
+    pub fn write(&mut self, producer: usize, id: u32, value: WrittenValue) {
+        if self.written.len() <= producer {
+            self.written.resize_with(producer + 1, Vec::new);
+        }
+        if let Some(list) = self.written.get_mut(producer) {
+            list.push((id, Arc::new(value)));
+        }
     }
 
     pub fn get(&self, id: u32) -> Option<&Arc<WrittenValue>> {
-        self.written.get(&id)
+        self.written.iter().find_map(|list| {
+            let at = list.partition_point(|(i, _)| *i < id);
+            list.get(at).filter(|(i, _)| *i == id).map(|(_, v)| v)
+        })
     }
 
     pub fn count_serialization_failure(&mut self, producer: usize) {

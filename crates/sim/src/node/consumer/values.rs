@@ -20,7 +20,6 @@ use crate::kafka::serialization::{avro, custom, resolve, DecodeError, RecordSche
 use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::{GroupConfig, OnDeserializationError, ValueSerializer};
-use crate::support::vec_map::VecMap;
 use std::sync::Arc;
 
 /// The outcome of deserializing one record.
@@ -40,7 +39,7 @@ pub struct ValueReader {
     pub schema: Option<Arc<RecordSchema>>,
     pub on_error: OnDeserializationError,
     /// Writer schemas by id, as the registry answered (`None`: unknown id).
-    writer_schemas: VecMap<u32, Option<Arc<RecordSchema>>>,
+    writer_schemas: Vec<(u32, Option<Arc<RecordSchema>>)>,
     /// The schema fetch `poll()` waits for: (correlation id, schema id).
     fetching: Option<(u64, u32)>,
     next_correlation: u64,
@@ -79,7 +78,7 @@ impl ValueReader {
             ValueSerializer::Custom => custom::decode(&reader, bytes),
             ValueSerializer::Avro => match avro::split_frame(bytes) {
                 Err(e) => Err(e),
-                Ok((schema_id, body)) => match self.writer_schemas.get(&schema_id) {
+                Ok((schema_id, body)) => match self.writer_schemas.iter().find(|(i, _)| *i == schema_id).map(|(_, s)| s) {
                     Some(Some(writer)) => resolve::decode(writer, &reader, body),
                     Some(None) => Err(DecodeError(format!(
                         "SerializationException: error retrieving Avro schema for id {schema_id} (Schema not found; error code: 40403)"
@@ -137,7 +136,7 @@ impl Consumer {
             .is_some_and(|(c, _)| c == correlation_id)
         {
             self.values.fetching = None;
-            self.values.writer_schemas.insert(id, schema);
+            self.values.writer_schemas.push((id, schema));
             self.wake(ctx);
         }
     }

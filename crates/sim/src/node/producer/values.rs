@@ -13,7 +13,6 @@ use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::observe::values::WrittenValue;
 use crate::scenario::{ProducerConfig, SchemaRef, ValueSerializer};
-use crate::support::vec_map::VecMap;
 use std::sync::Arc;
 
 /// What the serializer says about the next record.
@@ -32,7 +31,7 @@ pub struct ValueWriter {
     pub serializer: ValueSerializer,
     pub schema: Option<(SchemaRef, Arc<RecordSchema>)>,
     /// Registered ids by version (Confluent's `CachedSchemaRegistryClient`).
-    ids: VecMap<u32, u32>,
+    ids: Vec<(u32, u32)>,
     /// The registration `send()` waits for: (correlation id, version).
     registering: Option<(u64, u32)>,
     refused: Option<String>,
@@ -44,7 +43,7 @@ impl ValueWriter {
         ValueWriter {
             serializer: cfg.value_serializer,
             schema: cfg.value_schema.clone().zip(schema),
-            ids: VecMap::new(),
+            ids: Vec::new(),
             registering: None,
             refused: None,
             next_correlation: 0,
@@ -54,6 +53,13 @@ impl ValueWriter {
     /// The application is redeployed with another version of its schema.
     pub fn upgrade(&mut self, to: SchemaRef, schema: Arc<RecordSchema>) {
         self.schema = Some((to, schema));
+    }
+
+    fn id_of(&self, version: u32) -> Option<u32> {
+        self.ids
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, id)| *id)
     }
 
     pub fn is_blocked(&self) -> bool {
@@ -71,7 +77,7 @@ impl ValueWriter {
         let Some((r, schema)) = &self.schema else {
             return Prepared::Ready;
         };
-        if self.ids.contains_key(&r.version) {
+        if self.id_of(r.version).is_some() {
             return Prepared::Ready;
         }
         if self.registering.is_none() {
@@ -101,9 +107,7 @@ impl ValueWriter {
         }
         self.registering = None;
         match result {
-            Ok(id) => {
-                self.ids.insert(version, id);
-            }
+            Ok(id) => self.ids.push((version, id)),
             Err(message) => self.refused = Some(message),
         }
     }
@@ -115,11 +119,9 @@ impl ValueWriter {
         let bytes = match self.serializer {
             ValueSerializer::String => return None,
             ValueSerializer::Custom => custom::encode(schema, &values),
-            ValueSerializer::Avro => avro::encode(
-                self.ids.get(&r.version).copied().unwrap_or(0),
-                schema,
-                &values,
-            ),
+            ValueSerializer::Avro => {
+                avro::encode(self.id_of(r.version).unwrap_or(0), schema, &values)
+            }
         };
         Some(WrittenValue {
             bytes: bytes.into_boxed_slice(),
