@@ -142,6 +142,9 @@ export function ledgerOfReport(report) {
     ...records,
     consumed: report.consumed.records,
     redelivered: report.consumed.redelivered,
+    "deserialization.errors": report.consumed["deserialization.errors"],
+    skipped: report.consumed.skipped,
+    misread: report.consumed.misread,
     rebalances: report.rebalances,
   };
 }

@@ -39,6 +39,36 @@ pub fn render(r: &Report) -> String {
         "consumed       {} (redelivered {})",
         r.consumed.records, r.consumed.redelivered
     );
+    // Values with a shape: shown where a run has any of them.
+    let c = &r.consumed;
+    if c.deserialization_errors + c.misread > 0 {
+        let _ = writeln!(
+            s,
+            "               deserialization.errors {} (skipped {}), misread {}",
+            c.deserialization_errors, c.skipped, c.misread
+        );
+    }
+    let registry = &r.schema_registry;
+    if r.records.serialization_failed > 0 || registry.schemas > 0 {
+        let _ = writeln!(
+            s,
+            "serialization  failed {}; registry {}: {} schema(s), {} refusal(s)",
+            r.records.serialization_failed,
+            registry.compatibility.name(),
+            registry.schemas,
+            registry.refusals
+        );
+        for (name, subject) in &registry.subjects {
+            let _ = writeln!(
+                s,
+                "  subject {name}: versions {} (ids {:?}), {}, refusals {}",
+                subject.versions,
+                subject.ids,
+                subject.compatibility.name(),
+                subject.refusals
+            );
+        }
+    }
     let _ = writeln!(s, "rebalances     {}", r.rebalances);
     for (id, g) in &r.groups {
         let _ = writeln!(

@@ -9,3 +9,4 @@ pub mod murmur2;
 pub mod partitioner;
 pub mod protocol;
 pub mod record_size;
+pub mod serialization;

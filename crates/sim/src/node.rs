@@ -8,6 +8,7 @@ pub mod consumer;
 pub mod controller;
 pub mod coordinator;
 pub mod producer;
+pub mod registry;
 
 use crate::kafka::protocol::{NodeId, Payload};
 use crate::observe::ledger::Ledger;

@@ -10,4 +10,5 @@ pub mod outline;
 pub mod report;
 pub mod snapshot;
 pub mod trace;
+pub mod values;
 pub mod view;

@@ -19,6 +19,8 @@ pub mod parse;
 pub mod permalink;
 pub mod presets;
 mod producers;
+mod schemas;
+mod upgrades;
 pub mod version;
 
 pub use diagnostics::{ScenarioError, ScenarioErrors, ScenarioNote};
@@ -28,7 +30,10 @@ pub use parse::{
 pub use version::{parse_version, version_defaults, ImpliedDefault};
 
 use crate::kafka::errors::ErrorCode;
+pub use crate::kafka::serialization::compat::Compatibility;
+use crate::kafka::serialization::RecordSchema;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A Kafka release, ordered: `KafkaVersion::new(2, 0) < KafkaVersion::new(3, 9)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,6 +93,77 @@ pub struct Scenario {
     pub producers: Vec<ProducerConfig>,
     pub groups: Vec<GroupConfig>,
     pub actions: Vec<Action>,
+    /// `schemas`: each name's versions, version N at index N - 1 (not in the report).
+    #[serde(skip)]
+    pub schemas: Vec<(String, Vec<Arc<RecordSchema>>)>,
+    #[serde(rename = "schema.registry")]
+    pub schema_registry: RegistryConfig,
+}
+
+impl Scenario {
+    /// The schema `NAME@N` names, if the scenario defines it.
+    pub fn schema(&self, r: &SchemaRef) -> Option<&Arc<RecordSchema>> {
+        let (_, versions) = self.schemas.iter().find(|(n, _)| *n == r.name)?;
+        versions.get((r.version as usize).checked_sub(1)?)
+    }
+
+    /// Whether any client writes or reads values with a shape (a serializer other than
+    /// `string`): only then do records carry value bytes and fetches carry record ids.
+    pub fn has_shaped_values(&self) -> bool {
+        self.producers
+            .iter()
+            .any(|p| p.value_serializer != ValueSerializer::String)
+            || self
+                .groups
+                .iter()
+                .any(|g| g.value_deserializer != ValueSerializer::String)
+    }
+}
+
+/// `schema.registry`: the registry's global compatibility mode (Confluent's default BACKWARD).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegistryConfig {
+    pub compatibility: Compatibility,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        RegistryConfig {
+            compatibility: Compatibility::Backward,
+        }
+    }
+}
+
+impl Serialize for Compatibility {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl Choice for Compatibility {
+    const ALL: &'static [Self] = &Compatibility::ALL;
+    fn name(self) -> &'static str {
+        Compatibility::name(self)
+    }
+}
+
+/// `NAME@N`: version N (from 1) of the scenario's schema NAME.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaRef {
+    pub name: String,
+    pub version: u32,
+}
+
+impl std::fmt::Display for SchemaRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.name, self.version)
+    }
+}
+
+impl Serialize for SchemaRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -229,6 +305,14 @@ pub struct ProducerConfig {
     /// How long a `send()` blocks for buffer memory before it fails (TimeoutException).
     #[serde(rename = "max.block.ms")]
     pub max_block_ms: u64,
+    #[serde(
+        rename = "value.serializer",
+        skip_serializing_if = "ValueSerializer::is_string"
+    )]
+    pub value_serializer: ValueSerializer,
+    /// The schema its values are written with (`custom` and `avro`).
+    #[serde(rename = "value.schema", skip_serializing_if = "Option::is_none")]
+    pub value_schema: Option<SchemaRef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -300,6 +384,19 @@ pub struct GroupConfig {
     /// when a refresh shows a partition count its assignment did not cover.
     #[serde(rename = "metadata.max.age.ms")]
     pub metadata_max_age_ms: u64,
+    #[serde(
+        rename = "value.deserializer",
+        skip_serializing_if = "ValueSerializer::is_string"
+    )]
+    pub value_deserializer: ValueSerializer,
+    /// The schema its application reads values as (`custom` and `avro`).
+    #[serde(rename = "value.schema", skip_serializing_if = "Option::is_none")]
+    pub value_schema: Option<SchemaRef>,
+    #[serde(
+        rename = "on.deserialization.error",
+        skip_serializing_if = "OnDeserializationError::is_fail"
+    )]
+    pub on_deserialization_error: OnDeserializationError,
 }
 
 /// A consumer's name: `<group.id>-c<N>`, N from 1 in joining order (the initial consumers
@@ -370,4 +467,63 @@ pub enum ActionKind {
         topic: String,
         partitions: u32,
     },
+    /// The producer's application is redeployed writing values with another version.
+    UpgradeProducer {
+        producer: String,
+        #[serde(rename = "value.schema")]
+        value_schema: SchemaRef,
+    },
+    /// The group's applications are redeployed reading values as another version.
+    UpgradeGroup {
+        #[serde(rename = "group.id")]
+        group_id: String,
+        #[serde(rename = "value.schema")]
+        value_schema: SchemaRef,
+    },
+    /// The registry's compatibility mode of one subject (`PUT /config/<subject>`).
+    SetCompatibility {
+        subject: String,
+        compatibility: Compatibility,
+    },
+}
+
+/// `value.serializer` / `value.deserializer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueSerializer {
+    /// Opaque bytes of `value.bytes`, no schema (the default; records carry no value bytes).
+    #[default]
+    String,
+    /// A hand-written serializer: the fields' values in order (`kafka::serialization::custom`).
+    Custom,
+    /// Confluent's Avro serializer with a schema registry.
+    Avro,
+}
+
+choices!(ValueSerializer { String => "string", Custom => "custom", Avro => "avro" });
+
+impl ValueSerializer {
+    fn is_string(&self) -> bool {
+        *self == ValueSerializer::String
+    }
+}
+
+/// `on.deserialization.error`: what the application does when `poll()` throws
+/// `RecordDeserializationException`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnDeserializationError {
+    /// Kafka's behaviour: the exception escapes, every later poll throws it again.
+    #[default]
+    Fail,
+    /// The application catches it, seeks past the record and counts it.
+    Skip,
+}
+
+choices!(OnDeserializationError { Fail => "fail", Skip => "skip" });
+
+impl OnDeserializationError {
+    fn is_fail(&self) -> bool {
+        *self == OnDeserializationError::Fail
+    }
 }

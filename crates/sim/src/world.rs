@@ -41,4 +41,6 @@ pub struct World {
     /// Whether producers and consumers refresh metadata every `metadata.max.age.ms` (see
     /// `sim::partitions`).
     pub metadata_refresh: bool,
+    /// The schema registry (idle unless a producer uses `value.serializer` avro).
+    pub registry: crate::node::registry::Registry,
 }

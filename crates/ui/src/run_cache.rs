@@ -29,6 +29,8 @@ pub enum Node {
     Broker(u32),
     Controller,
     Consumer(String),
+    /// The schema registry (scenarios with an Avro serializer).
+    Registry,
 }
 
 impl Node {
@@ -38,6 +40,7 @@ impl Node {
             NodeId::Producer(i) => Node::Producer(i),
             NodeId::Broker(b) => Node::Broker(b),
             NodeId::Controller => Node::Controller,
+            NodeId::Registry => Node::Registry,
             NodeId::Consumer(c) => Node::Consumer(
                 consumers
                     .get(c as usize)
@@ -109,6 +112,8 @@ pub struct MemberView {
     pub name: String,
     pub paused: bool,
     pub assignment: Vec<(String, u32)>,
+    /// `suppliers-0 @0`: the record every poll() throws at (a poison pill).
+    pub stuck: Option<String>,
 }
 
 /// Every frame's revision is new (across runners too), so components compare frames cheaply.
@@ -337,7 +342,8 @@ impl Runner {
             report.consumed,
             report.redelivered,
             report.rebalances,
-        );
+        )
+        .with_deserialization(&self.sim.consumed_counts());
         let (highlight, selected) = match selection.map(|f| Highlight::find(&snapshot, f)) {
             Some((h, ids)) => (Some(h), ids),
             None => (None, Vec::new()),
@@ -430,6 +436,7 @@ fn group_view(g: &kafka_sim::observe::group_view::GroupView) -> GroupView {
                 name: m.name.clone(),
                 paused: matches!(m.activity, MemberActivity::Paused | MemberActivity::Stalled),
                 assignment: m.owned.clone(),
+                stuck: m.stuck_at.as_ref().map(|(p, o)| format!("{p} @{o}")),
             })
             .collect(),
     }
@@ -445,6 +452,31 @@ mod tests {
             Ok(s) => Runner::new(s),
             Err(e) => panic!("the default scenario is valid: {e}"),
         }
+    }
+
+    /// The stage's marks of values with a shape: a consumer stuck on a record it cannot read,
+    /// and the registry's refusals.
+    #[test]
+    fn a_frame_shows_a_stuck_consumer_and_the_registrys_refusals() {
+        let text = include_str!("../../sim/tests/scenarios/serde/custom_new_field.json");
+        let mut runner = Runner::new(parse_scenario(text).unwrap_or_else(|e| panic!("{e}")));
+        runner.seek(u64::MAX);
+        let frame = runner.frame(None, true);
+        let stuck: Vec<Option<String>> = frame
+            .groups
+            .iter()
+            .flat_map(|g| g.members.iter().map(|m| m.stuck.clone()))
+            .collect();
+        assert_eq!(stuck, [None, Some("suppliers-0 @0".to_string())]);
+        assert!(
+            frame.view.registry.is_none(),
+            "no Avro, no registry on the stage"
+        );
+        let text = include_str!("../../sim/tests/scenarios/serde/avro_registry.json");
+        let mut runner = Runner::new(parse_scenario(text).unwrap_or_else(|e| panic!("{e}")));
+        runner.seek(u64::MAX);
+        let frame = runner.frame(None, true);
+        assert_eq!(frame.view.registry.map(|r| r.refusals), Some(200));
     }
 
     #[test]
@@ -492,6 +524,9 @@ mod tests {
                 Figure::Consumed => &report["consumed"]["records"],
                 Figure::Redelivered => &report["consumed"]["redelivered"],
                 Figure::Rebalances => &report["rebalances"],
+                Figure::DeserializationErrors | Figure::Skipped | Figure::Misread => {
+                    &report["consumed"][f.name()]
+                }
                 _ => &report["records"][f.name()],
             };
             assert_eq!(

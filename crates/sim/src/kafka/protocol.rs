@@ -2,6 +2,7 @@
 //! Payloads are small: record ids travel as shared slices, so copying a batch is a pointer copy.
 
 use crate::kafka::errors::ErrorCode;
+use crate::kafka::serialization::RecordSchema;
 use crate::scenario::Acks;
 use serde::Serialize;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ pub enum NodeId {
     Controller,
     /// A consumer, by its global index (groups' consumers in order of creation).
     Consumer(u32),
+    /// Confluent's schema registry (a REST service beside the cluster).
+    Registry,
 }
 
 impl std::fmt::Display for NodeId {
@@ -24,6 +27,7 @@ impl std::fmt::Display for NodeId {
             NodeId::Broker(b) => write!(f, "broker {b}"),
             NodeId::Controller => f.write_str("controller"),
             NodeId::Consumer(c) => write!(f, "consumer {c}"),
+            NodeId::Registry => f.write_str("schema registry"),
         }
     }
 }
@@ -136,7 +140,7 @@ pub struct ConsumerFetchPartition {
 /// The answer for one partition: the records `offset .. offset + records`, all below the
 /// high watermark. Offsets are contiguous in a log, so the range is the whole payload (the
 /// ledger counts deliveries by partition and offset).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ConsumerFetchedPartition {
     pub partition: u32,
     pub error: Option<ErrorCode>,
@@ -144,6 +148,9 @@ pub struct ConsumerFetchedPartition {
     pub offset: u64,
     pub records: u64,
     pub high_watermark: u64,
+    /// The records' ids, in offset order, where a consumer reads values with a shape (their
+    /// bytes are in the ledger's value log); `None` otherwise, so plain runs carry nothing.
+    pub ids: Option<Arc<[u32]>>,
 }
 
 /// One member as the leader's JoinGroup response lists it: id, subscription's owned
@@ -275,6 +282,31 @@ pub enum Payload {
         group: u32,
         message: GroupMessage,
     },
+    /// Client ↔ schema registry (HTTP requests, drawn as messages).
+    Registry(RegistryMessage),
+}
+
+/// Confluent's schema registry REST calls a serializer and a deserializer make.
+#[derive(Debug, Clone)]
+pub enum RegistryMessage {
+    /// `POST /subjects/<subject>/versions` (the serializer with `auto.register.schemas=true`).
+    Register {
+        correlation_id: u64,
+        subject: String,
+        schema: Arc<RecordSchema>,
+    },
+    /// The schema's global id, or the HTTP 409 refusal's message.
+    RegisterResponse {
+        correlation_id: u64,
+        result: Result<u32, String>,
+    },
+    /// `GET /schemas/ids/<id>` (the deserializer meeting an id it has not cached).
+    GetSchema { correlation_id: u64, id: u32 },
+    GetSchemaResponse {
+        correlation_id: u64,
+        id: u32,
+        schema: Option<Arc<RecordSchema>>,
+    },
 }
 
 /// What kind of message, for drawing.
@@ -311,6 +343,9 @@ pub enum MessageKind {
     OffsetCommitResponse,
     OffsetFetch,
     OffsetFetchResponse,
+    /// A request to the schema registry, and its answer.
+    RegistryRequest,
+    RegistryResponse,
 }
 
 impl GroupMessage {
@@ -368,6 +403,10 @@ impl Payload {
             Payload::ConsumerFetch { .. } => MessageKind::ConsumerFetch,
             Payload::ConsumerFetchResponse { .. } => MessageKind::ConsumerFetchResponse,
             Payload::Group { message, .. } => message.kind(),
+            Payload::Registry(
+                RegistryMessage::Register { .. } | RegistryMessage::GetSchema { .. },
+            ) => MessageKind::RegistryRequest,
+            Payload::Registry(_) => MessageKind::RegistryResponse,
         }
     }
 
@@ -380,6 +419,10 @@ impl Payload {
             | Payload::ApiVersions
             | Payload::ConsumerFetch { .. } => true,
             Payload::Group { message, .. } => message.is_request(),
+            Payload::Registry(m) => matches!(
+                m,
+                RegistryMessage::Register { .. } | RegistryMessage::GetSchema { .. }
+            ),
             _ => false,
         }
     }

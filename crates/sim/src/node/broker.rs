@@ -55,6 +55,9 @@ struct Fetcher {
 pub struct BrokerSettings {
     pub version: KafkaVersion,
     pub replica_lag_time_max_us: u64,
+    /// Whether consumer fetch answers carry their records' ids (a consumer reads values with
+    /// a shape and needs the records' bytes).
+    pub record_ids_in_fetches: bool,
 }
 
 #[derive(Debug, Clone)]

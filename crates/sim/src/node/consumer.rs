@@ -12,6 +12,7 @@ mod fetching;
 mod membership;
 mod metadata;
 mod poll_timeout;
+pub mod values;
 
 use crate::kafka::protocol::{GroupMessage, NodeId, Payload};
 use crate::node::{Ctx, Node, Timer};
@@ -52,11 +53,14 @@ pub enum MemberState {
     Stable,
 }
 
-/// Fetched records not yet returned by `poll()`: offsets `next .. end` of one partition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Fetched records not yet returned by `poll()`: offsets `next .. end` of one partition,
+/// with the records' ids from offset `base` where values are deserialized.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Buffered {
     pub next: u64,
     pub end: u64,
+    pub base: u64,
+    pub ids: Option<Arc<[u32]>>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +129,8 @@ pub struct Consumer {
     bootstrap: u32,
     next_correlation: u64,
     partition_cursor: u32,
+    /// The value deserializer (see `values`).
+    pub values: values::ValueReader,
 }
 
 impl Consumer {
@@ -181,6 +187,7 @@ impl Consumer {
             bootstrap: 0,
             next_correlation: 0,
             partition_cursor: 0,
+            values: values::ValueReader::default(),
         }
     }
 
@@ -309,9 +316,15 @@ impl Consumer {
             }
         }
         // 3. Buffered records, at most max.poll.records; pre-fetch the next ones.
-        let n = self.deliver(ctx);
+        let n = if self.values.reads_shapes() {
+            self.deliver_shaped(ctx)
+        } else {
+            self.deliver(ctx)
+        };
         self.send_fetches(ctx);
-        if n > 0 {
+        if n == 0 && self.values.stuck_at.is_some() {
+            self.poll_after_throw(ctx);
+        } else if n > 0 {
             let processing_us =
                 (n as f64 * self.cfg.processing_ms_per_record * 1000.0).round() as u64;
             let at = ctx.now + processing_us.max(1);
@@ -445,6 +458,10 @@ impl Consumer {
 impl Node for Consumer {
     fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx) {
         if !self.is_alive() {
+            return;
+        }
+        if let (NodeId::Registry, Payload::Registry(message)) = (from, &payload) {
+            self.on_registry_message(message.clone(), ctx);
             return;
         }
         let NodeId::Broker(broker) = from else {

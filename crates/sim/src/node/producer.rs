@@ -6,6 +6,7 @@ pub mod accumulator;
 mod bounds;
 mod expiry;
 mod sender;
+pub mod values;
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::partitioner::Partitioner;
@@ -20,6 +21,7 @@ use accumulator::Accumulator;
 pub use bounds::BlockedSend;
 use std::collections::VecDeque;
 use std::sync::Arc;
+use values::{Prepared, ValueWriter};
 
 #[derive(Debug, Clone)]
 pub struct InFlightRequest {
@@ -121,6 +123,8 @@ pub struct Producer {
     wake_at: Option<u64>,
     brokers: u32,
     pub retries_done: u64,
+    /// The value serializer (see `values`).
+    pub values: ValueWriter,
 }
 
 /// Milliseconds of a config value in µs (the sender uses it too).
@@ -131,7 +135,14 @@ fn ms(v: u64) -> u64 {
 }
 
 impl Producer {
-    pub fn new(index: u32, cfg: ProducerConfig, version: KafkaVersion, topo: &Topology) -> Self {
+    /// `schema`: the record schema `cfg.value_schema` names, if any.
+    pub fn new(
+        index: u32,
+        cfg: ProducerConfig,
+        version: KafkaVersion,
+        topo: &Topology,
+        schema: Option<Arc<crate::kafka::serialization::RecordSchema>>,
+    ) -> Self {
         let topic = topo.topic_index(&cfg.topic);
         let globals: Vec<u32> = topic
             .and_then(|t| topo.topic_partitions.get(t))
@@ -182,6 +193,7 @@ impl Producer {
             wake_at: None,
             brokers: topo.brokers,
             retries_done: 0,
+            values: ValueWriter::new(&cfg, schema),
             cfg,
         }
     }
@@ -233,6 +245,9 @@ impl Producer {
         if self.next_record >= self.cfg.records || self.blocked.is_some() {
             return None;
         }
+        if self.values.is_blocked() {
+            return None;
+        }
         let scheduled = self
             .scheduled_send_us(self.next_record)
             .max(self.unblocked_us);
@@ -270,6 +285,15 @@ impl Producer {
                 break;
             }
             let i = self.next_record;
+            match self.values.prepare(self.node(), &self.cfg.topic, ctx) {
+                Prepared::Ready => {}
+                Prepared::Blocked => break,
+                Prepared::Failed(message) => {
+                    values::serialization_failed(ctx, self.index, &self.cfg.name, &message);
+                    self.next_record += 1;
+                    continue;
+                }
+            }
             let partition = if self.cfg.keys > 0 {
                 self.partitioner
                     .keyed((i % u64::from(self.cfg.keys)) as u32)
@@ -296,6 +320,9 @@ impl Producer {
             let id = ctx
                 .ledger
                 .record_sent(self.index as usize, self.global(partition), due);
+            if let Some(value) = self.values.write(id) {
+                ctx.ledger.values.write(self.index as usize, id, value);
+            }
             self.next_record += 1;
             if let Some(why) = &too_large {
                 self.refuse_record(id, why.clone(), ctx);
@@ -550,6 +577,10 @@ impl Node for Producer {
                 self.metadata_in_flight = None;
                 self.apply_metadata(&leaders, ctx);
             }
+            Payload::Registry(crate::kafka::protocol::RegistryMessage::RegisterResponse {
+                correlation_id,
+                result,
+            }) => self.values.on_registered(correlation_id, result),
             Payload::ApiVersionsResponse => {
                 if let NodeId::Broker(b) = from {
                     self.connection_ready(b);

@@ -4,7 +4,7 @@
 
 use crate::observe::ledger::RecordCounts;
 use crate::observe::log_marks::RecordCategory;
-use crate::observe::report::Figures;
+use crate::observe::report::{ConsumedCounts, Figures};
 
 /// One figure of the outcome ledger, in the order the page and the command line list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -18,13 +18,17 @@ pub enum Figure {
     Duplicated,
     Reordered,
     Pending,
+    SerializationFailed,
     Consumed,
     Redelivered,
+    DeserializationErrors,
+    Skipped,
+    Misread,
     Rebalances,
 }
 
 impl Figure {
-    pub const ALL: [Figure; 12] = [
+    pub const ALL: [Figure; 16] = [
         Figure::Sent,
         Figure::Acknowledged,
         Figure::Failed,
@@ -34,8 +38,12 @@ impl Figure {
         Figure::Duplicated,
         Figure::Reordered,
         Figure::Pending,
+        Figure::SerializationFailed,
         Figure::Consumed,
         Figure::Redelivered,
+        Figure::DeserializationErrors,
+        Figure::Skipped,
+        Figure::Misread,
         Figure::Rebalances,
     ];
 
@@ -51,6 +59,10 @@ impl Figure {
             Figure::Duplicated => "duplicated",
             Figure::Reordered => "reordered",
             Figure::Pending => "pending",
+            Figure::SerializationFailed => "serialization.failed",
+            Figure::DeserializationErrors => "deserialization.errors",
+            Figure::Skipped => "skipped",
+            Figure::Misread => "misread",
             Figure::Consumed => "consumed",
             Figure::Redelivered => "redelivered",
             Figure::Rebalances => "rebalances",
@@ -75,6 +87,16 @@ impl Figure {
             Figure::Duplicated => "extra copies in the committed log",
             Figure::Reordered => "committed after a record its producer sent later",
             Figure::Pending => "not settled yet",
+            Figure::SerializationFailed => {
+                "sends the value serializer failed (SerializationException, e.g. a schema the registry refused): never records"
+            }
+            Figure::DeserializationErrors => {
+                "records a consumer could not deserialize: poll() threw at them (with on.deserialization.error=fail, again at every retry)"
+            }
+            Figure::Skipped => "of those, records the application caught and sought past",
+            Figure::Misread => {
+                "records a consumer read without an error but with other values than were written"
+            }
             Figure::Consumed => "records consumers processed",
             Figure::Redelivered => "records consumers processed more than once",
             Figure::Rebalances => "consumer group rebalances",
@@ -94,7 +116,13 @@ impl Figure {
             Figure::Duplicated => RecordCategory::Duplicated,
             Figure::Reordered => RecordCategory::Reordered,
             Figure::Pending => RecordCategory::Pending,
-            Figure::Consumed | Figure::Redelivered | Figure::Rebalances => return None,
+            Figure::SerializationFailed
+            | Figure::Consumed
+            | Figure::Redelivered
+            | Figure::DeserializationErrors
+            | Figure::Skipped
+            | Figure::Misread
+            | Figure::Rebalances => return None,
         })
     }
 
@@ -132,12 +160,28 @@ impl FigureValues {
         for (slot, figure) in values.iter_mut().zip(Figure::ALL) {
             *slot = match (figure.category(), figure) {
                 (Some(c), _) => records.get(c),
+                (None, Figure::SerializationFailed) => records.serialization_failed,
                 (None, Figure::Consumed) => consumed,
                 (None, Figure::Redelivered) => redelivered,
-                (None, _) => rebalances,
+                (None, Figure::Rebalances) => rebalances,
+                (None, _) => 0,
             };
         }
         FigureValues(values)
+    }
+
+    /// With the consumers' deserialization figures (`new` leaves them 0).
+    pub fn with_deserialization(mut self, c: &ConsumedCounts) -> Self {
+        for (figure, value) in [
+            (Figure::DeserializationErrors, c.deserialization_errors),
+            (Figure::Skipped, c.skipped),
+            (Figure::Misread, c.misread),
+        ] {
+            if let Some(slot) = self.0.get_mut(figure as usize) {
+                *slot = value;
+            }
+        }
+        self
     }
 
     pub fn get(&self, figure: Figure) -> u64 {
@@ -153,6 +197,7 @@ impl From<&Figures> for FigureValues {
             f.consumed.redelivered,
             u64::from(f.rebalances),
         )
+        .with_deserialization(&f.consumed)
     }
 }
 
@@ -186,6 +231,9 @@ mod tests {
                 Figure::Consumed => &report["consumed"]["records"],
                 Figure::Redelivered => &report["consumed"]["redelivered"],
                 Figure::Rebalances => &report["rebalances"],
+                Figure::DeserializationErrors | Figure::Skipped | Figure::Misread => {
+                    &report["consumed"][key]
+                }
                 _ => &report["records"][key],
             };
             assert_eq!(in_report.as_u64(), Some(values.get(f)), "figure {key}");

@@ -38,6 +38,9 @@ pub struct MemberView {
     pub coordinator: Option<u32>,
     /// Records handed to its application so far.
     pub delivered: u64,
+    /// The record every `poll()` throws at (a value it cannot deserialize, with
+    /// `on.deserialization.error` fail): partition (`suppliers-0`) and offset.
+    pub stuck_at: Option<(String, u64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +110,10 @@ impl Simulation {
                             owned: c.owned.iter().map(|p| tp(*p)).collect(),
                             coordinator: c.coordinator,
                             delivered: c.delivered,
+                            stuck_at: c
+                                .values
+                                .stuck_at
+                                .map(|(p, o)| (self.world.topo.name(p).to_string(), o)),
                         }
                     })
                     .collect();

@@ -53,6 +53,8 @@ pub struct Ledger {
     pub successes: u64,
     /// The consumer side, per consumer group (by group index).
     pub groups: Vec<GroupConsumption>,
+    /// Value bytes of records written with a shape.
+    pub values: crate::observe::values::ValueLog,
 }
 
 /// What a consumer group's applications were handed. A record is known by its partition and
@@ -66,6 +68,14 @@ pub struct GroupConsumption {
     pub redelivered: u64,
     /// Per global partition: the end of the highest offset range delivered so far.
     pub delivered_end: VecMap<u32, u64>,
+    /// Records whose value the deserializer could not read (each counted once per consumer
+    /// that met it, however often `poll()` throws again at it).
+    pub deserialization_errors: u64,
+    /// Of those, records the application caught and sought past.
+    pub skipped: u64,
+    /// Records handed to the application without an error but with other values than the
+    /// producer wrote.
+    pub misread: u64,
 }
 
 /// Per-record verdict after comparing with the partitions' logs (for drill-down): each record
@@ -109,6 +119,10 @@ pub struct RecordCounts {
     pub pending: u64,
     /// Distinct sent records present in the committed logs (an addition to the format).
     pub delivered: u64,
+    /// Sends the value serializer failed (`SerializationException` out of `send()`, e.g. a
+    /// schema the registry refused): never records, so outside every figure above.
+    #[serde(rename = "serialization.failed")]
+    pub serialization_failed: u64,
 }
 
 /// One partition's logs as the ledger classifies against them.
@@ -158,7 +172,17 @@ impl Ledger {
             last_success_us: 0,
             successes: 0,
             groups: Vec::new(),
+            values: Default::default(),
         }
+    }
+
+    /// A group's consumption figures, created on first use.
+    pub fn group_mut(&mut self, group: u32) -> Option<&mut GroupConsumption> {
+        let g = group as usize;
+        if self.groups.len() <= g {
+            self.groups.resize_with(g + 1, GroupConsumption::default);
+        }
+        self.groups.get_mut(g)
     }
 
     /// Counts the delivery of offsets `from .. to` of a partition to a group's application.

@@ -25,6 +25,7 @@ pub fn report_outline(scenario: &Scenario) -> Value {
             }
         }
     }
+    add_subjects(&mut outline, scenario);
     let Some(groups) = outline.get_mut("groups").and_then(Value::as_object_mut) else {
         return outline;
     };
@@ -66,6 +67,27 @@ pub fn report_outline(scenario: &Scenario) -> Value {
         }
     }
     outline
+}
+
+/// The registry's subjects a run registers: `<topic>-value` of every Avro producer's topic.
+fn add_subjects(outline: &mut Value, scenario: &Scenario) {
+    let mode = serde_json::to_value(scenario.schema_registry.compatibility).unwrap_or_default();
+    let Some(subjects) = outline
+        .get_mut("schema.registry")
+        .and_then(Value::as_object_mut)
+        .and_then(|r| object(r, "subjects"))
+    else {
+        return;
+    };
+    let avro = scenario
+        .producers
+        .iter()
+        .filter(|p| p.value_serializer == crate::scenario::ValueSerializer::Avro);
+    for p in avro {
+        subjects.entry(format!("{}-value", p.topic)).or_insert_with(|| {
+            serde_json::json!({ "versions": 0, "ids": [], "compatibility": mode.clone(), "refusals": 0 })
+        });
+    }
 }
 
 /// The object under `key` (made when missing).

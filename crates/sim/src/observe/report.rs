@@ -14,6 +14,45 @@ use std::collections::BTreeMap;
 pub struct ConsumedCounts {
     pub records: u64,
     pub redelivered: u64,
+    /// Records whose value the deserializer could not read (`poll()` threw at them).
+    #[serde(rename = "deserialization.errors")]
+    pub deserialization_errors: u64,
+    /// Of those, records the application sought past (`on.deserialization.error` skip).
+    pub skipped: u64,
+    /// Records read without an error but with other values than were written.
+    pub misread: u64,
+}
+
+impl ConsumedCounts {
+    fn of(groups: &[crate::observe::ledger::GroupConsumption]) -> Self {
+        let mut c = ConsumedCounts::default();
+        for g in groups {
+            c.records += g.records;
+            c.redelivered += g.redelivered;
+            c.deserialization_errors += g.deserialization_errors;
+            c.skipped += g.skipped;
+            c.misread += g.misread;
+        }
+        c
+    }
+}
+
+/// `schema.registry`: the global compatibility mode, each subject's versions (their schema
+/// ids, version 1 first), its mode and the registrations it refused (HTTP 409).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegistryReport {
+    pub compatibility: crate::scenario::Compatibility,
+    pub schemas: u64,
+    pub refusals: u64,
+    pub subjects: BTreeMap<String, SubjectReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubjectReport {
+    pub versions: u64,
+    pub ids: Vec<u32>,
+    pub compatibility: crate::scenario::Compatibility,
+    pub refusals: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,6 +108,8 @@ pub struct Report {
     pub events: u64,
     /// Per producer name: its own record figures (an addition).
     pub producers: BTreeMap<String, RecordCounts>,
+    #[serde(rename = "schema.registry")]
+    pub schema_registry: RegistryReport,
 }
 
 /// The figures of [`Report`] that sum up the whole run ([`Simulation::figures`]).
@@ -164,7 +205,38 @@ impl Simulation {
                 }
             })
             .collect();
-        self.world.ledger.classify(&partitions)
+        let mut c = self.world.ledger.classify(&partitions);
+        let failed = &self.world.ledger.values.serialization_failed;
+        for (counts, n) in c.per_producer.iter_mut().zip(failed) {
+            counts.serialization_failed = *n;
+        }
+        c.counts.serialization_failed = self.world.ledger.values.serialization_failures();
+        c
+    }
+
+    /// The consumer figures summed over the groups.
+    pub fn consumed_counts(&self) -> ConsumedCounts {
+        ConsumedCounts::of(&self.world.ledger.groups)
+    }
+
+    pub fn registry_report(&self) -> RegistryReport {
+        let r = &self.world.registry;
+        RegistryReport {
+            compatibility: r.compatibility,
+            schemas: r.schemas.len() as u64,
+            refusals: r.refusals(),
+            subjects: map_from(r.subjects.iter().map(|s| {
+                (
+                    s.name.clone(),
+                    SubjectReport {
+                        versions: s.versions.len() as u64,
+                        ids: s.versions.clone(),
+                        compatibility: s.compatibility.unwrap_or(r.compatibility),
+                        refusals: s.refusals,
+                    },
+                )
+            })),
+        }
     }
 
     /// Each sent record's verdict (producer by producer, in send order), and which records are
@@ -229,10 +301,7 @@ impl Simulation {
                     })),
                     state: g.state,
                     rebalances: g.rebalances,
-                    consumed: ConsumedCounts {
-                        records: consumed.map(|c| c.records).unwrap_or(0),
-                        redelivered: consumed.map(|c| c.redelivered).unwrap_or(0),
-                    },
+                    consumed: ConsumedCounts::of(consumed.map(std::slice::from_ref).unwrap_or(&[])),
                     committed: map_from(lag.iter().filter_map(|(p, c, _)| {
                         Some((self.world.topo.name(*p).to_string(), (*c)?))
                     })),
@@ -264,10 +333,7 @@ impl Simulation {
         Figures {
             records: c.counts.clone(),
             per_producer: c.per_producer.clone(),
-            consumed: ConsumedCounts {
-                records: self.world.ledger.groups.iter().map(|g| g.records).sum(),
-                redelivered: self.world.ledger.groups.iter().map(|g| g.redelivered).sum(),
-            },
+            consumed: self.consumed_counts(),
             rebalances: self.world.groups.iter().map(|g| g.rebalances).sum(),
             throughput_records_per_sec: round3(throughput),
             latency_ms: LatencyMs {
@@ -305,6 +371,7 @@ impl Simulation {
                     .zip(f.per_producer)
                     .map(|(p, counts)| (p.name.clone(), counts)),
             ),
+            schema_registry: self.registry_report(),
         }
     }
 }

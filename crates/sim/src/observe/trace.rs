@@ -54,6 +54,10 @@ pub enum TraceKind {
     OffsetsCommitted,
     CommitFailed,
     OffsetReset,
+    SchemaRegistered,
+    SchemaRefused,
+    SerializationFailed,
+    DeserializationFailed,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -73,6 +73,8 @@ pub struct View {
     pub totals: RecordCounts,
     /// Consumer groups (see `group_view`).
     pub groups: Vec<crate::observe::group_view::GroupView>,
+    /// The schema registry, in scenarios with an Avro producer.
+    pub registry: Option<crate::observe::report::RegistryReport>,
 }
 
 impl Simulation {
@@ -194,6 +196,12 @@ impl Simulation {
             producers,
             totals: classification.counts.clone(),
             groups: self.group_views(),
+            registry: self
+                .world
+                .producers
+                .iter()
+                .any(|p| p.cfg.value_serializer == crate::scenario::ValueSerializer::Avro)
+                .then(|| self.registry_report()),
         }
     }
 }

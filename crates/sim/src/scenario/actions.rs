@@ -11,10 +11,11 @@ use super::context::{each_object, unknown_topic, Context};
 use super::diagnostics::Problems;
 use super::fields::{nearest, show, Fields, Got};
 use super::limits::*;
+use super::upgrades::{read_producer, read_subject, read_upgrade_schema};
 use crate::kafka::errors::ErrorCode;
-use crate::scenario::{Action, ActionKind};
+use crate::scenario::{Action, ActionKind, Compatibility};
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 13] = [
     "crash-broker",
     "restart-broker",
     "isolate-broker",
@@ -25,6 +26,9 @@ const KINDS: [&str; 10] = [
     "kill-consumer",
     "stall-consumer",
     "add-partitions",
+    "upgrade-producer",
+    "upgrade-group",
+    "set-compatibility",
 ];
 
 /// The keys each kind takes besides `at.ms` and `do`.
@@ -38,6 +42,9 @@ fn keys_of(kind: &str) -> &'static [&'static str] {
         "remove-consumer" | "kill-consumer" => &["group.id", "consumer"],
         "stall-consumer" => &["group.id", "consumer", "for.ms"],
         "add-partitions" => &["topic", "partitions"],
+        "upgrade-producer" => &["producer", "value.schema"],
+        "upgrade-group" => &["group.id", "value.schema"],
+        "set-compatibility" => &["subject", "compatibility"],
         _ => &[],
     }
 }
@@ -341,6 +348,41 @@ fn read_kind(
             Some(ActionKind::AddPartitions {
                 topic: topic?,
                 partitions: partitions?,
+            })
+        }
+        "upgrade-producer" => {
+            let producer = read_producer(f, ctx, problems);
+            let schema = read_upgrade_schema(
+                f,
+                producer.as_ref().and_then(|p| ctx.producer_schemas.get(p)),
+                ctx,
+                problems,
+            );
+            Some(ActionKind::UpgradeProducer {
+                producer: producer?,
+                value_schema: schema?,
+            })
+        }
+        "upgrade-group" => {
+            let group_id = read_group_id(f, ctx, problems);
+            let schema = read_upgrade_schema(
+                f,
+                group_id.as_ref().and_then(|g| ctx.group_schemas.get(g)),
+                ctx,
+                problems,
+            );
+            Some(ActionKind::UpgradeGroup {
+                group_id: group_id?,
+                value_schema: schema?,
+            })
+        }
+        "set-compatibility" => {
+            let subject = read_subject(f, ctx, problems);
+            let got = f.choice::<Compatibility>("compatibility", problems);
+            let compatibility = required(f, "compatibility", got, problems);
+            Some(ActionKind::SetCompatibility {
+                subject: subject?,
+                compatibility: compatibility?,
             })
         }
         _ => None,

@@ -30,6 +30,12 @@ pub(crate) struct Context {
     pub metadata_can_change: bool,
     /// Group id → consumers at the start (None when bad).
     pub groups: VecMap<String, Option<u32>>,
+    /// Schema name → its number of versions.
+    pub schemas: VecMap<String, u32>,
+    /// Producer name, or group id → the schema name its values use (None: `string`), for
+    /// the upgrade actions.
+    pub producer_schemas: VecMap<String, Option<String>>,
+    pub group_schemas: VecMap<String, Option<String>>,
 }
 
 /// The list under `key`, or None when absent (a non-list is reported).

@@ -19,9 +19,16 @@ pub const PRODUCER_SIMULATION_KEYS: &[&str] = &[
     "records.per.sec",
     "keys",
     "value.bytes",
+    "value.schema",
 ];
 /// Group keys that describe the simulated application (and `group.id` is a property).
-pub const GROUP_SIMULATION_KEYS: &[&str] = &["topics", "consumers", "processing.ms.per.record"];
+pub const GROUP_SIMULATION_KEYS: &[&str] = &[
+    "topics",
+    "consumers",
+    "processing.ms.per.record",
+    "value.schema",
+    "on.deserialization.error",
+];
 
 /// One exported property.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,10 +98,21 @@ fn known_in(key: &str, v: KafkaVersion) -> bool {
     }
 }
 
-/// The value as a properties file writes it; assignors by their class.
+/// The value as a properties file writes it; assignors, serializers and deserializers by their
+/// class (a hand-written one by the name the course gives its Supplier example's).
 fn property_value(key: &str, value: &Value) -> String {
     match (key, value) {
         ("partition.assignment.strategy", Value::String(s)) => assignor_class(s).to_string(),
+        ("value.serializer", Value::String(s)) if s == "avro" => {
+            "io.confluent.kafka.serializers.KafkaAvroSerializer".to_string()
+        }
+        ("value.deserializer", Value::String(s)) if s == "avro" => {
+            "io.confluent.kafka.serializers.KafkaAvroDeserializer".to_string()
+        }
+        ("value.serializer", Value::String(s)) if s == "custom" => "SupplierSerializer".to_string(),
+        ("value.deserializer", Value::String(s)) if s == "custom" => {
+            "SupplierDeserializer".to_string()
+        }
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     }

@@ -11,11 +11,14 @@ use super::context::{
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
 use super::limits::*;
+use super::schemas::read_value_format;
 use super::version::strategy_since;
-use crate::scenario::{AssignmentStrategy, GroupConfig, OffsetReset};
+use crate::scenario::{
+    AssignmentStrategy, GroupConfig, OffsetReset, OnDeserializationError, ValueSerializer,
+};
 use serde_json::Value;
 
-const GROUP_KEYS: [&str; 13] = [
+const GROUP_KEYS: [&str; 16] = [
     "group.id",
     "topics",
     "consumers",
@@ -29,6 +32,9 @@ const GROUP_KEYS: [&str; 13] = [
     "auto.commit.interval.ms",
     "auto.offset.reset",
     "metadata.max.age.ms",
+    "value.deserializer",
+    "value.schema",
+    "on.deserialization.error",
 ];
 
 const GROUPS: NamedList = NamedList {
@@ -170,6 +176,15 @@ fn read_group(
     let auto_commit_interval = f.int("auto.commit.interval.ms", 0..=INT_MAX, problems);
     let reset = f.choice::<OffsetReset>("auto.offset.reset", problems);
     let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
+    let (value_deserializer, value_schema) =
+        read_value_format(f, "value.deserializer", ctx, problems);
+    let on_error = f.choice::<OnDeserializationError>("on.deserialization.error", problems);
+    if on_error.is_explicit() && value_deserializer == ValueSerializer::String {
+        problems.note(
+            &f.path_of("on.deserialization.error"),
+            "no effect: the string deserializer never fails",
+        );
+    }
     let group = GroupConfig {
         group_id,
         topics,
@@ -184,6 +199,9 @@ fn read_group(
         auto_commit_interval_ms: auto_commit_interval.or(d.auto_commit_interval_ms),
         auto_offset_reset: reset.or(d.auto_offset_reset),
         metadata_max_age_ms,
+        value_deserializer,
+        value_schema,
+        on_deserialization_error: on_error.or(OnDeserializationError::Fail),
     };
     (group, consumers.usable(1))
 }

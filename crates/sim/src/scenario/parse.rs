@@ -22,6 +22,7 @@ use super::fields::{kind_and_value, read_int, Fields, Got, INT_MAX};
 use super::groups::read_groups;
 use super::limits::*;
 use super::producers::read_producers;
+use super::schemas::{read_registry, read_schemas};
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
 use crate::support::vec_map::{VecMap, VecSet};
@@ -38,7 +39,7 @@ pub use super::context::DEFAULT_METADATA_MAX_AGE_MS;
 /// The page's default scenario (also a worked example of the format).
 pub const DEFAULT_SCENARIO_JSON: &str = include_str!("../../scenarios/default.json");
 
-const TOP_KEYS: [&str; 10] = [
+const TOP_KEYS: [&str; 12] = [
     "format",
     "seed",
     "kafka.version",
@@ -49,6 +50,8 @@ const TOP_KEYS: [&str; 10] = [
     "producers",
     "groups",
     "actions",
+    "schemas",
+    "schema.registry",
 ];
 const CLUSTER_KEYS: [&str; 6] = [
     "brokers",
@@ -181,10 +184,23 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         partitions: BTreeMap::new(),
         metadata_can_change: adds_partitions(&top),
         groups: VecMap::new(),
+        schemas: VecMap::new(),
+        producer_schemas: VecMap::new(),
+        group_schemas: VecMap::new(),
     };
     let topics = read_topics(&top, &mut ctx, &mut problems);
+    let schemas = read_schemas(&top, &mut ctx, &mut problems);
+    let schema_registry = read_registry(&top, &mut problems);
     let producers = read_producers(&top, &ctx, &mut problems);
+    for p in &producers {
+        let schema = p.value_schema.as_ref().map(|r| r.name.clone());
+        ctx.producer_schemas.insert(p.name.clone(), schema);
+    }
     let groups = read_groups(&top, &mut ctx, &mut problems);
+    for g in &groups {
+        let schema = g.value_schema.as_ref().map(|r| r.name.clone());
+        ctx.group_schemas.insert(g.group_id.clone(), schema);
+    }
     let actions = read_actions(&top, &ctx, &mut problems);
 
     if !problems.errors.is_empty() {
@@ -201,6 +217,8 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         producers,
         groups,
         actions,
+        schemas,
+        schema_registry,
     };
     Ok((scenario, problems.notes))
 }

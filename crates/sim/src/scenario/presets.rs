@@ -43,6 +43,8 @@ pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> Prod
         max_request_size: DEFAULT_MAX_REQUEST_SIZE,
         buffer_memory: DEFAULT_BUFFER_MEMORY,
         max_block_ms: DEFAULT_MAX_BLOCK_MS,
+        value_serializer: Default::default(),
+        value_schema: None,
     }
 }
 
@@ -91,6 +93,8 @@ impl ScenarioBuilder {
                 producers: Vec::new(),
                 groups: Vec::new(),
                 actions: Vec::new(),
+                schemas: Vec::new(),
+                schema_registry: Default::default(),
             },
         }
     }
@@ -175,6 +179,9 @@ pub fn group_defaults(
         auto_commit_interval_ms: d.auto_commit_interval_ms,
         auto_offset_reset: d.auto_offset_reset,
         metadata_max_age_ms: crate::scenario::parse::DEFAULT_METADATA_MAX_AGE_MS,
+        value_deserializer: Default::default(),
+        value_schema: None,
+        on_deserialization_error: Default::default(),
     }
 }
 

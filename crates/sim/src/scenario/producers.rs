@@ -11,6 +11,7 @@ use super::context::{
 use super::diagnostics::Problems;
 use super::fields::{show, Fields, Got, INT_MAX, LONG_MAX};
 use super::limits::*;
+use super::schemas::read_value_format;
 use super::version::{
     DEFAULT_BUFFER_MEMORY, DEFAULT_MAX_BLOCK_MS, DEFAULT_MAX_REQUEST_SIZE, NO_DELIVERY_TIMEOUT_MS,
 };
@@ -18,7 +19,7 @@ use crate::kafka::record_size::{estimate_size_upper_bound, KEY_BYTES};
 use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
 use serde_json::Value;
 
-const PRODUCER_KEYS: [&str; 21] = [
+const PRODUCER_KEYS: [&str; 23] = [
     "name",
     "topic",
     "send.mode",
@@ -40,6 +41,8 @@ const PRODUCER_KEYS: [&str; 21] = [
     "max.request.size",
     "buffer.memory",
     "max.block.ms",
+    "value.serializer",
+    "value.schema",
 ];
 
 /// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
@@ -162,6 +165,7 @@ fn read_producer(
         buffer_memory.usable(DEFAULT_BUFFER_MEMORY),
         problems,
     );
+    let (value_serializer, value_schema) = read_value_format(f, "value.serializer", ctx, problems);
 
     let retry_backoff_ms = backoff.or(d.retry_backoff_ms);
     let retry_backoff_max_ms = match d.retry_backoff_max_ms {
@@ -277,6 +281,8 @@ fn read_producer(
         max_request_size: max_request_size.or(DEFAULT_MAX_REQUEST_SIZE),
         buffer_memory: buffer_memory.or(DEFAULT_BUFFER_MEMORY),
         max_block_ms: max_block_ms.or(DEFAULT_MAX_BLOCK_MS),
+        value_serializer,
+        value_schema,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod groups;
 mod partitions;
+mod values;
 
 use crate::kafka::protocol::{NodeId, Payload};
 use crate::node::broker::{Broker, BrokerSettings};
@@ -34,6 +35,7 @@ pub(super) struct Nodes<'a> {
     brokers: &'a mut [Broker],
     controller: &'a mut Controller,
     pub(super) consumers: &'a mut [crate::node::consumer::Consumer],
+    registry: &'a mut crate::node::registry::Registry,
 }
 
 impl<'a> Nodes<'a> {
@@ -49,6 +51,7 @@ impl<'a> Nodes<'a> {
                 .get_mut(i as usize)
                 .map(|n| n as &mut dyn Node),
             NodeId::Controller => Some(self.controller),
+            NodeId::Registry => Some(self.registry),
         }
     }
 }
@@ -76,6 +79,7 @@ fn node_code(n: NodeId) -> u64 {
         NodeId::Broker(b) => (1 << 32) | u64::from(b),
         NodeId::Controller => 2 << 32,
         NodeId::Consumer(c) => (3 << 32) | u64::from(c),
+        NodeId::Registry => 4 << 32,
     }
 }
 
@@ -118,6 +122,7 @@ impl Simulation {
                 .cluster
                 .replica_lag_time_max_ms
                 .saturating_mul(1000),
+            record_ids_in_fetches: scenario.has_shaped_values(),
         };
         let controller = Controller::new(
             &topo,
@@ -134,7 +139,14 @@ impl Simulation {
             .producers
             .iter()
             .enumerate()
-            .map(|(i, p)| Producer::new(i as u32, p.clone(), version, &topo))
+            .map(|(i, p)| {
+                let schema = p
+                    .value_schema
+                    .as_ref()
+                    .and_then(|r| scenario.schema(r))
+                    .cloned();
+                Producer::new(i as u32, p.clone(), version, &topo, schema)
+            })
             .collect();
         let counts: Vec<u64> = scenario.producers.iter().map(|p| p.records).collect();
         let world = World {
@@ -150,6 +162,7 @@ impl Simulation {
             consumers: Vec::new(),
             consumer_names: Vec::new(),
             metadata_refresh: false,
+            registry: crate::node::registry::Registry::new(scenario.schema_registry.compatibility),
             topo: Arc::new(topo),
             scenario: Arc::new(scenario),
         };
@@ -390,6 +403,7 @@ impl Simulation {
             brokers: &mut w.brokers,
             controller: &mut w.controller,
             consumers: &mut w.consumers,
+            registry: &mut w.registry,
         };
         let ctx = Ctx {
             now: self.now,
@@ -511,6 +525,9 @@ impl Simulation {
             ActionKind::AddPartitions { topic, partitions } => {
                 self.add_partitions(topic, *partitions)
             }
+            ActionKind::UpgradeProducer { .. }
+            | ActionKind::UpgradeGroup { .. }
+            | ActionKind::SetCompatibility { .. } => self.serialization_action(action),
             ActionKind::AddConsumer { .. }
             | ActionKind::RemoveConsumer { .. }
             | ActionKind::KillConsumer { .. }

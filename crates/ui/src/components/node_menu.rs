@@ -129,6 +129,7 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
             (format!("producer {name}"), Vec::new())
         }
         Node::Controller => ("controller".to_string(), Vec::new()),
+        Node::Registry => ("schema registry".to_string(), Vec::new()),
     };
     let close = {
         let on_close = props.on_close.clone();

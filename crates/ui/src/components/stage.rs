@@ -110,15 +110,17 @@ impl Layout {
                     Node::Producer(_) => BROKER_X,
                     Node::Broker(_) => BROKER_X + BROKER_W + 14.0,
                     Node::Consumer(_) => BROKER_X + BROKER_W,
-                    Node::Controller => BROKER_X + BROKER_W / 2.0,
+                    Node::Controller | Node::Registry => BROKER_X + BROKER_W / 2.0,
                 };
                 let y = match other {
-                    Node::Controller => *top,
+                    Node::Controller | Node::Registry => *top,
                     _ => top + h / 2.0,
                 };
                 (x, y)
             }),
             Node::Controller => Some((self.controller.0, self.controller.1 + 16.0)),
+            // Above the producers, at the stage's top left.
+            Node::Registry => Some((PRODUCER_X + PRODUCER_W / 2.0, 28.0)),
             Node::Consumer(name) => self
                 .consumers
                 .iter()
@@ -210,6 +212,20 @@ pub fn Stage(props: &StageProps) -> Html {
                        onclick={open(Node::Controller)} onkeydown={open_key(Node::Controller)}>
                         <rect x={fmt(l.controller.0 - 90.0)} y="8" width="180" height="36" rx="6" />
                         <text x={fmt(l.controller.0)} y="31" text-anchor="middle">{"◆ controller (KRaft)"}</text>
+                    </g>
+                }
+                if let Some(r) = &frame.view.registry {
+                    <g class={class_list("node registry", &[(r.refusals > 0, "refused")])} role="button" tabindex="0"
+                       aria-haspopup="menu" data-registry-refusals={r.refusals.to_string()}
+                       onclick={open(Node::Registry)} onkeydown={open_key(Node::Registry)}>
+                        <rect x={fmt(PRODUCER_X)} y="8" width={fmt(PRODUCER_W)} height="36" rx="6" />
+                        <text x={fmt(PRODUCER_X + PRODUCER_W / 2.0)} y="31" text-anchor="middle">
+                            {if r.refusals > 0 {
+                                format!("schema registry · {} refused (409)", r.refusals)
+                            } else {
+                                format!("schema registry · {} schema(s)", r.schemas)
+                            }}
+                        </text>
                     </g>
                 }
                 { for frame.view.producers.iter().enumerate().map(|(i, p)| {
@@ -516,9 +532,15 @@ fn draw_group(
                                 {format!("{}{}{}", if leader { "♛ " } else { "● " }, m.name, if m.paused { " (paused)" } else { "" })}
                             </text>
                         </g>
-                        <text class="small" x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
-                            {m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(" ")}
-                        </text>
+                        if let Some(at) = &m.stuck {
+                            <text class="small stuck" data-stuck={at.clone()} x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
+                                {format!("⛔ stuck: poll() throws at {at}")}
+                            </text>
+                        } else {
+                            <text class="small" x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
+                                {m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(" ")}
+                            </text>
+                        }
                     </g>
                 }
             }) }

@@ -31,6 +31,24 @@ impl HeldFetch for HeldConsumerFetch {
     }
 }
 
+/// The ids of the records at offsets `from .. to` of a log, in offset order.
+fn record_ids(
+    log: &[crate::kafka::protocol::LogBatch],
+    from: u64,
+    to: u64,
+) -> std::sync::Arc<[u32]> {
+    let mut ids = Vec::with_capacity(to.saturating_sub(from) as usize);
+    for b in log
+        .iter()
+        .filter(|b| b.end_offset() > from && b.base_offset < to)
+    {
+        let start = from.saturating_sub(b.base_offset) as usize;
+        let end = (to.min(b.end_offset()) - b.base_offset) as usize;
+        ids.extend_from_slice(b.records.get(start..end).unwrap_or(&[]));
+    }
+    ids.into()
+}
+
 impl Broker {
     pub(crate) fn handle_consumer_fetch(
         &mut self,
@@ -78,12 +96,16 @@ impl Broker {
                     // truncated below the position); between the high watermark and the log
                     // end (a new leader still learning the high watermark) is an empty answer.
                     let out_of_range = offset > r.log_end_offset;
+                    let records = hw.saturating_sub(offset).min(CONSUMER_FETCH_MAX_RECORDS);
+                    let ids = (self.settings.record_ids_in_fetches && records > 0)
+                        .then(|| record_ids(&r.log, offset, offset + records));
                     ConsumerFetchedPartition {
                         partition: fp.partition,
                         error: out_of_range.then_some(ErrorCode::OffsetOutOfRange),
                         offset,
-                        records: hw.saturating_sub(offset).min(CONSUMER_FETCH_MAX_RECORDS),
+                        records,
                         high_watermark: hw,
+                        ids,
                     }
                 }
                 _ => ConsumerFetchedPartition {
@@ -92,6 +114,7 @@ impl Broker {
                     offset: fp.offset.unwrap_or(0),
                     records: 0,
                     high_watermark: 0,
+                    ids: None,
                 },
             })
             .collect()

@@ -119,10 +119,7 @@ impl Consumer {
             if fp.records > 0 {
                 self.buffered.insert(
                     fp.partition,
-                    Buffered {
-                        next: fp.offset,
-                        end: fp.offset + fp.records,
-                    },
+                    Buffered::new(fp.offset, fp.offset + fp.records, fp.ids),
                 );
             }
         }

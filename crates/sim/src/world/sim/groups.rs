@@ -70,13 +70,20 @@ impl Simulation {
             g.names.insert(index, name.clone());
         }
         self.world.consumer_names.push(name.clone());
-        let c = Consumer::new(
+        let schema = cfg
+            .value_schema
+            .as_ref()
+            .and_then(|r| self.world.scenario.schema(r))
+            .cloned();
+        let values = crate::node::consumer::values::ValueReader::new(&cfg, schema);
+        let mut c = Consumer::new(
             index,
             group as u32,
             name,
             cfg,
             self.world.scenario.kafka_version,
         );
+        c.values = values;
         self.world.consumers.push(c);
         let refresh = self.world.metadata_refresh;
         self.with_consumer(index as usize, |c, ctx| {
