@@ -14,6 +14,7 @@ pub mod export;
 pub(crate) use duplicates::duplicate_keys;
 pub(crate) mod fields;
 mod groups;
+pub mod librdkafka;
 pub mod limits;
 pub mod parse;
 pub mod permalink;
@@ -28,6 +29,7 @@ pub use parse::{
 pub use version::{parse_version, version_defaults, ImpliedDefault};
 
 use crate::kafka::errors::ErrorCode;
+pub use crate::kafka::librdkafka_partitioner::LibrdkafkaPartitioner;
 use serde::Serialize;
 
 /// A Kafka release, ordered: `KafkaVersion::new(2, 0) < KafkaVersion::new(3, 9)`.
@@ -176,6 +178,33 @@ pub enum Acks {
     All,
 }
 
+/// Which client library a producer or group runs: the Java client (`kafka-clients` of the
+/// scenario's `kafka.version`) or librdkafka 2.12.1 (what Python's confluent-kafka, Go's
+/// confluent-kafka-go, .NET's Confluent.Kafka and node-rdkafka run), with its own defaults and
+/// behaviour whatever `kafka.version` (which still picks the brokers').
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Client {
+    #[default]
+    Java,
+    Librdkafka,
+}
+
+choices!(Client { Java => "java", Librdkafka => "librdkafka" });
+
+impl Choice for LibrdkafkaPartitioner {
+    const ALL: &'static [Self] = LibrdkafkaPartitioner::ALL;
+    fn name(self) -> &'static str {
+        LibrdkafkaPartitioner::name(self)
+    }
+}
+
+impl Client {
+    pub fn is_librdkafka(self) -> bool {
+        self == Client::Librdkafka
+    }
+}
+
 choices!(SendMode { FireAndForget => "fire-and-forget", Sync => "sync", Async => "async" });
 choices!(Acks { Zero => "0", One => "1", All => "all" });
 
@@ -183,6 +212,15 @@ choices!(Acks { Zero => "0", One => "1", All => "all" });
 pub struct ProducerConfig {
     pub name: String,
     pub topic: String,
+    pub client: Client,
+    /// librdkafka's `partitioner` (librdkafka clients only; the Java client hashes keys with
+    /// murmur2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitioner: Option<LibrdkafkaPartitioner>,
+    /// librdkafka's `batch.num.messages`: a batch also closes at this many records
+    /// (librdkafka clients only).
+    #[serde(rename = "batch.num.messages", skip_serializing_if = "Option::is_none")]
+    pub batch_num_messages: Option<u32>,
     #[serde(rename = "send.mode")]
     pub send_mode: SendMode,
     /// How many records the application sends in all.
@@ -276,6 +314,7 @@ pub struct GroupConfig {
     #[serde(rename = "group.id")]
     pub group_id: String,
     pub topics: Vec<String>,
+    pub client: Client,
     /// Consumers at the start; named `<group.id>-c<N>`, N from 1 in joining order.
     pub consumers: u32,
     #[serde(rename = "partition.assignment.strategy")]
