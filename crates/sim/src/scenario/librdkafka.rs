@@ -27,6 +27,11 @@ pub const METADATA_MAX_AGE_MS: u64 = 900_000;
 /// `message.timeout.ms` (= `delivery.timeout.ms`); 0 means no timeout in librdkafka.
 pub const MESSAGE_TIMEOUT_MS: u64 = 300_000;
 
+/// What the producer's version gates read for a librdkafka producer: librdkafka 2.12.1 has
+/// what the Java client gained by 3.7 (a delivery timeout, `message.timeout.ms`; exponential
+/// retry backoff with `retry.backoff.max.ms`), whatever the brokers' release.
+pub const CLIENT_FEATURES: KafkaVersion = KafkaVersion::new(3, 7);
+
 /// Keys only a librdkafka producer takes.
 pub const LIBRDKAFKA_ONLY_KEYS: [&str; 2] = ["partitioner", "batch.num.messages"];
 
