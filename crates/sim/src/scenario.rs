@@ -203,6 +203,15 @@ impl Client {
     pub fn is_librdkafka(self) -> bool {
         self == Client::Librdkafka
     }
+
+    /// Whether an idempotent producer may build another request for a partition with
+    /// `records_in_flight`. librdkafka caps new requests at `RD_KAFKA_IDEMP_MAX_INFLIGHT (5) -
+    /// messages in flight` (`rd_kafka_toppar_producer_serve`, `rdkafka_broker.c`): a message
+    /// count against a request limit, so with batches of 5 records or more about one request is
+    /// in flight per partition. The Java client's window alone bounds it.
+    pub fn may_send_idempotent(self, records_in_flight: u32) -> bool {
+        self == Client::Java || records_in_flight < 5
+    }
 }
 
 choices!(SendMode { FireAndForget => "fire-and-forget", Sync => "sync", Async => "async" });

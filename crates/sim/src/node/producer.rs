@@ -70,6 +70,8 @@ impl Connection {
 #[derive(Debug, Clone, Default)]
 pub struct PartitionSendState {
     pub in_flight_batches: u32,
+    /// Records in those batches (librdkafka's `rktp_msgs_inflight`).
+    pub in_flight_records: u32,
     pub next_sequence: i32,
     pub producer_epoch: u16,
     /// Sequences sent and not yet resolved (idempotence).

@@ -114,6 +114,7 @@ impl Producer {
             };
             b.in_flight = true;
             s.in_flight_batches += 1;
+            s.in_flight_records += records.len() as u32;
             wire.push(ProduceBatch {
                 partition,
                 batch_id: id,

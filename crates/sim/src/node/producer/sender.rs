@@ -142,6 +142,7 @@ impl Producer {
                 b.in_flight = false;
                 if let Some(s) = self.send_state.get_mut(b.partition as usize) {
                     s.in_flight_batches = s.in_flight_batches.saturating_sub(1);
+                    s.in_flight_records = s.in_flight_records.saturating_sub(b.len() as u32);
                 }
             }
         }
@@ -364,6 +365,9 @@ impl Producer {
         let idempotent = self.idempotent();
         let s = self.send_state.get_mut(p as usize)?;
         if guarantee_order && s.in_flight_batches > 0 {
+            return None;
+        }
+        if idempotent && !self.cfg.client.may_send_idempotent(s.in_flight_records) {
             return None;
         }
         if idempotent && s.needs_epoch_bump {
