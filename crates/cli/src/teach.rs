@@ -27,8 +27,10 @@ pub fn export(path: &str) -> ExitCode {
             for c in clients {
                 print!("{}", c.properties_text(scenario.kafka_version));
                 println!();
+                let language = kafka_sim::scenario::export::snippet_language(c.client);
+                let comment = if language == "Java" { "//" } else { "#" };
                 println!(
-                    "// Java: {} {}",
+                    "{comment} {language}: {} {}",
                     c.file.trim_end_matches(".properties"),
                     c.name
                 );

@@ -14,6 +14,7 @@ pub mod export;
 pub(crate) use duplicates::duplicate_keys;
 pub(crate) mod fields;
 mod groups;
+pub mod librdkafka;
 pub mod limits;
 pub mod parse;
 pub mod permalink;
@@ -30,6 +31,7 @@ pub use parse::{
 pub use version::{parse_version, version_defaults, ImpliedDefault};
 
 use crate::kafka::errors::ErrorCode;
+pub use crate::kafka::librdkafka_partitioner::LibrdkafkaPartitioner;
 pub use crate::kafka::serialization::compat::Compatibility;
 use crate::kafka::serialization::RecordSchema;
 use serde::Serialize;
@@ -252,6 +254,42 @@ pub enum Acks {
     All,
 }
 
+/// Which client library a producer or group runs: the Java client (`kafka-clients` of the
+/// scenario's `kafka.version`) or librdkafka 2.12.1 (what Python's confluent-kafka, Go's
+/// confluent-kafka-go, .NET's Confluent.Kafka and node-rdkafka run), with its own defaults and
+/// behaviour whatever `kafka.version` (which still picks the brokers').
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Client {
+    #[default]
+    Java,
+    Librdkafka,
+}
+
+choices!(Client { Java => "java", Librdkafka => "librdkafka" });
+
+impl Choice for LibrdkafkaPartitioner {
+    const ALL: &'static [Self] = LibrdkafkaPartitioner::ALL;
+    fn name(self) -> &'static str {
+        LibrdkafkaPartitioner::name(self)
+    }
+}
+
+impl Client {
+    pub fn is_librdkafka(self) -> bool {
+        self == Client::Librdkafka
+    }
+
+    /// Whether an idempotent producer may build another request for a partition with
+    /// `records_in_flight`. librdkafka caps new requests at `RD_KAFKA_IDEMP_MAX_INFLIGHT (5) -
+    /// messages in flight` (`rd_kafka_toppar_producer_serve`, `rdkafka_broker.c`): a message
+    /// count against a request limit, so with batches of 5 records or more about one request is
+    /// in flight per partition. The Java client's window alone bounds it.
+    pub fn may_send_idempotent(self, records_in_flight: u32) -> bool {
+        self == Client::Java || records_in_flight < 5
+    }
+}
+
 choices!(SendMode { FireAndForget => "fire-and-forget", Sync => "sync", Async => "async" });
 choices!(Acks { Zero => "0", One => "1", All => "all" });
 
@@ -259,6 +297,15 @@ choices!(Acks { Zero => "0", One => "1", All => "all" });
 pub struct ProducerConfig {
     pub name: String,
     pub topic: String,
+    pub client: Client,
+    /// librdkafka's `partitioner` (librdkafka clients only; the Java client hashes keys with
+    /// murmur2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitioner: Option<LibrdkafkaPartitioner>,
+    /// librdkafka's `batch.num.messages`: a batch also closes at this many records
+    /// (librdkafka clients only).
+    #[serde(rename = "batch.num.messages", skip_serializing_if = "Option::is_none")]
+    pub batch_num_messages: Option<u32>,
     #[serde(rename = "send.mode")]
     pub send_mode: SendMode,
     /// How many records the application sends in all.
@@ -360,6 +407,7 @@ pub struct GroupConfig {
     #[serde(rename = "group.id")]
     pub group_id: String,
     pub topics: Vec<String>,
+    pub client: Client,
     /// Consumers at the start; named `<group.id>-c<N>`, N from 1 in joining order.
     pub consumers: u32,
     #[serde(rename = "partition.assignment.strategy")]

@@ -114,3 +114,66 @@ fn kafka_0_10_0_exports_no_max_poll_interval() {
         "groups": [{"group.id": "g1", "topics": ["orders"]}]});
     assert_export_matches_effective(&doc, &["max.poll.interval.ms"]);
 }
+
+#[test]
+fn librdkafka_clients_export_librdkafkas_names_and_a_python_snippet() {
+    let doc = serde_json::json!({ "format": 1, "kafka.version": "2.0",
+        "producers": [{ "name": "py", "client": "librdkafka", "linger.ms": 10,
+                        "partitioner": "murmur2_random" }],
+        "groups": [{ "group.id": "g1", "client": "librdkafka" }] });
+    let (_, clients) = export(&doc).expect("export");
+    let v = kafka_sim::scenario::KafkaVersion::new(2, 0);
+    let producer = clients[0].properties_text(v);
+    let props = parse(&producer);
+    for (key, value) in [
+        ("queue.buffering.max.ms", "10"),
+        ("partitioner", "murmur2_random"),
+        ("message.timeout.ms", "300000"),
+        ("batch.num.messages", "10000"),
+        ("batch.size", "1000000"),
+        ("message.max.bytes", "1000000"),
+        ("queue.buffering.max.kbytes", "1048576"),
+        ("max.in.flight.requests.per.connection", "1000000"),
+        ("enable.idempotence", "false"),
+        ("acks", "all"),
+    ] {
+        assert_eq!(
+            props.get(key).map(String::as_str),
+            Some(value),
+            "{key}\n{producer}"
+        );
+    }
+    for java_only in [
+        "linger.ms",
+        "delivery.timeout.ms",
+        "max.request.size",
+        "buffer.memory",
+        "max.block.ms",
+        "client",
+    ] {
+        assert!(!props.contains_key(java_only), "{java_only}\n{producer}");
+    }
+    assert!(producer.starts_with("# producer.properties for py (librdkafka 2.12.1)"));
+    // Set properties first, librdkafka's defaults after.
+    assert!(producer.contains("queue.buffering.max.ms=10\npartitioner=murmur2_random\n# defaults of librdkafka 2.12.1:\n"), "{producer}");
+    assert!(clients[0]
+        .java
+        .starts_with("from confluent_kafka import Producer\n"));
+    assert!(clients[0]
+        .java
+        .contains("    \"queue.buffering.max.ms\": \"10\",\n"));
+    assert!(clients[0].java.contains("on_delivery=delivered"));
+    let group = parse(&clients[1].properties_text(v));
+    assert_eq!(
+        group
+            .get("partition.assignment.strategy")
+            .map(String::as_str),
+        Some("range")
+    );
+    assert_eq!(
+        group.get("session.timeout.ms").map(String::as_str),
+        Some("45000")
+    );
+    assert!(!group.contains_key("max.poll.records"));
+    assert!(clients[1].java.contains("consumer = Consumer(conf)"));
+}

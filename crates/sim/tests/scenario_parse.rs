@@ -636,7 +636,7 @@ fn unknown_keys_are_named_and_near_misses_get_a_suggestion() {
         messages(&e)[..3],
         [
             "cluster.broker: unknown key (did you mean \"brokers\"?)",
-            "producers[0].colour: unknown key (known keys: name, topic, send.mode, records, records.per.sec, keys, value.bytes, acks, retries, retry.backoff.ms, retry.backoff.max.ms, max.in.flight.requests.per.connection, enable.idempotence, linger.ms, batch.size, request.timeout.ms, delivery.timeout.ms, metadata.max.age.ms, max.request.size, buffer.memory, max.block.ms, value.serializer, value.schema)",
+            "producers[0].colour: unknown key (known keys: name, topic, client, send.mode, records, records.per.sec, keys, value.bytes, acks, retries, retry.backoff.ms, retry.backoff.max.ms, max.in.flight.requests.per.connection, enable.idempotence, linger.ms, batch.size, request.timeout.ms, delivery.timeout.ms, metadata.max.age.ms, max.request.size, buffer.memory, max.block.ms, value.serializer, value.schema, partitioner, batch.num.messages)",
             "producers[0].enable_idempotence: unknown key (did you mean \"enable.idempotence\"?)",
         ]
     );

@@ -33,6 +33,17 @@ impl LibrdkafkaPartitioner {
         LibrdkafkaPartitioner::Fnv1aRandom,
     ];
 
+    /// Every name, in `ALL`'s order (derived from `name`).
+    pub const NAMES: [&'static str; 7] = {
+        let mut names = [""; 7];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Self::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
     /// librdkafka's name for it.
     pub const fn name(self) -> &'static str {
         match self {

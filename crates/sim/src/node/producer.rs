@@ -5,6 +5,7 @@
 pub mod accumulator;
 mod bounds;
 mod expiry;
+mod request;
 mod sender;
 pub mod values;
 
@@ -14,7 +15,7 @@ use crate::kafka::protocol::{NodeId, Payload};
 use crate::kafka::record_size::{estimate_size_upper_bound, KEY_BYTES};
 use crate::node::{Ctx, Node, Timer};
 use crate::observe::trace::TraceKind;
-use crate::scenario::{KafkaVersion, ProducerConfig, SendMode};
+use crate::scenario::{Client, KafkaVersion, ProducerConfig, SendMode};
 use crate::support::vec_map::{VecMap, VecSet};
 use crate::world::topology::Topology;
 use accumulator::Accumulator;
@@ -57,6 +58,8 @@ pub const RECONNECT_BACKOFF_MAX_US: u64 = 1_000_000;
 pub struct Connection {
     pub in_flight: VecDeque<InFlightRequest>,
     pub state: ConnectionState,
+    /// librdkafka: a request built while the window was full, waiting in the output queue.
+    pub parked: Option<request::BuiltRequest>,
 }
 
 impl Connection {
@@ -69,6 +72,8 @@ impl Connection {
 #[derive(Debug, Clone, Default)]
 pub struct PartitionSendState {
     pub in_flight_batches: u32,
+    /// Records in those batches (librdkafka's `rktp_msgs_inflight`).
+    pub in_flight_records: u32,
     pub next_sequence: i32,
     pub producer_epoch: u16,
     /// Sequences sent and not yet resolved (idempotence).
@@ -159,16 +164,29 @@ impl Producer {
         let mut accumulator = Accumulator::new(partitions, cfg.batch_size, record_bytes);
         accumulator.batch_buffer_bytes =
             u32::try_from(record_estimate.max(u64::from(cfg.batch_size))).unwrap_or(u32::MAX);
+        if let Some(n) = cfg.batch_num_messages {
+            // librdkafka: a batch also closes at batch.num.messages records.
+            accumulator.records_per_batch = accumulator.records_per_batch.min(n.max(1));
+        }
         Producer {
             index,
-            version,
+            version: match cfg.client {
+                Client::Java => version,
+                Client::Librdkafka => crate::scenario::librdkafka::CLIENT_FEATURES,
+            },
             topic,
             globals,
             partitions,
             next_record: 0,
             waiting_for: None,
             sync_ready_us: 0,
-            partitioner: Partitioner::new(version, partitions, cfg.keys, cfg.batch_size),
+            partitioner: Partitioner::for_client(
+                version,
+                partitions,
+                cfg.keys,
+                cfg.batch_size,
+                cfg.partitioner,
+            ),
             record_bytes,
             record_estimate,
             blocked: None,
@@ -294,14 +312,13 @@ impl Producer {
                     continue;
                 }
             }
-            let partition = if self.cfg.keys > 0 {
+            let partition = if self.cfg.keys > 0 && !self.partitioner.random_keyed() {
                 self.partitioner
                     .keyed((i % u64::from(self.cfg.keys)) as u32)
             } else {
                 let avail = self.available_partitions();
-                let mut p =
-                    self.partitioner
-                        .null_key(&avail, u64::from(self.record_bytes), ctx.rng);
+                let bytes = u64::from(self.record_bytes);
+                let mut p = self.partitioner.null_key(&avail, bytes, due, ctx.rng);
                 // 2.4–3.2: a record that would start a new batch makes the sticky partition move
                 // (inside `RecordAccumulator.append`, so after the size check).
                 if too_large.is_none()
@@ -311,9 +328,7 @@ impl Producer {
                     && !self.accumulator.batches.is_empty()
                 {
                     self.partitioner.on_new_batch(p, &avail, ctx.rng);
-                    p = self
-                        .partitioner
-                        .null_key(&avail, u64::from(self.record_bytes), ctx.rng);
+                    p = self.partitioner.null_key(&avail, bytes, due, ctx.rng);
                 }
                 p
             };

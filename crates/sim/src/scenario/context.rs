@@ -157,7 +157,12 @@ fn check_name(path: &str, name: &str, problems: &mut Problems) {
 
 /// `metadata.max.age.ms` of a producer or group (Kafka: a long, at least 0). Set in a scenario
 /// whose topics never change it has nothing to refresh, which a note says.
-pub(crate) fn read_metadata_max_age(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> u64 {
+pub(crate) fn read_metadata_max_age(
+    f: &Fields<'_>,
+    ctx: &Context,
+    default: u64,
+    problems: &mut Problems,
+) -> u64 {
     let got = f.int("metadata.max.age.ms", 0..=INT_MAX, problems);
     if got.is_explicit() && !ctx.metadata_can_change {
         problems.note(
@@ -167,7 +172,7 @@ pub(crate) fn read_metadata_max_age(f: &Fields<'_>, ctx: &Context, problems: &mu
              are learned from errors)",
         );
     }
-    got.or(DEFAULT_METADATA_MAX_AGE_MS)
+    got.or(default)
 }
 
 pub(crate) fn single_topic(ctx: &Context) -> Option<String> {

@@ -4,9 +4,13 @@
 //! comment; and a short Java snippet of the chosen send style or of the poll loop, building
 //! exactly that configuration. The values are the report's `effective`, property for property;
 //! the keys that only drive the simulation (rates, record counts, processing time) are not
-//! Kafka's and stay out.
+//! Kafka's and stay out. A librdkafka client (`client: "librdkafka"`) gets librdkafka's names
+//! where they differ (`message.timeout.ms`, `queue.buffering.max.ms`, `message.max.bytes`,
+//! `queue.buffering.max.kbytes`; `partitioner` and `batch.num.messages` are its own), leaves
+//! out what librdkafka has no property for, and a Python (confluent-kafka) snippet instead.
 
-use super::{resolve_with_notes, KafkaVersion, Scenario, ScenarioErrors, SendMode};
+use super::librdkafka::{librdkafka_name, LIBRDKAFKA_VERSION};
+use super::{resolve_with_notes, Client, KafkaVersion, Scenario, ScenarioErrors, SendMode};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -14,6 +18,7 @@ use std::fmt::Write;
 pub const PRODUCER_SIMULATION_KEYS: &[&str] = &[
     "name",
     "topic",
+    "client",
     "send.mode",
     "records",
     "records.per.sec",
@@ -24,6 +29,7 @@ pub const PRODUCER_SIMULATION_KEYS: &[&str] = &[
 /// Group keys that describe the simulated application (and `group.id` is a property).
 pub const GROUP_SIMULATION_KEYS: &[&str] = &[
     "topics",
+    "client",
     "consumers",
     "processing.ms.per.record",
     "value.schema",
@@ -49,14 +55,21 @@ pub struct ClientExport {
     /// The producer's name or the group's id.
     pub name: String,
     pub properties: Vec<Property>,
+    /// The client library the configuration is for.
+    pub client: Client,
+    /// The snippet: Java for the Java client, Python (confluent-kafka) for librdkafka.
     pub java: String,
 }
 
 impl ClientExport {
     /// The properties file: set properties first, then defaults under a comment.
     pub fn properties_text(&self, version: KafkaVersion) -> String {
+        let release = match self.client {
+            Client::Java => format!("Kafka {version}"),
+            Client::Librdkafka => format!("librdkafka {LIBRDKAFKA_VERSION}"),
+        };
         let mut out = format!(
-            "# {} for {} (Kafka {version}), exported from Kafka Playground\n",
+            "# {} for {} ({release}), exported from Kafka Playground\n",
             self.file, self.name
         );
         out.push_str("bootstrap.servers=localhost:9092\n");
@@ -66,7 +79,7 @@ impl ClientExport {
             write_property(&mut out, p);
         }
         if !defaults.is_empty() {
-            let _ = writeln!(out, "# defaults of Kafka {version}:");
+            let _ = writeln!(out, "# defaults of {release}:");
             for p in defaults {
                 write_property(&mut out, p);
             }
@@ -118,6 +131,31 @@ fn property_value(key: &str, value: &Value) -> String {
     }
 }
 
+/// The snippet's language.
+pub fn snippet_language(client: Client) -> &'static str {
+    match client {
+        Client::Java => "Java",
+        Client::Librdkafka => "Python",
+    }
+}
+
+/// A property as librdkafka names it (and its value in librdkafka's unit), or None for one
+/// librdkafka has no property for (`max.block.ms`: its produce() never blocks;
+/// `max.poll.records`: its poll hands over one message).
+fn as_librdkafka(key: &str, value: &Value) -> Option<(String, Value)> {
+    match key {
+        "max.block.ms" | "max.poll.records" => None,
+        "buffer.memory" => Some((
+            "queue.buffering.max.kbytes".to_string(),
+            Value::from(value.as_u64().unwrap_or(0) / 1024),
+        )),
+        _ => Some((
+            librdkafka_name(key).unwrap_or(key).to_string(),
+            value.clone(),
+        )),
+    }
+}
+
 /// Kafka's class for an assignor name (the page's and the scenario's short names).
 pub fn assignor_class(name: &str) -> &str {
     match name {
@@ -137,15 +175,34 @@ fn properties(
     skip: &[&str],
     notes: &[(String, String)],
     v: KafkaVersion,
+    client: Client,
 ) -> Vec<Property> {
     let Some(map) = effective.as_object() else {
         return Vec::new();
     };
     map.iter()
-        .filter(|(k, value)| !skip.contains(&k.as_str()) && known_in(k, v) && !value.is_null())
-        .map(|(k, value)| Property {
-            key: k.clone(),
-            value: property_value(k, value),
+        .filter(|(k, value)| {
+            !skip.contains(&k.as_str())
+                && (client == Client::Librdkafka || known_in(k, v))
+                && !value.is_null()
+        })
+        .filter_map(|(k, value)| {
+            let (name, value) = match client {
+                Client::Java => (k.clone(), property_value(k, value)),
+                Client::Librdkafka => {
+                    let (name, value) = as_librdkafka(k, value)?;
+                    let text = match value {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (name, text)
+                }
+            };
+            Some((k, name, value))
+        })
+        .map(|(k, name, value)| Property {
+            key: name,
+            value,
             set: written.and_then(|w| w.get(k)).is_some(),
             note: notes
                 .iter()
@@ -170,13 +227,14 @@ pub fn export(doc: &Value) -> Result<(Scenario, Vec<ClientExport>), ScenarioErro
             .collect()
     };
     // The properties of the `i`th client of `list` (`producers` or `groups`).
-    let props_of = |list: &str, i: usize, client: Value, skip: &[&str]| {
+    let props_of = |list: &str, i: usize, effective: Value, skip: &[&str], client: Client| {
         properties(
-            &client,
+            &effective,
             doc.get(list).and_then(|l| l.get(i)),
             skip,
             &notes_of(&format!("{list}[{i}].")),
             v,
+            client,
         )
     };
     let mut out = Vec::new();
@@ -186,12 +244,18 @@ pub fn export(doc: &Value) -> Result<(Scenario, Vec<ClientExport>), ScenarioErro
             i,
             serde_json::to_value(p).unwrap_or(Value::Null),
             PRODUCER_SIMULATION_KEYS,
+            p.client,
         );
+        let java = match p.client {
+            Client::Java => producer_java(&props, &p.topic, p.send_mode),
+            Client::Librdkafka => producer_python(&props, &p.topic, p.send_mode),
+        };
         out.push(ClientExport {
             file: "producer.properties",
             name: p.name.clone(),
-            java: producer_java(&props, &p.topic, p.send_mode),
             properties: props,
+            client: p.client,
+            java,
         });
     }
     for (i, g) in scenario.groups.iter().enumerate() {
@@ -200,12 +264,18 @@ pub fn export(doc: &Value) -> Result<(Scenario, Vec<ClientExport>), ScenarioErro
             i,
             serde_json::to_value(g).unwrap_or(Value::Null),
             GROUP_SIMULATION_KEYS,
+            g.client,
         );
+        let java = match g.client {
+            Client::Java => consumer_java(&props, &g.topics, g.enable_auto_commit),
+            Client::Librdkafka => consumer_python(&props, &g.topics, g.enable_auto_commit),
+        };
         out.push(ClientExport {
             file: "consumer.properties",
             name: g.group_id.clone(),
-            java: consumer_java(&props, &g.topics, g.enable_auto_commit),
             properties: props,
+            client: g.client,
+            java,
         });
     }
     Ok((scenario, out))
@@ -243,6 +313,48 @@ fn consumer_java(props: &[Property], topics: &[String], auto_commit: bool) -> St
     format!(
         "{}try (KafkaConsumer<String, String> consumer =\n        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {{\n    consumer.subscribe(List.of({}));\n    while (true) {{\n        ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));\n        for (ConsumerRecord<String, String> record : records) {{\n            process(record);\n        }}\n{commit}    }}\n}}\n",
         java_props(props),
+        list.join(", ")
+    )
+}
+
+/// confluent-kafka's configuration dict (librdkafka's property names).
+fn python_conf(props: &[Property]) -> String {
+    let mut s = String::from("conf = {\n    \"bootstrap.servers\": \"localhost:9092\",\n");
+    for p in props {
+        let _ = writeln!(s, "    \"{}\": \"{}\",", p.key, p.value);
+    }
+    s.push_str("}\n");
+    s
+}
+
+fn producer_python(props: &[Property], topic: &str, mode: SendMode) -> String {
+    let send = match mode {
+        SendMode::FireAndForget => format!(
+            "producer.produce(\"{topic}\", key=key, value=value)  # fire-and-forget: no delivery report looked at\nproducer.poll(0)\n"
+        ),
+        SendMode::Sync => format!(
+            "producer.produce(\"{topic}\", key=key, value=value, on_delivery=delivered)\nproducer.flush()  # sync: waits for the delivery report\n"
+        ),
+        SendMode::Async => format!(
+            "producer.produce(\"{topic}\", key=key, value=value, on_delivery=delivered)\nproducer.poll(0)  # async: delivery reports arrive in poll()\n"
+        ),
+    };
+    format!(
+        "from confluent_kafka import Producer\n\n{}producer = Producer(conf)\n\ndef delivered(err, msg):\n    if err is not None:\n        pass  # the delivery report of every failure\n\n{send}producer.flush()\n",
+        python_conf(props)
+    )
+}
+
+fn consumer_python(props: &[Property], topics: &[String], auto_commit: bool) -> String {
+    let list: Vec<String> = topics.iter().map(|t| format!("\"{t}\"")).collect();
+    let commit = if auto_commit {
+        ""
+    } else {
+        "    consumer.commit(asynchronous=False)\n"
+    };
+    format!(
+        "from confluent_kafka import Consumer\n\n{}consumer = Consumer(conf)\nconsumer.subscribe([{}])\nwhile True:\n    msg = consumer.poll(0.1)\n    if msg is None or msg.error():\n        continue\n    process(msg)\n{commit}",
+        python_conf(props),
         list.join(", ")
     )
 }

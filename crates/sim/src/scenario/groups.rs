@@ -7,20 +7,23 @@
 
 use super::context::{
     read_metadata_max_age, read_named, single_topic, unknown_topic, within, Context, NamedList,
+    DEFAULT_METADATA_MAX_AGE_MS,
 };
 use super::diagnostics::Problems;
 use super::fields::{index, show, Fields, Got, INT_MAX};
+use super::librdkafka::{self, client_defaults};
 use super::limits::*;
 use super::schemas::read_value_format;
 use super::version::strategy_since;
 use crate::scenario::{
-    AssignmentStrategy, GroupConfig, OffsetReset, OnDeserializationError, ValueSerializer,
+    AssignmentStrategy, Client, GroupConfig, OffsetReset, OnDeserializationError, ValueSerializer,
 };
 use serde_json::Value;
 
-const GROUP_KEYS: [&str; 16] = [
+const GROUP_KEYS: [&str; 17] = [
     "group.id",
     "topics",
+    "client",
     "consumers",
     "partition.assignment.strategy",
     "session.timeout.ms",
@@ -117,12 +120,17 @@ fn read_group(
     ctx: &Context,
     problems: &mut Problems,
 ) -> (GroupConfig, Option<u32>) {
-    let d = &ctx.defaults;
     let v = ctx.version;
+    let client = f.choice::<Client>("client", problems);
+    let lib = client == Got::Value(Client::Librdkafka);
+    let client_d = client_defaults(client.or(Client::Java), &ctx.defaults);
+    let d = &client_d;
     let topics = read_group_topics(f, ctx, problems);
     let consumers = f.int32("consumers", 0..=MAX_CONSUMERS_PER_GROUP, problems);
     let strategy = f.choice::<AssignmentStrategy>("partition.assignment.strategy", problems);
-    if let Got::Value(s) = strategy {
+    if lib {
+        librdkafka::refuse_strategy(f, strategy, problems);
+    } else if let Got::Value(s) = strategy {
         if let Some((since, kip)) = strategy_since(s) {
             if v < since {
                 problems.error(
@@ -175,7 +183,6 @@ fn read_group(
     let auto_commit = f.boolean("enable.auto.commit", problems);
     let auto_commit_interval = f.int("auto.commit.interval.ms", 0..=INT_MAX, problems);
     let reset = f.choice::<OffsetReset>("auto.offset.reset", problems);
-    let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
     let (value_deserializer, value_schema) =
         read_value_format(f, "value.deserializer", ctx, problems);
     let on_error = f.choice::<OnDeserializationError>("on.deserialization.error", problems);
@@ -185,9 +192,16 @@ fn read_group(
             "no effect: the string deserializer never fails",
         );
     }
+    let metadata_age_default = if lib {
+        librdkafka::METADATA_MAX_AGE_MS
+    } else {
+        DEFAULT_METADATA_MAX_AGE_MS
+    };
+    let metadata_max_age_ms = read_metadata_max_age(f, ctx, metadata_age_default, problems);
     let group = GroupConfig {
         group_id,
         topics,
+        client: client.or(Client::Java),
         consumers: consumers.or(1),
         partition_assignment_strategy: strategy.or(d.partition_assignment_strategy),
         session_timeout_ms,

@@ -20,6 +20,9 @@ pub fn producer_defaults(version: KafkaVersion, name: &str, topic: &str) -> Prod
     ProducerConfig {
         name: name.to_string(),
         topic: topic.to_string(),
+        client: crate::scenario::Client::Java,
+        partitioner: None,
+        batch_num_messages: None,
         send_mode: SendMode::Async,
         records: 1000,
         records_per_sec: 200.0,
@@ -168,6 +171,7 @@ pub fn group_defaults(
     crate::scenario::GroupConfig {
         group_id: group_id.to_string(),
         topics: topics.iter().map(|t| t.to_string()).collect(),
+        client: crate::scenario::Client::Java,
         consumers,
         partition_assignment_strategy: d.partition_assignment_strategy,
         session_timeout_ms: d.session_timeout_ms,

@@ -7,21 +7,26 @@
 
 use super::context::{
     read_metadata_max_age, read_named, single_topic, unknown_topic, Context, NamedList,
+    DEFAULT_METADATA_MAX_AGE_MS,
 };
 use super::diagnostics::Problems;
 use super::fields::{show, Fields, Got, INT_MAX, LONG_MAX};
+use super::librdkafka::{self, client_defaults, refuse_librdkafka_only};
 use super::limits::*;
 use super::schemas::read_value_format;
 use super::version::{
     DEFAULT_BUFFER_MEMORY, DEFAULT_MAX_BLOCK_MS, DEFAULT_MAX_REQUEST_SIZE, NO_DELIVERY_TIMEOUT_MS,
 };
 use crate::kafka::record_size::{estimate_size_upper_bound, KEY_BYTES};
-use crate::scenario::{Acks, KafkaVersion, ProducerConfig, SendMode};
+use crate::scenario::{
+    Acks, Client, KafkaVersion, LibrdkafkaPartitioner, ProducerConfig, SendMode,
+};
 use serde_json::Value;
 
-const PRODUCER_KEYS: [&str; 23] = [
+const PRODUCER_KEYS: [&str; 26] = [
     "name",
     "topic",
+    "client",
     "send.mode",
     "records",
     "records.per.sec",
@@ -43,6 +48,9 @@ const PRODUCER_KEYS: [&str; 23] = [
     "max.block.ms",
     "value.serializer",
     "value.schema",
+    // librdkafka clients only.
+    "partitioner",
+    "batch.num.messages",
 ];
 
 /// `acks`: "0", "1", "all", "-1" (as all), or the numbers 0, 1, -1.
@@ -130,8 +138,40 @@ fn read_producer(
     ctx: &Context,
     problems: &mut Problems,
 ) -> ProducerConfig {
-    let d = &ctx.defaults;
     let v = ctx.version;
+    let client = f.choice::<Client>("client", problems);
+    let lib = client == Got::Value(Client::Librdkafka);
+    let client_d = client_defaults(client.or(Client::Java), &ctx.defaults);
+    let d = &client_d;
+    refuse_librdkafka_only(f, client, problems);
+    // librdkafka's `partitioner` (default consistent_random) and `batch.num.messages`.
+    let partitioner = lib.then(|| {
+        f.choice::<LibrdkafkaPartitioner>("partitioner", problems)
+            .or(LibrdkafkaPartitioner::ConsistentRandom)
+    });
+    let batch_num_messages = lib.then(|| {
+        f.int32(
+            "batch.num.messages",
+            1..=librdkafka::MAX_BATCH_NUM_MESSAGES,
+            problems,
+        )
+        .or(librdkafka::BATCH_NUM_MESSAGES)
+    });
+    let (max_in_flight, request_size_default, memory_default, metadata_age_default) = if lib {
+        (
+            librdkafka::MAX_IN_FLIGHT,
+            librdkafka::MESSAGE_MAX_BYTES,
+            librdkafka::QUEUE_BUFFERING_MAX_BYTES,
+            librdkafka::METADATA_MAX_AGE_MS,
+        )
+    } else {
+        (
+            MAX_IN_FLIGHT,
+            DEFAULT_MAX_REQUEST_SIZE,
+            DEFAULT_BUFFER_MEMORY,
+            DEFAULT_METADATA_MAX_AGE_MS,
+        )
+    };
     let send_mode = f.choice::<SendMode>("send.mode", problems);
     let records = f.int("records", 0..=MAX_RECORDS, problems);
     let rate = f.number("records.per.sec", 0.001..=MAX_RECORDS_PER_SEC, problems);
@@ -143,7 +183,7 @@ fn read_producer(
     let backoff_max = f.int("retry.backoff.max.ms", 0..=INT_MAX, problems);
     let in_flight = f.int32(
         "max.in.flight.requests.per.connection",
-        1..=MAX_IN_FLIGHT,
+        1..=max_in_flight,
         problems,
     );
     let idempotence = f.boolean("enable.idempotence", problems);
@@ -151,7 +191,7 @@ fn read_producer(
     let batch_size = f.int32("batch.size", 0..=MAX_VALUE_BYTES, problems);
     let request_timeout = f.int("request.timeout.ms", 0..=INT_MAX, problems);
     let delivery_timeout = f.int("delivery.timeout.ms", 0..=INT_MAX, problems);
-    let metadata_max_age_ms = read_metadata_max_age(f, ctx, problems);
+    let metadata_max_age_ms = read_metadata_max_age(f, ctx, metadata_age_default, problems);
     let max_request_size = f.int32("max.request.size", 0..=INT_MAX as u32, problems);
     let buffer_memory = f.int("buffer.memory", 0..=LONG_MAX, problems);
     let max_block_ms = f.int("max.block.ms", 0..=LONG_MAX, problems);
@@ -161,8 +201,8 @@ fn read_producer(
         keys.usable(8),
         value_bytes.usable(100),
         batch_size.usable(d.batch_size),
-        max_request_size.usable(DEFAULT_MAX_REQUEST_SIZE),
-        buffer_memory.usable(DEFAULT_BUFFER_MEMORY),
+        max_request_size.usable(request_size_default),
+        buffer_memory.usable(memory_default),
         problems,
     );
     let (value_serializer, value_schema) = read_value_format(f, "value.serializer", ctx, problems);
@@ -204,20 +244,44 @@ fn read_producer(
         }
         other => other,
     };
-    let enable_idempotence = resolve_idempotence(
-        f,
-        v,
-        ctx,
-        idempotence,
-        acks.usable(d.acks),
-        retries.usable(u64::from(d.retries)),
-        in_flight.usable(d.max_in_flight),
-        problems,
-    );
+    let enable_idempotence = if lib {
+        librdkafka::resolve_idempotence(
+            f,
+            v,
+            ctx.defaults.has_idempotence,
+            idempotence,
+            acks,
+            retries,
+            in_flight,
+            problems,
+        )
+    } else {
+        resolve_idempotence(
+            f,
+            v,
+            ctx,
+            idempotence,
+            acks.usable(d.acks),
+            retries.usable(u64::from(d.retries)),
+            in_flight.usable(d.max_in_flight),
+            problems,
+        )
+    };
+    // librdkafka adjusts a max.in.flight left out to 5 for the idempotent producer.
+    let max_in_flight_requests_per_connection = match in_flight {
+        Got::Missing if lib && enable_idempotence => librdkafka::IDEMPOTENT_MAX_IN_FLIGHT,
+        other => other.or(d.max_in_flight),
+    };
 
     let linger_ms = linger.or(d.linger_ms);
     let request_timeout_ms = request_timeout.or(d.request_timeout_ms);
     let delivery_timeout_ms = match d.delivery_timeout_ms {
+        // librdkafka's message.timeout.ms: 0 means none, and it has no rule against
+        // linger.ms + request.timeout.ms.
+        Some(_) if lib => match delivery_timeout.or(librdkafka::MESSAGE_TIMEOUT_MS) {
+            0 => NO_DELIVERY_TIMEOUT_MS,
+            ms => ms,
+        },
         Some(default) => {
             let floor = linger
                 .usable(d.linger_ms)
@@ -262,6 +326,9 @@ fn read_producer(
     ProducerConfig {
         name,
         topic,
+        client: client.or(Client::Java),
+        partitioner,
+        batch_num_messages,
         send_mode: send_mode.or(SendMode::Async),
         records: records.or(1000),
         records_per_sec: rate.or(100.0),
@@ -271,15 +338,15 @@ fn read_producer(
         retries: u32::try_from(retries.or(u64::from(d.retries))).unwrap_or(u32::MAX),
         retry_backoff_ms,
         retry_backoff_max_ms,
-        max_in_flight_requests_per_connection: in_flight.or(d.max_in_flight),
+        max_in_flight_requests_per_connection,
         enable_idempotence,
         linger_ms,
         batch_size: batch_size.or(d.batch_size),
         request_timeout_ms,
         delivery_timeout_ms,
         metadata_max_age_ms,
-        max_request_size: max_request_size.or(DEFAULT_MAX_REQUEST_SIZE),
-        buffer_memory: buffer_memory.or(DEFAULT_BUFFER_MEMORY),
+        max_request_size: max_request_size.or(request_size_default),
+        buffer_memory: buffer_memory.or(memory_default),
         max_block_ms: max_block_ms.or(DEFAULT_MAX_BLOCK_MS),
         value_serializer,
         value_schema,

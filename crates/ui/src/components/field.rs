@@ -33,6 +33,10 @@ pub struct FieldProps {
     /// A challenge does not allow changing it: shown, disabled, and said so.
     #[prop_or_default]
     pub locked: bool,
+    /// The client's own name of the property (librdkafka's), shown as the label with the
+    /// property's Java name beside it.
+    #[prop_or_default]
+    pub alias: Option<&'static str>,
 }
 
 #[component]
@@ -115,8 +119,11 @@ pub fn Field(props: &FieldProps) -> Html {
     html! {
         <div class={class_list("field", &[(invalid, "field-invalid"), (locked, "field-locked")])}
              data-key={doc::path_text(&props.path)}>
-            <label for={id.clone()}>{props.label}</label>
+            <label for={id.clone()}>{props.alias.unwrap_or(props.label)}</label>
             {control}
+            if props.alias.is_some() {
+                <span class="field-default">{format!("Java: {}", props.label)}</span>
+            }
             if shown.is_empty() && !default_text.is_empty() {
                 <span class="field-default">{format!("default: {default_text}")}</span>
             }

@@ -6,7 +6,8 @@ use crate::components::field::{Field, FieldKind};
 use crate::doc::{self, Seg};
 use crate::state::Shared;
 use kafka_sim::lesson::Lesson;
-use kafka_sim::scenario::{Acks, AssignmentStrategy, SendMode};
+use kafka_sim::scenario::librdkafka::librdkafka_name;
+use kafka_sim::scenario::{Acks, AssignmentStrategy, Client, LibrdkafkaPartitioner, SendMode};
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -14,8 +15,9 @@ use yew::prelude::*;
 /// One control of a section: its property name and kind.
 type Spec = (&'static str, FieldKind);
 
-fn producer_specs() -> Vec<Spec> {
-    vec![
+fn producer_specs(client: Client) -> Vec<Spec> {
+    let mut specs = vec![
+        ("client", FieldKind::Choice(Client::NAMES)),
         ("send.mode", FieldKind::Choice(SendMode::NAMES)),
         ("acks", FieldKind::Choice(Acks::NAMES)),
         ("retries", FieldKind::Number),
@@ -33,7 +35,15 @@ fn producer_specs() -> Vec<Spec> {
         ("max.request.size", FieldKind::Number),
         ("buffer.memory", FieldKind::Number),
         ("max.block.ms", FieldKind::Number),
-    ]
+    ];
+    if client.is_librdkafka() {
+        specs.push((
+            "partitioner",
+            FieldKind::Choice(&LibrdkafkaPartitioner::NAMES),
+        ));
+        specs.push(("batch.num.messages", FieldKind::Number));
+    }
+    specs
 }
 
 fn topic_specs() -> Vec<Spec> {
@@ -62,6 +72,7 @@ fn network_specs() -> Vec<Spec> {
 
 fn group_specs() -> Vec<Spec> {
     vec![
+        ("client", FieldKind::Choice(Client::NAMES)),
         ("consumers", FieldKind::Number),
         (
             "partition.assignment.strategy",
@@ -101,6 +112,18 @@ struct Section {
     title: String,
     base: Vec<Seg>,
     specs: Vec<Spec>,
+    /// The client library of a producer or group (labels use its property names).
+    client: Client,
+}
+
+/// The client of the producer or group at `base`, as the last valid run resolved it.
+fn client_at(effective: &Value, base: &[Seg]) -> Client {
+    let mut path = base.to_vec();
+    path.push(Seg::Key("client"));
+    doc::get(effective, &path)
+        .and_then(Value::as_str)
+        .and_then(|name| Client::ALL.iter().copied().find(|c| c.name() == name))
+        .unwrap_or_default()
 }
 
 fn sections(doc: &Value, effective: &Value) -> Vec<Section> {
@@ -120,10 +143,13 @@ fn sections(doc: &Value, effective: &Value) -> Vec<Section> {
             .unwrap_or_else(|| format!("{key}[{i}]"))
     };
     for i in 0..count("producers") {
+        let base = vec![Seg::Key("producers"), Seg::Index(i)];
+        let client = client_at(effective, &base);
         list.push(Section {
             title: format!("Producer {}", name_of("producers", i, "name")),
-            base: vec![Seg::Key("producers"), Seg::Index(i)],
-            specs: producer_specs(),
+            base,
+            specs: producer_specs(client),
+            client,
         });
     }
     let topics = count("topics");
@@ -133,6 +159,7 @@ fn sections(doc: &Value, effective: &Value) -> Vec<Section> {
             title: "Topic (default)".to_string(),
             base: vec![Seg::Key("topics"), Seg::Index(0)],
             specs: Vec::new(),
+            client: Client::Java,
         });
     }
     for i in 0..topics {
@@ -140,29 +167,34 @@ fn sections(doc: &Value, effective: &Value) -> Vec<Section> {
             title: format!("Topic {}", name_of("topics", i, "name")),
             base: vec![Seg::Key("topics"), Seg::Index(i)],
             specs: topic_specs(),
+            client: Client::Java,
         });
     }
     list.push(Section {
         title: "Cluster".to_string(),
         base: vec![Seg::Key("cluster")],
         specs: cluster_specs(),
+        client: Client::Java,
     });
     list.push(Section {
         title: "Network".to_string(),
         base: vec![Seg::Key("network")],
         specs: network_specs(),
+        client: Client::Java,
     });
     for i in 0..count("groups") {
         list.push(Section {
             title: format!("Group {}", name_of("groups", i, "group.id")),
             base: vec![Seg::Key("groups"), Seg::Index(i)],
             specs: group_specs(),
+            client: client_at(effective, &[Seg::Key("groups"), Seg::Index(i)]),
         });
     }
     list.push(Section {
         title: "Run".to_string(),
         base: Vec::new(),
         specs: run_specs(),
+        client: Client::Java,
     });
     list
 }
@@ -176,7 +208,7 @@ fn effective_at(effective: &Value, path: &[Seg]) -> Option<Value> {
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
     let all = sections(&props.doc, &props.effective);
-    let render_field = |base: &[Seg], (label, kind): &Spec| {
+    let render_field = |base: &[Seg], client: Client, (label, kind): &Spec| {
         let mut path = base.to_vec();
         path.push(Seg::Key(label));
         let key = doc::path_text(&path);
@@ -195,7 +227,8 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <Field label={*label} path={path.clone()} kind={kind.clone()} locked={locked}
                    value={doc::get(&props.doc, &path).cloned()}
                    effective={effective_at(&props.effective, &path)}
-                   errors={errors} on_edit={props.on_edit.clone()} />
+                   errors={errors} on_edit={props.on_edit.clone()}
+                   alias={client.is_librdkafka().then(|| librdkafka_name(label)).flatten()} />
         }
     };
     if let Some(only) = &props.only {
@@ -205,7 +238,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 s.specs
                     .iter()
                     .filter(|(label, _)| only.iter().any(|o| o == label))
-                    .map(|spec| render_field(&s.base, spec))
+                    .map(|spec| render_field(&s.base, s.client, spec))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -217,7 +250,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 <details class="settings-section" open={i < 4}>
                     <summary>{&s.title}</summary>
                     <div class="settings-fields">
-                        { for s.specs.iter().map(|spec| render_field(&s.base, spec)) }
+                        { for s.specs.iter().map(|spec| render_field(&s.base, s.client, spec)) }
                     </div>
                 </details>
             }) }

@@ -8,9 +8,7 @@ use super::{
     RECONNECT_BACKOFF_US,
 };
 use crate::kafka::errors::ErrorCode;
-use crate::kafka::protocol::{
-    NodeId, Payload, ProduceBatch, ProduceRequest, ProduceResponse, ProducerIdentity,
-};
+use crate::kafka::protocol::{NodeId, Payload, ProduceResponse};
 use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::{Acks, SendMode};
@@ -41,6 +39,7 @@ impl Producer {
                 Err(e) => self.batch_failed(r.batch_id, e, ctx),
             }
         }
+        self.send_parked(broker, ctx);
     }
 
     /// A connection reset, refused or timed out: every request in flight on it fails with
@@ -65,7 +64,11 @@ impl Producer {
                 failures,
             };
         }
-        let requests: Vec<InFlightRequest> = conn.in_flight.drain(..).collect();
+        let mut requests: Vec<InFlightRequest> = conn.in_flight.drain(..).collect();
+        // A built request still in the output queue fails with the connection.
+        if let Some(parked) = conn.parked.take() {
+            requests.push(parked.into_failed());
+        }
         for req in requests {
             for id in req.batch_ids {
                 self.batch_failed(id, error, ctx);
@@ -114,7 +117,10 @@ impl Producer {
     /// How long a connection attempt may take: `socket.connection.setup.timeout.ms` (10 s,
     /// KIP-601, 2.7); before, the ApiVersions request's `request.timeout.ms`.
     pub(super) fn connection_setup_timeout_us(&self) -> u64 {
-        if self.version.at_least(2, 7) {
+        if self.cfg.client.is_librdkafka() {
+            // librdkafka's socket.connection.setup.timeout.ms (CONFIGURATION.md).
+            30_000_000
+        } else if self.version.at_least(2, 7) {
             10_000_000
         } else {
             ms(self.cfg.request_timeout_ms)
@@ -136,6 +142,7 @@ impl Producer {
                 b.in_flight = false;
                 if let Some(s) = self.send_state.get_mut(b.partition as usize) {
                     s.in_flight_batches = s.in_flight_batches.saturating_sub(1);
+                    s.in_flight_records = s.in_flight_records.saturating_sub(b.len() as u32);
                 }
             }
         }
@@ -351,10 +358,16 @@ impl Producer {
     pub(super) fn front_ready(&mut self, p: u32, now: u64) -> Option<u64> {
         let linger = ms(self.cfg.linger_ms);
         let flushing = self.done_sending() && self.cfg.send_mode != SendMode::Sync;
-        let guarantee_order = self.cfg.max_in_flight_requests_per_connection <= 1;
+        // The Java client mutes a partition with a batch in flight when the window is 1;
+        // librdkafka has no such rule (see `request`).
+        let guarantee_order =
+            self.cfg.max_in_flight_requests_per_connection <= 1 && !self.cfg.client.is_librdkafka();
         let idempotent = self.idempotent();
         let s = self.send_state.get_mut(p as usize)?;
         if guarantee_order && s.in_flight_batches > 0 {
+            return None;
+        }
+        if idempotent && !self.cfg.client.may_send_idempotent(s.in_flight_records) {
             return None;
         }
         if idempotent && s.needs_epoch_bump {
@@ -449,7 +462,7 @@ impl Producer {
                 let Some(b) = self.leaders.get(p as usize).copied().flatten() else {
                     continue;
                 };
-                if !self.window_free(b) {
+                if !self.window_free(b) && !self.may_park(b) {
                     continue;
                 }
                 if bounded && request_bytes.get(&b) == Some(&u64::MAX) {
@@ -471,89 +484,13 @@ impl Producer {
                 break;
             }
             for (b, batches) in std::mem::take(&mut per_broker) {
-                self.send_request(b, batches, ctx);
+                if self.window_free(b) {
+                    self.send_request(b, batches, ctx);
+                } else {
+                    self.park_request(b, batches);
+                }
             }
         }
-    }
-
-    pub(super) fn send_request(
-        &mut self,
-        broker: u32,
-        batches: Vec<(u32, u64)>,
-        ctx: &mut Ctx<'_>,
-    ) {
-        let idempotent = self.idempotent();
-        let mut wire = Vec::with_capacity(batches.len());
-        let mut ids = Vec::with_capacity(batches.len());
-        for (p, id) in batches {
-            let partition = self.global(p);
-            self.accumulator.take_front(p);
-            let Some(s) = self.send_state.get_mut(p as usize) else {
-                continue;
-            };
-            let Some(b) = self.accumulator.batches.get_mut(&id) else {
-                continue;
-            };
-            let records = b.freeze();
-            let identity = if idempotent {
-                let seq = match b.sequence {
-                    Some(seq) => seq,
-                    None => {
-                        let seq = s.next_sequence;
-                        s.next_sequence =
-                            s.next_sequence.wrapping_add(records.len() as i32) & i32::MAX;
-                        b.sequence = Some(seq);
-                        b.producer_epoch = s.producer_epoch;
-                        s.unresolved.insert(seq);
-                        seq
-                    }
-                };
-                Some(ProducerIdentity {
-                    producer_id: self.producer_id,
-                    producer_epoch: b.producer_epoch,
-                    base_sequence: seq,
-                })
-            } else {
-                None
-            };
-            b.in_flight = true;
-            s.in_flight_batches += 1;
-            wire.push(ProduceBatch {
-                partition,
-                batch_id: id,
-                records,
-                identity,
-                is_retry: b.attempts > 0,
-            });
-            ids.push(id);
-        }
-        let correlation_id = self.next_correlation;
-        self.next_correlation += 1;
-        let acks = self.cfg.acks;
-        ctx.out.send(
-            self.node(),
-            NodeId::Broker(broker),
-            Payload::Produce(ProduceRequest {
-                correlation_id,
-                acks,
-                timeout_us: ms(self.cfg.request_timeout_ms),
-                batches: wire,
-            }),
-        );
-        let conn = self.connections.get_or_default(broker);
-        if acks == Acks::Zero {
-            // Complete once written to the socket: no response will come.
-            for id in ids {
-                self.batch_succeeded(id, ctx);
-            }
-            return;
-        }
-        conn.in_flight.push_back(InFlightRequest {
-            correlation_id,
-            batch_ids: ids,
-            sent_us: ctx.now,
-            deadline_us: ctx.now + ms(self.cfg.request_timeout_ms),
-        });
     }
 
     pub(super) fn backoff_us(&self, attempt: u32, rng: &mut impl Rng) -> u64 {
