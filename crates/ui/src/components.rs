@@ -1,7 +1,11 @@
 //! The page's components, one per file.
 
 pub mod charts;
+pub mod compare_button;
+pub mod compare_target;
+pub mod compare_view;
 pub mod event_log;
+pub mod export_panel;
 pub mod field;
 pub mod group_lane;
 pub mod ledger;

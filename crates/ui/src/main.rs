@@ -6,8 +6,10 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod bench_hook;
 mod browser;
+mod compare;
 mod components;
 mod doc;
+mod embed_api;
 mod highlight;
 mod run_cache;
 mod state;

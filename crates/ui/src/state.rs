@@ -100,6 +100,8 @@ pub struct Playground {
     pub selection: Option<Figure>,
     /// A link that could not be opened, and why.
     pub link_error: Option<String>,
+    /// Run B of a comparison (`crate::compare`), if comparing.
+    pub compare: Option<crate::compare::Compare>,
 }
 
 pub enum Action {
@@ -123,6 +125,10 @@ pub enum Action {
     /// An animation frame: `elapsed_ms` of wall time passed.
     Tick(f64),
     Select(Option<Figure>),
+    /// Compare: run B beside A (`crate::compare`).
+    Compare(crate::compare::CompareAction),
+    /// The embedding API's own actions (`crate::embed_api`).
+    Api(crate::embed_api::ApiAction),
 }
 
 impl Playground {
@@ -141,6 +147,7 @@ impl Playground {
             speed: DEFAULT_SPEED,
             selection: None,
             link_error: None,
+            compare: None,
         };
         state.set_doc(doc);
         state
@@ -166,7 +173,7 @@ impl Playground {
 
     /// Resolves a new document; a valid one replaces the run (rebuilt from scratch, so the
     /// screen always shows exactly what a fresh run of the permalink gives).
-    fn set_doc(&mut self, doc: Value) {
+    pub(crate) fn set_doc(&mut self, doc: Value) {
         self.doc = Rc::new(doc);
         self.doc_revision += 1;
         match resolve_with_notes(&self.doc) {
@@ -305,7 +312,15 @@ impl Reducible for Playground {
                 next.selection = figure;
                 next.refresh();
             }
+            Action::Compare(action) => {
+                if !next.reduce_compare(action) {
+                    return self;
+                }
+            }
+            Action::Api(action) => next.reduce_api(action),
         }
+        // Run B follows A's document and position (no-op unless comparing).
+        next.sync_compare();
         Rc::new(next)
     }
 }
@@ -427,6 +442,7 @@ mod tests {
             speed: _,
             selection: _,
             link_error: _,
+            compare: _,
         } = &base;
         assert!(!equal_after(&base, |s| s.doc_revision += 1));
         assert!(!equal_after(&base, |s| s.doc = Rc::new(json!({"format": 1}))));
@@ -456,6 +472,9 @@ mod tests {
         assert!(!equal_after(&base, |s| s.speed = MAX_SPEED));
         assert!(!equal_after(&base, |s| s.selection = Some(Figure::Acknowledged)));
         assert!(!equal_after(&base, |s| s.link_error = Some("damaged".to_string())));
+        assert!(!equal_after(&base, |s| {
+            s.compare = Some(crate::compare::Compare::new(Default::default()))
+        }));
     }
 
     #[test]
