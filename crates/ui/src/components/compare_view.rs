@@ -37,7 +37,11 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     html! {
         <>
             <section class={class_list("stage stage-b", &[(stale, "stale")])} aria-label="Stage of run B">
-                <h2 class="run-title">{"Run B"}</h2>
+                <h2 class="run-title">{"Run B"}
+                    <span class="small">{if c.set.is_empty() { "= A so far".to_string() } else {
+                        c.set.iter().map(|(k, v)| describe(k, v)).collect::<Vec<_>>().join(", ")
+                    }}</span>
+                </h2>
                 if let Some(frame) = c.frame.clone() {
                     <Stage frame={frame} doc={Rc::clone(&c.doc)} reduced_motion={props.reduced_motion}
                            on_act={props.on_act.clone()} />

@@ -31,7 +31,16 @@ fn pieces(doc: &Value) -> Result<Vec<Piece>, String> {
     for c in clients {
         let client = c.file.trim_end_matches(".properties");
         out.push(Piece {
-            heading: format!("{} of {} {}", c.file, client, c.name),
+            heading: format!(
+                "{} of {} {}",
+                c.file,
+                if client == "consumer" {
+                    "group"
+                } else {
+                    client
+                },
+                c.name
+            ),
             kind: "properties",
             text: c.properties_text(scenario.kafka_version),
         });
