@@ -119,7 +119,7 @@ for (const [what, vs, expected] of [
     assert.match(await alert.textContent(), expected);
     assert.equal(await page.locator(".compare-panel").count(), 0);
     await page.getByRole("button", { name: "Dismiss" }).click();
-    await page.getByRole("button", { name: "Step to the next event" }).click();
+    await page.getByRole("button", { name: "Play", exact: true }).click();
     await page.waitForFunction(() => Number(document.querySelector("output.time").dataset.positionMs) > 2000);
     assert.deepEqual(errors, []);
     await page.close();
