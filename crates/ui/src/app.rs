@@ -3,7 +3,6 @@
 //! out the components.
 
 use crate::browser;
-use crate::compare::CompareAction;
 use crate::components::charts::Charts;
 use crate::components::class_list;
 use crate::components::compare_button::CompareButton;
@@ -20,6 +19,7 @@ use crate::components::simplifications::Simplifications;
 use crate::components::stage::Stage;
 use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
+use crate::state::compare::CompareAction;
 use crate::state::{Action, Playback, Playground};
 use kafka_sim::scenario::permalink::decode_link;
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
@@ -49,7 +49,7 @@ pub fn default_doc() -> Value {
 pub fn initial_state(fragment: &str) -> Playground {
     let fragment = fragment.trim_start_matches('#');
     // `vs=` (run B of a comparison) is read once the scenario is.
-    let (fragment, vs) = crate::compare::split_vs(fragment);
+    let (fragment, vs) = crate::state::compare::split_vs(fragment);
     let fragment = fragment.as_str();
     if fragment.is_empty() {
         return Playground::new(default_doc(), None);
@@ -58,7 +58,7 @@ pub fn initial_state(fragment: &str) -> Playground {
         Ok(link) => match resolve_scenario(&link.doc) {
             Ok(_) => {
                 let mut state = Playground::new(link.doc, link.position_ms);
-                crate::compare::open_from_link(&mut state, vs);
+                crate::state::compare::open_from_link(&mut state, vs);
                 return state;
             }
             Err(errors) => format!("the link's scenario is not valid:\n{errors}"),
@@ -169,7 +169,7 @@ pub fn App() -> Html {
     let compare_set = state.compare.as_ref().map(|c| Rc::new(c.set_value()));
     let fragment = use_memo((state.doc_revision, resting_ms, compare_set), {
         let doc = Rc::clone(&state.doc);
-        move |(_, ms, set)| crate::compare::fragment(&doc, set.as_deref(), *ms)
+        move |(_, ms, set)| crate::state::compare::fragment(&doc, set.as_deref(), *ms)
     });
     {
         let fragment = Rc::clone(&fragment);

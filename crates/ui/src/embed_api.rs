@@ -4,6 +4,7 @@
 //! request becomes an [`Action`]; replies are posted after the render that shows its effect, so
 //! they describe what the page shows.
 
+use crate::state::api::ApiAction;
 use crate::state::{Action, Playback, Playground};
 use kafka_sim::scenario::permalink::MAX_INFLATED_BYTES;
 use kafka_sim::scenario::resolve_scenario;
@@ -22,31 +23,6 @@ pub enum Request {
     Pause,
     Seek(u64),
     Report,
-}
-
-/// What the API does to the state beyond the playback actions.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ApiAction {
-    /// Replaces the scenario on screen (already checked), at its start, paused.
-    Load(Value),
-    /// Nothing but a render, after which the pending replies are posted.
-    Touch,
-}
-
-impl Playground {
-    pub fn reduce_api(&mut self, action: ApiAction) {
-        match action {
-            ApiAction::Load(doc) => {
-                self.compare = None;
-                self.link_error = None;
-                self.selection = None;
-                self.playback = Playback::Paused;
-                self.position_us = 0;
-                self.set_doc(doc);
-            }
-            ApiAction::Touch => {}
-        }
-    }
 }
 
 /// The origin `api=` names, if it is one (`http(s)://host[:port]`, a trailing `/` allowed).
@@ -462,7 +438,7 @@ mod tests {
     fn loading_replaces_the_scenario_and_leaves_compare() {
         let doc: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap_or(Value::Null);
         let state = Rc::new(Playground::new(doc, Some(3000)))
-            .reduce(Action::Compare(crate::compare::CompareAction::Start));
+            .reduce(Action::Compare(crate::state::compare::CompareAction::Start));
         let new = json!({"format": 1, "seed": 9, "duration.ms": 5000});
         let state = state.reduce(action_of(Request::Load(new.clone())));
         assert_eq!(*state.doc, new);

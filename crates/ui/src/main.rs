@@ -6,7 +6,6 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod bench_hook;
 mod browser;
-mod compare;
 mod components;
 mod doc;
 mod embed_api;

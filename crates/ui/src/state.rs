@@ -12,6 +12,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
 
+pub mod api;
+pub mod compare;
+
 /// The slowest and the fastest playback speed: the ends of [`SPEEDS`] by name, so no index
 /// into the list has to follow its length.
 pub const MIN_SPEED: f64 = 0.01;
@@ -100,8 +103,8 @@ pub struct Playground {
     pub selection: Option<Figure>,
     /// A link that could not be opened, and why.
     pub link_error: Option<String>,
-    /// Run B of a comparison (`crate::compare`), if comparing.
-    pub compare: Option<crate::compare::Compare>,
+    /// Run B of a comparison (`compare`), if comparing.
+    pub compare: Option<compare::Compare>,
 }
 
 pub enum Action {
@@ -125,10 +128,10 @@ pub enum Action {
     /// An animation frame: `elapsed_ms` of wall time passed.
     Tick(f64),
     Select(Option<Figure>),
-    /// Compare: run B beside A (`crate::compare`).
-    Compare(crate::compare::CompareAction),
-    /// The embedding API's own actions (`crate::embed_api`).
-    Api(crate::embed_api::ApiAction),
+    /// Compare: run B beside A (`compare`).
+    Compare(compare::CompareAction),
+    /// The embedding API's own actions (`api`).
+    Api(api::ApiAction),
 }
 
 impl Playground {
@@ -473,7 +476,7 @@ mod tests {
         assert!(!equal_after(&base, |s| s.selection = Some(Figure::Acknowledged)));
         assert!(!equal_after(&base, |s| s.link_error = Some("damaged".to_string())));
         assert!(!equal_after(&base, |s| {
-            s.compare = Some(crate::compare::Compare::new(Default::default()))
+            s.compare = Some(compare::Compare::new(Default::default()))
         }));
     }
 

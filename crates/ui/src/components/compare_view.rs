@@ -2,10 +2,10 @@
 //! aligned figure by figure, each figure that differs marked with both values; what B changes,
 //! each change removable; and the way back to A.
 
-use crate::compare::{describe, rows, Compare};
 use crate::components::class_list;
 use crate::components::stage::Stage;
 use crate::run_cache::Frame;
+use crate::state::compare::{describe, rows, Compare};
 use kafka_sim::ActionKind;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -3,9 +3,9 @@
 //! A: an edit of A, or an act on the stage, changes both. Both share A's clock; the ledgers are
 //! aligned figure by figure. The permalink carries B as `vs=<deflated set object, base64url>`.
 
+use super::{Playback, Playground, RunHandle, Shared};
 use crate::doc::{self, Seg};
 use crate::run_cache::{Frame, Runner};
-use crate::state::{Playback, Playground, RunHandle, Shared};
 use kafka_sim::lesson::{parse_set, ScenarioPath, Set};
 use kafka_sim::observe::figure::Figure;
 use kafka_sim::scenario::permalink::{pack, unpack_object, MAX_INFLATED_BYTES, MAX_LINK_CHARS};
