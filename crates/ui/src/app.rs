@@ -5,7 +5,11 @@
 use crate::browser;
 use crate::components::charts::Charts;
 use crate::components::class_list;
+use crate::components::compare_button::CompareButton;
+use crate::components::compare_target::CompareTarget;
+use crate::components::compare_view::CompareView;
 use crate::components::event_log::EventLog;
+use crate::components::export_panel::ExportPanel;
 use crate::components::ledger::Ledger;
 use crate::components::lesson_player::{lesson_player, LessonPlayerProps};
 use crate::components::lesson_problems::lesson_problems;
@@ -20,9 +24,10 @@ use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
 use crate::lesson_load;
 use crate::lesson_play::{read_done, DONE_KEY};
+use crate::state::compare::CompareAction;
 use crate::state::{Action, LessonAction, Playback, Playground};
 use kafka_sim::lesson::link::is_lesson_link;
-use kafka_sim::scenario::permalink::{decode_link, encode_fragment};
+use kafka_sim::scenario::permalink::decode_link;
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
 use kafka_sim::ActionKind;
 use serde_json::Value;
@@ -40,6 +45,8 @@ pub struct Opening {
     /// `?lesson=`: a lesson id or an http(s) address.
     pub lesson: Option<String>,
     pub query: String,
+    /// Embed mode: the one origin the embedding API speaks with (`api=`).
+    pub api: Option<String>,
 }
 
 pub fn default_doc() -> Value {
@@ -50,6 +57,9 @@ pub fn default_doc() -> Value {
 /// with the reason the link could not be used.
 pub fn initial_state(fragment: &str) -> Playground {
     let fragment = fragment.trim_start_matches('#');
+    // `vs=` (run B of a comparison) is read once the scenario is.
+    let (fragment, vs) = crate::state::compare::split_vs(fragment);
+    let fragment = fragment.as_str();
     if fragment.is_empty() {
         return Playground::new(default_doc(), None);
     }
@@ -60,7 +70,11 @@ pub fn initial_state(fragment: &str) -> Playground {
     }
     let failure = match decode_link(fragment) {
         Ok(link) => match resolve_scenario(&link.doc) {
-            Ok(_) => return Playground::new(link.doc, link.position_ms),
+            Ok(_) => {
+                let mut state = Playground::new(link.doc, link.position_ms);
+                crate::state::compare::open_from_link(&mut state, vs);
+                return state;
+            }
             Err(errors) => format!("the link's scenario is not valid:\n{errors}"),
         },
         Err(e) => e.to_string(),
@@ -97,9 +111,13 @@ fn opening() -> Opening {
                 .collect()
         })
         .unwrap_or_default();
+    let embed =
+        browser::query_param(&address.query, "embed").is_some_and(|v| v == "1" || v == "true");
     Opening {
-        embed: browser::query_param(&address.query, "embed")
-            .is_some_and(|v| v == "1" || v == "true"),
+        embed,
+        api: browser::query_param(&address.query, "api")
+            .filter(|_| embed)
+            .and_then(|a| crate::embed_api::allowed_origin(&a)),
         controls,
         bench: browser::query_param(&address.query, "bench").is_some_and(|v| v == "1"),
         lesson: browser::query_param(&address.query, "lesson").filter(|l| !l.trim().is_empty()),
@@ -212,10 +230,16 @@ pub fn App() -> Html {
     }
 
     // The permalink follows the document and the position whenever playback rests.
+    // The embedding API (`?embed=1&api=ORIGIN`).
+    crate::embed_api::use_embed_api(opening.api.clone(), &state);
+
+    // The permalink follows the document (and B's changes) and the position whenever playback
+    // rests.
     let resting_ms = (state.playback == Playback::Paused).then_some(state.position_us / 1000);
-    let fragment = use_memo((state.doc_revision, resting_ms), {
+    let compare_set = state.compare.as_ref().map(|c| Rc::new(c.set_value()));
+    let fragment = use_memo((state.doc_revision, resting_ms, compare_set), {
         let doc = Rc::clone(&state.doc);
-        move |(_, ms)| encode_fragment(&doc, *ms)
+        move |(_, ms, set)| crate::state::compare::fragment(&doc, set.as_deref(), *ms)
     });
     {
         let fragment = Rc::clone(&fragment);
@@ -291,6 +315,34 @@ pub fn App() -> Html {
         .filter(|p| p.lesson.challenge.is_some())
         .map(|p| p.lesson.clone());
     let version_locked = !state.allows("kafka.version");
+    // Compare (run B).
+    let on_compare = use_callback(d.clone(), |on: bool, d| {
+        d.dispatch(Action::Compare(if on {
+            CompareAction::Start
+        } else {
+            CompareAction::Leave
+        }))
+    });
+    let on_leave_compare = use_callback(d.clone(), |_: (), d| {
+        d.dispatch(Action::Compare(CompareAction::Leave))
+    });
+    let on_unset = use_callback(d.clone(), |key: String, d| {
+        d.dispatch(Action::Compare(CompareAction::Unset(key)))
+    });
+    let on_target = use_callback(d.clone(), |b: bool, d| {
+        d.dispatch(Action::Compare(CompareAction::EditB(b)))
+    });
+    let on_edit_b = use_callback(d, |(path, value): (Vec<Seg>, Option<Value>), d| {
+        d.dispatch(Action::Compare(CompareAction::Edit { path, value }))
+    });
+    let editing_b = state.compare.as_ref().filter(|c| c.editing_b);
+    let errors_b = use_memo(editing_b.map(|c| Rc::clone(&c.errors)), |errors| {
+        errors
+            .iter()
+            .flat_map(|e| e.iter())
+            .map(|e| (e.path.clone(), e.message.clone()))
+            .collect::<Vec<_>>()
+    });
     let errors = use_memo(state.doc_revision, |_| {
         state
             .errors()
@@ -318,6 +370,22 @@ pub fn App() -> Html {
         .map(|(_, m)| m.clone())
         .collect();
     let embed = opening.embed;
+    let comparing = state.compare.is_some();
+    // The settings panel edits B while comparing (unless A is chosen).
+    let (settings_doc, settings_effective, settings_errors, settings_edit) = match editing_b {
+        Some(c) => (
+            Rc::clone(&c.doc),
+            Rc::clone(&c.effective),
+            Rc::clone(&errors_b),
+            on_edit_b,
+        ),
+        None => (
+            Rc::clone(&state.doc),
+            Rc::clone(&state.effective),
+            Rc::clone(&errors),
+            on_edit.clone(),
+        ),
+    };
 
     html! {
         <div class={class_list("app", &[(embed, "embed")])} data-rendered-by="wasm"
@@ -332,6 +400,10 @@ pub fn App() -> Html {
                     <VersionPicker value={version_doc.clone()} effective={version_effective}
                                    errors={version_errors} on_edit={on_edit.clone()} locked={version_locked} />
                 }
+                if !embed {
+                    <CompareButton comparing={comparing} on_compare={on_compare} />
+                    <ExportPanel doc={Rc::clone(&state.doc)} />
+                }
                 <Share link={if embed { full_link } else { link }} embed={embed} />
             </header>
             if let Some(message) = state.link_error.clone() {
@@ -345,7 +417,7 @@ pub fn App() -> Html {
             }
             {lesson_problems(&state.lesson_status, dismiss_lesson)}
             <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
-            <div class={class_list("layout", &[(play.is_some(), "with-lesson")])}>
+            <div class={class_list("layout", &[(play.is_some(), "with-lesson"), (comparing, "comparing")])}>
                 if let Some(play) = play.clone() {
                     {lesson_player(&LessonPlayerProps {
                         done: state.done.contains(&play.lesson.id),
@@ -361,14 +433,18 @@ pub fn App() -> Html {
                 }
                 if !embed || !opening.controls.is_empty() {
                     <aside class="panel-settings" aria-label="Settings">
-                        <Settings doc={Rc::clone(&state.doc)} effective={Rc::clone(&state.effective)}
-                                  errors={Rc::clone(&errors)} on_edit={on_edit.clone()}
+                        if let Some(c) = &state.compare {
+                            <CompareTarget editing_b={c.editing_b} on_choose={on_target} />
+                        }
+                        <Settings doc={settings_doc} effective={settings_effective}
+                                  errors={settings_errors} on_edit={settings_edit}
                                   only={embed.then(|| opening.controls.clone())}
                                   challenge={challenge} />
                         if !embed { <Simplifications /> }
                     </aside>
                 }
-                <main class={class_list("stage", &[(stale, "stale")])} aria-label="Stage">
+                <main class={class_list("stage", &[(stale, "stale")])} aria-label={if comparing { "Stage of run A" } else { "Stage" }}>
+                    if comparing { <h2 class="run-title">{"Run A"}</h2> }
                     if let Some(frame) = state.frame.clone() {
                         <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
                                lit={Rc::clone(&lit)} />
@@ -381,6 +457,10 @@ pub fn App() -> Html {
                         <Ledger frame={Rc::clone(&frame)} selection={state.selection} on_select={on_select} stale={stale} />
                         if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
                     </aside>
+                }
+                if let (Some(c), Some(frame)) = (state.compare.clone(), state.frame.clone()) {
+                    <CompareView a_frame={frame} compare={c} reduced_motion={*reduced_motion}
+                                 on_act={on_act.clone()} on_unset={on_unset} on_leave={on_leave_compare} />
                 }
             </div>
             <PlaybackBar position_us={state.position_us} end_us={state.end_us()} playback={state.playback}

@@ -2,7 +2,11 @@
 
 pub mod challenge_panel;
 pub mod charts;
+pub mod compare_button;
+pub mod compare_target;
+pub mod compare_view;
 pub mod event_log;
+pub mod export_panel;
 pub mod field;
 pub mod group_lane;
 pub mod ledger;

@@ -8,6 +8,7 @@ mod bench_hook;
 mod browser;
 mod components;
 mod doc;
+mod embed_api;
 mod highlight;
 mod lesson_load;
 mod lesson_play;

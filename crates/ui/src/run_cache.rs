@@ -193,6 +193,11 @@ impl Runner {
         self.sim.end_us()
     }
 
+    /// The report of the run so far (the embedding API's `report`).
+    pub fn run_report(&self) -> kafka_sim::Report {
+        self.sim.report()
+    }
+
     /// Moves the run to `t_us` (clamped to the end), forwards or backwards.
     pub fn seek(&mut self, t_us: u64) {
         let t = t_us.min(self.end_us());

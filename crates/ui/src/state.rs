@@ -17,6 +17,8 @@ pub use crate::shared::Shared;
 
 mod lesson_actions;
 pub use lesson_actions::{LessonAction, LessonStatus};
+pub mod api;
+pub mod compare;
 
 /// The slowest and the fastest playback speed: the ends of [`SPEEDS`] by name, so no index
 /// into the list has to follow its length.
@@ -84,6 +86,8 @@ pub struct Playground {
     pub lessons_open: bool,
     /// Ids of the finished lessons and passed challenges (kept in localStorage).
     pub done: Rc<Vec<String>>,
+    /// Run B of a comparison (`compare`), if comparing.
+    pub compare: Option<compare::Compare>,
 }
 
 pub enum Action {
@@ -108,6 +112,10 @@ pub enum Action {
     Tick(f64),
     Select(Option<Figure>),
     Lesson(LessonAction),
+    /// Compare: run B beside A (`compare`).
+    Compare(compare::CompareAction),
+    /// The embedding API's own actions (`api`).
+    Api(api::ApiAction),
 }
 
 impl Playground {
@@ -131,6 +139,7 @@ impl Playground {
             catalog: Catalog::Loading,
             lessons_open: false,
             done: Rc::new(Vec::new()),
+            compare: None,
         };
         state.set_doc(doc);
         state
@@ -156,7 +165,7 @@ impl Playground {
 
     /// Resolves a new document; a valid one replaces the run (rebuilt from scratch, so the
     /// screen always shows exactly what a fresh run of the permalink gives).
-    fn set_doc(&mut self, doc: Value) {
+    pub(crate) fn set_doc(&mut self, doc: Value) {
         self.doc = Rc::new(doc);
         self.doc_revision += 1;
         if let Some(play) = &mut self.lesson {
@@ -325,7 +334,15 @@ impl Reducible for Playground {
                     return self;
                 }
             }
+            Action::Compare(action) => {
+                if !next.reduce_compare(action) {
+                    return self;
+                }
+            }
+            Action::Api(action) => next.reduce_api(action),
         }
+        // Run B follows A's document and position (no-op unless comparing).
+        next.sync_compare();
         Rc::new(next)
     }
 }
@@ -452,6 +469,7 @@ mod tests {
             catalog: _,
             lessons_open: _,
             done: _,
+            compare: _,
         } = &base;
         assert!(!equal_after(&base, |s| s.doc_revision += 1));
         assert!(!equal_after(&base, |s| s.doc = Rc::new(json!({"format": 1}))));
@@ -489,6 +507,9 @@ mod tests {
         assert!(!equal_after(&base, |s| s.catalog = Catalog::Failed("x".into())));
         assert!(!equal_after(&base, |s| s.lessons_open = true));
         assert!(!equal_after(&base, |s| s.done = Rc::new(vec!["acks".into()])));
+        assert!(!equal_after(&base, |s| {
+            s.compare = Some(compare::Compare::new(Default::default()))
+        }));
     }
 
     #[test]

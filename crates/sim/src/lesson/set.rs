@@ -54,7 +54,7 @@ impl ScenarioPath {
     }
 
     /// Reads `path` against a scenario `doc` and `resolved` (the resolved scenario as JSON).
-    pub(crate) fn read(doc: &Value, resolved: &Value, path: &str) -> Result<ScenarioPath, String> {
+    pub fn read(doc: &Value, resolved: &Value, path: &str) -> Result<ScenarioPath, String> {
         if path.is_empty() {
             return Err("an empty path names nothing".into());
         }

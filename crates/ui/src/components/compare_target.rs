@@ -1,0 +1,36 @@
+//! While comparing: which run the settings panel edits (B by default; A's edits reach B too,
+//! since B is A with its changes).
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CompareTargetProps {
+    pub editing_b: bool,
+    pub on_choose: Callback<bool>,
+}
+
+#[component]
+pub fn CompareTarget(props: &CompareTargetProps) -> Html {
+    let choice = |b: bool, label: &'static str| {
+        let cb = props.on_choose.clone();
+        html! {
+            <label>
+                <input type="radio" name="compare-target" checked={props.editing_b == b}
+                       onchange={Callback::from(move |_: Event| cb.emit(b))} />
+                {label}
+            </label>
+        }
+    };
+    html! {
+        <fieldset class="compare-target">
+            <legend>{"The settings below edit"}</legend>
+            { choice(false, "run A") }
+            { choice(true, "run B") }
+            <p class="small">{if props.editing_b {
+                "Changes to B are kept as its set of changed paths; A stays as it is."
+            } else {
+                "Changes to A reach B too: B is A with its own changes."
+            }}</p>
+        </fieldset>
+    }
+}
