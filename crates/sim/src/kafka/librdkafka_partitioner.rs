@@ -99,7 +99,9 @@ impl LibrdkafkaPartitioner {
 
 /// CRC32 (IEEE, `rd_crc32`), as the consistent partitioners hash keys.
 pub fn crc32(data: &[u8]) -> u32 {
-    crc32fast::hash(data)
+    const CRC32: crc::Crc<u32, crc::NoTable> =
+        crc::Crc::<u32, crc::NoTable>::new(&crc::CRC_32_ISO_HDLC);
+    CRC32.checksum(data)
 }
 
 /// 32-bit FNV-1a (`rd_fnv1a`).
