@@ -9,18 +9,15 @@ use crate::world::sim::Simulation;
 use serde_json::Value;
 
 /// The figures compared, as paths into the report (the lessons' figure paths): the ledger's
-/// record figures in the core's order, then what is consumed, rebalances, speed and latency.
+/// figures in the core's order (the page's compare table shows the same), then speed and
+/// latency.
 pub fn headline_paths() -> Vec<String> {
     crate::observe::figure::Figure::ALL
         .iter()
-        .filter(|f| f.category().is_some())
-        .map(|f| format!("records.{}", f.name()))
+        .map(|f| f.report_path())
         .chain(
             [
                 "records.delivered",
-                "consumed.records",
-                "consumed.redelivered",
-                "rebalances",
                 "throughput.records.per.sec",
                 "latency.ms.p50",
                 "latency.ms.p99",
@@ -73,11 +70,11 @@ pub fn run_both(doc: &Value, set: &Set) -> Result<(Report, Report), ScenarioErro
 
 /// Two columns: the figure, A's value, B's value, and `*` where they differ.
 pub fn render(rows: &[Row]) -> String {
-    let mut out = format!("{:<28} {:>14} {:>14}\n", "figure", "A", "B");
+    let mut out = format!("{:<32} {:>14} {:>14}\n", "figure", "A", "B");
     for r in rows {
         let mark = if r.differs() { "  *" } else { "" };
         out.push_str(&format!(
-            "{:<28} {:>14} {:>14}{mark}\n",
+            "{:<32} {:>14} {:>14}{mark}\n",
             r.path,
             show(&r.a),
             show(&r.b)

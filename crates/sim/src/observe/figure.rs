@@ -69,6 +69,21 @@ impl Figure {
         }
     }
 
+    /// Where the figure sits in the report (`kafka-sim run --json`, the lessons' paths).
+    pub fn report_path(self) -> String {
+        match self {
+            Figure::Consumed => "consumed.records".to_string(),
+            Figure::Redelivered
+            | Figure::DeserializationErrors
+            | Figure::Skipped
+            | Figure::Misread => {
+                format!("consumed.{}", self.name())
+            }
+            Figure::Rebalances => "rebalances".to_string(),
+            _ => format!("records.{}", self.name()),
+        }
+    }
+
     /// What the figure counts, in a line.
     pub fn meaning(self) -> &'static str {
         match self {

@@ -273,18 +273,10 @@ impl Row {
 pub fn rows(a: &Frame, b: &Frame) -> Vec<Row> {
     let mut out: Vec<Row> = Figure::ALL
         .iter()
-        .map(|&f| {
-            let path = match f {
-                Figure::Consumed => "consumed.records".to_string(),
-                Figure::Redelivered => "consumed.redelivered".to_string(),
-                Figure::Rebalances => "rebalances".to_string(),
-                _ => format!("records.{}", f.name()),
-            };
-            Row {
-                path,
-                a: a.ledger.get(f).to_string(),
-                b: b.ledger.get(f).to_string(),
-            }
+        .map(|&f| Row {
+            path: f.report_path(),
+            a: a.ledger.get(f).to_string(),
+            b: b.ledger.get(f).to_string(),
         })
         .collect();
     let more = [
