@@ -2,6 +2,7 @@
 //! page draws, the report, the log marks, and the named invariants checked in test builds.
 
 pub mod figure;
+pub mod focus;
 pub mod group_view;
 pub mod invariants;
 pub mod ledger;

@@ -1,6 +1,7 @@
-//! What a step highlights on the stage: `producer:NAME`, `broker:N`, `partition:TOPIC-P`,
-//! `group:ID`, `consumer:NAME`, `coordinator:GROUP`, `controller`, each checked against the
-//! scenario (a consumer or a partition must exist by the step's time).
+//! What a step highlights on the stage: `producer:NAME`, `broker:N`, `topic:NAME`,
+//! `partition:TOPIC-P`, `group:ID`, `consumer:NAME`, `coordinator:GROUP`, `controller`, each
+//! checked against the scenario (a consumer or a partition must exist by the step's time). The
+//! page focuses its stage on the same targets.
 
 use crate::scenario::{consumer_name, ActionKind, Scenario};
 use std::fmt;
@@ -9,6 +10,7 @@ use std::fmt;
 pub enum Target {
     Producer(String),
     Broker(u32),
+    Topic(String),
     Partition {
         topic: String,
         partition: u32,
@@ -25,6 +27,7 @@ impl fmt::Display for Target {
         match self {
             Target::Producer(n) => write!(f, "producer:{n}"),
             Target::Broker(b) => write!(f, "broker:{b}"),
+            Target::Topic(t) => write!(f, "topic:{t}"),
             Target::Partition { topic, partition } => write!(f, "partition:{topic}-{partition}"),
             Target::Group(g) => write!(f, "group:{g}"),
             Target::Consumer(c) => write!(f, "consumer:{c}"),
@@ -34,9 +37,10 @@ impl fmt::Display for Target {
     }
 }
 
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "producer",
     "broker",
+    "topic",
     "partition",
     "group",
     "consumer",
@@ -77,6 +81,13 @@ impl Target {
                     scenario.cluster.brokers.saturating_sub(1)
                 )),
             },
+            "topic" if scenario.topics.iter().any(|t| t.name == name) => {
+                Ok(Target::Topic(name.into()))
+            }
+            "topic" => Err(format!(
+                "no topic \"{name}\" in the scenario (topics: {})",
+                quoted(scenario.topics.iter().map(|t| t.name.as_str()))
+            )),
             "partition" => partition(name, scenario, at_ms),
             "group" | "coordinator" if has_group(name) => Ok(if kind == "group" {
                 Target::Group(name.into())

@@ -56,6 +56,7 @@ pub struct BackoffView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ProducerView {
     pub name: String,
+    pub topic: String,
     pub connections: Vec<ConnectionView>,
     pub backing_off: Vec<BackoffView>,
     /// Batches waiting in the accumulator (not in flight).
@@ -160,6 +161,7 @@ impl Simulation {
             .enumerate()
             .map(|(i, p)| ProducerView {
                 name: p.cfg.name.clone(),
+                topic: p.cfg.topic.clone(),
                 connections: (0..topo.brokers)
                     .map(|b| ConnectionView {
                         broker: b,
