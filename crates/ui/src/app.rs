@@ -20,6 +20,7 @@ use crate::components::settings::Settings;
 use crate::components::share::Share;
 use crate::components::simplifications::Simplifications;
 use crate::components::stage::Stage;
+use crate::components::stage_overview::StageOverview;
 use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
 use crate::lesson_load;
@@ -27,6 +28,7 @@ use crate::lesson_play::{read_done, DONE_KEY};
 use crate::state::compare::CompareAction;
 use crate::state::{Action, LessonAction, Playback, Playground};
 use kafka_sim::lesson::link::is_lesson_link;
+use kafka_sim::lesson::Target;
 use kafka_sim::scenario::permalink::decode_link;
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
 use kafka_sim::ActionKind;
@@ -332,6 +334,14 @@ pub fn App() -> Html {
     let on_target = use_callback(d.clone(), |b: bool, d| {
         d.dispatch(Action::Compare(CompareAction::EditB(b)))
     });
+    let on_focus = use_callback(d.clone(), |t: Option<Target>, d| {
+        d.dispatch(Action::Focus(t))
+    });
+    // The frame the stage and the ledger show: narrowed to the focus, if any.
+    let shown = match (&state.frame, &state.focus) {
+        (Some(frame), Some(target)) => Some(Rc::new(crate::focus::focus_frame(frame, target))),
+        (frame, _) => frame.clone(),
+    };
     let on_edit_b = use_callback(d, |(path, value): (Vec<Seg>, Option<Value>), d| {
         d.dispatch(Action::Compare(CompareAction::Edit { path, value }))
     });
@@ -445,14 +455,24 @@ pub fn App() -> Html {
                 }
                 <main class={class_list("stage", &[(stale, "stale")])} aria-label={if comparing { "Stage of run A" } else { "Stage" }}>
                     if comparing { <h2 class="run-title">{"Run A"}</h2> }
-                    if let Some(frame) = state.frame.clone() {
-                        <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
-                               lit={Rc::clone(&lit)} />
+                    if let Some(frame) = shown.clone() {
+                        if let Some(target) = &state.focus {
+                            <p class="focus-bar" aria-live="polite">
+                                {format!("Focused on {target}: the ledger and the event log follow it. ")}
+                                <button type="button" onclick={on_focus.reform(|_: MouseEvent| None)}>{"Whole cluster"}</button>
+                            </p>
+                        }
+                        if state.focus.is_none() && crate::focus::is_large(&frame) {
+                            <StageOverview frame={frame} on_focus={on_focus.reform(Some)} />
+                        } else {
+                            <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
+                                   lit={Rc::clone(&lit)} />
+                        }
                     } else {
                         <p class="stage-empty">{"Fix the scenario's problems to run it."}</p>
                     }
                 </main>
-                if let Some(frame) = state.frame.clone() {
+                if let Some(frame) = shown.clone() {
                     <aside class="panel-ledger" aria-label="Outcome">
                         <Ledger frame={Rc::clone(&frame)} selection={state.selection} on_select={on_select} stale={stale} />
                         if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
@@ -469,7 +489,7 @@ pub fn App() -> Html {
                          on_seek={on_seek} on_speed={on_speed} on_fast_forward={on_fast_forward} />
             if !embed {
                 if let Some(frame) = state.frame.clone() {
-                    <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} />
+                    <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} focus={state.focus.clone()} />
                 }
             }
             <footer class="app-footer">

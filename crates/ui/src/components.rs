@@ -21,6 +21,7 @@ pub mod settings;
 pub mod share;
 pub mod simplifications;
 pub mod stage;
+pub mod stage_overview;
 pub mod verdict_list;
 pub mod version_picker;
 

@@ -9,6 +9,7 @@ mod browser;
 mod components;
 mod doc;
 mod embed_api;
+mod focus;
 mod highlight;
 mod lesson_load;
 mod lesson_play;

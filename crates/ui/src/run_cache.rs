@@ -119,6 +119,11 @@ pub struct MemberView {
 /// Every frame's revision is new (across runners too), so components compare frames cheaply.
 static NEXT_REVISION: AtomicU64 = AtomicU64::new(1);
 
+/// A revision no frame has had yet.
+pub fn next_revision() -> u64 {
+    NEXT_REVISION.fetch_add(1, Ordering::Relaxed)
+}
+
 /// Everything drawn at one playback position. Equal frames have equal revisions.
 #[derive(Debug, Clone)]
 pub struct Frame {
@@ -390,7 +395,7 @@ impl Runner {
             })
             .collect();
         Frame {
-            revision: NEXT_REVISION.fetch_add(1, Ordering::Relaxed),
+            revision: next_revision(),
             now_us: now,
             end_us: self.end_us(),
             groups: view.groups.iter().map(group_view).collect(),

@@ -5,6 +5,7 @@
 use crate::doc::{self, Seg};
 use crate::lesson_play::{Catalog, LessonPlay};
 use crate::run_cache::{Frame, Runner};
+use kafka_sim::lesson::Target;
 use kafka_sim::observe::figure::Figure;
 use kafka_sim::scenario::{resolve_with_notes, Scenario, ScenarioError, ScenarioNote};
 use kafka_sim::ActionKind;
@@ -88,6 +89,8 @@ pub struct Playground {
     pub done: Rc<Vec<String>>,
     /// Run B of a comparison (`compare`), if comparing.
     pub compare: Option<compare::Compare>,
+    /// The part of the cluster the stage shows in full (a large one is aggregated otherwise).
+    pub focus: Option<Target>,
 }
 
 pub enum Action {
@@ -111,6 +114,8 @@ pub enum Action {
     /// An animation frame: `elapsed_ms` of wall time passed.
     Tick(f64),
     Select(Option<Figure>),
+    /// Focus the stage on one broker, topic, partition, producer or group (None: all).
+    Focus(Option<Target>),
     Lesson(LessonAction),
     /// Compare: run B beside A (`compare`).
     Compare(compare::CompareAction),
@@ -140,6 +145,7 @@ impl Playground {
             lessons_open: false,
             done: Rc::new(Vec::new()),
             compare: None,
+            focus: None,
         };
         state.set_doc(doc);
         state
@@ -324,6 +330,8 @@ impl Reducible for Playground {
                 next.refresh();
             }
             // Escape sends Select(None) whatever is selected: nothing to redraw then.
+            Action::Focus(focus) if focus == next.focus => return self,
+            Action::Focus(focus) => next.focus = focus,
             Action::Select(figure) if figure == next.selection => return self,
             Action::Select(figure) => {
                 next.selection = figure;
@@ -470,6 +478,7 @@ mod tests {
             lessons_open: _,
             done: _,
             compare: _,
+            focus: _,
         } = &base;
         assert!(!equal_after(&base, |s| s.doc_revision += 1));
         assert!(!equal_after(&base, |s| s.doc = Rc::new(json!({"format": 1}))));
@@ -510,6 +519,7 @@ mod tests {
         assert!(!equal_after(&base, |s| {
             s.compare = Some(compare::Compare::new(Default::default()))
         }));
+        assert!(!equal_after(&base, |s| s.focus = Some(Target::Broker(1))));
     }
 
     #[test]

@@ -202,6 +202,27 @@ impl FigureValues {
     pub fn get(&self, figure: Figure) -> u64 {
         self.0.get(figure as usize).copied().unwrap_or(0)
     }
+
+    /// The record figures (and failed serializations) summed over `counts` alone, say the
+    /// producers of one topic; the consumer figures stay as they are.
+    pub fn with_records_of<'a>(mut self, counts: impl Iterator<Item = &'a RecordCounts>) -> Self {
+        let mut sums = [0; Figure::ALL.len()];
+        for c in counts {
+            for (sum, figure) in sums.iter_mut().zip(Figure::ALL) {
+                *sum += match figure.category() {
+                    Some(category) => c.get(category),
+                    None if figure == Figure::SerializationFailed => c.serialization_failed,
+                    None => 0,
+                };
+            }
+        }
+        for (slot, (sum, figure)) in self.0.iter_mut().zip(sums.iter().zip(Figure::ALL)) {
+            if figure.category().is_some() || figure == Figure::SerializationFailed {
+                *slot = *sum;
+            }
+        }
+        self
+    }
 }
 
 impl From<&Figures> for FigureValues {

@@ -1,7 +1,8 @@
 //! The event log: one readable line per protocol event, newest first, filterable by node and
-//! by kind.
+//! by kind, and narrowed to what mentions the stage's focus.
 
 use crate::run_cache::LogLine;
+use kafka_sim::lesson::Target;
 use kafka_sim::support::vec_map::VecSet;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
@@ -14,6 +15,31 @@ const SHOWN: usize = 200;
 pub struct EventLogProps {
     pub lines: Rc<Vec<Rc<LogLine>>>,
     pub dropped: usize,
+    /// The stage's focus: only lines from it or naming it.
+    #[prop_or_default]
+    pub focus: Option<Target>,
+}
+
+/// What a line names when it concerns `target`.
+fn needle(target: &Target) -> String {
+    match target {
+        Target::Topic(t) | Target::Producer(t) | Target::Group(t) | Target::Consumer(t) => {
+            t.clone()
+        }
+        Target::Coordinator(g) => g.clone(),
+        Target::Partition { topic, partition } => format!("{topic}-{partition}"),
+        other => other.to_string().replace(':', " "),
+    }
+}
+
+/// Whether `text` names `word` whole (`broker 1` is not in `broker 12`).
+fn mentions(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        let part = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        !part(before) && !part(after)
+    })
 }
 
 #[component]
@@ -27,6 +53,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             state.set(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
     };
+    let focus = props.focus.as_ref().map(needle);
     // Keyed by their place in the whole log, so a new line adds one element.
     let shown: Vec<(usize, &Rc<LogLine>)> = props
         .lines
@@ -35,6 +62,11 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .rev()
         .filter(|(_, l)| node.is_empty() || l.node == *node)
         .filter(|(_, l)| kind.is_empty() || l.kind == *kind)
+        .filter(|(_, l)| {
+            focus
+                .as_deref()
+                .is_none_or(|w| l.node == w || mentions(&l.text, w))
+        })
         .take(SHOWN)
         .collect();
     html! {
@@ -69,5 +101,27 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 <p class="small">{format!("{} older lines are not kept.", props.dropped)}</p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_focus_matches_whole_names_only() {
+        assert!(mentions("broker 1 is the leader of orders-10", "broker 1"));
+        assert!(!mentions("broker 12 is the leader", "broker 1"));
+        assert!(mentions("orders-10: leader 2", "orders-10"));
+        assert!(!mentions("orders-10: leader 2", "orders-1"));
+        assert!(!mentions("orders-1x", "orders-1"));
+        assert_eq!(needle(&Target::Broker(3)), "broker 3");
+        assert_eq!(
+            needle(&Target::Partition {
+                topic: "a".into(),
+                partition: 2
+            }),
+            "a-2"
+        );
     }
 }

@@ -46,6 +46,8 @@ struct Layout {
     consumers: Vec<(String, f64)>,
     groups: Vec<f64>,
     brokers: Vec<(f64, f64)>,
+    /// The id of each of `brokers` (a focused stage draws some brokers only).
+    broker_ids: Vec<u32>,
     controller: (f64, f64),
     width: f64,
     height: f64,
@@ -87,6 +89,7 @@ fn layout(frame: &Frame) -> Layout {
         consumers,
         groups,
         brokers,
+        broker_ids: frame.view.brokers.iter().map(|b| b.id).collect(),
         controller: (BROKER_X + BROKER_W / 2.0, 28.0),
         width: if frame.groups.is_empty() {
             WIDTH
@@ -105,19 +108,22 @@ impl Layout {
                 .producers
                 .get(*i as usize)
                 .map(|y| (PRODUCER_X + PRODUCER_W, y + PRODUCER_H / 2.0)),
-            Node::Broker(b) => self.brokers.get(*b as usize).map(|(top, h)| {
-                let x = match other {
-                    Node::Producer(_) => BROKER_X,
-                    Node::Broker(_) => BROKER_X + BROKER_W + 14.0,
-                    Node::Consumer(_) => BROKER_X + BROKER_W,
-                    Node::Controller | Node::Registry => BROKER_X + BROKER_W / 2.0,
-                };
-                let y = match other {
-                    Node::Controller | Node::Registry => *top,
-                    _ => top + h / 2.0,
-                };
-                (x, y)
-            }),
+            Node::Broker(b) => {
+                let i = self.broker_ids.iter().position(|id| id == b)?;
+                self.brokers.get(i).map(|(top, h)| {
+                    let x = match other {
+                        Node::Producer(_) => BROKER_X,
+                        Node::Broker(_) => BROKER_X + BROKER_W + 14.0,
+                        Node::Consumer(_) => BROKER_X + BROKER_W,
+                        Node::Controller | Node::Registry => BROKER_X + BROKER_W / 2.0,
+                    };
+                    let y = match other {
+                        Node::Controller | Node::Registry => *top,
+                        _ => top + h / 2.0,
+                    };
+                    (x, y)
+                })
+            }
             Node::Controller => Some((self.controller.0, self.controller.1 + 16.0)),
             // Above the producers, at the stage's top left.
             Node::Registry => Some((PRODUCER_X + PRODUCER_W / 2.0, 28.0)),
@@ -381,7 +387,7 @@ fn draw_broker(
         });
         let role = if r.is_leader { "L" } else { "F" };
         let target = format!("partition:{name}");
-        let on = is_lit(lit, &target);
+        let on = is_lit(lit, &target) || is_lit(lit, &format!("topic:{}", r.topic));
         html! {
             <g class={class_list("replica", &[(r.is_leader, "leader"), (!r.in_isr, "out-of-isr"), (on, "lit")])}
                data-partition={name.clone()} data-target={target}>

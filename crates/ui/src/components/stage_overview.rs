@@ -1,0 +1,146 @@
+//! The stage of a large cluster, aggregated: brokers as tiles (leaders, replicas out of the ISR,
+//! messages on their wires), each topic's partitions as a strip of cells coloured by health,
+//! producers and groups as chips, and the messages in flight counted by kind rather than drawn
+//! one by one. Every tile, topic and chip focuses the stage on it (a partition cell too).
+
+use crate::components::class_list;
+use crate::run_cache::{Frame, Node};
+use kafka_sim::lesson::Target;
+use kafka_sim::node::coordinator::GroupState;
+use kafka_sim::observe::view::PartitionView;
+use kafka_sim::support::vec_map::VecMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct StageOverviewProps {
+    pub frame: Rc<Frame>,
+    pub on_focus: Callback<Target>,
+}
+
+/// A partition's health, worst first: its cell's class.
+fn health(p: &PartitionView) -> &'static str {
+    if p.offline {
+        "offline"
+    } else if p.isr.len() < p.replicas.len() {
+        "under-replicated"
+    } else {
+        "healthy"
+    }
+}
+
+#[component]
+pub fn StageOverview(props: &StageOverviewProps) -> Html {
+    let frame = &props.frame;
+    let view = &frame.view;
+    let focus = |t: Target| props.on_focus.reform(move |_: MouseEvent| t.clone());
+    // One listener for a topic's cells (a thousand closures a frame would cost more).
+    let pick_cell = {
+        let on_focus = props.on_focus.clone();
+        Callback::from(move |e: MouseEvent| {
+            let cell = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|el| el.get_attribute("data-partition"));
+            let target = cell.as_deref().and_then(|c| {
+                let (topic, p) = c.rsplit_once('-')?;
+                Some(Target::Partition {
+                    topic: topic.to_string(),
+                    partition: p.parse().ok()?,
+                })
+            });
+            if let Some(t) = target {
+                on_focus.emit(t);
+            }
+        })
+    };
+    // Messages on the wires touching each broker, and on the wires by kind.
+    let mut load: VecMap<u32, u32> = VecMap::new();
+    let mut kinds: VecMap<&str, u32> = VecMap::new();
+    for f in &frame.flights {
+        for n in [&f.from, &f.to] {
+            if let Node::Broker(b) = n {
+                *load.get_or_default(*b) += 1;
+            }
+        }
+        *kinds.get_or_default(f.kind.as_str()) += 1;
+    }
+    let max_load = load.values().copied().max().unwrap_or(0).max(1);
+    let mut topics: VecMap<&str, Vec<&PartitionView>> = VecMap::new();
+    for p in &view.partitions {
+        topics.get_or_default(p.topic.as_str()).push(p);
+    }
+    let count = |h: &str| view.partitions.iter().filter(|p| health(p) == h).count();
+    let consumers: usize = frame.groups.iter().map(|g| g.members.len()).sum();
+    html! {
+        <div class="overview" data-overview="">
+            <p class="small">
+                {format!("{} brokers · {} partitions ({} offline, {} under-replicated) · {} producers · {} consumers. Drawn aggregated; pick a broker, topic, partition, producer or group to see it in full.",
+                    view.brokers.len(), view.partitions.len(), count("offline"), count("under-replicated"),
+                    view.producers.len(), consumers)}
+            </p>
+            <h3>{"Brokers"}</h3>
+            <ul class="tiles">
+                { for view.brokers.iter().map(|b| {
+                    let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
+                    let out = b.replicas.iter().filter(|r| !r.in_isr).count();
+                    let msgs = load.get(&b.id).copied().unwrap_or(0);
+                    let label = format!("broker {}{}: leader of {leaders}, {out} replicas out of the ISR, {msgs} messages",
+                        b.id, if !b.alive { " (down)" } else if b.isolated { " (isolated)" } else { "" });
+                    html! {
+                        <li><button type="button" title={label.clone()} aria-label={label} data-broker={b.id.to_string()}
+                                class={class_list("tile", &[(!b.alive, "down"), (b.isolated, "isolated"), (out > 0, "under-replicated")])}
+                                onclick={focus(Target::Broker(b.id))}>
+                            <b>{format!("{}{}", if b.is_controller { "★" } else { "" }, b.id)}</b>
+                            <span>{if b.alive { format!("L{leaders}") } else { "✖".to_string() }}</span>
+                            if out > 0 { <span>{format!("∉{out}")}</span> }
+                            <i style={format!("width:{}%", msgs * 100 / max_load)}></i>
+                        </button></li>
+                    }
+                }) }
+            </ul>
+            <h3>{"Partitions"}</h3>
+            { for topics.iter().map(|(topic, parts)| {
+                let topic = topic.to_string();
+                html! {
+                    <div class="topic-row">
+                        <button type="button" class="chip" onclick={focus(Target::Topic(topic.clone()))}>
+                            {format!("{topic} ({})", parts.len())}
+                        </button>
+                        <div class="cells" role="group" aria-label={format!("partitions of {topic}")} onclick={pick_cell.clone()}>
+                            { for parts.iter().map(|p| html! {
+                                <span class={format!("cell {}", health(p))} data-partition={p.name.clone()}
+                                      title={format!("{}: {}, leader {}, ISR {:?}", p.name, health(p),
+                                          p.leader.map(|l| l.to_string()).unwrap_or_else(|| "none".into()), p.isr)}></span>
+                            }) }
+                        </div>
+                    </div>
+                }
+            }) }
+            <h3>{"Clients"}</h3>
+            <ul class="chips">
+                { for view.producers.iter().map(|p| html! {
+                    <li><button type="button" class="chip" data-producer={p.name.clone()} onclick={focus(Target::Producer(p.name.clone()))}>
+                        {format!("▶ {} → {} · sent {} · in flight {}", p.name, p.topic, p.counts.sent,
+                            p.connections.iter().map(|c| c.in_flight).sum::<u32>())}
+                    </button></li>
+                }) }
+                { for frame.groups.iter().map(|g| {
+                    let stable = g.state == GroupState::Stable;
+                    html! {
+                        <li><button type="button" class={class_list("chip", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}
+                                    onclick={focus(Target::Group(g.group_id.clone()))}>
+                            {format!("{} group {} · {} · generation {} · {} members", if stable { "✔" } else { "⟳" },
+                                g.group_id, g.state.name(), g.generation, g.members.len())}
+                        </button></li>
+                    }
+                }) }
+            </ul>
+            <p class="small" aria-live="polite">
+                {format!("{} messages on the wire{}", frame.flights.len(),
+                    if kinds.is_empty() { String::new() } else {
+                        format!(": {}", kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "))
+                    })}
+            </p>
+        </div>
+    }
+}

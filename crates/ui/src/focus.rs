@@ -1,0 +1,95 @@
+//! The focused stage: a frame narrowed to one broker, topic, partition, producer or group (the
+//! core's [`View::focus`](kafka_sim::observe::view::View::focus) for the cluster, the groups and
+//! the messages here), and when the stage is drawn aggregated instead of node by node.
+
+use crate::run_cache::{Frame, Node};
+use kafka_sim::lesson::Target;
+
+/// Past these the stage draws the cluster aggregated (tiles, a partition map, message counts):
+/// drawn node by node it would be a long list. At or below them it looks as it always has.
+const DETAILED_MAX_BROKERS: usize = 6;
+const DETAILED_MAX_REPLICAS: usize = 96;
+const DETAILED_MAX_CLIENTS: usize = 16;
+
+/// Whether `frame` is too big to draw node by node.
+pub fn is_large(frame: &Frame) -> bool {
+    let replicas: usize = frame.view.brokers.iter().map(|b| b.replicas.len()).sum();
+    let consumers: usize = frame.groups.iter().map(|g| g.members.len()).sum();
+    frame.view.brokers.len() > DETAILED_MAX_BROKERS
+        || replicas > DETAILED_MAX_REPLICAS
+        || frame.view.producers.len() + consumers > DETAILED_MAX_CLIENTS
+}
+
+/// `frame` narrowed to `target`; messages between what is kept (producers renumbered as the
+/// narrowed list numbers them).
+pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
+    let view = frame.view.focus(target);
+    let topics = frame.view.focus_topics(target);
+    let mut groups = frame.groups.clone();
+    match target {
+        Target::Group(id) | Target::Coordinator(id) => groups.retain(|g| g.group_id == *id),
+        Target::Consumer(name) => groups.retain(|g| g.members.iter().any(|m| m.name == *name)),
+        Target::Broker(b) => groups.retain(|g| {
+            g.coordinator == Some(*b)
+                || g.members.iter().any(|m| {
+                    m.assignment.iter().any(|(t, p)| {
+                        view.partitions
+                            .iter()
+                            .any(|q| q.topic == *t && q.partition == *p)
+                    })
+                })
+        }),
+        _ => {}
+    }
+    if let Some(topics) = &topics {
+        groups.retain(|g| {
+            g.members
+                .iter()
+                .any(|m| m.assignment.iter().any(|(t, _)| topics.contains(t)))
+        });
+    }
+    let producer_index = |i: u32| {
+        let name = &frame.view.producers.get(i as usize)?.name;
+        view.producers.iter().position(|p| p.name == *name)
+    };
+    let keep = |n: &Node| -> Option<Node> {
+        match n {
+            Node::Producer(i) => producer_index(*i).map(|j| Node::Producer(j as u32)),
+            Node::Broker(b) => view.brokers.iter().any(|x| x.id == *b).then(|| n.clone()),
+            Node::Consumer(c) => groups
+                .iter()
+                .any(|g| g.members.iter().any(|m| m.name == *c))
+                .then(|| n.clone()),
+            Node::Controller | Node::Registry => Some(n.clone()),
+        }
+    };
+    let flights = frame
+        .flights
+        .iter()
+        .filter_map(|f| {
+            let (from, to) = (keep(&f.from)?, keep(&f.to)?);
+            Some(crate::run_cache::Flight {
+                from,
+                to,
+                ..f.clone()
+            })
+        })
+        .collect();
+    // A producer's records, or a topic's (each producer writes one topic), are its producers';
+    // the rest of the ledger stays the cluster's.
+    let ledger = match target {
+        Target::Producer(_) | Target::Topic(_) => frame
+            .ledger
+            .clone()
+            .with_records_of(view.producers.iter().map(|p| &p.counts)),
+        _ => frame.ledger.clone(),
+    };
+    Frame {
+        revision: crate::run_cache::next_revision(),
+        ledger,
+        view,
+        groups,
+        flights,
+        ..frame.clone()
+    }
+}
