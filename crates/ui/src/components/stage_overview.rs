@@ -87,13 +87,14 @@ pub fn StageOverview(props: &StageOverviewProps) -> Html {
                     let label = format!("broker {}{}: leader of {leaders}, {out} replicas out of the ISR, {msgs} messages",
                         b.id, if !b.alive { " (down)" } else if b.isolated { " (isolated)" } else { "" });
                     html! {
-                        <li><button type="button" title={label.clone()} aria-label={label} data-broker={b.id.to_string()}
+                        <li><button type="button" title={label.clone()} data-broker={b.id.to_string()}
                                 class={class_list("tile", &[(!b.alive, "down"), (b.isolated, "isolated"), (out > 0, "under-replicated")])}
                                 onclick={focus(Target::Broker(b.id))}>
                             <b>{format!("{}{}", if b.is_controller { "★" } else { "" }, b.id)}</b>
                             <span>{if b.alive { format!("L{leaders}") } else { "✖".to_string() }}</span>
                             if out > 0 { <span>{format!("∉{out}")}</span> }
                             <i style={format!("width:{}%", msgs * 100 / max_load)}></i>
+                            <span class="visually-hidden">{label}</span>
                         </button></li>
                     }
                 }) }

@@ -1,0 +1,113 @@
+// A large cluster: the stage is drawn aggregated (broker tiles, a partition map, message counts)
+// and any part of it can be focused to see it in full, with the ledger and the event log
+// following the focus. Keyboard-reachable and axe-clean.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
+import {
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, ledger, cliReport, ledgerOfReport,
+} from "./harness.mjs";
+
+const env = useServerAndBrowser();
+
+/** Nine brokers; `orders` replicated three times, `solo` once (a crash takes its partitions offline). */
+function bigScenario() {
+  return {
+    format: 1, seed: 11, "duration.ms": 16000,
+    cluster: { brokers: 9 },
+    topics: [
+      { name: "orders", partitions: 48, "replication.factor": 3 },
+      { name: "solo", partitions: 18, "replication.factor": 1 },
+    ],
+    producers: [
+      { name: "p-orders", topic: "orders", records: 4000, "records.per.sec": 500, keys: 48 },
+      { name: "p-solo", topic: "solo", records: 2000, "records.per.sec": 200, keys: 18 },
+    ],
+    groups: [{ "group.id": "billing", topics: ["orders"], consumers: 4 }],
+    actions: [{ "at.ms": 1000, do: "crash-broker", broker: 2 }],
+  };
+}
+
+test("a large cluster is drawn aggregated and shows the partitions a crash took offline", async () => {
+  const doc = bigScenario();
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 15000));
+  await waitForApp(page, 15000);
+  const overview = page.locator("[data-overview]");
+  await overview.waitFor();
+  assert.equal(await page.locator("main svg.stage-svg").count(), 0, "no node-by-node drawing");
+  assert.equal(await overview.locator("button.tile").count(), 9);
+  assert.equal(await overview.locator(".cell").count(), 66);
+  const offline = await overview.locator(".cell.offline").evaluateAll((cs) => cs.map((c) => c.dataset.partition));
+  assert.ok(offline.length > 0, "the crashed broker's unreplicated partitions are offline");
+  assert.ok(offline.every((p) => p.startsWith("solo-")), offline.join(" "));
+  assert.match(await overview.locator("p").first().textContent(), new RegExp(`66 partitions \\(${offline.length} offline`));
+  assert.match(await overview.locator('button.tile[data-broker="2"]').getAttribute("title"), /broker 2 \(down\)/);
+  // The ledger is the whole cluster's: the command line's figures at the end.
+  await screenshot(page, "scale-overview");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("focusing a partition led by the crashed broker shows its election, then the whole cluster again", async () => {
+  const doc = bigScenario();
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 500));
+  await waitForApp(page, 500);
+  // A partition of orders that broker 2 leads before the crash.
+  const led = await page.locator("[data-overview] .cell[data-partition^='orders-']").evaluateAll((cs) =>
+    cs.filter((c) => / leader 2,/.test(c.title)).map((c) => c.dataset.partition));
+  assert.ok(led.length > 0, "broker 2 leads some of orders");
+  await page.locator(`[data-overview] .cell[data-partition='${led[0]}']`).click();
+  await page.locator(".focus-bar", { hasText: `partition:${led[0]}` }).waitFor();
+  // The focused stage draws that partition's replicas only, on the brokers that host it.
+  const rows = page.locator(`main svg.stage-svg g.replica`);
+  assert.equal(await rows.count(), 3);
+  assert.deepEqual(new Set(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.partition))), new Set([led[0]]));
+  // The ledger follows p-orders' records only when a topic or producer is focused; a partition
+  // keeps the cluster's ledger.
+  // To the end: the election shows on the focused stage and in the filtered event log.
+  await page.getByRole("button", { name: "Fast-forward to the end" }).click();
+  await waitForApp(page, 16000);
+  const leader = rows.filter({ has: page.locator("text.small", { hasText: / L/ }) });
+  assert.equal(await leader.count(), 1, "one leader");
+  assert.doesNotMatch(await page.locator('main [data-broker="2"][role=button]').textContent(), /leader of [1-9]/);
+  const lines = await page.locator(".event-log .event-lines li").allTextContents();
+  assert.ok(lines.length > 0 && lines.every((l) => l.includes(led[0]) || /broker \d/.test(l)), lines.slice(0, 4).join(" | "));
+  assert.ok(lines.some((l) => new RegExp(`is now leader of ${led[0]}, epoch [1-9]`).test(l)), lines.slice(0, 6).join(" | "));
+  await screenshot(page, "scale-focused-partition");
+
+  // A producer's focus: the ledger shows its records, which the command line's report counts.
+  await page.getByRole("button", { name: "Whole cluster" }).click();
+  await page.locator("[data-overview]").waitFor();
+  const whole = await ledger(page);
+  assert.deepEqual(whole, ledgerOfReport(cliReport(doc)));
+  await page.locator("[data-overview] button.chip[data-producer='p-solo']").click();
+  await page.locator(".focus-bar", { hasText: "producer:p-solo" }).waitFor();
+  const solo = cliReport(doc).producers["p-solo"];
+  const focused = await ledger(page);
+  for (const f of ["sent", "acknowledged", "lost", "pending", "duplicated"]) assert.equal(focused[f], solo[f], f);
+  assert.ok(focused.sent < whole.sent);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
+  const doc = bigScenario();
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 3000));
+  await waitForApp(page, 3000);
+  const tile = page.locator('[data-overview] button.tile[data-broker="4"]');
+  await tile.focus();
+  await page.keyboard.press("Enter");
+  await page.locator(".focus-bar", { hasText: "broker:4" }).waitFor();
+  assert.equal(await page.locator("main svg.stage-svg g.broker").count(), 1);
+  await page.getByRole("button", { name: "Whole cluster" }).click();
+  await page.locator("[data-overview]").waitFor();
+  const results = await new AxeBuilder({ page }).include("main").analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`), []);
+  // 360 px: nothing wider than the screen.
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `scrolls sideways by ${overflow}px at 360 px`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
