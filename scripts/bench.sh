@@ -2,7 +2,19 @@
 # The busy reference scenario (3 brokers, 12 partitions RF 3, 4 async producers, 1,200,000
 # records) natively (`kafka-sim bench`) and compiled to wasm32 under Node; prints simulated
 # records and events per wall-clock second for both, their ratio, and peak memory.
+# Then the long run's shape natively (`kafka-sim bench --minutes 1`: 20,000 records/s for one
+# minute of virtual time) and its peak memory; `--hour` runs the whole hour instead (72 million
+# records, minutes of wall clock and gigabytes while the logs keep every batch, so opt-in),
+# `--minutes N` N minutes of it.
 set -euo pipefail
+hour_args=(--minutes 1)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --hour) hour_args=(--hour); shift ;;
+    --minutes) hour_args=(--minutes "$2"); shift 2 ;;
+    *) echo "usage: scripts/bench.sh [--hour | --minutes N]" >&2; exit 2 ;;
+  esac
+done
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
@@ -39,3 +51,7 @@ console.log("wasm/native ratio (records/s): " + (w["records.per.sec"] / n["recor
 if (n["trace.hash"] !== w["trace.hash"]) { console.log("TRACE HASH DIFFERS: " + n["trace.hash"] + " vs " + w["trace.hash"]); process.exit(1); }
 console.log("same trace.hash on both: " + n["trace.hash"]);
 ' "$native" "$wasm"
+
+echo ""
+echo "== long run, native (release): peak memory"
+./target/release/kafka-sim bench "${hour_args[@]}"

@@ -232,7 +232,7 @@ fn idempotent_no_duplicates(w: &World, st: &mut InvariantState) -> Result<(), St
         .ledger
         .producers
         .last()
-        .map(|p| p.base as usize + p.entries.len())
+        .map(|p| p.base as usize + p.sent() as usize)
         .unwrap_or(0);
     st.idempotent_end.resize(w.topo.partitions.len(), 0);
     if st.seen_idempotent.len() < total {

@@ -1,10 +1,14 @@
 //! The outcome ledger: every record from the application's `send()` to the committed log.
-//! Compact per-producer vectors indexed by record id; classification against the partitions'
-//! logs happens on demand (the format's exact definitions, see `classify`).
+//! Memory follows what is in flight, not what was sent: per producer, the statuses of settled
+//! records are runs of consecutive ids (`StatusRuns`: a long acknowledged stretch is one
+//! entry), and only the window from the oldest unsettled record on keeps one slot per record
+//! (its send time, for the latency histogram). Classification against the partitions' logs
+//! happens on demand (the format's exact definitions, see `classify`), over bit sets.
 
 use crate::support::vec_map::VecMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
 
 /// What the producer (and through it the application) knows of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -21,25 +25,182 @@ pub enum RecordStatus {
     Unobserved,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// One record's send: when and to which partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordEntry {
     pub sent_us: u64,
     pub partition: u32,
-    pub status: RecordStatus,
+}
+
+/// How many sends per producer the trail keeps (16 bytes each: 1 MiB per producer).
+pub const SEND_TRAIL_RECORDS: usize = 1 << 16;
+
+/// The send time and partition of a producer's first `SEND_TRAIL_RECORDS` records, for tests
+/// and drill-down on small runs; later sends are only counted (the ledger's figures never
+/// read the trail).
+#[derive(Debug, Clone, Default)]
+pub struct SendTrail {
+    kept: Vec<RecordEntry>,
+}
+
+impl SendTrail {
+    fn push(&mut self, e: RecordEntry) {
+        if self.kept.len() < SEND_TRAIL_RECORDS {
+            self.kept.push(e);
+        }
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, RecordEntry> {
+        self.kept.iter()
+    }
+
+    /// Sends kept (at most `SEND_TRAIL_RECORDS`; `ProducerLedger::sent` counts them all).
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    pub fn get(&self, offset: usize) -> Option<&RecordEntry> {
+        self.kept.get(offset)
+    }
+}
+
+/// Settled statuses of offsets `0..end` as runs: each `(start, status)` lasts until the next
+/// run's start (or `end`). Appending the status the last run has extends it, so a producer
+/// whose records are all acknowledged keeps one run however many it sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusRuns {
+    runs: Vec<(u32, RecordStatus)>,
+    end: u32,
+}
+
+impl StatusRuns {
+    /// Appends offset `end` with `status`.
+    pub fn push(&mut self, status: RecordStatus) {
+        if self.runs.last().is_none_or(|&(_, s)| s != status) {
+            self.runs.push((self.end, status));
+        }
+        self.end += 1;
+    }
+
+    /// Offsets covered (`0..end`).
+    pub fn end(&self) -> u32 {
+        self.end
+    }
+
+    /// Runs kept (entries, not offsets).
+    pub fn runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    pub fn get(&self, offset: u32) -> Option<RecordStatus> {
+        if offset >= self.end {
+            return None;
+        }
+        let i = self.runs.partition_point(|&(start, _)| start <= offset);
+        self.runs.get(i.checked_sub(1)?).map(|&(_, s)| s)
+    }
+
+    /// `(start, end, status)` of each run, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32, RecordStatus)> + '_ {
+        self.runs.iter().enumerate().map(|(i, &(start, s))| {
+            let end = self.runs.get(i + 1).map_or(self.end, |&(next, _)| next);
+            (start, end, s)
+        })
+    }
+}
+
+/// A record from the oldest unsettled one on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Sent at this time (µs), no result yet.
+    Pending(u64),
+    Settled(RecordStatus),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ProducerLedger {
     pub base: u32,
-    pub entries: Vec<RecordEntry>,
+    /// Statuses of offsets below the window (all settled).
+    settled: StatusRuns,
+    /// Offsets `settled.end() ..`: the oldest is pending (or the window is empty).
+    window: VecDeque<Slot>,
+    /// The first sends' times and partitions (see `SendTrail`).
+    pub entries: SendTrail,
     pub acknowledged: u64,
     pub failed: u64,
     pub unobserved: u64,
 }
 
 impl ProducerLedger {
+    /// Records sent so far.
+    pub fn sent(&self) -> u32 {
+        self.settled.end() + self.window.len() as u32
+    }
+
     pub fn pending(&self) -> u64 {
-        self.entries.len() as u64 - self.acknowledged - self.failed - self.unobserved
+        u64::from(self.sent()) - self.acknowledged - self.failed - self.unobserved
+    }
+
+    /// The status of the record at `offset` (its id less `base`).
+    pub fn status_at(&self, offset: u32) -> Option<RecordStatus> {
+        if offset < self.settled.end() {
+            return self.settled.get(offset);
+        }
+        match self.window.get((offset - self.settled.end()) as usize)? {
+            Slot::Pending(_) => Some(RecordStatus::Pending),
+            Slot::Settled(s) => Some(*s),
+        }
+    }
+
+    /// `(start, end, status)` over offsets `0..sent()`, ascending, adjacent runs of one status
+    /// merged.
+    pub fn status_runs(&self) -> Vec<(u32, u32, RecordStatus)> {
+        let mut out: Vec<(u32, u32, RecordStatus)> = Vec::new();
+        let mut add = |start: u32, end: u32, s: RecordStatus| match out.last_mut() {
+            Some(last) if last.2 == s && last.1 == start => last.1 = end,
+            _ => out.push((start, end, s)),
+        };
+        for (start, end, s) in self.settled.iter() {
+            add(start, end, s);
+        }
+        let from = self.settled.end();
+        for (i, slot) in self.window.iter().enumerate() {
+            let s = match slot {
+                Slot::Pending(_) => RecordStatus::Pending,
+                Slot::Settled(s) => *s,
+            };
+            let at = from + i as u32;
+            add(at, at + 1, s);
+        }
+        out
+    }
+
+    /// Entries the ledger keeps for this producer: status runs plus window slots (the trail
+    /// aside). For the benchmark and tests of the compact form.
+    pub fn kept(&self) -> (usize, usize) {
+        (self.settled.runs(), self.window.len())
+    }
+
+    fn record_sent(&mut self, partition: u32, now: u64) -> u32 {
+        let offset = self.sent();
+        self.entries.push(RecordEntry {
+            sent_us: now,
+            partition,
+        });
+        self.window.push_back(Slot::Pending(now));
+        offset
+    }
+
+    /// Moves the settled front of the window into the runs.
+    fn advance(&mut self) {
+        while let Some(&Slot::Settled(s)) = self.window.front() {
+            self.settled.push(s);
+            self.window.pop_front();
+        }
     }
 }
 
@@ -150,6 +311,53 @@ pub struct Classification {
     pub reordered_ids: Vec<u32>,
 }
 
+/// One bit per record, indexed like `Ledger::classify`'s slots (producer by producer).
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Self {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
+    /// Sets bit `i`; whether it was set before.
+    fn test_and_set(&mut self, i: usize) -> bool {
+        let Some(w) = self.0.get_mut(i / 64) else {
+            return false;
+        };
+        let bit = 1u64 << (i % 64);
+        let was = *w & bit != 0;
+        *w |= bit;
+        was
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn word(&self, w: usize) -> u64 {
+        self.0.get(w).copied().unwrap_or(0)
+    }
+
+    /// Set bits among `start..end`.
+    fn count(&self, start: usize, end: usize) -> u64 {
+        let mut n = 0u64;
+        let mut i = start;
+        while i < end {
+            let w = i / 64;
+            let lo = i % 64;
+            let hi = (end - w * 64).min(64);
+            let mask = if hi - lo == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << (hi - lo)) - 1) << lo
+            };
+            n += u64::from((self.word(w) & mask).count_ones());
+            i = w * 64 + hi;
+        }
+        n
+    }
+}
+
 impl Ledger {
     pub fn new(record_counts: &[u64]) -> Self {
         let mut base: u64 = 0;
@@ -160,7 +368,6 @@ impl Ledger {
                 base = base.saturating_add(n);
                 ProducerLedger {
                     base: b,
-                    entries: Vec::with_capacity(n.min(1 << 22) as usize),
                     ..Default::default()
                 }
             })
@@ -210,13 +417,8 @@ impl Ledger {
         let Some(p) = self.producers.get_mut(producer) else {
             return u32::MAX;
         };
-        let id = p.base.saturating_add(p.entries.len() as u32);
-        p.entries.push(RecordEntry {
-            sent_us: now,
-            partition,
-            status: RecordStatus::Pending,
-        });
-        id
+        let offset = p.record_sent(partition, now);
+        p.base.saturating_add(offset)
     }
 
     /// Settles records of one producer. `observed` is false for fire-and-forget.
@@ -236,19 +438,24 @@ impl Ledger {
             (true, true) => RecordStatus::Acknowledged,
             (true, false) => RecordStatus::Failed,
         };
+        let from = p.settled.end();
         for &id in ids {
-            let Some(e) = p.entries.get_mut(id.wrapping_sub(p.base) as usize) else {
+            // Below the window: settled already.
+            let Some(at) = id.wrapping_sub(p.base).checked_sub(from) else {
                 continue;
             };
-            if e.status != RecordStatus::Pending {
+            let Some(slot) = p.window.get_mut(at as usize) else {
                 continue;
-            }
-            e.status = status;
+            };
+            let Slot::Pending(sent_us) = *slot else {
+                continue;
+            };
+            *slot = Slot::Settled(status);
             match status {
                 RecordStatus::Acknowledged => {
                     p.acknowledged += 1;
                     if let Some(h) = self.latency.as_mut() {
-                        h.saturating_record(now.saturating_sub(e.sent_us));
+                        h.saturating_record(now.saturating_sub(sent_us));
                     }
                 }
                 RecordStatus::Failed => p.failed += 1,
@@ -259,24 +466,23 @@ impl Ledger {
                 self.last_success_us = self.last_success_us.max(now);
             }
         }
+        p.advance();
     }
 
     pub fn status(&self, producer: usize, id: u32) -> Option<RecordStatus> {
         let p = self.producers.get(producer)?;
-        p.entries
-            .get(id.wrapping_sub(p.base) as usize)
-            .map(|e| e.status)
+        p.status_at(id.wrapping_sub(p.base))
     }
 
     pub fn total_sent(&self) -> u64 {
-        self.producers.iter().map(|p| p.entries.len() as u64).sum()
+        self.producers.iter().map(|p| u64::from(p.sent())).sum()
     }
 
     pub(crate) fn producer_of(&self, id: u32) -> Option<usize> {
         let i = self.producers.partition_point(|p| p.base <= id);
         let i = i.checked_sub(1)?;
         let p = self.producers.get(i)?;
-        (id.wrapping_sub(p.base) < p.entries.len() as u32).then_some(i)
+        (id.wrapping_sub(p.base) < p.sent()).then_some(i)
     }
 
     /// Latency percentiles in milliseconds (p50, p99, max); zeros when nothing was acknowledged.
@@ -296,6 +502,11 @@ impl Ledger {
     /// when below its leader's high watermark, at risk when in its leader's log above it,
     /// unavailable when its partition has no leader but a replica that may lead it again holds
     /// it, and lost otherwise. Copies and order are counted in the committed logs.
+    ///
+    /// A record's batches only ever go to the partition it was sent to, so whether its
+    /// partition is led is read off the partition whose logs hold it (a record in no log is
+    /// lost whatever its partition's state). Bit sets over the records sent, and a map of the
+    /// extra copies, replace per-record counters.
     pub fn classify(&self, partitions: &[PartitionLogs]) -> Classification {
         // Copies are counted over the records sent so far, not the id space: ids are reserved
         // per producer for all its `records`, so the id space can be millions wide.
@@ -303,15 +514,19 @@ impl Ledger {
         let mut total = 0usize;
         for p in &self.producers {
             starts.push(total);
-            total += p.entries.len();
+            total += p.sent() as usize;
         }
         let slot = |p: usize, id: u32| -> Option<usize> {
             let prod = self.producers.get(p)?;
-            let offset = id.wrapping_sub(prod.base) as usize;
-            (offset < prod.entries.len()).then(|| starts[p] + offset)
+            let offset = id.wrapping_sub(prod.base);
+            (offset < prod.sent()).then(|| starts[p] + offset as usize)
         };
-        let mut copies = vec![0u32; total];
-        let mut held = vec![false; total];
+        // In a committed log (at least once); extra copies by id.
+        let mut seen = Bits::new(total);
+        let mut extra: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut held = Bits::new(total);
+        // In a log (committed or held) of a partition with no leader.
+        let mut unled = Bits::new(total);
         let mut reordered_ids = Vec::new();
         let mut max_seen: Vec<Option<u32>> = vec![None; self.producers.len()];
         for partition in partitions {
@@ -324,17 +539,21 @@ impl Ledger {
                     continue;
                 };
                 for &id in batch.iter() {
-                    let Some(c) = slot(p, id).and_then(|i| copies.get_mut(i)) else {
+                    let Some(i) = slot(p, id) else {
                         continue;
                     };
-                    *c += 1;
-                    if *c == 1 {
-                        if let Some(m) = max_seen.get_mut(p) {
-                            match m {
-                                Some(prev) if id < *prev => reordered_ids.push(id),
-                                Some(prev) => *prev = id,
-                                None => *m = Some(id),
-                            }
+                    if !partition.led {
+                        unled.test_and_set(i);
+                    }
+                    if seen.test_and_set(i) {
+                        *extra.entry(id).or_insert(0) += 1;
+                        continue;
+                    }
+                    if let Some(m) = max_seen.get_mut(p) {
+                        match m {
+                            Some(prev) if id < *prev => reordered_ids.push(id),
+                            Some(prev) => *prev = id,
+                            None => *m = Some(id),
                         }
                     }
                 }
@@ -344,8 +563,11 @@ impl Ledger {
                     continue;
                 };
                 for &id in batch.iter() {
-                    if let Some(h) = slot(p, id).and_then(|i| held.get_mut(i)) {
-                        *h = true;
+                    if let Some(i) = slot(p, id) {
+                        held.test_and_set(i);
+                        if !partition.led {
+                            unled.test_and_set(i);
+                        }
                     }
                 }
             }
@@ -355,39 +577,55 @@ impl Ledger {
             ..Default::default()
         };
         for (pi, p) in self.producers.iter().enumerate() {
+            let start = starts[pi];
+            let sent = p.sent();
             let mut c = RecordCounts {
-                sent: p.entries.len() as u64,
+                sent: u64::from(sent),
+                delivered: seen.count(start, start + sent as usize),
                 ..Default::default()
             };
-            for (i, e) in p.entries.iter().enumerate() {
-                let id = p.base + i as u32;
-                let n = copies.get(starts[pi] + i).copied().unwrap_or(0);
-                let in_held = held.get(starts[pi] + i).copied().unwrap_or(false);
-                if n > 0 {
-                    c.delivered += 1;
-                }
-                if n > 1 {
-                    c.duplicated += u64::from(n - 1);
-                    out.duplicated_ids.push(id);
-                }
-                match e.status {
-                    RecordStatus::Pending => c.pending += 1,
-                    RecordStatus::Failed => c.failed += 1,
+            let ids = p.base..p.base.saturating_add(sent);
+            for (&id, &n) in extra.range(ids) {
+                c.duplicated += u64::from(n);
+                out.duplicated_ids.push(id);
+            }
+            for (from, to, status) in p.status_runs() {
+                let n = u64::from(to - from);
+                match status {
+                    RecordStatus::Pending => c.pending += n,
+                    RecordStatus::Failed => c.failed += n,
                     RecordStatus::Acknowledged | RecordStatus::Unobserved => {
-                        if e.status == RecordStatus::Acknowledged {
-                            c.acknowledged += 1;
+                        if status == RecordStatus::Acknowledged {
+                            c.acknowledged += n;
                         }
-                        let led = partitions.get(e.partition as usize).is_none_or(|pl| pl.led);
-                        let (count, ids) = match (led, n > 0, in_held) {
-                            (true, true, _) => continue,
-                            (true, false, true) => (&mut c.at_risk, &mut out.at_risk_ids),
-                            (false, true, _) | (false, false, true) => {
-                                (&mut c.unavailable, &mut out.unavailable_ids)
+                        // Committed (in a committed log of a led partition) unless a bit says
+                        // otherwise: visit only the records that are not.
+                        let (lo, hi) = (start + from as usize, start + to as usize);
+                        let mut i = lo;
+                        while i < hi {
+                            let w = i / 64;
+                            let committed = seen.word(w) & !unled.word(w);
+                            let word_end = ((w + 1) * 64).min(hi);
+                            if committed == u64::MAX && i % 64 == 0 && word_end - i == 64 {
+                                i = word_end;
+                                continue;
                             }
-                            (_, false, false) => (&mut c.lost, &mut out.lost_ids),
-                        };
-                        *count += 1;
-                        ids.push(id);
+                            for j in i..word_end {
+                                let (in_log, in_held, led) =
+                                    (seen.get(j), held.get(j), !unled.get(j));
+                                let (count, list) = match (led, in_log, in_held) {
+                                    (true, true, _) => continue,
+                                    (true, false, true) => (&mut c.at_risk, &mut out.at_risk_ids),
+                                    (false, true, _) | (false, false, true) => {
+                                        (&mut c.unavailable, &mut out.unavailable_ids)
+                                    }
+                                    (_, false, false) => (&mut c.lost, &mut out.lost_ids),
+                                };
+                                *count += 1;
+                                list.push(p.base + (j - start) as u32);
+                            }
+                            i = word_end;
+                        }
                     }
                 }
             }
@@ -411,6 +649,19 @@ impl Ledger {
         out
     }
 
+    /// The ids of records with `status` (every record sent for `None`), ascending.
+    pub fn ids_with(&self, status: Option<RecordStatus>) -> Vec<u32> {
+        let mut ids = Vec::new();
+        for p in &self.producers {
+            for (from, to, s) in p.status_runs() {
+                if status.is_none_or(|w| w == s) {
+                    ids.extend((from..to).map(|o| p.base.saturating_add(o)));
+                }
+            }
+        }
+        ids
+    }
+
     /// Each sent record's verdict, producer by producer in send order (for drill-down). Ids
     /// are reserved per producer for all its records, so a producer that has not sent them all
     /// leaves a gap in the ids but none here.
@@ -419,13 +670,14 @@ impl Ledger {
         let mut starts = Vec::with_capacity(self.producers.len());
         for p in &self.producers {
             starts.push(fates.len());
-            for e in &p.entries {
-                fates.push(match e.status {
+            for (from, to, s) in p.status_runs() {
+                let fate = match s {
                     RecordStatus::Pending => RecordFate::Pending,
                     RecordStatus::Acknowledged => RecordFate::Acknowledged,
                     RecordStatus::Failed => RecordFate::Failed,
                     RecordStatus::Unobserved => RecordFate::Delivered,
-                });
+                };
+                fates.extend(std::iter::repeat_n(fate, (to - from) as usize));
             }
         }
         for (ids, fate) in [
@@ -466,6 +718,82 @@ mod tests {
             l.record_sent(0, 0, t);
         }
         l
+    }
+
+    #[test]
+    fn status_runs_merge_adjacent_settled_records_of_one_status() {
+        let mut r = StatusRuns::default();
+        for s in [
+            RecordStatus::Acknowledged,
+            RecordStatus::Acknowledged,
+            RecordStatus::Failed,
+            RecordStatus::Acknowledged,
+            RecordStatus::Acknowledged,
+        ] {
+            r.push(s);
+        }
+        assert_eq!((r.end(), r.runs()), (5, 3));
+        assert_eq!(
+            r.iter().collect::<Vec<_>>(),
+            [
+                (0, 2, RecordStatus::Acknowledged),
+                (2, 3, RecordStatus::Failed),
+                (3, 5, RecordStatus::Acknowledged)
+            ]
+        );
+        assert_eq!(r.get(2), Some(RecordStatus::Failed));
+        assert_eq!(r.get(4), Some(RecordStatus::Acknowledged));
+        assert_eq!(r.get(5), None);
+    }
+
+    #[test]
+    fn a_million_acknowledged_records_keep_one_run_and_no_window() {
+        let mut l = Ledger::new(&[1_000_000]);
+        for t in 0..1_000_000u64 {
+            let id = l.record_sent(0, (t % 12) as u32, t);
+            l.settle(0, &[id], true, true, t + 5);
+        }
+        assert_eq!(l.producers[0].kept(), (1, 0));
+        assert_eq!(l.producers[0].sent(), 1_000_000);
+        assert_eq!(l.producers[0].entries.len(), SEND_TRAIL_RECORDS);
+        assert_eq!(l.latency_ms().2, 0.005);
+    }
+
+    #[test]
+    fn records_acknowledged_out_of_order_wait_in_the_window_then_merge() {
+        let mut l = ledger_with(6);
+        l.settle(0, &[3, 1, 4], true, true, 10);
+        // Record 0 is still pending: everything from it on stays in the window.
+        assert_eq!(l.producers[0].kept(), (0, 6));
+        assert_eq!(l.status(0, 1), Some(RecordStatus::Acknowledged));
+        assert_eq!(l.status(0, 2), Some(RecordStatus::Pending));
+        l.settle(0, &[0, 2], true, true, 20);
+        assert_eq!(l.producers[0].kept(), (1, 1));
+        l.settle(0, &[5], false, true, 30);
+        assert_eq!(l.producers[0].kept(), (2, 0));
+        // Settling again changes nothing.
+        l.settle(0, &[0, 5], false, false, 40);
+        assert_eq!((l.producers[0].acknowledged, l.producers[0].failed), (5, 1));
+        assert_eq!(l.producers[0].unobserved, 0);
+        assert_eq!(l.ids_with(Some(RecordStatus::Failed)), vec![5]);
+    }
+
+    #[test]
+    fn duplicates_and_reorderings_still_count_over_settled_runs() {
+        let mut l = ledger_with(6);
+        l.settle(0, &[0, 1, 2, 3, 4, 5], true, true, 10);
+        assert_eq!(l.producers[0].kept(), (1, 0));
+        let c = l.classify(&led(vec![&[2u32, 3][..], &[0u32, 1][..], &[1u32, 4][..]]));
+        assert_eq!(
+            (c.counts.duplicated, c.duplicated_ids.clone()),
+            (1, vec![1])
+        );
+        assert_eq!(
+            (c.counts.reordered, c.reordered_ids.clone()),
+            (2, vec![0, 1])
+        );
+        assert_eq!((c.counts.lost, c.lost_ids.clone()), (1, vec![5]));
+        assert_eq!(c.counts.delivered, 5);
     }
 
     #[test]

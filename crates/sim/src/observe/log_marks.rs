@@ -115,18 +115,7 @@ impl Simulation {
             RecordCategory::Failed => Some(RecordStatus::Failed),
             RecordCategory::Pending => Some(RecordStatus::Pending),
         };
-        self.world
-            .ledger
-            .producers
-            .iter()
-            .flat_map(|p| {
-                p.entries
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, e)| wanted.is_none_or(|s| e.status == s))
-                    .map(move |(i, _)| p.base.saturating_add(i as u32))
-            })
-            .collect()
+        self.world.ledger.ids_with(wanted)
     }
 
     /// Every replica's offsets holding a record of `category`, and which of its records are in

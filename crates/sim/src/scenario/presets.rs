@@ -221,3 +221,33 @@ pub fn busy_reference() -> Scenario {
     }
     s
 }
+
+/// The long-run memory benchmark: 20,000 records/s for `minutes` of virtual time (60: the
+/// one-hour run, 72 million records). 3 brokers, 12 partitions with RF 3, 8 async producers of
+/// 2,500 records/s each (acks=all, idempotent, linger.ms=5, 1,000 keys, 3.9 defaults
+/// otherwise; eight because one producer may send at most `MAX_RECORDS`, 10 million, and an
+/// hour at 20,000/s is 72 million), and one consumer group of 4 reading everything (10 µs of
+/// processing per record). A valid scenario within today's limits.
+pub fn hour_reference(minutes: u64) -> Scenario {
+    let seconds = minutes.clamp(1, 60) * 60;
+    let mut b = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+        .seed(7)
+        .duration_ms(seconds * 1000)
+        .network(1.0, 0.2, 0.0)
+        .topic(12, 3, 2);
+    for _ in 0..8 {
+        b = b.producer(|p| {
+            p.records = 2_500 * seconds;
+            p.records_per_sec = 2_500.0;
+            p.keys = 1000;
+            p.linger_ms = 5;
+        });
+    }
+    let mut s = b.build();
+    let topic = s.topics.first().map(|t| t.name.clone()).unwrap_or_default();
+    let mut g = group_defaults(s.kafka_version, "analytics", &[topic.as_str()], 4);
+    g.processing_ms_per_record = 0.01;
+    g.auto_offset_reset = crate::scenario::OffsetReset::Earliest;
+    s.groups.push(g);
+    s
+}
