@@ -61,7 +61,7 @@ test("a custom reader upgraded first is stuck on a poison pill; upgrading the pr
   await waitForApp(page, end);
 
   const stuck = page.locator('.group-box[data-group="app"] .stuck');
-  assert.match(await stuck.textContent(), /stuck: poll\(\) throws at suppliers-0 @\d+/);
+  assert.match(await stuck.textContent(), /⚠ poll\(\) stuck at suppliers-0 @\d+/);
   assert.deepEqual(await ledger(page), ledgerOfReport(before));
 
   // The group's own menu offers the other reader version (it reads Supplier@2 by now).

@@ -539,7 +539,7 @@ fn draw_group(
                         </g>
                         if let Some(at) = &m.stuck {
                             <text class="small stuck" data-stuck={at.clone()} x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
-                                {format!("⛔ stuck: poll() throws at {at}")}
+                                {format!("⚠ poll() stuck at {at}")}
                             </text>
                         } else {
                             <text class="small" x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
