@@ -34,11 +34,7 @@ pub fn GroupLane(props: &GroupLaneProps) -> Html {
                 let rebalancing = g.state != GroupState::Stable;
                 html! {
                     <article class={class_list("group", &[(rebalancing, "rebalancing")])} data-group={g.group_id.clone()}>
-                        <h3>
-                            <button type="button" class="member-button" aria-label={format!("group {}: actions", g.group_id)}
-                                    onclick={let (o, n) = (props.on_open.clone(), g.group_id.clone()); Callback::from(move |_| o.emit(Node::Group(n.clone())))}>{"⋯"}</button>
-                            {format!("group {}", g.group_id)}
-                        </h3>
+                        <h3>{format!("group {}", g.group_id)}</h3>
                         <p class="group-state" data-state={g.state.name()}>
                             {format!("{}{} · generation {}", if rebalancing { "⟳ " } else { "✔ " }, g.state.name(), g.generation)}
                         </p>

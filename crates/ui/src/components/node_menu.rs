@@ -89,8 +89,14 @@ fn consumer_actions(group: &str, name: &str) -> Vec<(String, ActionKind)> {
     ]
 }
 
-/// Every version of the schema a client uses `now` but that one (an upgrade or a rollback).
-fn other_versions(scenario: &Scenario, now: Option<&SchemaRef>) -> Vec<SchemaRef> {
+/// A client's upgrades: every version of the schema it uses `now` but that one (an upgrade or a
+/// rollback), as `verb NAME@N`.
+fn upgrades(
+    scenario: &Scenario,
+    now: Option<&SchemaRef>,
+    verb: &str,
+    to: &dyn Fn(SchemaRef) -> ActionKind,
+) -> Vec<(String, ActionKind)> {
     let Some(now) = now else {
         return Vec::new();
     };
@@ -101,9 +107,12 @@ fn other_versions(scenario: &Scenario, now: Option<&SchemaRef>) -> Vec<SchemaRef
         .map_or(0, |(_, v)| v.len() as u32);
     (1..=n)
         .filter(|v| *v != now.version)
-        .map(|version| SchemaRef {
-            name: now.name.clone(),
-            version,
+        .map(|version| {
+            let s = SchemaRef {
+                name: now.name.clone(),
+                version,
+            };
+            (format!("{verb} {s}"), to(s))
         })
         .collect()
 }
@@ -142,76 +151,59 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
         Node::Producer(i) => {
             let p = view.producers.get(*i as usize);
             let name = p.map(|p| p.name.clone()).unwrap_or_default();
-            let items = other_versions(scenario, p.and_then(|p| p.value_schema.as_ref()))
-                .into_iter()
-                .map(|value_schema| {
-                    let producer = name.clone();
-                    (
-                        format!("Upgrade to {value_schema}"),
-                        ActionKind::UpgradeProducer {
-                            producer,
-                            value_schema,
-                        },
-                    )
-                })
-                .map(item)
-                .collect();
-            (format!("producer {name}"), items)
+            let now = p.and_then(|p| p.value_schema.as_ref());
+            let to = |value_schema| ActionKind::UpgradeProducer {
+                producer: name.clone(),
+                value_schema,
+            };
+            let items = upgrades(scenario, now, "Upgrade to", &to);
+            (
+                format!("producer {name}"),
+                items.into_iter().map(item).collect(),
+            )
         }
         Node::Group(g) => {
             let now = view.groups.iter().find(|v| v.id == *g);
-            let items = other_versions(scenario, now.and_then(|v| v.value_schema.as_ref()))
-                .into_iter()
-                .map(|value_schema| {
-                    let group_id = g.clone();
-                    (
-                        format!("Move readers to {value_schema}"),
-                        ActionKind::UpgradeGroup {
-                            group_id,
-                            value_schema,
-                        },
-                    )
-                })
-                .map(item)
-                .collect();
-            (format!("group {g}"), items)
+            let to = |value_schema| ActionKind::UpgradeGroup {
+                group_id: g.clone(),
+                value_schema,
+            };
+            let items = upgrades(
+                scenario,
+                now.and_then(|v| v.value_schema.as_ref()),
+                "Move readers to",
+                &to,
+            );
+            (format!("group {g}"), items.into_iter().map(item).collect())
         }
         Node::Controller => ("controller".to_string(), Vec::new()),
         Node::Registry => {
-            let r = view.registry.as_ref();
-            let items = scenario
-                .topics
-                .iter()
-                .flat_map(|t| {
-                    let subject = format!("{}-value", t.name);
-                    // Named only when there is more than one to choose from.
-                    let of = if scenario.topics.len() > 1 {
-                        format!(" of {subject}")
-                    } else {
-                        String::new()
-                    };
-                    let now = r.map(|r| {
-                        r.subjects
-                            .get(&subject)
-                            .map_or(r.compatibility, |s| s.compatibility)
-                    });
-                    Compatibility::ALL
-                        .into_iter()
-                        .filter(move |c| Some(*c) != now)
-                        .map(move |compatibility| {
-                            let label = format!("Compatibility{of}: {}", compatibility.name());
-                            let subject = subject.clone();
-                            (
-                                label,
-                                ActionKind::SetCompatibility {
-                                    subject,
-                                    compatibility,
-                                },
-                            )
-                        })
-                })
-                .map(item)
-                .collect();
+            let mut items = Vec::new();
+            for t in &scenario.topics {
+                let subject = format!("{}-value", t.name);
+                // Named only when there is more than one to choose from.
+                let of = if scenario.topics.len() > 1 {
+                    format!(" of {subject}")
+                } else {
+                    String::new()
+                };
+                let now = view.registry.as_ref().map(|r| {
+                    r.subjects
+                        .get(&subject)
+                        .map_or(r.compatibility, |s| s.compatibility)
+                });
+                for compatibility in Compatibility::ALL {
+                    if Some(compatibility) != now {
+                        items.push(item((
+                            format!("Compatibility{of}: {}", compatibility.name()),
+                            ActionKind::SetCompatibility {
+                                subject: subject.clone(),
+                                compatibility,
+                            },
+                        )));
+                    }
+                }
+            }
             ("schema registry".to_string(), items)
         }
     };
@@ -297,9 +289,20 @@ mod tests {
             name: "Supplier".to_string(),
             version,
         };
-        assert_eq!(other_versions(&scenario, Some(&v(2))), vec![v(1)]);
-        assert_eq!(other_versions(&scenario, Some(&v(1))), vec![v(2)]);
-        assert_eq!(other_versions(&scenario, None), Vec::new());
+        let to = |value_schema| ActionKind::UpgradeGroup {
+            group_id: "old".to_string(),
+            value_schema,
+        };
+        let offered = |now: Option<SchemaRef>| upgrades(&scenario, now.as_ref(), "Move to", &to);
+        assert_eq!(
+            offered(Some(v(2))),
+            vec![("Move to Supplier@1".to_string(), to(v(1)))]
+        );
+        assert_eq!(
+            offered(Some(v(1))),
+            vec![("Move to Supplier@2".to_string(), to(v(2)))]
+        );
+        assert_eq!(offered(None), Vec::new());
         for kind in [
             ActionKind::UpgradeProducer {
                 producer: "p1".to_string(),
