@@ -60,6 +60,7 @@ pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
                 .iter()
                 .any(|g| g.members.iter().any(|m| m.name == *c))
                 .then(|| n.clone()),
+            Node::Group(g) => groups.iter().any(|x| x.group_id == *g).then(|| n.clone()),
             Node::Controller | Node::Registry => Some(n.clone()),
         }
     };

@@ -29,6 +29,8 @@ pub enum Node {
     Broker(u32),
     Controller,
     Consumer(String),
+    /// A consumer group's application (its header on the stage).
+    Group(String),
     /// The schema registry (scenarios with an Avro serializer).
     Registry,
 }
@@ -143,6 +145,8 @@ pub struct Frame {
     pub trace_hash: String,
     /// The selected figure's records: how many, and where they sit in the logs.
     pub highlight: Option<Highlight>,
+    /// The run's scenario (its schemas and topics, for the stage's menus).
+    pub scenario: Rc<Scenario>,
 }
 
 impl PartialEq for Frame {
@@ -168,11 +172,12 @@ pub struct Runner {
     log: Rc<Vec<Rc<LogLine>>>,
     log_dropped: usize,
     samples: Rc<Vec<Sample>>,
+    scenario: Rc<Scenario>,
 }
 
 impl Runner {
     pub fn new(scenario: Scenario) -> Runner {
-        let sim = Simulation::new(scenario);
+        let sim = Simulation::new(scenario.clone());
         let fresh = Checkpoint {
             sim: sim.clone(),
             log_len: 0,
@@ -185,6 +190,7 @@ impl Runner {
             log: Rc::new(Vec::new()),
             log_dropped: 0,
             samples: Rc::new(Vec::new()),
+            scenario: Rc::new(scenario),
         };
         runner.take_sample();
         runner
@@ -410,6 +416,7 @@ impl Runner {
             latency_p99_ms: report.latency_p99_ms,
             trace_hash: self.sim.trace_hash(),
             highlight,
+            scenario: Rc::clone(&self.scenario),
         }
     }
 }

@@ -72,6 +72,8 @@ pub struct GroupView {
     pub partitions: Vec<GroupPartitionView>,
     pub consumed: u64,
     pub redelivered: u64,
+    /// The `value.schema` its application reads now (upgrades applied).
+    pub value_schema: Option<crate::scenario::SchemaRef>,
     /// Where the model simplifies, for the page to say.
     pub notes: &'static str,
 }
@@ -152,6 +154,11 @@ impl Simulation {
                     partitions,
                     consumed: consumed.map(|c| c.records).unwrap_or(0),
                     redelivered: consumed.map(|c| c.redelivered).unwrap_or(0),
+                    value_schema: self
+                        .world
+                        .group_configs
+                        .get(i)
+                        .and_then(|c| c.value_schema.clone()),
                     notes: NOTES,
                 }
             })

@@ -62,6 +62,8 @@ pub struct ProducerView {
     /// Batches waiting in the accumulator (not in flight).
     pub queued_batches: usize,
     pub counts: RecordCounts,
+    /// The `value.schema` it writes now (upgrades applied).
+    pub value_schema: Option<crate::scenario::SchemaRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +190,7 @@ impl Simulation {
                     .get(i)
                     .cloned()
                     .unwrap_or_default(),
+                value_schema: p.values.schema.as_ref().map(|(r, _)| r.clone()),
             })
             .collect();
         View {

@@ -3,6 +3,7 @@
 
 use crate::run_cache::{Frame, Node};
 use kafka_sim::kafka::errors::ErrorCode;
+use kafka_sim::scenario::{Compatibility, Scenario, SchemaRef};
 use kafka_sim::ActionKind;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -88,6 +89,34 @@ fn consumer_actions(group: &str, name: &str) -> Vec<(String, ActionKind)> {
     ]
 }
 
+/// A client's upgrades: every version of the schema it uses `now` but that one (an upgrade or a
+/// rollback), as `verb NAME@N`.
+fn upgrades(
+    scenario: &Scenario,
+    now: Option<&SchemaRef>,
+    verb: &str,
+    to: &dyn Fn(SchemaRef) -> ActionKind,
+) -> Vec<(String, ActionKind)> {
+    let Some(now) = now else {
+        return Vec::new();
+    };
+    let n = scenario
+        .schemas
+        .iter()
+        .find(|(name, _)| *name == now.name)
+        .map_or(0, |(_, v)| v.len() as u32);
+    (1..=n)
+        .filter(|v| *v != now.version)
+        .map(|version| {
+            let s = SchemaRef {
+                name: now.name.clone(),
+                version,
+            };
+            (format!("{verb} {s}"), to(s))
+        })
+        .collect()
+}
+
 #[component]
 pub fn NodeMenu(props: &NodeMenuProps) -> Html {
     let item = |(label, action): (String, ActionKind)| {
@@ -98,6 +127,7 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
             </button>
         }
     };
+    let (view, scenario) = (&props.frame.view, &*props.frame.scenario);
     let (title, items): (String, Vec<Html>) = match &props.node {
         Node::Broker(b) => {
             let alive = props
@@ -119,17 +149,63 @@ pub fn NodeMenu(props: &NodeMenuProps) -> Html {
             (name.clone(), items)
         }
         Node::Producer(i) => {
-            let name = props
-                .frame
-                .view
-                .producers
-                .get(*i as usize)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            (format!("producer {name}"), Vec::new())
+            let p = view.producers.get(*i as usize);
+            let name = p.map(|p| p.name.clone()).unwrap_or_default();
+            let now = p.and_then(|p| p.value_schema.as_ref());
+            let to = |value_schema| ActionKind::UpgradeProducer {
+                producer: name.clone(),
+                value_schema,
+            };
+            let items = upgrades(scenario, now, "Upgrade to", &to);
+            (
+                format!("producer {name}"),
+                items.into_iter().map(item).collect(),
+            )
+        }
+        Node::Group(g) => {
+            let now = view.groups.iter().find(|v| v.id == *g);
+            let to = |value_schema| ActionKind::UpgradeGroup {
+                group_id: g.clone(),
+                value_schema,
+            };
+            let items = upgrades(
+                scenario,
+                now.and_then(|v| v.value_schema.as_ref()),
+                "Move readers to",
+                &to,
+            );
+            (format!("group {g}"), items.into_iter().map(item).collect())
         }
         Node::Controller => ("controller".to_string(), Vec::new()),
-        Node::Registry => ("schema registry".to_string(), Vec::new()),
+        Node::Registry => {
+            let mut items = Vec::new();
+            for t in &scenario.topics {
+                let subject = format!("{}-value", t.name);
+                // Named only when there is more than one to choose from.
+                let of = if scenario.topics.len() > 1 {
+                    format!(" of {subject}")
+                } else {
+                    String::new()
+                };
+                let now = view.registry.as_ref().map(|r| {
+                    r.subjects
+                        .get(&subject)
+                        .map_or(r.compatibility, |s| s.compatibility)
+                });
+                for compatibility in Compatibility::ALL {
+                    if Some(compatibility) != now {
+                        items.push(item((
+                            format!("Compatibility{of}: {}", compatibility.name()),
+                            ActionKind::SetCompatibility {
+                                subject: subject.clone(),
+                                compatibility,
+                            },
+                        )));
+                    }
+                }
+            }
+            ("schema registry".to_string(), items)
+        }
     };
     let close = {
         let on_close = props.on_close.clone();
@@ -197,6 +273,59 @@ mod tests {
     #[test]
     fn each_menu_action_serializes_as_the_page_wrote_it_by_hand() {
         assert_eq!(serialized(menu_actions()), written_before());
+    }
+
+    /// The upgrades offered are the scenario's other versions, and each reads back as itself.
+    #[test]
+    fn upgrades_offer_the_other_versions_of_the_clients_schema() {
+        let lesson: Value = serde_json::from_str(include_str!(
+            "../../../../web/lessons/custom-serializer.json"
+        ))
+        .unwrap_or(Value::Null);
+        let Ok(scenario) = kafka_sim::scenario::resolve_scenario(&lesson["scenario"]) else {
+            panic!("the lesson's scenario reads");
+        };
+        let v = |version| SchemaRef {
+            name: "Supplier".to_string(),
+            version,
+        };
+        let to = |value_schema| ActionKind::UpgradeGroup {
+            group_id: "old".to_string(),
+            value_schema,
+        };
+        let offered = |now: Option<SchemaRef>| upgrades(&scenario, now.as_ref(), "Move to", &to);
+        assert_eq!(
+            offered(Some(v(2))),
+            vec![("Move to Supplier@1".to_string(), to(v(1)))]
+        );
+        assert_eq!(
+            offered(Some(v(1))),
+            vec![("Move to Supplier@2".to_string(), to(v(2)))]
+        );
+        assert_eq!(offered(None), Vec::new());
+        for kind in [
+            ActionKind::UpgradeProducer {
+                producer: "p1".to_string(),
+                value_schema: v(2),
+            },
+            ActionKind::UpgradeGroup {
+                group_id: "old".to_string(),
+                value_schema: v(2),
+            },
+            ActionKind::SetCompatibility {
+                subject: "suppliers-value".to_string(),
+                compatibility: Compatibility::Forward,
+            },
+        ] {
+            let mut doc = lesson["scenario"].clone();
+            let mut value = serde_json::to_value(&kind).unwrap_or(Value::Null);
+            value["at.ms"] = json!(1_000);
+            doc["actions"] = json!([value]);
+            let read = kafka_sim::scenario::resolve_scenario(&doc)
+                .ok()
+                .and_then(|s| s.actions.first().map(|a| a.kind.clone()));
+            assert_eq!(read, Some(kind));
+        }
     }
 
     #[test]

@@ -41,8 +41,9 @@ fn action_label(a: &Value) -> String {
                 .map(|c| format!(" {c}"))
         })
         .or_else(|| {
-            a.get("group.id")
-                .and_then(Value::as_str)
+            ["group.id", "producer", "subject"]
+                .iter()
+                .find_map(|k| a.get(k)?.as_str())
                 .map(|g| format!(" {g}"))
         })
         .or_else(|| {
@@ -51,8 +52,13 @@ fn action_label(a: &Value) -> String {
             Some(format!(" {topic} to {partitions}"))
         })
         .unwrap_or_default();
+    let to = ["value.schema", "compatibility"]
+        .iter()
+        .find_map(|k| a.get(k)?.as_str())
+        .map(|v| format!(" → {v}"))
+        .unwrap_or_default();
     let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
-    format!("{what}{who} @{:.1} s", at as f64 / 1000.0)
+    format!("{what}{who}{to} @{:.1} s", at as f64 / 1000.0)
 }
 
 #[component]

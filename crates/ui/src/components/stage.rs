@@ -114,7 +114,7 @@ impl Layout {
                     let x = match other {
                         Node::Producer(_) => BROKER_X,
                         Node::Broker(_) => BROKER_X + BROKER_W + 14.0,
-                        Node::Consumer(_) => BROKER_X + BROKER_W,
+                        Node::Consumer(_) | Node::Group(_) => BROKER_X + BROKER_W,
                         Node::Controller | Node::Registry => BROKER_X + BROKER_W / 2.0,
                     };
                     let y = match other {
@@ -132,6 +132,7 @@ impl Layout {
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, y)| (GROUP_X + 4.0, y + MEMBER_H / 2.0)),
+            Node::Group(_) => None,
         }
     }
 }
@@ -515,9 +516,13 @@ fn draw_group(
         <g class={class_list("group-box", &[(!stable, "rebalancing"), (is_lit(lit, &format!("group:{}", g.group_id)), "lit")])}
            data-group={g.group_id.clone()} data-target={format!("group:{}", g.group_id)}>
             <rect class="box" x={fmt(GROUP_X)} y={fmt(top)} width={fmt(GROUP_W)} height={fmt(height)} rx="6" />
-            <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
-                {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
-            </text>
+            <g class="node" role="button" tabindex="0" aria-haspopup="menu"
+               onclick={open(Node::Group(g.group_id.clone()))} onkeydown={open_key(Node::Group(g.group_id.clone()))}>
+                <rect class="hit" x={fmt(GROUP_X + 4.0)} y={fmt(top + 2.0)} width={fmt(GROUP_W - 8.0)} height="20" rx="4" />
+                <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
+                    {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
+                </text>
+            </g>
             <text class="small group-state" x={fmt(GROUP_X + 8.0)} y={fmt(top + 30.0)}>
                 {format!("{} · generation {}", g.state.name(), g.generation)}
             </text>
@@ -540,7 +545,7 @@ fn draw_group(
                         </g>
                         if let Some(at) = &m.stuck {
                             <text class="small stuck" data-stuck={at.clone()} x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
-                                {format!("⛔ stuck: poll() throws at {at}")}
+                                {format!("⚠ poll() stuck at {at}")}
                             </text>
                         } else {
                             <text class="small" x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
