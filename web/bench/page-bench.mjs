@@ -32,6 +32,24 @@ const BUSY = {
   })),
 };
 
+/** The issue's cap (CAP_BROKERS, CAP_PARTITIONS, CAP_PRODUCERS, CAP_CONSUMERS scale it down). */
+function capScenario() {
+  const env = (k, d) => Number(process.env[k] ?? d);
+  const brokers = env("CAP_BROKERS", 50), partitions = env("CAP_PARTITIONS", 1000);
+  const producers = env("CAP_PRODUCERS", 20), consumers = env("CAP_CONSUMERS", 30);
+  const topics = Array.from({ length: 4 }, (_, i) => ({ name: `t${i}`, partitions: partitions / 4, "replication.factor": 3 }));
+  return {
+    format: 1, seed: 7, "duration.ms": 60000,
+    cluster: { brokers },
+    topics,
+    producers: Array.from({ length: producers }, (_, i) => ({
+      name: `p${i}`, topic: `t${i % 4}`, "send.mode": "async", records: 1000000, "records.per.sec": 1000, keys: 0,
+    })),
+    groups: [0, 1].map((g) => ({ "group.id": `g${g}`, topics: [`t${g}`, `t${g + 2}`], consumers: consumers / 2 })),
+    actions: [{ "at.ms": 20000, do: "crash-broker", broker: 7 }, { "at.ms": 40000, do: "restart-broker", broker: 7 }],
+  };
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -81,6 +99,39 @@ try {
   runs.sort((a, b) => a - b);
   console.log(`bench: fast-forward 60 s of the default scenario ${runs[1].toFixed(0)} ms (median of 3; target < 300)`);
   await benchPage.close();
+
+  // 3. The cap scenario (#15: 50 brokers, 1,000 partitions, 50 clients, a crash and a restart):
+  //    frame work and intervals while playing at 1x on the aggregated stage, and the time to
+  //    fast-forward its 60 simulated seconds through the page.
+  const cap = capScenario();
+  const { page: capPage } = await openPage(browser.context, server.url + "?bench=1" + fragmentFor(cap, 0));
+  await waitForApp(capPage, 0);
+  if (await capPage.locator("[data-overview]").count() === 0) {
+    console.log(`bench: cap scenario not drawn aggregated (refused? ${(await capPage.locator(".problems").textContent().catch(() => "")).slice(0, 200)})`);
+  } else {
+    await capPage.getByLabel("speed").selectOption("1");
+    await capPage.getByRole("button", { name: "Play", exact: true }).click();
+    await capPage.waitForTimeout(1000);
+    const capSample = await capPage.evaluate(() => new Promise((resolve) => {
+      const stamps = [];
+      window.kafkaPlaygroundFrameWork();
+      function frame(t) {
+        stamps.push(t);
+        if (stamps.length < 300) requestAnimationFrame(frame);
+        else resolve({ stamps, work: Array.from(window.kafkaPlaygroundFrameWork()) });
+      }
+      requestAnimationFrame(frame);
+    }));
+    await capPage.getByRole("button", { name: "Pause", exact: true }).click();
+    const capGaps = capSample.stamps.slice(1).map((t, i) => t - capSample.stamps[i]).sort((a, b) => a - b);
+    const capWork = capSample.work.sort((a, b) => a - b);
+    console.log(`bench: cap scenario (${cap.cluster.brokers} brokers, ${cap.topics.reduce((n, t) => n + t.partitions, 0)} partitions, ${cap.producers.length + cap.groups.reduce((n, g) => n + g.consumers, 0)} clients) at 1x: frame work p50 ${percentile(capWork, 50).toFixed(1)} ms, p95 ${percentile(capWork, 95).toFixed(1)} ms (target p95 <= 8 ms); frame interval p50 ${percentile(capGaps, 50).toFixed(1)} ms, p95 ${percentile(capGaps, 95).toFixed(1)} ms`);
+    const started = Date.now();
+    await capPage.getByRole("button", { name: "Fast-forward to the end" }).click();
+    await capPage.locator(`output.time[data-position-ms="${cap["duration.ms"]}"]`).waitFor({ timeout: 600000 });
+    console.log(`bench: fast-forward the cap scenario's 60 s through the page ${Date.now() - started} ms (target < 1000)`);
+  }
+  await capPage.close();
 } finally {
   await browser.close();
   await server.close();
