@@ -74,8 +74,10 @@ impl MemberSubscription {
     }
 }
 
-/// Member id → its partitions. Every member has an entry, possibly empty.
-pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+/// Member id → its partitions. Every member has an entry, possibly empty. A sorted vector map
+/// (same key order and JSON as a `BTreeMap`): the assignors' maps as B-trees cost kilobytes of
+/// the page's download.
+pub type Assignment = VecMap<String, Vec<TopicPartition>>;
 
 /// Kafka's `AbstractStickyAssignor.DEFAULT_GENERATION`.
 pub const DEFAULT_GENERATION: i32 = -1;
@@ -108,7 +110,7 @@ pub fn assign(
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StickyOutcome {
     pub assignment: Assignment,
-    pub partitions_transferring_ownership: BTreeMap<TopicPartition, String>,
+    pub partitions_transferring_ownership: VecMap<TopicPartition, String>,
 }
 
 /// The inputs as Kafka's leader sees them: members keyed by id in a Java `HashMap` (so visited
@@ -196,7 +198,10 @@ impl Group {
 
     /// An empty entry for every member.
     pub fn empty_assignment(&self) -> Assignment {
-        sorting::map_from(self.members.iter().map(|m| (m.id.clone(), Vec::new())))
+        self.members
+            .iter()
+            .map(|m| (m.id.clone(), Vec::new()))
+            .collect()
     }
 }
 

@@ -5,7 +5,7 @@
 use super::java::java_cmp;
 use super::{general, topic_then_partition, Assignment, Group, StickyOutcome, TopicPartition};
 use crate::support::sorting;
-use crate::support::vec_map::VecSet;
+use crate::support::vec_map::{VecMap, VecSet};
 use std::collections::BTreeMap;
 
 /// Eager `StickyAssignor`: members report their previous assignment and generation in their
@@ -31,7 +31,7 @@ pub(crate) struct OwnedPartitions {
 /// generation → the higher generation's.
 pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
     let mut owned: Vec<(String, Vec<TopicPartition>)> = Vec::with_capacity(group.members.len());
-    let mut previous_owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
+    let mut previous_owner: VecMap<TopicPartition, usize> = VecMap::new();
     let mut multiply_claimed = Vec::new();
     let first: Option<VecSet<&str>> = group
         .members
@@ -117,8 +117,8 @@ pub(crate) fn run(group: &Group) -> StickyOutcome {
 pub(crate) fn transfers_from_owned(
     group: &Group,
     assignment: &Assignment,
-) -> BTreeMap<TopicPartition, String> {
-    let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
+) -> VecMap<TopicPartition, String> {
+    let mut added: VecMap<TopicPartition, String> = VecMap::new();
     let mut revoked: Vec<&TopicPartition> = Vec::new();
     for member in &group.members {
         let assigned = assignment.get(&member.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -199,7 +199,7 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
     sorting::sort_by(&mut under, |a, b| java_cmp(a, b));
     sorting::sort_by(&mut exact, |a, b| java_cmp(a, b));
 
-    let mut transferring = BTreeMap::new();
+    let mut transferring = VecMap::new();
     // A Java iterator over `under`: `cursor` is the index of the next member.
     let mut cursor = 0usize;
     for tp in unassigned {
@@ -292,7 +292,7 @@ mod tests {
         assert_eq!(outcome.assignment, expected);
         assert_eq!(
             outcome.partitions_transferring_ownership,
-            BTreeMap::from([(TopicPartition::new("topic2", 0), "consumer3".to_string())])
+            VecMap::from_iter([(TopicPartition::new("topic2", 0), "consumer3".to_string())])
         );
     }
 
