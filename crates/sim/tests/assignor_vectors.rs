@@ -51,7 +51,7 @@ fn assignment_of(v: &Value) -> Result<Assignment, String> {
 struct Case {
     source: String,
     strategy: AssignmentStrategy,
-    topics: BTreeMap<String, u32>,
+    topics: VecMap<String, u32>,
     members: Vec<MemberSubscription>,
     raw: Value,
 }
@@ -448,7 +448,7 @@ fn unknown_property_names_fail() {
     let case = Case {
         source: "test".into(),
         strategy: AssignmentStrategy::Range,
-        topics: BTreeMap::new(),
+        topics: VecMap::new(),
         members: Vec::new(),
         raw: Value::Null,
     };

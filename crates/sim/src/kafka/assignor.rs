@@ -23,7 +23,6 @@ use crate::support::sorting;
 use crate::support::vec_map::{VecMap, VecSet};
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 /// One partition of one topic; serialises as `["topic", 0]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,7 +91,7 @@ pub const DEFAULT_GENERATION: i32 = -1;
 /// callers bound partition counts (the scenario's validation, [`assign_json`]'s limits).
 pub fn assign(
     strategy: AssignmentStrategy,
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Assignment {
     match strategy {
@@ -122,7 +121,7 @@ pub(crate) struct Group {
     /// its last definition, as `HashMap.put` does.
     pub members: Vec<GroupMember>,
     /// Topic → partition count, subscribed topics present in metadata only.
-    pub topics: BTreeMap<String, u32>,
+    pub topics: VecMap<String, u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,7 +144,7 @@ impl GroupMember {
 }
 
 impl Group {
-    pub fn new(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Group {
+    pub fn new(topics: &VecMap<String, u32>, members: &[MemberSubscription]) -> Group {
         let latest: VecMap<&str, &MemberSubscription> =
             members.iter().map(|m| (m.id.as_str(), m)).collect();
         let order = java::java_hashmap_order(members.iter().map(|m| m.id.as_str()));
@@ -180,12 +179,11 @@ impl Group {
             .iter()
             .flat_map(|m| m.subscriptions.iter().map(String::as_str))
             .collect();
-        let topics = sorting::map_from(
-            topics
-                .iter()
-                .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
-                .map(|(t, n)| (t.clone(), *n)),
-        );
+        let topics = topics
+            .iter()
+            .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
+            .map(|(t, n)| (t.clone(), *n))
+            .collect();
         Group { members, topics }
     }
 
@@ -226,7 +224,7 @@ pub(crate) fn topic_then_partition(a: &TopicPartition, b: &TopicPartition) -> Or
 mod tests {
     use super::*;
 
-    fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
+    fn topics(list: &[(&str, u32)]) -> VecMap<String, u32> {
         list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
     }
 

@@ -456,7 +456,6 @@ impl PartitionMovements {
 mod tests {
     use super::super::{sticky_assign, MemberSubscription};
     use super::*;
-    use std::collections::BTreeMap;
 
     fn tps(list: &[(&str, u32)]) -> Vec<TopicPartition> {
         list.iter()
@@ -467,7 +466,7 @@ mod tests {
     /// StickyAssignor Javadoc example 2: after C0 leaves, C1 takes t0p0 and nothing else moves.
     #[test]
     fn a_leaving_member_hands_its_partition_to_a_subscriber_and_nothing_else_moves() {
-        let topics = BTreeMap::from([
+        let topics = VecMap::from_iter([
             ("t0".to_string(), 1),
             ("t1".to_string(), 2),
             ("t2".to_string(), 3),
@@ -498,7 +497,7 @@ mod tests {
 
     #[test]
     fn partitions_of_an_unsubscribed_topic_are_released_to_its_subscribers() {
-        let topics = BTreeMap::from([("a".to_string(), 2), ("b".to_string(), 2)]);
+        let topics = VecMap::from_iter([("a".to_string(), 2), ("b".to_string(), 2)]);
         let members = [
             MemberSubscription {
                 owned: tps(&[("a", 0), ("a", 1), ("b", 0), ("b", 1)]),

@@ -6,13 +6,12 @@ use super::java::java_cmp;
 use super::{general, topic_then_partition, Assignment, Group, StickyOutcome, TopicPartition};
 use crate::support::sorting;
 use crate::support::vec_map::{VecMap, VecSet};
-use std::collections::BTreeMap;
 
 /// Eager `StickyAssignor`: members report their previous assignment and generation in their
 /// user data. `partitions_transferring_ownership` is Kafka's for the constrained algorithm;
 /// for the general one (where Kafka leaves it null) it is computed as cooperative-sticky does.
 pub fn sticky_assign(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[super::MemberSubscription],
 ) -> StickyOutcome {
     run(&Group::new(topics, members))
@@ -268,7 +267,7 @@ mod tests {
     /// consumer1, so consumer2 keeps both and consumer1 releases topic2-0.
     #[test]
     fn java_hashmap_visit_order_decides_which_max_quota_member_keeps_its_partitions() {
-        let topics = BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]);
+        let topics = VecMap::from_iter([("topic1".to_string(), 2), ("topic2".to_string(), 2)]);
         let members = [
             member("consumer1", &[("topic1", 0), ("topic2", 0)], 1),
             member("consumer2", &[("topic1", 1), ("topic2", 1)], 1),
@@ -299,7 +298,7 @@ mod tests {
     #[test]
     fn same_generation_double_claim_leaves_the_partition_to_nobody_before_reassignment() {
         let group = Group::new(
-            &BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
+            &VecMap::from_iter([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
             &[
                 member("a", &[("topic1", 0)], 3),
                 member("b", &[("topic1", 0), ("topic2", 1)], 3),
@@ -318,7 +317,7 @@ mod tests {
     #[test]
     fn higher_generation_wins_a_conflicting_claim() {
         let group = Group::new(
-            &BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
+            &VecMap::from_iter([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
             &[
                 member("a", &[("topic1", 0)], 2),
                 member("b", &[("topic1", 0)], 5),
@@ -337,7 +336,7 @@ mod tests {
 
     #[test]
     fn no_members_gives_an_empty_outcome() {
-        let outcome = sticky_assign(&BTreeMap::from([("t".to_string(), 3)]), &[]);
+        let outcome = sticky_assign(&VecMap::from_iter([("t".to_string(), 3)]), &[]);
         assert!(outcome.assignment.is_empty());
     }
 }
