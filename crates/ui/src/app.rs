@@ -11,10 +11,10 @@ use crate::components::lesson_player::{lesson_player, LessonPlayerProps};
 use crate::components::lesson_problems::lesson_problems;
 use crate::components::lessons_panel::lessons_panel;
 use crate::components::playback::PlaybackBar;
-use crate::components::problems::Problems;
+use crate::components::problems::problems;
 use crate::components::settings::Settings;
 use crate::components::share::Share;
-use crate::components::simplifications::Simplifications;
+use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
 use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
@@ -116,6 +116,8 @@ pub fn App() -> Html {
         state.done = Rc::new(read_done(browser::load(DONE_KEY).as_deref()));
         state
     });
+    // Static: built once, then only compared on each render.
+    let simplifications_html = use_memo((), |_| simplifications());
     let reduced_motion = use_memo((), |_| {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });
@@ -344,7 +346,7 @@ pub fn App() -> Html {
                 {lessons_panel(&state.catalog, &state.done, &on_open_lesson, &on_lesson)}
             }
             {lesson_problems(&state.lesson_status, dismiss_lesson)}
-            <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
+            {problems(state.errors(), if embed { &[] } else { state.notes() })}
             <div class={class_list("layout", &[(play.is_some(), "with-lesson")])}>
                 if let Some(play) = play.clone() {
                     {lesson_player(&LessonPlayerProps {
@@ -365,7 +367,7 @@ pub fn App() -> Html {
                                   errors={Rc::clone(&errors)} on_edit={on_edit.clone()}
                                   only={embed.then(|| opening.controls.clone())}
                                   challenge={challenge} />
-                        if !embed { <Simplifications /> }
+                        if !embed { {(*simplifications_html).clone()} }
                     </aside>
                 }
                 <main class={class_list("stage", &[(stale, "stale")])} aria-label="Stage">
