@@ -8,8 +8,9 @@ use kafka_sim::kafka::assignor::{
     MemberSubscription, TopicPartition,
 };
 use kafka_sim::scenario::AssignmentStrategy;
+use kafka_sim::support::vec_map::VecMap;
 use proptest::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 const STRATEGIES: [AssignmentStrategy; 4] = [
     AssignmentStrategy::Range,
@@ -20,12 +21,13 @@ const STRATEGIES: [AssignmentStrategy; 4] = [
 
 const TOPIC_NAMES: [&str; 6] = ["orders", "payments", "t1", "t2", "topic", "Ünïcode-𝔘"];
 
-fn topics_strategy() -> impl Strategy<Value = BTreeMap<String, u32>> {
+fn topics_strategy() -> impl Strategy<Value = VecMap<String, u32>> {
     prop::collection::btree_map(
         prop::sample::select(TOPIC_NAMES.to_vec()).prop_map(str::to_string),
         0u32..9,
         0..5,
     )
+    .prop_map(|topics| topics.into_iter().collect())
 }
 
 /// Topics a member may name: the real ones plus one that does not exist.
@@ -75,7 +77,7 @@ fn members_strategy(equal: bool) -> impl Strategy<Value = Vec<MemberSubscription
 }
 
 /// Owned lists as a real group reports them: disjoint, all from one earlier assignment.
-fn disjoint_owned(topics: &BTreeMap<String, u32>, members: &mut [MemberSubscription], seed: u64) {
+fn disjoint_owned(topics: &VecMap<String, u32>, members: &mut [MemberSubscription], seed: u64) {
     let all: Vec<TopicPartition> = topics
         .iter()
         .flat_map(|(t, n)| (0..*n).map(move |p| TopicPartition::new(t.clone(), p)))
@@ -95,7 +97,7 @@ fn disjoint_owned(topics: &BTreeMap<String, u32>, members: &mut [MemberSubscript
 }
 
 fn subscribed_partitions(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
 ) -> BTreeSet<TopicPartition> {
     topics
@@ -108,7 +110,7 @@ fn subscribed_partitions(
 /// Each partition at most once (exactly once when `complete`), only to subscribers, and an
 /// entry for every member.
 fn check_valid(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
     result: &Assignment,
     complete: bool,

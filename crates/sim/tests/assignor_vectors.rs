@@ -8,6 +8,7 @@ use kafka_sim::kafka::assignor::{
     Assignment, MemberSubscription, TopicPartition,
 };
 use kafka_sim::scenario::AssignmentStrategy;
+use kafka_sim::support::vec_map::VecMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,7 +51,7 @@ fn assignment_of(v: &Value) -> Result<Assignment, String> {
 struct Case {
     source: String,
     strategy: AssignmentStrategy,
-    topics: BTreeMap<String, u32>,
+    topics: VecMap<String, u32>,
     members: Vec<MemberSubscription>,
     raw: Value,
 }
@@ -137,7 +138,7 @@ fn check_property(
     name: &str,
     case: &Case,
     result: &Assignment,
-    transferring: &BTreeMap<TopicPartition, String>,
+    transferring: &VecMap<TopicPartition, String>,
 ) -> Result<(), String> {
     let sizes: Vec<usize> = result.values().map(Vec::len).collect();
     let min = sizes.iter().copied().min().unwrap_or(0);
@@ -364,7 +365,7 @@ fn check_case(case: &Case, checked_observed: &std::cell::Cell<usize>) -> Vec<Str
         .get("expected_partitions_transferring_ownership")
         .and_then(Value::as_array)
     {
-        let want: BTreeMap<TopicPartition, String> = list
+        let want: VecMap<TopicPartition, String> = list
             .iter()
             .filter_map(|e| match e.as_array().map(Vec::as_slice) {
                 Some([Value::String(t), Value::Number(p), Value::String(m)]) => Some((
@@ -447,15 +448,10 @@ fn unknown_property_names_fail() {
     let case = Case {
         source: "test".into(),
         strategy: AssignmentStrategy::Range,
-        topics: BTreeMap::new(),
+        topics: VecMap::new(),
         members: Vec::new(),
         raw: Value::Null,
     };
-    let err = check_property(
-        "perfectly_fair",
-        &case,
-        &Assignment::new(),
-        &BTreeMap::new(),
-    );
+    let err = check_property("perfectly_fair", &case, &Assignment::new(), &VecMap::new());
     assert_eq!(err, Err("unknown property perfectly_fair".to_string()));
 }

@@ -15,10 +15,10 @@ use crate::components::lesson_player::{lesson_player, LessonPlayerProps};
 use crate::components::lesson_problems::lesson_problems;
 use crate::components::lessons_panel::lessons_panel;
 use crate::components::playback::PlaybackBar;
-use crate::components::problems::Problems;
+use crate::components::problems::problems;
 use crate::components::settings::Settings;
 use crate::components::share::Share;
-use crate::components::simplifications::Simplifications;
+use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
 use crate::components::stage_overview::StageOverview;
 use crate::components::version_picker::VersionPicker;
@@ -136,6 +136,8 @@ pub fn App() -> Html {
         state.done = Rc::new(read_done(browser::load(DONE_KEY).as_deref()));
         state
     });
+    // Static: built once, then only compared on each render.
+    let simplifications_html = use_memo((), |_| simplifications());
     let reduced_motion = use_memo((), |_| {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });
@@ -426,7 +428,7 @@ pub fn App() -> Html {
                 {lessons_panel(&state.catalog, &state.done, &on_open_lesson, &on_lesson)}
             }
             {lesson_problems(&state.lesson_status, dismiss_lesson)}
-            <Problems errors={state.errors().to_vec()} notes={if embed { Vec::new() } else { state.notes().to_vec() }} />
+            {problems(state.errors(), if embed { &[] } else { state.notes() })}
             <div class={class_list("layout", &[(play.is_some(), "with-lesson"), (comparing, "comparing")])}>
                 if let Some(play) = play.clone() {
                     {lesson_player(&LessonPlayerProps {
@@ -450,7 +452,7 @@ pub fn App() -> Html {
                                   errors={settings_errors} on_edit={settings_edit}
                                   only={embed.then(|| opening.controls.clone())}
                                   challenge={challenge} />
-                        if !embed { <Simplifications /> }
+                        if !embed { {(*simplifications_html).clone()} }
                     </aside>
                 }
                 <main class={class_list("stage", &[(stale, "stale")])} aria-label={if comparing { "Stage of run A" } else { "Stage" }}>

@@ -23,7 +23,6 @@ use crate::support::sorting;
 use crate::support::vec_map::{VecMap, VecSet};
 use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 /// One partition of one topic; serialises as `["topic", 0]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,8 +73,10 @@ impl MemberSubscription {
     }
 }
 
-/// Member id → its partitions. Every member has an entry, possibly empty.
-pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+/// Member id → its partitions. Every member has an entry, possibly empty. A sorted vector map
+/// (same key order and JSON as a `BTreeMap`): the assignors' maps as B-trees cost kilobytes of
+/// the page's download.
+pub type Assignment = VecMap<String, Vec<TopicPartition>>;
 
 /// Kafka's `AbstractStickyAssignor.DEFAULT_GENERATION`.
 pub const DEFAULT_GENERATION: i32 = -1;
@@ -90,7 +91,7 @@ pub const DEFAULT_GENERATION: i32 = -1;
 /// callers bound partition counts (the scenario's validation, [`assign_json`]'s limits).
 pub fn assign(
     strategy: AssignmentStrategy,
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Assignment {
     match strategy {
@@ -108,7 +109,7 @@ pub fn assign(
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StickyOutcome {
     pub assignment: Assignment,
-    pub partitions_transferring_ownership: BTreeMap<TopicPartition, String>,
+    pub partitions_transferring_ownership: VecMap<TopicPartition, String>,
 }
 
 /// The inputs as Kafka's leader sees them: members keyed by id in a Java `HashMap` (so visited
@@ -120,7 +121,7 @@ pub(crate) struct Group {
     /// its last definition, as `HashMap.put` does.
     pub members: Vec<GroupMember>,
     /// Topic → partition count, subscribed topics present in metadata only.
-    pub topics: BTreeMap<String, u32>,
+    pub topics: VecMap<String, u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,7 +144,7 @@ impl GroupMember {
 }
 
 impl Group {
-    pub fn new(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Group {
+    pub fn new(topics: &VecMap<String, u32>, members: &[MemberSubscription]) -> Group {
         let latest: VecMap<&str, &MemberSubscription> =
             members.iter().map(|m| (m.id.as_str(), m)).collect();
         let order = java::java_hashmap_order(members.iter().map(|m| m.id.as_str()));
@@ -178,12 +179,11 @@ impl Group {
             .iter()
             .flat_map(|m| m.subscriptions.iter().map(String::as_str))
             .collect();
-        let topics = sorting::map_from(
-            topics
-                .iter()
-                .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
-                .map(|(t, n)| (t.clone(), *n)),
-        );
+        let topics = topics
+            .iter()
+            .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
+            .map(|(t, n)| (t.clone(), *n))
+            .collect();
         Group { members, topics }
     }
 
@@ -196,7 +196,10 @@ impl Group {
 
     /// An empty entry for every member.
     pub fn empty_assignment(&self) -> Assignment {
-        sorting::map_from(self.members.iter().map(|m| (m.id.clone(), Vec::new())))
+        self.members
+            .iter()
+            .map(|m| (m.id.clone(), Vec::new()))
+            .collect()
     }
 }
 
@@ -221,7 +224,7 @@ pub(crate) fn topic_then_partition(a: &TopicPartition, b: &TopicPartition) -> Or
 mod tests {
     use super::*;
 
-    fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
+    fn topics(list: &[(&str, u32)]) -> VecMap<String, u32> {
         list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
     }
 

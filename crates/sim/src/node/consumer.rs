@@ -20,7 +20,6 @@ use crate::observe::trace::TraceKind;
 use crate::scenario::{AssignmentStrategy, GroupConfig, KafkaVersion};
 use crate::support::vec_map::{VecMap, VecSet};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// `retry.backoff.ms` (consumer default).
@@ -86,10 +85,10 @@ pub struct Consumer {
     pub fetches: VecMap<u32, (u64, u64, Vec<u32>)>,
     pub leaders: Arc<[Option<u32>]>,
     /// Partitions per subscribed topic as its metadata shows them (Kafka's metadata snapshot).
-    pub metadata_snapshot: BTreeMap<String, u32>,
+    pub metadata_snapshot: VecMap<String, u32>,
     /// The group leader's snapshot its last assignment was computed from (Kafka's
     /// assignment snapshot); only the leader watches for partition changes.
-    pub assignment_snapshot: Option<BTreeMap<String, u32>>,
+    pub assignment_snapshot: Option<VecMap<String, u32>>,
     pub rejoin_needed: bool,
     /// Inside `poll()` waiting for records or the group (as opposed to processing).
     pub waiting_in_poll: bool,
@@ -157,7 +156,7 @@ impl Consumer {
             buffered: VecMap::new(),
             fetches: VecMap::new(),
             leaders: Arc::from(Vec::new()),
-            metadata_snapshot: BTreeMap::new(),
+            metadata_snapshot: VecMap::new(),
             assignment_snapshot: None,
             rejoin_needed: true,
             waiting_in_poll: false,

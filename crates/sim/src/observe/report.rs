@@ -5,10 +5,9 @@ use crate::observe::ledger::{Classification, PartitionLogs, RecordCounts, Record
 use crate::scenario::{
     ClusterConfig, GroupConfig, KafkaVersion, NetworkConfig, ProducerConfig, TopicConfig,
 };
-use crate::support::sorting::map_from;
+use crate::support::vec_map::VecMap;
 use crate::world::sim::Simulation;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ConsumedCounts {
@@ -44,7 +43,7 @@ pub struct RegistryReport {
     pub compatibility: crate::scenario::Compatibility,
     pub schemas: u64,
     pub refusals: u64,
-    pub subjects: BTreeMap<String, SubjectReport>,
+    pub subjects: VecMap<String, SubjectReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,15 +65,15 @@ pub struct LatencyMs {
 pub struct GroupReport {
     pub generation: u32,
     pub leader: Option<String>,
-    pub assignment: BTreeMap<String, Vec<(String, u32)>>,
+    pub assignment: VecMap<String, Vec<(String, u32)>>,
     /// Additions: the group's state, its own consumed figures, and per partition
     /// (`orders-0`) the committed offset and the lag behind the high watermark
     /// (`kafka-consumer-groups.sh --describe`'s LAG).
     pub state: crate::node::coordinator::GroupState,
     pub rebalances: u32,
     pub consumed: ConsumedCounts,
-    pub committed: BTreeMap<String, u64>,
-    pub lag: BTreeMap<String, u64>,
+    pub committed: VecMap<String, u64>,
+    pub lag: VecMap<String, u64>,
 }
 
 /// Every property after defaults.
@@ -85,8 +84,8 @@ pub struct Effective {
     pub cluster: ClusterConfig,
     pub network: NetworkConfig,
     pub topics: Vec<TopicConfig>,
-    pub producers: BTreeMap<String, ProducerConfig>,
-    pub groups: BTreeMap<String, GroupConfig>,
+    pub producers: VecMap<String, ProducerConfig>,
+    pub groups: VecMap<String, GroupConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,7 +97,7 @@ pub struct Report {
     pub throughput_records_per_sec: f64,
     #[serde(rename = "latency.ms")]
     pub latency_ms: LatencyMs,
-    pub groups: BTreeMap<String, GroupReport>,
+    pub groups: VecMap<String, GroupReport>,
     pub effective: Effective,
     #[serde(rename = "trace.hash")]
     pub trace_hash: String,
@@ -107,7 +106,7 @@ pub struct Report {
     pub end_ms: f64,
     pub events: u64,
     /// Per producer name: its own record figures (an addition).
-    pub producers: BTreeMap<String, RecordCounts>,
+    pub producers: VecMap<String, RecordCounts>,
     #[serde(rename = "schema.registry")]
     pub schema_registry: RegistryReport,
 }
@@ -148,6 +147,12 @@ fn from_hw(r: &PartitionReplica) -> Vec<&[u32]> {
             b.records.get(skip..).unwrap_or(&[])
         })
         .collect()
+}
+
+/// The report's maps: sorted vectors (same key order and JSON as B-trees, smaller page code);
+/// of pairs with equal keys the last stays.
+fn map_from<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> VecMap<K, V> {
+    pairs.into_iter().collect()
 }
 
 fn round3(x: f64) -> f64 {
@@ -283,7 +288,7 @@ impl Simulation {
             .collect()
     }
 
-    fn group_reports(&self) -> BTreeMap<String, GroupReport> {
+    fn group_reports(&self) -> VecMap<String, GroupReport> {
         let tp = |p: u32| self.world.topo.topic_partition(p);
         map_from(self.world.groups.iter().enumerate().map(|(i, g)| {
             let lag = self.group_lag(i);

@@ -9,7 +9,6 @@ use super::version::Defaults;
 use crate::scenario::KafkaVersion;
 use crate::support::vec_map::{VecMap, VecSet};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// `metadata.max.age.ms`, producers' and consumers' default since their first releases.
 pub const DEFAULT_METADATA_MAX_AGE_MS: u64 = 300_000;
@@ -24,7 +23,7 @@ pub(crate) struct Context {
     /// Names of the scenario's topics.
     pub topics: VecSet<String>,
     /// Partitions of each topic whose count is usable.
-    pub partitions: BTreeMap<String, u32>,
+    pub partitions: VecMap<String, u32>,
     /// Whether the timeline holds an `add-partitions`, the one action that changes topic
     /// metadata a client's periodic refresh would pick up.
     pub metadata_can_change: bool,

@@ -2,8 +2,8 @@
 //! text is walked once more and every repeated key is reported by its path.
 
 use super::fields::{index, join};
+use crate::support::vec_map::VecSet;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// Paths of keys that appear more than once in their object, in document order. Text that is
@@ -72,7 +72,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Walk { path, found } = self;
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         while let Some(key) = map.next_key::<String>()? {
             let key_path = join(&path, &key);
             if !seen.insert(key) {

@@ -27,7 +27,6 @@ use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
 use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
 use crate::support::vec_map::{VecMap, VecSet};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The only format version this reader knows.
 pub const FORMAT: u64 = 1;
@@ -181,7 +180,7 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         brokers,
         duration_ms: duration.usable(DEFAULT_DURATION_MS),
         topics: VecSet::new(),
-        partitions: BTreeMap::new(),
+        partitions: VecMap::new(),
         metadata_can_change: adds_partitions(&top),
         groups: VecMap::new(),
         schemas: VecMap::new(),
@@ -404,7 +403,7 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         if let Some(name) = &name {
             ctx.topics.insert(name.clone());
             if let Some(p) = partitions.usable(1) {
-                ctx.partitions.entry(name.clone()).or_insert(p);
+                ctx.partitions.get_or_insert_with(name.clone(), || p);
             }
         }
         topics.push(TopicConfig {

@@ -175,6 +175,18 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     }
 }
 
+/// `map[&key]`, as for a `BTreeMap`: panics if the key is absent.
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
+    type Output = V;
+
+    fn index(&self, key: &Q) -> &V {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no entry found for key"),
+        }
+    }
+}
+
 impl<K, V> Default for VecMap<K, V> {
     fn default() -> Self {
         Self::new()

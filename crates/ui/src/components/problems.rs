@@ -4,28 +4,23 @@
 use kafka_sim::scenario::{ScenarioError, ScenarioNote};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ProblemsProps {
-    pub errors: Vec<ScenarioError>,
-    pub notes: Vec<ScenarioNote>,
-}
-
-#[component]
-pub fn Problems(props: &ProblemsProps) -> Html {
+/// A plain function (no component): like `lesson_problems`, it is drawn from the state on
+/// every render of the page, which saves a component's generic machinery in the download.
+pub fn problems(errors: &[ScenarioError], notes: &[ScenarioNote]) -> Html {
     html! {
         <>
-            if !props.errors.is_empty() {
+            if !errors.is_empty() {
                 <div class="problems" role="alert">
                     <strong>{"This scenario does not run; the last valid run stays on screen (dimmed)."}</strong>
                     <ul>
-                        { for props.errors.iter().map(|e| html! { <li><code>{if e.path.is_empty() { "scenario".to_string() } else { e.path.clone() }}</code>{": "}{&e.message}</li> }) }
+                        { for errors.iter().map(|e| html! { <li><code>{if e.path.is_empty() { "scenario".to_string() } else { e.path.clone() }}</code>{": "}{&e.message}</li> }) }
                     </ul>
                 </div>
             }
-            if !props.notes.is_empty() {
+            if !notes.is_empty() {
                 <div class="notes" aria-label="Notes">
                     <ul>
-                        { for props.notes.iter().map(|n| html! { <li><code>{&n.path}</code>{": "}{&n.message}</li> }) }
+                        { for notes.iter().map(|n| html! { <li><code>{&n.path}</code>{": "}{&n.message}</li> }) }
                     </ul>
                 </div>
             }

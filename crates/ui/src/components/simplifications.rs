@@ -2,8 +2,9 @@
 
 use yew::prelude::*;
 
-#[component]
-pub fn Simplifications() -> Html {
+/// A plain function (no component), which saves a component's generic machinery in the
+/// download; the page memoises what it returns, so it is built once.
+pub fn simplifications() -> Html {
     html! {
         <details class="simplifications">
             <summary>{"Simplifications"}</summary>

@@ -2,12 +2,12 @@
 //! owned by another member (it is revoked first and assigned in a follow-up rebalance).
 
 use super::{sticky, Assignment, Group, MemberSubscription, StickyOutcome, DEFAULT_GENERATION};
-use std::collections::BTreeMap;
+use crate::support::vec_map::VecMap;
 
 /// One cooperative-sticky assignment, exactly as Kafka's assignor returns it: partitions
 /// transferring ownership are withheld from their new owner this round.
 pub fn cooperative_sticky_assign(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
 ) -> StickyOutcome {
     let mut outcome = sticky::run(&Group::new(topics, members));
@@ -29,7 +29,7 @@ pub const MAX_COOPERATIVE_ROUNDS: usize = 10;
 /// latest assignment as owned in the next generation. Returns every round's assignment; the
 /// first is [`cooperative_sticky_assign`]'s, the last is the settled state.
 pub fn cooperative_rebalance_until_stable(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Vec<Assignment> {
     let mut rounds = Vec::new();
@@ -66,7 +66,7 @@ mod tests {
     /// Reference 5.5's example (testAddRemoveConsumerOneTopic step 2).
     #[test]
     fn a_joining_member_gets_the_revoked_partition_in_the_follow_up_round() {
-        let topics = BTreeMap::from([("topic".to_string(), 3)]);
+        let topics = VecMap::from_iter([("topic".to_string(), 3)]);
         let members = [
             MemberSubscription {
                 owned: (0..3).map(|p| TopicPartition::new("topic", p)).collect(),
@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn a_group_with_nothing_to_move_settles_in_one_round() {
-        let topics = BTreeMap::from([("topic".to_string(), 2)]);
+        let topics = VecMap::from_iter([("topic".to_string(), 2)]);
         let members = [
             MemberSubscription::new("a", &["topic"]),
             MemberSubscription::new("b", &["topic"]),

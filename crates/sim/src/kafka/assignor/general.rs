@@ -8,9 +8,8 @@ use super::java::{java_cmp, topic_partition_hash, JavaHashSet};
 use super::{Assignment, Group, TopicPartition};
 use crate::support::sorting;
 use crate::support::vec_map::{VecMap, VecSet};
-use std::collections::BTreeMap;
 
-type MemberPartitions = BTreeMap<String, Vec<TopicPartition>>;
+type MemberPartitions = Assignment;
 
 pub(crate) fn assign(group: &Group, owned: Vec<(String, Vec<TopicPartition>)>) -> Assignment {
     let mut builder = Builder::new(group, owned);
@@ -25,7 +24,7 @@ struct Builder<'a> {
     /// Member → the existing topics it subscribes to.
     consumer_topics: VecMap<String, Vec<String>>,
     current: MemberPartitions,
-    partition_consumer: BTreeMap<TopicPartition, String>,
+    partition_consumer: VecMap<TopicPartition, String>,
     sorted_all_partitions: Vec<TopicPartition>,
     revocation_required: bool,
     movements: PartitionMovements,
@@ -53,15 +52,14 @@ impl<'a> Builder<'a> {
             consumer_topics.push((member.id.clone(), topics));
         }
         let consumer_topics: VecMap<String, Vec<String>> = consumer_topics.into_iter().collect();
-        let mut current: MemberPartitions = sorting::map_from(owned);
+        let mut current: MemberPartitions = owned.into_iter().collect();
         for member in &group.members {
-            current.entry(member.id.clone()).or_default();
+            current.get_or_default(member.id.clone());
         }
-        let partition_consumer = sorting::map_from(
-            current
-                .iter()
-                .flat_map(|(c, tps)| tps.iter().map(move |tp| (tp.clone(), c.clone()))),
-        );
+        let partition_consumer = current
+            .iter()
+            .flat_map(|(c, tps)| tps.iter().map(|tp| (tp.clone(), c.clone())))
+            .collect();
 
         // Topics with fewer potential consumers first, then by name; partitions ascending.
         let mut topics: Vec<&String> = group.topics.keys().collect();
@@ -111,14 +109,14 @@ impl<'a> Builder<'a> {
 
     /// `prepopulateCurrentAssignments`: for members of an older generation than the newest,
     /// which member of the newest of those generations reported each partition.
-    fn previous_assignment(&self) -> BTreeMap<TopicPartition, (String, i32)> {
+    fn previous_assignment(&self) -> VecMap<TopicPartition, (String, i32)> {
         let max_generation = self
             .group
             .members
             .iter()
             .map(|m| m.generation_or_default())
             .fold(super::DEFAULT_GENERATION, i32::max);
-        let mut prev: BTreeMap<TopicPartition, (String, i32)> = BTreeMap::new();
+        let mut prev: VecMap<TopicPartition, (String, i32)> = VecMap::new();
         for member in &self.group.members {
             let generation = member.generation_or_default();
             if generation >= max_generation {
@@ -208,7 +206,7 @@ impl<'a> Builder<'a> {
 
     fn balance(
         &mut self,
-        prev: &BTreeMap<TopicPartition, (String, i32)>,
+        prev: &VecMap<TopicPartition, (String, i32)>,
         mut unassigned: Vec<TopicPartition>,
     ) {
         let initializing = self.current.values().all(Vec::is_empty);
@@ -240,7 +238,7 @@ impl<'a> Builder<'a> {
             .filter(|c| !self.can_consumer_participate(c))
             .cloned()
             .collect();
-        let mut fixed: MemberPartitions = BTreeMap::new();
+        let mut fixed: MemberPartitions = VecMap::new();
         for consumer in fixed_consumers {
             if let Some(list) = self.current.remove(&consumer) {
                 fixed.insert(consumer, list);
@@ -261,13 +259,15 @@ impl<'a> Builder<'a> {
             self.current = pre_balance;
             self.partition_consumer = pre_balance_consumers;
         }
-        self.current.extend(fixed);
+        for (consumer, list) in fixed {
+            self.current.insert(consumer, list);
+        }
     }
 
     fn perform_reassignments(
         &mut self,
         partitions: &[TopicPartition],
-        prev: &BTreeMap<TopicPartition, (String, i32)>,
+        prev: &VecMap<TopicPartition, (String, i32)>,
     ) -> bool {
         let mut performed = false;
         loop {
@@ -400,10 +400,10 @@ fn balance_score(assignment: &MemberPartitions) -> usize {
 #[derive(Debug, Default)]
 struct PartitionMovements {
     /// Partition → (first owner, current owner).
-    movements: BTreeMap<TopicPartition, (String, String)>,
+    movements: VecMap<TopicPartition, (String, String)>,
     /// (topic, source, destination) → partitions, in a Java `HashSet` whose order decides
     /// which partition moves back (Kafka's topic → pair → set, flattened).
-    by_topic: BTreeMap<(String, String, String), JavaHashSet<TopicPartition>>,
+    by_topic: VecMap<(String, String, String), JavaHashSet<TopicPartition>>,
 }
 
 impl PartitionMovements {
@@ -422,8 +422,7 @@ impl PartitionMovements {
     fn add_record(&mut self, tp: &TopicPartition, pair: (String, String)) {
         self.movements.insert(tp.clone(), pair.clone());
         self.by_topic
-            .entry((tp.topic.clone(), pair.0, pair.1))
-            .or_default()
+            .get_or_default((tp.topic.clone(), pair.0, pair.1))
             .insert(tp.clone(), topic_partition_hash(tp));
     }
 
@@ -467,7 +466,7 @@ mod tests {
     /// StickyAssignor Javadoc example 2: after C0 leaves, C1 takes t0p0 and nothing else moves.
     #[test]
     fn a_leaving_member_hands_its_partition_to_a_subscriber_and_nothing_else_moves() {
-        let topics = BTreeMap::from([
+        let topics = VecMap::from_iter([
             ("t0".to_string(), 1),
             ("t1".to_string(), 2),
             ("t2".to_string(), 3),
@@ -498,7 +497,7 @@ mod tests {
 
     #[test]
     fn partitions_of_an_unsubscribed_topic_are_released_to_its_subscribers() {
-        let topics = BTreeMap::from([("a".to_string(), 2), ("b".to_string(), 2)]);
+        let topics = VecMap::from_iter([("a".to_string(), 2), ("b".to_string(), 2)]);
         let members = [
             MemberSubscription {
                 owned: tps(&[("a", 0), ("a", 1), ("b", 0), ("b", 1)]),

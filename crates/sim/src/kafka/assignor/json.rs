@@ -3,8 +3,9 @@
 
 use super::{assign, MemberSubscription, TopicPartition};
 use crate::scenario::AssignmentStrategy;
+use crate::support::vec_map::VecMap;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Bounds that keep one command-line call to seconds (the general sticky algorithm is
 /// quadratic, as Kafka's is) and its memory small.
@@ -36,7 +37,7 @@ pub fn assign_json(strategy: &str, input: &str) -> Result<String, String> {
     serde_json::to_string(&assignment).map_err(|e| format!("output: {e}"))
 }
 
-type Parsed = (BTreeMap<String, u32>, Vec<MemberSubscription>);
+type Parsed = (VecMap<String, u32>, Vec<MemberSubscription>);
 
 fn parse(input: &str) -> Result<Parsed, Vec<String>> {
     let root: Value =
@@ -75,8 +76,8 @@ fn parse(input: &str) -> Result<Parsed, Vec<String>> {
     }
 }
 
-fn parse_topics(value: Option<&Value>, errors: &mut Vec<String>) -> BTreeMap<String, u32> {
-    let mut topics = BTreeMap::new();
+fn parse_topics(value: Option<&Value>, errors: &mut Vec<String>) -> VecMap<String, u32> {
+    let mut topics = VecMap::new();
     match value {
         None => errors.push("topics: required, an object of topic name to partition count".into()),
         Some(Value::Object(map)) => {

@@ -34,11 +34,11 @@ pub(crate) fn assign(group: &Group) -> Assignment {
 mod tests {
     use super::super::MemberSubscription;
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::support::vec_map::VecMap;
 
     #[test]
     fn extra_partitions_go_to_the_first_members_of_every_topic() {
-        let topics = BTreeMap::from([
+        let topics = VecMap::from_iter([
             ("t1".to_string(), 6),
             ("t2".to_string(), 7),
             ("t3".to_string(), 2),

@@ -5,14 +5,13 @@
 use super::java::java_cmp;
 use super::{general, topic_then_partition, Assignment, Group, StickyOutcome, TopicPartition};
 use crate::support::sorting;
-use crate::support::vec_map::VecSet;
-use std::collections::BTreeMap;
+use crate::support::vec_map::{VecMap, VecSet};
 
 /// Eager `StickyAssignor`: members report their previous assignment and generation in their
 /// user data. `partitions_transferring_ownership` is Kafka's for the constrained algorithm;
 /// for the general one (where Kafka leaves it null) it is computed as cooperative-sticky does.
 pub fn sticky_assign(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[super::MemberSubscription],
 ) -> StickyOutcome {
     run(&Group::new(topics, members))
@@ -31,7 +30,7 @@ pub(crate) struct OwnedPartitions {
 /// generation → the higher generation's.
 pub(crate) fn collect_owned(group: &Group) -> OwnedPartitions {
     let mut owned: Vec<(String, Vec<TopicPartition>)> = Vec::with_capacity(group.members.len());
-    let mut previous_owner: BTreeMap<TopicPartition, usize> = BTreeMap::new();
+    let mut previous_owner: VecMap<TopicPartition, usize> = VecMap::new();
     let mut multiply_claimed = Vec::new();
     let first: Option<VecSet<&str>> = group
         .members
@@ -117,8 +116,8 @@ pub(crate) fn run(group: &Group) -> StickyOutcome {
 pub(crate) fn transfers_from_owned(
     group: &Group,
     assignment: &Assignment,
-) -> BTreeMap<TopicPartition, String> {
-    let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
+) -> VecMap<TopicPartition, String> {
+    let mut added: VecMap<TopicPartition, String> = VecMap::new();
     let mut revoked: Vec<&TopicPartition> = Vec::new();
     for member in &group.members {
         let assigned = assignment.get(&member.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -199,7 +198,7 @@ fn constrained_assign(group: &Group, owned: OwnedPartitions) -> StickyOutcome {
     sorting::sort_by(&mut under, |a, b| java_cmp(a, b));
     sorting::sort_by(&mut exact, |a, b| java_cmp(a, b));
 
-    let mut transferring = BTreeMap::new();
+    let mut transferring = VecMap::new();
     // A Java iterator over `under`: `cursor` is the index of the next member.
     let mut cursor = 0usize;
     for tp in unassigned {
@@ -268,7 +267,7 @@ mod tests {
     /// consumer1, so consumer2 keeps both and consumer1 releases topic2-0.
     #[test]
     fn java_hashmap_visit_order_decides_which_max_quota_member_keeps_its_partitions() {
-        let topics = BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]);
+        let topics = VecMap::from_iter([("topic1".to_string(), 2), ("topic2".to_string(), 2)]);
         let members = [
             member("consumer1", &[("topic1", 0), ("topic2", 0)], 1),
             member("consumer2", &[("topic1", 1), ("topic2", 1)], 1),
@@ -292,14 +291,14 @@ mod tests {
         assert_eq!(outcome.assignment, expected);
         assert_eq!(
             outcome.partitions_transferring_ownership,
-            BTreeMap::from([(TopicPartition::new("topic2", 0), "consumer3".to_string())])
+            VecMap::from_iter([(TopicPartition::new("topic2", 0), "consumer3".to_string())])
         );
     }
 
     #[test]
     fn same_generation_double_claim_leaves_the_partition_to_nobody_before_reassignment() {
         let group = Group::new(
-            &BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
+            &VecMap::from_iter([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
             &[
                 member("a", &[("topic1", 0)], 3),
                 member("b", &[("topic1", 0), ("topic2", 1)], 3),
@@ -318,7 +317,7 @@ mod tests {
     #[test]
     fn higher_generation_wins_a_conflicting_claim() {
         let group = Group::new(
-            &BTreeMap::from([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
+            &VecMap::from_iter([("topic1".to_string(), 2), ("topic2".to_string(), 2)]),
             &[
                 member("a", &[("topic1", 0)], 2),
                 member("b", &[("topic1", 0)], 5),
@@ -337,7 +336,7 @@ mod tests {
 
     #[test]
     fn no_members_gives_an_empty_outcome() {
-        let outcome = sticky_assign(&BTreeMap::from([("t".to_string(), 3)]), &[]);
+        let outcome = sticky_assign(&VecMap::from_iter([("t".to_string(), 3)]), &[]);
         assert!(outcome.assignment.is_empty());
     }
 }

@@ -3,7 +3,8 @@
 //! buffer from the producer's `BufferPool` from its creation until it completes; `allocated`
 //! counts them (the pool's bound, `buffer.memory`, is the producer's to enforce).
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::support::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Bytes of a record batch header (magic v2).
@@ -66,7 +67,7 @@ impl Batch {
 
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    pub batches: BTreeMap<u64, Batch>,
+    pub batches: VecMap<u64, Batch>,
     /// Batch ids per partition, in the order the sender takes them.
     pub queues: Vec<VecDeque<u64>>,
     next_batch_id: u64,
@@ -83,7 +84,7 @@ impl Accumulator {
     pub fn new(partitions: u32, batch_size: u32, record_bytes: u32) -> Self {
         let room = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES);
         Accumulator {
-            batches: BTreeMap::new(),
+            batches: VecMap::new(),
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             next_batch_id: 0,
             open_len: vec![0; partitions as usize],

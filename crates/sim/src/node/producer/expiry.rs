@@ -65,8 +65,12 @@ impl Producer {
         }
         let dt = ms(self.cfg.delivery_timeout_ms);
         // Batch ids grow with creation time: only the oldest can be due.
-        while let Some((&id, b)) = self.accumulator.batches.iter().next() {
-            if b.created_us.saturating_add(dt) > ctx.now {
+        loop {
+            let first = self.accumulator.batches.iter().next();
+            let Some((id, created_us)) = first.map(|(&id, b)| (id, b.created_us)) else {
+                break;
+            };
+            if created_us.saturating_add(dt) > ctx.now {
                 break;
             }
             self.batch_failed(id, ErrorCode::RequestTimedOut, ctx);
