@@ -8,13 +8,17 @@ use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::observe::figure::{Figure, FigureValues};
+use kafka_sim::observe::ledger::Classification;
 use kafka_sim::scenario::Scenario;
 use kafka_sim::{Simulation, View};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Simulated time between checkpoints kept for scrubbing backwards.
 pub const CHECKPOINT_EVERY_US: u64 = 2_000_000;
+/// Runs up to this many records keep a checkpoint every [`CHECKPOINT_EVERY_US`].
+const DENSE_CHECKPOINTS_UP_TO: u64 = 50_000;
 /// Simulated time between chart samples.
 pub const SAMPLE_EVERY_US: u64 = 500_000;
 /// The event log keeps the newest lines only; older ones are summarised by a count.
@@ -157,6 +161,10 @@ impl PartialEq for Frame {
 
 #[derive(Clone)]
 struct Checkpoint {
+    /// Its moment (a multiple of [`CHECKPOINT_EVERY_US`]).
+    at_us: u64,
+    /// Records sent by then.
+    sent: u64,
     sim: Simulation,
     log_len: usize,
     log_dropped: usize,
@@ -166,19 +174,33 @@ struct Checkpoint {
 /// The simulation of one valid scenario, positioned where the playback is.
 pub struct Runner {
     sim: Simulation,
-    /// `checkpoints[k]` is the run at `k * CHECKPOINT_EVERY_US`; `[0]` the fresh world.
+    /// Copies of the run to rewind to, by time; `[0]` the fresh world. Every
+    /// [`CHECKPOINT_EVERY_US`] while the run is small; past [`DENSE_CHECKPOINTS_UP_TO`] records,
+    /// only once the records sent have doubled since the last copy (a copy costs in proportion
+    /// to the records, so copying them all would cost the square).
     checkpoints: Vec<Checkpoint>,
     /// Lines are shared, so taking a frame while the log grows copies pointers, not text.
     log: Rc<Vec<Rc<LogLine>>>,
     log_dropped: usize,
     samples: Rc<Vec<Sample>>,
     scenario: Rc<Scenario>,
+    /// The last classification of a long run while playing, and the frames it has served.
+    classified: RefCell<Option<(Classification, u32)>>,
 }
+
+/// While playing, a run of more than this many records is classified (the ledger against every
+/// log, which costs in proportion to the records) once every [`RECLASSIFY_FRAMES`] frames: the
+/// ledger and the messages' outcomes then lag by up to half a second at 60 frames a second.
+/// Paused frames are always classified afresh.
+const RECLASSIFY_AFTER_RECORDS: u64 = 100_000;
+const RECLASSIFY_FRAMES: u32 = 30;
 
 impl Runner {
     pub fn new(scenario: Scenario) -> Runner {
         let sim = Simulation::new(scenario.clone());
         let fresh = Checkpoint {
+            at_us: 0,
+            sent: 0,
             sim: sim.clone(),
             log_len: 0,
             log_dropped: 0,
@@ -191,6 +213,7 @@ impl Runner {
             log_dropped: 0,
             samples: Rc::new(Vec::new()),
             scenario: Rc::new(scenario),
+            classified: RefCell::new(None),
         };
         runner.take_sample();
         runner
@@ -213,6 +236,8 @@ impl Runner {
     pub fn seek(&mut self, t_us: u64) {
         let t = t_us.min(self.end_us());
         if t < self.sim.now_us() {
+            // A classification of a later moment must not stand for an earlier one.
+            self.classified.get_mut().take();
             self.rewind(t);
         }
         while self.sim.now_us() < t {
@@ -249,8 +274,10 @@ impl Runner {
     }
 
     fn rewind(&mut self, t: u64) {
-        let k = (t / CHECKPOINT_EVERY_US) as usize;
-        let index = k.min(self.checkpoints.len().saturating_sub(1));
+        let index = self
+            .checkpoints
+            .partition_point(|c| c.at_us <= t)
+            .saturating_sub(1);
         let Some(cp) = self.checkpoints.get(index).cloned() else {
             return;
         };
@@ -264,9 +291,14 @@ impl Runner {
         if !t.is_multiple_of(CHECKPOINT_EVERY_US) {
             return;
         }
-        let k = (t / CHECKPOINT_EVERY_US) as usize;
-        if k == self.checkpoints.len() {
+        let Some(last) = self.checkpoints.last() else {
+            return;
+        };
+        let sent = self.sim.ledger().total_sent();
+        if t > last.at_us && (sent <= DENSE_CHECKPOINTS_UP_TO || sent >= 2 * last.sent) {
             self.checkpoints.push(Checkpoint {
+                at_us: t,
+                sent,
                 sim: self.sim.clone(),
                 log_len: self.log.len(),
                 log_dropped: self.log_dropped,
@@ -328,13 +360,28 @@ impl Runner {
         serde_json::to_string(&self.sim.report()).unwrap_or_default()
     }
 
+    /// This moment, classified afresh unless a long run is playing (see [`RECLASSIFY_FRAMES`]).
+    fn snapshot(&self, detailed: bool) -> kafka_sim::observe::snapshot::Snapshot<'_> {
+        let mut cached = self.classified.borrow_mut();
+        if !detailed {
+            if let Some((c, served)) = cached.as_mut().filter(|(_, n)| *n < RECLASSIFY_FRAMES) {
+                *served += 1;
+                return self.sim.snapshot_classified(c.clone());
+            }
+        }
+        let snapshot = self.sim.snapshot();
+        let long = snapshot.classification().counts.sent > RECLASSIFY_AFTER_RECORDS;
+        *cached = (long && !detailed).then(|| (snapshot.classification().clone(), 1));
+        snapshot
+    }
+
     /// Everything to draw now; `selection` marks the messages carrying its records and the
     /// offsets holding them. While
     /// playing (`detailed` false) the report's figures that are not record counts (latency,
     /// throughput, consumer figures) come from the latest sample, which keeps frames cheap;
     /// a detailed frame has the exact report of the position.
     pub fn frame(&self, selection: Option<Figure>, detailed: bool) -> Frame {
-        let snapshot = self.sim.snapshot();
+        let snapshot = self.snapshot(detailed);
         let classification = snapshot.classification();
         let report = if detailed {
             let r = snapshot.figures();
@@ -463,6 +510,36 @@ fn group_view(g: &kafka_sim::observe::group_view::GroupView) -> GroupView {
 mod tests {
     use super::*;
     use kafka_sim::scenario::{parse_scenario, DEFAULT_SCENARIO_JSON};
+
+    /// One producer at 100,000 records a second: past 100,000 records by 1.2 s.
+    fn long_runner() -> Runner {
+        let doc = r#"{"format": 1, "seed": 2, "duration.ms": 2000,
+            "producers": [{"name": "p", "topic": "orders", "records": 150000,
+                           "records.per.sec": 100000, "linger.ms": 5}]}"#;
+        Runner::new(parse_scenario(doc).expect("valid"))
+    }
+
+    #[test]
+    fn a_long_playing_run_reuses_its_classification_for_thirty_frames_and_paused_frames_are_exact()
+    {
+        let mut runner = long_runner();
+        runner.seek(1_200_000);
+        let first = runner.frame(None, false).ledger.get(Figure::Sent);
+        assert!(first > RECLASSIFY_AFTER_RECORDS, "{first}");
+        runner.seek(1_300_000);
+        assert_eq!(runner.frame(None, false).ledger.get(Figure::Sent), first);
+        let exact = runner.frame(None, true).ledger.get(Figure::Sent);
+        assert!(exact > first, "{exact} > {first}");
+        // A backward seek forgets the later classification.
+        runner.seek(1_250_000);
+        let earlier = runner.frame(None, false).ledger.get(Figure::Sent);
+        assert!(earlier < exact && earlier != first, "{earlier}");
+        for _ in 1..RECLASSIFY_FRAMES {
+            assert_eq!(runner.frame(None, false).ledger.get(Figure::Sent), earlier);
+        }
+        runner.seek(1_400_000);
+        assert!(runner.frame(None, false).ledger.get(Figure::Sent) > exact);
+    }
 
     fn default_runner() -> Runner {
         match parse_scenario(DEFAULT_SCENARIO_JSON) {

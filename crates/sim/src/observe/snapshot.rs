@@ -54,7 +54,12 @@ pub struct Snapshot<'a> {
 impl Simulation {
     /// This moment, classified once for everything a frame asks of it.
     pub fn snapshot(&self) -> Snapshot<'_> {
-        let classification = self.classify();
+        self.snapshot_classified(self.classify())
+    }
+
+    /// This moment with a classification taken earlier (a playing page refreshes a long run's
+    /// ledger every few frames): the view's logs are now, the figures and outcomes then.
+    pub fn snapshot_classified(&self, classification: Classification) -> Snapshot<'_> {
         let mut duplicated_ids = classification.duplicated_ids.clone();
         sorting::sort(&mut duplicated_ids);
         let mut reordered_ids = classification.reordered_ids.clone();
