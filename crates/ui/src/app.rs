@@ -6,11 +6,11 @@ use crate::browser;
 use crate::components::charts::Charts;
 use crate::components::class_list;
 use crate::components::event_log::EventLog;
-use crate::components::ledger::Ledger;
+use crate::components::ledger::{ledger, LedgerProps};
 use crate::components::lesson_player::{lesson_player, LessonPlayerProps};
 use crate::components::lesson_problems::lesson_problems;
 use crate::components::lessons_panel::lessons_panel;
-use crate::components::playback::PlaybackBar;
+use crate::components::playback::{playback_bar, PlaybackBarProps};
 use crate::components::problems::problems;
 use crate::components::settings::Settings;
 use crate::components::share::Share;
@@ -380,15 +380,24 @@ pub fn App() -> Html {
                 </main>
                 if let Some(frame) = state.frame.clone() {
                     <aside class="panel-ledger" aria-label="Outcome">
-                        <Ledger frame={Rc::clone(&frame)} selection={state.selection} on_select={on_select} stale={stale} />
+                        {ledger(&LedgerProps { frame: Rc::clone(&frame), selection: state.selection, on_select, stale })}
                         if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
                     </aside>
                 }
             </div>
-            <PlaybackBar position_us={state.position_us} end_us={state.end_us()} playback={state.playback}
-                         speed={state.speed} doc={Rc::clone(&state.doc)} disabled={state.frame.is_none() || stale}
-                         on_toggle={on_toggle} on_step={on_step}
-                         on_seek={on_seek} on_speed={on_speed} on_fast_forward={on_fast_forward} />
+            {playback_bar(&PlaybackBarProps {
+                position_us: state.position_us,
+                end_us: state.end_us(),
+                playback: state.playback,
+                speed: state.speed,
+                doc: Rc::clone(&state.doc),
+                disabled: state.frame.is_none() || stale,
+                on_toggle,
+                on_step,
+                on_seek,
+                on_speed,
+                on_fast_forward,
+            })}
             if !embed {
                 if let Some(frame) = state.frame.clone() {
                     <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} />
