@@ -10,11 +10,11 @@ use crate::components::compare_target::CompareTarget;
 use crate::components::compare_view::CompareView;
 use crate::components::event_log::EventLog;
 use crate::components::export_panel::ExportPanel;
-use crate::components::ledger::Ledger;
+use crate::components::ledger::{ledger, LedgerProps};
 use crate::components::lesson_player::{lesson_player, LessonPlayerProps};
 use crate::components::lesson_problems::lesson_problems;
 use crate::components::lessons_panel::lessons_panel;
-use crate::components::playback::PlaybackBar;
+use crate::components::playback::{playback_bar, PlaybackBarProps};
 use crate::components::problems::problems;
 use crate::components::settings::Settings;
 use crate::components::share::Share;
@@ -476,7 +476,7 @@ pub fn App() -> Html {
                 </main>
                 if let Some(frame) = shown.clone() {
                     <aside class="panel-ledger" aria-label="Outcome">
-                        <Ledger frame={Rc::clone(&frame)} selection={state.selection} on_select={on_select} stale={stale} />
+                        {ledger(&LedgerProps { frame: Rc::clone(&frame), selection: state.selection, on_select, stale })}
                         if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
                     </aside>
                 }
@@ -485,10 +485,19 @@ pub fn App() -> Html {
                                  on_act={on_act.clone()} on_unset={on_unset} on_leave={on_leave_compare} />
                 }
             </div>
-            <PlaybackBar position_us={state.position_us} end_us={state.end_us()} playback={state.playback}
-                         speed={state.speed} doc={Rc::clone(&state.doc)} disabled={state.frame.is_none() || stale}
-                         on_toggle={on_toggle} on_step={on_step}
-                         on_seek={on_seek} on_speed={on_speed} on_fast_forward={on_fast_forward} />
+            {playback_bar(&PlaybackBarProps {
+                position_us: state.position_us,
+                end_us: state.end_us(),
+                playback: state.playback,
+                speed: state.speed,
+                doc: Rc::clone(&state.doc),
+                disabled: state.frame.is_none() || stale,
+                on_toggle,
+                on_step,
+                on_seek,
+                on_speed,
+                on_fast_forward,
+            })}
             if !embed {
                 if let Some(frame) = state.frame.clone() {
                     <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} focus={state.focus.clone()} />

@@ -7,7 +7,6 @@ use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::ActionKind;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct GroupLaneProps {
     pub groups: Vec<GroupView>,
     pub on_act: Callback<ActionKind>,
@@ -15,8 +14,9 @@ pub struct GroupLaneProps {
     pub on_open: Callback<Node>,
 }
 
-#[component]
-pub fn GroupLane(props: &GroupLaneProps) -> Html {
+/// A plain function (no component): the stage passes a new `on_open` callback on every render,
+/// so a component would redraw anyway; a component's generic machinery costs download.
+pub fn group_lane(props: &GroupLaneProps) -> Html {
     if props.groups.is_empty() {
         return html! {};
     }

@@ -9,7 +9,6 @@ use kafka_sim::observe::figure::Figure;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct LedgerProps {
     pub frame: Rc<Frame>,
     pub selection: Option<Figure>,
@@ -18,8 +17,9 @@ pub struct LedgerProps {
     pub stale: bool,
 }
 
-#[component]
-pub fn Ledger(props: &LedgerProps) -> Html {
+/// A plain function (no component): its frame changes on every tick of a playing run, when a
+/// component would redraw anyway, and a component's generic machinery costs download.
+pub fn ledger(props: &LedgerProps) -> Html {
     let ledger = &props.frame.ledger;
     html! {
         <section class={class_list("ledger", &[(props.stale, "stale")])} aria-label="Outcome ledger">

@@ -13,7 +13,6 @@ const ISOLATE_MS: u64 = 10_000;
 /// How long a stall lasts when started from the stage.
 const STALL_MS: u64 = 10_000;
 
-#[derive(Properties, PartialEq)]
 pub struct NodeMenuProps {
     pub node: Node,
     pub frame: Rc<Frame>,
@@ -117,8 +116,9 @@ fn upgrades(
         .collect()
 }
 
-#[component]
-pub fn NodeMenu(props: &NodeMenuProps) -> Html {
+/// A plain function (no component): drawn inside the stage, whose frame changes on every tick,
+/// so a component would redraw anyway; a component's generic machinery costs download.
+pub fn node_menu(props: &NodeMenuProps) -> Html {
     let item = |(label, action): (String, ActionKind)| {
         let on_act = props.on_act.clone();
         html! {

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct PlaybackBarProps {
     pub position_us: u64,
     pub end_us: u64,
@@ -61,8 +60,9 @@ fn action_label(a: &Value) -> String {
     format!("{what}{who}{to} @{:.1} s", at as f64 / 1000.0)
 }
 
-#[component]
-pub fn PlaybackBar(props: &PlaybackBarProps) -> Html {
+/// A plain function (no component): the position changes on every tick of a playing run, when
+/// a component would redraw anyway, and a component's generic machinery costs download.
+pub fn playback_bar(props: &PlaybackBarProps) -> Html {
     let toggle = {
         let cb = props.on_toggle.clone();
         Callback::from(move |_| cb.emit(()))

@@ -4,9 +4,9 @@
 //! can happen to them.
 
 use crate::components::class_list;
-use crate::components::group_lane::GroupLane;
+use crate::components::group_lane::{group_lane, GroupLaneProps};
 use crate::components::log_marks::{log_marks, StripScale};
-use crate::components::node_menu::NodeMenu;
+use crate::components::node_menu::{node_menu, NodeMenuProps};
 use crate::highlight::Highlight;
 use crate::run_cache::{Flight, Frame, GroupView, Node, Outcome};
 use kafka_sim::node::coordinator::GroupState;
@@ -274,10 +274,16 @@ pub fn Stage(props: &StageProps) -> Html {
             // Messages move every frame: their own layer, so the cluster beneath is not repainted.
             <svg class="flights" viewBox={view_box} aria-hidden="true" focusable="false">{flights}</svg>
             </div>
-            <GroupLane groups={frame.groups.clone()} on_act={props.on_act.clone()}
-                       on_open={let menu = menu.clone(); Callback::from(move |n| menu.set(Some(n)))} />
+            {group_lane(&GroupLaneProps {
+                groups: frame.groups.clone(),
+                on_act: props.on_act.clone(),
+                on_open: {
+                    let menu = menu.clone();
+                    Callback::from(move |n| menu.set(Some(n)))
+                },
+            })}
             if let Some(node) = menu_node {
-                <NodeMenu node={node} frame={props.frame.clone()} on_act={on_act} on_close={on_close} />
+                {node_menu(&NodeMenuProps { node, frame: props.frame.clone(), on_act, on_close })}
             }
             <p class="stage-caption" aria-live="polite">
                 {format!("{} messages on the wire", frame.flights.len())}
