@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The busy reference scenario (3 brokers, 12 partitions RF 3, 4 async producers, 1,200,000
 # records) natively (`kafka-sim bench`) and compiled to wasm32 under Node; prints simulated
-# records and events per wall-clock second for both, their ratio, and peak memory.
+# records and events per wall-clock second for both, their ratio, and peak memory; and natively
+# its records at several partition and client counts (`kafka-sim bench --sweep`).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -10,6 +11,9 @@ echo "== native (release)"
 cargo build --quiet --release -p kafka-sim-cli
 native=$(./target/release/kafka-sim bench --json)
 echo "$native"
+
+echo "== native, the same records against partitions (12, 100, 1,000) and clients (4, 20, 50)"
+./target/release/kafka-sim bench --sweep
 
 echo "== wasm32 under Node (release)"
 if ! command -v wasm-bindgen-test-runner >/dev/null; then

@@ -3,6 +3,7 @@
 mod bench;
 mod lesson;
 mod link;
+mod sweep;
 mod table;
 mod teach;
 
@@ -63,6 +64,10 @@ enum Command {
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
+        /// Run its records at 12, 100 and 1,000 partitions and with 4, 20 and 50 clients, and
+        /// print events and records per second for each.
+        #[arg(long)]
+        sweep: bool,
     },
     /// Write or read the page's permalinks.
     Link {
@@ -287,7 +292,13 @@ fn main() -> ExitCode {
             keys,
         }) => partition(partitions, &client, partitioner.as_deref(), &keys),
         Some(Command::Assign { strategy }) => assign(&strategy),
-        Some(Command::Bench { json }) => bench::run(json),
+        Some(Command::Bench { json, sweep }) => {
+            if sweep {
+                sweep::run(json)
+            } else {
+                bench::run(json)
+            }
+        }
         Some(Command::Link { command }) => match command {
             LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),
             LinkCommand::Decode { url } => link::decode(&url),
