@@ -6,6 +6,7 @@
 # minute of virtual time) and its peak memory; `--hour` runs the whole hour instead (72 million
 # records, minutes of wall clock and gigabytes while the logs keep every batch, so opt-in),
 # `--minutes N` N minutes of it.
+# Natively, its records at several partition and client counts (`kafka-sim bench --sweep`).
 set -euo pipefail
 hour_args=(--minutes 1)
 while [ $# -gt 0 ]; do
@@ -22,6 +23,9 @@ echo "== native (release)"
 cargo build --quiet --release -p kafka-sim-cli
 native=$(./target/release/kafka-sim bench --json)
 echo "$native"
+
+echo "== native, the same records against partitions (12, 100, 1,000) and clients (4, 20, 50)"
+./target/release/kafka-sim bench --sweep
 
 echo "== wasm32 under Node (release)"
 if ! command -v wasm-bindgen-test-runner >/dev/null; then

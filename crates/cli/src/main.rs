@@ -3,6 +3,7 @@
 mod bench;
 mod lesson;
 mod link;
+mod sweep;
 mod table;
 mod teach;
 
@@ -70,6 +71,10 @@ enum Command {
         /// The hour run's scenario cut to this many minutes of virtual time (1..=60).
         #[arg(long, value_name = "N")]
         minutes: Option<u64>,
+        /// Instead, its records at 12, 100 and 1,000 partitions and with 4, 20 and 50 clients:
+        /// events and records per second for each.
+        #[arg(long)]
+        sweep: bool,
     },
     /// Write or read the page's permalinks.
     Link {
@@ -298,9 +303,11 @@ fn main() -> ExitCode {
             json,
             hour,
             minutes,
-        }) => match (hour, minutes) {
-            (false, None) => bench::run(json),
-            (_, m) => bench::hour(json, m.unwrap_or(60)),
+            sweep,
+        }) => match (sweep, hour, minutes) {
+            (true, _, _) => sweep::run(json),
+            (false, false, None) => bench::run(json),
+            (false, _, m) => bench::hour(json, m.unwrap_or(60)),
         },
         Some(Command::Link { command }) => match command {
             LinkCommand::Encode { scenario, base, at } => link::encode(&scenario, &base, at),

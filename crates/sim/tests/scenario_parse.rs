@@ -580,12 +580,12 @@ fn a_scenario_with_many_problems_lists_every_one_with_its_path() {
         "seed": -1,
         "kafka.version": "9.9",
         "duration.ms": 0,
-        "cluster": { "brokers": 12, "unclean.leader.election.enable": "yes" },
+        "cluster": { "brokers": 51, "unclean.leader.election.enable": "yes" },
         "network": { "latency.ms": -1, "loss.rate": 2 },
-        "topics": [{ "name": "bad name", "partitions": 65 }],
+        "topics": [{ "name": "bad name", "partitions": 1001 }],
         "producers": [{ "topic": "bad name", "acks": "2", "ackss": 1, "send.mode": "later",
                         "records": 20000000 }],
-        "groups": [{ "group.id": "g1", "topics": ["bad name"], "consumers": 17,
+        "groups": [{ "group.id": "g1", "topics": ["bad name"], "consumers": 51,
                      "auto.offset.reset": "earliest-ish" }],
         "actions": [{ "at.ms": 1000, "do": "crash-brokr", "broker": 0 },
                     { "do": "kill-consumer", "group.id": "g2", "consumer": "x" }],
@@ -717,7 +717,7 @@ fn limits_that_keep_the_page_safe_are_errors() {
         .collect();
     let e = errors(
         json!({ "format": 1, "duration.ms": 3_600_001, "topics": topics,
-        "producers": (0..9).map(|i| json!({ "name": format!("p{i}") })).collect::<Vec<_>>(),
+        "producers": (0..51).map(|i| json!({ "name": format!("p{i}") })).collect::<Vec<_>>(),
         "groups": (0..5).map(|i| json!({ "group.id": format!("g{i}") })).collect::<Vec<_>>(),
         "actions": (0..1001).map(|_| json!({ "at.ms": 0, "do": "crash-broker", "broker": 0 })).collect::<Vec<_>>() }),
     );
@@ -725,8 +725,8 @@ fn limits_that_keep_the_page_safe_are_errors() {
         messages(&e),
         [
             "duration.ms: expected an integer from 1 to 3600000, got 3600001",
-            "topics: at most 256 partitions in all topics (got 320)",
-            "producers: at most 8 producers (got 9)",
+            "topics: at most 1000 partitions in all topics (got 5000)",
+            "producers: at most 50 producers (got 51)",
             "groups: at most 4 groups (got 5)",
             "actions: at most 1000 actions (got 1001)",
         ]
@@ -835,17 +835,20 @@ fn action_references_are_checked() {
 }
 
 #[test]
-fn add_consumer_cannot_grow_a_group_past_sixteen() {
+fn add_consumer_cannot_grow_a_group_past_fifty() {
     let mut actions: Vec<Value> = Vec::new();
     for _ in 0..2 {
         actions.push(json!({ "at.ms": 1, "do": "add-consumer", "group.id": "g1" }));
     }
     let e = errors(
-        json!({ "format": 1, "groups": [{ "group.id": "g1", "consumers": 15 }], "actions": actions }),
+        json!({ "format": 1, "groups": [{ "group.id": "g1", "consumers": 49 }], "actions": actions }),
     );
     assert_eq!(
         messages(&e),
-        ["actions[1]: group \"g1\" would have more than 16 consumers"]
+        [
+            "actions[1]: would make more than 50 producers and consumers in all",
+            "actions[1]: group \"g1\" would have more than 50 consumers"
+        ]
     );
 }
 
@@ -860,7 +863,7 @@ fn add_partitions_must_raise_the_count_the_topic_has_by_then_and_every_problem_i
             { "at.ms": 1000, "do": "add-partitions", "topic": "orders", "partitions": 6 },
             { "at.ms": 2000, "do": "add-partitions", "topic": "audit", "partitions": 2 },
             { "at.ms": 0, "do": "add-partitions", "topic": "payments", "partitions": 3 },
-            { "at.ms": 0, "do": "add-partitions", "topic": "audit", "partitions": 65 },
+            { "at.ms": 0, "do": "add-partitions", "topic": "audit", "partitions": 1001 },
             { "at.ms": 0, "do": "add-partitions", "topic": "audit" },
             { "at.ms": 3000, "do": "add-partitions", "topic": "orders", "partitions": 8, "broker": 1 }
         ] }));
@@ -870,7 +873,7 @@ fn add_partitions_must_raise_the_count_the_topic_has_by_then_and_every_problem_i
             "producers[0].metadata.max.age.ms: expected an integer from 0 to 2147483647, got -1",
             "groups[0].metadata.max.age.ms: expected an integer, got \"5s\"",
             "actions[3].topic: unknown topic \"payments\" (topics: \"audit\", \"orders\")",
-            "actions[4].partitions: expected an integer from 1 to 64, got 65",
+            "actions[4].partitions: expected an integer from 1 to 1000, got 1001",
             "actions[5].partitions: required key is missing",
             "actions[6].broker: add-partitions takes no \"broker\" (its keys: at.ms, do, topic, partitions)",
             "actions[2].partitions: topic \"audit\" has 2 partitions by 2000 ms; Kafka only adds partitions and refuses 2 (INVALID_PARTITIONS: the new total must be more than 2)",
@@ -882,16 +885,16 @@ fn add_partitions_must_raise_the_count_the_topic_has_by_then_and_every_problem_i
 #[test]
 fn add_partitions_counts_towards_the_partition_limit_of_all_topics() {
     let topics: Vec<Value> = (0..5)
-        .map(|i| json!({ "name": format!("t{i}"), "partitions": 50 }))
+        .map(|i| json!({ "name": format!("t{i}"), "partitions": 199 }))
         .collect();
     let e = errors(json!({ "format": 1, "topics": topics,
-        "actions": [{ "at.ms": 0, "do": "add-partitions", "topic": "t0", "partitions": 52 },
-                    { "at.ms": 0, "do": "add-partitions", "topic": "t1", "partitions": 55 },
-                    { "at.ms": 0, "do": "add-partitions", "topic": "t2", "partitions": 60 }] }));
+        "actions": [{ "at.ms": 0, "do": "add-partitions", "topic": "t0", "partitions": 202 },
+                    { "at.ms": 0, "do": "add-partitions", "topic": "t1", "partitions": 202 },
+                    { "at.ms": 0, "do": "add-partitions", "topic": "t2", "partitions": 210 }] }));
     // Reported once, where the limit is first passed.
     assert_eq!(
         messages(&e),
-        ["actions[1].partitions: at most 256 partitions in all topics (got 257 after this action)"]
+        ["actions[1].partitions: at most 1000 partitions in all topics (got 1001 after this action)"]
     );
 }
 

@@ -5,13 +5,12 @@
 mod consumer_fetch;
 mod fetch;
 mod produce;
+mod produce_purgatory;
 mod purgatory;
 pub mod replica;
 
 use crate::kafka::errors::ErrorCode;
-use crate::kafka::protocol::{
-    FetchRequest, NodeId, PartitionState, Payload, ProducePartitionResult, ProduceResponse,
-};
+use crate::kafka::protocol::{FetchRequest, NodeId, PartitionState, Payload, ProduceResponse};
 use crate::node::{Ctx, Node, Outbox, Timer};
 use crate::observe::trace::TraceKind;
 use crate::scenario::KafkaVersion;
@@ -19,6 +18,7 @@ use crate::support::vec_map::VecMap;
 use crate::world::topology::Topology;
 use consumer_fetch::HeldConsumerFetch;
 pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
+use produce_purgatory::ProducePurgatory;
 use purgatory::FetchPurgatory;
 use replica::{FollowerState, PartitionReplica, ReplicaRole};
 use std::collections::VecDeque;
@@ -34,15 +34,6 @@ pub const FETCH_BACKOFF_US: u64 = 1_000_000;
 pub const FETCH_TIMEOUT_US: u64 = 30_000_000;
 /// Batches per partition in one fetch response (stands in for `replica.fetch.max.bytes`).
 const FETCH_MAX_BATCHES: usize = 64;
-
-#[derive(Debug, Clone)]
-struct DelayedProduce {
-    producer: NodeId,
-    correlation_id: u64,
-    results: Vec<ProducePartitionResult>,
-    /// (index into results, partition, end offset to reach)
-    waiting: Vec<(usize, u32, u64)>,
-}
 
 #[derive(Debug, Clone, Default)]
 struct Fetcher {
@@ -66,8 +57,8 @@ pub struct Broker {
     pub alive: bool,
     pub replicas: VecMap<u32, PartitionReplica>,
     leaders: Arc<[Option<u32>]>,
-    delayed: VecMap<u64, DelayedProduce>,
-    next_delayed: u64,
+    /// acks=all produce requests waiting for the high watermark.
+    delayed: ProducePurgatory,
     /// Follower fetches waiting for records, per follower.
     held_fetches: FetchPurgatory<FetchRequest>,
     /// Consumer fetches waiting for records, per consumer.
@@ -103,8 +94,7 @@ impl Broker {
             alive: true,
             replicas,
             leaders: Arc::from(Vec::new()),
-            delayed: VecMap::new(),
-            next_delayed: 0,
+            delayed: ProducePurgatory::default(),
             held_fetches: FetchPurgatory::new(),
             held_consumer_fetches: FetchPurgatory::new(),
             injections: VecDeque::new(),
@@ -255,7 +245,7 @@ impl Broker {
                 }
             }
             Timer::DelayedProduceTimeout { key } => {
-                if let Some(d) = self.delayed.remove(&key) {
+                if let Some(d) = self.delayed.expire(key) {
                     let mut results = d.results;
                     for (i, _, _) in d.waiting {
                         if let Some(r) = results.get_mut(i) {

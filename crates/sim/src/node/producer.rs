@@ -113,7 +113,11 @@ pub struct Producer {
     pub send_state: Vec<PartitionSendState>,
     pub connections: VecMap<u32, Connection>,
     /// Leader per topic-local partition, as the producer's metadata says.
-    pub leaders: Vec<Option<u32>>,
+    leaders: Vec<Option<u32>>,
+    /// The partitions with a leader, ascending, and the brokers leading any: derived from
+    /// `leaders` when metadata changes them, not per record or per turn.
+    available: Vec<u32>,
+    leader_brokers: Vec<u32>,
     metadata_needed: bool,
     metadata_in_flight: Option<(u64, u64)>,
     metadata_ready_us: u64,
@@ -199,6 +203,8 @@ impl Producer {
                 .collect(),
             connections: VecMap::new(),
             leaders: vec![None; partitions as usize],
+            available: Vec::new(),
+            leader_brokers: Vec::new(),
             metadata_needed: true,
             metadata_in_flight: None,
             metadata_ready_us: 0,
@@ -281,13 +287,19 @@ impl Producer {
         self.next_record >= self.cfg.records && self.blocked.is_none()
     }
 
-    fn available_partitions(&self) -> Vec<u32> {
-        self.leaders
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.is_some())
-            .map(|(i, _)| i as u32)
-            .collect()
+    /// Derives `available` and `leader_brokers` after `leaders` changed.
+    fn leaders_changed(&mut self) {
+        self.available.clear();
+        self.available.extend(
+            self.leaders
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.is_some())
+                .map(|(i, _)| i as u32),
+        );
+        self.leader_brokers = self.leaders.iter().flatten().copied().collect();
+        crate::support::sorting::sort(&mut self.leader_brokers);
+        self.leader_brokers.dedup();
     }
 
     /// The application's send loop: every record due by now goes through `send()`
@@ -316,7 +328,7 @@ impl Producer {
                 self.partitioner
                     .keyed((i % u64::from(self.cfg.keys)) as u32)
             } else {
-                let avail = self.available_partitions();
+                let avail = std::mem::take(&mut self.available);
                 let bytes = u64::from(self.record_bytes);
                 let mut p = self.partitioner.null_key(&avail, bytes, due, ctx.rng);
                 // 2.4–3.2: a record that would start a new batch makes the sticky partition move
@@ -330,6 +342,7 @@ impl Producer {
                     self.partitioner.on_new_batch(p, &avail, ctx.rng);
                     p = self.partitioner.null_key(&avail, bytes, due, ctx.rng);
                 }
+                self.available = avail;
                 p
             };
             let id = ctx
@@ -379,6 +392,9 @@ impl Producer {
                 }
             }
         }
+        if changed {
+            self.leaders_changed();
+        }
         self.metadata_needed = self.leaders.iter().any(|l| l.is_none());
         self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
         if changed {
@@ -424,6 +440,7 @@ impl Producer {
         self.send_state
             .resize_with(n as usize, PartitionSendState::default);
         self.leaders.resize(n as usize, None);
+        self.leaders_changed();
     }
 
     /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.
@@ -462,18 +479,17 @@ impl Producer {
         if let Some(t) = self.next_send_us() {
             let sync = self.cfg.send_mode == SendMode::Sync;
             let eager = linger == 0 || sync;
-            let free =
-                eager && (sync || self.leaders.iter().flatten().any(|&b| self.window_free(b)));
+            let free = eager && (sync || self.leader_brokers.iter().any(|&b| self.window_free(b)));
             // Near the buffer.memory bound every send() runs at its own time (`bounds`).
             if free || self.memory_tight() {
                 consider(t.max(now + 1));
             } else {
                 // Wake when the fullest batch could fill (windows full: responses wake us too).
-                let room = (0..self.partitions)
-                    .map(|p| self.accumulator.room(p))
-                    .min()
-                    .unwrap_or(1)
-                    .max(1);
+                let room = if self.partitions == 0 {
+                    1
+                } else {
+                    self.accumulator.least_room().max(1)
+                };
                 consider(
                     self.scheduled_send_us(self.next_record + u64::from(room) - 1)
                         .max(now + 1),
@@ -499,7 +515,10 @@ impl Producer {
         if !self.version.at_least(2, 1) {
             // The accumulator's own expiry (see `expire_batches_before_2_1`).
             let rt = ms(self.cfg.request_timeout_ms);
-            for q in &self.accumulator.queues {
+            for p in self.accumulator.queued().iter() {
+                let Some(q) = self.accumulator.queue(p) else {
+                    continue;
+                };
                 let Some(b) = q.front().and_then(|id| self.accumulator.batches.get(id)) else {
                     continue;
                 };
@@ -513,11 +532,16 @@ impl Producer {
                 consider(from.saturating_add(rt) + 1);
             }
         }
-        for (p, q) in self.accumulator.queues.iter().enumerate() {
-            let Some(b) = q.front().and_then(|id| self.accumulator.batches.get(id)) else {
+        for p in self.accumulator.queued().iter() {
+            let Some(b) = self
+                .accumulator
+                .queue(p)
+                .and_then(|q| q.front())
+                .and_then(|id| self.accumulator.batches.get(id))
+            else {
                 continue;
             };
-            if self.leaders.get(p).copied().flatten().is_none() {
+            if self.leaders.get(p as usize).copied().flatten().is_none() {
                 continue;
             }
             if b.attempts > 0 {

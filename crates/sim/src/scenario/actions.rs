@@ -415,12 +415,23 @@ fn read_error(f: &Fields<'_>, problems: &mut Problems) -> Option<ErrorCode> {
     None
 }
 
-/// A group may not grow past the consumer limit through `add-consumer`.
+/// A group may not grow past the consumer limit through `add-consumer`, nor the clients past
+/// theirs.
 fn check_group_sizes(
     adds: &[(String, u64, usize, String)],
     ctx: &Context,
     problems: &mut Problems,
 ) {
+    // Each add is one more client; only the first past the limit is reported.
+    if let Some((_, _, _, path)) = adds
+        .get((MAX_CLIENTS.saturating_sub(ctx.clients)) as usize)
+        .filter(|_| ctx.clients <= MAX_CLIENTS)
+    {
+        problems.error(
+            path,
+            format!("would make more than {MAX_CLIENTS} producers and consumers in all"),
+        );
+    }
     for (group_id, start) in &ctx.groups {
         let Some(start) = start else { continue };
         let mut total = *start;

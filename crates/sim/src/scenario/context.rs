@@ -29,6 +29,8 @@ pub(crate) struct Context {
     pub metadata_can_change: bool,
     /// Group id → consumers at the start (None when bad).
     pub groups: VecMap<String, Option<u32>>,
+    /// Producers plus the groups' consumers at the start (the clients `add-consumer` adds to).
+    pub clients: u32,
     /// Schema name → its number of versions.
     pub schemas: VecMap<String, u32>,
     /// Producer name, or group id → the schema name its values use (None: `string`), for

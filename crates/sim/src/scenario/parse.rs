@@ -24,7 +24,9 @@ use super::limits::*;
 use super::producers::read_producers;
 use super::schemas::{read_registry, read_schemas};
 use super::version::{defaults_for, parse_version, Defaults, DEFAULT_VERSION};
-use crate::scenario::{ClusterConfig, KafkaVersion, NetworkConfig, Scenario, TopicConfig};
+use crate::scenario::{
+    ClusterConfig, GroupConfig, KafkaVersion, NetworkConfig, ProducerConfig, Scenario, TopicConfig,
+};
 use crate::support::vec_map::{VecMap, VecSet};
 use serde_json::Value;
 
@@ -183,6 +185,7 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         partitions: VecMap::new(),
         metadata_can_change: adds_partitions(&top),
         groups: VecMap::new(),
+        clients: 0,
         schemas: VecMap::new(),
         producer_schemas: VecMap::new(),
         group_schemas: VecMap::new(),
@@ -200,6 +203,7 @@ pub fn resolve_with_notes(doc: &Value) -> Result<(Scenario, Vec<ScenarioNote>), 
         let schema = g.value_schema.as_ref().map(|r| r.name.clone());
         ctx.group_schemas.insert(g.group_id.clone(), schema);
     }
+    check_clients(&producers, &groups, &mut ctx, &mut problems);
     let actions = read_actions(&top, &ctx, &mut problems);
 
     if !problems.errors.is_empty() {
@@ -425,6 +429,28 @@ fn read_topics(top: &Fields<'_>, ctx: &mut Context, problems: &mut Problems) -> 
         );
     }
     topics
+}
+
+/// Producers plus consumers within [`MAX_CLIENTS`]; the count goes to `ctx` for `add-consumer`.
+fn check_clients(
+    producers: &[ProducerConfig],
+    groups: &[GroupConfig],
+    ctx: &mut Context,
+    problems: &mut Problems,
+) {
+    let consumers: u32 = groups.iter().map(|g| g.consumers).sum();
+    let clients = (producers.len() as u32).saturating_add(consumers);
+    ctx.clients = clients;
+    if clients > MAX_CLIENTS {
+        problems.error(
+            "groups",
+            format!(
+                "at most {MAX_CLIENTS} producers and consumers in all (got {} producers and \
+                 {consumers} consumers)",
+                producers.len()
+            ),
+        );
+    }
 }
 
 /// Kafka's topic name rules (`Topic.validate`), plus: names starting with `__` are Kafka's

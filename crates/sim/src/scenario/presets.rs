@@ -251,3 +251,43 @@ pub fn hour_reference(minutes: u64) -> Scenario {
     s.groups.push(g);
     s
 }
+
+/// The busy reference scenario scaled for `kafka-sim bench --sweep`: its topic with
+/// `partitions`, its 1,200,000 records at 120,000 records/s split evenly over `producers`, and
+/// one group per entry of `groups` with that many consumers (range first, cooperative-sticky
+/// after, as the reference's two groups). The records and the rate stay the same at every size,
+/// so the figures show what the size alone costs.
+pub fn busy_scaled(partitions: u32, producers: u32, groups: &[u32]) -> Scenario {
+    const RECORDS: u64 = 1_200_000;
+    const RATE: f64 = 120_000.0;
+    let mut b = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+        .seed(7)
+        .duration_ms(15_000)
+        .network(1.0, 0.2, 0.0)
+        .topic(partitions, 3, 2);
+    let n = producers.max(1);
+    for i in 0..u64::from(n) {
+        b = b.producer(|p| {
+            // The remainder goes to the first producers, so the total stays RECORDS.
+            p.records = RECORDS / u64::from(n) + u64::from(i < RECORDS % u64::from(n));
+            p.records_per_sec = RATE / f64::from(n);
+            p.keys = 1000;
+            p.linger_ms = 5;
+        });
+    }
+    let mut s = b.build();
+    let topic = s.topics.first().map(|t| t.name.clone()).unwrap_or_default();
+    for (i, &consumers) in groups.iter().enumerate() {
+        let id = format!("g{}", i + 1);
+        let mut g = group_defaults(s.kafka_version, &id, &[topic.as_str()], consumers);
+        g.partition_assignment_strategy = if i == 0 {
+            AssignmentStrategy::Range
+        } else {
+            AssignmentStrategy::CooperativeSticky
+        };
+        g.processing_ms_per_record = 0.01;
+        g.auto_offset_reset = crate::scenario::OffsetReset::Earliest;
+        s.groups.push(g);
+    }
+    s
+}

@@ -24,10 +24,8 @@ impl HeldFetch for HeldConsumerFetch {
     fn correlation_id(&self) -> u64 {
         self.correlation_id
     }
-    fn reads_any(&self, partitions: &[u32]) -> bool {
-        self.partitions
-            .iter()
-            .any(|p| partitions.contains(&p.partition))
+    fn partitions(&self) -> impl Iterator<Item = u32> {
+        self.partitions.iter().map(|p| p.partition)
     }
 }
 
@@ -38,10 +36,9 @@ fn record_ids(
     to: u64,
 ) -> std::sync::Arc<[u32]> {
     let mut ids = Vec::with_capacity(to.saturating_sub(from) as usize);
-    for b in log
-        .iter()
-        .filter(|b| b.end_offset() > from && b.base_offset < to)
-    {
+    // The log is in offset order: from the first batch ending past `from`, not a scan of it all.
+    let first = log.partition_point(|b| b.end_offset() <= from);
+    for b in log.iter().skip(first).take_while(|b| b.base_offset < to) {
         let start = from.saturating_sub(b.base_offset) as usize;
         let end = (to.min(b.end_offset()) - b.base_offset) as usize;
         ids.extend_from_slice(b.records.get(start..end).unwrap_or(&[]));

@@ -17,10 +17,8 @@ impl HeldFetch for FetchRequest {
     fn correlation_id(&self) -> u64 {
         self.correlation_id
     }
-    fn reads_any(&self, partitions: &[u32]) -> bool {
-        self.partitions
-            .iter()
-            .any(|fp| partitions.contains(&fp.partition))
+    fn partitions(&self) -> impl Iterator<Item = u32> {
+        self.partitions.iter().map(|fp| fp.partition)
     }
 }
 

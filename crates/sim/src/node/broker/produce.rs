@@ -2,8 +2,9 @@
 //! the acks=all purgatory completed by the high watermark (Kafka's
 //! `ReplicaManager.appendRecords`, `Partition.appendRecordsToLeader` and `DelayedProduce`).
 
+use super::produce_purgatory::DelayedProduce;
 use super::replica::{AppendOutcome, ReplicaRole};
-use super::{node, Broker, DelayedProduce};
+use super::{node, Broker};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
     NodeId, Payload, ProducePartitionResult, ProduceRequest, ProduceResponse,
@@ -107,17 +108,12 @@ impl Broker {
                 }),
             );
         } else {
-            let key = self.next_delayed;
-            self.next_delayed += 1;
-            self.delayed.insert(
-                key,
-                DelayedProduce {
-                    producer: from,
-                    correlation_id: req.correlation_id,
-                    results,
-                    waiting,
-                },
-            );
+            let key = self.delayed.park(DelayedProduce {
+                producer: from,
+                correlation_id: req.correlation_id,
+                results,
+                waiting,
+            });
             out.timer(
                 now + req.timeout_us,
                 node(self.id),
@@ -164,62 +160,26 @@ impl Broker {
         r.high_watermark = hw;
         self.release_consumer_fetches(&[partition], out);
         // Complete parked requests for this partition.
-        let mut done = Vec::new();
-        for (key, d) in self.delayed.iter_mut() {
-            let mut changed = false;
-            d.waiting.retain(|&(i, p, end)| {
-                if p == partition && hw >= end {
-                    if isr_len < min_isr {
-                        if let Some(res) = d.results.get_mut(i) {
-                            res.result = Err(ErrorCode::NotEnoughReplicasAfterAppend);
-                        }
-                    }
-                    changed = true;
-                    false
-                } else {
-                    true
-                }
-            });
-            if changed && d.waiting.is_empty() {
-                done.push(*key);
-            }
-        }
-        self.answer_delayed(done, out);
-    }
-
-    /// Answers the delayed produce requests whose partitions have all settled.
-    fn answer_delayed(&mut self, keys: Vec<u64>, out: &mut Outbox) {
-        for key in keys {
-            if let Some(d) = self.delayed.remove(&key) {
-                out.send(
-                    node(self.id),
-                    d.producer,
-                    Payload::ProduceResponse(ProduceResponse {
-                        correlation_id: d.correlation_id,
-                        results: d.results,
-                    }),
-                );
-            }
-        }
+        let done = self.delayed.reached(partition, hw, isr_len < min_isr);
+        answer_delayed(self.id, done, out);
     }
 
     pub(super) fn fail_delayed_for(&mut self, partition: u32, out: &mut Outbox) {
-        let mut done = Vec::new();
-        for (key, d) in self.delayed.iter_mut() {
-            d.waiting.retain(|&(i, p, _)| {
-                if p == partition {
-                    if let Some(res) = d.results.get_mut(i) {
-                        res.result = Err(ErrorCode::NotLeaderOrFollower);
-                    }
-                    false
-                } else {
-                    true
-                }
-            });
-            if d.waiting.is_empty() {
-                done.push(*key);
-            }
-        }
-        self.answer_delayed(done, out);
+        let done = self.delayed.lost_leadership(partition);
+        answer_delayed(self.id, done, out);
+    }
+}
+
+/// Answers the delayed produce requests whose partitions have all settled, in key order.
+fn answer_delayed(broker: u32, done: Vec<DelayedProduce>, out: &mut Outbox) {
+    for d in done {
+        out.send(
+            node(broker),
+            d.producer,
+            Payload::ProduceResponse(ProduceResponse {
+                correlation_id: d.correlation_id,
+                results: d.results,
+            }),
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! buffer from the producer's `BufferPool` from its creation until it completes; `allocated`
 //! counts them (the pool's bound, `buffer.memory`, is the producer's to enforce).
 
+use crate::support::bit_set::BitSet;
 use crate::support::vec_map::VecMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -69,11 +70,18 @@ impl Batch {
 pub struct Accumulator {
     pub batches: VecMap<u64, Batch>,
     /// Batch ids per partition, in the order the sender takes them.
-    pub queues: Vec<VecDeque<u64>>,
+    queues: Vec<VecDeque<u64>>,
+    /// The partitions whose queue is not empty: the sender and the wake-up visit these only,
+    /// so their cost follows the batches waiting, not the partition count.
+    queued: BitSet,
     next_batch_id: u64,
     pub records_per_batch: u32,
     /// Records in each partition's open batch (0: none open). A cache for `room`.
     open_len: Vec<u32>,
+    /// How many partitions have an open batch of each length (index 0 unused), and the
+    /// longest: the least room of any partition without a scan over them.
+    open_lengths: Vec<u32>,
+    longest_open: u32,
     /// Bytes a new batch takes from the buffer pool.
     pub batch_buffer_bytes: u32,
     /// Bytes the batches present (queued or in flight) hold.
@@ -86,8 +94,11 @@ impl Accumulator {
         Accumulator {
             batches: VecMap::new(),
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
+            queued: BitSet::new(),
             next_batch_id: 0,
             open_len: vec![0; partitions as usize],
+            open_lengths: Vec::new(),
+            longest_open: 0,
             batch_buffer_bytes: batch_size,
             allocated: 0,
             // A record larger than batch.size still travels, alone in its batch.
@@ -99,6 +110,84 @@ impl Accumulator {
     pub fn add_partitions(&mut self, partitions: u32) {
         self.queues.resize_with(partitions as usize, VecDeque::new);
         self.open_len.resize(partitions as usize, 0);
+    }
+
+    /// A partition's queue of batch ids, front first.
+    pub fn queue(&self, partition: u32) -> Option<&VecDeque<u64>> {
+        self.queues.get(partition as usize)
+    }
+
+    /// Runs `f` on each batch in a partition's queue, front first.
+    pub fn for_each_queued_mut(&mut self, partition: u32, mut f: impl FnMut(&mut Batch)) {
+        let Some(q) = self.queues.get(partition as usize) else {
+            return;
+        };
+        for id in q {
+            if let Some(b) = self.batches.get_mut(id) {
+                f(b);
+            }
+        }
+    }
+
+    /// The partitions with batches queued, ascending.
+    pub fn queued(&self) -> &BitSet {
+        &self.queued
+    }
+
+    /// Whether no partition has a batch queued.
+    pub fn all_queues_empty(&self) -> bool {
+        self.queued.is_empty()
+    }
+
+    /// Keeps `queued` in step with a partition's queue after a change.
+    fn note_queue(&mut self, partition: u32) {
+        if self
+            .queues
+            .get(partition as usize)
+            .is_some_and(|q| !q.is_empty())
+        {
+            self.queued.insert(partition);
+        } else {
+            self.queued.remove(partition);
+        }
+    }
+
+    /// Sets a partition's open batch length, keeping the count per length and the longest.
+    fn set_open_len(&mut self, partition: u32, len: u32) {
+        let Some(slot) = self.open_len.get_mut(partition as usize) else {
+            return;
+        };
+        let old = std::mem::replace(slot, len);
+        if old == len {
+            return;
+        }
+        if let Some(c) = self.open_lengths.get_mut(old as usize).filter(|_| old > 0) {
+            *c -= 1;
+        }
+        if len > 0 {
+            if self.open_lengths.len() <= len as usize {
+                self.open_lengths.resize(len as usize + 1, 0);
+            }
+            if let Some(c) = self.open_lengths.get_mut(len as usize) {
+                *c += 1;
+            }
+            self.longest_open = self.longest_open.max(len);
+        }
+        // Lengths grow one record at a time, so this walk down is paid for by the appends.
+        while self.longest_open > 0
+            && self
+                .open_lengths
+                .get(self.longest_open as usize)
+                .is_none_or(|&c| c == 0)
+        {
+            self.longest_open -= 1;
+        }
+    }
+
+    /// The least room of any partition's open batch (a fresh batch's room where none is open):
+    /// `min(room(p))` over every partition.
+    pub fn least_room(&self) -> u32 {
+        self.records_per_batch.saturating_sub(self.longest_open)
     }
 
     /// The open (not yet drained, not full) batch at the back of a partition's queue.
@@ -124,12 +213,13 @@ impl Accumulator {
     /// batch is gone.
     pub fn take_front(&mut self, partition: u32) -> Option<u64> {
         let q = self.queues.get_mut(partition as usize)?;
-        if q.len() == 1 {
-            if let Some(o) = self.open_len.get_mut(partition as usize) {
-                *o = 0;
-            }
+        let last = q.len() == 1;
+        let id = q.pop_front();
+        if last {
+            self.set_open_len(partition, 0);
         }
-        q.pop_front()
+        self.note_queue(partition);
+        id
     }
 
     /// Appends a record; returns whether it started a new batch.
@@ -171,6 +261,7 @@ impl Accumulator {
                 if let Some(q) = self.queues.get_mut(partition as usize) {
                     q.push_back(id);
                 }
+                self.queued.insert(partition);
                 (id, true)
             }
         };
@@ -183,9 +274,7 @@ impl Accumulator {
             } else {
                 b.records.len() as u32
             };
-            if let Some(o) = self.open_len.get_mut(partition as usize) {
-                *o = open;
-            }
+            self.set_open_len(partition, open);
         }
         new
     }
@@ -195,15 +284,14 @@ impl Accumulator {
         let b = self.batches.remove(&id)?;
         self.allocated = self.allocated.saturating_sub(u64::from(b.buffer_bytes));
         if !b.closed && b.frozen.is_none() {
-            if let Some(o) = self.open_len.get_mut(b.partition as usize) {
-                *o = 0;
-            }
+            self.set_open_len(b.partition, 0);
         }
         if let Some(q) = self.queues.get_mut(b.partition as usize) {
             if let Some(pos) = q.iter().position(|&x| x == id) {
                 q.remove(pos);
             }
         }
+        self.note_queue(b.partition);
         Some(b)
     }
 
@@ -235,6 +323,7 @@ impl Accumulator {
             (None, false) => 0,
         };
         q.insert(pos, id);
+        self.queued.insert(partition);
     }
 }
 

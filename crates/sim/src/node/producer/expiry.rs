@@ -22,11 +22,14 @@ impl Producer {
         let muting = self.cfg.max_in_flight_requests_per_connection <= 1;
         let now = ctx.now;
         let mut expired = Vec::new();
-        for (p, q) in self.accumulator.queues.iter().enumerate() {
+        for p in self.accumulator.queued().iter() {
+            let Some(q) = self.accumulator.queue(p) else {
+                continue;
+            };
             let muted = muting
                 && self
                     .send_state
-                    .get(p)
+                    .get(p as usize)
                     .is_some_and(|s| s.in_flight_batches > 0);
             if muted {
                 continue;

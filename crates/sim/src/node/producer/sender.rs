@@ -92,14 +92,11 @@ impl Producer {
             })
             .collect();
         for (b, failures) in due {
-            let wanted = self.leaders.iter().enumerate().any(|(p, l)| {
-                *l == Some(b)
-                    && self
-                        .accumulator
-                        .queues
-                        .get(p)
-                        .is_some_and(|q| !q.is_empty())
-            });
+            let wanted = self
+                .accumulator
+                .queued()
+                .iter()
+                .any(|p| self.leaders.get(p as usize).copied().flatten() == Some(b));
             if !wanted {
                 continue;
             }
@@ -373,23 +370,18 @@ impl Producer {
         if idempotent && s.needs_epoch_bump {
             let front_unsequenced = self
                 .accumulator
-                .queues
-                .get(p as usize)
+                .queue(p)
                 .and_then(|q| q.front())
                 .and_then(|id| self.accumulator.batches.get(id))
                 .is_some_and(|b| b.sequence.is_none());
             if front_unsequenced && s.in_flight_batches == 0 {
                 // Behind a batch the broker rejected as out of order: nothing above it can be
                 // written in this epoch either.
-                if let Some(q) = self.accumulator.queues.get(p as usize) {
-                    for id in q.iter() {
-                        if let Some(b) = self.accumulator.batches.get_mut(id) {
-                            if let Some(seq) = b.sequence.take() {
-                                s.unresolved.remove(&seq);
-                            }
-                        }
+                self.accumulator.for_each_queued_mut(p, |b| {
+                    if let Some(seq) = b.sequence.take() {
+                        s.unresolved.remove(&seq);
                     }
-                }
+                });
             }
             // Bump only once every sequence of the old epoch is resolved (KIP-360): a batch
             // whose outcome is unknown must first be retried under its old sequence.
@@ -398,18 +390,13 @@ impl Producer {
                 s.producer_epoch = s.producer_epoch.wrapping_add(1);
                 s.next_sequence = 0;
                 s.last_acked_sequence = None;
-                if let Some(q) = self.accumulator.queues.get(p as usize) {
-                    for id in q.iter() {
-                        if let Some(b) = self.accumulator.batches.get_mut(id) {
-                            b.sequence = None;
-                        }
-                    }
-                }
+                self.accumulator
+                    .for_each_queued_mut(p, |b| b.sequence = None);
             } else if front_unsequenced {
                 return None;
             }
         }
-        let q = self.accumulator.queues.get(p as usize)?;
+        let q = self.accumulator.queue(p)?;
         let &id = q.front()?;
         let more_behind = q.len() > 1;
         let b = self.accumulator.batches.get(&id)?;
@@ -436,7 +423,7 @@ impl Producer {
     /// request, while the broker's in-flight window has room.
     pub(super) fn drain(&mut self, ctx: &mut Ctx<'_>) {
         let n = self.partitions;
-        if n == 0 || self.accumulator.queues.iter().all(|q| q.is_empty()) {
+        if n == 0 || self.accumulator.all_queues_empty() {
             return;
         }
         let start = self.drain_cursor % n;
@@ -448,17 +435,13 @@ impl Producer {
         let mut per_broker: VecMap<u32, Vec<(u32, u64)>> = VecMap::new();
         let bounded = self.request_size_binds();
         let mut request_bytes: VecMap<u32, u64> = VecMap::new();
+        // The partitions of this pass in round-robin order from `start`, those with batches
+        // queued only (a pass takes nothing out of the queues, so the list holds for it).
+        let mut turn: Vec<u32> = Vec::new();
         loop {
-            for k in 0..n {
-                let p = (start + k) % n;
-                if self
-                    .accumulator
-                    .queues
-                    .get(p as usize)
-                    .is_none_or(|q| q.is_empty())
-                {
-                    continue;
-                }
+            turn.clear();
+            turn.extend(self.accumulator.queued().iter_round_from(start));
+            for &p in &turn {
                 let Some(b) = self.leaders.get(p as usize).copied().flatten() else {
                     continue;
                 };

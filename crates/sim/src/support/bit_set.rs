@@ -1,0 +1,123 @@
+//! A set of small numbers (partitions) as bits: insert, remove and membership in O(1), and
+//! iteration in ascending order that skips 64 absent numbers per word, so visiting the few
+//! members of a set over a thousand partitions costs a few words, not a thousand checks.
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BitSet {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl BitSet {
+    pub fn new() -> Self {
+        BitSet::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn contains(&self, i: u32) -> bool {
+        self.words
+            .get((i / 64) as usize)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Adds `i`; false if it was there.
+    pub fn insert(&mut self, i: u32) -> bool {
+        let w = (i / 64) as usize;
+        if self.words.len() <= w {
+            self.words.resize(w + 1, 0);
+        }
+        let Some(word) = self.words.get_mut(w) else {
+            return false;
+        };
+        let bit = 1 << (i % 64);
+        let new = *word & bit == 0;
+        *word |= bit;
+        self.len += usize::from(new);
+        new
+    }
+
+    /// Removes `i`; false if it was not there.
+    pub fn remove(&mut self, i: u32) -> bool {
+        let Some(word) = self.words.get_mut((i / 64) as usize) else {
+            return false;
+        };
+        let bit = 1 << (i % 64);
+        let had = *word & bit != 0;
+        *word &= !bit;
+        self.len -= usize::from(had);
+        had
+    }
+
+    /// Members at or above `from`, ascending.
+    pub fn iter_from(&self, from: u32) -> impl Iterator<Item = u32> + '_ {
+        let first = (from / 64) as usize;
+        self.words
+            .iter()
+            .enumerate()
+            .skip(first)
+            .flat_map(move |(w, &word)| {
+                // The first word drops the bits below `from`.
+                let mut bits = if w == first {
+                    word & (u64::MAX << (from % 64))
+                } else {
+                    word
+                };
+                std::iter::from_fn(move || {
+                    if bits == 0 {
+                        return None;
+                    }
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    Some(w as u32 * 64 + b)
+                })
+            })
+    }
+
+    /// Members in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.iter_from(0)
+    }
+
+    /// Members from `start` up, then from 0 below `start`: a round-robin turn.
+    pub fn iter_round_from(&self, start: u32) -> impl Iterator<Item = u32> + '_ {
+        self.iter_from(start)
+            .chain(self.iter().take_while(move |&i| i < start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn a_bit_set_behaves_like_a_btree_set() {
+        let mut ours = BitSet::new();
+        let mut btree = BTreeSet::new();
+        for (k, i) in [5u32, 64, 0, 63, 200, 5, 127, 128, 64]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(ours.insert(i), btree.insert(i));
+            if k % 4 == 3 {
+                assert_eq!(ours.remove(0), btree.remove(&0));
+                assert!(!ours.remove(999));
+            }
+            assert_eq!(ours.len(), btree.len());
+        }
+        assert!(ours.iter().eq(btree.iter().copied()));
+        assert!(ours.iter_from(64).eq(btree.range(64..).copied()));
+        assert!(ours.iter_from(65).eq(btree.range(65..).copied()));
+        assert_eq!(ours.iter_from(1000).count(), 0);
+        let round: Vec<u32> = ours.iter_round_from(100).collect();
+        assert_eq!(round, [127, 128, 200, 5, 63, 64]);
+        assert!(ours.contains(127) && !ours.contains(126));
+    }
+}
