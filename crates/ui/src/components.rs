@@ -15,6 +15,7 @@ pub mod lesson_problems;
 pub mod lessons_panel;
 pub mod log_marks;
 pub mod node_menu;
+pub mod partition_cells;
 pub mod playback;
 pub mod problems;
 pub mod settings;

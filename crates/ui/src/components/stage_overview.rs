@@ -4,6 +4,7 @@
 //! one by one. Every tile, topic and chip focuses the stage on it (a partition cell too).
 
 use crate::components::class_list;
+use crate::components::partition_cells::{health, Cell, PartitionCells};
 use crate::run_cache::{Frame, Node};
 use kafka_sim::lesson::Target;
 use kafka_sim::node::coordinator::GroupState;
@@ -18,41 +19,11 @@ pub struct StageOverviewProps {
     pub on_focus: Callback<Target>,
 }
 
-/// A partition's health, worst first: its cell's class.
-fn health(p: &PartitionView) -> &'static str {
-    if p.offline {
-        "offline"
-    } else if p.isr.len() < p.replicas.len() {
-        "under-replicated"
-    } else {
-        "healthy"
-    }
-}
-
 #[component]
 pub fn StageOverview(props: &StageOverviewProps) -> Html {
     let frame = &props.frame;
     let view = &frame.view;
     let focus = |t: Target| props.on_focus.reform(move |_: MouseEvent| t.clone());
-    // One listener for a topic's cells (a thousand closures a frame would cost more).
-    let pick_cell = {
-        let on_focus = props.on_focus.clone();
-        Callback::from(move |e: MouseEvent| {
-            let cell = e
-                .target_dyn_into::<web_sys::Element>()
-                .and_then(|el| el.get_attribute("data-partition"));
-            let target = cell.as_deref().and_then(|c| {
-                let (topic, p) = c.rsplit_once('-')?;
-                Some(Target::Partition {
-                    topic: topic.to_string(),
-                    partition: p.parse().ok()?,
-                })
-            });
-            if let Some(t) = target {
-                on_focus.emit(t);
-            }
-        })
-    };
     // Messages on the wires touching each broker, and on the wires by kind.
     let mut load: VecMap<u32, u32> = VecMap::new();
     let mut kinds: VecMap<&str, u32> = VecMap::new();
@@ -107,13 +78,8 @@ pub fn StageOverview(props: &StageOverviewProps) -> Html {
                         <button type="button" class="chip" onclick={focus(Target::Topic(topic.clone()))}>
                             {format!("{topic} ({})", parts.len())}
                         </button>
-                        <div class="cells" role="group" aria-label={format!("partitions of {topic}")} onclick={pick_cell.clone()}>
-                            { for parts.iter().map(|p| html! {
-                                <span class={format!("cell {}", health(p))} data-partition={p.name.clone()}
-                                      title={format!("{}: {}, leader {}, ISR {:?}", p.name, health(p),
-                                          p.leader.map(|l| l.to_string()).unwrap_or_else(|| "none".into()), p.isr)}></span>
-                            }) }
-                        </div>
+                        <PartitionCells topic={topic.clone()} cells={Rc::new(parts.iter().map(|p| Cell::of(p)).collect::<Vec<_>>())}
+                                        on_focus={props.on_focus.clone()} />
                     </div>
                 }
             }) }
