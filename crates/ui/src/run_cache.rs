@@ -192,7 +192,7 @@ pub struct Runner {
 /// log, which costs in proportion to the records) once every [`RECLASSIFY_FRAMES`] frames: the
 /// ledger and the messages' outcomes then lag by up to half a second at 60 frames a second.
 /// Paused frames are always classified afresh.
-const RECLASSIFY_AFTER_RECORDS: u64 = 100_000;
+const RECLASSIFY_AFTER_RECORDS: u64 = 20_000;
 const RECLASSIFY_FRAMES: u32 = 30;
 
 impl Runner {
@@ -511,7 +511,7 @@ mod tests {
     use super::*;
     use kafka_sim::scenario::{parse_scenario, DEFAULT_SCENARIO_JSON};
 
-    /// One producer at 100,000 records a second: past 100,000 records by 1.2 s.
+    /// One producer at 100,000 records a second: past 20,000 records by 0.3 s.
     fn long_runner() -> Runner {
         let doc = r#"{"format": 1, "seed": 2, "duration.ms": 2000,
             "producers": [{"name": "p", "topic": "orders", "records": 150000,
