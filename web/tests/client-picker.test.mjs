@@ -25,6 +25,8 @@ test("the client picker switches a producer to librdkafka, its names and its par
   await page.locator('[data-key="producers[0].partitioner"] select').waitFor();
   const doc = decodeFragment(page.url()).doc;
   assert.equal(doc.producers[0].client, "librdkafka");
+  // The page says which librdkafka it models.
+  await page.getByText("Modelled on librdkafka 2.12.1").first().waitFor();
 
   // librdkafka's names where they differ, with the Java name beside.
   const linger = page.locator('[data-key="producers[0].linger.ms"]');

@@ -6,7 +6,7 @@ use crate::components::field::{Field, FieldKind};
 use crate::doc::{self, Seg};
 use crate::state::Shared;
 use kafka_sim::lesson::Lesson;
-use kafka_sim::scenario::librdkafka::librdkafka_name;
+use kafka_sim::scenario::librdkafka::{librdkafka_name, LIBRDKAFKA_VERSION};
 use kafka_sim::scenario::{Acks, AssignmentStrategy, Client, LibrdkafkaPartitioner, SendMode};
 use serde_json::Value;
 use std::rc::Rc;
@@ -252,6 +252,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     <div class="settings-fields">
                         { for s.specs.iter().map(|spec| render_field(&s.base, s.client, spec)) }
                     </div>
+                    if s.client.is_librdkafka() {
+                        <p class="field-default">{format!("Modelled on librdkafka {LIBRDKAFKA_VERSION}: its defaults and behaviour.")}</p>
+                    }
                 </details>
             }) }
         </div>
