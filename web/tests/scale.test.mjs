@@ -101,6 +101,14 @@ test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
   assert.equal(await page.locator("main svg.stage-svg g.broker").count(), 1);
   await page.getByRole("button", { name: "Whole cluster" }).click();
   await page.locator("[data-overview]").waitFor();
+  // A partition by keyboard: Tab to a topic's strip, arrows along it, Enter.
+  await page.locator("[data-overview] .cells").first().focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Enter");
+  await page.locator(".focus-bar", { hasText: "partition:orders-1" }).waitFor();
+  await page.getByRole("button", { name: "Whole cluster" }).click();
+  await page.locator("[data-overview]").waitFor();
   const results = await new AxeBuilder({ page }).include("main").analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`), []);

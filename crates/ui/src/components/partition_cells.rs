@@ -5,6 +5,7 @@
 use kafka_sim::lesson::Target;
 use kafka_sim::observe::view::PartitionView;
 use std::rc::Rc;
+use web_sys::wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What a cell shows of a partition.
@@ -38,6 +39,15 @@ impl Cell {
     }
 }
 
+/// `orders-3` as the partition it names.
+fn partition_target(name: &str) -> Option<Target> {
+    let (topic, p) = name.rsplit_once('-')?;
+    Some(Target::Partition {
+        topic: topic.to_string(),
+        partition: p.parse().ok()?,
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct PartitionCellsProps {
     pub topic: String,
@@ -54,23 +64,52 @@ pub fn PartitionCells(props: &PartitionCellsProps) -> Html {
             let cell = e
                 .target_dyn_into::<web_sys::Element>()
                 .and_then(|el| el.get_attribute("data-partition"));
-            let target = cell.as_deref().and_then(|c| {
-                let (topic, p) = c.rsplit_once('-')?;
-                Some(Target::Partition {
-                    topic: topic.to_string(),
-                    partition: p.parse().ok()?,
-                })
-            });
-            if let Some(t) = target {
+            if let Some(t) = cell.as_deref().and_then(partition_target) {
                 on_focus.emit(t);
+            }
+        })
+    };
+    // Keyboard: Tab reaches the strip, the arrow keys move along its cells, Enter or Space
+    // focuses the partition of the cell in focus.
+    let onkeydown = {
+        let on_focus = props.on_focus.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(active) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+            else {
+                return;
+            };
+            let in_cell = active.has_attribute("data-partition");
+            let next = match e.key().as_str() {
+                "ArrowRight" | "ArrowDown" if in_cell => active.next_element_sibling(),
+                "ArrowLeft" | "ArrowUp" if in_cell => active.previous_element_sibling(),
+                "ArrowRight" | "ArrowDown" | "Home" => active.first_element_child(),
+                "Enter" | " " if in_cell => {
+                    e.prevent_default();
+                    if let Some(t) = active
+                        .get_attribute("data-partition")
+                        .as_deref()
+                        .and_then(partition_target)
+                    {
+                        on_focus.emit(t);
+                    }
+                    return;
+                }
+                _ => return,
+            };
+            if let Some(cell) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+                e.prevent_default();
+                let _ = cell.focus();
             }
         })
     };
     let list = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
     html! {
-        <div class="cells" role="group" aria-label={format!("partitions of {}", props.topic)} {onclick}>
+        <div class="cells" role="group" tabindex="0" aria-label={format!("partitions of {} (arrow keys, then Enter)", props.topic)}
+             {onclick} {onkeydown}>
             { for props.cells.iter().map(|c| html! {
-                <span class={format!("cell {}", c.health)} data-partition={c.name.clone()}
+                <span class={format!("cell {}", c.health)} data-partition={c.name.clone()} role="button" tabindex="-1"
                       title={format!("{}: {}, leader {}, ISR {}", c.name, c.health,
                           c.leader.map_or_else(|| "none".to_string(), |l| l.to_string()), list(&c.isr))}></span>
             }) }
