@@ -20,7 +20,7 @@ use crate::components::settings::Settings;
 use crate::components::share::Share;
 use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
-use crate::components::stage_overview::StageOverview;
+use crate::components::stage_overview::stage_overview;
 use crate::components::version_picker::VersionPicker;
 use crate::doc::Seg;
 use crate::lesson_load;
@@ -465,7 +465,7 @@ pub fn App() -> Html {
                             </p>
                         }
                         if state.focus.is_none() && crate::focus::is_large(&frame) {
-                            <StageOverview frame={frame} on_focus={on_focus.reform(Some)} />
+                            {stage_overview(&frame, &on_focus.reform(Some))}
                         } else {
                             <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
                                    lit={Rc::clone(&lit)} />
