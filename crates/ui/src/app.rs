@@ -7,7 +7,7 @@ use crate::components::charts::Charts;
 use crate::components::class_list;
 use crate::components::compare_button::CompareButton;
 use crate::components::compare_target::CompareTarget;
-use crate::components::compare_view::CompareView;
+use crate::components::compare_view::{compare_view, CompareViewProps};
 use crate::components::event_log::EventLog;
 use crate::components::export_panel::ExportPanel;
 use crate::components::ledger::{ledger, LedgerProps};
@@ -481,8 +481,8 @@ pub fn App() -> Html {
                     </aside>
                 }
                 if let (Some(c), Some(frame)) = (state.compare.clone(), state.frame.clone()) {
-                    <CompareView a_frame={frame} compare={c} reduced_motion={*reduced_motion}
-                                 on_act={on_act.clone()} on_unset={on_unset} on_leave={on_leave_compare} />
+                    {compare_view(&CompareViewProps { a_frame: frame, compare: c, reduced_motion: *reduced_motion,
+                                 on_act: on_act.clone(), on_unset, on_leave: on_leave_compare })}
                 }
             </div>
             {playback_bar(&PlaybackBarProps {
