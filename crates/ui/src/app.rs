@@ -21,7 +21,7 @@ use crate::components::share::Share;
 use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
 use crate::components::stage_overview::stage_overview;
-use crate::components::version_picker::VersionPicker;
+use crate::components::version_picker::{version_picker, VersionPickerProps};
 use crate::doc::Seg;
 use crate::lesson_load;
 use crate::lesson_play::{read_done, DONE_KEY};
@@ -409,8 +409,8 @@ pub fn App() -> Html {
                             aria-controls="lessons-panel" onclick={toggle_lessons}>
                         {"Lessons"}
                     </button>
-                    <VersionPicker value={version_doc.clone()} effective={version_effective}
-                                   errors={version_errors} on_edit={on_edit.clone()} locked={version_locked} />
+                    {version_picker(&VersionPickerProps { value: version_doc.clone(), effective: version_effective,
+                                   errors: version_errors, on_edit: on_edit.clone(), locked: version_locked })}
                 }
                 if !embed {
                     <CompareButton comparing={comparing} on_compare={on_compare} />
