@@ -5,8 +5,8 @@
 use crate::browser;
 use crate::components::charts::Charts;
 use crate::components::class_list;
-use crate::components::compare_button::CompareButton;
-use crate::components::compare_target::CompareTarget;
+use crate::components::compare_button::compare_button;
+use crate::components::compare_target::compare_target;
 use crate::components::compare_view::{compare_view, CompareViewProps};
 use crate::components::event_log::EventLog;
 use crate::components::export_panel::ExportPanel;
@@ -413,7 +413,7 @@ pub fn App() -> Html {
                                    errors: version_errors, on_edit: on_edit.clone(), locked: version_locked })}
                 }
                 if !embed {
-                    <CompareButton comparing={comparing} on_compare={on_compare} />
+                    {compare_button(comparing, &on_compare)}
                     <ExportPanel doc={Rc::clone(&state.doc)} />
                 }
                 <Share link={if embed { full_link } else { link }} embed={embed} />
@@ -446,7 +446,7 @@ pub fn App() -> Html {
                 if !embed || !opening.controls.is_empty() {
                     <aside class="panel-settings" aria-label="Settings">
                         if let Some(c) = &state.compare {
-                            <CompareTarget editing_b={c.editing_b} on_choose={on_target} />
+                            {compare_target(c.editing_b, &on_target)}
                         }
                         <Settings doc={settings_doc} effective={settings_effective}
                                   errors={settings_errors} on_edit={settings_edit}
