@@ -5,9 +5,9 @@
 use crate::browser;
 use crate::components::charts::Charts;
 use crate::components::class_list;
-use crate::components::compare_button::CompareButton;
-use crate::components::compare_target::CompareTarget;
-use crate::components::compare_view::CompareView;
+use crate::components::compare_button::compare_button;
+use crate::components::compare_target::compare_target;
+use crate::components::compare_view::{compare_view, CompareViewProps};
 use crate::components::event_log::EventLog;
 use crate::components::export_panel::ExportPanel;
 use crate::components::ledger::{ledger, LedgerProps};
@@ -20,8 +20,8 @@ use crate::components::settings::Settings;
 use crate::components::share::Share;
 use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
-use crate::components::stage_overview::StageOverview;
-use crate::components::version_picker::VersionPicker;
+use crate::components::stage_overview::stage_overview;
+use crate::components::version_picker::{version_picker, VersionPickerProps};
 use crate::doc::Seg;
 use crate::lesson_load;
 use crate::lesson_play::{read_done, DONE_KEY};
@@ -409,11 +409,11 @@ pub fn App() -> Html {
                             aria-controls="lessons-panel" onclick={toggle_lessons}>
                         {"Lessons"}
                     </button>
-                    <VersionPicker value={version_doc.clone()} effective={version_effective}
-                                   errors={version_errors} on_edit={on_edit.clone()} locked={version_locked} />
+                    {version_picker(&VersionPickerProps { value: version_doc.clone(), effective: version_effective,
+                                   errors: version_errors, on_edit: on_edit.clone(), locked: version_locked })}
                 }
                 if !embed {
-                    <CompareButton comparing={comparing} on_compare={on_compare} />
+                    {compare_button(comparing, &on_compare)}
                     <ExportPanel doc={Rc::clone(&state.doc)} />
                 }
                 <Share link={if embed { full_link } else { link }} embed={embed} />
@@ -446,7 +446,7 @@ pub fn App() -> Html {
                 if !embed || !opening.controls.is_empty() {
                     <aside class="panel-settings" aria-label="Settings">
                         if let Some(c) = &state.compare {
-                            <CompareTarget editing_b={c.editing_b} on_choose={on_target} />
+                            {compare_target(c.editing_b, &on_target)}
                         }
                         <Settings doc={settings_doc} effective={settings_effective}
                                   errors={settings_errors} on_edit={settings_edit}
@@ -465,7 +465,7 @@ pub fn App() -> Html {
                             </p>
                         }
                         if state.focus.is_none() && crate::focus::is_large(&frame) {
-                            <StageOverview frame={frame} on_focus={on_focus.reform(Some)} />
+                            {stage_overview(&frame, &on_focus.reform(Some))}
                         } else {
                             <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
                                    lit={Rc::clone(&lit)} />
@@ -481,8 +481,8 @@ pub fn App() -> Html {
                     </aside>
                 }
                 if let (Some(c), Some(frame)) = (state.compare.clone(), state.frame.clone()) {
-                    <CompareView a_frame={frame} compare={c} reduced_motion={*reduced_motion}
-                                 on_act={on_act.clone()} on_unset={on_unset} on_leave={on_leave_compare} />
+                    {compare_view(&CompareViewProps { a_frame: frame, compare: c, reduced_motion: *reduced_motion,
+                                 on_act: on_act.clone(), on_unset, on_leave: on_leave_compare })}
                 }
             </div>
             {playback_bar(&PlaybackBarProps {

@@ -8,7 +8,7 @@
 use crate::support::vec_map::VecMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What the producer (and through it the application) knows of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -523,7 +523,9 @@ impl Ledger {
         };
         // In a committed log (at least once); extra copies by id.
         let mut seen = Bits::new(total);
-        let mut extra: BTreeMap<u32, u32> = BTreeMap::new();
+        // One entry per extra copy, sorted below: equal ids are runs (a B-tree here costs
+        // kilobytes of the page's code).
+        let mut extra: Vec<u32> = Vec::new();
         let mut held = Bits::new(total);
         // In a log (committed or held) of a partition with no leader.
         let mut unled = Bits::new(total);
@@ -546,7 +548,7 @@ impl Ledger {
                         unled.test_and_set(i);
                     }
                     if seen.test_and_set(i) {
-                        *extra.entry(id).or_insert(0) += 1;
+                        extra.push(id);
                         continue;
                     }
                     if let Some(m) = max_seen.get_mut(p) {
@@ -572,6 +574,7 @@ impl Ledger {
                 }
             }
         }
+        crate::support::sorting::sort(&mut extra);
         let mut out = Classification {
             reordered_ids,
             ..Default::default()
@@ -585,9 +588,12 @@ impl Ledger {
                 ..Default::default()
             };
             let ids = p.base..p.base.saturating_add(sent);
-            for (&id, &n) in extra.range(ids) {
-                c.duplicated += u64::from(n);
+            let mut k = extra.partition_point(|&id| id < ids.start);
+            while let Some(&id) = extra.get(k).filter(|&&id| id < ids.end) {
+                let run = extra[k..].iter().take_while(|&&x| x == id).count();
+                c.duplicated += run as u64;
                 out.duplicated_ids.push(id);
+                k += run;
             }
             for (from, to, status) in p.status_runs() {
                 let n = u64::from(to - from);

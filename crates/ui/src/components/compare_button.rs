@@ -3,18 +3,12 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct CompareButtonProps {
-    pub comparing: bool,
-    /// Starts (true) or leaves (false) the comparison.
-    pub on_compare: Callback<bool>,
-}
-
-#[component]
-pub fn CompareButton(props: &CompareButtonProps) -> Html {
-    let comparing = props.comparing;
+/// A plain function (no component): a component's generic machinery costs more download than
+/// rebuilding one button with the page. `on_compare` starts (true) or leaves (false) the
+/// comparison.
+pub fn compare_button(comparing: bool, on_compare: &Callback<bool>) -> Html {
     let onclick = {
-        let cb = props.on_compare.clone();
+        let cb = on_compare.clone();
         Callback::from(move |_: MouseEvent| cb.emit(!comparing))
     };
     html! {

@@ -3,19 +3,14 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct CompareTargetProps {
-    pub editing_b: bool,
-    pub on_choose: Callback<bool>,
-}
-
-#[component]
-pub fn CompareTarget(props: &CompareTargetProps) -> Html {
+/// A plain function (no component): a component's generic machinery costs more download than
+/// rebuilding two radio buttons with the page.
+pub fn compare_target(editing_b: bool, on_choose: &Callback<bool>) -> Html {
     let choice = |b: bool, label: &'static str| {
-        let cb = props.on_choose.clone();
+        let cb = on_choose.clone();
         html! {
             <label>
-                <input type="radio" name="compare-target" checked={props.editing_b == b}
+                <input type="radio" name="compare-target" checked={editing_b == b}
                        onchange={Callback::from(move |_: Event| cb.emit(b))} />
                 {label}
             </label>
@@ -26,7 +21,7 @@ pub fn CompareTarget(props: &CompareTargetProps) -> Html {
             <legend>{"The settings below edit"}</legend>
             { choice(false, "run A") }
             { choice(true, "run B") }
-            <p class="small">{if props.editing_b {
+            <p class="small">{if editing_b {
                 "Changes to B are kept as its set of changed paths; A stays as it is."
             } else {
                 "Changes to A reach B too: B is A with its own changes."

@@ -10,7 +10,6 @@ use kafka_sim::ActionKind;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct CompareViewProps {
     pub a_frame: Rc<Frame>,
     pub compare: Compare,
@@ -22,8 +21,9 @@ pub struct CompareViewProps {
     pub on_leave: Callback<()>,
 }
 
-#[component]
-pub fn CompareView(props: &CompareViewProps) -> Html {
+/// A plain function (no component): A's frame is new on every tick of a playing run, so it
+/// redrew with the page anyway.
+pub fn compare_view(props: &CompareViewProps) -> Html {
     let c = &props.compare;
     let stale = !c.errors.is_empty();
     let leave = {

@@ -13,17 +13,11 @@ use kafka_sim::support::vec_map::VecMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct StageOverviewProps {
-    pub frame: Rc<Frame>,
-    pub on_focus: Callback<Target>,
-}
-
-#[component]
-pub fn StageOverview(props: &StageOverviewProps) -> Html {
-    let frame = &props.frame;
+/// A plain function, not a component: its frame is new on every tick of a playing run, so it
+/// redrew with the page anyway.
+pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Target>) -> Html {
     let view = &frame.view;
-    let focus = |t: Target| props.on_focus.reform(move |_: MouseEvent| t.clone());
+    let focus = |t: Target| on_focus.reform(move |_: MouseEvent| t.clone());
     // Messages on the wires touching each broker, and on the wires by kind.
     let mut load: VecMap<u32, u32> = VecMap::new();
     let mut kinds: VecMap<&str, u32> = VecMap::new();
@@ -79,7 +73,7 @@ pub fn StageOverview(props: &StageOverviewProps) -> Html {
                             {format!("{topic} ({})", parts.len())}
                         </button>
                         <PartitionCells topic={topic.clone()} cells={Rc::new(parts.iter().map(|p| Cell::of(p)).collect::<Vec<_>>())}
-                                        on_focus={props.on_focus.clone()} />
+                                        on_focus={on_focus.clone()} />
                     </div>
                 }
             }) }

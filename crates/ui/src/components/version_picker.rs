@@ -10,7 +10,6 @@ use yew::prelude::*;
 
 const VERSIONS: &[&str] = &["2.0", "2.4", "2.8", "3.0", "3.3", "3.7", "3.9", "4.0"];
 
-#[derive(Properties, PartialEq)]
 pub struct VersionPickerProps {
     /// The version the document names (None: the reader's default).
     pub value: Option<String>,
@@ -19,12 +18,12 @@ pub struct VersionPickerProps {
     pub errors: Vec<String>,
     pub on_edit: Callback<(Vec<Seg>, Option<Value>)>,
     /// A challenge that does not allow changing the release.
-    #[prop_or_default]
     pub locked: bool,
 }
 
-#[component]
-pub fn VersionPicker(props: &VersionPickerProps) -> Html {
+/// A plain function (no component): a component's generic machinery costs more download than
+/// rebuilding these few nodes with the page.
+pub fn version_picker(props: &VersionPickerProps) -> Html {
     let onchange = {
         let on_edit = props.on_edit.clone();
         Callback::from(move |e: Event| {
