@@ -465,7 +465,7 @@ pub fn App() -> Html {
                             </p>
                         }
                         if state.focus.is_none() && crate::focus::is_large(&frame) {
-                            {stage_overview(&frame, &on_focus.reform(Some))}
+                            {stage_overview(&frame, &on_focus)}
                         } else {
                             <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
                                    lit={Rc::clone(&lit)} />

@@ -52,7 +52,8 @@ fn partition_target(name: &str) -> Option<Target> {
 pub struct PartitionCellsProps {
     pub topic: String,
     pub cells: Rc<Vec<Cell>>,
-    pub on_focus: Callback<Target>,
+    /// The page's own (stable) callback, so a frame with no change skips the cells.
+    pub on_focus: Callback<Option<Target>>,
 }
 
 #[component]
@@ -65,7 +66,7 @@ pub fn PartitionCells(props: &PartitionCellsProps) -> Html {
                 .target_dyn_into::<web_sys::Element>()
                 .and_then(|el| el.get_attribute("data-partition"));
             if let Some(t) = cell.as_deref().and_then(partition_target) {
-                on_focus.emit(t);
+                on_focus.emit(Some(t));
             }
         })
     };
@@ -92,7 +93,7 @@ pub fn PartitionCells(props: &PartitionCellsProps) -> Html {
                         .as_deref()
                         .and_then(partition_target)
                     {
-                        on_focus.emit(t);
+                        on_focus.emit(Some(t));
                     }
                     return;
                 }

@@ -15,9 +15,9 @@ use yew::prelude::*;
 
 /// A plain function, not a component: its frame is new on every tick of a playing run, so it
 /// redrew with the page anyway.
-pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Target>) -> Html {
+pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) -> Html {
     let view = &frame.view;
-    let focus = |t: Target| on_focus.reform(move |_: MouseEvent| t.clone());
+    let focus = |t: Target| on_focus.reform(move |_: MouseEvent| Some(t.clone()));
     // Messages on the wires touching each broker, and on the wires by kind.
     let mut load: VecMap<u32, u32> = VecMap::new();
     let mut kinds: VecMap<&str, u32> = VecMap::new();
