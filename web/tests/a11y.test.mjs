@@ -1,19 +1,12 @@
 // @axe-core/playwright finds no serious or critical violation in the page's main states.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
 import {
-  useServerAndBrowser, openPage, waitForApp, fragmentFor, defaultScenario,
+  useServerAndBrowser, openPage, waitForApp, fragmentFor, defaultScenario, seriousViolations,
 } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
-async function seriousViolations(page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 const STATES = [
   ["the default page", "", async () => {}],

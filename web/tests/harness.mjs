@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, extname, normalize, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
 import { before, after } from "node:test";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -204,4 +205,13 @@ export function useServerAndBrowser(options = {}) {
     await env.server?.close();
   });
   return env;
+}
+
+/** axe's serious and critical violations on the page (or within `selector`), one line each. */
+export async function seriousViolations(page, selector) {
+  const builder = new AxeBuilder({ page });
+  const results = await (selector ? builder.include(selector) : builder).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
 }

@@ -2,17 +2,10 @@
 // in the light and the dark colour scheme.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
-import { useServerAndBrowser, openPage, waitForApp, screenshot } from "./harness.mjs";
+import { useServerAndBrowser, openPage, waitForApp, screenshot, seriousViolations } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
-async function seriousViolations(page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 const STATES = [
   ["a lesson with its tries and the Lessons panel open", "?lesson=acks", async (page) => {

@@ -3,9 +3,8 @@
 // following the focus. Keyboard-reachable and axe-clean.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, ledger, cliReport, ledgerOfReport,
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, ledger, cliReport, ledgerOfReport, seriousViolations,
 } from "./harness.mjs";
 
 const env = useServerAndBrowser();
@@ -109,9 +108,7 @@ test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
   await page.locator(".focus-bar", { hasText: "partition:orders-1" }).waitFor();
   await page.getByRole("button", { name: "Whole cluster" }).click();
   await page.locator("[data-overview]").waitFor();
-  const results = await new AxeBuilder({ page }).include("main").analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`), []);
+  assert.deepEqual(await seriousViolations(page, "main"), []);
   // 360 px: nothing wider than the screen.
   await page.setViewportSize({ width: 360, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -3,18 +3,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
-import { AxeBuilder } from "@axe-core/playwright";
-import { useServerAndBrowser, openPage, waitForApp, fragmentFor, defaultScenario, screenshot } from "./harness.mjs";
+import { useServerAndBrowser, openPage, waitForApp, fragmentFor, defaultScenario, screenshot, seriousViolations } from "./harness.mjs";
 
 const env = useServerAndBrowser({ viewport: { width: 1440, height: 1000 } });
 const vs = deflateRawSync(Buffer.from(JSON.stringify({ "producers[0].acks": "1" }))).toString("base64url");
 
-async function seriousViolations(page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 const STATES = [
   ["the compare view", fragmentFor(defaultScenario(), 9000).replace("&t=", `&vs=${vs}&t=`), async (page) => {
