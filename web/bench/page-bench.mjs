@@ -141,7 +141,11 @@ try {
 let wasm = 0;
 let js = 0;
 // Only the page's code: dist/ also holds the lessons (dist/lessons/, fetched when opened).
-for (const name of readdirSync(DIST).filter((n) => n.endsWith(".wasm") || n.endsWith(".js"))) {
+// wasm-bindgen's snippets (dist/snippets/<crate>/*.js) are imported by the loader: counted too.
+const code = readdirSync(DIST, { recursive: true })
+  .filter((n) => !n.startsWith("lessons"))
+  .filter((n) => n.endsWith(".wasm") || n.endsWith(".js"));
+for (const name of code) {
   const size = gzipSync(readFileSync(join(DIST, name)), { level: 9 }).length;
   if (name.endsWith(".wasm")) wasm += size;
   if (name.endsWith(".js")) js += size;

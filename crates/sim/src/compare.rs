@@ -5,6 +5,7 @@
 use crate::lesson::{figure, report_json, Figure, Set};
 use crate::observe::report::Report;
 use crate::scenario::ScenarioErrors;
+use crate::support::decimal::Fixed;
 use crate::world::sim::Simulation;
 use serde_json::Value;
 
@@ -85,8 +86,7 @@ pub fn render(rows: &[Row]) -> String {
 
 fn show(f: &Figure) -> String {
     match f {
-        Figure::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Figure::Number(n) => format!("{n:.1}"),
+        Figure::Number(n) => Fixed(*n, if n.fract() == 0.0 { 0 } else { 1 }).to_string(),
         other => other.to_string(),
     }
 }

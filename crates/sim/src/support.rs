@@ -3,5 +3,6 @@
 //! partition count (`bit_set`).
 
 pub mod bit_set;
+pub mod decimal;
 pub mod sorting;
 pub mod vec_map;

@@ -2,8 +2,8 @@
 
 use base64::Engine;
 use kafka_sim::scenario::permalink::{
-    decode_link, encode_fragment, encode_link, DecodedLink, LinkError, MAX_INFLATED_BYTES,
-    MAX_LINK_CHARS,
+    decode_link, deflate_stored, encode_deflated, encode_fragment, encode_link, DecodedLink,
+    LinkError, MAX_INFLATED_BYTES, MAX_LINK_CHARS,
 };
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
 use proptest::prelude::*;
@@ -265,4 +265,18 @@ fn a_key_given_twice_in_a_link_is_refused_rather_than_silently_dropped() {
     assert!(refused(&format!("#s={}", data_of(text)))
         .to_string()
         .contains("network.latency.ms"));
+}
+
+#[test]
+fn a_link_of_stored_deflate_blocks_reads_back_as_the_same_scenario() {
+    // The page's fallback where the browser has no CompressionStream.
+    let doc = default_doc();
+    let data = encode_deflated(&deflate_stored(doc.to_string().as_bytes()));
+    let link = decoded(&format!("#s={data}&t=5"));
+    assert_eq!(link.doc, doc);
+    assert_eq!(link.position_ms, Some(5));
+    // Past 65,535 bytes a second block follows, and only it is marked final.
+    let long = deflate_stored(&[b'x'; 70_000]);
+    assert_eq!((long.len(), long[0], long[5 + 65_535]), (70_010, 0, 1));
+    assert_eq!(deflate_stored(b""), [1, 0, 0, 0xff, 0xff]);
 }

@@ -241,14 +241,17 @@ pub fn App() -> Html {
     // rests.
     let resting_ms = (state.playback == Playback::Paused).then_some(state.position_us / 1000);
     let compare_set = state.compare.as_ref().map(|c| Rc::new(c.set_value()));
-    let fragment = use_memo((state.doc_revision, resting_ms, compare_set), {
-        let doc = Rc::clone(&state.doc);
-        move |(_, ms, set)| crate::state::compare::fragment(&doc, set.as_deref(), *ms)
-    });
+    let fragment = crate::link_data::use_fragment(
+        Rc::clone(&state.doc),
+        state.doc_revision,
+        compare_set,
+        resting_ms,
+    );
     {
         let fragment = Rc::clone(&fragment);
         use_effect_with((fragment, resting_ms.is_some()), |(fragment, resting)| {
-            if *resting {
+            // Empty until the first packing is ready: the address keeps what it had.
+            if *resting && !fragment.is_empty() {
                 browser::replace_fragment(fragment);
             }
         });

@@ -214,6 +214,23 @@ mod web {
         text.as_string().ok_or_else(failed)
     }
 
+    #[wasm_bindgen::prelude::wasm_bindgen(inline_js = "export function deflateRaw(bytes) {
+        return new Response(new Blob([bytes]).stream()
+            .pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer();
+    }")]
+    extern "C" {
+        // `catch`: a browser without CompressionStream throws here instead of aborting.
+        #[wasm_bindgen(catch, js_name = deflateRaw)]
+        fn deflate_raw_promise(bytes: &[u8]) -> Result<js_sys::Promise, wasm_bindgen::JsValue>;
+    }
+
+    /// `bytes` as raw deflate by the browser's own compressor, or None where it has none.
+    pub async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
+        let promise = deflate_raw_promise(bytes).ok()?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+        Some(js_sys::Uint8Array::new(&buffer).to_vec())
+    }
+
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
     }

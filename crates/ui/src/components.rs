@@ -26,6 +26,7 @@ pub mod stage_overview;
 pub mod verdict_list;
 pub mod version_picker;
 
+use kafka_sim::support::decimal::Fixed;
 use yew::{html, Html};
 
 /// A lesson's plain text: `code` in backticks as `<code>`, everything else as text (Yew escapes
@@ -45,7 +46,12 @@ pub fn rich_text(text: &str) -> Html {
 
 /// Simulated time as the page writes it: `3.0 s`.
 pub fn seconds(us: u64) -> String {
-    format!("{:.1} s", us as f64 / 1e6)
+    format!("{} s", Fixed(us as f64 / 1e6, 1))
+}
+
+/// A drawing coordinate or length: one decimal is finer than a pixel.
+pub fn px(x: f64) -> Fixed {
+    Fixed(x, 1)
 }
 
 /// A class attribute: `base`, then each of `extras` whose condition holds, space-separated (what

@@ -13,6 +13,7 @@ mod focus;
 mod highlight;
 mod lesson_load;
 mod lesson_play;
+mod link_data;
 mod run_cache;
 mod shared;
 mod state;

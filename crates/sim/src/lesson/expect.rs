@@ -3,6 +3,7 @@
 //! `groups.g1.state`) compares with `==` or `!=` to a quoted text (`groups.g1.leader == "g1-c1"`).
 
 use super::figures::{figure, Figure};
+use crate::support::decimal::Trimmed;
 use serde_json::Value;
 use std::fmt;
 
@@ -74,7 +75,7 @@ pub enum Expected {
 impl fmt::Display for Expected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Expected::Number(n) => write!(f, "{n}"),
+            Expected::Number(n) => write!(f, "{}", Trimmed(*n, 6)),
             Expected::Text(t) => write!(f, "\"{t}\""),
         }
     }

@@ -6,6 +6,7 @@
 
 use crate::observe::report::Report;
 use crate::scenario::fields::{join, nearest};
+use crate::support::decimal::Trimmed;
 use serde_json::Value;
 
 /// The report as JSON, the document figure paths walk.
@@ -29,7 +30,8 @@ pub enum Figure {
 impl std::fmt::Display for Figure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Figure::Number(n) => write!(f, "{n}"),
+            // Six decimals, trailing zeros dropped (core's float printing is left out of the page).
+            Figure::Number(n) => write!(f, "{}", Trimmed(*n, 6)),
             Figure::Absent => f.write_str("absent"),
             Figure::Text(t) => write!(f, "\"{t}\""),
             Figure::NotANumber(kind) => write!(f, "{kind}, not a number"),

@@ -3,6 +3,7 @@
 
 use super::diagnostics::Problems;
 use super::Choice;
+use crate::support::decimal::Trimmed;
 use serde_json::{Map, Value};
 use std::ops::RangeInclusive;
 
@@ -172,7 +173,11 @@ impl<'a> Fields<'a> {
         let path = self.path_of(key);
         match value.as_f64() {
             Some(n) if n.is_finite() && range.contains(&n) => Got::Value(n),
-            Some(_) => out_of_range(&path, "a number", &range, value, problems),
+            Some(_) => {
+                // Written without core's float printing (see support::decimal).
+                let (from, to) = (Trimmed(*range.start(), 6), Trimmed(*range.end(), 6));
+                out_of_range(&path, "a number", &(from..=to), value, problems)
+            }
             None => wrong_kind(&path, "a number", value, problems),
         }
     }

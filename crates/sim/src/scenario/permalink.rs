@@ -136,6 +136,33 @@ pub fn pack(doc: &Value) -> String {
     ))
 }
 
+/// Link data from bytes that are already raw deflate: base64url without padding. The page
+/// deflates with the browser's own `CompressionStream("deflate-raw")`, so its download carries
+/// no compressor; any valid raw deflate stream reads back through [`decode_link`].
+pub fn encode_deflated(deflated: &[u8]) -> String {
+    BASE64.encode(deflated)
+}
+
+/// `data` as raw deflate made of stored (uncompressed) blocks (RFC 1951, 3.2.4): valid for
+/// every inflater, for a browser without a compressor. Longer than deflated data.
+pub fn deflate_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 5 * (data.len() / 0xffff + 1));
+    let mut chunks = data.chunks(0xffff).peekable();
+    if chunks.peek().is_none() {
+        // An empty input is one empty final block.
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(chunk) = chunks.next() {
+        let len = chunk.len() as u16;
+        // BFINAL on the last block; BTYPE 00 (stored).
+        out.push(u8::from(chunks.peek().is_none()));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out
+}
+
 /// The fragment for `doc` at `position_ms`: `#s=<data>` or `#s=<data>&t=<ms>`.
 pub fn encode_fragment(doc: &Value, position_ms: Option<u64>) -> String {
     let mut fragment = format!("#s={}", pack(doc));

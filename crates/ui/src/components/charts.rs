@@ -1,7 +1,9 @@
 //! Charts over simulated time, from the run's samples: throughput (records acknowledged per
 //! second), latency percentiles (p50, p99) and consumer lag.
 
+use crate::components::px;
 use crate::run_cache::{Sample, SAMPLE_EVERY_US};
+use kafka_sim::support::decimal::Fixed;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -29,7 +31,7 @@ fn points(
         .map(|(i, s)| {
             let x = s.time_us as f64 / end * W;
             let y = H - (value(i, s) / max.max(1e-9)).min(1.0) * (H - 4.0);
-            format!("{x:.1},{y:.1}")
+            format!("{},{}", px(x), px(y))
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -39,8 +41,8 @@ fn chart(title: &str, caption: String, lines: Vec<(&'static str, String)>) -> Ht
     html! {
         <figure class="chart">
             <figcaption>{title}<span class="small">{caption}</span></figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={title.to_string()}>
-                <line class="axis" x1="0" y1={H.to_string()} x2={W.to_string()} y2={H.to_string()} />
+            <svg viewBox={format!("0 0 {} {}", px(W), px(H))} role="img" aria-label={title.to_string()}>
+                <line class="axis" x1="0" y1={px(H).to_string()} x2={px(W).to_string()} y2={px(H).to_string()} />
                 { for lines.into_iter().map(|(class, pts)| html! { <polyline class={class} points={pts} /> }) }
             </svg>
         </figure>
@@ -72,12 +74,12 @@ pub fn Charts(props: &ChartsProps) -> Html {
         .fold(0.0, f64::max);
     html! {
         <section class="charts" aria-label="Charts">
-            {chart("throughput", format!(" up to {max_rate:.0} records/s"), vec![("line-ok", points(samples, end, max_rate, rate))])}
-            {chart("latency", format!(" p50 (solid), p99 (dashed), up to {max_latency:.1} ms"), vec![
+            {chart("throughput", format!(" up to {} records/s", Fixed(max_rate, 0)), vec![("line-ok", points(samples, end, max_rate, rate))])}
+            {chart("latency", format!(" p50 (solid), p99 (dashed), up to {} ms", Fixed(max_latency, 1)), vec![
                 ("line-info", points(samples, end, max_latency, |_, s| s.latency_p50_ms)),
                 ("line-warn dashed", points(samples, end, max_latency, |_, s| s.latency_p99_ms)),
             ])}
-            {chart("consumer lag", if max_lag > 0.0 { format!(" up to {max_lag:.0} records behind the committed offsets (as kafka-consumer-groups shows LAG; it climbs between auto-commits)") } else { " (no consumer figures in this run)".to_string() },
+            {chart("consumer lag", if max_lag > 0.0 { format!(" up to {} records behind the committed offsets (as kafka-consumer-groups shows LAG; it climbs between auto-commits)", Fixed(max_lag, 0)) } else { " (no consumer figures in this run)".to_string() },
                 vec![("line-dup", points(samples, end, max_lag, |_, s| s.consumer_lag as f64))])}
         </section>
     }

@@ -6,6 +6,7 @@ use crate::components::class_list;
 use crate::components::stage::Stage;
 use crate::run_cache::Frame;
 use crate::state::compare::{describe, rows, Compare};
+use kafka_sim::support::decimal::Fixed;
 use kafka_sim::ActionKind;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -87,7 +88,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 if let Some(table) = table {
                     <table class="compare-table">
                         <caption class="small">
-                            {format!("At {:.3} s: {differing} figure(s) differ", props.a_frame.now_us as f64 / 1e6)}
+                            {format!("At {} s: {differing} figure(s) differ", Fixed(props.a_frame.now_us as f64 / 1e6, 3))}
                         </caption>
                         <thead><tr><th scope="col">{"figure"}</th><th scope="col">{"A"}</th><th scope="col">{"B"}</th></tr></thead>
                         <tbody>

@@ -3,6 +3,7 @@
 
 use crate::run_cache::LogLine;
 use kafka_sim::lesson::Target;
+use kafka_sim::support::decimal::Fixed;
 use kafka_sim::support::vec_map::VecSet;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
@@ -90,7 +91,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <ol class="event-lines" reversed=true tabindex="0" aria-label="Events, newest first">
                 { for shown.iter().map(|(i, l)| html! {
                     <li key={props.dropped + i} data-kind={l.kind.clone()}>
-                        <span class="mono time">{format!("{:>8.3} s", l.time_us as f64 / 1e6)}</span>
+                        <span class="mono time">{format!("{:>8} s", Fixed(l.time_us as f64 / 1e6, 3).to_string())}</span>
                         {" "}<span class="event-text">{&l.text}</span>
                     </li>
                 }) }

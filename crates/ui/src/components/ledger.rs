@@ -6,6 +6,7 @@
 use crate::components::class_list;
 use crate::run_cache::Frame;
 use kafka_sim::observe::figure::Figure;
+use kafka_sim::support::decimal::Fixed;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -58,8 +59,8 @@ pub fn ledger(props: &LedgerProps) -> Html {
             if let Some(highlight) = &props.frame.highlight {
                 <p class="small highlight-caption" aria-live="polite">{highlight.caption()}</p>
             }
-            <p class="small mono" data-trace-hash={props.frame.trace_hash.clone()}>{format!("throughput {:.1} records/s · latency p50 {:.1} ms, p99 {:.1} ms",
-                props.frame.throughput_records_per_sec, props.frame.latency_p50_ms, props.frame.latency_p99_ms)}</p>
+            <p class="small mono" data-trace-hash={props.frame.trace_hash.clone()}>{format!("throughput {} records/s · latency p50 {} ms, p99 {} ms",
+                Fixed(props.frame.throughput_records_per_sec, 1), Fixed(props.frame.latency_p50_ms, 1), Fixed(props.frame.latency_p99_ms, 1))}</p>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! one of its records (a bar over a long run of them), solid below the high watermark and
 //! hollow above it, labelled with the count and the offsets for screen readers.
 
+use crate::components::px;
 use crate::highlight::StripMarks;
 use kafka_sim::observe::figure::Figure;
 use std::fmt::Write;
@@ -37,10 +38,11 @@ pub fn log_marks(marks: &StripMarks, scale: &StripScale, top: f64, figure: Figur
         if x2 - x1 >= BAR_FROM_PX {
             let _ = write!(
                 d,
-                "M{x1:.1} {:.1}h{:.1}v4h-{:.1}Z",
-                top - 3.0,
-                x2 - x1,
-                x2 - x1
+                "M{} {}h{}v4h-{}Z",
+                px(x1),
+                px(top - 3.0),
+                px(x2 - x1),
+                px(x2 - x1)
             );
             last_x = x2;
         } else {
@@ -48,7 +50,7 @@ pub fn log_marks(marks: &StripMarks, scale: &StripScale, top: f64, figure: Figur
             if x - last_x < MIN_GAP_PX {
                 continue;
             }
-            let _ = write!(d, "M{:.1} {:.1}h7l-3.5 6Z", x - 3.5, top - 5.0);
+            let _ = write!(d, "M{} {}h7l-3.5 6Z", px(x - 3.5), px(top - 5.0));
             last_x = x;
         }
     }

@@ -2,6 +2,7 @@
 //! fast-forward to the end with its progress, and the timeline's actions to jump to.
 
 use crate::state::{Playback, SPEEDS};
+use kafka_sim::support::decimal::{Fixed, Trimmed};
 use serde_json::Value;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -23,9 +24,9 @@ pub struct PlaybackBarProps {
 
 fn speed_label(s: f64) -> String {
     if s < 1.0 {
-        format!("1/{}x", (1.0 / s).round())
+        format!("1/{}x", Fixed(1.0 / s, 0))
     } else {
-        format!("{s}x")
+        format!("{}x", Trimmed(s, 2))
     }
 }
 
@@ -57,7 +58,7 @@ fn action_label(a: &Value) -> String {
         .map(|v| format!(" → {v}"))
         .unwrap_or_default();
     let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
-    format!("{what}{who}{to} @{:.1} s", at as f64 / 1000.0)
+    format!("{what}{who}{to} @{} s", Fixed(at as f64 / 1000.0, 1))
 }
 
 /// A plain function (no component): the position changes on every tick of a playing run, when
@@ -119,16 +120,16 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
                 <label class="speed">{"speed"}
                     <select onchange={speed}>
                         { for SPEEDS.iter().map(|s| html! {
-                            <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{speed_label(*s)}</option>
+                            <option value={Trimmed(*s, 2).to_string()} selected={(*s - props.speed).abs() < 1e-9}>{speed_label(*s)}</option>
                         }) }
                     </select>
                 </label>
                 <input type="range" class="scrubber" min="0" max={end_ms.to_string()} step="10"
                        value={pos_ms.to_string()} oninput={scrub} disabled={props.disabled}
                        aria-label="position" aria-keyshortcuts="ArrowLeft ArrowRight"
-                       aria-valuetext={format!("{:.3} s of {:.1} s", pos_ms as f64 / 1000.0, end_ms as f64 / 1000.0)} />
+                       aria-valuetext={format!("{} s of {} s", Fixed(pos_ms as f64 / 1000.0, 3), Fixed(end_ms as f64 / 1000.0, 1))} />
                 <output class="time mono" data-position-ms={pos_ms.to_string()}>
-                    {format!("{:.3} s / {:.1} s", pos_ms as f64 / 1000.0, end_ms as f64 / 1000.0)}
+                    {format!("{} s / {} s", Fixed(pos_ms as f64 / 1000.0, 3), Fixed(end_ms as f64 / 1000.0, 1))}
                 </output>
                 <button type="button" onclick={ff} disabled={props.disabled} aria-label="Fast-forward to the end">{"▶▶ to the end"}</button>
                 if props.playback == Playback::FastForwarding {

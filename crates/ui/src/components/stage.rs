@@ -3,14 +3,15 @@
 //! mark on the wire between its sender and receiver. Nodes are buttons that open a menu of what
 //! can happen to them.
 
-use crate::components::class_list;
 use crate::components::group_lane::{group_lane, GroupLaneProps};
 use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::{node_menu, NodeMenuProps};
+use crate::components::{class_list, px};
 use crate::highlight::Highlight;
 use crate::run_cache::{Flight, Frame, GroupView, Node, Outcome};
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::observe::view::{BrokerView, ProducerView};
+use kafka_sim::support::decimal::Fixed;
 use kafka_sim::support::vec_map::VecMap;
 use kafka_sim::ActionKind;
 use serde_json::Value;
@@ -196,7 +197,7 @@ pub fn Stage(props: &StageProps) -> Html {
         })
         .collect();
     let flights = draw_flights(&frame.flights, &l, props.reduced_motion);
-    let view_box = format!("0 0 {} {}", l.width, fmt(l.height));
+    let view_box = format!("0 0 {} {}", px(l.width), px(l.height));
     let on_close = {
         let menu = menu.clone();
         Callback::from(move |_| menu.set(None))
@@ -293,7 +294,7 @@ pub fn Stage(props: &StageProps) -> Html {
 }
 
 fn fmt(x: f64) -> String {
-    format!("{x:.1}")
+    px(x).to_string()
 }
 
 fn broker_status(b: &BrokerView) -> String {
@@ -353,7 +354,7 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
             { for rows.take(3) }
             if let Some(wait) = backoff {
                 <text class="small backoff" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + PRODUCER_H - 4.0)}>
-                    {format!("◷ {} batch(es) in retry backoff, {:.0} ms", p.backing_off.len(), wait as f64 / 1000.0)}
+                    {format!("◷ {} batch(es) in retry backoff, {} ms", p.backing_off.len(), Fixed(wait as f64 / 1000.0, 0))}
                 </text>
             }
         </>
@@ -456,36 +457,43 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
         let _ = match f.outcome {
             Outcome::Delivered | Outcome::Retransmitted => write!(
                 d,
-                "M{:.1} {:.1}a{r} {r} 0 1 0 {d2} 0a{r} {r} 0 1 0 -{d2} 0",
-                x - r,
-                y,
-                d2 = 2.0 * r
+                "M{} {}a{r} {r} 0 1 0 {d2} 0a{r} {r} 0 1 0 -{d2} 0",
+                px(x - r),
+                px(y),
+                r = px(r),
+                d2 = px(2.0 * r)
             ),
-            Outcome::Retried => write!(d, "M{:.1} {:.1}h{s}v{s}h-{s}Z", x - r, y - r, s = 2.0 * r),
+            Outcome::Retried => write!(
+                d,
+                "M{} {}h{s}v{s}h-{s}Z",
+                px(x - r),
+                px(y - r),
+                s = px(2.0 * r)
+            ),
             Outcome::Dropped => write!(
                 d,
-                "M{:.1} {:.1}l{s} {s}M{:.1} {:.1}l{s} -{s}",
-                x - r,
-                y - r,
-                x - r,
-                y + r,
-                s = 2.0 * r
+                "M{} {}l{s} {s}M{} {}l{s} -{s}",
+                px(x - r),
+                px(y - r),
+                px(x - r),
+                px(y + r),
+                s = px(2.0 * r)
             ),
             Outcome::Duplicate => write!(
                 d,
-                "M{:.1} {:.1}l{q} {q}l-{q} {q}l-{q} -{q}Z",
-                x,
-                y - r - 1.0,
-                q = r + 1.0
+                "M{} {}l{q} {q}l-{q} {q}l-{q} -{q}Z",
+                px(x),
+                px(y - r - 1.0),
+                q = px(r + 1.0)
             ),
             Outcome::OutOfOrder => write!(
                 d,
-                "M{:.1} {:.1}l{q} {w}h-{w2}Z",
-                x,
-                y - r - 1.0,
-                q = r + 1.0,
-                w = 2.0 * r + 1.0,
-                w2 = 2.0 * (r + 1.0)
+                "M{} {}l{q} {w}h-{w2}Z",
+                px(x),
+                px(y - r - 1.0),
+                q = px(r + 1.0),
+                w = px(2.0 * r + 1.0),
+                w2 = px(2.0 * (r + 1.0))
             ),
         };
         if f.highlighted {
@@ -493,10 +501,11 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
             let rr = r + 4.0;
             let _ = write!(
                 ring,
-                "M{:.1} {:.1}a{rr} {rr} 0 1 0 {d2} 0a{rr} {rr} 0 1 0 -{d2} 0",
-                x - rr,
-                y,
-                d2 = 2.0 * rr
+                "M{} {}a{rr} {rr} 0 1 0 {d2} 0a{rr} {rr} 0 1 0 -{d2} 0",
+                px(x - rr),
+                px(y),
+                rr = px(rr),
+                d2 = px(2.0 * rr)
             );
         }
     }

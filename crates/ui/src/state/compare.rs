@@ -8,8 +8,11 @@ use crate::doc::{self, Seg};
 use crate::run_cache::{Frame, Runner};
 use kafka_sim::lesson::{parse_set, ScenarioPath, Set};
 use kafka_sim::observe::figure::Figure;
-use kafka_sim::scenario::permalink::{pack, unpack_object, MAX_INFLATED_BYTES, MAX_LINK_CHARS};
+#[cfg(not(target_arch = "wasm32"))]
+use kafka_sim::scenario::permalink::pack;
+use kafka_sim::scenario::permalink::{unpack_object, MAX_INFLATED_BYTES, MAX_LINK_CHARS};
 use kafka_sim::scenario::{resolve_with_notes, ScenarioError};
+use kafka_sim::support::decimal::Fixed;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -185,11 +188,18 @@ impl Playground {
 }
 
 /// The fragment of a page showing `doc` (and B's set when comparing) at `position_ms`:
-/// `#s=<data>&vs=<set>&t=<ms>`.
+/// `#s=<data>&vs=<set>&t=<ms>`, with each document packed by `pack` (natively the core's
+/// deflate; the page packs asynchronously with the browser's, in `link_data`).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn fragment(doc: &Value, set: Option<&Value>, position_ms: Option<u64>) -> String {
-    let mut out = format!("#s={}", pack(doc));
+    fragment_of(&pack(doc), set.map(pack).as_deref(), position_ms)
+}
+
+/// The fragment from link data already packed.
+pub fn fragment_of(data: &str, set: Option<&str>, position_ms: Option<u64>) -> String {
+    let mut out = format!("#s={data}");
     if let Some(set) = set {
-        out.push_str(&format!("&vs={}", pack(set)));
+        out.push_str(&format!("&vs={set}"));
     }
     if let Some(t) = position_ms {
         out.push_str(&format!("&t={t}"));
@@ -299,11 +309,7 @@ pub fn rows(a: &Frame, b: &Frame) -> Vec<Row> {
 }
 
 fn show(n: f64) -> String {
-    if n.fract() == 0.0 {
-        format!("{n:.0}")
-    } else {
-        format!("{n:.1}")
-    }
+    Fixed(n, if n.fract() == 0.0 { 0 } else { 1 }).to_string()
 }
 
 /// A set entry as a person reads it: `producers[0].send.mode = "sync"`.
