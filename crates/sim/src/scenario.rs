@@ -14,6 +14,7 @@ pub mod export;
 pub(crate) use duplicates::duplicate_keys;
 pub(crate) mod fields;
 mod groups;
+mod inflate;
 pub mod librdkafka;
 pub mod limits;
 pub mod parse;

@@ -9,6 +9,7 @@
 //! fragment keys, and a bad `t`. It checks the link, not the scenario: the caller resolves the
 //! document (`scenario::resolve_scenario`) and shows those errors the same way.
 
+use super::inflate::InflateError;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine};
@@ -207,13 +208,10 @@ pub fn unpack_object(data: &str, limit: usize) -> Result<Value, LinkError> {
     let packed = BASE64
         .decode(data)
         .map_err(|e| LinkError::BadBase64(e.to_string()))?;
-    let bytes =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, limit).map_err(|e| match e
-            .status
-        {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge { limit },
-            _ => LinkError::BadDeflate(e.to_string()),
-        })?;
+    let bytes = super::inflate::inflate(&packed, limit).map_err(|e| match e {
+        InflateError::TooLarge => LinkError::TooLarge { limit },
+        other => LinkError::BadDeflate(other.message().to_string()),
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| LinkError::NotJson(e.to_string()))?;
     if !doc.is_object() {
