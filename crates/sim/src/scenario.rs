@@ -7,6 +7,7 @@
 //! validating every key live in `scenario::parse` (added by the scenario work).
 
 mod actions;
+mod base64url;
 mod context;
 pub mod diagnostics;
 mod duplicates;
