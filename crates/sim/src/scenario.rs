@@ -7,6 +7,7 @@
 //! validating every key live in `scenario::parse` (added by the scenario work).
 
 mod actions;
+mod base64url;
 mod context;
 pub mod diagnostics;
 mod duplicates;
@@ -14,6 +15,7 @@ pub mod export;
 pub(crate) use duplicates::duplicate_keys;
 pub(crate) mod fields;
 mod groups;
+mod inflate;
 pub mod librdkafka;
 pub mod limits;
 pub mod parse;

@@ -9,9 +9,8 @@
 //! fragment keys, and a bad `t`. It checks the link, not the scenario: the caller resolves the
 //! document (`scenario::resolve_scenario`) and shows those errors the same way.
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::{alphabet, Engine};
+use super::base64url;
+use super::inflate::InflateError;
 use serde_json::Value;
 use std::fmt;
 
@@ -21,14 +20,6 @@ pub const MAX_LINK_CHARS: usize = 16 * 1024;
 pub const MAX_INFLATED_BYTES: usize = 256 * 1024;
 /// Deflate level (miniz scale 0..=10); links are written rarely and should be short.
 const LEVEL: u8 = 9;
-
-/// base64url; decoding also takes padded input (some tools add `=`).
-const BASE64: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// What a link carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,7 +121,7 @@ impl std::error::Error for LinkError {}
 /// the `#l=` of a lesson link).
 pub fn pack(doc: &Value) -> String {
     let json = doc.to_string();
-    BASE64.encode(miniz_oxide::deflate::compress_to_vec(
+    base64url::encode(&miniz_oxide::deflate::compress_to_vec(
         json.as_bytes(),
         LEVEL,
     ))
@@ -231,16 +222,12 @@ fn parse_position(text: &str) -> Result<u64, LinkError> {
 
 /// Link data back to a JSON object ([`pack`]'s inverse), inflating at most `limit` bytes.
 pub fn unpack_object(data: &str, limit: usize) -> Result<Value, LinkError> {
-    let packed = BASE64
-        .decode(data)
-        .map_err(|e| LinkError::BadBase64(e.to_string()))?;
-    let bytes =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, limit).map_err(|e| match e
-            .status
-        {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge { limit },
-            _ => LinkError::BadDeflate(e.to_string()),
-        })?;
+    // base64url; padded input is taken too (some tools add `=`).
+    let packed = base64url::decode(data).map_err(LinkError::BadBase64)?;
+    let bytes = super::inflate::inflate(&packed, limit).map_err(|e| match e {
+        InflateError::TooLarge => LinkError::TooLarge { limit },
+        other => LinkError::BadDeflate(other.message().to_string()),
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| LinkError::NotJson(e.to_string()))?;
     if !doc.is_object() {
