@@ -121,7 +121,7 @@ impl std::error::Error for LinkError {}
 /// the `#l=` of a lesson link).
 pub fn pack(doc: &Value) -> String {
     let json = doc.to_string();
-    base64url::encode(&miniz_oxide::deflate::compress_to_vec(
+    encode_deflated(&miniz_oxide::deflate::compress_to_vec(
         json.as_bytes(),
         LEVEL,
     ))
@@ -131,7 +131,7 @@ pub fn pack(doc: &Value) -> String {
 /// deflates with the browser's own `CompressionStream("deflate-raw")`, so its download carries
 /// no compressor; any valid raw deflate stream reads back through [`decode_link`].
 pub fn encode_deflated(deflated: &[u8]) -> String {
-    BASE64.encode(deflated)
+    base64url::encode(deflated)
 }
 
 /// `data` as raw deflate made of stored (uncompressed) blocks (RFC 1951, 3.2.4): valid for
