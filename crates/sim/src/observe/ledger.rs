@@ -286,12 +286,15 @@ pub struct RecordCounts {
     pub serialization_failed: u64,
 }
 
+/// Hands each batch's record ids, in order, to the function it is given.
+pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(&[u32])) + 'a>;
+
 /// Record ids of a log's batches in log order, one slice per batch: borrowed slices, or a walk
 /// over a log that keeps its batches encoded (and decodes them one at a time).
 #[derive(Clone)]
 pub enum Batches<'a> {
     Slices(Vec<&'a [u32]>),
-    Walk(std::rc::Rc<dyn Fn(&mut dyn FnMut(&[u32])) + 'a>),
+    Walk(WalkBatches<'a>),
 }
 
 impl Batches<'_> {

@@ -261,7 +261,7 @@ impl Simulation {
         self.events += 1;
         self.handle(ev);
         self.dispatch();
-        if self.events % SHARE_LOGS_EVERY == 0 {
+        if self.events.is_multiple_of(SHARE_LOGS_EVERY) {
             self.world.share_logs();
         }
         if cfg!(any(test, feature = "invariants")) {
