@@ -44,3 +44,24 @@ pub struct World {
     /// The schema registry (idle unless a producer uses `value.serializer` avro).
     pub registry: crate::node::registry::Registry,
 }
+
+impl World {
+    /// Lets the replicas of each partition share the log segments they hold alike: only
+    /// memory changes (see `node::broker::log`).
+    pub fn share_logs(&mut self) {
+        let mut logs: Vec<Vec<&mut crate::node::broker::log::Log>> =
+            (0..self.topo.partitions.len())
+                .map(|_| Vec::new())
+                .collect();
+        for b in &mut self.brokers {
+            for r in b.replicas.values_mut() {
+                if let Some(v) = logs.get_mut(r.partition as usize) {
+                    v.push(&mut r.log);
+                }
+            }
+        }
+        for mut v in logs {
+            crate::node::broker::log::share(&mut v);
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! list, each record's status and fate, the latency figures and the ids of each status.
 
 use kafka_sim::observe::ledger::{
-    Classification, Ledger, PartitionLogs, RecordCounts, RecordFate, RecordStatus,
+    Batches, Classification, Ledger, PartitionLogs, RecordCounts, RecordFate, RecordStatus,
 };
 use proptest::prelude::*;
 
@@ -82,7 +82,7 @@ impl Model {
         let mut reordered_ids = Vec::new();
         for partition in partitions {
             let mut max_seen: Vec<Option<u32>> = vec![None; self.records.len()];
-            for batch in &partition.committed {
+            for batch in &owned(&partition.committed) {
                 let Some(p) = batch.first().and_then(|&id| self.producer_of(id)) else {
                     continue;
                 };
@@ -100,7 +100,7 @@ impl Model {
                     }
                 }
             }
-            for batch in &partition.held {
+            for batch in &owned(&partition.held) {
                 let Some(p) = batch.first().and_then(|&id| self.producer_of(id)) else {
                     continue;
                 };
@@ -346,8 +346,8 @@ proptest! {
         let partitions: Vec<PartitionLogs> = (0..PARTITIONS as usize)
             .map(|p| PartitionLogs {
                 led: plan.led[p],
-                committed: committed[p].iter().map(|b| &b[..]).collect(),
-                held: held[p].iter().map(|b| &b[..]).collect(),
+                committed: committed[p].iter().map(|b| &b[..]).collect::<Vec<_>>().into(),
+                held: held[p].iter().map(|b| &b[..]).collect::<Vec<_>>().into(),
             })
             .collect();
         let got = ledger.classify(&partitions);
@@ -389,4 +389,11 @@ proptest! {
         prop_assert!((max - want_max).abs() <= want_max * 0.001 + 1e-9, "{} vs {}", max, want_max);
         prop_assert_eq!(ledger.successes, model.successes);
     }
+}
+
+/// A log part's batches as owned vectors.
+fn owned(batches: &Batches) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    batches.each(|b| out.push(b.to_vec()));
+    out
 }

@@ -4,6 +4,7 @@
 
 mod consumer_fetch;
 mod fetch;
+pub mod log;
 mod produce;
 mod produce_purgatory;
 mod purgatory;

@@ -3,10 +3,11 @@
 //! over the [`World`]; the simulation only calls [`check_all`], so this module knows nothing of
 //! the loop. A violation panics with the invariant's name.
 
-use crate::kafka::protocol::LogBatch;
+use crate::node::broker::log::BatchRef;
 use crate::node::broker::replica::PartitionReplica as Replica;
 use crate::world::World;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 pub const ONE_LEADER_PER_EPOCH: &str = "one-leader-per-partition-and-epoch";
 pub const HW_WITHIN_ISR_LEO: &str = "high-watermark-never-above-an-isr-member-leo";
@@ -156,11 +157,12 @@ fn committed_never_disappears(w: &World, st: &mut InvariantState) -> Result<(), 
         };
         if st.verified.get(p).copied().flatten() != Some((l, r.leader_epoch)) {
             for &(base, first, len) in committed.iter() {
-                let i = r.log.partition_point(|x| x.base_offset < base);
-                let ok = r.log.get(i).is_some_and(|x| {
-                    x.base_offset == base
+                let mut ok = false;
+                r.log.walk_from_base(base, |x| {
+                    ok = x.base_offset == base
                         && x.records.len() == len
-                        && x.records.first() == Some(&first)
+                        && x.records.first() == Some(&first);
+                    ControlFlow::Break(())
                 });
                 if !ok {
                     return Err(format!(
@@ -173,31 +175,41 @@ fn committed_never_disappears(w: &World, st: &mut InvariantState) -> Result<(), 
                 *v = Some((l, r.leader_epoch));
             }
         }
-        for batch in newly_committed(r, end) {
+        newly_committed(r, end, |batch| {
             committed.push((
                 batch.base_offset,
                 batch.records.first().copied().unwrap_or(0),
                 batch.records.len(),
             ));
-        }
+            Ok(())
+        })?;
     }
     Ok(())
 }
 
-/// The batches of `r`'s log from `end` up to its high watermark; moves `end` past them.
-fn newly_committed<'r>(r: &'r Replica, end: &mut u64) -> Vec<&'r LogBatch> {
-    let mut out = Vec::new();
+/// Visits the batches of `r`'s log from `end` up to its high watermark, moving `end` past
+/// each; the first error `f` returns stops the walk.
+fn newly_committed(
+    r: &Replica,
+    end: &mut u64,
+    mut f: impl FnMut(BatchRef<'_>) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut result = Ok(());
     if r.high_watermark > *end {
-        let i = r.log.partition_point(|x| x.base_offset < *end);
-        for batch in r.log.iter().skip(i) {
+        r.log.walk_from_base(*end, |batch| {
             if batch.end_offset() > r.high_watermark {
-                break;
+                return ControlFlow::Break(());
             }
             *end = batch.end_offset();
-            out.push(batch);
-        }
+            result = f(batch);
+            if result.is_err() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
     }
-    out
+    result
 }
 
 /// A producer's batches hold at most `buffer.memory` bytes (`BufferPool`), and the count of
@@ -242,7 +254,8 @@ fn idempotent_no_duplicates(w: &World, st: &mut InvariantState) -> Result<(), St
         let Some(end) = st.idempotent_end.get_mut(p) else {
             continue;
         };
-        for batch in newly_committed(r, end) {
+        let seen_idempotent = &mut st.seen_idempotent;
+        newly_committed(r, end, |batch| {
             let producer = batch
                 .records
                 .first()
@@ -251,10 +264,10 @@ fn idempotent_no_duplicates(w: &World, st: &mut InvariantState) -> Result<(), St
                 .and_then(|pi| idempotent.get(pi).copied())
                 .unwrap_or(false)
             {
-                continue;
+                return Ok(());
             }
             for &id in batch.records.iter() {
-                if let Some(seen) = st.seen_idempotent.get_mut(id as usize) {
+                if let Some(seen) = seen_idempotent.get_mut(id as usize) {
                     if *seen {
                         return Err(format!(
                             "record {id} committed twice (second time in {} at offset {})",
@@ -265,7 +278,8 @@ fn idempotent_no_duplicates(w: &World, st: &mut InvariantState) -> Result<(), St
                     *seen = true;
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(())
 }

@@ -286,6 +286,49 @@ pub struct RecordCounts {
     pub serialization_failed: u64,
 }
 
+/// Hands each batch's record ids, in order, to the function it is given.
+pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(&[u32])) + 'a>;
+
+/// Record ids of a log's batches in log order, one slice per batch: borrowed slices, or a walk
+/// over a log that keeps its batches encoded (and decodes them one at a time).
+#[derive(Clone)]
+pub enum Batches<'a> {
+    Slices(Vec<&'a [u32]>),
+    Walk(WalkBatches<'a>),
+}
+
+impl Batches<'_> {
+    /// Calls `f` with each batch's record ids, in order.
+    pub fn each(&self, mut f: impl FnMut(&[u32])) {
+        match self {
+            Batches::Slices(v) => v.iter().for_each(|b| f(b)),
+            Batches::Walk(walk) => walk(&mut f),
+        }
+    }
+}
+
+impl Default for Batches<'_> {
+    fn default() -> Self {
+        Batches::Slices(Vec::new())
+    }
+}
+
+impl<'a> From<Vec<&'a [u32]>> for Batches<'a> {
+    fn from(v: Vec<&'a [u32]>) -> Self {
+        Batches::Slices(v)
+    }
+}
+
+impl std::fmt::Debug for Batches<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        self.each(|b| {
+            list.entry(&b);
+        });
+        list.finish()
+    }
+}
+
 /// One partition's logs as the ledger classifies against them.
 #[derive(Debug, Clone, Default)]
 pub struct PartitionLogs<'a> {
@@ -293,10 +336,10 @@ pub struct PartitionLogs<'a> {
     pub led: bool,
     /// The committed log: record ids below the high watermark in log order, one slice per
     /// batch (on the leader; while offline, on the ISR member with the highest watermark).
-    pub committed: Vec<&'a [u32]>,
+    pub committed: Batches<'a>,
     /// Records held but not committed: with a leader, its records at or above its high
     /// watermark; offline, every record of each replica that may lead the partition again.
-    pub held: Vec<&'a [u32]>,
+    pub held: Batches<'a>,
 }
 
 /// The outcome of comparing the ledger with the partitions' logs.
@@ -533,12 +576,12 @@ impl Ledger {
         let mut max_seen: Vec<Option<u32>> = vec![None; self.producers.len()];
         for partition in partitions {
             max_seen.iter_mut().for_each(|m| *m = None);
-            for batch in &partition.committed {
+            partition.committed.each(|batch| {
                 let Some(&first) = batch.first() else {
-                    continue;
+                    return;
                 };
                 let Some(p) = self.producer_of(first) else {
-                    continue;
+                    return;
                 };
                 for &id in batch.iter() {
                     let Some(i) = slot(p, id) else {
@@ -559,10 +602,10 @@ impl Ledger {
                         }
                     }
                 }
-            }
-            for batch in &partition.held {
+            });
+            partition.held.each(|batch| {
                 let Some(p) = batch.first().and_then(|&id| self.producer_of(id)) else {
-                    continue;
+                    return;
                 };
                 for &id in batch.iter() {
                     if let Some(i) = slot(p, id) {
@@ -572,7 +615,7 @@ impl Ledger {
                         }
                     }
                 }
-            }
+            });
         }
         crate::support::sorting::sort(&mut extra);
         let mut out = Classification {
@@ -713,8 +756,8 @@ mod tests {
     fn led<'a>(committed: Vec<&'a [u32]>) -> Vec<PartitionLogs<'a>> {
         vec![PartitionLogs {
             led: true,
-            committed,
-            held: Vec::new(),
+            committed: committed.into(),
+            held: Default::default(),
         }]
     }
 
@@ -861,13 +904,13 @@ mod tests {
         let partitions = [
             PartitionLogs {
                 led: true,
-                committed: vec![&[0u32][..]],
-                held: vec![&[1u32][..]],
+                committed: vec![&[0u32][..]].into(),
+                held: vec![&[1u32][..]].into(),
             },
             PartitionLogs {
                 led: false,
-                committed: Vec::new(),
-                held: vec![&[3u32][..]],
+                committed: Default::default(),
+                held: vec![&[3u32][..]].into(),
             },
         ];
         let c = l.classify(&partitions);
@@ -891,8 +934,8 @@ mod tests {
         l.settle(0, &[0, 1], false, false, 10);
         let c = l.classify(&[PartitionLogs {
             led: false,
-            committed: vec![&[0u32][..]],
-            held: Vec::new(),
+            committed: vec![&[0u32][..]].into(),
+            held: Default::default(),
         }]);
         assert_eq!((c.counts.unavailable, c.counts.lost), (1, 1));
         assert_eq!(c.counts.delivered, 1);
@@ -904,8 +947,8 @@ mod tests {
         l.settle(0, &[1], false, true, 10);
         let c = l.classify(&[PartitionLogs {
             led: false,
-            committed: Vec::new(),
-            held: vec![&[0u32, 1, 2][..]],
+            committed: Default::default(),
+            held: vec![&[0u32, 1, 2][..]].into(),
         }]);
         assert_eq!((c.counts.pending, c.counts.failed), (2, 1));
         assert_eq!(

@@ -146,7 +146,7 @@ impl Simulation {
                     add_span(&mut spans, b.id, r.partition, start, hw, true);
                     add_span(&mut spans, b.id, r.partition, hw, end, false);
                 };
-                for batch in &r.log {
+                r.log.walk(|batch| {
                     // Where the current run of wanted records started.
                     let mut run: Option<u64> = None;
                     for (i, &id) in batch.records.iter().enumerate() {
@@ -161,7 +161,8 @@ impl Simulation {
                     if let Some(start) = run {
                         add(start, batch.end_offset());
                     }
-                }
+                    std::ops::ControlFlow::Continue(())
+                });
             }
         }
         LogMarks {

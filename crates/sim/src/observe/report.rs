@@ -1,13 +1,15 @@
 //! The report of a run, exactly as the scenario format defines it (plus a few additions).
 
 use crate::node::broker::replica::PartitionReplica;
-use crate::observe::ledger::{Classification, PartitionLogs, RecordCounts, RecordFate};
+use crate::observe::ledger::{Batches, Classification, PartitionLogs, RecordCounts, RecordFate};
 use crate::scenario::{
     ClusterConfig, GroupConfig, KafkaVersion, NetworkConfig, ProducerConfig, TopicConfig,
 };
 use crate::support::vec_map::VecMap;
 use crate::world::sim::Simulation;
 use serde::Serialize;
+use std::ops::ControlFlow;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ConsumedCounts {
@@ -123,30 +125,45 @@ pub struct Figures {
     pub latency_ms: LatencyMs,
 }
 
-/// The record ids of `r`'s log below its high watermark, one slice per batch.
-fn below_hw(r: &PartitionReplica) -> Vec<&[u32]> {
+/// The record ids of `r`'s log below its high watermark, batch by batch.
+fn below_hw(r: &PartitionReplica) -> Batches<'_> {
     let hw = r.high_watermark;
-    r.log
-        .iter()
-        .take_while(|b| b.base_offset < hw)
-        .map(|b| {
+    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(&[u32])| {
+        r.log.walk(|b| {
+            if b.base_offset >= hw {
+                return ControlFlow::Break(());
+            }
             let n = (hw - b.base_offset).min(b.records.len() as u64) as usize;
-            b.records.get(..n).unwrap_or(&[])
+            f(b.records.get(..n).unwrap_or(&[]));
+            ControlFlow::Continue(())
         })
-        .collect()
+    }))
 }
 
-/// The record ids of `r`'s log at and above its high watermark, one slice per batch.
-fn from_hw(r: &PartitionReplica) -> Vec<&[u32]> {
+/// The record ids of `r`'s log at and above its high watermark, batch by batch.
+fn from_hw(r: &PartitionReplica) -> Batches<'_> {
     let hw = r.high_watermark;
-    r.log
-        .iter()
-        .filter(|b| b.end_offset() > hw)
-        .map(|b| {
-            let skip = hw.saturating_sub(b.base_offset).min(b.records.len() as u64) as usize;
-            b.records.get(skip..).unwrap_or(&[])
+    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(&[u32])| {
+        r.log.walk(|b| {
+            if b.end_offset() > hw {
+                let skip = hw.saturating_sub(b.base_offset).min(b.records.len() as u64) as usize;
+                f(b.records.get(skip..).unwrap_or(&[]));
+            }
+            ControlFlow::Continue(())
         })
-        .collect()
+    }))
+}
+
+/// Every record id of each of `replicas`' logs, batch by batch.
+fn whole_logs<'a>(replicas: Vec<&'a PartitionReplica>) -> Batches<'a> {
+    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(&[u32])| {
+        for r in &replicas {
+            r.log.walk(|b| {
+                f(b.records);
+                ControlFlow::Continue(())
+            });
+        }
+    }))
 }
 
 /// The report's maps: sorted vectors (same key order and JSON as B-trees, smaller page code);
@@ -196,10 +213,7 @@ impl Simulation {
                     return PartitionLogs {
                         led: false,
                         committed: holder.map(|r| below_hw(r)).unwrap_or_default(),
-                        held: electable
-                            .iter()
-                            .flat_map(|r| r.log.iter().map(|b| &b.records[..]))
-                            .collect(),
+                        held: whole_logs(electable),
                     };
                 };
                 let r = replica(leader, p);

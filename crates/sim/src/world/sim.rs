@@ -22,6 +22,10 @@ use rand_core::SeedableRng;
 use rand_pcg::Pcg32;
 use std::sync::Arc;
 
+/// Events between passes that let replicas share their sealed log segments: replicas seal
+/// their own copies, and until the next pass each holds its own.
+const SHARE_LOGS_EVERY: u64 = 1 << 15;
+
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Arrive(u64),
@@ -257,6 +261,9 @@ impl Simulation {
         self.events += 1;
         self.handle(ev);
         self.dispatch();
+        if self.events.is_multiple_of(SHARE_LOGS_EVERY) {
+            self.world.share_logs();
+        }
         if cfg!(any(test, feature = "invariants")) {
             crate::observe::invariants::check_all(&self.world, &mut self.invariants);
         }

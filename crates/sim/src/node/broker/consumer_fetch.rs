@@ -30,19 +30,18 @@ impl HeldFetch for HeldConsumerFetch {
 }
 
 /// The ids of the records at offsets `from .. to` of a log, in offset order.
-fn record_ids(
-    log: &[crate::kafka::protocol::LogBatch],
-    from: u64,
-    to: u64,
-) -> std::sync::Arc<[u32]> {
+fn record_ids(log: &super::log::Log, from: u64, to: u64) -> std::sync::Arc<[u32]> {
     let mut ids = Vec::with_capacity(to.saturating_sub(from) as usize);
-    // The log is in offset order: from the first batch ending past `from`, not a scan of it all.
-    let first = log.partition_point(|b| b.end_offset() <= from);
-    for b in log.iter().skip(first).take_while(|b| b.base_offset < to) {
+    // From the first batch ending past `from`, not a scan of the whole log.
+    log.walk_from(from, |b| {
+        if b.base_offset >= to {
+            return std::ops::ControlFlow::Break(());
+        }
         let start = from.saturating_sub(b.base_offset) as usize;
         let end = (to.min(b.end_offset()) - b.base_offset) as usize;
         ids.extend_from_slice(b.records.get(start..end).unwrap_or(&[]));
-    }
+        std::ops::ControlFlow::Continue(())
+    });
     ids.into()
 }
 

@@ -1,10 +1,12 @@
 //! One broker's replica of one partition: the log, log end offset, high watermark, leader
 //! epoch, the leader's view of its followers and ISR, and the idempotent-producer state.
 
+use super::log::Log;
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{LogBatch, ProducerIdentity};
 use crate::support::vec_map::VecMap;
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// How many batches per producer id a broker remembers for duplicate detection.
@@ -69,7 +71,7 @@ pub enum AppendOutcome {
 #[derive(Debug, Clone)]
 pub struct PartitionReplica {
     pub partition: u32,
-    pub log: Vec<LogBatch>,
+    pub log: Log,
     pub log_end_offset: u64,
     pub high_watermark: u64,
     pub leader_epoch: u32,
@@ -88,7 +90,7 @@ impl PartitionReplica {
     pub fn new(partition: u32) -> Self {
         PartitionReplica {
             partition,
-            log: Vec::new(),
+            log: Log::default(),
             log_end_offset: 0,
             high_watermark: 0,
             leader_epoch: 0,
@@ -112,18 +114,23 @@ impl PartitionReplica {
 
     /// Leader epoch of the last batch in the log (0 for an empty log).
     pub fn last_epoch(&self) -> u32 {
-        self.log.last().map(|b| b.leader_epoch).unwrap_or(0)
+        self.log.last().map(|(_, epoch)| epoch).unwrap_or(0)
     }
 
     /// The end offset of `epoch` in this log: where the first batch of a later epoch starts,
     /// or the log end (OffsetsForLeaderEpoch).
     pub fn end_offset_for_epoch(&self, epoch: u32) -> u64 {
         if self.epochs_unordered {
-            let idx = self.log.partition_point(|b| b.leader_epoch <= epoch);
-            return self
-                .log
+            // The same search over the same sequence as over the batches themselves.
+            let mut batches = Vec::with_capacity(self.log.batches());
+            self.log.walk(|b| {
+                batches.push((b.leader_epoch, b.base_offset));
+                ControlFlow::Continue(())
+            });
+            let idx = batches.partition_point(|&(e, _)| e <= epoch);
+            return batches
                 .get(idx)
-                .map(|b| b.base_offset)
+                .map(|&(_, base)| base)
                 .unwrap_or(self.log_end_offset);
         }
         // The first batch of a later epoch is the first batch of the first later epoch.
@@ -135,11 +142,11 @@ impl PartitionReplica {
     }
 
     /// Notes a batch about to be appended in the epoch cache.
-    fn note_epoch(&mut self, batch: &LogBatch) {
+    fn note_epoch(&mut self, leader_epoch: u32, base_offset: u64) {
         match self.epochs.last() {
-            Some(&(e, _)) if e == batch.leader_epoch => {}
-            Some(&(e, _)) if e > batch.leader_epoch => self.epochs_unordered = true,
-            _ => self.epochs.push((batch.leader_epoch, batch.base_offset)),
+            Some(&(e, _)) if e == leader_epoch => {}
+            Some(&(e, _)) if e > leader_epoch => self.epochs_unordered = true,
+            _ => self.epochs.push((leader_epoch, base_offset)),
         }
     }
 
@@ -148,9 +155,10 @@ impl PartitionReplica {
         self.epochs.clear();
         self.epochs_unordered = false;
         let log = std::mem::take(&mut self.log);
-        for b in &log {
-            self.note_epoch(b);
-        }
+        log.walk(|b| {
+            self.note_epoch(b.leader_epoch, b.base_offset);
+            ControlFlow::Continue(())
+        });
         self.log = log;
     }
 
@@ -204,29 +212,34 @@ impl PartitionReplica {
     pub fn append(&mut self, batch: LogBatch) {
         self.log_end_offset = batch.end_offset();
         if let Some(id) = batch.identity {
-            remember(&mut self.producers, id, &batch);
+            remember(
+                &mut self.producers,
+                id,
+                batch.base_offset,
+                batch.records.len(),
+            );
         }
-        self.note_epoch(&batch);
+        self.note_epoch(batch.leader_epoch, batch.base_offset);
         self.log.push(batch);
     }
 
     /// Drops every batch at or above `offset` and rebuilds producer state from the log.
     pub fn truncate_to(&mut self, offset: u64) -> u64 {
-        let keep = self.log.partition_point(|b| b.end_offset() <= offset);
-        if keep >= self.log.len() {
+        let old_end = self.log_end_offset;
+        if !self.log.truncate(offset) {
             return 0;
         }
-        let old_end = self.log_end_offset;
-        self.log.truncate(keep);
         self.rebuild_epochs();
-        self.log_end_offset = self.log.last().map(|b| b.end_offset()).unwrap_or(0);
+        self.log_end_offset = self.log.last().map(|(end, _)| end).unwrap_or(0);
         self.high_watermark = self.high_watermark.min(self.log_end_offset);
         self.producers.clear();
-        for b in &self.log {
+        let producers = &mut self.producers;
+        self.log.walk(|b| {
             if let Some(id) = b.identity {
-                remember(&mut self.producers, id, b);
+                remember(producers, id, b.base_offset, b.records.len());
             }
-        }
+            ControlFlow::Continue(())
+        });
         old_end - self.log_end_offset
     }
 
@@ -236,12 +249,16 @@ impl PartitionReplica {
         if offset >= self.log_end_offset {
             return Vec::new();
         }
-        let start = self.log.partition_point(|b| b.end_offset() <= offset);
-        self.log.iter().skip(start).take(max).cloned().collect()
+        self.log.batches_from(offset, max)
     }
 }
 
-fn remember(producers: &mut VecMap<u64, ProducerEntry>, id: ProducerIdentity, batch: &LogBatch) {
+fn remember(
+    producers: &mut VecMap<u64, ProducerEntry>,
+    id: ProducerIdentity,
+    base_offset: u64,
+    records: usize,
+) {
     let entry = producers.get_or_default(id.producer_id);
     if id.producer_epoch != entry.epoch {
         entry.epoch = id.producer_epoch;
@@ -252,8 +269,8 @@ fn remember(producers: &mut VecMap<u64, ProducerEntry>, id: ProducerIdentity, ba
     }
     entry.batches.push_back(RememberedBatch {
         first_seq: id.base_sequence,
-        last_seq: id.base_sequence + batch.records.len() as i32 - 1,
-        base_offset: batch.base_offset,
+        last_seq: id.base_sequence + records as i32 - 1,
+        base_offset,
     });
 }
 
