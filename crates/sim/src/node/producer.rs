@@ -3,6 +3,7 @@
 //! timeouts, metadata refresh and idempotence (producer id, epoch, sequences).
 
 pub mod accumulator;
+mod batch_store;
 mod bounds;
 mod expiry;
 mod request;

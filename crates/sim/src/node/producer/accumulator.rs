@@ -3,8 +3,8 @@
 //! buffer from the producer's `BufferPool` from its creation until it completes; `allocated`
 //! counts them (the pool's bound, `buffer.memory`, is the producer's to enforce).
 
+use super::batch_store::BatchStore;
 use crate::support::bit_set::BitSet;
-use crate::support::vec_map::VecMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -68,7 +68,7 @@ impl Batch {
 
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    pub batches: VecMap<u64, Batch>,
+    pub batches: BatchStore,
     /// Batch ids per partition, in the order the sender takes them.
     queues: Vec<VecDeque<u64>>,
     /// The partitions whose queue is not empty: the sender and the wake-up visit these only,
@@ -92,7 +92,7 @@ impl Accumulator {
     pub fn new(partitions: u32, batch_size: u32, record_bytes: u32) -> Self {
         let room = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES);
         Accumulator {
-            batches: VecMap::new(),
+            batches: BatchStore::new(),
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             queued: BitSet::new(),
             next_batch_id: 0,
