@@ -236,7 +236,16 @@ impl PartitionReplica {
         if offset >= self.log_end_offset {
             return Vec::new();
         }
-        let start = self.log.partition_point(|b| b.end_offset() <= offset);
+        // A follower is usually a batch or two behind: look back from the end first (a binary
+        // search over a long log missed the cache on every probe).
+        let tail = self.log.len().saturating_sub(8);
+        let last = self.log.get(tail..).unwrap_or(&[]);
+        let start = match last.first() {
+            Some(b) if b.base_offset <= offset => {
+                tail + last.partition_point(|b| b.end_offset() <= offset)
+            }
+            _ => self.log.partition_point(|b| b.end_offset() <= offset),
+        };
         self.log.iter().skip(start).take(max).cloned().collect()
     }
 }

@@ -69,7 +69,7 @@ impl Batch {
 
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    pub batches: BatchStore,
+    pub batches: BatchStore<Batch>,
     /// Batch ids per partition, in the order the sender takes them.
     queues: Vec<VecDeque<u64>>,
     /// The partitions whose queue is not empty: the sender and the wake-up visit these only,

@@ -3,19 +3,28 @@
 //! finished ones from the front; a sorted vector paid a binary search per lookup and a
 //! shift of every later batch per completion (thousands of batches at 1,000 partitions).
 
-use super::accumulator::Batch;
 use std::collections::VecDeque;
 
-#[derive(Debug, Clone, Default)]
-pub struct BatchStore {
+#[derive(Debug, Clone)]
+pub struct BatchStore<B> {
     /// Slot `i` holds batch `first + i`, or `None` once it finished. The front slot is
     /// always occupied (or the deque is empty).
-    slots: VecDeque<Option<Batch>>,
+    slots: VecDeque<Option<B>>,
     first: u64,
     len: usize,
 }
 
-impl BatchStore {
+impl<B> Default for BatchStore<B> {
+    fn default() -> Self {
+        BatchStore {
+            slots: VecDeque::new(),
+            first: 0,
+            len: 0,
+        }
+    }
+}
+
+impl<B> BatchStore<B> {
     pub fn new() -> Self {
         BatchStore::default()
     }
@@ -32,11 +41,11 @@ impl BatchStore {
         usize::try_from(id.checked_sub(self.first)?).ok()
     }
 
-    pub fn get(&self, id: &u64) -> Option<&Batch> {
+    pub fn get(&self, id: &u64) -> Option<&B> {
         self.slots.get(self.slot(*id)?)?.as_ref()
     }
 
-    pub fn get_mut(&mut self, id: &u64) -> Option<&mut Batch> {
+    pub fn get_mut(&mut self, id: &u64) -> Option<&mut B> {
         let i = self.slot(*id)?;
         self.slots.get_mut(i)?.as_mut()
     }
@@ -46,7 +55,7 @@ impl BatchStore {
     }
 
     /// Adds a batch; its id must be above every id added before.
-    pub fn insert(&mut self, id: u64, batch: Batch) {
+    pub fn insert(&mut self, id: u64, batch: B) {
         if self.slots.is_empty() {
             self.first = id;
         }
@@ -59,7 +68,7 @@ impl BatchStore {
         self.len += 1;
     }
 
-    pub fn remove(&mut self, id: &u64) -> Option<Batch> {
+    pub fn remove(&mut self, id: &u64) -> Option<B> {
         let i = self.slot(*id)?;
         let b = self.slots.get_mut(i)?.take()?;
         self.len -= 1;
@@ -71,13 +80,17 @@ impl BatchStore {
     }
 
     /// Batches in id order (creation order).
-    pub fn values(&self) -> impl Iterator<Item = &Batch> {
+    pub fn values(&self) -> impl Iterator<Item = &B> {
         self.slots.iter().flatten()
     }
 
     /// (id, batch) in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &Batch)> {
-        self.values().map(|b| (b.id, b))
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &B)> {
+        let first = self.first;
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| Some((first + i as u64, s.as_ref()?)))
     }
 }
 
@@ -85,41 +98,23 @@ impl BatchStore {
 mod tests {
     use super::*;
 
-    fn batch(id: u64) -> Batch {
-        Batch {
-            id,
-            partition: 0,
-            records: Vec::new(),
-            frozen: None,
-            created_us: id,
-            last_append_us: id,
-            attempts: 0,
-            retry_at_us: 0,
-            sequence: None,
-            producer_epoch: 0,
-            closed: false,
-            in_flight: false,
-            buffer_bytes: 0,
-        }
-    }
-
     #[test]
     fn batches_finish_in_any_order_and_the_oldest_stays_first() {
         let mut s = BatchStore::new();
-        for id in [3, 4, 5, 8] {
-            s.insert(id, batch(id));
+        for id in [3u64, 4, 5, 8] {
+            s.insert(id, id * 10);
         }
         assert!(s.get(&6).is_none() && s.get(&2).is_none());
-        assert_eq!(s.remove(&4).map(|b| b.id), Some(4));
-        assert_eq!(s.remove(&4).map(|b| b.id), None);
-        assert_eq!(s.values().next().map(|b| b.id), Some(3));
-        assert_eq!(s.remove(&3).map(|b| b.id), Some(3));
+        assert_eq!(s.remove(&4), Some(40));
+        assert_eq!(s.remove(&4), None);
+        assert_eq!(s.values().next(), Some(&30));
+        assert_eq!(s.remove(&3), Some(30));
         assert_eq!(s.iter().map(|(id, _)| id).collect::<Vec<_>>(), [5, 8]);
         assert_eq!(s.len(), 2);
         s.remove(&5);
         s.remove(&8);
         assert!(s.is_empty());
-        s.insert(9, batch(9));
-        assert_eq!(s.get(&9).map(|b| b.id), Some(9));
+        s.insert(9, 90);
+        assert_eq!(s.get(&9), Some(&90));
     }
 }
