@@ -575,3 +575,45 @@ impl Broker {
         );
     }
 }
+
+impl Broker {
+    /// A partition a leader's fetch session leaves out of its reads (not dirty) must be one
+    /// it leads, with the follower caught up at its log end and the current high watermark
+    /// sent: otherwise leaving it out would hide records or a high watermark from the
+    /// follower, or credit it with a caught-up time it did not earn.
+    pub fn check_idle_session_partitions(&self) -> Result<(), String> {
+        for (&f, s) in self.sessions.iter() {
+            for (&p, c) in s.partitions.iter().filter(|(&p, _)| s.idle(p)) {
+                let Some(r) = self.replicas.get(&p).filter(|r| r.is_leader()) else {
+                    return Err(format!(
+                        "broker {}'s session with {f} leaves out partition {p}, which it does not lead",
+                        self.id
+                    ));
+                };
+                let follower_at = match &r.role {
+                    ReplicaRole::Leader { followers, .. } => followers
+                        .iter()
+                        .find(|st| st.broker == f)
+                        .map(|st| st.log_end_offset),
+                    _ => None,
+                };
+                if c.fetch_offset != r.log_end_offset
+                    || c.high_watermark_sent != Some(r.high_watermark)
+                    || follower_at != Some(c.fetch_offset)
+                {
+                    return Err(format!(
+                        "broker {}'s session with {f} leaves out partition {p} at offset {} \
+                         (log end {}, high watermark {} sent {:?}, follower state {:?})",
+                        self.id,
+                        c.fetch_offset,
+                        r.log_end_offset,
+                        r.high_watermark,
+                        c.high_watermark_sent,
+                        follower_at
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
