@@ -97,11 +97,26 @@ pub struct FetchPartition {
     pub last_fetched_epoch: u32,
 }
 
+/// A follower's fetch. With a fetch session (KIP-227) a full fetch (`session_epoch` 0) lists
+/// every partition and opens a session; each later, incremental one lists only the partitions
+/// whose position changed, and those the session should forget.
 #[derive(Debug, Clone)]
 pub struct FetchRequest {
     pub correlation_id: u64,
     pub replica: u32,
+    pub session_id: u32,
+    pub session_epoch: u32,
     pub partitions: Vec<FetchPartition>,
+    pub forgotten: Vec<u32>,
+}
+
+/// A fetch session the leader does not have (`FETCH_SESSION_ID_NOT_FOUND`, 70) or a request
+/// out of step with it (`INVALID_FETCH_SESSION_EPOCH`, 71): the follower's next fetch is a
+/// full one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchSessionError {
+    IdNotFound,
+    InvalidEpoch,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +132,10 @@ pub struct FetchedPartition {
 #[derive(Debug, Clone)]
 pub struct FetchResponse {
     pub correlation_id: u64,
+    /// The session the answer belongs to (a full fetch learns its new session id here).
+    pub session_id: u32,
+    pub session_error: Option<FetchSessionError>,
+    /// Every partition of a full fetch; of an incremental one, only those with something new.
     pub partitions: Vec<FetchedPartition>,
 }
 

@@ -4,6 +4,7 @@
 
 mod consumer_fetch;
 mod fetch;
+mod fetch_session;
 pub mod log;
 mod produce;
 mod produce_purgatory;
@@ -19,6 +20,7 @@ use crate::support::vec_map::VecMap;
 use crate::world::topology::Topology;
 use consumer_fetch::HeldConsumerFetch;
 pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
+use fetch_session::{FollowerSession, LeaderSession};
 use produce_purgatory::ProducePurgatory;
 use purgatory::FetchPurgatory;
 use replica::{FollowerState, PartitionReplica, ReplicaRole};
@@ -41,6 +43,7 @@ struct Fetcher {
     in_flight: Option<u64>,
     sent_us: u64,
     generation: u64,
+    session: FollowerSession,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +69,12 @@ pub struct Broker {
     held_consumer_fetches: FetchPurgatory<HeldConsumerFetch>,
     pub injections: VecDeque<(ErrorCode, u32)>,
     fetchers: VecMap<u32, Fetcher>,
+    /// As a leader, its fetch session with each follower (process memory).
+    sessions: VecMap<u32, LeaderSession>,
+    next_session_id: u32,
+    /// Partition changes applied so far: a follower's fetch session compares the partitions it
+    /// follows with what its leader caches only after one.
+    role_changes: u64,
     next_correlation: u64,
     heartbeat_due: u64,
     housekeeping_due: u64,
@@ -100,6 +109,9 @@ impl Broker {
             held_consumer_fetches: FetchPurgatory::new(),
             injections: VecDeque::new(),
             fetchers: VecMap::new(),
+            sessions: VecMap::new(),
+            next_session_id: 0,
+            role_changes: 0,
             next_correlation: 0,
             heartbeat_due: 0,
             housekeeping_due: 0,
@@ -145,6 +157,7 @@ impl Broker {
         self.held_consumer_fetches.clear();
         self.injections.clear();
         self.fetchers.clear();
+        self.sessions.clear();
     }
 
     /// The process starts again with its log, as a new incarnation that must register
@@ -213,7 +226,7 @@ impl Broker {
         }
     }
 
-    fn handle_timer(&mut self, now: u64, timer: Timer, topo: &Topology, out: &mut Outbox) {
+    fn handle_timer(&mut self, now: u64, timer: Timer, out: &mut Outbox) {
         if !self.alive {
             return;
         }
@@ -232,6 +245,8 @@ impl Broker {
                 for l in stale {
                     if let Some(f) = self.fetchers.get_mut(&l) {
                         f.in_flight = None;
+                        // A fetch that timed out closes the session (`handleError`).
+                        f.session.reset();
                     }
                     self.send_fetch(l, now, out);
                 }
@@ -242,7 +257,7 @@ impl Broker {
                 correlation_id,
             } => {
                 if let Some(req) = self.held_fetches.expire(follower, correlation_id) {
-                    self.answer_fetch(follower, &req, topo, out);
+                    self.answer_fetch(follower, &req, out);
                 }
             }
             Timer::DelayedProduceTimeout { key } => {
@@ -353,6 +368,7 @@ impl Broker {
                 if let NodeId::Broker(l) = from {
                     if let Some(f) = self.fetchers.get_mut(&l) {
                         f.in_flight = None;
+                        f.session.reset();
                         f.generation += 1;
                         out.timer(
                             now + FETCH_BACKOFF_US,
@@ -378,6 +394,7 @@ impl Broker {
         out: &mut Outbox,
     ) {
         self.leaders = leaders;
+        self.role_changes += 1;
         let mut new_leaders = Vec::new();
         let mut hw_check = Vec::new();
         for st in states {
@@ -390,6 +407,11 @@ impl Broker {
                 self.replicas
                     .insert(st.partition, PartitionReplica::new(st.partition));
             }
+            if !self.replicas.contains_key(&st.partition) {
+                continue;
+            }
+            // Sessions caching it look at it again (leadership, epoch or ISR may change).
+            self.partition_changed(st.partition);
             let Some(r) = self.replicas.get_mut(&st.partition) else {
                 continue;
             };
@@ -468,6 +490,7 @@ impl Broker {
 
     fn check_isr(&mut self, now: u64, out: &mut Outbox) {
         let lag = self.settings.replica_lag_time_max_us;
+        let sessions = &self.sessions;
         for r in self.replicas.values_mut() {
             let epoch = r.leader_epoch;
             let ReplicaRole::Leader {
@@ -485,7 +508,13 @@ impl Broker {
             let out_of_sync: Vec<u32> = followers
                 .iter()
                 .filter(|f| {
-                    isr.contains(&f.broker) && now.saturating_sub(f.last_caught_up_us) > lag
+                    let caught_up = fetch_session::last_caught_up(
+                        sessions,
+                        f.broker,
+                        r.partition,
+                        f.last_caught_up_us,
+                    );
+                    isr.contains(&f.broker) && now.saturating_sub(caught_up) > lag
                 })
                 .map(|f| f.broker)
                 .collect();
@@ -518,7 +547,7 @@ impl Node for Broker {
     }
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
-        self.handle_timer(ctx.now, timer, ctx.topo, ctx.out);
+        self.handle_timer(ctx.now, timer, ctx.out);
     }
 }
 

@@ -3,6 +3,7 @@
 //! timeouts, metadata refresh and idempotence (producer id, epoch, sequences).
 
 pub mod accumulator;
+mod batch_store;
 mod bounds;
 mod expiry;
 mod request;
@@ -166,6 +167,7 @@ impl Producer {
             cfg.value_bytes,
         );
         let mut accumulator = Accumulator::new(partitions, cfg.batch_size, record_bytes);
+        accumulator.linger_us = ms(cfg.linger_ms);
         accumulator.batch_buffer_bytes =
             u32::try_from(record_estimate.max(u64::from(cfg.batch_size))).unwrap_or(u32::MAX);
         if let Some(n) = cfg.batch_num_messages {
@@ -532,23 +534,15 @@ impl Producer {
                 consider(from.saturating_add(rt) + 1);
             }
         }
-        for p in self.accumulator.queued().iter() {
-            let Some(b) = self
-                .accumulator
-                .queue(p)
-                .and_then(|q| q.front())
-                .and_then(|id| self.accumulator.batches.get(id))
-            else {
-                continue;
-            };
-            if self.leaders.get(p as usize).copied().flatten().is_none() {
-                continue;
-            }
-            if b.attempts > 0 {
-                consider(b.retry_at_us);
-            } else if !b.closed {
-                consider(b.created_us + linger);
-            }
+        // The front batches' next due time (a retry's backoff, an open batch's linger), of a
+        // partition with a leader: what a scan of every queued partition would find.
+        self.accumulator.promote(now);
+        let leaders = &self.leaders;
+        if let Some(t) = self
+            .accumulator
+            .next_due(|p| leaders.get(p as usize).copied().flatten().is_some())
+        {
+            consider(t);
         }
         for c in self.connections.values() {
             if let Some(r) = c.in_flight.front() {

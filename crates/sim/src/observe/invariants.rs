@@ -17,6 +17,8 @@ pub const ONE_OWNER_PER_GENERATION: &str = "no-partition-owned-by-two-members-in
 pub const FETCH_ONLY_OWNED: &str = "a-member-fetches-only-partitions-it-owns";
 pub const COMMITTED_WITHIN_HW: &str = "committed-offsets-never-pass-the-high-watermark";
 pub const BUFFER_WITHIN_MEMORY: &str = "a-producers-batches-never-hold-more-than-buffer-memory";
+pub const FETCH_SESSION_IDLE_CAUGHT_UP: &str =
+    "a-fetch-session-leaves-out-only-caught-up-partitions";
 
 /// A property that must hold after every event. `holds` may keep history in the
 /// [`InvariantState`] (what was committed so far), since some properties span events.
@@ -59,6 +61,10 @@ pub const ALWAYS: &[Property] = &[
         name: BUFFER_WITHIN_MEMORY,
         holds: buffer_within_memory,
     },
+    Property {
+        name: FETCH_SESSION_IDLE_CAUGHT_UP,
+        holds: fetch_session_idle_caught_up,
+    },
 ];
 
 /// Whether this build checks the invariants after every event.
@@ -100,6 +106,15 @@ fn one_leader_per_epoch(w: &World, _: &mut InvariantState) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// A leader's incremental fetch session reads only partitions that changed (KIP-227): each one
+/// it leaves out is caught up, with nothing new to send.
+fn fetch_session_idle_caught_up(w: &World, _: &mut InvariantState) -> Result<(), String> {
+    w.brokers
+        .iter()
+        .filter(|b| b.alive)
+        .try_for_each(|b| b.check_idle_session_partitions())
 }
 
 /// The leader's high watermark never exceeds the log end of an ISR member.
@@ -353,6 +368,7 @@ fn committed_within_hw(w: &World, _: &mut InvariantState) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kafka::protocol::LogBatch;
     use crate::node::broker::replica::ReplicaRole;
     use crate::scenario::presets::ScenarioBuilder;
     use crate::scenario::KafkaVersion;
@@ -472,9 +488,31 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "a-fetch-session-leaves-out-only-caught-up-partitions")]
+    fn records_a_fetch_session_would_not_look_at_are_caught() {
+        let mut sim = running();
+        let leader = sim
+            .world
+            .brokers
+            .iter()
+            .position(|b| b.replicas.get(&0).is_some_and(|r| r.is_leader()))
+            .unwrap();
+        // Appended behind the session's back (a real append marks the partition changed).
+        let r = sim.world.brokers[leader].replicas.get_mut(&0).unwrap();
+        let batch = LogBatch {
+            base_offset: r.log_end_offset,
+            records: std::sync::Arc::from(vec![0u32]),
+            leader_epoch: r.leader_epoch,
+            identity: None,
+        };
+        r.append(batch);
+        check_all(&sim.world, &mut InvariantState::default());
+    }
+
+    #[test]
     fn every_property_has_a_unique_non_empty_name() {
         let names: Vec<&str> = ALWAYS.iter().map(|p| p.name).collect();
-        assert_eq!(names.len(), 8);
+        assert_eq!(names.len(), 9);
         assert!(names.iter().all(|n| !n.trim().is_empty()));
         let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
         assert_eq!(

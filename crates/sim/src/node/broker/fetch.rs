@@ -1,18 +1,23 @@
-//! Replication: the leader side of follower fetches (long poll, divergence check, follower
-//! state, ISR expansion) and the follower side (fetch sessions per leader, truncation, append).
+//! Replication: the leader side of follower fetches (fetch sessions, long poll, divergence
+//! check, follower state, ISR expansion) and the follower side (a session per leader,
+//! truncation, append).
 
+use super::fetch_session::{CachedPartition, LeaderSession};
 use super::purgatory::HeldFetch;
 use super::replica::ReplicaRole;
 use super::{node, Broker, FETCH_BACKOFF_US, FETCH_MAX_BATCHES, FETCH_WAIT_MAX_US};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
-    FetchPartition, FetchRequest, FetchResponse, FetchedPartition, NodeId, Payload,
+    FetchPartition, FetchRequest, FetchResponse, FetchSessionError, FetchedPartition, NodeId,
+    Payload,
 };
 use crate::node::{Outbox, Timer};
 use crate::observe::trace::TraceKind;
+use crate::support::bit_set::BitSet;
 use crate::world::topology::Topology;
 
-/// A follower fetch waits for records in any partition it reads.
+/// A follower fetch waits for records in any partition of its session (the purgatory is
+/// asked per follower, see `release_held_fetches`); these are the ones it listed.
 impl HeldFetch for FetchRequest {
     fn correlation_id(&self) -> u64 {
         self.correlation_id
@@ -23,6 +28,136 @@ impl HeldFetch for FetchRequest {
 }
 
 impl Broker {
+    /// Opens, checks and updates the follower's session for this request; the answer to a
+    /// request out of step with it is an error and no session work.
+    fn fetch_session(&mut self, now: u64, req: &FetchRequest) -> Result<(), FetchSessionError> {
+        let f = req.replica;
+        if req.session_epoch == 0 {
+            // A full fetch: a new session replaces the follower's old one
+            // (`FetchSessionCache.maybeCreateSession`; one session per follower here).
+            if let Some(old) = self.sessions.remove(&f) {
+                let idle: Vec<u32> = old
+                    .partitions
+                    .keys()
+                    .copied()
+                    .filter(|&p| old.idle(p))
+                    .collect();
+                for p in idle {
+                    self.settle_idle(f, p, old.last_fetch_us);
+                }
+            }
+            self.next_session_id = self.next_session_id.wrapping_add(1).max(1);
+            let partitions = req
+                .partitions
+                .iter()
+                .map(|fp| {
+                    (
+                        fp.partition,
+                        CachedPartition {
+                            fetch_offset: fp.fetch_offset,
+                            last_fetched_epoch: fp.last_fetched_epoch,
+                            high_watermark_sent: None,
+                        },
+                    )
+                })
+                .collect();
+            let mut dirty = BitSet::new();
+            for fp in &req.partitions {
+                dirty.insert(fp.partition);
+            }
+            self.sessions.insert(
+                f,
+                LeaderSession {
+                    id: self.next_session_id,
+                    epoch: 1,
+                    partitions,
+                    dirty,
+                    last_fetch_us: now,
+                    full_answer: true,
+                },
+            );
+            return Ok(());
+        }
+        let Some(s) = self.sessions.get(&f) else {
+            return Err(FetchSessionError::IdNotFound);
+        };
+        if s.id != req.session_id {
+            return Err(FetchSessionError::IdNotFound);
+        }
+        if s.epoch != req.session_epoch {
+            return Err(FetchSessionError::InvalidEpoch);
+        }
+        let last = s.last_fetch_us;
+        // Partitions idle until now that this request changes or drops: their caught-up time
+        // is settled first (`IncrementalFetchContext` updates and removes cached partitions).
+        let settle: Vec<u32> = req
+            .partitions
+            .iter()
+            .map(|fp| fp.partition)
+            .chain(req.forgotten.iter().copied())
+            .filter(|&p| s.idle(p))
+            .collect();
+        for p in settle {
+            self.settle_idle(f, p, last);
+        }
+        let Some(s) = self.sessions.get_mut(&f) else {
+            return Err(FetchSessionError::IdNotFound);
+        };
+        s.epoch = s.epoch.wrapping_add(1).max(1);
+        s.last_fetch_us = now;
+        for &p in &req.forgotten {
+            s.partitions.remove(&p);
+            s.dirty.remove(p);
+        }
+        for fp in &req.partitions {
+            let hw = s
+                .partitions
+                .get(&fp.partition)
+                .and_then(|c| c.high_watermark_sent);
+            s.partitions.insert(
+                fp.partition,
+                CachedPartition {
+                    fetch_offset: fp.fetch_offset,
+                    last_fetched_epoch: fp.last_fetched_epoch,
+                    high_watermark_sent: hw,
+                },
+            );
+            s.dirty.insert(fp.partition);
+        }
+        Ok(())
+    }
+
+    /// A partition idle in follower `f`'s session since its fetch at `at`: the follower was
+    /// caught up at each fetch until then, as Kafka's per-fetch update would have recorded.
+    fn settle_idle(&mut self, f: u32, partition: u32, at: u64) {
+        let Some(r) = self.replicas.get_mut(&partition) else {
+            return;
+        };
+        if let ReplicaRole::Leader { followers, .. } = &mut r.role {
+            if let Some(st) = followers.iter_mut().find(|s| s.broker == f) {
+                st.last_caught_up_us = st.last_caught_up_us.max(at);
+                st.last_fetch_us = st.last_fetch_us.max(at);
+            }
+        }
+    }
+
+    /// Something changed for `partition` on this leader (records, high watermark, leadership):
+    /// every session caching it looks at it in its next answer.
+    pub(super) fn partition_changed(&mut self, partition: u32) {
+        let mut settle = Vec::new();
+        for (&f, s) in self.sessions.iter_mut() {
+            if s.idle(partition) {
+                settle.push((f, s.last_fetch_us));
+            }
+            if s.partitions.contains_key(&partition) {
+                s.dirty.insert(partition);
+            }
+        }
+        for (f, at) in settle {
+            self.settle_idle(f, partition, at);
+        }
+    }
+
     pub(super) fn handle_fetch(
         &mut self,
         now: u64,
@@ -31,10 +166,30 @@ impl Broker {
         out: &mut Outbox,
     ) {
         let f = req.replica;
+        if let Err(e) = self.fetch_session(now, &req) {
+            let resp = FetchResponse {
+                correlation_id: req.correlation_id,
+                session_id: 0,
+                session_error: Some(e),
+                partitions: Vec::new(),
+            };
+            out.send(node(self.id), node(f), Payload::FetchResponse(resp));
+            return;
+        }
+        let Some(s) = self.sessions.get(&f) else {
+            return;
+        };
+        // The partitions to read: those listed and those changed on this side. A cached
+        // partition left out is caught up with nothing new (`LeaderSession::idle`).
+        let work: Vec<(u32, CachedPartition)> = s
+            .dirty
+            .iter()
+            .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c)))
+            .collect();
         let mut touched = Vec::new();
         let mut has_data = false;
-        for fp in &req.partitions {
-            let Some(r) = self.replicas.get_mut(&fp.partition) else {
+        for (partition, fp) in work {
+            let Some(r) = self.replicas.get_mut(&partition) else {
                 has_data = true;
                 continue;
             };
@@ -84,20 +239,20 @@ impl Broker {
                     node(self.id),
                     NodeId::Controller,
                     Payload::AlterPartition {
-                        partition: fp.partition,
+                        partition,
                         leader: self.id,
                         leader_epoch: r.leader_epoch,
                         isr: new_isr,
                     },
                 );
             }
-            touched.push(fp.partition);
+            touched.push(partition);
         }
         for p in touched {
             self.advance_high_watermark(p, now, topo, out);
         }
         if has_data {
-            self.answer_fetch(f, &req, topo, out);
+            self.answer_fetch(f, &req, out);
         } else {
             out.timer(
                 now + FETCH_WAIT_MAX_US,
@@ -111,72 +266,121 @@ impl Broker {
         }
     }
 
-    pub(super) fn build_fetch_response(
-        &self,
-        req: &FetchRequest,
-        _topo: &Topology,
-    ) -> FetchResponse {
-        let partitions = req
-            .partitions
-            .iter()
-            .map(|fp| match self.replicas.get(&fp.partition) {
-                Some(r) if r.is_leader() => {
-                    let end = r
-                        .end_offset_for_epoch(fp.last_fetched_epoch)
-                        .min(r.log_end_offset);
-                    if fp.fetch_offset > end {
-                        FetchedPartition {
-                            partition: fp.partition,
-                            error: None,
-                            batches: Vec::new(),
-                            high_watermark: r.high_watermark,
-                            diverging_end_offset: Some(end),
-                        }
-                    } else {
-                        FetchedPartition {
-                            partition: fp.partition,
-                            error: None,
-                            batches: r.batches_from(fp.fetch_offset, FETCH_MAX_BATCHES),
-                            high_watermark: r.high_watermark,
-                            diverging_end_offset: None,
-                        }
+    /// One partition of an answer, read at the cached position.
+    fn fetched_partition(&self, partition: u32, c: &CachedPartition) -> FetchedPartition {
+        match self.replicas.get(&partition) {
+            Some(r) if r.is_leader() => {
+                let end = r
+                    .end_offset_for_epoch(c.last_fetched_epoch)
+                    .min(r.log_end_offset);
+                if c.fetch_offset > end {
+                    FetchedPartition {
+                        partition,
+                        error: None,
+                        batches: Vec::new(),
+                        high_watermark: r.high_watermark,
+                        diverging_end_offset: Some(end),
+                    }
+                } else {
+                    FetchedPartition {
+                        partition,
+                        error: None,
+                        batches: r.batches_from(c.fetch_offset, FETCH_MAX_BATCHES),
+                        high_watermark: r.high_watermark,
+                        diverging_end_offset: None,
                     }
                 }
-                _ => FetchedPartition {
-                    partition: fp.partition,
-                    error: Some(ErrorCode::NotLeaderOrFollower),
-                    batches: Vec::new(),
-                    high_watermark: 0,
-                    diverging_end_offset: None,
-                },
-            })
-            .collect();
-        FetchResponse {
-            correlation_id: req.correlation_id,
-            partitions,
+            }
+            _ => FetchedPartition {
+                partition,
+                error: Some(ErrorCode::NotLeaderOrFollower),
+                batches: Vec::new(),
+                high_watermark: 0,
+                diverging_end_offset: None,
+            },
         }
     }
 
-    pub(super) fn answer_fetch(
-        &self,
-        follower: u32,
-        req: &FetchRequest,
-        topo: &Topology,
-        out: &mut Outbox,
-    ) {
-        let resp = self.build_fetch_response(req, topo);
+    /// The answer to follower `f`'s fetch: every cached partition after a full fetch; else
+    /// those with records, a new high watermark, a divergence or an error
+    /// (`CachedPartition.maybeUpdateResponseData`). A partition still lagging or in error
+    /// stays to be looked at next time; the others are idle until something changes.
+    pub(super) fn build_fetch_response(&mut self, f: u32, req: &FetchRequest) -> FetchResponse {
+        let Some(s) = self.sessions.get(&f) else {
+            return FetchResponse {
+                correlation_id: req.correlation_id,
+                session_id: 0,
+                session_error: Some(FetchSessionError::IdNotFound),
+                partitions: Vec::new(),
+            };
+        };
+        let full = s.full_answer;
+        let candidates: Vec<(u32, CachedPartition)> = if full {
+            s.partitions.iter().map(|(&p, c)| (p, *c)).collect()
+        } else {
+            s.dirty
+                .iter()
+                .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c)))
+                .collect()
+        };
+        let mut partitions = Vec::new();
+        let mut settled = Vec::new();
+        for (p, c) in candidates {
+            let fp = self.fetched_partition(p, &c);
+            let lagging = self
+                .replicas
+                .get(&p)
+                .is_some_and(|r| c.fetch_offset < r.log_end_offset);
+            let changed = fp.error.is_some()
+                || fp.diverging_end_offset.is_some()
+                || !fp.batches.is_empty()
+                || c.high_watermark_sent != Some(fp.high_watermark);
+            if !(fp.error.is_some() || fp.diverging_end_offset.is_some() || lagging) {
+                settled.push(p);
+            }
+            if full || changed {
+                partitions.push((fp, c));
+            }
+        }
+        let id = s.id;
+        if let Some(s) = self.sessions.get_mut(&f) {
+            s.full_answer = false;
+            for p in settled {
+                s.dirty.remove(p);
+            }
+            for (fp, _) in &partitions {
+                if let Some(c) = s.partitions.get_mut(&fp.partition) {
+                    c.high_watermark_sent = Some(fp.high_watermark);
+                }
+            }
+        }
+        FetchResponse {
+            correlation_id: req.correlation_id,
+            session_id: id,
+            session_error: None,
+            partitions: partitions.into_iter().map(|(fp, _)| fp).collect(),
+        }
+    }
+
+    pub(super) fn answer_fetch(&mut self, follower: u32, req: &FetchRequest, out: &mut Outbox) {
+        let resp = self.build_fetch_response(follower, req);
         out.send(node(self.id), node(follower), Payload::FetchResponse(resp));
     }
 
-    /// These partitions have new records: held follower fetches on them answer.
-    pub(super) fn release_held_fetches(
-        &mut self,
-        partitions: &[u32],
-        topo: &Topology,
-        out: &mut Outbox,
-    ) {
-        for (f, req) in self.held_fetches.release(partitions) {
-            self.answer_fetch(f, &req, topo, out);
+    /// These partitions have new records: held follower fetches whose session caches any of
+    /// them answer.
+    pub(super) fn release_held_fetches(&mut self, partitions: &[u32], out: &mut Outbox) {
+        if partitions.is_empty() {
+            return;
+        }
+        let sessions = &self.sessions;
+        let released = self.held_fetches.release_where(|f| {
+            sessions
+                .get(&f)
+                .is_some_and(|s| partitions.iter().any(|p| s.partitions.contains_key(p)))
+        });
+        for (f, req) in released {
+            self.answer_fetch(f, &req, out);
         }
     }
 
@@ -195,6 +399,21 @@ impl Broker {
             return;
         }
         fetcher.in_flight = None;
+        if resp.session_error.is_some() {
+            // `FetchSessionHandler.handleResponse` drops the session: the next fetch is full.
+            fetcher.session.reset();
+            self.send_fetch(leader, now, out);
+            return;
+        }
+        let session = &mut fetcher.session;
+        session.established = Some(match session.established {
+            Some((id, epoch)) => (id, epoch.wrapping_add(1).max(1)),
+            None => (resp.session_id, 1),
+        });
+        session
+            .touched
+            .extend(resp.partitions.iter().map(|fp| fp.partition));
+        let cached = session.sent.len();
         let mut errors = 0;
         for fp in resp.partitions.iter() {
             let Some(r) = self.replicas.get_mut(&fp.partition) else {
@@ -233,7 +452,8 @@ impl Broker {
                 r.high_watermark = hw;
             }
         }
-        if errors > 0 && errors == resp.partitions.len() {
+        // Every partition it fetches from this leader in error: back off.
+        if errors > 0 && errors == cached {
             let f = self.fetchers.get_or_default(leader);
             f.generation += 1;
             out.timer(
@@ -249,9 +469,9 @@ impl Broker {
         }
     }
 
-    pub(super) fn send_fetch(&mut self, leader: u32, now: u64, out: &mut Outbox) {
-        let partitions: Vec<FetchPartition> = self
-            .replicas
+    /// The partitions this broker follows from `leader`, with its fetch position of each.
+    fn following(&self, leader: u32) -> Vec<FetchPartition> {
+        self.replicas
             .values()
             .filter(|r| {
                 r.role
@@ -264,25 +484,136 @@ impl Broker {
                 fetch_offset: r.log_end_offset,
                 last_fetched_epoch: r.last_epoch(),
             })
-            .collect();
-        if partitions.is_empty() {
-            self.fetchers.remove(&leader);
-            return;
-        }
+            .collect()
+    }
+
+    pub(super) fn send_fetch(&mut self, leader: u32, now: u64, out: &mut Outbox) {
+        let roles = self.role_changes;
+        let mut session = self
+            .fetchers
+            .get_mut(&leader)
+            .map(|f| std::mem::take(&mut f.session))
+            .unwrap_or_default();
+        let (partitions, forgotten) =
+            if session.established.is_none() || session.roles_seen != roles {
+                // A full fetch, or the partitions followed from this leader may have changed:
+                // compare all of them with what the session holds (`FetchSessionHandler.Builder`).
+                let current = self.following(leader);
+                if current.is_empty() {
+                    self.fetchers.remove(&leader);
+                    return;
+                }
+                let full = session.established.is_none();
+                let forgotten: Vec<u32> = if full {
+                    Vec::new()
+                } else {
+                    session
+                        .sent
+                        .keys()
+                        .copied()
+                        .filter(|p| current.binary_search_by_key(p, |fp| fp.partition).is_err())
+                        .collect()
+                };
+                let listed: Vec<FetchPartition> = current
+                    .iter()
+                    .copied()
+                    .filter(|fp| {
+                        full || session.sent.get(&fp.partition)
+                            != Some(&(fp.fetch_offset, fp.last_fetched_epoch))
+                    })
+                    .collect();
+                session.sent = current
+                    .iter()
+                    .map(|fp| (fp.partition, (fp.fetch_offset, fp.last_fetched_epoch)))
+                    .collect();
+                session.roles_seen = roles;
+                (listed, forgotten)
+            } else {
+                // Only partitions in the last answer can have moved.
+                let mut touched = std::mem::take(&mut session.touched);
+                crate::support::sorting::sort(&mut touched);
+                touched.dedup();
+                let mut listed = Vec::new();
+                for p in touched {
+                    let Some(r) = self.replicas.get(&p) else {
+                        continue;
+                    };
+                    let now_at = (r.log_end_offset, r.last_epoch());
+                    if let Some(sent) = session.sent.get_mut(&p) {
+                        if *sent != now_at {
+                            *sent = now_at;
+                            listed.push(FetchPartition {
+                                partition: p,
+                                fetch_offset: now_at.0,
+                                last_fetched_epoch: now_at.1,
+                            });
+                        }
+                    }
+                }
+                (listed, Vec::new())
+            };
+        session.touched.clear();
+        let (session_id, session_epoch) = session.established.unwrap_or((0, 0));
         let correlation_id = self.next_correlation;
         self.next_correlation += 1;
         let f = self.fetchers.get_or_default(leader);
         f.in_flight = Some(correlation_id);
         f.sent_us = now;
         f.generation += 1;
+        f.session = session;
         out.send(
             node(self.id),
             node(leader),
             Payload::Fetch(FetchRequest {
                 correlation_id,
                 replica: self.id,
+                session_id,
+                session_epoch,
                 partitions,
+                forgotten,
             }),
         );
+    }
+}
+
+impl Broker {
+    /// A partition a leader's fetch session leaves out of its reads (not dirty) must be one
+    /// it leads, with the follower caught up at its log end and the current high watermark
+    /// sent: otherwise leaving it out would hide records or a high watermark from the
+    /// follower, or credit it with a caught-up time it did not earn.
+    pub fn check_idle_session_partitions(&self) -> Result<(), String> {
+        for (&f, s) in self.sessions.iter() {
+            for (&p, c) in s.partitions.iter().filter(|(&p, _)| s.idle(p)) {
+                let Some(r) = self.replicas.get(&p).filter(|r| r.is_leader()) else {
+                    return Err(format!(
+                        "broker {}'s session with {f} leaves out partition {p}, which it does not lead",
+                        self.id
+                    ));
+                };
+                let follower_at = match &r.role {
+                    ReplicaRole::Leader { followers, .. } => followers
+                        .iter()
+                        .find(|st| st.broker == f)
+                        .map(|st| st.log_end_offset),
+                    _ => None,
+                };
+                if c.fetch_offset != r.log_end_offset
+                    || c.high_watermark_sent != Some(r.high_watermark)
+                    || follower_at != Some(c.fetch_offset)
+                {
+                    return Err(format!(
+                        "broker {}'s session with {f} leaves out partition {p} at offset {} \
+                         (log end {}, high watermark {} sent {:?}, follower state {:?})",
+                        self.id,
+                        c.fetch_offset,
+                        r.log_end_offset,
+                        r.high_watermark,
+                        c.high_watermark_sent,
+                        follower_at
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -81,9 +81,10 @@ impl Broker {
         }
         appended.dedup();
         for p in &appended {
+            self.partition_changed(*p);
             self.advance_high_watermark(*p, now, topo, out);
         }
-        self.release_held_fetches(&appended, topo, out);
+        self.release_held_fetches(&appended, out);
         if req.acks == Acks::Zero {
             // No answer is expected, so an error closes the connection: the client sees the
             // disconnect and refreshes its metadata (`KafkaApis.handleProduceRequest`).
@@ -158,6 +159,7 @@ impl Broker {
             return;
         }
         r.high_watermark = hw;
+        self.partition_changed(partition);
         self.release_consumer_fetches(&[partition], out);
         // Complete parked requests for this partition.
         let done = self.delayed.reached(partition, hw, isr_len < min_isr);

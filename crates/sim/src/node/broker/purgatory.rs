@@ -67,6 +67,23 @@ impl<F: HeldFetch> FetchPurgatory<F> {
         }
     }
 
+    /// The fetches of the fetchers `wanted` picks come out, in fetcher order.
+    pub fn release_where(&mut self, mut wanted: impl FnMut(u32) -> bool) -> Vec<(u32, F)> {
+        if self.held.is_empty() {
+            return Vec::new();
+        }
+        let ready: Vec<u32> = self
+            .held
+            .keys()
+            .copied()
+            .filter(|&fetcher| wanted(fetcher))
+            .collect();
+        ready
+            .into_iter()
+            .filter_map(|fetcher| Some((fetcher, self.held.remove(&fetcher)?.fetch)))
+            .collect()
+    }
+
     /// These partitions have something new: the fetches reading any of them come out, in
     /// fetcher order.
     pub fn release(&mut self, partitions: &[u32]) -> Vec<(u32, F)> {

@@ -3,9 +3,10 @@
 //! buffer from the producer's `BufferPool` from its creation until it completes; `allocated`
 //! counts them (the pool's bound, `buffer.memory`, is the producer's to enforce).
 
+use super::batch_store::BatchStore;
 use crate::support::bit_set::BitSet;
-use crate::support::vec_map::VecMap;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 /// Bytes of a record batch header (magic v2).
@@ -68,7 +69,7 @@ impl Batch {
 
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    pub batches: VecMap<u64, Batch>,
+    pub batches: BatchStore<Batch>,
     /// Batch ids per partition, in the order the sender takes them.
     queues: Vec<VecDeque<u64>>,
     /// The partitions whose queue is not empty: the sender and the wake-up visit these only,
@@ -86,13 +87,23 @@ pub struct Accumulator {
     pub batch_buffer_bytes: u32,
     /// Bytes the batches present (queued or in flight) hold.
     pub allocated: u64,
+    /// `linger.ms` in µs.
+    pub linger_us: u64,
+    /// Per partition, from when its front batch may be drained as far as time goes (see
+    /// `front_due`; `u64::MAX` with an empty queue), and those times in a heap (stale entries
+    /// are skipped). The sender and its wake-up visit the due partitions and read the next
+    /// time off the heap instead of looking at every queued partition each turn.
+    due: Vec<u64>,
+    due_heap: BinaryHeap<Reverse<(u64, u32)>>,
+    /// The partitions whose `due` had come by the last `promote`.
+    ready: BitSet,
 }
 
 impl Accumulator {
     pub fn new(partitions: u32, batch_size: u32, record_bytes: u32) -> Self {
         let room = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES);
         Accumulator {
-            batches: VecMap::new(),
+            batches: BatchStore::new(),
             queues: (0..partitions).map(|_| VecDeque::new()).collect(),
             queued: BitSet::new(),
             next_batch_id: 0,
@@ -101,6 +112,10 @@ impl Accumulator {
             longest_open: 0,
             batch_buffer_bytes: batch_size,
             allocated: 0,
+            linger_us: 0,
+            due: vec![u64::MAX; partitions as usize],
+            due_heap: BinaryHeap::new(),
+            ready: BitSet::new(),
             // A record larger than batch.size still travels, alone in its batch.
             records_per_batch: (room / (record_bytes + RECORD_OVERHEAD_BYTES).max(1)).max(1),
         }
@@ -110,6 +125,79 @@ impl Accumulator {
     pub fn add_partitions(&mut self, partitions: u32) {
         self.queues.resize_with(partitions as usize, VecDeque::new);
         self.open_len.resize(partitions as usize, 0);
+        self.due.resize(partitions as usize, u64::MAX);
+    }
+
+    /// When the front batch of a partition may be drained as far as time goes: a retry after
+    /// its backoff, a full batch (or one with more behind it) at once, the open one after
+    /// `linger.ms` (the time conditions of the sender's readiness check).
+    fn front_due(&self, partition: u32) -> u64 {
+        let Some(q) = self.queues.get(partition as usize) else {
+            return u64::MAX;
+        };
+        let Some(b) = q.front().and_then(|id| self.batches.get(id)) else {
+            return u64::MAX;
+        };
+        if b.attempts > 0 {
+            b.retry_at_us
+        } else if b.closed || q.len() > 1 {
+            0
+        } else {
+            b.created_us.saturating_add(self.linger_us)
+        }
+    }
+
+    /// Keeps `due` (and the heap and `ready`) in step after a partition's queue changed.
+    fn refresh_due(&mut self, partition: u32) {
+        let d = self.front_due(partition);
+        let Some(slot) = self.due.get_mut(partition as usize) else {
+            return;
+        };
+        if *slot == d {
+            return;
+        }
+        *slot = d;
+        self.ready.remove(partition);
+        if d != u64::MAX {
+            self.due_heap.push(Reverse((d, partition)));
+        }
+    }
+
+    /// Moves the partitions due by `now` into the ready set.
+    pub fn promote(&mut self, now: u64) {
+        while let Some(&Reverse((d, p))) = self.due_heap.peek() {
+            if d > now {
+                break;
+            }
+            self.due_heap.pop();
+            if self.due.get(p as usize) == Some(&d) {
+                self.ready.insert(p);
+            }
+        }
+    }
+
+    /// The partitions whose front batch was due at the last `promote`, ascending.
+    pub fn ready(&self) -> &BitSet {
+        &self.ready
+    }
+
+    /// The earliest due time after the last `promote` of a partition `wanted` accepts.
+    pub fn next_due(&mut self, wanted: impl Fn(u32) -> bool) -> Option<u64> {
+        while let Some(&Reverse((d, p))) = self.due_heap.peek() {
+            if self.due.get(p as usize) == Some(&d) {
+                if wanted(p) {
+                    return Some(d);
+                }
+                break;
+            }
+            self.due_heap.pop();
+        }
+        // The earliest is not wanted (a partition without a leader): look at them all.
+        self.due_heap
+            .iter()
+            .filter(|Reverse((d, p))| self.due.get(*p as usize) == Some(d) && wanted(*p))
+            .map(|Reverse((d, _))| *d)
+            .min()
     }
 
     /// A partition's queue of batch ids, front first.
@@ -219,6 +307,7 @@ impl Accumulator {
             self.set_open_len(partition, 0);
         }
         self.note_queue(partition);
+        self.refresh_due(partition);
         id
     }
 
@@ -276,6 +365,9 @@ impl Accumulator {
             };
             self.set_open_len(partition, open);
         }
+        if new || self.open_len.get(partition as usize) == Some(&0) {
+            self.refresh_due(partition);
+        }
         new
     }
 
@@ -292,6 +384,7 @@ impl Accumulator {
             }
         }
         self.note_queue(b.partition);
+        self.refresh_due(b.partition);
         Some(b)
     }
 
@@ -324,6 +417,7 @@ impl Accumulator {
         };
         q.insert(pos, id);
         self.queued.insert(partition);
+        self.refresh_due(partition);
     }
 }
 

@@ -70,7 +70,7 @@ impl Producer {
         // Batch ids grow with creation time: only the oldest can be due.
         loop {
             let first = self.accumulator.batches.iter().next();
-            let Some((id, created_us)) = first.map(|(&id, b)| (id, b.created_us)) else {
+            let Some((id, created_us)) = first.map(|(id, b)| (id, b.created_us)) else {
                 break;
             };
             if created_us.saturating_add(dt) > ctx.now {

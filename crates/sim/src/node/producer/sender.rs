@@ -438,9 +438,17 @@ impl Producer {
         // The partitions of this pass in round-robin order from `start`, those with batches
         // queued only (a pass takes nothing out of the queues, so the list holds for it).
         let mut turn: Vec<u32> = Vec::new();
+        // Flushing (the application has sent its last record), any front batch may go;
+        // otherwise only those due by now (`Accumulator::promote`): no other can be ready.
+        let flushing = self.done_sending() && self.cfg.send_mode != SendMode::Sync;
         loop {
             turn.clear();
-            turn.extend(self.accumulator.queued().iter_round_from(start));
+            if flushing {
+                turn.extend(self.accumulator.queued().iter_round_from(start));
+            } else {
+                self.accumulator.promote(ctx.now);
+                turn.extend(self.accumulator.ready().iter_round_from(start));
+            }
             for &p in &turn {
                 let Some(b) = self.leaders.get(p as usize).copied().flatten() else {
                     continue;
