@@ -3,8 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, defaultScenario, ledger,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, defaultScenario, ledger, settledUrl } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -20,7 +19,7 @@ test("crashing a broker from the stage shows a leader election", async () => {
   await page.keyboard.press("Enter");
   await page.getByRole("menuitem", { name: "Crash broker 0" }).click();
   await page.waitForFunction(() => /crash-broker b0 @2\.0 s/.test(document.querySelector(".timeline")?.textContent ?? ""));
-  assert.deepEqual(decodeFragment(page.url()).doc.actions, [{ "at.ms": 2000, do: "crash-broker", broker: 0 }]);
+  assert.deepEqual(decodeFragment(await settledUrl(page)).doc.actions, [{ "at.ms": 2000, do: "crash-broker", broker: 0 }]);
   assert.match(await broker.textContent(), /broker 0 · ✖ down/);
 
   await page.getByRole("button", { name: "Fast-forward to the end" }).click();

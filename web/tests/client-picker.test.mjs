@@ -4,8 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor, decodeFragment, cliReport, ledgerOfReport,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor, decodeFragment, cliReport, ledgerOfReport, settledUrl } from "./harness.mjs";
 import { PINNED } from "./pinned.mjs";
 
 const env = useServerAndBrowser();
@@ -23,7 +22,7 @@ test("the client picker switches a producer to librdkafka, its names and its par
 
   await picker.selectOption("librdkafka");
   await page.locator('[data-key="producers[0].partitioner"] select').waitFor();
-  const doc = decodeFragment(page.url()).doc;
+  const doc = decodeFragment(await settledUrl(page)).doc;
   assert.equal(doc.producers[0].client, "librdkafka");
   // The page says which librdkafka it models.
   await page.getByText("Modelled on librdkafka 2.12.1").first().waitFor();
@@ -47,7 +46,7 @@ test("the client picker switches a producer to librdkafka, its names and its par
   await partitioner.selectOption("murmur2_random");
   await page.waitForFunction(() => location.hash && document.querySelector('[data-key="producers[0].partitioner"] select').value === "murmur2_random");
   await page.waitForTimeout(300);
-  const murmur = decodeFragment(page.url()).doc;
+  const murmur = decodeFragment(await settledUrl(page)).doc;
   assert.equal(murmur.producers[0].partitioner, "murmur2_random");
   assert.deepEqual(await ledger(page), ledgerOfReport(cliReport(murmur)));
 

@@ -6,8 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario, decodeFragment,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario, decodeFragment, settledUrl } from "./harness.mjs";
 import { cli } from "./teach-helpers.mjs";
 
 const env = useServerAndBrowser({ viewport: { width: 1440, height: 1000 } });
@@ -53,9 +52,9 @@ test("Compare makes run B from A, marks what differs, and the link restores it",
   await page.getByLabel("send.mode", { exact: true }).selectOption("sync");
   await page.locator(".compare-row.differs").first().waitFor();
   await page.waitForFunction(() => location.hash.includes("vs="));
-  assert.deepEqual(vsOf(page.url()), { "producers[0].send.mode": "sync" });
-  assert.deepEqual(decodeFragment(page.url()).doc, doc, "A is unchanged");
-  assert.equal(decodeFragment(page.url()).positionMs, 6000);
+  assert.deepEqual(vsOf(await settledUrl(page)), { "producers[0].send.mode": "sync" });
+  assert.deepEqual(decodeFragment(await settledUrl(page)).doc, doc, "A is unchanged");
+  assert.equal(decodeFragment(await settledUrl(page)).positionMs, 6000);
   assert.match(await page.locator(".compare-changes").textContent(), /producers\[0\]\.send\.mode = "sync"/);
   rows = await table(page);
   const sent = rows.find((r) => r.path === "records.sent");
@@ -74,7 +73,7 @@ test("Compare makes run B from A, marks what differs, and the link restores it",
   }
 
   // The link restores the comparison.
-  const link = page.url();
+  const link = await settledUrl(page);
   const second = await openPage(env.browser.context, link);
   await waitForApp(second.page, doc["duration.ms"]);
   await second.page.locator("section[aria-label='Stage of run B'] svg.stage-svg").waitFor();

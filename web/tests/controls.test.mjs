@@ -4,8 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor, decodeFragment, cliReport, ledgerOfReport,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, screenshot, waitForApp, ledger, fragmentFor, decodeFragment, cliReport, ledgerOfReport, settledUrl } from "./harness.mjs";
 import { PINNED } from "./pinned.mjs";
 
 const env = useServerAndBrowser();
@@ -27,13 +26,13 @@ test("the in-flight window, acks and send mode change the ledger as the core pre
   await page.waitForFunction(() => document.querySelector('[data-figure="reordered"] .figure-value')?.textContent === "0");
   const window1 = await ledger(page);
   assert.equal(window1.reordered, 0, "a window of 1 keeps order");
-  const doc1 = decodeFragment(page.url()).doc;
+  const doc1 = decodeFragment(await settledUrl(page)).doc;
   assert.equal(doc1.producers[0]["max.in.flight.requests.per.connection"], 1);
   assert.deepEqual(window1, ledgerOfReport(cliReport(doc1)));
 
   await page.getByLabel("send.mode", { exact: true }).selectOption("sync");
   await page.waitForTimeout(300);
-  const syncDoc = decodeFragment(page.url()).doc;
+  const syncDoc = decodeFragment(await settledUrl(page)).doc;
   assert.equal(syncDoc.producers[0]["send.mode"], "sync");
   const sync = await ledger(page);
   assert.ok(sync.sent < window1.sent, `sync mode sends one record per round trip (sync ${sync.sent}, async ${window1.sent})`);
@@ -42,7 +41,7 @@ test("the in-flight window, acks and send mode change the ledger as the core pre
   await page.getByLabel("acks", { exact: true }).selectOption("0");
   await page.waitForFunction(() => location.hash && document.querySelector('[data-key="producers[0].acks"] select').value === "0");
   await page.waitForTimeout(200);
-  const acks0doc = decodeFragment(page.url()).doc;
+  const acks0doc = decodeFragment(await settledUrl(page)).doc;
   assert.equal(acks0doc.producers[0].acks, "0");
   const acks0 = await ledger(page);
   assert.ok(acks0.sent > sync.sent, "with acks=0 a sync producer waits for nothing");
@@ -82,10 +81,10 @@ test("a number field reads every float form as a number, and other text as text 
   const latency = page.getByLabel("latency.ms", { exact: true });
   // The document in the address once it holds `want` (the permalink follows each edit).
   const latencyIn = async (want) => {
-    for (let i = 0; i < 50 && decodeFragment(page.url()).doc.network?.["latency.ms"] !== want; i++) {
+    for (let i = 0; i < 50 && decodeFragment(await settledUrl(page)).doc.network?.["latency.ms"] !== want; i++) {
       await page.waitForTimeout(100);
     }
-    return decodeFragment(page.url()).doc.network?.["latency.ms"];
+    return decodeFragment(await settledUrl(page)).doc.network?.["latency.ms"];
   };
   for (const [text, number] of [[".5", 0.5], ["2.", 2], ["+1.25e1", 12.5], ["3E-1", 0.3], ["007.50", 7.5]]) {
     await latency.fill(text);

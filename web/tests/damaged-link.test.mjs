@@ -3,8 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario, decodeFragment,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario, decodeFragment, settledUrl } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -31,7 +30,7 @@ for (const [what, fragment, message] of CASES) {
     await alert.waitFor();
     assert.match(await alert.textContent(), message);
     await expectUsable(page);
-    assert.deepEqual(decodeFragment(page.url()).doc, defaultScenario());
+    assert.deepEqual(decodeFragment(await settledUrl(page)).doc, defaultScenario());
     if (what === "damaged data") await screenshot(page, "damaged-link");
     await page.getByRole("button", { name: "Dismiss" }).click();
     await alert.waitFor({ state: "detached" });

@@ -4,8 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, defaultScenario,
-  SUB_PATH, decodeFragment,
-} from "./harness.mjs";
+  SUB_PATH, decodeFragment, settledUrl } from "./harness.mjs";
 
 const env = useServerAndBrowser({ viewport: { width: 720, height: 560 } });
 
@@ -30,6 +29,7 @@ test("embed mode hides everything but the stage, the ledger, playback and the ch
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth));
 
   const open = page.getByRole("link", { name: "Open in playground" });
+  await settledUrl(page);
   const href = await open.getAttribute("href");
   assert.ok(!href.includes("embed="), "the full page has no embed parameter");
   assert.ok(href.startsWith(env.server.url + SUB_PATH.slice(1) + "#s="), href);

@@ -117,6 +117,13 @@ export function decodeFragment(url) {
   return { doc, positionMs: parts.t === undefined ? undefined : Number(parts.t) };
 }
 
+/** The page's address once it carries what is on screen: the page packs its permalink
+ * asynchronously (the browser's CompressionStream) and marks the app while it does. */
+export async function settledUrl(page) {
+  await page.locator('[data-rendered-by=wasm][data-link-pending="false"]').waitFor({ timeout: 20000 });
+  return page.url();
+}
+
 /** Waits for the app to render and the playback position to settle at `positionMs`, if given. */
 export async function waitForApp(page, positionMs) {
   await page.locator("[data-rendered-by=wasm]").waitFor({ timeout: 20000 });

@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { readdirSync } from "node:fs";
 import {
   useServerAndBrowser, openPage, waitForApp, screenshot, decodeFragment, positionMs, REPO,
-  DIST, SUB_PATH,
-} from "./harness.mjs";
+  DIST, SUB_PATH, settledUrl } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 const LESSONS = join(REPO, "web", "lessons");
@@ -72,7 +71,7 @@ test("a newcomer finds the lessons on the first screen, in course order, with wh
   await page.locator('.lessons-entry[data-lesson-id="ordering"] .lessons-open').click();
   await page.locator('.lesson-player[data-lesson="ordering"]').waitFor();
   assert.equal(new URL(page.url()).searchParams.get("lesson"), "ordering");
-  assert.deepEqual(decodeFragment(page.url()).doc, lessonDoc("ordering").scenario);
+  assert.deepEqual(decodeFragment(await settledUrl(page)).doc, lessonDoc("ordering").scenario);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -111,17 +110,17 @@ test("a lesson plays step by step: narration, pause, Continue by key and click, 
   assert.equal(await last.locator(".verdict.misses").count(), 0);
   assert.match(await last.locator('[data-expect="records.lost >= 1"]').textContent(), /met: records\.lost = \d+/);
   // Try this: an ordinary edit (the permalink shows it), run to the end, the try's figure holds.
-  const before = page.url();
+  const before = await settledUrl(page);
   await page.locator(".lesson-try").first().click();
   await page.locator(".lesson-try-active .verdict.holds").waitFor({ timeout: 20000 });
   await page.locator('output.time[data-position-ms="20000"]').waitFor();
-  assert.notEqual(page.url(), before);
-  assert.equal(decodeFragment(page.url()).doc.producers[0].acks, "all");
+  assert.notEqual(await settledUrl(page), before);
+  assert.equal(decodeFragment(await settledUrl(page)).doc.producers[0].acks, "all");
   assert.equal(await page.locator('.field[data-key="producers[0].acks"] select').inputValue(), "all");
   await screenshot(page, "lesson-try");
   await page.getByRole("button", { name: "Back to the lesson" }).click();
   await page.locator(".lesson-continue").waitFor();
-  assert.equal(decodeFragment(page.url()).doc.producers[0].acks, "1");
+  assert.equal(decodeFragment(await settledUrl(page)).doc.producers[0].acks, "1");
   // N goes on too.
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("n");
@@ -132,7 +131,7 @@ test("a lesson plays step by step: narration, pause, Continue by key and click, 
   await page.getByRole("button", { name: "Leave the lesson" }).click();
   await page.locator(".lesson-player").waitFor({ state: "detached" });
   assert.equal(new URL(page.url()).searchParams.get("lesson"), null);
-  assert.equal(decodeFragment(page.url()).doc.producers[0].acks, "1");
+  assert.equal(decodeFragment(await settledUrl(page)).doc.producers[0].acks, "1");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -171,7 +170,7 @@ test("a challenge: locked settings, hints, Check passes with the solution, remem
   await page.getByRole("button", { name: "Reset" }).click();
   await page.locator(".challenge-passed").waitFor({ state: "detached" });
   assert.ok(!(await page.evaluate(() => localStorage.getItem("kafka-playground.lessons.done"))).includes("challenge-no-loss-fast"));
-  assert.equal(decodeFragment(page.url()).doc.producers[0].acks, "1");
+  assert.equal(decodeFragment(await settledUrl(page)).doc.producers[0].acks, "1");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -187,7 +186,7 @@ test("a lesson opens from a #l= link and from another server's address", async (
   assert.match(fragment, /^#l=/);
   let { page, errors } = await open(fragment);
   await page.locator('.lesson-player[data-lesson="ordering"]').waitFor();
-  assert.deepEqual(decodeFragment(page.url()).doc, lessonDoc("ordering").scenario);
+  assert.deepEqual(decodeFragment(await settledUrl(page)).doc, lessonDoc("ordering").scenario);
   await page.close();
   assert.deepEqual(errors, []);
 
@@ -202,7 +201,7 @@ test("a lesson opens from a #l= link and from another server's address", async (
   assert.match(await page.locator(".lesson-versions").textContent(), /Before 3\.0 idempotence/);
   await page.getByRole("button", { name: "Kafka 2.8" }).click();
   assert.equal(await page.getByRole("button", { name: "Kafka 2.8" }).getAttribute("aria-pressed"), "true");
-  assert.equal(decodeFragment(page.url()).doc["kafka.version"], "2.8");
+  assert.equal(decodeFragment(await settledUrl(page)).doc["kafka.version"], "2.8");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -3,8 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, waitForApp, ledger, decodeFragment, defaultScenario,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, waitForApp, ledger, decodeFragment, defaultScenario, settledUrl } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -19,18 +18,18 @@ test("a permalink round-trips: open, change, reload gives the same state and fig
   for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
   await waitForApp(page, 3000);
   await page.waitForFunction(() => location.hash.endsWith("&t=3000"));
-  const { doc, positionMs } = decodeFragment(page.url());
+  const { doc, positionMs } = decodeFragment(await settledUrl(page));
   assert.equal(positionMs, 3000);
   assert.equal(doc.producers[0].acks, "1");
   assert.equal(doc.producers[0]["linger.ms"], 5);
   assert.deepEqual({ ...doc, producers: defaultScenario().producers }, defaultScenario());
   const figures = await ledger(page);
   const hash = await page.locator("[data-trace-hash]").getAttribute("data-trace-hash");
-  const url = page.url();
+  const url = await settledUrl(page);
 
   await page.reload();
   await waitForApp(page, 3000);
-  assert.equal(page.url(), url);
+  assert.equal(await settledUrl(page), url);
   assert.equal(await page.getByLabel("acks", { exact: true }).inputValue(), "1");
   assert.equal(await page.getByLabel("linger.ms", { exact: true }).inputValue(), "5");
   assert.deepEqual(await ledger(page), figures);

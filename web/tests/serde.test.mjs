@@ -5,8 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, ledger, cliReport, ledgerOfReport,
-} from "./harness.mjs";
+  useServerAndBrowser, openPage, screenshot, waitForApp, fragmentFor, decodeFragment, ledger, cliReport, ledgerOfReport, settledUrl } from "./harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -77,7 +76,7 @@ test("a custom reader upgraded first is stuck on a poison pill; upgrading the pr
   await choose(page, page.locator('[data-producer="p1"][role=button]'), "Upgrade to Supplier@2");
   await page.waitForFunction(() =>
     /upgrade-producer p1 → Supplier@2 @4\.0 s/.test(document.querySelector(".timeline")?.textContent ?? ""));
-  const edited = decodeFragment(page.url()).doc;
+  const edited = decodeFragment(await settledUrl(page)).doc;
   assert.deepEqual(edited.actions, [
     ...doc.actions,
     { "at.ms": 4000, do: "upgrade-producer", producer: "p1", "value.schema": "Supplier@2" },
@@ -117,7 +116,7 @@ test("an Avro producer's upgrade refused under BACKWARD goes through once the re
   await page.getByRole("menuitem", { name: "Compatibility: FORWARD", exact: true }).click();
   await page.waitForFunction(() =>
     /set-compatibility suppliers-value → FORWARD @2\.0 s/.test(document.querySelector(".timeline")?.textContent ?? ""));
-  const edited = decodeFragment(page.url()).doc;
+  const edited = decodeFragment(await settledUrl(page)).doc;
   assert.deepEqual(edited.actions, [
     ...doc.actions,
     { "at.ms": 2000, do: "set-compatibility", subject: "suppliers-value", compatibility: "FORWARD" },

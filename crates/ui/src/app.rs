@@ -241,7 +241,7 @@ pub fn App() -> Html {
     // rests.
     let resting_ms = (state.playback == Playback::Paused).then_some(state.position_us / 1000);
     let compare_set = state.compare.as_ref().map(|c| Rc::new(c.set_value()));
-    let fragment = crate::link_data::use_fragment(
+    let (fragment, link_pending) = crate::link_data::use_fragment(
         Rc::clone(&state.doc),
         state.doc_revision,
         compare_set,
@@ -404,7 +404,7 @@ pub fn App() -> Html {
 
     html! {
         <div class={class_list("app", &[(embed, "embed")])} data-rendered-by="wasm"
-             data-embed={embed.to_string()}>
+             data-embed={embed.to_string()} data-link-pending={link_pending.to_string()}>
             <header class="app-header">
                 <h1>{"Kafka Playground"}</h1>
                 if !embed {

@@ -9,39 +9,43 @@ use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The fragment of what is on screen: `doc` (with B's set when comparing) at `position_ms`.
-/// Empty until the first one is packed; each change of `revision`, `set` or `position_ms`
-/// packs anew, and a packing overtaken by a newer one is dropped.
+/// The fragment of what is on screen: `doc` (with B's set when comparing) at `position_ms`,
+/// and whether a newer one is still being packed (the page marks that, so a reader of the
+/// address knows to wait). Empty until the first one is packed; each change of `revision`,
+/// `set` or `position_ms` packs anew, and a packing overtaken by a newer one is dropped.
 #[hook]
 pub fn use_fragment(
     doc: Rc<Value>,
     revision: u64,
     set: Option<Rc<Value>>,
     position_ms: Option<u64>,
-) -> Rc<String> {
-    let fragment = use_state(|| Rc::new(String::new()));
-    let setter = fragment.setter();
-    use_effect_with((revision, set, position_ms), move |(_, set, ms)| {
+) -> (Rc<String>, bool) {
+    type Key = (u64, Option<Rc<Value>>, Option<u64>);
+    let packed = use_state(|| (None::<Key>, Rc::new(String::new())));
+    let key: Key = (revision, set, position_ms);
+    let pending = packed.0.as_ref() != Some(&key);
+    let setter = packed.setter();
+    use_effect_with(key, move |key| {
         let current = Rc::new(Cell::new(true));
+        let (_, set, ms) = key.clone();
         #[cfg(target_arch = "wasm32")]
         {
-            let (current, set, ms) = (Rc::clone(&current), set.clone(), *ms);
+            let (current, key) = (Rc::clone(&current), key.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let packed = web::fragment(&doc, set.as_deref(), ms).await;
+                let fragment = web::fragment(&doc, set.as_deref(), ms).await;
                 if current.get() {
-                    setter.set(Rc::new(packed));
+                    setter.set((Some(key), Rc::new(fragment)));
                 }
             });
         }
         #[cfg(not(target_arch = "wasm32"))]
-        setter.set(Rc::new(crate::state::compare::fragment(
-            &doc,
-            set.as_deref(),
-            *ms,
-        )));
+        setter.set((
+            Some(key.clone()),
+            Rc::new(crate::state::compare::fragment(&doc, set.as_deref(), ms)),
+        ));
         move || current.set(false)
     });
-    (*fragment).clone()
+    (Rc::clone(&packed.1), pending)
 }
 
 #[cfg(target_arch = "wasm32")]
