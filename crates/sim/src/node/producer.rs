@@ -129,6 +129,9 @@ pub struct Producer {
     metadata_max_age_us: Option<u64>,
     next_correlation: u64,
     drain_cursor: u32,
+    /// The sender's partition list for one pass, kept for its capacity (a pass lists up to
+    /// every partition; growing a new list each time was a good part of `drain`).
+    drain_turn: Vec<u32>,
     pub producer_id: u64,
     wake_at: Option<u64>,
     brokers: u32,
@@ -215,6 +218,7 @@ impl Producer {
             metadata_max_age_us: None,
             next_correlation: 0,
             drain_cursor: 0,
+            drain_turn: Vec::new(),
             producer_id: 1000 + u64::from(index),
             wake_at: None,
             brokers: topo.brokers,

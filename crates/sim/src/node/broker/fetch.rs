@@ -181,12 +181,14 @@ impl Broker {
         };
         // The partitions to read: those listed and those changed on this side. A cached
         // partition left out is caught up with nothing new (`LeaderSession::idle`).
-        let work: Vec<(u32, CachedPartition)> = s
-            .dirty
-            .iter()
-            .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c)))
-            .collect();
-        let mut touched = Vec::new();
+        // Sized up front: growing these per fetch was a visible share at 1,000 partitions.
+        let mut work: Vec<(u32, CachedPartition)> = Vec::with_capacity(s.dirty.len());
+        work.extend(
+            s.dirty
+                .iter()
+                .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c))),
+        );
+        let mut touched = Vec::with_capacity(work.len());
         let mut has_data = false;
         for (partition, fp) in work {
             let Some(r) = self.replicas.get_mut(&partition) else {
@@ -318,13 +320,16 @@ impl Broker {
         let candidates: Vec<(u32, CachedPartition)> = if full {
             s.partitions.iter().map(|(&p, c)| (p, *c)).collect()
         } else {
-            s.dirty
-                .iter()
-                .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c)))
-                .collect()
+            let mut c = Vec::with_capacity(s.dirty.len());
+            c.extend(
+                s.dirty
+                    .iter()
+                    .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c))),
+            );
+            c
         };
-        let mut partitions = Vec::new();
-        let mut settled = Vec::new();
+        let mut partitions = Vec::with_capacity(candidates.len());
+        let mut settled = Vec::with_capacity(candidates.len());
         for (p, c) in candidates {
             let fp = self.fetched_partition(p, &c);
             let lagging = self
@@ -415,7 +420,8 @@ impl Broker {
             .extend(resp.partitions.iter().map(|fp| fp.partition));
         let cached = session.sent.len();
         let mut errors = 0;
-        for fp in resp.partitions.iter() {
+        // The answer is ours: its batches move into the log (no clone per batch).
+        for fp in resp.partitions {
             let Some(r) = self.replicas.get_mut(&fp.partition) else {
                 continue;
             };
@@ -442,9 +448,9 @@ impl Broker {
                 }
                 continue;
             }
-            for b in &fp.batches {
+            for b in fp.batches {
                 if b.base_offset == r.log_end_offset {
-                    r.append(b.clone());
+                    r.append(b);
                 }
             }
             let hw = fp.high_watermark.min(r.log_end_offset);
@@ -533,8 +539,8 @@ impl Broker {
                 let mut touched = std::mem::take(&mut session.touched);
                 crate::support::sorting::sort(&mut touched);
                 touched.dedup();
-                let mut listed = Vec::new();
-                for p in touched {
+                let mut listed = Vec::with_capacity(touched.len());
+                for &p in &touched {
                     let Some(r) = self.replicas.get(&p) else {
                         continue;
                     };
@@ -550,6 +556,9 @@ impl Broker {
                         }
                     }
                 }
+                // The list goes back for its capacity.
+                touched.clear();
+                session.touched = touched;
                 (listed, Vec::new())
             };
         session.touched.clear();

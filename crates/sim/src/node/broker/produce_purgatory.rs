@@ -28,7 +28,13 @@ pub(super) struct ProducePurgatory {
 
 impl ProducePurgatory {
     /// Parks a request (its `waiting` not empty) and returns its key for the timeout timer.
-    pub fn park(&mut self, d: DelayedProduce) -> u64 {
+    pub fn park(&mut self, mut d: DelayedProduce) -> u64 {
+        // By partition: a high watermark move finds its entries by binary search instead of
+        // a pass over the whole list (a request to one broker lists hundreds of partitions at
+        // 1,000 partitions, and each of them moves on its own).
+        if !d.waiting.is_sorted_by_key(|w| w.1) {
+            crate::support::sorting::sort_by(&mut d.waiting, |a, b| a.1.cmp(&b.1));
+        }
         let key = self.next_key;
         self.next_key += 1;
         for &(_, p, _) in &d.waiting {
@@ -74,22 +80,26 @@ impl ProducePurgatory {
                 return false;
             };
             let mut changed = false;
-            let results = &mut d.results;
-            d.waiting.retain(|&(i, p, end)| {
-                if p == partition && settle(end) {
-                    if let Some(r) = results.get_mut(i) {
+            let first = d.waiting.partition_point(|w| w.1 < partition);
+            let mut at = first;
+            while let Some(&(i, p, end)) = d.waiting.get(at) {
+                if p != partition {
+                    break;
+                }
+                if settle(end) {
+                    if let Some(r) = d.results.get_mut(i) {
                         edit(r);
                     }
+                    d.waiting.remove(at);
                     changed = true;
-                    false
                 } else {
-                    true
+                    at += 1;
                 }
-            });
+            }
             if changed && d.waiting.is_empty() {
                 done.push(*key);
             }
-            d.waiting.iter().any(|&(_, p, _)| p == partition)
+            d.waiting.get(first).is_some_and(|w| w.1 == partition)
         });
         done.into_iter()
             .filter_map(|key| self.parked.remove(&key))

@@ -437,7 +437,7 @@ impl Producer {
         let mut request_bytes: VecMap<u32, u64> = VecMap::new();
         // The partitions of this pass in round-robin order from `start`, those with batches
         // queued only (a pass takes nothing out of the queues, so the list holds for it).
-        let mut turn: Vec<u32> = Vec::new();
+        let mut turn = std::mem::take(&mut self.drain_turn);
         // Flushing (the application has sent its last record), any front batch may go;
         // otherwise only those due by now (`Accumulator::promote`): no other can be ready.
         let flushing = self.done_sending() && self.cfg.send_mode != SendMode::Sync;
@@ -482,6 +482,7 @@ impl Producer {
                 }
             }
         }
+        self.drain_turn = turn;
     }
 
     pub(super) fn backoff_us(&self, attempt: u32, rng: &mut impl Rng) -> u64 {
