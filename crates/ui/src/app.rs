@@ -249,9 +249,11 @@ pub fn App() -> Html {
     );
     {
         let fragment = Rc::clone(&fragment);
-        use_effect_with((fragment, resting_ms.is_some()), |(fragment, resting)| {
-            // Empty until the first packing is ready: the address keeps what it had.
-            if *resting && !fragment.is_empty() {
+        // Only a fragment packed for what is on screen now: while a newer one is being packed
+        // (or before the first), the address keeps what it had.
+        let current = resting_ms.is_some() && !link_pending;
+        use_effect_with((fragment, current), |(fragment, current)| {
+            if *current && !fragment.is_empty() {
                 browser::replace_fragment(fragment);
             }
         });
