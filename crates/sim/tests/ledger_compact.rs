@@ -156,16 +156,7 @@ impl Model {
                 .iter()
                 .filter(|&&id| self.producer_of(id) == Some(pi))
                 .count() as u64;
-            out.counts.sent += c.sent;
-            out.counts.acknowledged += c.acknowledged;
-            out.counts.failed += c.failed;
-            out.counts.lost += c.lost;
-            out.counts.at_risk += c.at_risk;
-            out.counts.unavailable += c.unavailable;
-            out.counts.duplicated += c.duplicated;
-            out.counts.reordered += c.reordered;
-            out.counts.pending += c.pending;
-            out.counts.delivered += c.delivered;
+            out.counts.add_record_figures(&c);
             out.per_producer.push(c);
         }
         out

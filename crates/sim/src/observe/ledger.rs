@@ -286,6 +286,23 @@ pub struct RecordCounts {
     pub serialization_failed: u64,
 }
 
+impl RecordCounts {
+    /// Adds `other`'s record figures (a producer's, into the run's totals); not
+    /// `serialization.failed`, which counts sends rather than records and is set apart.
+    pub fn add_record_figures(&mut self, other: &RecordCounts) {
+        self.sent += other.sent;
+        self.acknowledged += other.acknowledged;
+        self.failed += other.failed;
+        self.lost += other.lost;
+        self.at_risk += other.at_risk;
+        self.unavailable += other.unavailable;
+        self.duplicated += other.duplicated;
+        self.reordered += other.reordered;
+        self.pending += other.pending;
+        self.delivered += other.delivered;
+    }
+}
+
 /// Hands each batch's record ids, in order, to the function it is given.
 pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(&[u32])) + 'a>;
 
@@ -683,16 +700,7 @@ impl Ledger {
                 .iter()
                 .filter(|&&id| self.producer_of(id) == Some(pi))
                 .count() as u64;
-            out.counts.sent += c.sent;
-            out.counts.acknowledged += c.acknowledged;
-            out.counts.failed += c.failed;
-            out.counts.lost += c.lost;
-            out.counts.at_risk += c.at_risk;
-            out.counts.unavailable += c.unavailable;
-            out.counts.duplicated += c.duplicated;
-            out.counts.reordered += c.reordered;
-            out.counts.pending += c.pending;
-            out.counts.delivered += c.delivered;
+            out.counts.add_record_figures(&c);
             out.per_producer.push(c);
         }
         out
