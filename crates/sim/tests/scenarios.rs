@@ -324,3 +324,42 @@ fn the_high_watermark_waits_for_a_follower_joining_the_isr() {
     // 41 while loss.rate dropped requests outright; TCP-style retransmission lets more through.
     assert_eq!(r.sent, 124);
 }
+
+/// The tally the page samples every half second (no classification against the logs) agrees
+/// with the classified figures at every sample of every stored scenario, lost records and
+/// crashes included.
+#[test]
+fn the_running_tally_matches_the_classified_figures_at_every_half_second() {
+    let dir = format!("{}/tests/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scenarios")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix(".json")?.to_string())
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 23);
+    let mut samples = 0;
+    for name in &names {
+        let mut sim = Simulation::new(load(name));
+        let mut t = 0;
+        while t < sim.end_us() {
+            t = (t + 500_000).min(sim.end_us());
+            sim.advance_to(t);
+            let (tally, figures) = (sim.tally(), sim.figures());
+            let at = format!("{name} at {t} µs");
+            assert_eq!(tally.sent, figures.records.sent, "{at}");
+            assert_eq!(tally.acknowledged, figures.records.acknowledged, "{at}");
+            assert_eq!(tally.consumed, figures.consumed, "{at}");
+            assert_eq!(tally.rebalances, figures.rebalances, "{at}");
+            assert_eq!(tally.latency_ms, figures.latency_ms, "{at}");
+            assert_eq!(
+                tally.throughput_records_per_sec, figures.throughput_records_per_sec,
+                "{at}"
+            );
+            samples += 1;
+        }
+    }
+    assert!(samples > 100, "{samples} samples");
+}

@@ -538,6 +538,12 @@ impl Ledger {
         self.producers.iter().map(|p| u64::from(p.sent())).sum()
     }
 
+    /// Records the application was told succeeded: the classification's `acknowledged`, kept
+    /// as the run goes.
+    pub fn total_acknowledged(&self) -> u64 {
+        self.producers.iter().map(|p| p.acknowledged).sum()
+    }
+
     pub(crate) fn producer_of(&self, id: u32) -> Option<usize> {
         let i = self.producers.partition_point(|p| p.base <= id);
         let i = i.checked_sub(1)?;

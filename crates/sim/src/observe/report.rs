@@ -125,6 +125,20 @@ pub struct Figures {
     pub latency_ms: LatencyMs,
 }
 
+/// The figures the ledger counts as the run goes ([`Simulation::tally`]): the same values as
+/// [`Figures`]' without the records' classification against the logs. `acknowledged` is
+/// [`RecordCounts::acknowledged`] (the application's acknowledgements: a record acknowledged
+/// and later lost still counts), `sent` its `sent`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub consumed: ConsumedCounts,
+    pub rebalances: u32,
+    pub throughput_records_per_sec: f64,
+    pub latency_ms: LatencyMs,
+}
+
 /// The record ids of `r`'s log below its high watermark, batch by batch.
 fn below_hw(r: &PartitionReplica) -> Batches<'_> {
     let hw = r.high_watermark;
@@ -334,24 +348,26 @@ impl Simulation {
     }
 
     /// The run's headline figures: the report without its per-group, per-producer and
-    /// configuration parts (all the page's charts and ledger need, built on every sample).
+    /// configuration parts (all the page's ledger needs when it stops).
     pub fn figures(&self) -> Figures {
         self.snapshot().figures()
     }
 
-    /// `c`: the classification of this same moment (see `Snapshot`).
-    pub(crate) fn figures_of(&self, c: &Classification) -> Figures {
-        let (p50, p99, max) = self.world.ledger.latency_ms();
-        let throughput = match self.world.ledger.first_send_us {
-            Some(first) if self.world.ledger.last_success_us > first => {
-                self.world.ledger.successes as f64
-                    / ((self.world.ledger.last_success_us - first) as f64 / 1e6)
+    /// The figures the ledger keeps as the run goes, without comparing the records with the
+    /// logs (which costs in proportion to the records sent): cheap enough for the page to
+    /// sample every half second however long the run.
+    pub fn tally(&self) -> Tally {
+        let ledger = &self.world.ledger;
+        let (p50, p99, max) = ledger.latency_ms();
+        let throughput = match ledger.first_send_us {
+            Some(first) if ledger.last_success_us > first => {
+                ledger.successes as f64 / ((ledger.last_success_us - first) as f64 / 1e6)
             }
             _ => 0.0,
         };
-        Figures {
-            records: c.counts.clone(),
-            per_producer: c.per_producer.clone(),
+        Tally {
+            sent: ledger.total_sent(),
+            acknowledged: ledger.total_acknowledged(),
             consumed: self.consumed_counts(),
             rebalances: self.world.groups.iter().map(|g| g.rebalances).sum(),
             throughput_records_per_sec: round3(throughput),
@@ -360,6 +376,19 @@ impl Simulation {
                 p99: round3(p99),
                 max: round3(max),
             },
+        }
+    }
+
+    /// `c`: the classification of this same moment (see `Snapshot`).
+    pub(crate) fn figures_of(&self, c: &Classification) -> Figures {
+        let tally = self.tally();
+        Figures {
+            records: c.counts.clone(),
+            per_producer: c.per_producer.clone(),
+            consumed: tally.consumed,
+            rebalances: tally.rebalances,
+            throughput_records_per_sec: tally.throughput_records_per_sec,
+            latency_ms: tally.latency_ms,
         }
     }
 
