@@ -54,10 +54,43 @@ pub struct Network {
     /// Loss probability scaled to 2^32.
     loss_threshold: u64,
     /// Last arrival time per (from, to): keeps each connection FIFO.
-    last_arrival: VecMap<(NodeId, NodeId), u64>,
+    last_arrival: ConnectionClock,
     /// Brokers cut off until the given time.
     isolated_until: VecMap<u32, u64>,
     next_id: u64,
+}
+
+/// The last arrival time on each connection, in a table by both ends' dense index: every
+/// message looks its connection up, and at 100 nodes a sorted map of pairs cost a binary
+/// search of enum comparisons each time.
+#[derive(Debug, Clone, Default)]
+struct ConnectionClock {
+    rows: Vec<Vec<u64>>,
+}
+
+impl ConnectionClock {
+    /// Each kind of node interleaved, so the table grows with the largest index in use.
+    fn dense(node: NodeId) -> usize {
+        match node {
+            NodeId::Controller => 0,
+            NodeId::Registry => 1,
+            NodeId::Broker(i) => 2 + 3 * i as usize,
+            NodeId::Producer(i) => 3 + 3 * i as usize,
+            NodeId::Consumer(i) => 4 + 3 * i as usize,
+        }
+    }
+
+    fn last_arrival(&mut self, from: NodeId, to: NodeId) -> &mut u64 {
+        let (f, t) = (Self::dense(from), Self::dense(to));
+        if self.rows.len() <= f {
+            self.rows.resize_with(f + 1, Vec::new);
+        }
+        let row = &mut self.rows[f];
+        if row.len() <= t {
+            row.resize(t + 1, 0);
+        }
+        &mut row[t]
+    }
 }
 
 fn ms_to_us(ms: f64) -> u64 {
@@ -93,7 +126,7 @@ impl Network {
             latency_us: ms_to_us(cfg.latency_ms),
             jitter_us: ms_to_us(cfg.jitter_ms),
             loss_threshold: loss_threshold(cfg.loss_rate),
-            last_arrival: VecMap::new(),
+            last_arrival: ConnectionClock::default(),
             isolated_until: VecMap::new(),
             next_id: 0,
         }
@@ -178,7 +211,7 @@ impl Network {
         }
         // In order: a message waits for every earlier one on its connection (a late,
         // retransmitted segment holds back everything sent after it).
-        let last = self.last_arrival.get_or_insert_with((from, to), || 0);
+        let last = self.last_arrival.last_arrival(from, to);
         arrive = arrive.max(*last);
         *last = arrive;
         let fate = if self.blocked(from, to, now_us) {
