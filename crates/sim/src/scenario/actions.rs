@@ -7,7 +7,7 @@
 //! topic has by then (its `partitions` plus earlier `add-partitions`), as Kafka refuses a
 //! decrease or the same count (INVALID_PARTITIONS).
 
-use super::context::{each_object, unknown_topic, Context};
+use super::context::{each_object, unknown_name, unknown_topic, Context};
 use super::diagnostics::Problems;
 use super::fields::{nearest, show, Fields, Got};
 use super::limits::*;
@@ -222,21 +222,9 @@ fn read_group_id(f: &Fields<'_>, ctx: &Context, problems: &mut Problems) -> Opti
     if ctx.groups.contains_key(id) {
         Some(id.to_string())
     } else {
-        let known: Vec<String> = ctx.groups.keys().map(|g| format!("\"{g}\"")).collect();
         problems.error(
             &f.path_of("group.id"),
-            if known.is_empty() {
-                format!(
-                    "unknown group {} (the scenario has no groups)",
-                    show(&id.into())
-                )
-            } else {
-                format!(
-                    "unknown group {} (groups: {})",
-                    show(&id.into()),
-                    known.join(", ")
-                )
-            },
+            unknown_name("group", "groups", id, ctx.groups.keys()),
         );
         None
     }

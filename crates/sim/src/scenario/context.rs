@@ -184,15 +184,26 @@ pub(crate) fn single_topic(ctx: &Context) -> Option<String> {
 }
 
 pub(crate) fn unknown_topic(name: &str, ctx: &Context) -> String {
-    let known: Vec<String> = ctx.topics.iter().map(|t| format!("\"{t}\"")).collect();
+    unknown_name("topic", "topics", name, ctx.topics.iter())
+}
+
+/// "unknown topic "x" (topics: "a", "b")", or "(the scenario has no topics)": a name that
+/// refers to something the scenario does not define, with what it does define.
+pub(crate) fn unknown_name<'a>(
+    what: &str,
+    plural: &str,
+    name: &str,
+    known: impl Iterator<Item = &'a String>,
+) -> String {
+    let known: Vec<String> = known.map(|k| format!("\"{k}\"")).collect();
     if known.is_empty() {
         format!(
-            "unknown topic {} (the scenario has no topics)",
+            "unknown {what} {} (the scenario has no {plural})",
             show(&Value::from(name))
         )
     } else {
         format!(
-            "unknown topic {} (topics: {})",
+            "unknown {what} {} ({plural}: {})",
             show(&Value::from(name)),
             known.join(", ")
         )

@@ -2,7 +2,7 @@
 //! a new version of the schema it already uses, `upgrade-group` a group and such a version,
 //! `set-compatibility` a subject (`<topic>-value` of a scenario topic).
 
-use super::context::Context;
+use super::context::{unknown_name, Context};
 use super::diagnostics::Problems;
 use super::fields::{show, Fields, Got};
 use super::schemas::read_schema_ref;
@@ -18,18 +18,9 @@ pub(super) fn read_producer(
     if ctx.producer_schemas.contains_key(name) {
         return Some(name.to_string());
     }
-    let known: Vec<String> = ctx
-        .producer_schemas
-        .keys()
-        .map(|p| format!("\"{p}\""))
-        .collect();
     problems.error(
         &f.path_of("producer"),
-        format!(
-            "unknown producer {} (producers: {})",
-            show(&name.into()),
-            known.join(", ")
-        ),
+        unknown_name("producer", "producers", name, ctx.producer_schemas.keys()),
     );
     None
 }
