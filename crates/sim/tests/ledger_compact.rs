@@ -111,6 +111,7 @@ impl Model {
                 }
             }
         }
+        reordered_ids.sort_unstable();
         let mut out = Classification {
             reordered_ids,
             ..Default::default()

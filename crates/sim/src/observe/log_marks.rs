@@ -99,7 +99,7 @@ impl Simulation {
             | RecordCategory::Unavailable
             | RecordCategory::Duplicated
             | RecordCategory::Reordered => {
-                let mut ids = match category {
+                let ids = match category {
                     RecordCategory::Lost => &classification.lost_ids,
                     RecordCategory::AtRisk => &classification.at_risk_ids,
                     RecordCategory::Unavailable => &classification.unavailable_ids,
@@ -107,7 +107,6 @@ impl Simulation {
                     _ => &classification.reordered_ids,
                 }
                 .clone();
-                crate::support::sorting::sort(&mut ids);
                 return ids;
             }
             RecordCategory::Sent => None,

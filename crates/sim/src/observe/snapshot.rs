@@ -7,7 +7,6 @@ use crate::observe::ledger::Classification;
 use crate::observe::log_marks::{LogMarks, RecordCategory};
 use crate::observe::report::Figures;
 use crate::observe::view::View;
-use crate::support::sorting;
 use crate::world::network::{Fate, MessageInFlight};
 use crate::world::sim::Simulation;
 use crate::world::topology::Topology;
@@ -46,9 +45,6 @@ impl MessageOutcome {
 pub struct Snapshot<'a> {
     sim: &'a Simulation,
     classification: Classification,
-    /// Ascending, for the messages' range lookups.
-    duplicated_ids: Vec<u32>,
-    reordered_ids: Vec<u32>,
 }
 
 impl Simulation {
@@ -60,15 +56,9 @@ impl Simulation {
     /// This moment with a classification taken earlier (a playing page refreshes a long run's
     /// ledger every few frames): the view's logs are now, the figures and outcomes then.
     pub fn snapshot_classified(&self, classification: Classification) -> Snapshot<'_> {
-        let mut duplicated_ids = classification.duplicated_ids.clone();
-        sorting::sort(&mut duplicated_ids);
-        let mut reordered_ids = classification.reordered_ids.clone();
-        sorting::sort(&mut reordered_ids);
         Snapshot {
             sim: self,
             classification,
-            duplicated_ids,
-            reordered_ids,
         }
     }
 }
@@ -119,8 +109,8 @@ impl Snapshot<'_> {
         };
         match m.fate {
             Fate::Dropped => MessageOutcome::Dropped,
-            _ if carries(&self.duplicated_ids) => MessageOutcome::Duplicate,
-            _ if carries(&self.reordered_ids) => MessageOutcome::OutOfOrder,
+            _ if carries(&self.classification.duplicated_ids) => MessageOutcome::Duplicate,
+            _ if carries(&self.classification.reordered_ids) => MessageOutcome::OutOfOrder,
             _ if m.is_retry => MessageOutcome::Retried,
             Fate::Retransmitted => MessageOutcome::Retransmitted,
             _ => MessageOutcome::Delivered,

@@ -125,6 +125,7 @@ pub struct PartitionLogs<'a> {
 }
 
 /// The outcome of comparing the ledger with the partitions' logs.
+/// Every id list is ascending (the page looks messages' record ranges up in them).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Classification {
     pub counts: RecordCounts,
@@ -262,6 +263,7 @@ impl Ledger {
             });
         }
         crate::support::sorting::sort(&mut extra);
+        crate::support::sorting::sort(&mut reordered_ids);
         let mut out = Classification {
             reordered_ids,
             ..Default::default()
