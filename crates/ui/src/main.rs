@@ -14,6 +14,7 @@ mod highlight;
 mod lesson_load;
 mod lesson_play;
 mod link_data;
+mod markup;
 mod run_cache;
 mod shared;
 mod state;
