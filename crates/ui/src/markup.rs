@@ -9,8 +9,10 @@
 //! `.el(element)`, `.child(html)` (an `Html` of any kind: a `for` list collected into one too).
 
 use std::rc::Rc;
-use yew::html::{onchange, onclick, oninput};
-use yew::virtual_dom::{AttrValue, AttributeOrProperty, Attributes, Listener, VNode, VTag, VText};
+use yew::html::{onchange, onclick, oninput, onkeydown};
+use yew::virtual_dom::{
+    AttrValue, AttributeOrProperty, Attributes, Key, Listener, VNode, VTag, VText,
+};
 use yew::{Callback, Html};
 
 /// An element being built.
@@ -18,6 +20,7 @@ pub struct El(Box<Parts>);
 
 struct Parts {
     tag: &'static str,
+    key: Option<Key>,
     attributes: Vec<(&'static str, AttrValue)>,
     listeners: Vec<Option<Rc<dyn Listener>>>,
     children: Vec<VNode>,
@@ -28,6 +31,7 @@ struct Parts {
 pub fn el(tag: &'static str) -> El {
     El(Box::new(Parts {
         tag,
+        key: None,
         attributes: Vec::new(),
         listeners: Vec::new(),
         children: Vec::new(),
@@ -41,6 +45,12 @@ pub fn text(value: impl Into<AttrValue>) -> Html {
 }
 
 impl El {
+    /// The key Yew matches list items by.
+    pub fn key(mut self, key: impl Into<Key>) -> El {
+        self.0.key = Some(key.into());
+        self
+    }
+
     /// `key="value"`.
     #[inline(never)]
     pub fn attr(mut self, key: &'static str, value: impl Into<AttrValue>) -> El {
@@ -49,7 +59,7 @@ impl El {
     }
 
     /// `key="value"` when there is a value (absent otherwise).
-    pub fn attr_opt(self, key: &'static str, value: Option<&'static str>) -> El {
+    pub fn attr_opt(self, key: &'static str, value: Option<impl Into<AttrValue>>) -> El {
         match value {
             Some(value) => self.attr(key, value),
             None => self,
@@ -106,6 +116,10 @@ impl El {
         self.listen(Rc::new(onchange::Wrapper::new(callback)))
     }
 
+    pub fn on_keydown(self, callback: Callback<web_sys::KeyboardEvent>) -> El {
+        self.listen(Rc::new(onkeydown::Wrapper::new(callback)))
+    }
+
     pub fn on_input(self, callback: Callback<web_sys::InputEvent>) -> El {
         self.listen(Rc::new(oninput::Wrapper::new(callback)))
     }
@@ -115,11 +129,13 @@ impl El {
     pub fn html(self) -> Html {
         let Parts {
             tag,
+            key,
             attributes,
             listeners,
             children,
         } = *self.0;
         let mut vtag = VTag::new(AttrValue::Static(tag));
+        vtag.key = key;
         if !attributes.is_empty() {
             vtag.set_attributes(Attributes::IndexMap(Rc::new(
                 attributes
