@@ -22,17 +22,17 @@ use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
 use crate::components::stage_overview::stage_overview;
 use crate::components::version_picker::{version_picker, VersionPickerProps};
-use crate::doc::Seg;
+use crate::handlers::Handlers;
 use crate::lesson_load;
 use crate::lesson_play::{read_done, DONE_KEY};
 use crate::markup::el;
-use crate::state::compare::CompareAction;
-use crate::state::{Action, LessonAction, Playback, Playground};
+// The animation loop and the keys dispatch actions (the browser only).
+#[cfg(target_arch = "wasm32")]
+use crate::state::Action;
+use crate::state::{LessonAction, Playback, Playground};
 use kafka_sim::lesson::link::is_lesson_link;
-use kafka_sim::lesson::Target;
 use kafka_sim::scenario::permalink::decode_link;
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
-use kafka_sim::ActionKind;
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -271,35 +271,27 @@ pub fn App() -> Html {
         use_effect(crate::bench_hook::frame_rendered);
     }
 
-    // Callbacks made once (the dispatcher never changes), so components whose data did not
-    // change skip rendering while the animation redraws the stage.
-    let d = state.dispatcher();
-    let on_edit = use_callback(d.clone(), |(path, value): (Vec<Seg>, Option<Value>), d| {
-        d.dispatch(Action::Edit { path, value })
-    });
-    let on_act = use_callback(d.clone(), |v: ActionKind, d| d.dispatch(Action::Act(v)));
-    let on_select = use_callback(d.clone(), |f, d| d.dispatch(Action::Select(f)));
-    let dismiss = use_callback(d.clone(), |_: MouseEvent, d| {
-        d.dispatch(Action::DismissLinkError)
-    });
-    let on_toggle = use_callback(d.clone(), |_: (), d| d.dispatch(Action::TogglePlay));
-    let on_step = use_callback(d.clone(), |_: (), d| d.dispatch(Action::Step));
-    let on_fast_forward = use_callback(d.clone(), |_: (), d| d.dispatch(Action::FastForward));
-    let on_seek = use_callback(d.clone(), |t, d| d.dispatch(Action::Seek(t)));
-    let on_speed = use_callback(d.clone(), |s, d| d.dispatch(Action::SetSpeed(s)));
-    let on_lesson = use_callback(d.clone(), |a: LessonAction, d| {
-        d.dispatch(Action::Lesson(a))
-    });
-    let on_open_lesson = use_callback(d.clone(), |id: String, d| {
-        let query = browser::address().query;
-        browser::replace_query(&browser::with_param(&query, "lesson", Some(&id)));
-        lesson_load::open(&id, d);
-    });
-    let on_leave = use_callback(d.clone(), |_: (), d| {
-        let query = browser::address().query;
-        browser::replace_query(&browser::with_param(&query, "lesson", None));
-        d.dispatch(Action::Lesson(LessonAction::Leave));
-    });
+    // Callbacks made once (the dispatcher never changes): see `handlers`.
+    let Handlers {
+        on_edit,
+        on_edit_b,
+        on_act,
+        on_select,
+        dismiss,
+        on_toggle,
+        on_step,
+        on_fast_forward,
+        on_seek,
+        on_speed,
+        on_lesson,
+        on_open_lesson,
+        on_leave,
+        on_compare,
+        on_leave_compare,
+        on_unset,
+        on_target,
+        on_focus,
+    } = (*use_memo((), |_| Handlers::new(&state.dispatcher()))).clone();
     let lessons_open = state.lessons_open;
     let toggle_lessons = on_lesson.reform(|_: MouseEvent| LessonAction::ToggleLessons);
     let dismiss_lesson = on_lesson.reform(|_: MouseEvent| LessonAction::DismissProblems);
@@ -325,34 +317,11 @@ pub fn App() -> Html {
         .filter(|p| p.lesson.challenge.is_some())
         .map(|p| p.lesson.clone());
     let version_locked = !state.allows("kafka.version");
-    // Compare (run B).
-    let on_compare = use_callback(d.clone(), |on: bool, d| {
-        d.dispatch(Action::Compare(if on {
-            CompareAction::Start
-        } else {
-            CompareAction::Leave
-        }))
-    });
-    let on_leave_compare = use_callback(d.clone(), |_: (), d| {
-        d.dispatch(Action::Compare(CompareAction::Leave))
-    });
-    let on_unset = use_callback(d.clone(), |key: String, d| {
-        d.dispatch(Action::Compare(CompareAction::Unset(key)))
-    });
-    let on_target = use_callback(d.clone(), |b: bool, d| {
-        d.dispatch(Action::Compare(CompareAction::EditB(b)))
-    });
-    let on_focus = use_callback(d.clone(), |t: Option<Target>, d| {
-        d.dispatch(Action::Focus(t))
-    });
     // The frame the stage and the ledger show: narrowed to the focus, if any.
     let shown = match (&state.frame, &state.focus) {
         (Some(frame), Some(target)) => Some(Rc::new(crate::focus::focus_frame(frame, target))),
         (frame, _) => frame.clone(),
     };
-    let on_edit_b = use_callback(d, |(path, value): (Vec<Seg>, Option<Value>), d| {
-        d.dispatch(Action::Compare(CompareAction::Edit { path, value }))
-    });
     let editing_b = state.compare.as_ref().filter(|c| c.editing_b);
     let errors_b = use_memo(editing_b.map(|c| Rc::clone(&c.errors)), |errors| {
         errors

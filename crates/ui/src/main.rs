@@ -10,6 +10,7 @@ mod components;
 mod doc;
 mod embed_api;
 mod focus;
+mod handlers;
 mod highlight;
 mod lesson_load;
 mod lesson_play;
