@@ -37,16 +37,6 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
     }
     let count = |h: &str| view.partitions.iter().filter(|p| health(p) == h).count();
     let consumers: usize = frame.groups.iter().map(|g| g.members.len()).sum();
-    let chip = |class: String, data: (&'static str, String), on: Callback<MouseEvent>, label| {
-        el("li")
-            .el(el("button")
-                .attr("type", "button")
-                .class(class)
-                .attr(data.0, data.1)
-                .on_click(on)
-                .text(label))
-            .html()
-    };
     let brokers = view.brokers.iter().map(|b| {
         let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
         let out = b.replicas.iter().filter(|r| !r.in_isr).count();
@@ -62,34 +52,19 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
                 ""
             }
         );
-        el("li")
-            .el(el("button")
-                .attr("type", "button")
-                .attr("title", label.clone())
-                .attr("data-broker", b.id.to_string())
-                .class(class_list(
-                    "tile",
-                    &[
-                        (!b.alive, "down"),
-                        (b.isolated, "isolated"),
-                        (out > 0, "under-replicated"),
-                    ],
-                ))
-                .on_click(focus(Target::Broker(b.id)))
-                .el(el("b").text(format!(
-                    "{}{}",
-                    if b.is_controller { "★" } else { "" },
-                    b.id
-                )))
-                .el(el("span").text(if b.alive {
-                    format!("L{leaders}")
-                } else {
-                    "✖".to_string()
-                }))
-                .maybe((out > 0).then(|| el("span").text(format!("∉{out}")).html()))
-                .el(el("i").attr("style", format!("width:{}%", msgs * 100 / max_load)))
-                .el(el("span").class("visually-hidden").text(label)))
-            .html()
+        // Up to fifty tiles redrawn on every frame of a playing run: html! keeps their
+        // attributes in the form Yew compares fastest (markup::el's are hashed).
+        html! {
+            <li><button type="button" title={label.clone()} data-broker={b.id.to_string()}
+                    class={class_list("tile", &[(!b.alive, "down"), (b.isolated, "isolated"), (out > 0, "under-replicated")])}
+                    onclick={focus(Target::Broker(b.id))}>
+                <b>{format!("{}{}", if b.is_controller { "★" } else { "" }, b.id)}</b>
+                <span>{if b.alive { format!("L{leaders}") } else { "✖".to_string() }}</span>
+                if out > 0 { <span>{format!("∉{out}")}</span> }
+                <i style={format!("width:{}%", msgs * 100 / max_load)}></i>
+                <span class="visually-hidden">{label}</span>
+            </button></li>
+        }
     });
     let topics = topics.iter().map(|(topic, parts)| {
         let topic = topic.to_string();
@@ -107,37 +82,22 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
             .html()
     });
     let producers = view.producers.iter().map(|p| {
-        let label = format!(
-            "▶ {} → {} · sent {} · in flight {}",
-            p.name,
-            p.topic,
-            p.counts.sent,
-            p.connections.iter().map(|c| c.in_flight).sum::<u32>()
-        );
-        chip(
-            "chip".to_string(),
-            ("data-producer", p.name.clone()),
-            focus(Target::Producer(p.name.clone())),
-            label,
-        )
+        html! {
+            <li><button type="button" class="chip" data-producer={p.name.clone()} onclick={focus(Target::Producer(p.name.clone()))}>
+                {format!("▶ {} → {} · sent {} · in flight {}", p.name, p.topic, p.counts.sent,
+                    p.connections.iter().map(|c| c.in_flight).sum::<u32>())}
+            </button></li>
+        }
     });
     let groups = frame.groups.iter().map(|g| {
         let stable = g.state == GroupState::Stable;
-        let label = format!(
-            "{} group {} · {} · generation {} · {} members",
-            if stable { "✔" } else { "⟳" },
-            g.group_id,
-            g.state.name(),
-            g.generation,
-            g.members.len()
-        );
-        let class = class_list("chip", &[(!stable, "rebalancing")]);
-        chip(
-            class,
-            ("data-group", g.group_id.clone()),
-            focus(Target::Group(g.group_id.clone())),
-            label,
-        )
+        html! {
+            <li><button type="button" class={class_list("chip", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}
+                        onclick={focus(Target::Group(g.group_id.clone()))}>
+                {format!("{} group {} · {} · generation {} · {} members", if stable { "✔" } else { "⟳" },
+                    g.group_id, g.state.name(), g.generation, g.members.len())}
+            </button></li>
+        }
     });
     let wire = format!(
         "{} messages on the wire{}",
