@@ -3,7 +3,7 @@
 
 use crate::components::class_list;
 use crate::doc::{self, Seg};
-use crate::markup::el;
+use crate::markup::{el, El};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -38,6 +38,43 @@ pub struct FieldProps {
     /// property's Java name beside it.
     #[prop_or_default]
     pub alias: Option<&'static str>,
+}
+
+/// A choice's options: `default (…)` (the empty value, leaving the key out), each of
+/// `options`, and `shown` too when it is none of them; the one shown is selected.
+pub fn choices(shown: &str, default_text: &str, options: &[&str]) -> Html {
+    let option = |value: &str, selected: bool, label: String| {
+        el("option")
+            .attr("value", value.to_string())
+            .flag("selected", selected)
+            .text(label)
+            .html()
+    };
+    let known = shown.is_empty() || options.contains(&shown);
+    [
+        option("", shown.is_empty(), format!("default ({default_text})")),
+        options
+            .iter()
+            .map(|o| option(o, shown == *o, o.to_string()))
+            .collect(),
+        if known {
+            Html::default()
+        } else {
+            option(shown, true, shown.to_string())
+        },
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A field's error messages, each its own line.
+pub fn field_errors(errors: &[String]) -> El {
+    el("p").class("field-error").child(
+        errors
+            .iter()
+            .map(|e| el("span").text(e.clone()).html())
+            .collect(),
+    )
 }
 
 #[component]
@@ -85,32 +122,13 @@ pub fn Field(props: &FieldProps) -> Html {
                     on_edit.emit((path.clone(), value));
                 })
             };
-            let known = options.contains(&shown.as_str()) || shown.is_empty();
-            let option = |value: String, selected: bool, label: String| {
-                el("option")
-                    .attr("value", value)
-                    .flag("selected", selected)
-                    .text(label)
-                    .html()
-            };
             el("select")
                 .attr("id", id.clone())
                 .on_change(onchange)
                 .attr("aria-invalid", invalid.to_string())
                 .attr_opt("aria-describedby", describedby.clone())
                 .flag("disabled", locked)
-                .child(option(
-                    String::new(),
-                    shown.is_empty(),
-                    format!("default ({default_text})"),
-                ))
-                .child(
-                    options
-                        .iter()
-                        .map(|o| option(o.to_string(), shown == *o, o.to_string()))
-                        .collect(),
-                )
-                .maybe((!known).then(|| option(shown.clone(), true, shown.clone())))
+                .child(choices(&shown, &default_text, &options))
                 .html()
         }
         FieldKind::Number => {
@@ -155,18 +173,6 @@ pub fn Field(props: &FieldProps) -> Html {
                 .attr("id", locked_id)
                 .html()
         }))
-        .maybe(invalid.then(|| {
-            el("p")
-                .class("field-error")
-                .attr("id", error_id)
-                .child(
-                    props
-                        .errors
-                        .iter()
-                        .map(|e| el("span").text(e.clone()).html())
-                        .collect(),
-                )
-                .html()
-        }))
+        .maybe(invalid.then(|| field_errors(&props.errors).attr("id", error_id).html()))
         .html()
 }

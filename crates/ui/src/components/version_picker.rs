@@ -2,6 +2,7 @@
 //! those defaults with the reason each has its value.
 
 use crate::components::class_list;
+use crate::components::field::{choices, field_errors};
 use crate::doc::Seg;
 use crate::markup::el;
 use kafka_sim::scenario::{parse_version, version_defaults};
@@ -38,18 +39,6 @@ pub fn version_picker(props: &VersionPickerProps) -> Html {
         .map(version_defaults)
         .unwrap_or_default();
     let invalid = !props.errors.is_empty();
-    let option = |value: String, selected: bool, label: String| {
-        el("option")
-            .attr("value", value)
-            .flag("selected", selected)
-            .text(label)
-            .html()
-    };
-    let listed = VERSIONS
-        .iter()
-        .map(|v| option(v.to_string(), shown == *v, v.to_string()));
-    let other = (!shown.is_empty() && !VERSIONS.contains(&shown.as_str()))
-        .then(|| option(shown.clone(), true, shown.clone()));
     let defaults = implied.iter().map(|d| {
         [
             el("dt")
@@ -77,25 +66,8 @@ pub fn version_picker(props: &VersionPickerProps) -> Html {
             .attr("aria-invalid", invalid.to_string())
             .flag("disabled", props.locked)
             .attr_opt("title", props.locked.then_some("locked in this challenge"))
-            .child(option(
-                String::new(),
-                shown.is_empty(),
-                format!("default ({})", props.effective),
-            ))
-            .child(listed.collect())
-            .maybe(other))
-        .maybe(invalid.then(|| {
-            el("p")
-                .class("field-error")
-                .child(
-                    props
-                        .errors
-                        .iter()
-                        .map(|e| el("span").text(e.clone()).html())
-                        .collect(),
-                )
-                .html()
-        }))
+            .child(choices(&shown, &props.effective, VERSIONS)))
+        .maybe(invalid.then(|| field_errors(&props.errors).html()))
         .el(el("details")
             .class("implied-defaults")
             .el(el("summary").text(format!("Defaults of Kafka {}", props.effective)))
