@@ -1,15 +1,21 @@
 //! Elements built by calls instead of `html!`: the macro expands every element in place (its
 //! tag, attributes, listeners and children stored field by field into the view's frame, each
-//! element's code unlike the next), about 150 bytes of gzip per element in the page's big
-//! views; here an element is a few calls to the functions below, which exist once. Same Yew
-//! nodes, same DOM: where `html!` has an `if` without `else`, [`El::maybe`] leaves the same
-//! empty placeholder, so the siblings after it keep their places from one render to the next.
+//! element's code unlike the next); here an element is a few calls to the functions below,
+//! which exist once. Moving the page's views here saved about 30 bytes of gzip per element.
+//! Same Yew nodes, same DOM: where `html!` has an `if` without `else`, [`El::maybe`] leaves
+//! the same empty placeholder, so the siblings after it keep their places from one render to
+//! the next.
+//!
+//! The attributes end up in Yew's hashed form (an `IndexMap`), slower to build and compare than
+//! `html!`'s: lists redrawn on every frame of a playing run (event log lines, ledger figures,
+//! replica rows, overview tiles) stay in `html!`, and so do inputs (`html!` sets their value
+//! as a property).
 //!
 //! `el("p").class("small").text("…").html()`; `el("button").on_click(cb)`; children with
 //! `.el(element)`, `.child(html)` (an `Html` of any kind: a `for` list collected into one too).
 
 use std::rc::Rc;
-use yew::html::{onchange, onclick, oninput, onkeydown};
+use yew::html::{onchange, onclick, onkeydown};
 use yew::virtual_dom::{
     AttrValue, AttributeOrProperty, Attributes, Key, Listener, VNode, VTag, VText,
 };
@@ -118,10 +124,6 @@ impl El {
 
     pub fn on_keydown(self, callback: Callback<web_sys::KeyboardEvent>) -> El {
         self.listen(Rc::new(onkeydown::Wrapper::new(callback)))
-    }
-
-    pub fn on_input(self, callback: Callback<web_sys::InputEvent>) -> El {
-        self.listen(Rc::new(oninput::Wrapper::new(callback)))
     }
 
     /// The finished element.
