@@ -22,16 +22,17 @@ use crate::components::simplifications::simplifications;
 use crate::components::stage::Stage;
 use crate::components::stage_overview::stage_overview;
 use crate::components::version_picker::{version_picker, VersionPickerProps};
-use crate::doc::Seg;
+use crate::handlers::Handlers;
 use crate::lesson_load;
 use crate::lesson_play::{read_done, DONE_KEY};
-use crate::state::compare::CompareAction;
-use crate::state::{Action, LessonAction, Playback, Playground};
+use crate::markup::el;
+// The animation loop and the keys dispatch actions (the browser only).
+#[cfg(target_arch = "wasm32")]
+use crate::state::Action;
+use crate::state::{LessonAction, Playback, Playground};
 use kafka_sim::lesson::link::is_lesson_link;
-use kafka_sim::lesson::Target;
 use kafka_sim::scenario::permalink::decode_link;
 use kafka_sim::scenario::{resolve_scenario, DEFAULT_SCENARIO_JSON};
-use kafka_sim::ActionKind;
 use serde_json::Value;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -270,35 +271,27 @@ pub fn App() -> Html {
         use_effect(crate::bench_hook::frame_rendered);
     }
 
-    // Callbacks made once (the dispatcher never changes), so components whose data did not
-    // change skip rendering while the animation redraws the stage.
-    let d = state.dispatcher();
-    let on_edit = use_callback(d.clone(), |(path, value): (Vec<Seg>, Option<Value>), d| {
-        d.dispatch(Action::Edit { path, value })
-    });
-    let on_act = use_callback(d.clone(), |v: ActionKind, d| d.dispatch(Action::Act(v)));
-    let on_select = use_callback(d.clone(), |f, d| d.dispatch(Action::Select(f)));
-    let dismiss = use_callback(d.clone(), |_: MouseEvent, d| {
-        d.dispatch(Action::DismissLinkError)
-    });
-    let on_toggle = use_callback(d.clone(), |_: (), d| d.dispatch(Action::TogglePlay));
-    let on_step = use_callback(d.clone(), |_: (), d| d.dispatch(Action::Step));
-    let on_fast_forward = use_callback(d.clone(), |_: (), d| d.dispatch(Action::FastForward));
-    let on_seek = use_callback(d.clone(), |t, d| d.dispatch(Action::Seek(t)));
-    let on_speed = use_callback(d.clone(), |s, d| d.dispatch(Action::SetSpeed(s)));
-    let on_lesson = use_callback(d.clone(), |a: LessonAction, d| {
-        d.dispatch(Action::Lesson(a))
-    });
-    let on_open_lesson = use_callback(d.clone(), |id: String, d| {
-        let query = browser::address().query;
-        browser::replace_query(&browser::with_param(&query, "lesson", Some(&id)));
-        lesson_load::open(&id, d);
-    });
-    let on_leave = use_callback(d.clone(), |_: (), d| {
-        let query = browser::address().query;
-        browser::replace_query(&browser::with_param(&query, "lesson", None));
-        d.dispatch(Action::Lesson(LessonAction::Leave));
-    });
+    // Callbacks made once (the dispatcher never changes): see `handlers`.
+    let Handlers {
+        on_edit,
+        on_edit_b,
+        on_act,
+        on_select,
+        dismiss,
+        on_toggle,
+        on_step,
+        on_fast_forward,
+        on_seek,
+        on_speed,
+        on_lesson,
+        on_open_lesson,
+        on_leave,
+        on_compare,
+        on_leave_compare,
+        on_unset,
+        on_target,
+        on_focus,
+    } = (*use_memo((), |_| Handlers::new(&state.dispatcher()))).clone();
     let lessons_open = state.lessons_open;
     let toggle_lessons = on_lesson.reform(|_: MouseEvent| LessonAction::ToggleLessons);
     let dismiss_lesson = on_lesson.reform(|_: MouseEvent| LessonAction::DismissProblems);
@@ -324,34 +317,11 @@ pub fn App() -> Html {
         .filter(|p| p.lesson.challenge.is_some())
         .map(|p| p.lesson.clone());
     let version_locked = !state.allows("kafka.version");
-    // Compare (run B).
-    let on_compare = use_callback(d.clone(), |on: bool, d| {
-        d.dispatch(Action::Compare(if on {
-            CompareAction::Start
-        } else {
-            CompareAction::Leave
-        }))
-    });
-    let on_leave_compare = use_callback(d.clone(), |_: (), d| {
-        d.dispatch(Action::Compare(CompareAction::Leave))
-    });
-    let on_unset = use_callback(d.clone(), |key: String, d| {
-        d.dispatch(Action::Compare(CompareAction::Unset(key)))
-    });
-    let on_target = use_callback(d.clone(), |b: bool, d| {
-        d.dispatch(Action::Compare(CompareAction::EditB(b)))
-    });
-    let on_focus = use_callback(d.clone(), |t: Option<Target>, d| {
-        d.dispatch(Action::Focus(t))
-    });
     // The frame the stage and the ledger show: narrowed to the focus, if any.
     let shown = match (&state.frame, &state.focus) {
         (Some(frame), Some(target)) => Some(Rc::new(crate::focus::focus_frame(frame, target))),
         (frame, _) => frame.clone(),
     };
-    let on_edit_b = use_callback(d, |(path, value): (Vec<Seg>, Option<Value>), d| {
-        d.dispatch(Action::Compare(CompareAction::Edit { path, value }))
-    });
     let editing_b = state.compare.as_ref().filter(|c| c.editing_b);
     let errors_b = use_memo(editing_b.map(|c| Rc::clone(&c.errors)), |errors| {
         errors
@@ -404,115 +374,195 @@ pub fn App() -> Html {
         ),
     };
 
-    html! {
-        <div class={class_list("app", &[(embed, "embed")])} data-rendered-by="wasm"
-             data-embed={embed.to_string()} data-link-pending={link_pending.to_string()}>
-            <header class="app-header">
-                <h1>{"Kafka Playground"}</h1>
-                if !embed {
-                    <button type="button" class="lessons-button" aria-expanded={lessons_open.to_string()}
-                            aria-controls="lessons-panel" onclick={toggle_lessons}>
-                        {"Lessons"}
-                    </button>
-                    {version_picker(&VersionPickerProps { value: version_doc.clone(), effective: version_effective,
-                                   errors: version_errors, on_edit: on_edit.clone(), locked: version_locked })}
+    let header = el("header")
+        .class("app-header")
+        .el(el("h1").text("Kafka Playground"))
+        .maybe((!embed).then(|| {
+            [
+                el("button")
+                    .attr("type", "button")
+                    .class("lessons-button")
+                    .attr("aria-expanded", lessons_open.to_string())
+                    .attr("aria-controls", "lessons-panel")
+                    .on_click(toggle_lessons)
+                    .text("Lessons")
+                    .html(),
+                version_picker(&VersionPickerProps {
+                    value: version_doc.clone(),
+                    effective: version_effective,
+                    errors: version_errors,
+                    on_edit: on_edit.clone(),
+                    locked: version_locked,
+                }),
+            ]
+            .into_iter()
+            .collect()
+        }))
+        .maybe((!embed).then(|| {
+            [
+                compare_button(comparing, &on_compare),
+                html! { <ExportPanel doc={Rc::clone(&state.doc)} /> },
+            ]
+            .into_iter()
+            .collect()
+        }))
+        .child(html! { <Share link={if embed { full_link } else { link }} embed={embed} /> });
+    let link_error = state.link_error.clone().map(|message| {
+        el("div")
+            .class("link-error")
+            .attr("role", "alert")
+            .el(el("p").text(message))
+            .el(el("button")
+                .attr("type", "button")
+                .on_click(dismiss)
+                .text("Dismiss"))
+            .html()
+    });
+    let settings = (!embed || !opening.controls.is_empty()).then(|| {
+        el("aside")
+            .class("panel-settings")
+            .attr("aria-label", "Settings")
+            .maybe(
+                state
+                    .compare
+                    .as_ref()
+                    .map(|c| compare_target(c.editing_b, &on_target)),
+            )
+            .child(html! {
+                <Settings doc={settings_doc} effective={settings_effective}
+                          errors={settings_errors} on_edit={settings_edit}
+                          only={embed.then(|| opening.controls.clone())}
+                          challenge={challenge} />
+            })
+            .maybe((!embed).then(|| (*simplifications_html).clone()))
+            .html()
+    });
+    let stage_body = match shown.clone() {
+        Some(frame) => {
+            let focus_bar = state.focus.as_ref().map(|target| {
+                el("p")
+                    .class("focus-bar")
+                    .attr("aria-live", "polite")
+                    .text(format!(
+                        "Focused on {target}: the ledger and the event log follow it. "
+                    ))
+                    .el(el("button")
+                        .attr("type", "button")
+                        .on_click(on_focus.reform(|_: MouseEvent| None))
+                        .text("Whole cluster"))
+                    .html()
+            });
+            let stage = if state.focus.is_none() && crate::focus::is_large(&frame) {
+                stage_overview(&frame, &on_focus)
+            } else {
+                html! {
+                    <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
+                           lit={Rc::clone(&lit)} />
                 }
-                if !embed {
-                    {compare_button(comparing, &on_compare)}
-                    <ExportPanel doc={Rc::clone(&state.doc)} />
-                }
-                <Share link={if embed { full_link } else { link }} embed={embed} />
-            </header>
-            if let Some(message) = state.link_error.clone() {
-                <div class="link-error" role="alert">
-                    <p>{message}</p>
-                    <button type="button" onclick={dismiss}>{"Dismiss"}</button>
-                </div>
-            }
-            if lessons_open && !embed {
-                {lessons_panel(&state.catalog, &state.done, &on_open_lesson, &on_lesson)}
-            }
-            {lesson_problems(&state.lesson_status, dismiss_lesson)}
-            {problems(state.errors(), if embed { &[] } else { state.notes() })}
-            <div class={class_list("layout", &[(play.is_some(), "with-lesson"), (comparing, "comparing")])}>
-                if let Some(play) = play.clone() {
-                    {lesson_player(&LessonPlayerProps {
-                        done: state.done.contains(&play.lesson.id),
-                        play,
-                        position_us: state.position_us,
-                        end_us: state.end_us(),
-                        playing: state.playback != Playback::Paused,
-                        version: version_doc.clone(),
-                        on_lesson,
-                        on_edit: on_edit.clone(),
-                        on_leave,
-                    })}
-                }
-                if !embed || !opening.controls.is_empty() {
-                    <aside class="panel-settings" aria-label="Settings">
-                        if let Some(c) = &state.compare {
-                            {compare_target(c.editing_b, &on_target)}
-                        }
-                        <Settings doc={settings_doc} effective={settings_effective}
-                                  errors={settings_errors} on_edit={settings_edit}
-                                  only={embed.then(|| opening.controls.clone())}
-                                  challenge={challenge} />
-                        if !embed { {(*simplifications_html).clone()} }
-                    </aside>
-                }
-                <main class={class_list("stage", &[(stale, "stale")])} aria-label={if comparing { "Stage of run A" } else { "Stage" }}>
-                    if comparing { <h2 class="run-title">{"Run A"}</h2> }
-                    if let Some(frame) = shown.clone() {
-                        if let Some(target) = &state.focus {
-                            <p class="focus-bar" aria-live="polite">
-                                {format!("Focused on {target}: the ledger and the event log follow it. ")}
-                                <button type="button" onclick={on_focus.reform(|_: MouseEvent| None)}>{"Whole cluster"}</button>
-                            </p>
-                        }
-                        if state.focus.is_none() && crate::focus::is_large(&frame) {
-                            {stage_overview(&frame, &on_focus)}
-                        } else {
-                            <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}
-                                   lit={Rc::clone(&lit)} />
-                        }
-                    } else {
-                        <p class="stage-empty">{"Fix the scenario's problems to run it."}</p>
-                    }
-                </main>
-                if let Some(frame) = shown.clone() {
-                    <aside class="panel-ledger" aria-label="Outcome">
-                        {ledger(&LedgerProps { frame: Rc::clone(&frame), selection: state.selection, on_select, stale })}
-                        if !embed { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
-                    </aside>
-                }
-                if let (Some(c), Some(frame)) = (state.compare.clone(), state.frame.clone()) {
-                    {compare_view(&CompareViewProps { a_frame: frame, compare: c, reduced_motion: *reduced_motion,
-                                 on_act: on_act.clone(), on_unset, on_leave: on_leave_compare })}
-                }
-            </div>
-            {playback_bar(&PlaybackBarProps {
+            };
+            [focus_bar.unwrap_or_default(), stage].into_iter().collect()
+        }
+        None => el("p")
+            .class("stage-empty")
+            .text("Fix the scenario's problems to run it.")
+            .html(),
+    };
+    let main = el("main")
+        .class(class_list("stage", &[(stale, "stale")]))
+        .attr(
+            "aria-label",
+            if comparing { "Stage of run A" } else { "Stage" },
+        )
+        .maybe(comparing.then(|| el("h2").class("run-title").text("Run A").html()))
+        .child(stage_body);
+    let outcome = shown.clone().map(|frame| {
+        el("aside")
+            .class("panel-ledger")
+            .attr("aria-label", "Outcome")
+            .child(ledger(&LedgerProps {
+                frame: Rc::clone(&frame),
+                selection: state.selection,
+                on_select,
+                stale,
+            }))
+            .maybe((!embed).then(|| {
+                html! { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }
+            }))
+            .html()
+    });
+    let compare = match (state.compare.clone(), state.frame.clone()) {
+        (Some(c), Some(frame)) => Some(compare_view(&CompareViewProps {
+            a_frame: frame,
+            compare: c,
+            reduced_motion: *reduced_motion,
+            on_act: on_act.clone(),
+            on_unset,
+            on_leave: on_leave_compare,
+        })),
+        _ => None,
+    };
+    let lessons = (lessons_open && !embed)
+        .then(|| lessons_panel(&state.catalog, &state.done, &on_open_lesson, &on_lesson));
+    let layout = el("div")
+        .class(class_list(
+            "layout",
+            &[(play.is_some(), "with-lesson"), (comparing, "comparing")],
+        ))
+        .maybe(play.clone().map(|play| {
+            lesson_player(&LessonPlayerProps {
+                done: state.done.contains(&play.lesson.id),
+                play,
                 position_us: state.position_us,
                 end_us: state.end_us(),
-                playback: state.playback,
-                speed: state.speed,
-                doc: Rc::clone(&state.doc),
-                disabled: state.frame.is_none() || stale,
-                on_toggle,
-                on_step,
-                on_seek,
-                on_speed,
-                on_fast_forward,
-            })}
-            if !embed {
-                if let Some(frame) = state.frame.clone() {
-                    <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} focus={state.focus.clone()} />
-                }
-            }
-            <footer class="app-footer">
-                {format!("Kafka Playground v{}", env!("CARGO_PKG_VERSION"))}
-            </footer>
-        </div>
-    }
+                playing: state.playback != Playback::Paused,
+                version: version_doc.clone(),
+                on_lesson,
+                on_edit: on_edit.clone(),
+                on_leave,
+            })
+        }))
+        .maybe(settings)
+        .el(main)
+        .maybe(outcome)
+        .maybe(compare);
+    let log = match (embed, state.frame.clone()) {
+        (false, Some(frame)) => Some(html! {
+            <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} focus={state.focus.clone()} />
+        }),
+        _ => None,
+    };
+    el("div")
+        .class(class_list("app", &[(embed, "embed")]))
+        .attr("data-rendered-by", "wasm")
+        .attr("data-embed", embed.to_string())
+        .attr("data-link-pending", link_pending.to_string())
+        .el(header)
+        .maybe(link_error)
+        .maybe(lessons)
+        .child(lesson_problems(&state.lesson_status, dismiss_lesson))
+        .child(problems(
+            state.errors(),
+            if embed { &[] } else { state.notes() },
+        ))
+        .el(layout)
+        .child(playback_bar(&PlaybackBarProps {
+            position_us: state.position_us,
+            end_us: state.end_us(),
+            playback: state.playback,
+            speed: state.speed,
+            doc: Rc::clone(&state.doc),
+            disabled: state.frame.is_none() || stale,
+            on_toggle,
+            on_step,
+            on_seek,
+            on_speed,
+            on_fast_forward,
+        }))
+        .maybe(log)
+        .el(el("footer")
+            .class("app-footer")
+            .text(concat!("Kafka Playground v", env!("CARGO_PKG_VERSION"))))
+        .html()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use crate::components::rich_text;
 use crate::components::verdict_list::verdict_list;
 use crate::lesson_play::LessonPlay;
+use crate::markup::el;
 use crate::state::LessonAction;
 use yew::prelude::*;
 
@@ -26,41 +27,80 @@ pub fn challenge_panel(
     let passed = play.passed();
     let failed = verdicts.is_some() && !passed;
     let hints = challenge.hints.len();
-    html! {
-        <section class="challenge" aria-labelledby="challenge-goal-heading">
-            <h3 id="challenge-goal-heading">{"Goal, checked at the end of the run"}</h3>
-            {verdict_list(&challenge.goal, verdicts, "at the end of the run")}
-            <div class="challenge-result" aria-live="polite">
-                if passed {
-                    <p class="challenge-passed">{"✓ Passed! This browser remembers it."}</p>
-                } else if failed {
-                    <p class="challenge-failed">{"✗ Not yet: change an allowed setting and check again."}</p>
-                } else if remembered {
-                    <p class="challenge-passed">{"✓ You passed this challenge before (remembered in this browser)."}</p>
-                }
-            </div>
-            <div class="challenge-buttons">
-                <button type="button" class="challenge-check" onclick={act(|| LessonAction::Check)}>{"Check"}</button>
-                <button type="button" class="challenge-reset" onclick={act(|| LessonAction::Reset)}>{"Reset"}</button>
-            </div>
-            <p class="small">
-                {"Only these may change: "}
-                { for challenge.allowed.iter().enumerate().map(|(i, p)| html! {
-                    <>{if i > 0 { ", " } else { "" }}<code>{p.text()}</code></>
-                }) }
-            </p>
-            if hints > 0 {
-                <div class="challenge-hints">
-                    <ol>
-                        { for challenge.hints.iter().take(play.hints_shown).map(|h| html! { <li>{rich_text(h)}</li> }) }
-                    </ol>
-                    if play.hints_shown < hints {
-                        <button type="button" class="challenge-hint" onclick={act(|| LessonAction::Hint)}>
-                            {format!("Show a hint ({} of {hints})", play.hints_shown + 1)}
-                        </button>
-                    }
-                </div>
-            }
-        </section>
-    }
+    let result = if passed {
+        Some(("challenge-passed", "✓ Passed! This browser remembers it."))
+    } else if failed {
+        Some((
+            "challenge-failed",
+            "✗ Not yet: change an allowed setting and check again.",
+        ))
+    } else if remembered {
+        Some((
+            "challenge-passed",
+            "✓ You passed this challenge before (remembered in this browser).",
+        ))
+    } else {
+        None
+    };
+    let button = |class: &'static str, a: fn() -> LessonAction, label: &'static str| {
+        el("button")
+            .attr("type", "button")
+            .class(class)
+            .on_click(act(a))
+            .text(label)
+    };
+    let allowed = challenge.allowed.iter().enumerate().map(|(i, p)| {
+        [
+            html! { {if i > 0 { ", " } else { "" }} },
+            el("code").text(p.text()).html(),
+        ]
+        .into_iter()
+        .collect::<Html>()
+    });
+    let hints_view = (hints > 0).then(|| {
+        el("div")
+            .class("challenge-hints")
+            .el(el("ol").child(
+                challenge
+                    .hints
+                    .iter()
+                    .take(play.hints_shown)
+                    .map(|h| el("li").child(rich_text(h)).html())
+                    .collect(),
+            ))
+            .maybe((play.hints_shown < hints).then(|| {
+                el("button")
+                    .attr("type", "button")
+                    .class("challenge-hint")
+                    .on_click(act(|| LessonAction::Hint))
+                    .text(format!("Show a hint ({} of {hints})", play.hints_shown + 1))
+                    .html()
+            }))
+            .html()
+    });
+    el("section")
+        .class("challenge")
+        .attr("aria-labelledby", "challenge-goal-heading")
+        .el(el("h3")
+            .attr("id", "challenge-goal-heading")
+            .text("Goal, checked at the end of the run"))
+        .child(verdict_list(
+            &challenge.goal,
+            verdicts,
+            "at the end of the run",
+        ))
+        .el(el("div")
+            .class("challenge-result")
+            .attr("aria-live", "polite")
+            .maybe(result.map(|(class, text)| el("p").class(class).text(text).html())))
+        .el(el("div")
+            .class("challenge-buttons")
+            .el(button("challenge-check", || LessonAction::Check, "Check"))
+            .el(button("challenge-reset", || LessonAction::Reset, "Reset")))
+        .el(el("p")
+            .class("small")
+            .text("Only these may change: ")
+            .child(allowed.collect()))
+        .maybe(hints_view)
+        .html()
 }

@@ -2,6 +2,7 @@
 //! second), latency percentiles (p50, p99) and consumer lag.
 
 use crate::components::px;
+use crate::markup::el;
 use crate::run_cache::{Sample, SAMPLE_EVERY_US};
 use kafka_sim::support::decimal::Fixed;
 use std::rc::Rc;
@@ -38,15 +39,28 @@ fn points(
 }
 
 fn chart(title: &str, caption: String, lines: Vec<(&'static str, String)>) -> Html {
-    html! {
-        <figure class="chart">
-            <figcaption>{title}<span class="small">{caption}</span></figcaption>
-            <svg viewBox={format!("0 0 {} {}", px(W), px(H))} role="img" aria-label={title.to_string()}>
-                <line class="axis" x1="0" y1={px(H).to_string()} x2={px(W).to_string()} y2={px(H).to_string()} />
-                { for lines.into_iter().map(|(class, pts)| html! { <polyline class={class} points={pts} /> }) }
-            </svg>
-        </figure>
-    }
+    el("figure")
+        .class("chart")
+        .el(el("figcaption")
+            .text(title.to_string())
+            .el(el("span").class("small").text(caption)))
+        .el(el("svg")
+            .attr("viewBox", format!("0 0 {} {}", px(W), px(H)))
+            .attr("role", "img")
+            .attr("aria-label", title.to_string())
+            .el(el("line")
+                .class("axis")
+                .attr("x1", "0")
+                .attr("y1", px(H).to_string())
+                .attr("x2", px(W).to_string())
+                .attr("y2", px(H).to_string()))
+            .child(
+                lines
+                    .into_iter()
+                    .map(|(class, pts)| el("polyline").class(class).attr("points", pts).html())
+                    .collect(),
+            ))
+        .html()
 }
 
 #[component]

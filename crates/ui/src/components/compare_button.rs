@@ -1,6 +1,7 @@
 //! The header's "Compare" control: starts run B from what is on screen, or leaves the
 //! comparison (back to run A alone).
 
+use crate::markup::el;
 use yew::prelude::*;
 
 /// A plain function (no component): a component's generic machinery costs more download than
@@ -11,10 +12,19 @@ pub fn compare_button(comparing: bool, on_compare: &Callback<bool>) -> Html {
         let cb = on_compare.clone();
         Callback::from(move |_: MouseEvent| cb.emit(!comparing))
     };
-    html! {
-        <button type="button" class="compare-button" aria-pressed={comparing.to_string()} {onclick}
-                title="Run B: the same scenario, seed and timeline with the settings you change">
-            {if comparing { "Leave compare" } else { "Compare" }}
-        </button>
-    }
+    el("button")
+        .attr("type", "button")
+        .class("compare-button")
+        .attr("aria-pressed", comparing.to_string())
+        .on_click(onclick)
+        .attr(
+            "title",
+            "Run B: the same scenario, seed and timeline with the settings you change",
+        )
+        .text(if comparing {
+            "Leave compare"
+        } else {
+            "Compare"
+        })
+        .html()
 }

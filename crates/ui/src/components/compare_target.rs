@@ -1,6 +1,7 @@
 //! While comparing: which run the settings panel edits (B by default; A's edits reach B too,
 //! since B is A with its changes).
 
+use crate::markup::el;
 use yew::prelude::*;
 
 /// A plain function (no component): a component's generic machinery costs more download than
@@ -16,16 +17,15 @@ pub fn compare_target(editing_b: bool, on_choose: &Callback<bool>) -> Html {
             </label>
         }
     };
-    html! {
-        <fieldset class="compare-target">
-            <legend>{"The settings below edit"}</legend>
-            { choice(false, "run A") }
-            { choice(true, "run B") }
-            <p class="small">{if editing_b {
-                "Changes to B are kept as its set of changed paths; A stays as it is."
-            } else {
-                "Changes to A reach B too: B is A with its own changes."
-            }}</p>
-        </fieldset>
-    }
+    el("fieldset")
+        .class("compare-target")
+        .el(el("legend").text("The settings below edit"))
+        .child(choice(false, "run A"))
+        .child(choice(true, "run B"))
+        .el(el("p").class("small").text(if editing_b {
+            "Changes to B are kept as its set of changed paths; A stays as it is."
+        } else {
+            "Changes to A reach B too: B is A with its own changes."
+        }))
+        .html()
 }

@@ -4,6 +4,7 @@
 
 use crate::components::class_list;
 use crate::components::stage::Stage;
+use crate::markup::el;
 use crate::run_cache::Frame;
 use crate::state::compare::{describe, rows, Compare};
 use kafka_sim::support::decimal::Fixed;
@@ -35,76 +36,131 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
     let differing = table
         .as_ref()
         .map_or(0, |t| t.iter().filter(|r| r.differs()).count());
-    html! {
-        <>
-            <section class={class_list("stage stage-b", &[(stale, "stale")])} aria-label="Stage of run B">
-                <h2 class="run-title">{"Run B"}
-                    <span class="small">{if c.set.is_empty() { "= A so far".to_string() } else {
-                        c.set.iter().map(|(k, v)| describe(k, v)).collect::<Vec<_>>().join(", ")
-                    }}</span>
-                </h2>
-                if let Some(frame) = c.frame.clone() {
-                    <Stage frame={frame} doc={Rc::clone(&c.doc)} reduced_motion={props.reduced_motion}
-                           on_act={props.on_act.clone()} />
-                } else {
-                    <p class="stage-empty">{"Fix run B's problems to run it."}</p>
-                }
-            </section>
-            <section class="compare-panel" aria-label="Comparison">
-                <div class="compare-head">
-                    <h2>{"A and B compared"}</h2>
-                    <button type="button" onclick={leave}>{"Leave compare (back to A)"}</button>
-                </div>
-                <div class="compare-changes">
-                    <h3>{"B changes"}</h3>
-                    if c.set.is_empty() {
-                        <p class="small">{"Nothing yet: B is A. Change settings of run B on the left."}</p>
-                    } else {
-                        <ul>
-                            { for c.set.iter().map(|(key, value)| {
-                                let cb = props.on_unset.clone();
-                                let k = key.clone();
-                                html! {
-                                    <li>
-                                        <code>{describe(key, value)}</code>
-                                        <button type="button" class="unset" aria-label={format!("Undo the change of {key} in B")}
-                                                onclick={Callback::from(move |_: MouseEvent| cb.emit(k.clone()))}>{"×"}</button>
-                                    </li>
-                                }
-                            }) }
-                        </ul>
-                    }
-                    if stale {
-                        <div class="problems" role="alert">
-                            <strong>{"Run B does not run; its last valid run stays on screen."}</strong>
-                            <ul>
-                                { for c.errors.iter().map(|e| html! {
-                                    <li><code>{if e.path.is_empty() { "set" } else { e.path.as_str() }}</code>{": "}{&e.message}</li>
-                                }) }
-                            </ul>
-                        </div>
-                    }
-                </div>
-                if let Some(table) = table {
-                    <table class="compare-table">
-                        <caption class="small">
-                            {format!("At {} s: {differing} figure(s) differ", Fixed(props.a_frame.now_us as f64 / 1e6, 3))}
-                        </caption>
-                        <thead><tr><th scope="col">{"figure"}</th><th scope="col">{"A"}</th><th scope="col">{"B"}</th></tr></thead>
-                        <tbody>
-                            { for table.iter().map(|r| html! {
-                                <tr class={class_list("compare-row", &[(r.differs(), "differs")])} data-path={r.path.clone()}>
-                                    <th scope="row" class="mono">{&r.path}
-                                        if r.differs() { <span class="differs-mark">{" ≠"}<span class="visually-hidden">{" differs"}</span></span> }
-                                    </th>
-                                    <td class="value-a mono">{&r.a}</td>
-                                    <td class="value-b mono">{&r.b}</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
-            </section>
-        </>
-    }
+    let set_text = if c.set.is_empty() {
+        "= A so far".to_string()
+    } else {
+        c.set
+            .iter()
+            .map(|(k, v)| describe(k, v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let stage_b = match c.frame.clone() {
+        Some(frame) => html! {
+            <Stage frame={frame} doc={Rc::clone(&c.doc)} reduced_motion={props.reduced_motion}
+                   on_act={props.on_act.clone()} />
+        },
+        None => el("p")
+            .class("stage-empty")
+            .text("Fix run B's problems to run it.")
+            .html(),
+    };
+    let changes = if c.set.is_empty() {
+        el("p")
+            .class("small")
+            .text("Nothing yet: B is A. Change settings of run B on the left.")
+    } else {
+        el("ul").child(
+            c.set
+                .iter()
+                .map(|(key, value)| {
+                    let cb = props.on_unset.clone();
+                    let k = key.clone();
+                    el("li")
+                        .el(el("code").text(describe(key, value)))
+                        .el(el("button")
+                            .attr("type", "button")
+                            .class("unset")
+                            .attr("aria-label", format!("Undo the change of {key} in B"))
+                            .on_click(Callback::from(move |_: MouseEvent| cb.emit(k.clone())))
+                            .text("×"))
+                        .html()
+                })
+                .collect(),
+        )
+    };
+    let problems = stale.then(|| {
+        el("div")
+            .class("problems")
+            .attr("role", "alert")
+            .el(el("strong").text("Run B does not run; its last valid run stays on screen."))
+            .el(el("ul").child(
+                c.errors
+                    .iter()
+                    .map(|e| {
+                        el("li")
+                            .el(el("code").text(if e.path.is_empty() {
+                                "set".to_string()
+                            } else {
+                                e.path.clone()
+                            }))
+                            .text(": ")
+                            .text(e.message.clone())
+                            .html()
+                    })
+                    .collect(),
+            ))
+            .html()
+    });
+    let th = |text: &'static str| el("th").attr("scope", "col").text(text);
+    let table = table.map(|table| {
+        el("table")
+            .class("compare-table")
+            .el(el("caption").class("small").text(format!(
+                "At {} s: {differing} figure(s) differ",
+                Fixed(props.a_frame.now_us as f64 / 1e6, 3)
+            )))
+            .el(el("thead").el(el("tr").el(th("figure")).el(th("A")).el(th("B"))))
+            .el(el("tbody").child(
+                table
+                    .iter()
+                    .map(|r| {
+                        let mark = r.differs().then(|| {
+                            el("span")
+                                .class("differs-mark")
+                                .text(" ≠")
+                                .el(el("span").class("visually-hidden").text(" differs"))
+                                .html()
+                        });
+                        el("tr")
+                            .class(class_list("compare-row", &[(r.differs(), "differs")]))
+                            .attr("data-path", r.path.clone())
+                            .el(el("th")
+                                .attr("scope", "row")
+                                .class("mono")
+                                .text(r.path.clone())
+                                .maybe(mark))
+                            .el(el("td").class("value-a mono").text(r.a.clone()))
+                            .el(el("td").class("value-b mono").text(r.b.clone()))
+                            .html()
+                    })
+                    .collect(),
+            ))
+            .html()
+    });
+    let stage = el("section")
+        .class(class_list("stage stage-b", &[(stale, "stale")]))
+        .attr("aria-label", "Stage of run B")
+        .el(el("h2")
+            .class("run-title")
+            .text("Run B")
+            .el(el("span").class("small").text(set_text)))
+        .child(stage_b);
+    let panel = el("section")
+        .class("compare-panel")
+        .attr("aria-label", "Comparison")
+        .el(el("div")
+            .class("compare-head")
+            .el(el("h2").text("A and B compared"))
+            .el(el("button")
+                .attr("type", "button")
+                .on_click(leave)
+                .text("Leave compare (back to A)")))
+        .el(el("div")
+            .class("compare-changes")
+            .el(el("h3").text("B changes"))
+            .el(changes)
+            .maybe(problems))
+        .maybe(table);
+    [stage.html(), panel.html()].into_iter().collect()
 }

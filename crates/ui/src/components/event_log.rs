@@ -1,6 +1,7 @@
 //! The event log: one readable line per protocol event, newest first, filterable by node and
 //! by kind, and narrowed to what mentions the stage's focus.
 
+use crate::markup::el;
 use crate::run_cache::LogLine;
 use kafka_sim::lesson::Target;
 use kafka_sim::support::decimal::Fixed;
@@ -71,39 +72,60 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         })
         .take(SHOWN)
         .collect();
-    html! {
-        <section class="event-log" aria-label="Event log">
-            <h2>{"Event log"}</h2>
-            <div class="event-log-filters">
-                <label>{"node "}
-                    <select onchange={pick(node.clone())}>
-                        <option value="" selected={node.is_empty()}>{"all"}</option>
-                        { for nodes.iter().map(|n| html! { <option value={n.to_string()} selected={*node == *n}>{*n}</option> }) }
-                    </select>
-                </label>
-                <label>{"kind "}
-                    <select onchange={pick(kind.clone())}>
-                        <option value="" selected={kind.is_empty()}>{"all"}</option>
-                        { for kinds.iter().map(|k| html! { <option value={k.to_string()} selected={*kind == *k}>{*k}</option> }) }
-                    </select>
-                </label>
-            </div>
-            <ol class="event-lines" reversed=true tabindex="0" aria-label="Events, newest first">
-                { for shown.iter().map(|(i, l)| html! {
-                    <li key={props.dropped + i} data-kind={l.kind.clone()}>
-                        <span class="mono time">{format!("{:>8} s", Fixed(l.time_us as f64 / 1e6, 3).to_string())}</span>
-                        {" "}<span class="event-text">{&l.text}</span>
-                    </li>
-                }) }
-            </ol>
-            if shown.is_empty() {
-                <p class="small">{"No events yet at this position."}</p>
-            }
-            if props.dropped > 0 {
-                <p class="small">{format!("{} older lines are not kept.", props.dropped)}</p>
-            }
-        </section>
-    }
+    let filter = |label: &'static str, chosen: &UseStateHandle<String>, all: &VecSet<&str>| {
+        let option = |value: &str, selected: bool, label: &str| {
+            el("option")
+                .attr("value", value.to_string())
+                .flag("selected", selected)
+                .text(label.to_string())
+                .html()
+        };
+        el("label").text(label).el(el("select")
+            .on_change(pick(chosen.clone()))
+            .child(option("", chosen.is_empty(), "all"))
+            .child(
+                all.iter()
+                    .map(|n| option(n, chosen.as_str() == *n, n))
+                    .collect(),
+            ))
+    };
+    // Hundreds of lines redrawn on every frame of a playing run: html! keeps their attributes
+    // in the form Yew compares fastest (markup::el's are hashed).
+    let lines = shown.iter().map(|(i, l)| {
+        html! {
+            <li key={props.dropped + i} data-kind={l.kind.clone()}>
+                <span class="mono time">{format!("{:>8} s", Fixed(l.time_us as f64 / 1e6, 3).to_string())}</span>
+                {" "}<span class="event-text">{&l.text}</span>
+            </li>
+        }
+    });
+    el("section")
+        .class("event-log")
+        .attr("aria-label", "Event log")
+        .el(el("h2").text("Event log"))
+        .el(el("div")
+            .class("event-log-filters")
+            .el(filter("node ", &node, &nodes))
+            .el(filter("kind ", &kind, &kinds)))
+        .el(el("ol")
+            .class("event-lines")
+            .flag("reversed", true)
+            .attr("tabindex", "0")
+            .attr("aria-label", "Events, newest first")
+            .child(lines.collect()))
+        .maybe(shown.is_empty().then(|| {
+            el("p")
+                .class("small")
+                .text("No events yet at this position.")
+                .html()
+        }))
+        .maybe((props.dropped > 0).then(|| {
+            el("p")
+                .class("small")
+                .text(format!("{} older lines are not kept.", props.dropped))
+                .html()
+        }))
+        .html()
 }
 
 #[cfg(test)]

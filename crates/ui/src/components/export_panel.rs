@@ -3,6 +3,7 @@
 //! the same text as `kafka-sim export`), each with a Copy button whose result is announced.
 
 use crate::browser;
+use crate::markup::el;
 use kafka_sim::scenario::export::export;
 use serde_json::Value;
 use std::rc::Rc;
@@ -71,45 +72,68 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
         .clone()
         .map(|w| format!(" ({w})"))
         .unwrap_or_default();
-    html! {
-        <div class="export">
-            <button type="button" aria-expanded={open.to_string()} aria-controls="export-panel" onclick={toggle}>
-                {"Export config"}
-            </button>
-            if *open {
-                <section id="export-panel" class="export-panel" aria-label="Export config">
-                    <h2>{format!("Export config{what}")}</h2>
-                    <p class="small">{"Every effective property of each client after the defaults of its Kafka version, ready for a real client (the same text as "}<code>{"kafka-sim export"}</code>{")."}</p>
-                    <p class="visually-hidden" aria-live="polite">{if copied.is_some() { "Copied to the clipboard" } else { "" }}</p>
-                    { match &*list {
-                        Err(why) => html! { <p class="problems">{format!("The scenario does not run, so there is nothing to export: {why}")}</p> },
-                        Ok(list) if list.is_empty() => html! { <p>{"This scenario has no producers or groups."}</p> },
-                        Ok(list) => html! { <div class="export-pieces">
-                            { for list.iter().enumerate().map(|(i, p)| {
-                                let onclick = {
-                                    let (copied, text) = (copied.clone(), p.text.clone());
-                                    Callback::from(move |_: MouseEvent| {
-                                        browser::copy_text(&text);
-                                        copied.set(Some(i));
-                                    })
-                                };
-                                let done = *copied == Some(i);
-                                html! {
-                                    <figure class={format!("export-piece export-{}", p.kind)}>
-                                        <figcaption>
-                                            <span>{&p.heading}</span>
-                                            <button type="button" class="copy" {onclick} aria-label={format!("Copy {}", p.heading)}>
-                                                {if done { "Copied ✓" } else { "Copy" }}
-                                            </button>
-                                        </figcaption>
-                                        <pre tabindex="0" aria-label={p.heading.clone()}><code>{&p.text}</code></pre>
-                                    </figure>
-                                }
-                            }) }
-                        </div> },
-                    } }
-                </section>
-            }
-        </div>
-    }
+    let body = |list: &Result<Vec<Piece>, String>| match list {
+        Err(why) => el("p").class("problems").text(format!(
+            "The scenario does not run, so there is nothing to export: {why}"
+        )),
+        Ok(list) if list.is_empty() => el("p").text("This scenario has no producers or groups."),
+        Ok(list) => el("div").class("export-pieces").child(
+            list.iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let onclick = {
+                        let (copied, text) = (copied.clone(), p.text.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            browser::copy_text(&text);
+                            copied.set(Some(i));
+                        })
+                    };
+                    let done = *copied == Some(i);
+                    el("figure")
+                        .class(format!("export-piece export-{}", p.kind))
+                        .el(el("figcaption")
+                            .el(el("span").text(p.heading.clone()))
+                            .el(el("button")
+                                .attr("type", "button")
+                                .class("copy")
+                                .on_click(onclick)
+                                .attr("aria-label", format!("Copy {}", p.heading))
+                                .text(if done { "Copied ✓" } else { "Copy" })))
+                        .el(el("pre")
+                            .attr("tabindex", "0")
+                            .attr("aria-label", p.heading.clone())
+                            .el(el("code").text(p.text.clone())))
+                        .html()
+                })
+                .collect(),
+        ),
+    };
+    let panel = open.then(|| {
+        el("section")
+            .attr("id", "export-panel")
+            .class("export-panel")
+            .attr("aria-label", "Export config")
+            .el(el("h2").text(format!("Export config{what}")))
+            .el(el("p")
+                .class("small")
+                .text("Every effective property of each client after the defaults of its Kafka version, ready for a real client (the same text as ")
+                .el(el("code").text("kafka-sim export"))
+                .text(")."))
+            .el(el("p")
+                .class("visually-hidden")
+                .attr("aria-live", "polite")
+                .text(if copied.is_some() { "Copied to the clipboard" } else { "" }))
+            .el(body(&list))
+            .html()
+    });
+    el("div")
+        .class("export")
+        .el(el("button")
+            .attr("type", "button")
+            .attr("aria-expanded", open.to_string())
+            .attr("aria-controls", "export-panel")
+            .on_click(toggle)
+            .text("Export config"))
+        .maybe(panel)
+        .html()
 }

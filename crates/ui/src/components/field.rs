@@ -3,6 +3,7 @@
 
 use crate::components::class_list;
 use crate::doc::{self, Seg};
+use crate::markup::{el, El};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -37,6 +38,43 @@ pub struct FieldProps {
     /// property's Java name beside it.
     #[prop_or_default]
     pub alias: Option<&'static str>,
+}
+
+/// A choice's options: `default (…)` (the empty value, leaving the key out), each of
+/// `options`, and `shown` too when it is none of them; the one shown is selected.
+pub fn choices(shown: &str, default_text: &str, options: &[&str]) -> Html {
+    let option = |value: &str, selected: bool, label: String| {
+        el("option")
+            .attr("value", value.to_string())
+            .flag("selected", selected)
+            .text(label)
+            .html()
+    };
+    let known = shown.is_empty() || options.contains(&shown);
+    [
+        option("", shown.is_empty(), format!("default ({default_text})")),
+        options
+            .iter()
+            .map(|o| option(o, shown == *o, o.to_string()))
+            .collect(),
+        if known {
+            Html::default()
+        } else {
+            option(shown, true, shown.to_string())
+        },
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// A field's error messages, each its own line.
+pub fn field_errors(errors: &[String]) -> El {
+    el("p").class("field-error").child(
+        errors
+            .iter()
+            .map(|e| el("span").text(e.clone()).html())
+            .collect(),
+    )
 }
 
 #[component]
@@ -84,21 +122,14 @@ pub fn Field(props: &FieldProps) -> Html {
                     on_edit.emit((path.clone(), value));
                 })
             };
-            let known = options.contains(&shown.as_str()) || shown.is_empty();
-            html! {
-                <select id={id.clone()} {onchange} aria-invalid={invalid.to_string()}
-                        aria-describedby={describedby.clone()} disabled={locked}>
-                    <option value="" selected={shown.is_empty()}>
-                        {format!("default ({default_text})")}
-                    </option>
-                    { for options.iter().map(|o| html! {
-                        <option value={o.to_string()} selected={shown == *o}>{*o}</option>
-                    }) }
-                    if !known {
-                        <option value={shown.clone()} selected=true>{shown.clone()}</option>
-                    }
-                </select>
-            }
+            el("select")
+                .attr("id", id.clone())
+                .on_change(onchange)
+                .attr("aria-invalid", invalid.to_string())
+                .attr_opt("aria-describedby", describedby.clone())
+                .flag("disabled", locked)
+                .child(choices(&shown, &default_text, &options))
+                .html()
         }
         FieldKind::Number => {
             let onchange = {
@@ -116,25 +147,32 @@ pub fn Field(props: &FieldProps) -> Html {
             }
         }
     };
-    html! {
-        <div class={class_list("field", &[(invalid, "field-invalid"), (locked, "field-locked")])}
-             data-key={doc::path_text(&props.path)}>
-            <label for={id.clone()}>{props.alias.unwrap_or(props.label)}</label>
-            {control}
-            if props.alias.is_some() {
-                <span class="field-default">{format!("Java: {}", props.label)}</span>
-            }
-            if shown.is_empty() && !default_text.is_empty() {
-                <span class="field-default">{format!("default: {default_text}")}</span>
-            }
-            if locked {
-                <span class="field-locked-hint" id={locked_id}>{"locked in this challenge"}</span>
-            }
-            if invalid {
-                <p class="field-error" id={error_id}>
-                    { for props.errors.iter().map(|e| html! { <span>{e}</span> }) }
-                </p>
-            }
-        </div>
-    }
+    let hint = |class: &'static str, text: String| el("span").class(class).text(text);
+    el("div")
+        .class(class_list(
+            "field",
+            &[(invalid, "field-invalid"), (locked, "field-locked")],
+        ))
+        .attr("data-key", doc::path_text(&props.path))
+        .el(el("label")
+            .attr("for", id.clone())
+            .text(props.alias.unwrap_or(props.label)))
+        .child(control)
+        .maybe(
+            props
+                .alias
+                .is_some()
+                .then(|| hint("field-default", format!("Java: {}", props.label)).html()),
+        )
+        .maybe(
+            (shown.is_empty() && !default_text.is_empty())
+                .then(|| hint("field-default", format!("default: {default_text}")).html()),
+        )
+        .maybe(locked.then(|| {
+            hint("field-locked-hint", "locked in this challenge".to_string())
+                .attr("id", locked_id)
+                .html()
+        }))
+        .maybe(invalid.then(|| field_errors(&props.errors).attr("id", error_id).html()))
+        .html()
 }

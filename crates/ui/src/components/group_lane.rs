@@ -2,6 +2,7 @@
 //! leader, its members (paused ones marked) and their assignment, drawn from the engine's view.
 
 use crate::components::class_list;
+use crate::markup::el;
 use crate::run_cache::{GroupView, Node};
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::ActionKind;
@@ -28,38 +29,67 @@ pub fn group_lane(props: &GroupLaneProps) -> Html {
             })
         })
     };
-    html! {
-        <section class="group-lane" aria-label="Consumer groups">
-            { for props.groups.iter().map(|g| {
-                let rebalancing = g.state != GroupState::Stable;
-                html! {
-                    <article class={class_list("group", &[(rebalancing, "rebalancing")])} data-group={g.group_id.clone()}>
-                        <h3>{format!("group {}", g.group_id)}</h3>
-                        <p class="group-state" data-state={g.state.name()}>
-                            {format!("{}{} · generation {}", if rebalancing { "⟳ " } else { "✔ " }, g.state.name(), g.generation)}
-                        </p>
-                        <p class="small">{format!("coordinator: {}", g.coordinator.map(|b| format!("broker {b}")).unwrap_or_else(|| "none".into()))}</p>
-                        <ul class="members">
-                            { for g.members.iter().map(|m| {
-                                let leader = g.leader.as_deref() == Some(m.name.as_str());
-                                let open = {
-                                    let (on_open, name) = (props.on_open.clone(), m.name.clone());
-                                    Callback::from(move |_| on_open.emit(Node::Consumer(name.clone())))
-                                };
-                                html! {
-                                    <li class={class_list("member", &[(m.paused, "paused")])}>
-                                        <button type="button" class="member-button" onclick={open}
-                                                aria-label={format!("consumer {}: actions", m.name)}>{"⋯"}</button>
-                                        {format!("{}{}{}", if leader { "♛ " } else { "" }, m.name, if m.paused { " (paused)" } else { "" })}
-                                        <span class="small">{format!(" {}", m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(", "))}</span>
-                                    </li>
-                                }
-                            }) }
-                        </ul>
-                        <button type="button" onclick={add(&g.group_id)}>{"Add a consumer"}</button>
-                    </article>
-                }
-            }) }
-        </section>
-    }
+    let group = |g: &GroupView| {
+        let rebalancing = g.state != GroupState::Stable;
+        let members = g.members.iter().map(|m| {
+            let leader = g.leader.as_deref() == Some(m.name.as_str());
+            let open = {
+                let (on_open, name) = (props.on_open.clone(), m.name.clone());
+                Callback::from(move |_| on_open.emit(Node::Consumer(name.clone())))
+            };
+            el("li")
+                .class(class_list("member", &[(m.paused, "paused")]))
+                .el(el("button")
+                    .attr("type", "button")
+                    .class("member-button")
+                    .on_click(open)
+                    .attr("aria-label", format!("consumer {}: actions", m.name))
+                    .text("⋯"))
+                .text(format!(
+                    "{}{}{}",
+                    if leader { "♛ " } else { "" },
+                    m.name,
+                    if m.paused { " (paused)" } else { "" }
+                ))
+                .el(el("span").class("small").text(format!(
+                    " {}",
+                    m.assignment
+                        .iter()
+                        .map(|(t, p)| format!("{t}-{p}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+                .html()
+        });
+        el("article")
+            .class(class_list("group", &[(rebalancing, "rebalancing")]))
+            .attr("data-group", g.group_id.clone())
+            .el(el("h3").text(format!("group {}", g.group_id)))
+            .el(el("p")
+                .class("group-state")
+                .attr("data-state", g.state.name())
+                .text(format!(
+                    "{}{} · generation {}",
+                    if rebalancing { "⟳ " } else { "✔ " },
+                    g.state.name(),
+                    g.generation
+                )))
+            .el(el("p").class("small").text(format!(
+                "coordinator: {}",
+                g.coordinator
+                    .map(|b| format!("broker {b}"))
+                    .unwrap_or_else(|| "none".into())
+            )))
+            .el(el("ul").class("members").child(members.collect()))
+            .el(el("button")
+                .attr("type", "button")
+                .on_click(add(&g.group_id))
+                .text("Add a consumer"))
+            .html()
+    };
+    el("section")
+        .class("group-lane")
+        .attr("aria-label", "Consumer groups")
+        .child(props.groups.iter().map(group).collect())
+        .html()
 }

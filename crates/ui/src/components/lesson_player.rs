@@ -8,6 +8,7 @@ use crate::components::verdict_list::verdict_list;
 use crate::components::{rich_text, seconds};
 use crate::doc::Seg;
 use crate::lesson_play::{LessonPlay, Mode};
+use crate::markup::{el, text};
 use crate::state::LessonAction;
 use serde_json::Value;
 use yew::prelude::*;
@@ -57,35 +58,48 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
     } else {
         "Paused.".to_string()
     };
+    let say = |text: &str| el("p").class("lesson-say").child(rich_text(text));
     let step_view = match (
         play.mode,
         current.and_then(|i| lesson.steps.get(i).map(|s| (i, s))),
     ) {
-        (Mode::Walk, Some((i, step))) => html! {
-            <div class="lesson-step" data-step={i.to_string()}>
-                <p class="lesson-step-count">{format!("Step {} of {steps}", i + 1)}</p>
-                <p class="lesson-say">{rich_text(&step.say)}</p>
-                {verdict_list(&step.expect, play.step_verdicts.get(i).and_then(Option::as_deref),
-                              &format!("at {}", seconds(step.at_ms * 1000)))}
-            </div>
-        },
+        (Mode::Walk, Some((i, step))) => el("div")
+            .class("lesson-step")
+            .attr("data-step", i.to_string())
+            .el(el("p")
+                .class("lesson-step-count")
+                .text(format!("Step {} of {steps}", i + 1)))
+            .el(say(&step.say))
+            .child(verdict_list(
+                &step.expect,
+                play.step_verdicts.get(i).and_then(Option::as_deref),
+                &format!("at {}", seconds(step.at_ms * 1000)),
+            ))
+            .html(),
         // Before the first step: what the lesson is about.
-        (Mode::Walk, None) => html! {
-            if let Some(summary) = &lesson.summary { <p class="lesson-say">{rich_text(summary)}</p> }
-        },
+        (Mode::Walk, None) => html! { {for lesson.summary.as_deref().map(|s| say(s).html())} },
         (Mode::Try(i), _) => {
             let t = lesson.tries.get(i);
-            html! {
-                <div class="lesson-try-active" data-try={i.to_string()}>
-                    <p class="lesson-step-count">{format!("Try {} of {}", i + 1, lesson.tries.len())}</p>
-                    <p class="lesson-say">{rich_text(t.map(|t| t.say.as_str()).unwrap_or_default())}</p>
-                    {verdict_list(t.map(|t| t.expect.as_slice()).unwrap_or_default(),
-                                  play.end_verdicts.as_deref().map(Vec::as_slice), "at the end of the run")}
-                    <button type="button" class="lesson-back" onclick={act(|| LessonAction::Back)}>
-                        {"Back to the lesson"}
-                    </button>
-                </div>
-            }
+            el("div")
+                .class("lesson-try-active")
+                .attr("data-try", i.to_string())
+                .el(el("p").class("lesson-step-count").text(format!(
+                    "Try {} of {}",
+                    i + 1,
+                    lesson.tries.len()
+                )))
+                .el(say(t.map(|t| t.say.as_str()).unwrap_or_default()))
+                .child(verdict_list(
+                    t.map(|t| t.expect.as_slice()).unwrap_or_default(),
+                    play.end_verdicts.as_deref().map(Vec::as_slice),
+                    "at the end of the run",
+                ))
+                .el(el("button")
+                    .attr("type", "button")
+                    .class("lesson-back")
+                    .on_click(act(|| LessonAction::Back))
+                    .text("Back to the lesson"))
+                .html()
         }
     };
     let continue_label = if props.position_us == 0 {
@@ -93,42 +107,65 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
     } else {
         "Continue ▶"
     };
-    let tries = (play.mode == Mode::Walk && !lesson.tries.is_empty()).then(|| html! {
-        <section class="lesson-tries" aria-labelledby="lesson-tries-heading">
-            <h3 id="lesson-tries-heading">{"Try this"}</h3>
-            <ol>
-                { for lesson.tries.iter().enumerate().map(|(i, t)| {
-                    let on = props.on_lesson.clone();
-                    html! {
-                        <li>
-                            <p>{rich_text(&t.say)}</p>
-                            <button type="button" class="lesson-try"
-                                    onclick={Callback::from(move |_: MouseEvent| on.emit(LessonAction::Try(i)))}>
-                                {format!("Try this ({})", i + 1)}
-                            </button>
-                        </li>
-                    }
-                }) }
-            </ol>
-        </section>
+    let tries = (play.mode == Mode::Walk && !lesson.tries.is_empty()).then(|| {
+        el("section")
+            .class("lesson-tries")
+            .attr("aria-labelledby", "lesson-tries-heading")
+            .el(el("h3").attr("id", "lesson-tries-heading").text("Try this"))
+            .el(el("ol").child(
+                lesson
+                    .tries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let on = props.on_lesson.clone();
+                        el("li")
+                            .el(el("p").child(rich_text(&t.say)))
+                            .el(el("button")
+                                .attr("type", "button")
+                                .class("lesson-try")
+                                .on_click(Callback::from(move |_: MouseEvent| {
+                                    on.emit(LessonAction::Try(i))
+                                }))
+                                .text(format!("Try this ({})", i + 1)))
+                            .html()
+                    })
+                    .collect(),
+            ))
+            .html()
     });
-    let versions = lesson.versions.as_ref().map(|v| html! {
-        <section class="lesson-versions" aria-label="Compare Kafka releases">
-            if let Some(say) = &v.say { <p>{rich_text(say)}</p> }
-            <div class="lesson-version-buttons" role="group" aria-label="kafka.version">
-                { for v.compare.iter().map(|c| {
-                    let on = props.on_edit.clone();
-                    let value = Value::String(c.clone());
-                    let pressed = props.version.as_deref() == Some(c.as_str());
-                    html! {
-                        <button type="button" aria-pressed={pressed.to_string()}
-                                onclick={Callback::from(move |_: MouseEvent| on.emit((vec![Seg::Key("kafka.version")], Some(value.clone()))))}>
-                            {format!("Kafka {c}")}
-                        </button>
-                    }
-                }) }
-            </div>
-        </section>
+    let versions = lesson.versions.as_ref().map(|v| {
+        el("section")
+            .class("lesson-versions")
+            .attr("aria-label", "Compare Kafka releases")
+            .maybe(
+                v.say
+                    .as_deref()
+                    .map(|say| el("p").child(rich_text(say)).html()),
+            )
+            .el(el("div")
+                .class("lesson-version-buttons")
+                .attr("role", "group")
+                .attr("aria-label", "kafka.version")
+                .child(
+                    v.compare
+                        .iter()
+                        .map(|c| {
+                            let on = props.on_edit.clone();
+                            let value = Value::String(c.clone());
+                            let pressed = props.version.as_deref() == Some(c.as_str());
+                            el("button")
+                                .attr("type", "button")
+                                .attr("aria-pressed", pressed.to_string())
+                                .on_click(Callback::from(move |_: MouseEvent| {
+                                    on.emit((vec![Seg::Key("kafka.version")], Some(value.clone())))
+                                }))
+                                .text(format!("Kafka {c}"))
+                                .html()
+                        })
+                        .collect(),
+                ))
+            .html()
     });
     let on_leave = {
         let on = props.on_leave.clone();
@@ -141,33 +178,64 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
     };
     // Two grid items of the page's layout: the narration beside (or above) the stage, the rest
     // (tries, releases, every step, leaving) below it on narrow screens.
-    html! {
-        <>
-        <section class="lesson-player panel-lesson" aria-labelledby="lesson-title" data-lesson={lesson.id.clone()}>
-            <p class="lesson-kind">
-                {kind}
-                if let Some(section) = &lesson.course_section { {format!(" · {section}")} }
-                if props.done && lesson.challenge.is_none() { <span class="lesson-done">{" · ✓ finished"}</span> }
-            </p>
-            <h2 id="lesson-title">{rich_text(&lesson.title)}</h2>
-            {step_view}
-            <p class="lesson-status" aria-live="polite">{status}</p>
-            if play.waiting && !at_end && play.mode == Mode::Walk {
-                <button type="button" class="lesson-continue" aria-keyshortcuts="Enter N"
-                        onclick={act(|| LessonAction::Continue)}>{continue_label}</button>
-            }
-            if let Some(problem) = &play.problem {
-                <p class="field-error" role="alert">{format!("This try cannot be applied: {problem}")}</p>
-            }
-            if lesson.challenge.is_some() {
-                {challenge_panel(play, props.done, &props.on_lesson)}
-            }
-        </section>
-        <section class="lesson-more panel-lesson-more" aria-label="More of this lesson">
-            {for tries}
-            {for versions}
-            <button type="button" class="lesson-leave" onclick={on_leave}>{"Leave the lesson"}</button>
-        </section>
-        </>
-    }
+    let player = el("section")
+        .class("lesson-player panel-lesson")
+        .attr("aria-labelledby", "lesson-title")
+        .attr("data-lesson", lesson.id.clone())
+        .el(el("p")
+            .class("lesson-kind")
+            .text(kind)
+            .maybe(
+                lesson
+                    .course_section
+                    .as_ref()
+                    .map(|section| text(format!(" · {section}"))),
+            )
+            .maybe(
+                (props.done && lesson.challenge.is_none())
+                    .then(|| el("span").class("lesson-done").text(" · ✓ finished").html()),
+            ))
+        .el(el("h2")
+            .attr("id", "lesson-title")
+            .child(rich_text(&lesson.title)))
+        .child(step_view)
+        .el(el("p")
+            .class("lesson-status")
+            .attr("aria-live", "polite")
+            .text(status))
+        .maybe(
+            (play.waiting && !at_end && play.mode == Mode::Walk).then(|| {
+                el("button")
+                    .attr("type", "button")
+                    .class("lesson-continue")
+                    .attr("aria-keyshortcuts", "Enter N")
+                    .on_click(act(|| LessonAction::Continue))
+                    .text(continue_label)
+                    .html()
+            }),
+        )
+        .maybe(play.problem.as_ref().map(|problem| {
+            el("p")
+                .class("field-error")
+                .attr("role", "alert")
+                .text(format!("This try cannot be applied: {problem}"))
+                .html()
+        }))
+        .maybe(
+            lesson
+                .challenge
+                .is_some()
+                .then(|| challenge_panel(play, props.done, &props.on_lesson)),
+        );
+    let more = el("section")
+        .class("lesson-more panel-lesson-more")
+        .attr("aria-label", "More of this lesson")
+        .maybe(tries)
+        .maybe(versions)
+        .el(el("button")
+            .attr("type", "button")
+            .class("lesson-leave")
+            .on_click(on_leave)
+            .text("Leave the lesson"));
+    [player.html(), more.html()].into_iter().collect()
 }

@@ -4,6 +4,7 @@
 //! drawn from, and each component costs the page's download about half a kilobyte.
 
 use crate::lesson_play::Catalog;
+use crate::markup::el;
 use crate::state::LessonAction;
 use yew::prelude::*;
 
@@ -16,18 +17,20 @@ pub fn lessons_panel(
 ) -> Html {
     let on_close = on_lesson.reform(|_: MouseEvent| LessonAction::ToggleLessons);
     let body = match catalog {
-        Catalog::Loading => html! { <p role="status">{"Loading the lessons…"}</p> },
-        Catalog::Failed(why) => html! {
-            <p class="lessons-error" role="alert">
-                {format!("The lessons could not be loaded ({why}); reload to try again.")}
-            </p>
-        },
-        Catalog::Loaded(entries) if entries.is_empty() => html! {
-            <p>{"No lessons are published with this page."}</p>
-        },
-        Catalog::Loaded(entries) => html! {
-            <ol class="lessons-list">
-                { for entries.iter().map(|e| {
+        Catalog::Loading => el("p").attr("role", "status").text("Loading the lessons…"),
+        Catalog::Failed(why) => el("p")
+            .class("lessons-error")
+            .attr("role", "alert")
+            .text(format!(
+                "The lessons could not be loaded ({why}); reload to try again."
+            )),
+        Catalog::Loaded(entries) if entries.is_empty() => {
+            el("p").text("No lessons are published with this page.")
+        }
+        Catalog::Loaded(entries) => el("ol").class("lessons-list").child(
+            entries
+                .iter()
+                .map(|e| {
                     let done = done.contains(&e.id);
                     let on = on_open.clone();
                     let id = e.id.clone();
@@ -36,28 +39,46 @@ pub fn lessons_panel(
                     } else {
                         ("lesson", "✓ finished")
                     };
-                    html! {
-                        <li class="lessons-entry" data-lesson-id={e.id.clone()} data-kind={kind} data-done={done.to_string()}>
-                            <button type="button" class="lessons-open"
-                                    onclick={Callback::from(move |_: MouseEvent| on.emit(id.clone()))}>
-                                <span class="lessons-title">{&e.title}</span>
-                            </button>
-                            <span class={format!("lessons-kind kind-{kind}")}>{kind}</span>
-                            if done { <span class="lessons-done">{done_text}</span> }
-                            if !e.summary.is_empty() { <p class="lessons-summary">{&e.summary}</p> }
-                        </li>
-                    }
-                }) }
-            </ol>
-        },
+                    el("li")
+                        .class("lessons-entry")
+                        .attr("data-lesson-id", e.id.clone())
+                        .attr("data-kind", kind)
+                        .attr("data-done", done.to_string())
+                        .el(el("button")
+                            .attr("type", "button")
+                            .class("lessons-open")
+                            .on_click(Callback::from(move |_: MouseEvent| on.emit(id.clone())))
+                            .el(el("span").class("lessons-title").text(e.title.clone())))
+                        .el(el("span")
+                            .class(format!("lessons-kind kind-{kind}"))
+                            .text(kind))
+                        .maybe(
+                            done.then(|| el("span").class("lessons-done").text(done_text).html()),
+                        )
+                        .maybe((!e.summary.is_empty()).then(|| {
+                            el("p")
+                                .class("lessons-summary")
+                                .text(e.summary.clone())
+                                .html()
+                        }))
+                        .html()
+                })
+                .collect(),
+        ),
     };
-    html! {
-        <section id="lessons-panel" class="lessons-panel" aria-labelledby="lessons-heading">
-            <div class="lessons-head">
-                <h2 id="lessons-heading">{"Lessons and challenges"}</h2>
-                <button type="button" onclick={on_close}>{"Close"}</button>
-            </div>
-            {body}
-        </section>
-    }
+    el("section")
+        .attr("id", "lessons-panel")
+        .class("lessons-panel")
+        .attr("aria-labelledby", "lessons-heading")
+        .el(el("div")
+            .class("lessons-head")
+            .el(el("h2")
+                .attr("id", "lessons-heading")
+                .text("Lessons and challenges"))
+            .el(el("button")
+                .attr("type", "button")
+                .on_click(on_close)
+                .text("Close")))
+        .el(body)
+        .html()
 }

@@ -4,6 +4,7 @@
 
 use crate::components::px;
 use crate::highlight::StripMarks;
+use crate::markup::el;
 use kafka_sim::observe::figure::Figure;
 use std::fmt::Write;
 use yew::prelude::*;
@@ -55,11 +56,16 @@ pub fn log_marks(marks: &StripMarks, scale: &StripScale, top: f64, figure: Figur
         }
     }
     let label = marks.label(figure);
-    html! {
-        <g class="log-marks" role="img" aria-label={label.clone()} data-log-marks={marks.offsets.to_string()}>
-            <title>{label}</title>
-            if !solid.is_empty() { <path class="log-mark" d={solid} /> }
-            if !hollow.is_empty() { <path class="log-mark uncommitted" d={hollow} /> }
-        </g>
-    }
+    let path = |class: &'static str, d: String| {
+        (!d.is_empty()).then(|| el("path").class(class).attr("d", d).html())
+    };
+    el("g")
+        .class("log-marks")
+        .attr("role", "img")
+        .attr("aria-label", label.clone())
+        .attr("data-log-marks", marks.offsets.to_string())
+        .el(el("title").text(label))
+        .maybe(path("log-mark", solid))
+        .maybe(path("log-mark uncommitted", hollow))
+        .html()
 }

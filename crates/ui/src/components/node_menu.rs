@@ -1,6 +1,7 @@
 //! The menu a stage node opens: what can happen to it. Each choice becomes an action on the
 //! scenario's timeline at the playback position.
 
+use crate::markup::el;
 use crate::run_cache::{Frame, Node};
 use kafka_sim::kafka::errors::ErrorCode;
 use kafka_sim::scenario::{Compatibility, Scenario, SchemaRef};
@@ -121,11 +122,12 @@ fn upgrades(
 pub fn node_menu(props: &NodeMenuProps) -> Html {
     let item = |(label, action): (String, ActionKind)| {
         let on_act = props.on_act.clone();
-        html! {
-            <button type="button" role="menuitem" onclick={Callback::from(move |_| on_act.emit(action.clone()))}>
-                {label}
-            </button>
-        }
+        el("button")
+            .attr("type", "button")
+            .attr("role", "menuitem")
+            .on_click(Callback::from(move |_| on_act.emit(action.clone())))
+            .text(label)
+            .html()
     };
     let (view, scenario) = (&props.frame.view, &*props.frame.scenario);
     let (title, items): (String, Vec<Html>) = match &props.node {
@@ -221,18 +223,30 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
             }
         })
     };
-    html! {
-        <div class="node-menu" {onkeydown}>
-            <p class="node-menu-title" id="node-menu-title">{format!("{title}: act at the current position")}</p>
-            if items.is_empty() {
-                <p class="small">{"Nothing can be done to this node from the stage; use its settings."}</p>
-            }
-            <div role="menu" aria-labelledby="node-menu-title">
-                { for items }
-                <button type="button" role="menuitem" class="node-menu-close" onclick={close}>{"Close"}</button>
-            </div>
-        </div>
-    }
+    el("div")
+        .class("node-menu")
+        .on_keydown(onkeydown)
+        .el(el("p")
+            .class("node-menu-title")
+            .attr("id", "node-menu-title")
+            .text(format!("{title}: act at the current position")))
+        .maybe(items.is_empty().then(|| {
+            el("p")
+                .class("small")
+                .text("Nothing can be done to this node from the stage; use its settings.")
+                .html()
+        }))
+        .el(el("div")
+            .attr("role", "menu")
+            .attr("aria-labelledby", "node-menu-title")
+            .child(items.into_iter().collect())
+            .el(el("button")
+                .attr("type", "button")
+                .attr("role", "menuitem")
+                .class("node-menu-close")
+                .on_click(close)
+                .text("Close")))
+        .html()
 }
 
 #[cfg(test)]

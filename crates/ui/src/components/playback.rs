@@ -1,6 +1,7 @@
 //! The playback bar: play/pause, one step, speed, a scrubber over the whole run (backwards too),
 //! fast-forward to the end with its progress, and the timeline's actions to jump to.
 
+use crate::markup::el;
 use crate::state::{Playback, SPEEDS};
 use kafka_sim::support::decimal::{Fixed, Trimmed};
 use serde_json::Value;
@@ -108,47 +109,82 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    html! {
-        <section class="playback" aria-label="Playback">
-            <div class="playback-row">
-                <button type="button" onclick={rewind} disabled={props.disabled} aria-label="Back to the start">{"|◀"}</button>
-                <button type="button" class="play" onclick={toggle} disabled={props.disabled}
-                        aria-label={if playing { "Pause" } else { "Play" }} aria-keyshortcuts="Space">
-                    {if playing { "❚❚ Pause" } else { "▶ Play" }}
-                </button>
-                <button type="button" onclick={step} disabled={props.disabled} aria-label="Step to the next event" aria-keyshortcuts="Period">{"▶| Step"}</button>
-                <label class="speed">{"speed"}
-                    <select onchange={speed}>
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option value={Trimmed(*s, 2).to_string()} selected={(*s - props.speed).abs() < 1e-9}>{speed_label(*s)}</option>
-                        }) }
-                    </select>
-                </label>
+    let time = format!(
+        "{} s / {} s",
+        Fixed(pos_ms as f64 / 1000.0, 3),
+        Fixed(end_ms as f64 / 1000.0, 1)
+    );
+    let button = |on: Callback<MouseEvent>, label: &'static str| {
+        el("button")
+            .attr("type", "button")
+            .on_click(on)
+            .flag("disabled", props.disabled)
+            .attr("aria-label", label)
+    };
+    let speeds = SPEEDS.iter().map(|s| {
+        el("option")
+            .attr("value", Trimmed(*s, 2).to_string())
+            .flag("selected", (*s - props.speed).abs() < 1e-9)
+            .text(speed_label(*s))
+            .html()
+    });
+    let timeline = (!actions.is_empty()).then(|| {
+        el("ol")
+            .class("timeline")
+            .attr("aria-label", "Timeline")
+            .child(
+                actions
+                    .iter()
+                    .map(|a| {
+                        let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
+                        let cb = props.on_seek.clone();
+                        el("li")
+                            .el(el("button")
+                                .attr("type", "button")
+                                .class("timeline-action")
+                                .on_click(Callback::from(move |_| cb.emit(at.saturating_mul(1000))))
+                                .text(action_label(a)))
+                            .html()
+                    })
+                    .collect(),
+            )
+            .html()
+    });
+    el("section")
+        .class("playback")
+        .attr("aria-label", "Playback")
+        .el(el("div")
+            .class("playback-row")
+            .el(button(rewind, "Back to the start").text("|◀"))
+            .el(button(toggle, if playing { "Pause" } else { "Play" })
+                .class("play")
+                .attr("aria-keyshortcuts", "Space")
+                .text(if playing { "❚❚ Pause" } else { "▶ Play" }))
+            .el(button(step, "Step to the next event")
+                .attr("aria-keyshortcuts", "Period")
+                .text("▶| Step"))
+            .el(el("label")
+                .class("speed")
+                .text("speed")
+                .el(el("select").on_change(speed).child(speeds.collect())))
+            .child(html! {
                 <input type="range" class="scrubber" min="0" max={end_ms.to_string()} step="10"
                        value={pos_ms.to_string()} oninput={scrub} disabled={props.disabled}
                        aria-label="position" aria-keyshortcuts="ArrowLeft ArrowRight"
                        aria-valuetext={format!("{} s of {} s", Fixed(pos_ms as f64 / 1000.0, 3), Fixed(end_ms as f64 / 1000.0, 1))} />
-                <output class="time mono" data-position-ms={pos_ms.to_string()}>
-                    {format!("{} s / {} s", Fixed(pos_ms as f64 / 1000.0, 3), Fixed(end_ms as f64 / 1000.0, 1))}
-                </output>
-                <button type="button" onclick={ff} disabled={props.disabled} aria-label="Fast-forward to the end">{"▶▶ to the end"}</button>
-                if props.playback == Playback::FastForwarding {
-                    <progress max={end_ms.max(1).to_string()} value={pos_ms.to_string()} aria-label="fast-forward progress" />
-                }
-            </div>
-            if !actions.is_empty() {
-                <ol class="timeline" aria-label="Timeline">
-                    { for actions.iter().map(|a| {
-                        let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
-                        let cb = props.on_seek.clone();
-                        html! {
-                            <li><button type="button" class="timeline-action" onclick={Callback::from(move |_| cb.emit(at.saturating_mul(1000)))}>
-                                {action_label(a)}
-                            </button></li>
-                        }
-                    }) }
-                </ol>
-            }
-        </section>
-    }
+            })
+            .el(el("output")
+                .class("time mono")
+                .attr("data-position-ms", pos_ms.to_string())
+                .text(time))
+            .el(button(ff, "Fast-forward to the end").text("▶▶ to the end"))
+            .maybe((props.playback == Playback::FastForwarding).then(|| {
+                el("progress")
+                    .attr("max", end_ms.max(1).to_string())
+                    .attr("value", pos_ms.to_string())
+                    .attr("aria-label", "fast-forward progress")
+                    .html()
+            })))
+        .maybe(timeline)
+        .html()
 }

@@ -4,6 +4,7 @@
 
 use crate::components::field::{Field, FieldKind};
 use crate::doc::{self, Seg};
+use crate::markup::el;
 use crate::state::Shared;
 use kafka_sim::lesson::Lesson;
 use kafka_sim::scenario::librdkafka::{librdkafka_name, LIBRDKAFKA_VERSION};
@@ -242,21 +243,42 @@ pub fn Settings(props: &SettingsProps) -> Html {
                     .collect::<Vec<_>>()
             })
             .collect();
-        return html! { <div class="settings settings-embed" aria-label="Settings">{ for fields }</div> };
+        return el("div")
+            .class("settings settings-embed")
+            .attr("aria-label", "Settings")
+            .child(fields.into_iter().collect())
+            .html();
     }
-    html! {
-        <div class="settings" aria-label="Settings">
-            { for all.iter().filter(|s| !s.specs.is_empty()).enumerate().map(|(i, s)| html! {
-                <details class="settings-section" open={i < 4}>
-                    <summary>{&s.title}</summary>
-                    <div class="settings-fields">
-                        { for s.specs.iter().map(|spec| render_field(&s.base, s.client, spec)) }
-                    </div>
-                    if s.client.is_librdkafka() {
-                        <p class="field-default">{format!("Modelled on librdkafka {LIBRDKAFKA_VERSION}: its defaults and behaviour.")}</p>
-                    }
-                </details>
-            }) }
-        </div>
-    }
+    let section = |(i, s): (usize, &Section)| {
+        el("details")
+            .class("settings-section")
+            .flag("open", i < 4)
+            .el(el("summary").text(s.title.clone()))
+            .el(el("div").class("settings-fields").child(
+                s.specs
+                    .iter()
+                    .map(|spec| render_field(&s.base, s.client, spec))
+                    .collect(),
+            ))
+            .maybe(s.client.is_librdkafka().then(|| {
+                el("p")
+                    .class("field-default")
+                    .text(format!(
+                        "Modelled on librdkafka {LIBRDKAFKA_VERSION}: its defaults and behaviour."
+                    ))
+                    .html()
+            }))
+            .html()
+    };
+    el("div")
+        .class("settings")
+        .attr("aria-label", "Settings")
+        .child(
+            all.iter()
+                .filter(|s| !s.specs.is_empty())
+                .enumerate()
+                .map(section)
+                .collect(),
+        )
+        .html()
 }

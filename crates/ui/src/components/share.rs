@@ -2,6 +2,7 @@
 //! to the clipboard and shown in a field for copying by hand.
 
 use crate::browser;
+use crate::markup::el;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,17 +23,26 @@ pub fn Share(props: &ShareProps) -> Html {
             shown.set(true);
         })
     };
-    html! {
-        <div class="share">
-            <button type="button" {onclick}>{"Share link"}</button>
-            if *shown {
-                <label class="share-field">{"Link (copied to the clipboard) "}
+    el("div")
+        .class("share")
+        .el(el("button").attr("type", "button").on_click(onclick).text("Share link"))
+        .maybe(shown.then(|| {
+            el("label")
+                .class("share-field")
+                .text("Link (copied to the clipboard) ")
+                .child(html! {
                     <input type="text" readonly=true value={props.link.clone()} class="share-link" />
-                </label>
-            }
-            if props.embed {
-                <a class="open-full" href={props.link.clone()} target="_blank" rel="noopener">{"Open in playground"}</a>
-            }
-        </div>
-    }
+                })
+                .html()
+        }))
+        .maybe(props.embed.then(|| {
+            el("a")
+                .class("open-full")
+                .attr("href", props.link.clone())
+                .attr("target", "_blank")
+                .attr("rel", "noopener")
+                .text("Open in playground")
+                .html()
+        }))
+        .html()
 }

@@ -8,6 +8,7 @@ use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::{node_menu, NodeMenuProps};
 use crate::components::{class_list, px};
 use crate::highlight::Highlight;
+use crate::markup::{el, El};
 use crate::run_cache::{Flight, Frame, GroupView, Node, Outcome};
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::observe::view::{BrokerView, ProducerView};
@@ -18,6 +19,7 @@ use serde_json::Value;
 use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
+use yew::virtual_dom::AttrValue;
 
 /// The stage's drawing width (it scales to its box), wider when consumers are drawn.
 const WIDTH: f64 = 700.0;
@@ -210,91 +212,164 @@ pub fn Stage(props: &StageProps) -> Html {
         })
     };
     let menu_node = (*menu).clone();
-    html! {
-        <div class="stage-box">
-            <div class="stage-canvas">
-            <svg class="stage-svg" viewBox={view_box.clone()} role="group" aria-label="Cluster">
-                <g class="wires" aria-hidden="true">{wires}</g>
-                if kraft {
-                    <g class={class_list("node controller", &[(is_lit(lit, "controller"), "lit")])} data-target="controller" role="button" tabindex="0" aria-haspopup="menu"
-                       onclick={open(Node::Controller)} onkeydown={open_key(Node::Controller)}>
-                        <rect x={fmt(l.controller.0 - 90.0)} y="8" width="180" height="36" rx="6" />
-                        <text x={fmt(l.controller.0)} y="31" text-anchor="middle">{"◆ controller (KRaft)"}</text>
-                    </g>
-                }
-                if let Some(r) = &frame.view.registry {
-                    <g class={class_list("node registry", &[(r.refusals > 0, "refused")])} role="button" tabindex="0"
-                       aria-haspopup="menu" data-registry-refusals={r.refusals.to_string()}
-                       onclick={open(Node::Registry)} onkeydown={open_key(Node::Registry)}>
-                        <rect x={fmt(PRODUCER_X)} y="8" width={fmt(PRODUCER_W)} height="36" rx="6" />
-                        <text x={fmt(PRODUCER_X + PRODUCER_W / 2.0)} y="31" text-anchor="middle">
-                            {if r.refusals > 0 {
-                                format!("schema registry · {} refused (409)", r.refusals)
-                            } else {
-                                format!("schema registry · {} schema(s)", r.schemas)
-                            }}
-                        </text>
-                    </g>
-                }
-                { for frame.view.producers.iter().enumerate().map(|(i, p)| {
-                    let y = l.producers.get(i).copied().unwrap_or(TOP);
-                    html! {
-                        <g class={class_list("producer", &[(is_lit(lit, &format!("producer:{}", p.name)), "lit")])}
-                           data-target={format!("producer:{}", p.name)}>
-                            {draw_producer(p, y, frame.now_us)}
-                            <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-producer={p.name.clone()}
-                               onclick={open(Node::Producer(i as u32))} onkeydown={open_key(Node::Producer(i as u32))}>
-                                <rect class="hit" x={fmt(PRODUCER_X)} y={fmt(y)} width={fmt(PRODUCER_W)} height="22" rx="6" />
-                                <text class="title" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 16.0)}>{format!("▶ producer {}", p.name)}</text>
-                            </g>
-                        </g>
-                    }
-                }) }
-                { for frame.view.brokers.iter().enumerate().map(|(i, b)| {
-                    let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
-                    let status = broker_status(b);
-                    html! {
-                        <g class={class_list("broker", &[(!b.alive, "down"), (b.isolated, "isolated"), (broker_lit(lit, b, &frame.groups), "lit")])}
-                           data-target={format!("broker:{}", b.id)}>
-                            {draw_broker(b, top, h, frame.highlight.as_ref(), lit)}
-                            <g class="node" role="button" tabindex="0" aria-haspopup="menu" data-broker={b.id.to_string()}
-                               onclick={open(Node::Broker(b.id))} onkeydown={open_key(Node::Broker(b.id))}>
-                                <rect class="hit" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W - 80.0)} height="24" rx="6" />
-                                <text class="title" x={fmt(BROKER_X + 8.0)} y={fmt(top + 17.0)}>
-                                    {format!("■ broker {}{}", b.id, if status.is_empty() { String::new() } else { format!(" · {status}") })}
-                                </text>
-                            </g>
-                        </g>
-                    }
-                }) }
-                { for frame.groups.iter().enumerate().map(|(i, g)| {
-                    let top = l.groups.get(i).copied().unwrap_or(TOP);
-                    draw_group(g, top, &l, lit, &open, &open_key)
-                }) }
-            </svg>
-            // Messages move every frame: their own layer, so the cluster beneath is not repainted.
-            <svg class="flights" viewBox={view_box} aria-hidden="true" focusable="false">{flights}</svg>
-            </div>
-            {group_lane(&GroupLaneProps {
-                groups: frame.groups.clone(),
-                on_act: props.on_act.clone(),
-                on_open: {
-                    let menu = menu.clone();
-                    Callback::from(move |n| menu.set(Some(n)))
-                },
-            })}
-            if let Some(node) = menu_node {
-                {node_menu(&NodeMenuProps { node, frame: props.frame.clone(), on_act, on_close })}
-            }
-            <p class="stage-caption" aria-live="polite">
-                {format!("{} messages on the wire", frame.flights.len())}
-            </p>
-        </div>
-    }
+    // A node of the stage: a button that opens its menu.
+    let button = |node: Node, class: String| {
+        el("g")
+            .class(class)
+            .attr("role", "button")
+            .attr("tabindex", "0")
+            .attr("aria-haspopup", "menu")
+            .on_click(open(node.clone()))
+            .on_keydown(open_key(node))
+    };
+    let controller = kraft.then(|| {
+        button(
+            Node::Controller,
+            class_list("node controller", &[(is_lit(lit, "controller"), "lit")]),
+        )
+        .attr("data-target", "controller")
+        .el(rect(fmt(l.controller.0 - 90.0), "8", "180", "36", "6"))
+        .el(text_at(fmt(l.controller.0), "31")
+            .attr("text-anchor", "middle")
+            .text("◆ controller (KRaft)"))
+        .html()
+    });
+    let registry = frame.view.registry.as_ref().map(|r| {
+        button(
+            Node::Registry,
+            class_list("node registry", &[(r.refusals > 0, "refused")]),
+        )
+        .attr("data-registry-refusals", r.refusals.to_string())
+        .el(rect(fmt(PRODUCER_X), "8", fmt(PRODUCER_W), "36", "6"))
+        .el(text_at(fmt(PRODUCER_X + PRODUCER_W / 2.0), "31")
+            .attr("text-anchor", "middle")
+            .text(if r.refusals > 0 {
+                format!("schema registry · {} refused (409)", r.refusals)
+            } else {
+                format!("schema registry · {} schema(s)", r.schemas)
+            }))
+        .html()
+    });
+    let producers = frame.view.producers.iter().enumerate().map(|(i, p)| {
+        let y = l.producers.get(i).copied().unwrap_or(TOP);
+        let target = format!("producer:{}", p.name);
+        el("g")
+            .class(class_list("producer", &[(is_lit(lit, &target), "lit")]))
+            .attr("data-target", target)
+            .child(draw_producer(p, y, frame.now_us))
+            .el(button(Node::Producer(i as u32), "node".to_string())
+                .attr("data-producer", p.name.clone())
+                .el(rect(fmt(PRODUCER_X), fmt(y), fmt(PRODUCER_W), "22", "6").class("hit"))
+                .el(text_at(fmt(PRODUCER_X + 8.0), fmt(y + 16.0))
+                    .class("title")
+                    .text(format!("▶ producer {}", p.name))))
+            .html()
+    });
+    let brokers = frame.view.brokers.iter().enumerate().map(|(i, b)| {
+        let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
+        let status = broker_status(b);
+        el("g")
+            .class(class_list(
+                "broker",
+                &[
+                    (!b.alive, "down"),
+                    (b.isolated, "isolated"),
+                    (broker_lit(lit, b, &frame.groups), "lit"),
+                ],
+            ))
+            .attr("data-target", format!("broker:{}", b.id))
+            .child(draw_broker(b, top, h, frame.highlight.as_ref(), lit))
+            .el(button(Node::Broker(b.id), "node".to_string())
+                .attr("data-broker", b.id.to_string())
+                .el(rect(fmt(BROKER_X), fmt(top), fmt(BROKER_W - 80.0), "24", "6").class("hit"))
+                .el(text_at(fmt(BROKER_X + 8.0), fmt(top + 17.0))
+                    .class("title")
+                    .text(format!(
+                        "■ broker {}{}",
+                        b.id,
+                        if status.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · {status}")
+                        }
+                    ))))
+            .html()
+    });
+    let groups = frame.groups.iter().enumerate().map(|(i, g)| {
+        let top = l.groups.get(i).copied().unwrap_or(TOP);
+        draw_group(g, top, &l, lit, &button)
+    });
+    let cluster = el("svg")
+        .class("stage-svg")
+        .attr("viewBox", view_box.clone())
+        .attr("role", "group")
+        .attr("aria-label", "Cluster")
+        .el(el("g")
+            .class("wires")
+            .attr("aria-hidden", "true")
+            .child(wires))
+        .maybe(controller)
+        .maybe(registry)
+        .child(producers.collect())
+        .child(brokers.collect())
+        .child(groups.collect());
+    // Messages move every frame: their own layer, so the cluster beneath is not repainted.
+    let flights = el("svg")
+        .class("flights")
+        .attr("viewBox", view_box)
+        .attr("aria-hidden", "true")
+        .attr("focusable", "false")
+        .child(flights);
+    let lane = group_lane(&GroupLaneProps {
+        groups: frame.groups.clone(),
+        on_act: props.on_act.clone(),
+        on_open: {
+            let menu = menu.clone();
+            Callback::from(move |n| menu.set(Some(n)))
+        },
+    });
+    el("div")
+        .class("stage-box")
+        .el(el("div").class("stage-canvas").el(cluster).el(flights))
+        .child(lane)
+        .maybe(menu_node.map(|node| {
+            node_menu(&NodeMenuProps {
+                node,
+                frame: props.frame.clone(),
+                on_act,
+                on_close,
+            })
+        }))
+        .el(el("p")
+            .class("stage-caption")
+            .attr("aria-live", "polite")
+            .text(format!("{} messages on the wire", frame.flights.len())))
+        .html()
 }
 
 fn fmt(x: f64) -> String {
     px(x).to_string()
+}
+
+/// `<rect x y width height rx>`.
+fn rect(
+    x: impl Into<AttrValue>,
+    y: impl Into<AttrValue>,
+    width: impl Into<AttrValue>,
+    height: impl Into<AttrValue>,
+    rx: &'static str,
+) -> El {
+    el("rect")
+        .attr("x", x)
+        .attr("y", y)
+        .attr("width", width)
+        .attr("height", height)
+        .attr("rx", rx)
+}
+
+/// `<text x y>`.
+fn text_at(x: impl Into<AttrValue>, y: impl Into<AttrValue>) -> El {
+    el("text").attr("x", x).attr("y", y)
 }
 
 fn broker_status(b: &BrokerView) -> String {
@@ -344,21 +419,39 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
         .iter()
         .map(|b| b.ready_us.saturating_sub(now_us))
         .min();
-    html! {
-        <>
-            <rect class="box" x={fmt(PRODUCER_X)} y={fmt(y)} width={fmt(PRODUCER_W)}
-                  height={fmt(PRODUCER_H.max(40.0 + rows_h * 13.0))} rx="6" />
-            <text class="small" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + 28.0)}>
-                {format!("sent {} · queued batches {}", p.counts.sent, p.queued_batches)}
-            </text>
-            { for rows.take(3) }
-            if let Some(wait) = backoff {
-                <text class="small backoff" x={fmt(PRODUCER_X + 8.0)} y={fmt(y + PRODUCER_H - 4.0)}>
-                    {format!("◷ {} batch(es) in retry backoff, {} ms", p.backing_off.len(), Fixed(wait as f64 / 1000.0, 0))}
-                </text>
-            }
-        </>
-    }
+    [
+        rect(
+            fmt(PRODUCER_X),
+            fmt(y),
+            fmt(PRODUCER_W),
+            fmt(PRODUCER_H.max(40.0 + rows_h * 13.0)),
+            "6",
+        )
+        .class("box")
+        .html(),
+        text_at(fmt(PRODUCER_X + 8.0), fmt(y + 28.0))
+            .class("small")
+            .text(format!(
+                "sent {} · queued batches {}",
+                p.counts.sent, p.queued_batches
+            ))
+            .html(),
+        rows.take(3).collect(),
+        backoff
+            .map(|wait| {
+                text_at(fmt(PRODUCER_X + 8.0), fmt(y + PRODUCER_H - 4.0))
+                    .class("small backoff")
+                    .text(format!(
+                        "◷ {} batch(es) in retry backoff, {} ms",
+                        p.backing_off.len(),
+                        Fixed(wait as f64 / 1000.0, 0)
+                    ))
+                    .html()
+            })
+            .unwrap_or_default(),
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// A broker's replicas, each with its log strip: filled up to the log end offset, a line at the
@@ -396,6 +489,8 @@ fn draw_broker(
         let role = if r.is_leader { "L" } else { "F" };
         let target = format!("partition:{name}");
         let on = is_lit(lit, &target) || is_lit(lit, &format!("topic:{}", r.topic));
+        // Dozens of rows redrawn on every frame of a playing run: html! keeps their attributes
+        // in the form Yew compares fastest (markup::el's are hashed).
         html! {
             <g class={class_list("replica", &[(r.is_leader, "leader"), (!r.in_isr, "out-of-isr"), (on, "lit")])}
                data-partition={name.clone()} data-target={target}>
@@ -419,18 +514,30 @@ fn draw_broker(
         }
     });
     let more = b.replicas.len().saturating_sub(MAX_ROWS);
-    html! {
-        <>
-            <rect class="box" x={fmt(BROKER_X)} y={fmt(top)} width={fmt(BROKER_W)} height={fmt(h)} rx="6" />
-            <text class="small legend" x={fmt(BROKER_X + BROKER_W - 8.0)} y={fmt(top + 17.0)} text-anchor="end">{"HW/LEO epoch"}</text>
-            { for rows }
-            if more > 0 {
-                <text class="small" x={fmt(BROKER_X + 8.0)} y={fmt(top + BROKER_HEAD + MAX_ROWS as f64 * ROW_H + 11.0)}>
-                    {format!("+{more} more replicas")}
-                </text>
-            }
-        </>
-    }
+    [
+        rect(fmt(BROKER_X), fmt(top), fmt(BROKER_W), fmt(h), "6")
+            .class("box")
+            .html(),
+        text_at(fmt(BROKER_X + BROKER_W - 8.0), fmt(top + 17.0))
+            .class("small legend")
+            .attr("text-anchor", "end")
+            .text("HW/LEO epoch")
+            .html(),
+        rows.collect(),
+        if more > 0 {
+            text_at(
+                fmt(BROKER_X + 8.0),
+                fmt(top + BROKER_HEAD + MAX_ROWS as f64 * ROW_H + 11.0),
+            )
+            .class("small")
+            .text(format!("+{more} more replicas"))
+            .html()
+        } else {
+            Html::default()
+        },
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// Every message's mark, batched into one path per look (kind, fate, selection) so a frame
@@ -511,7 +618,13 @@ fn draw_flights(flights: &[Flight], l: &Layout, reduced_motion: bool) -> Html {
     }
     paths
         .into_iter()
-        .map(|(class, d)| html! { <path key={class.clone()} class={class} d={d} /> })
+        .map(|(class, d)| {
+            el("path")
+                .key(class.clone())
+                .class(class)
+                .attr("d", d)
+                .html()
+        })
         .collect()
 }
 
@@ -522,54 +635,93 @@ fn draw_group(
     top: f64,
     l: &Layout,
     lit: &[String],
-    open: &dyn Fn(Node) -> Callback<MouseEvent>,
-    open_key: &dyn Fn(Node) -> Callback<KeyboardEvent>,
+    button: &dyn Fn(Node, String) -> El,
 ) -> Html {
     let stable = g.state == GroupState::Stable;
     let height = GROUP_HEAD + g.members.len() as f64 * MEMBER_H;
-    html! {
-        <g class={class_list("group-box", &[(!stable, "rebalancing"), (is_lit(lit, &format!("group:{}", g.group_id)), "lit")])}
-           data-group={g.group_id.clone()} data-target={format!("group:{}", g.group_id)}>
-            <rect class="box" x={fmt(GROUP_X)} y={fmt(top)} width={fmt(GROUP_W)} height={fmt(height)} rx="6" />
-            <g class="node" role="button" tabindex="0" aria-haspopup="menu"
-               onclick={open(Node::Group(g.group_id.clone()))} onkeydown={open_key(Node::Group(g.group_id.clone()))}>
-                <rect class="hit" x={fmt(GROUP_X + 4.0)} y={fmt(top + 2.0)} width={fmt(GROUP_W - 8.0)} height="20" rx="4" />
-                <text class="title" x={fmt(GROUP_X + 8.0)} y={fmt(top + 16.0)}>
-                    {format!("{} group {}", if stable { "✔" } else { "⟳" }, g.group_id)}
-                </text>
-            </g>
-            <text class="small group-state" x={fmt(GROUP_X + 8.0)} y={fmt(top + 30.0)}>
-                {format!("{} · generation {}", g.state.name(), g.generation)}
-            </text>
-            <text class="small" x={fmt(GROUP_X + 8.0)} y={fmt(top + 43.0)}>
-                {g.coordinator.map(|b| format!("coordinator: broker {b}")).unwrap_or_else(|| "no coordinator".to_string())}
-            </text>
-            { for g.members.iter().map(|m| {
-                let y = l.consumers.iter().find(|(n, _)| *n == m.name).map(|(_, y)| *y).unwrap_or(top);
-                let leader = g.leader.as_deref() == Some(m.name.as_str());
-                let node = Node::Consumer(m.name.clone());
-                html! {
-                    <g class={class_list("member", &[(m.paused, "paused"), (is_lit(lit, &format!("consumer:{}", m.name)), "lit")])}
-                       data-target={format!("consumer:{}", m.name)}>
-                        <g class="node" role="button" tabindex="0" aria-haspopup="menu"
-                           onclick={open(node.clone())} onkeydown={open_key(node)}>
-                            <rect class="hit" x={fmt(GROUP_X + 4.0)} y={fmt(y + 1.0)} width={fmt(GROUP_W - 8.0)} height={fmt(MEMBER_H - 2.0)} rx="4" />
-                            <text x={fmt(GROUP_X + 10.0)} y={fmt(y + 13.0)}>
-                                {format!("{}{}{}", if leader { "♛ " } else { "● " }, m.name, if m.paused { " (paused)" } else { "" })}
-                            </text>
-                        </g>
-                        if let Some(at) = &m.stuck {
-                            <text class="small stuck" data-stuck={at.clone()} x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
-                                {format!("⚠ poll() stuck at {at}")}
-                            </text>
-                        } else {
-                            <text class="small" x={fmt(GROUP_X + 10.0)} y={fmt(y + 25.0)}>
-                                {m.assignment.iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>().join(" ")}
-                            </text>
-                        }
-                    </g>
-                }
-            }) }
-        </g>
-    }
+    let members = g.members.iter().map(|m| {
+        let y = l
+            .consumers
+            .iter()
+            .find(|(n, _)| *n == m.name)
+            .map(|(_, y)| *y)
+            .unwrap_or(top);
+        let leader = g.leader.as_deref() == Some(m.name.as_str());
+        let target = format!("consumer:{}", m.name);
+        let below = match &m.stuck {
+            Some(at) => text_at(fmt(GROUP_X + 10.0), fmt(y + 25.0))
+                .class("small stuck")
+                .attr("data-stuck", at.clone())
+                .text(format!("⚠ poll() stuck at {at}")),
+            None => text_at(fmt(GROUP_X + 10.0), fmt(y + 25.0))
+                .class("small")
+                .text(
+                    m.assignment
+                        .iter()
+                        .map(|(t, p)| format!("{t}-{p}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+        };
+        el("g")
+            .class(class_list(
+                "member",
+                &[(m.paused, "paused"), (is_lit(lit, &target), "lit")],
+            ))
+            .attr("data-target", target)
+            .el(button(Node::Consumer(m.name.clone()), "node".to_string())
+                .el(rect(
+                    fmt(GROUP_X + 4.0),
+                    fmt(y + 1.0),
+                    fmt(GROUP_W - 8.0),
+                    fmt(MEMBER_H - 2.0),
+                    "4",
+                )
+                .class("hit"))
+                .el(text_at(fmt(GROUP_X + 10.0), fmt(y + 13.0)).text(format!(
+                    "{}{}{}",
+                    if leader { "♛ " } else { "● " },
+                    m.name,
+                    if m.paused { " (paused)" } else { "" }
+                ))))
+            .el(below)
+            .html()
+    });
+    let target = format!("group:{}", g.group_id);
+    el("g")
+        .class(class_list(
+            "group-box",
+            &[(!stable, "rebalancing"), (is_lit(lit, &target), "lit")],
+        ))
+        .attr("data-group", g.group_id.clone())
+        .attr("data-target", target)
+        .el(rect(fmt(GROUP_X), fmt(top), fmt(GROUP_W), fmt(height), "6").class("box"))
+        .el(button(Node::Group(g.group_id.clone()), "node".to_string())
+            .el(rect(
+                fmt(GROUP_X + 4.0),
+                fmt(top + 2.0),
+                fmt(GROUP_W - 8.0),
+                "20",
+                "4",
+            )
+            .class("hit"))
+            .el(text_at(fmt(GROUP_X + 8.0), fmt(top + 16.0))
+                .class("title")
+                .text(format!(
+                    "{} group {}",
+                    if stable { "✔" } else { "⟳" },
+                    g.group_id
+                ))))
+        .el(text_at(fmt(GROUP_X + 8.0), fmt(top + 30.0))
+            .class("small group-state")
+            .text(format!("{} · generation {}", g.state.name(), g.generation)))
+        .el(text_at(fmt(GROUP_X + 8.0), fmt(top + 43.0))
+            .class("small")
+            .text(
+                g.coordinator
+                    .map(|b| format!("coordinator: broker {b}"))
+                    .unwrap_or_else(|| "no coordinator".to_string()),
+            ))
+        .child(members.collect())
+        .html()
 }

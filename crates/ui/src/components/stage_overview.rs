@@ -5,6 +5,7 @@
 
 use crate::components::class_list;
 use crate::components::partition_cells::{health, Cell, PartitionCells};
+use crate::markup::el;
 use crate::run_cache::{Frame, Node};
 use kafka_sim::lesson::Target;
 use kafka_sim::node::coordinator::GroupState;
@@ -36,72 +37,102 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
     }
     let count = |h: &str| view.partitions.iter().filter(|p| health(p) == h).count();
     let consumers: usize = frame.groups.iter().map(|g| g.members.len()).sum();
-    html! {
-        <div class="overview" data-overview="">
-            <p class="small">
-                {format!("{} brokers · {} partitions ({} offline, {} under-replicated) · {} producers · {} consumers. Drawn aggregated; pick a broker, topic, partition, producer or group to see it in full.",
-                    view.brokers.len(), view.partitions.len(), count("offline"), count("under-replicated"),
-                    view.producers.len(), consumers)}
-            </p>
-            <h3>{"Brokers"}</h3>
-            <ul class="tiles">
-                { for view.brokers.iter().map(|b| {
-                    let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
-                    let out = b.replicas.iter().filter(|r| !r.in_isr).count();
-                    let msgs = load.get(&b.id).copied().unwrap_or(0);
-                    let label = format!("broker {}{}: leader of {leaders}, {out} replicas out of the ISR, {msgs} messages",
-                        b.id, if !b.alive { " (down)" } else if b.isolated { " (isolated)" } else { "" });
-                    html! {
-                        <li><button type="button" title={label.clone()} data-broker={b.id.to_string()}
-                                class={class_list("tile", &[(!b.alive, "down"), (b.isolated, "isolated"), (out > 0, "under-replicated")])}
-                                onclick={focus(Target::Broker(b.id))}>
-                            <b>{format!("{}{}", if b.is_controller { "★" } else { "" }, b.id)}</b>
-                            <span>{if b.alive { format!("L{leaders}") } else { "✖".to_string() }}</span>
-                            if out > 0 { <span>{format!("∉{out}")}</span> }
-                            <i style={format!("width:{}%", msgs * 100 / max_load)}></i>
-                            <span class="visually-hidden">{label}</span>
-                        </button></li>
-                    }
-                }) }
-            </ul>
-            <h3>{"Partitions"}</h3>
-            { for topics.iter().map(|(topic, parts)| {
-                let topic = topic.to_string();
-                html! {
-                    <div class="topic-row">
-                        <button type="button" class="chip" onclick={focus(Target::Topic(topic.clone()))}>
-                            {format!("{topic} ({})", parts.len())}
-                        </button>
-                        <PartitionCells topic={topic.clone()} cells={Rc::new(parts.iter().map(|p| Cell::of(p)).collect::<Vec<_>>())}
-                                        on_focus={on_focus.clone()} />
-                    </div>
-                }
-            }) }
-            <h3>{"Clients"}</h3>
-            <ul class="chips">
-                { for view.producers.iter().map(|p| html! {
-                    <li><button type="button" class="chip" data-producer={p.name.clone()} onclick={focus(Target::Producer(p.name.clone()))}>
-                        {format!("▶ {} → {} · sent {} · in flight {}", p.name, p.topic, p.counts.sent,
-                            p.connections.iter().map(|c| c.in_flight).sum::<u32>())}
-                    </button></li>
-                }) }
-                { for frame.groups.iter().map(|g| {
-                    let stable = g.state == GroupState::Stable;
-                    html! {
-                        <li><button type="button" class={class_list("chip", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}
-                                    onclick={focus(Target::Group(g.group_id.clone()))}>
-                            {format!("{} group {} · {} · generation {} · {} members", if stable { "✔" } else { "⟳" },
-                                g.group_id, g.state.name(), g.generation, g.members.len())}
-                        </button></li>
-                    }
-                }) }
-            </ul>
-            <p class="small" aria-live="polite">
-                {format!("{} messages on the wire{}", frame.flights.len(),
-                    if kinds.is_empty() { String::new() } else {
-                        format!(": {}", kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "))
-                    })}
-            </p>
-        </div>
-    }
+    let brokers = view.brokers.iter().map(|b| {
+        let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
+        let out = b.replicas.iter().filter(|r| !r.in_isr).count();
+        let msgs = load.get(&b.id).copied().unwrap_or(0);
+        let label = format!(
+            "broker {}{}: leader of {leaders}, {out} replicas out of the ISR, {msgs} messages",
+            b.id,
+            if !b.alive {
+                " (down)"
+            } else if b.isolated {
+                " (isolated)"
+            } else {
+                ""
+            }
+        );
+        // Up to fifty tiles redrawn on every frame of a playing run: html! keeps their
+        // attributes in the form Yew compares fastest (markup::el's are hashed).
+        html! {
+            <li><button type="button" title={label.clone()} data-broker={b.id.to_string()}
+                    class={class_list("tile", &[(!b.alive, "down"), (b.isolated, "isolated"), (out > 0, "under-replicated")])}
+                    onclick={focus(Target::Broker(b.id))}>
+                <b>{format!("{}{}", if b.is_controller { "★" } else { "" }, b.id)}</b>
+                <span>{if b.alive { format!("L{leaders}") } else { "✖".to_string() }}</span>
+                if out > 0 { <span>{format!("∉{out}")}</span> }
+                <i style={format!("width:{}%", msgs * 100 / max_load)}></i>
+                <span class="visually-hidden">{label}</span>
+            </button></li>
+        }
+    });
+    let topics = topics.iter().map(|(topic, parts)| {
+        let topic = topic.to_string();
+        el("div")
+            .class("topic-row")
+            .el(el("button")
+                .attr("type", "button")
+                .class("chip")
+                .on_click(focus(Target::Topic(topic.clone())))
+                .text(format!("{topic} ({})", parts.len())))
+            .child(html! {
+                <PartitionCells topic={topic.clone()} cells={Rc::new(parts.iter().map(|p| Cell::of(p)).collect::<Vec<_>>())}
+                                on_focus={on_focus.clone()} />
+            })
+            .html()
+    });
+    let producers = view.producers.iter().map(|p| {
+        html! {
+            <li><button type="button" class="chip" data-producer={p.name.clone()} onclick={focus(Target::Producer(p.name.clone()))}>
+                {format!("▶ {} → {} · sent {} · in flight {}", p.name, p.topic, p.counts.sent,
+                    p.connections.iter().map(|c| c.in_flight).sum::<u32>())}
+            </button></li>
+        }
+    });
+    let groups = frame.groups.iter().map(|g| {
+        let stable = g.state == GroupState::Stable;
+        html! {
+            <li><button type="button" class={class_list("chip", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}
+                        onclick={focus(Target::Group(g.group_id.clone()))}>
+                {format!("{} group {} · {} · generation {} · {} members", if stable { "✔" } else { "⟳" },
+                    g.group_id, g.state.name(), g.generation, g.members.len())}
+            </button></li>
+        }
+    });
+    let wire = format!(
+        "{} messages on the wire{}",
+        frame.flights.len(),
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ": {}",
+                kinds
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    el("div")
+        .class("overview")
+        .attr("data-overview", "")
+        .el(el("p").class("small").text(format!(
+            "{} brokers · {} partitions ({} offline, {} under-replicated) · {} producers · {} consumers. Drawn aggregated; pick a broker, topic, partition, producer or group to see it in full.",
+            view.brokers.len(),
+            view.partitions.len(),
+            count("offline"),
+            count("under-replicated"),
+            view.producers.len(),
+            consumers
+        )))
+        .el(el("h3").text("Brokers"))
+        .el(el("ul").class("tiles").child(brokers.collect()))
+        .el(el("h3").text("Partitions"))
+        .child(topics.collect())
+        .el(el("h3").text("Clients"))
+        .el(el("ul").class("chips").child(producers.collect()).child(groups.collect()))
+        .el(el("p").class("small").attr("aria-live", "polite").text(wire))
+        .html()
 }

@@ -3,6 +3,7 @@
 //! word, so it reads without colour. A plain function (no component): it is drawn only
 //! inside the lesson player, which decides when to redraw.
 
+use crate::markup::el;
 use kafka_sim::lesson::{Expectation, Verdict};
 use yew::prelude::*;
 
@@ -11,20 +12,35 @@ pub fn verdict_list(expect: &[Expectation], verdicts: Option<&[Verdict]>, when: 
     if expect.is_empty() {
         return html! {};
     }
-    html! {
-        <ul class="verdicts">
-            { for expect.iter().enumerate().map(|(i, e)| {
-                let verdict = verdicts.and_then(|v| v.get(i));
-                let (class, mark, state) = match verdict {
-                    None => ("verdict pending", "…", format!("pending: checked {when}")),
-                    Some(v) if v.holds => ("verdict holds", "✓", format!("met: {} = {}", e.figure, v.actual)),
-                    Some(v) => ("verdict misses", "✗", format!("not met: {} = {}", e.figure, v.actual)),
-                };
-                let text = e.to_string();
-                html! {
-                    <li class={class} data-expect={text.clone()}>{format!("{mark} {text} · {state}")}</li>
-                }
-            }) }
-        </ul>
-    }
+    el("ul")
+        .class("verdicts")
+        .child(
+            expect
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let verdict = verdicts.and_then(|v| v.get(i));
+                    let (class, mark, state) = match verdict {
+                        None => ("verdict pending", "…", format!("pending: checked {when}")),
+                        Some(v) if v.holds => (
+                            "verdict holds",
+                            "✓",
+                            format!("met: {} = {}", e.figure, v.actual),
+                        ),
+                        Some(v) => (
+                            "verdict misses",
+                            "✗",
+                            format!("not met: {} = {}", e.figure, v.actual),
+                        ),
+                    };
+                    let text = e.to_string();
+                    el("li")
+                        .class(class)
+                        .attr("data-expect", text.clone())
+                        .text(format!("{mark} {text} · {state}"))
+                        .html()
+                })
+                .collect(),
+        )
+        .html()
 }

@@ -2,7 +2,9 @@
 //! those defaults with the reason each has its value.
 
 use crate::components::class_list;
+use crate::components::field::{choices, field_errors};
 use crate::doc::Seg;
+use crate::markup::el;
 use kafka_sim::scenario::{parse_version, version_defaults};
 use serde_json::Value;
 use web_sys::HtmlSelectElement;
@@ -37,36 +39,38 @@ pub fn version_picker(props: &VersionPickerProps) -> Html {
         .map(version_defaults)
         .unwrap_or_default();
     let invalid = !props.errors.is_empty();
-    html! {
-        <div class={class_list("field version-picker", &[(invalid, "field-invalid")])}
-             data-key="kafka.version">
-            <label for="f-kafka-version">{"kafka.version"}</label>
-            <select id="f-kafka-version" {onchange} aria-invalid={invalid.to_string()}
-                    disabled={props.locked} title={props.locked.then_some("locked in this challenge")}>
-                <option value="" selected={shown.is_empty()}>
-                    {format!("default ({})", props.effective)}
-                </option>
-                { for VERSIONS.iter().map(|v| html! {
-                    <option value={v.to_string()} selected={shown == *v}>{*v}</option>
-                }) }
-                if !shown.is_empty() && !VERSIONS.contains(&shown.as_str()) {
-                    <option value={shown.clone()} selected=true>{shown.clone()}</option>
-                }
-            </select>
-            if invalid {
-                <p class="field-error">{ for props.errors.iter().map(|e| html!{<span>{e}</span>}) }</p>
-            }
-            <details class="implied-defaults">
-                <summary>{format!("Defaults of Kafka {}", props.effective)}</summary>
-                <dl>
-                    { for implied.iter().map(|d| html! {
-                        <>
-                            <dt><code>{d.key}</code>{" = "}<code>{&d.value}</code></dt>
-                            <dd>{d.note}</dd>
-                        </>
-                    }) }
-                </dl>
-            </details>
-        </div>
-    }
+    let defaults = implied.iter().map(|d| {
+        [
+            el("dt")
+                .el(el("code").text(d.key))
+                .text(" = ")
+                .el(el("code").text(d.value.clone()))
+                .html(),
+            el("dd").text(d.note).html(),
+        ]
+        .into_iter()
+        .collect::<Html>()
+    });
+    el("div")
+        .class(class_list(
+            "field version-picker",
+            &[(invalid, "field-invalid")],
+        ))
+        .attr("data-key", "kafka.version")
+        .el(el("label")
+            .attr("for", "f-kafka-version")
+            .text("kafka.version"))
+        .el(el("select")
+            .attr("id", "f-kafka-version")
+            .on_change(onchange)
+            .attr("aria-invalid", invalid.to_string())
+            .flag("disabled", props.locked)
+            .attr_opt("title", props.locked.then_some("locked in this challenge"))
+            .child(choices(&shown, &props.effective, VERSIONS)))
+        .maybe(invalid.then(|| field_errors(&props.errors).html()))
+        .el(el("details")
+            .class("implied-defaults")
+            .el(el("summary").text(format!("Defaults of Kafka {}", props.effective)))
+            .el(el("dl").child(defaults.collect())))
+        .html()
 }
