@@ -2,6 +2,8 @@
 //! Payloads are small: record ids travel as shared slices, so copying a batch is a pointer copy.
 
 use crate::kafka::errors::ErrorCode;
+use crate::kafka::record_batch::BatchRun;
+pub use crate::kafka::record_batch::{LogBatch, ProducerIdentity};
 use crate::kafka::serialization::RecordSchema;
 use crate::scenario::Acks;
 use serde::Serialize;
@@ -29,30 +31,6 @@ impl std::fmt::Display for NodeId {
             NodeId::Consumer(c) => write!(f, "consumer {c}"),
             NodeId::Registry => f.write_str("schema registry"),
         }
-    }
-}
-
-/// The idempotent producer's identity on a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProducerIdentity {
-    pub producer_id: u64,
-    pub producer_epoch: u16,
-    pub base_sequence: i32,
-}
-
-/// A record batch as stored in a replica's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogBatch {
-    pub base_offset: u64,
-    /// Global record ids (the ledger's index), in send order within the batch.
-    pub records: Arc<[u32]>,
-    pub leader_epoch: u32,
-    pub identity: Option<ProducerIdentity>,
-}
-
-impl LogBatch {
-    pub fn end_offset(&self) -> u64 {
-        self.base_offset + self.records.len() as u64
     }
 }
 
@@ -123,7 +101,7 @@ pub enum FetchSessionError {
 pub struct FetchedPartition {
     pub partition: u32,
     pub error: Option<ErrorCode>,
-    pub batches: Vec<LogBatch>,
+    pub batches: BatchRun,
     pub high_watermark: u64,
     /// The leader's end offset of the follower's last epoch when the follower's log diverges.
     pub diverging_end_offset: Option<u64>,

@@ -262,8 +262,9 @@ impl Broker {
             }
             Timer::DelayedProduceTimeout { key } => {
                 if let Some(d) = self.delayed.expire(key) {
+                    let unsettled: Vec<usize> = d.unsettled().collect();
                     let mut results = d.results;
-                    for (i, _, _) in d.waiting {
+                    for i in unsettled {
                         if let Some(r) = results.get_mut(i) {
                             r.result = Err(ErrorCode::RequestTimedOut);
                         }

@@ -11,6 +11,7 @@ use crate::kafka::protocol::{
     FetchPartition, FetchRequest, FetchResponse, FetchSessionError, FetchedPartition, NodeId,
     Payload,
 };
+use crate::kafka::record_batch::BatchRun;
 use crate::node::{Outbox, Timer};
 use crate::observe::trace::TraceKind;
 use crate::support::bit_set::BitSet;
@@ -279,7 +280,7 @@ impl Broker {
                     FetchedPartition {
                         partition,
                         error: None,
-                        batches: Vec::new(),
+                        batches: BatchRun::default(),
                         high_watermark: r.high_watermark,
                         diverging_end_offset: Some(end),
                     }
@@ -296,7 +297,7 @@ impl Broker {
             _ => FetchedPartition {
                 partition,
                 error: Some(ErrorCode::NotLeaderOrFollower),
-                batches: Vec::new(),
+                batches: BatchRun::default(),
                 high_watermark: 0,
                 diverging_end_offset: None,
             },
@@ -420,7 +421,6 @@ impl Broker {
             .extend(resp.partitions.iter().map(|fp| fp.partition));
         let cached = session.sent.len();
         let mut errors = 0;
-        // The answer is ours: its batches move into the log (no clone per batch).
         for fp in resp.partitions {
             let Some(r) = self.replicas.get_mut(&fp.partition) else {
                 continue;
@@ -448,9 +448,9 @@ impl Broker {
                 }
                 continue;
             }
-            for b in fp.batches {
+            for b in fp.batches.iter() {
                 if b.base_offset == r.log_end_offset {
-                    r.append(b);
+                    r.append_ref(b);
                 }
             }
             let hw = fp.high_watermark.min(r.log_end_offset);

@@ -109,12 +109,12 @@ impl Broker {
                 }),
             );
         } else {
-            let key = self.delayed.park(DelayedProduce {
-                producer: from,
-                correlation_id: req.correlation_id,
+            let key = self.delayed.park(DelayedProduce::new(
+                from,
+                req.correlation_id,
                 results,
                 waiting,
-            });
+            ));
             out.timer(
                 now + req.timeout_us,
                 node(self.id),
