@@ -7,6 +7,7 @@ pub use crate::kafka::record_batch::{LogBatch, ProducerIdentity};
 use crate::kafka::serialization::RecordSchema;
 use crate::scenario::Acks;
 use serde::Serialize;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A node of the simulated world.
@@ -40,7 +41,8 @@ pub struct ProduceBatch {
     /// Global partition index.
     pub partition: u32,
     pub batch_id: u64,
-    pub records: Arc<[u32]>,
+    /// Its record ids: these of the request's `records`.
+    pub records: Range<usize>,
     pub identity: Option<ProducerIdentity>,
     pub is_retry: bool,
 }
@@ -51,6 +53,16 @@ pub struct ProduceRequest {
     pub acks: Acks,
     pub timeout_us: u64,
     pub batches: Vec<ProduceBatch>,
+    /// The batches' record ids one after another (one list per request, not a shared slice
+    /// per batch: at 1,000 partitions a request carries hundreds of one-record batches).
+    pub records: Vec<u32>,
+}
+
+impl ProduceRequest {
+    /// The record ids of `batch`, one of this request's.
+    pub fn records_of(&self, batch: &ProduceBatch) -> &[u32] {
+        self.records.get(batch.records.clone()).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -101,7 +113,8 @@ pub enum FetchSessionError {
 pub struct FetchedPartition {
     pub partition: u32,
     pub error: Option<ErrorCode>,
-    pub batches: BatchRun,
+    /// Its batches: these of the answer's `batches`.
+    pub batches: Range<usize>,
     pub high_watermark: u64,
     /// The leader's end offset of the follower's last epoch when the follower's log diverges.
     pub diverging_end_offset: Option<u64>,
@@ -115,6 +128,9 @@ pub struct FetchResponse {
     pub session_error: Option<FetchSessionError>,
     /// Every partition of a full fetch; of an incremental one, only those with something new.
     pub partitions: Vec<FetchedPartition>,
+    /// The partitions' batches one after another (one list for the answer, not one per
+    /// partition: at 1,000 partitions an answer carries hundreds of one-batch partitions).
+    pub batches: BatchRun,
 }
 
 /// The controller's view of one partition, as propagated to brokers.

@@ -4,6 +4,7 @@
 //! batch cost an allocation, and a cache miss for each replica that cloned, encoded or dropped
 //! it.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The idempotent producer's identity on a batch.
@@ -167,31 +168,35 @@ impl BatchRun {
         0
     }
 
-    /// A copy of at most `max` batches from the `start`th on.
-    pub fn copy_from(&self, start: usize, max: usize) -> BatchRun {
-        let hs = self
+    /// The batches `range` of this run (a fetch answer's range for one partition).
+    pub fn range(&self, range: Range<usize>) -> impl Iterator<Item = BatchRef<'_>> + '_ {
+        self.headers
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|h| self.batch(h))
+    }
+
+    /// Appends copies of at most `max` of `from`'s batches from its `start`th on.
+    pub fn extend_from(&mut self, from: &BatchRun, start: usize, max: usize) {
+        let hs = from
             .headers
-            .get(start..(start.saturating_add(max)).min(self.headers.len()))
+            .get(start..(start.saturating_add(max)).min(from.headers.len()))
             .unwrap_or_default();
         let (Some(first), Some(last)) = (hs.first(), hs.last()) else {
-            return BatchRun::default();
+            return;
         };
-        let from = first.first;
-        let to = last.first as usize + last.count as usize;
-        BatchRun {
-            headers: hs
-                .iter()
-                .map(|h| Header {
-                    first: h.first - from,
-                    ..*h
-                })
-                .collect(),
-            records: self
-                .records
-                .get(from as usize..to)
-                .unwrap_or_default()
-                .to_vec(),
-        }
+        let (from_first, to) = (first.first, last.first as usize + last.count as usize);
+        let here = self.records.len() as u32;
+        self.headers.extend(hs.iter().map(|h| Header {
+            first: h.first - from_first + here,
+            ..*h
+        }));
+        self.records.extend_from_slice(
+            from.records
+                .get(from_first as usize..to)
+                .unwrap_or_default(),
+        );
     }
 }
 
@@ -231,19 +236,22 @@ mod tests {
     }
 
     #[test]
-    fn a_copied_range_holds_the_same_batches() {
+    fn copied_batches_keep_their_records() {
         let r = run(&[1, 3, 4, 8, 9]);
-        let c = r.copy_from(1, 3);
+        let mut c = run(&[2]);
+        c.extend_from(&r, 1, 3);
+        c.extend_from(&r, 5, 64);
         let got: Vec<(u64, Vec<u32>)> = c
-            .iter()
+            .range(1..4)
             .map(|b| (b.base_offset, b.records.to_vec()))
             .collect();
         assert_eq!(
             got,
             vec![(1, vec![1, 2]), (3, vec![3]), (4, vec![4, 5, 6, 7])]
         );
-        assert_eq!(r.copy_from(4, 64).len(), 1);
-        assert!(r.copy_from(5, 64).is_empty());
+        assert_eq!(c.len(), 4);
+        c.extend_from(&r, 4, 64);
+        assert_eq!(c.last().map(|b| b.records.to_vec()), Some(vec![8]));
         let mut t = r.clone();
         t.truncate(2);
         assert_eq!(t.last().map(|b| b.end_offset()), Some(3));

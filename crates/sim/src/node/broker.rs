@@ -400,7 +400,7 @@ impl Broker {
         let mut hw_check = Vec::new();
         for st in states {
             // A partition created since (CreatePartitions): a hosting broker makes its replica.
-            if !self.replicas.contains_key(&st.partition)
+            if !self.replicas.contains_dense(st.partition)
                 && topo
                     .partition(st.partition)
                     .is_some_and(|p| p.replicas.contains(&self.id))
@@ -408,12 +408,12 @@ impl Broker {
                 self.replicas
                     .insert(st.partition, PartitionReplica::new(st.partition));
             }
-            if !self.replicas.contains_key(&st.partition) {
+            if !self.replicas.contains_dense(st.partition) {
                 continue;
             }
             // Sessions caching it look at it again (leadership, epoch or ISR may change).
             self.partition_changed(st.partition);
-            let Some(r) = self.replicas.get_mut(&st.partition) else {
+            let Some(r) = self.replicas.get_dense_mut(st.partition) else {
                 continue;
             };
             if st.leader == Some(self.id) {

@@ -113,7 +113,7 @@ impl Broker {
         for fp in &req.partitions {
             let hw = s
                 .partitions
-                .get(&fp.partition)
+                .get_dense(fp.partition)
                 .and_then(|c| c.high_watermark_sent);
             s.partitions.insert(
                 fp.partition,
@@ -131,7 +131,7 @@ impl Broker {
     /// A partition idle in follower `f`'s session since its fetch at `at`: the follower was
     /// caught up at each fetch until then, as Kafka's per-fetch update would have recorded.
     fn settle_idle(&mut self, f: u32, partition: u32, at: u64) {
-        let Some(r) = self.replicas.get_mut(&partition) else {
+        let Some(r) = self.replicas.get_dense_mut(partition) else {
             return;
         };
         if let ReplicaRole::Leader { followers, .. } = &mut r.role {
@@ -150,7 +150,7 @@ impl Broker {
             if s.idle(partition) {
                 settle.push((f, s.last_fetch_us));
             }
-            if s.partitions.contains_key(&partition) {
+            if s.partitions.contains_dense(partition) {
                 s.dirty.insert(partition);
             }
         }
@@ -173,6 +173,7 @@ impl Broker {
                 session_id: 0,
                 session_error: Some(e),
                 partitions: Vec::new(),
+                batches: BatchRun::default(),
             };
             out.send(node(self.id), node(f), Payload::FetchResponse(resp));
             return;
@@ -187,12 +188,12 @@ impl Broker {
         work.extend(
             s.dirty
                 .iter()
-                .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c))),
+                .filter_map(|p| s.partitions.get_dense(p).map(|c| (p, *c))),
         );
         let mut touched = Vec::with_capacity(work.len());
         let mut has_data = false;
         for (partition, fp) in work {
-            let Some(r) = self.replicas.get_mut(&partition) else {
+            let Some(r) = self.replicas.get_dense_mut(partition) else {
                 has_data = true;
                 continue;
             };
@@ -269,39 +270,37 @@ impl Broker {
         }
     }
 
-    /// One partition of an answer, read at the cached position.
-    fn fetched_partition(&self, partition: u32, c: &CachedPartition) -> FetchedPartition {
-        match self.replicas.get(&partition) {
+    /// One partition of an answer, read at the cached position; its batches go to `batches`.
+    fn fetched_partition(
+        &self,
+        partition: u32,
+        c: &CachedPartition,
+        batches: &mut BatchRun,
+    ) -> FetchedPartition {
+        let at = batches.len();
+        let mut fp = FetchedPartition {
+            partition,
+            error: None,
+            batches: at..at,
+            high_watermark: 0,
+            diverging_end_offset: None,
+        };
+        match self.replicas.get_dense(partition) {
             Some(r) if r.is_leader() => {
+                fp.high_watermark = r.high_watermark;
                 let end = r
                     .end_offset_for_epoch(c.last_fetched_epoch)
                     .min(r.log_end_offset);
                 if c.fetch_offset > end {
-                    FetchedPartition {
-                        partition,
-                        error: None,
-                        batches: BatchRun::default(),
-                        high_watermark: r.high_watermark,
-                        diverging_end_offset: Some(end),
-                    }
+                    fp.diverging_end_offset = Some(end);
                 } else {
-                    FetchedPartition {
-                        partition,
-                        error: None,
-                        batches: r.batches_from(c.fetch_offset, FETCH_MAX_BATCHES),
-                        high_watermark: r.high_watermark,
-                        diverging_end_offset: None,
-                    }
+                    r.copy_batches_from(c.fetch_offset, FETCH_MAX_BATCHES, batches);
+                    fp.batches.end = batches.len();
                 }
             }
-            _ => FetchedPartition {
-                partition,
-                error: Some(ErrorCode::NotLeaderOrFollower),
-                batches: BatchRun::default(),
-                high_watermark: 0,
-                diverging_end_offset: None,
-            },
+            _ => fp.error = Some(ErrorCode::NotLeaderOrFollower),
         }
+        fp
     }
 
     /// The answer to follower `f`'s fetch: every cached partition after a full fetch; else
@@ -315,6 +314,7 @@ impl Broker {
                 session_id: 0,
                 session_error: Some(FetchSessionError::IdNotFound),
                 partitions: Vec::new(),
+                batches: BatchRun::default(),
             };
         };
         let full = s.full_answer;
@@ -325,17 +325,19 @@ impl Broker {
             c.extend(
                 s.dirty
                     .iter()
-                    .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c))),
+                    .filter_map(|p| s.partitions.get_dense(p).map(|c| (p, *c))),
             );
             c
         };
         let mut partitions = Vec::with_capacity(candidates.len());
+        let mut batches = BatchRun::default();
         let mut settled = Vec::with_capacity(candidates.len());
         for (p, c) in candidates {
-            let fp = self.fetched_partition(p, &c);
+            // A partition left out has no batches (they would make it changed).
+            let fp = self.fetched_partition(p, &c, &mut batches);
             let lagging = self
                 .replicas
-                .get(&p)
+                .get_dense(p)
                 .is_some_and(|r| c.fetch_offset < r.log_end_offset);
             let changed = fp.error.is_some()
                 || fp.diverging_end_offset.is_some()
@@ -355,7 +357,7 @@ impl Broker {
                 s.dirty.remove(p);
             }
             for (fp, _) in &partitions {
-                if let Some(c) = s.partitions.get_mut(&fp.partition) {
+                if let Some(c) = s.partitions.get_dense_mut(fp.partition) {
                     c.high_watermark_sent = Some(fp.high_watermark);
                 }
             }
@@ -365,6 +367,7 @@ impl Broker {
             session_id: id,
             session_error: None,
             partitions: partitions.into_iter().map(|(fp, _)| fp).collect(),
+            batches,
         }
     }
 
@@ -422,7 +425,7 @@ impl Broker {
         let cached = session.sent.len();
         let mut errors = 0;
         for fp in resp.partitions {
-            let Some(r) = self.replicas.get_mut(&fp.partition) else {
+            let Some(r) = self.replicas.get_dense_mut(fp.partition) else {
                 continue;
             };
             if r.role
@@ -448,7 +451,7 @@ impl Broker {
                 }
                 continue;
             }
-            for b in fp.batches.iter() {
+            for b in resp.batches.range(fp.batches) {
                 if b.base_offset == r.log_end_offset {
                     r.append_ref(b);
                 }
@@ -524,7 +527,7 @@ impl Broker {
                     .iter()
                     .copied()
                     .filter(|fp| {
-                        full || session.sent.get(&fp.partition)
+                        full || session.sent.get_dense(fp.partition)
                             != Some(&(fp.fetch_offset, fp.last_fetched_epoch))
                     })
                     .collect();
@@ -541,11 +544,11 @@ impl Broker {
                 touched.dedup();
                 let mut listed = Vec::with_capacity(touched.len());
                 for &p in &touched {
-                    let Some(r) = self.replicas.get(&p) else {
+                    let Some(r) = self.replicas.get_dense(p) else {
                         continue;
                     };
                     let now_at = (r.log_end_offset, r.last_epoch());
-                    if let Some(sent) = session.sent.get_mut(&p) {
+                    if let Some(sent) = session.sent.get_dense_mut(p) {
                         if *sent != now_at {
                             *sent = now_at;
                             listed.push(FetchPartition {
@@ -593,7 +596,7 @@ impl Broker {
     pub fn check_idle_session_partitions(&self) -> Result<(), String> {
         for (&f, s) in self.sessions.iter() {
             for (&p, c) in s.partitions.iter().filter(|(&p, _)| s.idle(p)) {
-                let Some(r) = self.replicas.get(&p).filter(|r| r.is_leader()) else {
+                let Some(r) = self.replicas.get_dense(p).filter(|r| r.is_leader()) else {
                     return Err(format!(
                         "broker {}'s session with {f} leaves out partition {p}, which it does not lead",
                         self.id

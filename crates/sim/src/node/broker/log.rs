@@ -125,36 +125,34 @@ impl Log {
         });
     }
 
-    /// The batches from the first one ending past `offset`, at most `max` of them (a
-    /// follower's fetch).
-    pub fn run_from(&self, offset: u64, max: usize) -> BatchRun {
+    /// Appends to `out` the batches from the first one ending past `offset`, at most `max`
+    /// of them (a follower's fetch).
+    pub fn copy_from(&self, offset: u64, max: usize, out: &mut BatchRun) {
         if max == 0 {
-            return BatchRun::default();
+            return;
         }
         if self.segments.last().is_none_or(|s| s.end_offset <= offset) {
             // The usual case (a follower close behind): a copy from the tail, no decoding.
-            return self
-                .tail
-                .copy_from(self.tail.ending_at_or_before(offset), max);
+            out.extend_from(&self.tail, self.tail.ending_at_or_before(offset), max);
+            return;
         }
-        let mut out = BatchRun::default();
+        let mut taken = 0;
         self.walk_from(offset, |b| {
             out.push(b);
-            if out.len() >= max {
+            taken += 1;
+            if taken >= max {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
         });
-        out
     }
 
-    /// `run_from` as whole batches.
+    /// `copy_from` as whole batches.
     pub fn batches_from(&self, offset: u64, max: usize) -> Vec<LogBatch> {
-        self.run_from(offset, max)
-            .iter()
-            .map(|b| b.to_batch())
-            .collect()
+        let mut run = BatchRun::default();
+        self.copy_from(offset, max, &mut run);
+        run.iter().map(|b| b.to_batch()).collect()
     }
 
     /// Keeps the batches ending at or before `offset` (the longest such prefix); whether any

@@ -275,13 +275,12 @@ impl PartitionReplica {
         old_end - self.log_end_offset
     }
 
-    /// Batches from `offset` on (a follower's fetch), at most `max` of them.
-    pub fn batches_from(&self, offset: u64, max: usize) -> BatchRun {
+    /// Appends to `out` the batches from `offset` on (a follower's fetch), at most `max`.
+    pub fn copy_batches_from(&self, offset: u64, max: usize, out: &mut BatchRun) {
         // A caught-up follower (the usual case) gets nothing: no search of the log.
-        if offset >= self.log_end_offset {
-            return BatchRun::default();
+        if offset < self.log_end_offset {
+            self.log.copy_from(offset, max, out);
         }
-        self.log.run_from(offset, max)
     }
 }
 
