@@ -147,10 +147,11 @@ impl Broker {
     pub(super) fn partition_changed(&mut self, partition: u32) {
         let mut settle = Vec::new();
         for (&f, s) in self.sessions.iter_mut() {
-            if s.idle(partition) {
-                settle.push((f, s.last_fetch_us));
-            }
             if s.partitions.contains_dense(partition) {
+                // Idle until now (see `LeaderSession::idle`): settled first.
+                if !s.dirty.contains(partition) {
+                    settle.push((f, s.last_fetch_us));
+                }
                 s.dirty.insert(partition);
             }
         }
@@ -199,7 +200,14 @@ impl Broker {
             };
             let leo = r.log_end_offset;
             let hw = r.high_watermark;
-            let epoch_start = r.end_offset_for_epoch(r.leader_epoch.saturating_sub(1));
+            // Where this epoch starts matters only to a follower that may rejoin the ISR.
+            let may_rejoin = matches!(&r.role, ReplicaRole::Leader { isr, isr_change_pending, .. }
+                if !isr.contains(&f) && !*isr_change_pending);
+            let epoch_start = if may_rejoin {
+                r.end_offset_for_epoch(r.leader_epoch.saturating_sub(1))
+            } else {
+                0
+            };
             let end = r.end_offset_for_epoch(fp.last_fetched_epoch).min(leo);
             let ReplicaRole::Leader {
                 isr,

@@ -111,6 +111,9 @@ pub struct PartitionReplica {
     /// Some batch has a lower epoch than one before it: `epochs` does not describe the log,
     /// so epoch ends come from the log itself (never seen; kept so answers cannot change).
     epochs_unordered: bool,
+    /// The last epoch in `epochs`, held here: most questions are about the newest epoch, and
+    /// answering them without a look at the cache saves a cache miss per partition per fetch.
+    newest_epoch: Option<u32>,
 }
 
 impl PartitionReplica {
@@ -125,6 +128,7 @@ impl PartitionReplica {
             producers: VecMap::new(),
             epochs: Vec::new(),
             epochs_unordered: false,
+            newest_epoch: None,
         }
     }
 
@@ -160,6 +164,10 @@ impl PartitionReplica {
                 .map(|&(_, base)| base)
                 .unwrap_or(self.log_end_offset);
         }
+        // No later epoch: the log end.
+        if self.newest_epoch.is_none_or(|e| e <= epoch) {
+            return self.log_end_offset;
+        }
         // The first batch of a later epoch is the first batch of the first later epoch.
         let idx = self.epochs.partition_point(|&(e, _)| e <= epoch);
         self.epochs
@@ -173,7 +181,10 @@ impl PartitionReplica {
         match self.epochs.last() {
             Some(&(e, _)) if e == leader_epoch => {}
             Some(&(e, _)) if e > leader_epoch => self.epochs_unordered = true,
-            _ => self.epochs.push((leader_epoch, base_offset)),
+            _ => {
+                self.epochs.push((leader_epoch, base_offset));
+                self.newest_epoch = Some(leader_epoch);
+            }
         }
     }
 
@@ -181,6 +192,7 @@ impl PartitionReplica {
     fn rebuild_epochs(&mut self) {
         self.epochs.clear();
         self.epochs_unordered = false;
+        self.newest_epoch = None;
         let log = std::mem::take(&mut self.log);
         log.walk(|b| {
             self.note_epoch(b.leader_epoch, b.base_offset);
