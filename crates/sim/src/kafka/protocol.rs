@@ -1,5 +1,5 @@
 //! The typed Kafka requests and responses the network carries between nodes, and the node ids.
-//! Payloads are small: record ids travel as shared slices, so copying a batch is a pointer copy.
+//! Payloads are small: batches carry record ids (not bytes), a request's or answer's in one list.
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::record_batch::BatchRun;

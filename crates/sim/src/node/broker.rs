@@ -10,6 +10,7 @@ mod produce;
 mod produce_purgatory;
 mod purgatory;
 pub mod replica;
+mod replica_fetcher;
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{FetchRequest, NodeId, PartitionState, Payload, ProduceResponse};
