@@ -132,9 +132,8 @@ impl Broker {
         topo: &Topology,
         out: &mut Outbox,
     ) {
-        let min_isr = self.effective_min_isr(topo, partition);
         let frozen_rule = self.settings.version.at_least(3, 7);
-        let Some(r) = self.replicas.get_dense_mut(partition) else {
+        let Some(r) = self.replicas.get_dense(partition) else {
             return;
         };
         let ReplicaRole::Leader {
@@ -146,19 +145,25 @@ impl Broker {
         else {
             return;
         };
-        if frozen_rule && isr.len() < min_isr {
-            return;
-        }
         let mut hw = r.log_end_offset;
         for f in followers {
             if isr.contains(&f.broker) || *expanding == Some(f.broker) {
                 hw = hw.min(f.log_end_offset);
             }
         }
-        let isr_len = isr.len();
         if hw <= r.high_watermark {
             return;
         }
+        // Only a move needs the topic's min.insync.replicas (a look at the topology per
+        // append was a cache miss per batch at 1,000 partitions).
+        let isr_len = isr.len();
+        let min_isr = self.effective_min_isr(topo, partition);
+        if frozen_rule && isr_len < min_isr {
+            return;
+        }
+        let Some(r) = self.replicas.get_dense_mut(partition) else {
+            return;
+        };
         r.high_watermark = hw;
         self.partition_changed(partition);
         self.release_consumer_fetches(&[partition], out);
