@@ -8,5 +8,6 @@ pub mod librdkafka_partitioner;
 pub mod murmur2;
 pub mod partitioner;
 pub mod protocol;
+pub mod record_batch;
 pub mod record_size;
 pub mod serialization;

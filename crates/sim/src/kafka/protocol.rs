@@ -1,10 +1,13 @@
 //! The typed Kafka requests and responses the network carries between nodes, and the node ids.
-//! Payloads are small: record ids travel as shared slices, so copying a batch is a pointer copy.
+//! Payloads are small: batches carry record ids (not bytes), a request's or answer's in one list.
 
 use crate::kafka::errors::ErrorCode;
+use crate::kafka::record_batch::BatchRun;
+pub use crate::kafka::record_batch::{LogBatch, ProducerIdentity};
 use crate::kafka::serialization::RecordSchema;
 use crate::scenario::Acks;
 use serde::Serialize;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A node of the simulated world.
@@ -32,37 +35,14 @@ impl std::fmt::Display for NodeId {
     }
 }
 
-/// The idempotent producer's identity on a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProducerIdentity {
-    pub producer_id: u64,
-    pub producer_epoch: u16,
-    pub base_sequence: i32,
-}
-
-/// A record batch as stored in a replica's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogBatch {
-    pub base_offset: u64,
-    /// Global record ids (the ledger's index), in send order within the batch.
-    pub records: Arc<[u32]>,
-    pub leader_epoch: u32,
-    pub identity: Option<ProducerIdentity>,
-}
-
-impl LogBatch {
-    pub fn end_offset(&self) -> u64 {
-        self.base_offset + self.records.len() as u64
-    }
-}
-
 /// One partition's batch inside a Produce request.
 #[derive(Debug, Clone)]
 pub struct ProduceBatch {
     /// Global partition index.
     pub partition: u32,
     pub batch_id: u64,
-    pub records: Arc<[u32]>,
+    /// Its record ids: these of the request's `records`.
+    pub records: Range<usize>,
     pub identity: Option<ProducerIdentity>,
     pub is_retry: bool,
 }
@@ -73,6 +53,16 @@ pub struct ProduceRequest {
     pub acks: Acks,
     pub timeout_us: u64,
     pub batches: Vec<ProduceBatch>,
+    /// The batches' record ids one after another (one list per request, not a shared slice
+    /// per batch: at 1,000 partitions a request carries hundreds of one-record batches).
+    pub records: Vec<u32>,
+}
+
+impl ProduceRequest {
+    /// The record ids of `batch`, one of this request's.
+    pub fn records_of(&self, batch: &ProduceBatch) -> &[u32] {
+        self.records.get(batch.records.clone()).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +113,8 @@ pub enum FetchSessionError {
 pub struct FetchedPartition {
     pub partition: u32,
     pub error: Option<ErrorCode>,
-    pub batches: Vec<LogBatch>,
+    /// Its batches: these of the answer's `batches`.
+    pub batches: Range<usize>,
     pub high_watermark: u64,
     /// The leader's end offset of the follower's last epoch when the follower's log diverges.
     pub diverging_end_offset: Option<u64>,
@@ -137,6 +128,9 @@ pub struct FetchResponse {
     pub session_error: Option<FetchSessionError>,
     /// Every partition of a full fetch; of an incremental one, only those with something new.
     pub partitions: Vec<FetchedPartition>,
+    /// The partitions' batches one after another (one list for the answer, not one per
+    /// partition: at 1,000 partitions an answer carries hundreds of one-batch partitions).
+    pub batches: BatchRun,
 }
 
 /// The controller's view of one partition, as propagated to brokers.

@@ -10,6 +10,7 @@ mod produce;
 mod produce_purgatory;
 mod purgatory;
 pub mod replica;
+mod replica_fetcher;
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{FetchRequest, NodeId, PartitionState, Payload, ProduceResponse};
@@ -262,8 +263,9 @@ impl Broker {
             }
             Timer::DelayedProduceTimeout { key } => {
                 if let Some(d) = self.delayed.expire(key) {
+                    let unsettled: Vec<usize> = d.unsettled().collect();
                     let mut results = d.results;
-                    for (i, _, _) in d.waiting {
+                    for i in unsettled {
                         if let Some(r) = results.get_mut(i) {
                             r.result = Err(ErrorCode::RequestTimedOut);
                         }
@@ -399,7 +401,7 @@ impl Broker {
         let mut hw_check = Vec::new();
         for st in states {
             // A partition created since (CreatePartitions): a hosting broker makes its replica.
-            if !self.replicas.contains_key(&st.partition)
+            if !self.replicas.contains_dense(st.partition)
                 && topo
                     .partition(st.partition)
                     .is_some_and(|p| p.replicas.contains(&self.id))
@@ -407,12 +409,12 @@ impl Broker {
                 self.replicas
                     .insert(st.partition, PartitionReplica::new(st.partition));
             }
-            if !self.replicas.contains_key(&st.partition) {
+            if !self.replicas.contains_dense(st.partition) {
                 continue;
             }
             // Sessions caching it look at it again (leadership, epoch or ISR may change).
             self.partition_changed(st.partition);
-            let Some(r) = self.replicas.get_mut(&st.partition) else {
+            let Some(r) = self.replicas.get_dense_mut(st.partition) else {
                 continue;
             };
             if st.leader == Some(self.id) {

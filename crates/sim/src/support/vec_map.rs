@@ -157,6 +157,35 @@ impl<K: Ord, V> VecMap<K, V> {
 
 /// Sorts once, so building is O(n log n) whatever the order; of pairs with equal keys the
 /// last value stays, as with `collect` into a B-tree map.
+/// Lookups by a `u32` key that first try where the key would be if the keys ran without gaps
+/// from the first one: a broker hosting every partition, a fetch session caching them all,
+/// find theirs with no search (a binary search over 1,000 partitions, many times per batch,
+/// was a tenth of the work at 1,000 partitions). Any other map falls back to the search.
+impl<V> VecMap<u32, V> {
+    fn find_dense(&self, key: u32) -> Result<usize, usize> {
+        let first = self.keys.first().copied().unwrap_or(0);
+        let guess = key.wrapping_sub(first) as usize;
+        if self.keys.get(guess) == Some(&key) {
+            return Ok(guess);
+        }
+        self.find(&key)
+    }
+
+    pub fn get_dense(&self, key: u32) -> Option<&V> {
+        self.find_dense(key).ok().and_then(|i| self.values.get(i))
+    }
+
+    pub fn get_dense_mut(&mut self, key: u32) -> Option<&mut V> {
+        self.find_dense(key)
+            .ok()
+            .and_then(|i| self.values.get_mut(i))
+    }
+
+    pub fn contains_dense(&self, key: u32) -> bool {
+        self.find_dense(key).is_ok()
+    }
+}
+
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
         let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
@@ -342,6 +371,28 @@ mod tests {
         assert_eq!(ours.get(&7), Some(&6));
         assert!(!ours.contains_key(&3));
         assert_eq!(format!("{ours:?}"), format!("{btree:?}"));
+    }
+
+    #[test]
+    fn dense_lookups_find_what_a_search_finds_with_or_without_gaps() {
+        for keys in [
+            vec![],
+            vec![0u32, 1, 2, 3],
+            vec![4, 5, 6],
+            vec![1, 2, 5, 6, 9],
+            vec![7],
+        ] {
+            let map: VecMap<u32, u32> = keys.iter().map(|&k| (k, k * 10)).collect();
+            for k in 0..12 {
+                assert_eq!(map.get_dense(k), map.get(&k), "{keys:?} {k}");
+                assert_eq!(map.contains_dense(k), map.contains_key(&k));
+            }
+            let mut m = map.clone();
+            if let Some(v) = m.get_dense_mut(5) {
+                *v += 1;
+            }
+            assert_eq!(m.get(&5), map.get(&5).map(|v| v + 1).as_ref());
+        }
     }
 
     #[test]

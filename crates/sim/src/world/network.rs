@@ -226,9 +226,10 @@ impl Network {
                 req.batches
                     .iter()
                     .map(|b| {
+                        let records = req.records_of(b);
                         (
-                            b.records.first().copied().unwrap_or(0),
-                            b.records.last().copied().unwrap_or(0),
+                            records.first().copied().unwrap_or(0),
+                            records.last().copied().unwrap_or(0),
                         )
                     })
                     .collect(),

@@ -84,7 +84,7 @@ impl Broker {
     ) -> Vec<ConsumerFetchedPartition> {
         partitions
             .iter()
-            .map(|fp| match self.replicas.get(&fp.partition) {
+            .map(|fp| match self.replicas.get_dense(fp.partition) {
                 Some(r) if r.is_leader() => {
                     let hw = r.high_watermark;
                     let offset = fp.offset.unwrap_or(hw);

@@ -1,18 +1,16 @@
-//! Replication: the leader side of follower fetches (fetch sessions, long poll, divergence
-//! check, follower state, ISR expansion) and the follower side (a session per leader,
-//! truncation, append).
+//! Replication, the leader side of follower fetches: fetch sessions, long poll, divergence
+//! check, follower state, ISR expansion (the follower side is `replica_fetcher`).
 
 use super::fetch_session::{CachedPartition, LeaderSession};
 use super::purgatory::HeldFetch;
 use super::replica::ReplicaRole;
-use super::{node, Broker, FETCH_BACKOFF_US, FETCH_MAX_BATCHES, FETCH_WAIT_MAX_US};
+use super::{node, Broker, FETCH_MAX_BATCHES, FETCH_WAIT_MAX_US};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{
-    FetchPartition, FetchRequest, FetchResponse, FetchSessionError, FetchedPartition, NodeId,
-    Payload,
+    FetchRequest, FetchResponse, FetchSessionError, FetchedPartition, NodeId, Payload,
 };
+use crate::kafka::record_batch::BatchRun;
 use crate::node::{Outbox, Timer};
-use crate::observe::trace::TraceKind;
 use crate::support::bit_set::BitSet;
 use crate::world::topology::Topology;
 
@@ -112,7 +110,7 @@ impl Broker {
         for fp in &req.partitions {
             let hw = s
                 .partitions
-                .get(&fp.partition)
+                .get_dense(fp.partition)
                 .and_then(|c| c.high_watermark_sent);
             s.partitions.insert(
                 fp.partition,
@@ -130,7 +128,7 @@ impl Broker {
     /// A partition idle in follower `f`'s session since its fetch at `at`: the follower was
     /// caught up at each fetch until then, as Kafka's per-fetch update would have recorded.
     fn settle_idle(&mut self, f: u32, partition: u32, at: u64) {
-        let Some(r) = self.replicas.get_mut(&partition) else {
+        let Some(r) = self.replicas.get_dense_mut(partition) else {
             return;
         };
         if let ReplicaRole::Leader { followers, .. } = &mut r.role {
@@ -146,10 +144,11 @@ impl Broker {
     pub(super) fn partition_changed(&mut self, partition: u32) {
         let mut settle = Vec::new();
         for (&f, s) in self.sessions.iter_mut() {
-            if s.idle(partition) {
-                settle.push((f, s.last_fetch_us));
-            }
-            if s.partitions.contains_key(&partition) {
+            if s.partitions.contains_dense(partition) {
+                // Idle until now (see `LeaderSession::idle`): settled first.
+                if !s.dirty.contains(partition) {
+                    settle.push((f, s.last_fetch_us));
+                }
                 s.dirty.insert(partition);
             }
         }
@@ -172,6 +171,7 @@ impl Broker {
                 session_id: 0,
                 session_error: Some(e),
                 partitions: Vec::new(),
+                batches: BatchRun::default(),
             };
             out.send(node(self.id), node(f), Payload::FetchResponse(resp));
             return;
@@ -186,18 +186,25 @@ impl Broker {
         work.extend(
             s.dirty
                 .iter()
-                .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c))),
+                .filter_map(|p| s.partitions.get_dense(p).map(|c| (p, *c))),
         );
         let mut touched = Vec::with_capacity(work.len());
         let mut has_data = false;
         for (partition, fp) in work {
-            let Some(r) = self.replicas.get_mut(&partition) else {
+            let Some(r) = self.replicas.get_dense_mut(partition) else {
                 has_data = true;
                 continue;
             };
             let leo = r.log_end_offset;
             let hw = r.high_watermark;
-            let epoch_start = r.end_offset_for_epoch(r.leader_epoch.saturating_sub(1));
+            // Where this epoch starts matters only to a follower that may rejoin the ISR.
+            let may_rejoin = matches!(&r.role, ReplicaRole::Leader { isr, isr_change_pending, .. }
+                if !isr.contains(&f) && !*isr_change_pending);
+            let epoch_start = if may_rejoin {
+                r.end_offset_for_epoch(r.leader_epoch.saturating_sub(1))
+            } else {
+                0
+            };
             let end = r.end_offset_for_epoch(fp.last_fetched_epoch).min(leo);
             let ReplicaRole::Leader {
                 isr,
@@ -268,39 +275,37 @@ impl Broker {
         }
     }
 
-    /// One partition of an answer, read at the cached position.
-    fn fetched_partition(&self, partition: u32, c: &CachedPartition) -> FetchedPartition {
-        match self.replicas.get(&partition) {
+    /// One partition of an answer, read at the cached position; its batches go to `batches`.
+    fn fetched_partition(
+        &self,
+        partition: u32,
+        c: &CachedPartition,
+        batches: &mut BatchRun,
+    ) -> FetchedPartition {
+        let at = batches.len();
+        let mut fp = FetchedPartition {
+            partition,
+            error: None,
+            batches: at..at,
+            high_watermark: 0,
+            diverging_end_offset: None,
+        };
+        match self.replicas.get_dense(partition) {
             Some(r) if r.is_leader() => {
+                fp.high_watermark = r.high_watermark;
                 let end = r
                     .end_offset_for_epoch(c.last_fetched_epoch)
                     .min(r.log_end_offset);
                 if c.fetch_offset > end {
-                    FetchedPartition {
-                        partition,
-                        error: None,
-                        batches: Vec::new(),
-                        high_watermark: r.high_watermark,
-                        diverging_end_offset: Some(end),
-                    }
+                    fp.diverging_end_offset = Some(end);
                 } else {
-                    FetchedPartition {
-                        partition,
-                        error: None,
-                        batches: r.batches_from(c.fetch_offset, FETCH_MAX_BATCHES),
-                        high_watermark: r.high_watermark,
-                        diverging_end_offset: None,
-                    }
+                    r.copy_batches_from(c.fetch_offset, FETCH_MAX_BATCHES, batches);
+                    fp.batches.end = batches.len();
                 }
             }
-            _ => FetchedPartition {
-                partition,
-                error: Some(ErrorCode::NotLeaderOrFollower),
-                batches: Vec::new(),
-                high_watermark: 0,
-                diverging_end_offset: None,
-            },
+            _ => fp.error = Some(ErrorCode::NotLeaderOrFollower),
         }
+        fp
     }
 
     /// The answer to follower `f`'s fetch: every cached partition after a full fetch; else
@@ -314,6 +319,7 @@ impl Broker {
                 session_id: 0,
                 session_error: Some(FetchSessionError::IdNotFound),
                 partitions: Vec::new(),
+                batches: BatchRun::default(),
             };
         };
         let full = s.full_answer;
@@ -324,17 +330,19 @@ impl Broker {
             c.extend(
                 s.dirty
                     .iter()
-                    .filter_map(|p| s.partitions.get(&p).map(|c| (p, *c))),
+                    .filter_map(|p| s.partitions.get_dense(p).map(|c| (p, *c))),
             );
             c
         };
         let mut partitions = Vec::with_capacity(candidates.len());
+        let mut batches = BatchRun::default();
         let mut settled = Vec::with_capacity(candidates.len());
         for (p, c) in candidates {
-            let fp = self.fetched_partition(p, &c);
+            // A partition left out has no batches (they would make it changed).
+            let fp = self.fetched_partition(p, &c, &mut batches);
             let lagging = self
                 .replicas
-                .get(&p)
+                .get_dense(p)
                 .is_some_and(|r| c.fetch_offset < r.log_end_offset);
             let changed = fp.error.is_some()
                 || fp.diverging_end_offset.is_some()
@@ -354,7 +362,7 @@ impl Broker {
                 s.dirty.remove(p);
             }
             for (fp, _) in &partitions {
-                if let Some(c) = s.partitions.get_mut(&fp.partition) {
+                if let Some(c) = s.partitions.get_dense_mut(fp.partition) {
                     c.high_watermark_sent = Some(fp.high_watermark);
                 }
             }
@@ -364,6 +372,7 @@ impl Broker {
             session_id: id,
             session_error: None,
             partitions: partitions.into_iter().map(|(fp, _)| fp).collect(),
+            batches,
         }
     }
 
@@ -388,201 +397,6 @@ impl Broker {
             self.answer_fetch(f, &req, out);
         }
     }
-
-    pub(super) fn handle_fetch_response(
-        &mut self,
-        now: u64,
-        leader: u32,
-        resp: FetchResponse,
-        topo: &Topology,
-        out: &mut Outbox,
-    ) {
-        let Some(fetcher) = self.fetchers.get_mut(&leader) else {
-            return;
-        };
-        if fetcher.in_flight != Some(resp.correlation_id) {
-            return;
-        }
-        fetcher.in_flight = None;
-        if resp.session_error.is_some() {
-            // `FetchSessionHandler.handleResponse` drops the session: the next fetch is full.
-            fetcher.session.reset();
-            self.send_fetch(leader, now, out);
-            return;
-        }
-        let session = &mut fetcher.session;
-        session.established = Some(match session.established {
-            Some((id, epoch)) => (id, epoch.wrapping_add(1).max(1)),
-            None => (resp.session_id, 1),
-        });
-        session
-            .touched
-            .extend(resp.partitions.iter().map(|fp| fp.partition));
-        let cached = session.sent.len();
-        let mut errors = 0;
-        // The answer is ours: its batches move into the log (no clone per batch).
-        for fp in resp.partitions {
-            let Some(r) = self.replicas.get_mut(&fp.partition) else {
-                continue;
-            };
-            if r.role
-                != (ReplicaRole::Follower {
-                    leader: Some(leader),
-                })
-            {
-                continue;
-            }
-            if fp.error.is_some() {
-                errors += 1;
-                continue;
-            }
-            if let Some(end) = fp.diverging_end_offset {
-                let removed = r.truncate_to(end);
-                if removed > 0 {
-                    out.trace(
-                        now,
-                        node(self.id),
-                        TraceKind::LogTruncated,
-                        format!("broker {} truncates {} to offset {end}: {removed} records it had that leader {leader} does not", self.id, topo.name(fp.partition)),
-                    );
-                }
-                continue;
-            }
-            for b in fp.batches {
-                if b.base_offset == r.log_end_offset {
-                    r.append(b);
-                }
-            }
-            let hw = fp.high_watermark.min(r.log_end_offset);
-            if hw > r.high_watermark {
-                r.high_watermark = hw;
-            }
-        }
-        // Every partition it fetches from this leader in error: back off.
-        if errors > 0 && errors == cached {
-            let f = self.fetchers.get_or_default(leader);
-            f.generation += 1;
-            out.timer(
-                now + FETCH_BACKOFF_US,
-                node(self.id),
-                Timer::FetchRetry {
-                    leader,
-                    generation: f.generation,
-                },
-            );
-        } else {
-            self.send_fetch(leader, now, out);
-        }
-    }
-
-    /// The partitions this broker follows from `leader`, with its fetch position of each.
-    fn following(&self, leader: u32) -> Vec<FetchPartition> {
-        self.replicas
-            .values()
-            .filter(|r| {
-                r.role
-                    == ReplicaRole::Follower {
-                        leader: Some(leader),
-                    }
-            })
-            .map(|r| FetchPartition {
-                partition: r.partition,
-                fetch_offset: r.log_end_offset,
-                last_fetched_epoch: r.last_epoch(),
-            })
-            .collect()
-    }
-
-    pub(super) fn send_fetch(&mut self, leader: u32, now: u64, out: &mut Outbox) {
-        let roles = self.role_changes;
-        let mut session = self
-            .fetchers
-            .get_mut(&leader)
-            .map(|f| std::mem::take(&mut f.session))
-            .unwrap_or_default();
-        let (partitions, forgotten) =
-            if session.established.is_none() || session.roles_seen != roles {
-                // A full fetch, or the partitions followed from this leader may have changed:
-                // compare all of them with what the session holds (`FetchSessionHandler.Builder`).
-                let current = self.following(leader);
-                if current.is_empty() {
-                    self.fetchers.remove(&leader);
-                    return;
-                }
-                let full = session.established.is_none();
-                let forgotten: Vec<u32> = if full {
-                    Vec::new()
-                } else {
-                    session
-                        .sent
-                        .keys()
-                        .copied()
-                        .filter(|p| current.binary_search_by_key(p, |fp| fp.partition).is_err())
-                        .collect()
-                };
-                let listed: Vec<FetchPartition> = current
-                    .iter()
-                    .copied()
-                    .filter(|fp| {
-                        full || session.sent.get(&fp.partition)
-                            != Some(&(fp.fetch_offset, fp.last_fetched_epoch))
-                    })
-                    .collect();
-                session.sent = current
-                    .iter()
-                    .map(|fp| (fp.partition, (fp.fetch_offset, fp.last_fetched_epoch)))
-                    .collect();
-                session.roles_seen = roles;
-                (listed, forgotten)
-            } else {
-                // Only partitions in the last answer can have moved.
-                let mut touched = std::mem::take(&mut session.touched);
-                crate::support::sorting::sort(&mut touched);
-                touched.dedup();
-                let mut listed = Vec::with_capacity(touched.len());
-                for &p in &touched {
-                    let Some(r) = self.replicas.get(&p) else {
-                        continue;
-                    };
-                    let now_at = (r.log_end_offset, r.last_epoch());
-                    if let Some(sent) = session.sent.get_mut(&p) {
-                        if *sent != now_at {
-                            *sent = now_at;
-                            listed.push(FetchPartition {
-                                partition: p,
-                                fetch_offset: now_at.0,
-                                last_fetched_epoch: now_at.1,
-                            });
-                        }
-                    }
-                }
-                // The list goes back for its capacity.
-                touched.clear();
-                session.touched = touched;
-                (listed, Vec::new())
-            };
-        session.touched.clear();
-        let (session_id, session_epoch) = session.established.unwrap_or((0, 0));
-        let correlation_id = self.next_correlation;
-        self.next_correlation += 1;
-        let f = self.fetchers.get_or_default(leader);
-        f.in_flight = Some(correlation_id);
-        f.sent_us = now;
-        f.generation += 1;
-        f.session = session;
-        out.send(
-            node(self.id),
-            node(leader),
-            Payload::Fetch(FetchRequest {
-                correlation_id,
-                replica: self.id,
-                session_id,
-                session_epoch,
-                partitions,
-                forgotten,
-            }),
-        );
-    }
 }
 
 impl Broker {
@@ -593,7 +407,7 @@ impl Broker {
     pub fn check_idle_session_partitions(&self) -> Result<(), String> {
         for (&f, s) in self.sessions.iter() {
             for (&p, c) in s.partitions.iter().filter(|(&p, _)| s.idle(p)) {
-                let Some(r) = self.replicas.get(&p).filter(|r| r.is_leader()) else {
+                let Some(r) = self.replicas.get_dense(p).filter(|r| r.is_leader()) else {
                     return Err(format!(
                         "broker {}'s session with {f} leaves out partition {p}, which it does not lead",
                         self.id

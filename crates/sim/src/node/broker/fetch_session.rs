@@ -46,7 +46,7 @@ impl LeaderSession {
     /// Whether the session caches `partition` and nothing has changed for it since the last
     /// fetch: the follower is caught up on it as of `last_fetch_us`.
     pub fn idle(&self, partition: u32) -> bool {
-        self.partitions.contains_key(&partition) && !self.dirty.contains(partition)
+        self.partitions.contains_dense(partition) && !self.dirty.contains(partition)
     }
 }
 

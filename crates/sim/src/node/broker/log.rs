@@ -7,7 +7,9 @@
 
 mod segment;
 
-use crate::kafka::protocol::{LogBatch, ProducerIdentity};
+use crate::kafka::protocol::LogBatch;
+pub use crate::kafka::record_batch::BatchRef;
+use crate::kafka::record_batch::BatchRun;
 use segment::Segment;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -16,44 +18,11 @@ use std::sync::Arc;
 /// log's start), so replicas with the same batches cut them at the same places.
 pub const SEGMENT_BATCHES: usize = 256;
 
-/// One batch as the log hands it out (decoded from a segment, or borrowed from the tail).
-#[derive(Debug, Clone, Copy)]
-pub struct BatchRef<'a> {
-    pub base_offset: u64,
-    pub leader_epoch: u32,
-    pub identity: Option<ProducerIdentity>,
-    pub records: &'a [u32],
-}
-
-impl BatchRef<'_> {
-    pub fn end_offset(&self) -> u64 {
-        self.base_offset + self.records.len() as u64
-    }
-
-    pub fn to_batch(&self) -> LogBatch {
-        LogBatch {
-            base_offset: self.base_offset,
-            records: Arc::from(self.records),
-            leader_epoch: self.leader_epoch,
-            identity: self.identity,
-        }
-    }
-}
-
-fn borrowed(b: &LogBatch) -> BatchRef<'_> {
-    BatchRef {
-        base_offset: b.base_offset,
-        leader_epoch: b.leader_epoch,
-        identity: b.identity,
-        records: &b.records,
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Log {
     segments: Vec<Arc<Segment>>,
     /// The batches after the last segment (fewer than `SEGMENT_BATCHES`).
-    tail: Vec<LogBatch>,
+    tail: BatchRun,
     /// Segments below this were compared with the other replicas' by `share`.
     shared: usize,
 }
@@ -86,6 +55,11 @@ impl Log {
     }
 
     pub fn push(&mut self, batch: LogBatch) {
+        self.push_ref(BatchRef::from(&batch));
+    }
+
+    /// Appends a copy of `batch`.
+    pub fn push_ref(&mut self, batch: BatchRef<'_>) {
         self.tail.push(batch);
         if self.tail.len() >= SEGMENT_BATCHES {
             if let Some(s) = Segment::encode(&self.tail) {
@@ -112,8 +86,8 @@ impl Log {
                 })?;
             }
         }
-        for b in &self.tail {
-            f(borrowed(b))?;
+        for b in self.tail.iter() {
+            f(b)?;
         }
         ControlFlow::Continue(())
     }
@@ -151,26 +125,34 @@ impl Log {
         });
     }
 
-    /// The batches from the first one ending past `offset`, at most `max` of them.
-    pub fn batches_from(&self, offset: u64, max: usize) -> Vec<LogBatch> {
-        let mut out = Vec::new();
+    /// Appends to `out` the batches from the first one ending past `offset`, at most `max`
+    /// of them (a follower's fetch).
+    pub fn copy_from(&self, offset: u64, max: usize, out: &mut BatchRun) {
         if max == 0 {
-            return out;
+            return;
         }
         if self.segments.last().is_none_or(|s| s.end_offset <= offset) {
-            // The usual case (a follower close behind): whole batches, shared, no decoding.
-            let start = self.tail.partition_point(|b| b.end_offset() <= offset);
-            return self.tail.iter().skip(start).take(max).cloned().collect();
+            // The usual case (a follower close behind): a copy from the tail, no decoding.
+            out.extend_from(&self.tail, self.tail.ending_at_or_before(offset), max);
+            return;
         }
+        let mut taken = 0;
         self.walk_from(offset, |b| {
-            out.push(b.to_batch());
-            if out.len() >= max {
+            out.push(b);
+            taken += 1;
+            if taken >= max {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
         });
-        out
+    }
+
+    /// `copy_from` as whole batches.
+    pub fn batches_from(&self, offset: u64, max: usize) -> Vec<LogBatch> {
+        let mut run = BatchRun::default();
+        self.copy_from(offset, max, &mut run);
+        run.iter().map(|b| b.to_batch()).collect()
     }
 
     /// Keeps the batches ending at or before `offset` (the longest such prefix); whether any
@@ -179,7 +161,7 @@ impl Log {
         let cut = self.segments.partition_point(|s| s.end_offset <= offset);
         if cut < self.segments.len() {
             // The cut falls in a segment: its kept batches become the tail again.
-            let mut kept = Vec::new();
+            let mut kept = BatchRun::default();
             if let Some(s) = self.segments.get(cut) {
                 let mut d = s.decoder();
                 while let Some(h) = d.next_batch() {
@@ -192,7 +174,7 @@ impl Log {
                     if b.end_offset() > offset {
                         break;
                     }
-                    kept.push(b.to_batch());
+                    kept.push(b);
                 }
             }
             self.segments.truncate(cut);
@@ -200,7 +182,7 @@ impl Log {
             self.tail = kept;
             return true;
         }
-        let keep = self.tail.partition_point(|b| b.end_offset() <= offset);
+        let keep = self.tail.ending_at_or_before(offset);
         let removed = keep < self.tail.len();
         self.tail.truncate(keep);
         removed

@@ -28,8 +28,9 @@ impl Broker {
         let mut waiting = Vec::new();
         let mut appended: Vec<u32> = Vec::new();
         for b in &req.batches {
+            let records = req.records_of(b);
             let min_isr = self.effective_min_isr(topo, b.partition);
-            let result = match self.replicas.get_mut(&b.partition) {
+            let result = match self.replicas.get_dense_mut(b.partition) {
                 Some(r) if r.is_leader() => {
                     let isr_len = r.isr().map(|i| i.len()).unwrap_or(0);
                     let append_first = matches!(
@@ -42,11 +43,11 @@ impl Broker {
                     } else if req.acks == Acks::All && isr_len < min_isr {
                         Err(ErrorCode::NotEnoughReplicas)
                     } else {
-                        match r.append_as_leader(&b.records, b.identity) {
+                        match r.append_as_leader(records, b.identity) {
                             AppendOutcome::Appended { base_offset }
                             | AppendOutcome::Duplicate { base_offset } => {
                                 appended.push(b.partition);
-                                let end = base_offset + b.records.len() as u64;
+                                let end = base_offset + records.len() as u64;
                                 if let Some(e) = injected {
                                     Err(e)
                                 } else if req.acks == Acks::All && r.high_watermark < end {
@@ -96,7 +97,7 @@ impl Broker {
         // The HW may have moved during this very request (single-replica ISR).
         waiting.retain(|&(_, p, end)| {
             self.replicas
-                .get(&p)
+                .get_dense(p)
                 .is_some_and(|r| r.high_watermark < end)
         });
         if waiting.is_empty() {
@@ -109,12 +110,12 @@ impl Broker {
                 }),
             );
         } else {
-            let key = self.delayed.park(DelayedProduce {
-                producer: from,
-                correlation_id: req.correlation_id,
+            let key = self.delayed.park(DelayedProduce::new(
+                from,
+                req.correlation_id,
                 results,
                 waiting,
-            });
+            ));
             out.timer(
                 now + req.timeout_us,
                 node(self.id),
@@ -131,9 +132,8 @@ impl Broker {
         topo: &Topology,
         out: &mut Outbox,
     ) {
-        let min_isr = self.effective_min_isr(topo, partition);
         let frozen_rule = self.settings.version.at_least(3, 7);
-        let Some(r) = self.replicas.get_mut(&partition) else {
+        let Some(r) = self.replicas.get_dense(partition) else {
             return;
         };
         let ReplicaRole::Leader {
@@ -145,19 +145,25 @@ impl Broker {
         else {
             return;
         };
-        if frozen_rule && isr.len() < min_isr {
-            return;
-        }
         let mut hw = r.log_end_offset;
         for f in followers {
             if isr.contains(&f.broker) || *expanding == Some(f.broker) {
                 hw = hw.min(f.log_end_offset);
             }
         }
-        let isr_len = isr.len();
         if hw <= r.high_watermark {
             return;
         }
+        // Only a move needs the topic's min.insync.replicas (a look at the topology per
+        // append was a cache miss per batch at 1,000 partitions).
+        let isr_len = isr.len();
+        let min_isr = self.effective_min_isr(topo, partition);
+        if frozen_rule && isr_len < min_isr {
+            return;
+        }
+        let Some(r) = self.replicas.get_dense_mut(partition) else {
+            return;
+        };
         r.high_watermark = hw;
         self.partition_changed(partition);
         self.release_consumer_fetches(&[partition], out);

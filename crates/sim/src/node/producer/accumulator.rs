@@ -7,7 +7,6 @@ use super::batch_store::BatchStore;
 use crate::support::bit_set::BitSet;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
-use std::sync::Arc;
 
 /// Bytes of a record batch header (magic v2).
 pub const BATCH_OVERHEAD_BYTES: u32 = 61;
@@ -19,10 +18,8 @@ pub struct Batch {
     pub id: u64,
     /// Topic-local partition.
     pub partition: u32,
-    /// Global record ids while the batch is open.
+    /// Global record ids; closed once first drained, so retries resend the very same batch.
     pub records: Vec<u32>,
-    /// Frozen once first drained: retries resend the very same batch.
-    pub frozen: Option<Arc<[u32]>>,
     pub created_us: u64,
     /// When the last record entered it (before 2.1 a full batch expires counting from here).
     pub last_append_us: u64,
@@ -39,31 +36,21 @@ pub struct Batch {
 
 impl Batch {
     pub fn len(&self) -> usize {
-        self.frozen
-            .as_ref()
-            .map(|f| f.len())
-            .unwrap_or(self.records.len())
+        self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    pub fn freeze(&mut self) -> Arc<[u32]> {
-        if let Some(f) = &self.frozen {
-            return f.clone();
-        }
-        let f: Arc<[u32]> = Arc::from(std::mem::take(&mut self.records));
-        self.frozen = Some(f.clone());
+    /// Closes the batch to appends (it is being drained) and gives its records.
+    pub fn freeze(&mut self) -> &[u32] {
         self.closed = true;
-        f
+        &self.records
     }
 
     pub fn record_ids(&self) -> &[u32] {
-        match &self.frozen {
-            Some(f) => f,
-            None => &self.records,
-        }
+        &self.records
     }
 }
 
@@ -281,9 +268,7 @@ impl Accumulator {
     /// The open (not yet drained, not full) batch at the back of a partition's queue.
     pub fn open_batch(&self, partition: u32) -> Option<&Batch> {
         let id = self.queues.get(partition as usize)?.back()?;
-        self.batches
-            .get(id)
-            .filter(|b| !b.closed && b.frozen.is_none())
+        self.batches.get(id).filter(|b| !b.closed)
     }
 
     /// Whether a record for `partition` goes into an open batch (no new buffer needed).
@@ -334,7 +319,6 @@ impl Accumulator {
                         id,
                         partition,
                         records: Vec::with_capacity(rpb.min(1024)),
-                        frozen: None,
                         created_us: now,
                         last_append_us: now,
                         attempts: 0,
@@ -375,7 +359,7 @@ impl Accumulator {
     pub fn remove(&mut self, id: u64) -> Option<Batch> {
         let b = self.batches.remove(&id)?;
         self.allocated = self.allocated.saturating_sub(u64::from(b.buffer_bytes));
-        if !b.closed && b.frozen.is_none() {
+        if !b.closed {
             self.set_open_len(b.partition, 0);
         }
         if let Some(q) = self.queues.get_mut(b.partition as usize) {

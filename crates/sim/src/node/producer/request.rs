@@ -18,6 +18,7 @@ use crate::scenario::Acks;
 #[derive(Debug, Clone)]
 pub struct BuiltRequest {
     wire: Vec<ProduceBatch>,
+    records: Vec<u32>,
     ids: Vec<u64>,
 }
 
@@ -80,6 +81,7 @@ impl Producer {
     fn build_request(&mut self, batches: Vec<(u32, u64)>) -> BuiltRequest {
         let idempotent = self.idempotent();
         let mut wire = Vec::with_capacity(batches.len());
+        let mut wire_records = Vec::new();
         let mut ids = Vec::with_capacity(batches.len());
         for (p, id) in batches {
             let partition = self.global(p);
@@ -91,13 +93,15 @@ impl Producer {
                 continue;
             };
             let records = b.freeze();
+            let at = wire_records.len();
+            wire_records.extend_from_slice(records);
+            let (records, len) = (at..wire_records.len(), records.len());
             let identity = if idempotent {
                 let seq = match b.sequence {
                     Some(seq) => seq,
                     None => {
                         let seq = s.next_sequence;
-                        s.next_sequence =
-                            s.next_sequence.wrapping_add(records.len() as i32) & i32::MAX;
+                        s.next_sequence = s.next_sequence.wrapping_add(len as i32) & i32::MAX;
                         b.sequence = Some(seq);
                         b.producer_epoch = s.producer_epoch;
                         s.unresolved.insert(seq);
@@ -114,7 +118,7 @@ impl Producer {
             };
             b.in_flight = true;
             s.in_flight_batches += 1;
-            s.in_flight_records += records.len() as u32;
+            s.in_flight_records += len as u32;
             wire.push(ProduceBatch {
                 partition,
                 batch_id: id,
@@ -124,12 +128,16 @@ impl Producer {
             });
             ids.push(id);
         }
-        BuiltRequest { wire, ids }
+        BuiltRequest {
+            wire,
+            records: wire_records,
+            ids,
+        }
     }
 
     /// Writes a built request to the broker's connection: it now awaits its answer.
     fn transmit(&mut self, broker: u32, built: BuiltRequest, ctx: &mut Ctx<'_>) {
-        let BuiltRequest { wire, ids } = built;
+        let BuiltRequest { wire, records, ids } = built;
         let correlation_id = self.next_correlation;
         self.next_correlation += 1;
         let acks = self.cfg.acks;
@@ -141,6 +149,7 @@ impl Producer {
                 acks,
                 timeout_us: ms(self.cfg.request_timeout_ms),
                 batches: wire,
+                records,
             }),
         );
         let conn = self.connections.get_or_default(broker);

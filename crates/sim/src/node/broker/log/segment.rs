@@ -2,7 +2,8 @@
 //! offsets, epochs, producer sequences and record ids. Encoding depends only on the batches, so
 //! two replicas holding the same batches hold equal segments (and can share one).
 
-use crate::kafka::protocol::{LogBatch, ProducerIdentity};
+use crate::kafka::protocol::ProducerIdentity;
+use crate::kafka::record_batch::BatchRun;
 
 /// The count lives in the flags' low four bits up to this; from it on, a varint follows.
 const COUNT_ESCAPE: u8 = 15;
@@ -71,8 +72,8 @@ fn id_delta(id: u32, from: u32) -> u64 {
 
 impl Segment {
     /// Encodes `batches` (at least one).
-    pub fn encode(batches: &[LogBatch]) -> Option<Segment> {
-        let first = batches.first()?;
+    pub fn encode(batches: &BatchRun) -> Option<Segment> {
+        let first = batches.iter().next()?;
         let last = batches.last()?;
         let mut out = Vec::with_capacity(batches.len() * 6);
         let mut st = State {
@@ -80,7 +81,7 @@ impl Segment {
             epoch: first.leader_epoch,
             ..Default::default()
         };
-        for b in batches {
+        for b in batches.iter() {
             let count = b.records.len();
             let mut flags = (count as u64).min(u64::from(COUNT_ESCAPE)) as u8;
             if b.base_offset != st.prev_end {
