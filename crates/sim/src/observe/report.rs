@@ -126,9 +126,9 @@ pub struct Figures {
 }
 
 /// The figures the ledger counts as the run goes ([`Simulation::tally`]): the same values as
-/// [`Figures`]' without the records' classification against the logs. `acknowledged` is
-/// [`RecordCounts::acknowledged`] (the application's acknowledgements: a record acknowledged
-/// and later lost still counts), `sent` its `sent`.
+/// the matching fields of [`Figures`], without classifying the records against the logs.
+/// `acknowledged` and `sent` are [`RecordCounts`]' (an acknowledged record later lost still
+/// counts as acknowledged there too).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
     pub sent: u64,
