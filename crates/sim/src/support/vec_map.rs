@@ -155,8 +155,6 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
-/// Sorts once, so building is O(n log n) whatever the order; of pairs with equal keys the
-/// last value stays, as with `collect` into a B-tree map.
 /// Lookups by a `u32` key that first try where the key would be if the keys ran without gaps
 /// from the first one: a broker hosting every partition, a fetch session caching them all,
 /// find theirs with no search (a binary search over 1,000 partitions, many times per batch,
@@ -186,6 +184,8 @@ impl<V> VecMap<u32, V> {
     }
 }
 
+/// Sorts once, so building is O(n log n) whatever the order; of pairs with equal keys the
+/// last value stays, as with `collect` into a B-tree map.
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
         let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
