@@ -1,5 +1,6 @@
-// Playback: play, pause, step, speed, the scrubber going backwards (replaying from checkpoints to
-// the very same state), fast-forward with its progress, and the keyboard shortcuts.
+// Playback: play, pause, step, speed, the scrubber going backwards (replaying from the start to
+// the very same state, frame by frame with its progress in a long run), fast-forward with its
+// progress, and the keyboard shortcuts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -41,6 +42,39 @@ test("scrubbing backwards replays the same run", async () => {
   await scrubber.fill("9300");
   await waitForApp(page, 9300);
   assert.deepEqual(await ledger(page), straight);
+  assert.equal(await page.locator("[data-trace-hash]").getAttribute("data-trace-hash"), hash);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a step back in a long run replays frame by frame with its progress to the same state", async () => {
+  // 60,000 records a second: about 150,000 records by 2.5 s, past what the page replays at once.
+  const doc = {
+    format: 1, seed: 2, "duration.ms": 3000,
+    producers: [{ name: "p", topic: "orders", records: 180000, "records.per.sec": 60000, "linger.ms": 5 }],
+  };
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 2500));
+  await waitForApp(page, 2500);
+  const straight = await ledger(page);
+  const hash = await page.locator("[data-trace-hash]").getAttribute("data-trace-hash");
+  const scrubber = page.getByLabel("position");
+  await scrubber.fill("3000");
+  await waitForApp(page, 3000);
+  await page.evaluate(() => {
+    window.replayNotes = [];
+    new MutationObserver(() => {
+      const note = document.querySelector("[role=status].replaying");
+      if (note && document.querySelector('progress[aria-label="replay progress"]')) {
+        window.replayNotes.push(note.textContent);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await scrubber.fill("2500");
+  await waitForApp(page, 2500);
+  assert.ok((await page.evaluate(() => window.replayNotes)).includes("Replaying from the start to 2.5 s"));
+  assert.equal(await page.locator('progress[aria-label="replay progress"]').count(), 0);
+  assert.deepEqual(await ledger(page), straight);
+  assert.equal(straight.sent, 149998);
   assert.equal(await page.locator("[data-trace-hash]").getAttribute("data-trace-hash"), hash);
   assert.deepEqual(errors, []);
   await page.close();

@@ -1,8 +1,10 @@
 //! The run cache: the one place the page meets the simulation. A [`Runner`] is a cache of "a fresh
 //! `Simulation` of the scenario, advanced to the playback position": going forwards advances it,
-//! going backwards restores the latest checkpoint before the target and replays from there
-//! (the engine is deterministic, so the replay is the same run). Everything the components draw
-//! comes out of [`Runner::frame`] as plain data.
+//! going backwards starts a fresh run and replays it to the target (the engine is deterministic,
+//! so the replay is the same run). Keeping copies of the run to rewind to would be faster, but
+//! copying the whole world is code: it cost 12 KB of the page's gzip. A replay long enough to
+//! be felt goes frame by frame with its progress instead ([`Runner::replay_is_long`]).
+//! Everything the components draw comes out of [`Runner::frame`] as plain data.
 
 use crate::highlight::Highlight;
 use kafka_sim::kafka::protocol::{MessageKind, NodeId};
@@ -15,10 +17,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Simulated time between checkpoints kept for scrubbing backwards.
-pub const CHECKPOINT_EVERY_US: u64 = 2_000_000;
-/// Runs up to this many records keep a checkpoint every [`CHECKPOINT_EVERY_US`].
-const DENSE_CHECKPOINTS_UP_TO: u64 = 50_000;
+/// A backward seek replays at once up to about this many records (a few tenths of a second in
+/// the browser); a longer replay goes frame by frame.
+const REPLAY_AT_ONCE_RECORDS: u64 = 50_000;
 /// Simulated time between chart samples.
 pub const SAMPLE_EVERY_US: u64 = 500_000;
 /// The event log keeps the newest lines only; older ones are summarised by a count.
@@ -159,26 +160,9 @@ impl PartialEq for Frame {
     }
 }
 
-#[derive(Clone)]
-struct Checkpoint {
-    /// Its moment (a multiple of [`CHECKPOINT_EVERY_US`]).
-    at_us: u64,
-    /// Records sent by then.
-    sent: u64,
-    sim: Simulation,
-    log_len: usize,
-    log_dropped: usize,
-    samples_len: usize,
-}
-
 /// The simulation of one valid scenario, positioned where the playback is.
 pub struct Runner {
     sim: Simulation,
-    /// Copies of the run to rewind to, by time; `[0]` the fresh world. Every
-    /// [`CHECKPOINT_EVERY_US`] while the run is small; past [`DENSE_CHECKPOINTS_UP_TO`] records,
-    /// only once the records sent have doubled since the last copy (a copy costs in proportion
-    /// to the records, so copying them all would cost the square).
-    checkpoints: Vec<Checkpoint>,
     /// Lines are shared, so taking a frame while the log grows copies pointers, not text.
     log: Rc<Vec<Rc<LogLine>>>,
     log_dropped: usize,
@@ -197,18 +181,8 @@ const RECLASSIFY_FRAMES: u32 = 30;
 
 impl Runner {
     pub fn new(scenario: Scenario) -> Runner {
-        let sim = Simulation::new(scenario.clone());
-        let fresh = Checkpoint {
-            at_us: 0,
-            sent: 0,
-            sim: sim.clone(),
-            log_len: 0,
-            log_dropped: 0,
-            samples_len: 0,
-        };
         let mut runner = Runner {
-            sim,
-            checkpoints: vec![fresh],
+            sim: Simulation::new(scenario.clone()),
             log: Rc::new(Vec::new()),
             log_dropped: 0,
             samples: Rc::new(Vec::new()),
@@ -236,9 +210,7 @@ impl Runner {
     pub fn seek(&mut self, t_us: u64) {
         let t = t_us.min(self.end_us());
         if t < self.sim.now_us() {
-            // A classification of a later moment must not stand for an earlier one.
-            self.classified.get_mut().take();
-            self.rewind(t);
+            self.restart();
         }
         while self.sim.now_us() < t {
             let now = self.sim.now_us();
@@ -248,7 +220,6 @@ impl Runner {
             self.drain_events();
             if stop == next_sample {
                 self.take_sample();
-                self.keep_checkpoint(stop);
             }
             if self.sim.is_finished() && self.sim.now_us() >= self.end_us() {
                 break;
@@ -273,38 +244,24 @@ impl Runner {
         }
     }
 
-    fn rewind(&mut self, t: u64) {
-        let index = self
-            .checkpoints
-            .partition_point(|c| c.at_us <= t)
-            .saturating_sub(1);
-        let Some(cp) = self.checkpoints.get(index).cloned() else {
-            return;
-        };
-        self.sim = cp.sim;
-        Rc::make_mut(&mut self.log).truncate(cp.log_len);
-        self.log_dropped = cp.log_dropped;
-        Rc::make_mut(&mut self.samples).truncate(cp.samples_len);
+    /// Whether a seek to `t_us` would replay more than [`REPLAY_AT_ONCE_RECORDS`] records, by
+    /// the run's rate so far: a step back in a long run.
+    pub fn replay_is_long(&self, t_us: u64) -> bool {
+        let now = self.sim.now_us();
+        t_us < now
+            && u128::from(self.sim.ledger().total_sent()) * u128::from(t_us) / u128::from(now)
+                > u128::from(REPLAY_AT_ONCE_RECORDS)
     }
 
-    fn keep_checkpoint(&mut self, t: u64) {
-        if !t.is_multiple_of(CHECKPOINT_EVERY_US) {
-            return;
-        }
-        let Some(last) = self.checkpoints.last() else {
-            return;
-        };
-        let sent = self.sim.ledger().total_sent();
-        if t > last.at_us && (sent <= DENSE_CHECKPOINTS_UP_TO || sent >= 2 * last.sent) {
-            self.checkpoints.push(Checkpoint {
-                at_us: t,
-                sent,
-                sim: self.sim.clone(),
-                log_len: self.log.len(),
-                log_dropped: self.log_dropped,
-                samples_len: self.samples.len(),
-            });
-        }
+    /// Back to the start: a fresh run of the scenario, its log and samples empty.
+    pub fn restart(&mut self) {
+        self.sim = Simulation::new((*self.scenario).clone());
+        self.log = Rc::new(Vec::new());
+        self.log_dropped = 0;
+        self.samples = Rc::new(Vec::new());
+        // A classification of a later moment must not stand for an earlier one.
+        self.classified.get_mut().take();
+        self.take_sample();
     }
 
     fn drain_events(&mut self) {

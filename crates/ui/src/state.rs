@@ -53,6 +53,12 @@ pub enum Playback {
     Paused,
     Playing,
     FastForwarding,
+    /// A backward seek in a long run: the fresh run is replayed frame by frame (as fast as
+    /// fast-forward) up to `to_us`, then plays on if `resume`, or pauses.
+    Replaying {
+        to_us: u64,
+        resume: bool,
+    },
 }
 
 /// Every field takes part in `==` (derived, so a new field cannot be left out), and each compares
@@ -209,6 +215,14 @@ impl Playground {
             return;
         };
         let mut runner = runner.borrow_mut();
+        if runner.replay_is_long(self.position_us) {
+            runner.restart();
+            self.playback = Playback::Replaying {
+                to_us: self.position_us,
+                resume: self.playback == Playback::Playing,
+            };
+            self.position_us = 0;
+        }
         let valid = matches!(self.resolution, Resolution::Valid { .. });
         if let (Some(play), true) = (&mut self.lesson, valid) {
             play.evaluate(&mut runner, self.position_us);
@@ -308,13 +322,25 @@ impl Reducible for Playground {
                     Playback::Playing => {
                         (elapsed_ms.clamp(0.0, 100.0) * next.speed * 1000.0) as u64
                     }
-                    Playback::FastForwarding => FAST_FORWARD_CHUNK_US,
+                    Playback::FastForwarding | Playback::Replaying { .. } => FAST_FORWARD_CHUNK_US,
                 };
                 let mut target = next.position_us.saturating_add(advance.max(1)).min(end);
+                let replaying = matches!(next.playback, Playback::Replaying { .. });
+                if let Playback::Replaying { to_us, resume } = next.playback {
+                    target = target.min(to_us);
+                    if target >= to_us {
+                        next.playback = if resume {
+                            Playback::Playing
+                        } else {
+                            Playback::Paused
+                        };
+                    }
+                }
                 // A lesson's walkthrough stops at each step's time (to evaluate it there), and
                 // stays stopped at a pausing step until the learner continues.
                 let mut waits = false;
-                if let Some(play) = next.lesson.as_mut().filter(|p| p.stops()) {
+                // A replay passes the steps it already stopped at.
+                if let Some(play) = next.lesson.as_mut().filter(|p| p.stops() && !replaying) {
                     if let Some(step) = play.next_step_us(next.position_us) {
                         if step <= target {
                             target = step;
@@ -446,6 +472,63 @@ mod tests {
         }
         assert_eq!(state.playback, Playback::Paused);
         assert_eq!(state.position_us, state.end_us());
+    }
+
+    /// One producer at 100,000 records a second for 1.5 s: a step back from the end replays
+    /// more than a page should at once.
+    fn long_state() -> Rc<Playground> {
+        let doc = json!({"format": 1, "seed": 2, "duration.ms": 2000,
+            "producers": [{"name": "p", "topic": "orders", "records": 150000,
+                           "records.per.sec": 100000, "linger.ms": 5}]});
+        Rc::new(Playground::new(doc, None))
+    }
+
+    fn sent_and_hash(state: &Playground) -> Option<(u64, String)> {
+        let frame = state.frame.as_ref()?;
+        Some((frame.ledger.get(Figure::Sent), frame.trace_hash.clone()))
+    }
+
+    #[test]
+    fn a_step_back_in_a_long_run_replays_frame_by_frame_to_the_same_moment() {
+        let straight = long_state().reduce(Action::Seek(1_100_000));
+        let state = long_state()
+            .reduce(Action::Seek(u64::MAX))
+            .reduce(Action::Seek(1_100_000));
+        assert_eq!(
+            state.playback,
+            Playback::Replaying {
+                to_us: 1_100_000,
+                resume: false
+            }
+        );
+        assert_eq!(state.position_us, 0);
+        let state = state.reduce(Action::Tick(16.0));
+        assert_eq!(state.playback, Playback::Paused);
+        assert_eq!(state.position_us, 1_100_000);
+        assert_eq!(sent_and_hash(&state), sent_and_hash(&straight));
+        assert_eq!(
+            sent_and_hash(&straight).map(|(sent, _)| sent),
+            Some(109_969)
+        );
+        // A short step back replays at once.
+        let state = state.reduce(Action::Seek(300_000));
+        assert_eq!(state.playback, Playback::Paused);
+        assert_eq!(state.position_us, 300_000);
+    }
+
+    #[test]
+    fn a_step_back_while_playing_plays_on_after_the_replay() {
+        let state = long_state()
+            .reduce(Action::Seek(1_900_000))
+            .reduce(Action::Play)
+            .reduce(Action::Seek(1_600_000));
+        assert!(matches!(
+            state.playback,
+            Playback::Replaying { resume: true, .. }
+        ));
+        let state = state.reduce(Action::Tick(16.0));
+        assert_eq!(state.playback, Playback::Playing);
+        assert_eq!(state.position_us, 1_600_000);
     }
 
     /// `base` with one change applied, and whether it still equals `base`.

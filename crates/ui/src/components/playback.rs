@@ -1,5 +1,6 @@
 //! The playback bar: play/pause, one step, speed, a scrubber over the whole run (backwards too),
-//! fast-forward to the end with its progress, and the timeline's actions to jump to.
+//! fast-forward to the end with its progress (and a long replay's), and the timeline's actions
+//! to jump to.
 
 use crate::markup::el;
 use crate::state::{Playback, SPEEDS};
@@ -60,6 +61,36 @@ fn action_label(a: &Value) -> String {
         .unwrap_or_default();
     let at = a.get("at.ms").and_then(Value::as_u64).unwrap_or(0);
     format!("{what}{who}{to} @{} s", Fixed(at as f64 / 1000.0, 1))
+}
+
+/// While fast-forwarding, how far to the end; while replaying a long run after a step back,
+/// how far to the moment stepped back to (with that moment written beside it).
+fn progress(playback: Playback, pos_ms: u64, end_ms: u64) -> Option<Html> {
+    let (max_ms, label, note) = match playback {
+        Playback::FastForwarding => (end_ms, "fast-forward progress", None),
+        Playback::Replaying { to_us, .. } => (
+            to_us / 1000,
+            "replay progress",
+            Some(format!(
+                "Replaying from the start to {} s",
+                Fixed(to_us as f64 / 1_000_000.0, 1)
+            )),
+        ),
+        Playback::Paused | Playback::Playing => return None,
+    };
+    let bar = el("progress")
+        .attr("max", max_ms.max(1).to_string())
+        .attr("value", pos_ms.to_string())
+        .attr("aria-label", label);
+    Some(match note {
+        Some(note) => el("span")
+            .class("replaying small")
+            .attr("role", "status")
+            .el(bar)
+            .text(note)
+            .html(),
+        None => bar.html(),
+    })
 }
 
 /// A plain function (no component): the position changes on every tick of a playing run, when
@@ -178,13 +209,7 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
                 .attr("data-position-ms", pos_ms.to_string())
                 .text(time))
             .el(button(ff, "Fast-forward to the end").text("▶▶ to the end"))
-            .maybe((props.playback == Playback::FastForwarding).then(|| {
-                el("progress")
-                    .attr("max", end_ms.max(1).to_string())
-                    .attr("value", pos_ms.to_string())
-                    .attr("aria-label", "fast-forward progress")
-                    .html()
-            })))
+            .maybe(progress(props.playback, pos_ms, end_ms)))
         .maybe(timeline)
         .html()
 }
