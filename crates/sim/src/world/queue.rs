@@ -2,7 +2,7 @@
 //! every run and platform.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BinaryHeap, VecDeque};
 
 #[derive(Debug, Clone)]
 struct Entry<E> {
@@ -42,8 +42,11 @@ const BUCKET_SHIFT: u32 = 14;
 pub struct EventQueue<E> {
     /// Events of buckets up to `current`. Empty only when `far` is empty too.
     near: BinaryHeap<Entry<E>>,
-    /// Events of later buckets, unordered within a bucket.
-    far: BTreeMap<u64, Vec<Entry<E>>>,
+    /// Events of later buckets by bucket, ascending, unordered within a bucket. A sorted deque
+    /// rather than a `BTreeMap`: the next bucket comes off the front, a new one is mostly the
+    /// farthest or the next (cheap inserts at either end), and the B-tree's code cost 2 KB of
+    /// the page's gzip.
+    far: VecDeque<(u64, Vec<Entry<E>>)>,
     current: u64,
     far_len: usize,
     /// Emptied bucket lists, kept for their capacity.
@@ -55,7 +58,7 @@ impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             near: BinaryHeap::new(),
-            far: BTreeMap::new(),
+            far: VecDeque::new(),
             current: 0,
             far_len: 0,
             spare: Vec::new(),
@@ -81,11 +84,17 @@ impl<E> EventQueue<E> {
         } else if bucket <= self.current {
             self.near.push(entry);
         } else {
-            let spare = &mut self.spare;
-            self.far
-                .entry(bucket)
-                .or_insert_with(|| spare.pop().unwrap_or_default())
-                .push(entry);
+            let i = match self.far.binary_search_by_key(&bucket, |(b, _)| *b) {
+                Ok(i) => i,
+                Err(i) => {
+                    let events = self.spare.pop().unwrap_or_default();
+                    self.far.insert(i, (bucket, events));
+                    i
+                }
+            };
+            if let Some((_, events)) = self.far.get_mut(i) {
+                events.push(entry);
+            }
             self.far_len += 1;
         }
     }
@@ -97,7 +106,7 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(u64, E)> {
         let e = self.near.pop()?;
         if self.near.is_empty() {
-            if let Some((bucket, mut events)) = self.far.pop_first() {
+            if let Some((bucket, mut events)) = self.far.pop_front() {
                 self.current = bucket;
                 self.far_len -= events.len();
                 self.near.extend(events.drain(..));
