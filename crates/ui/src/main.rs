@@ -59,3 +59,7 @@ fn show_fatal(message: &str) {
 fn main() {
     eprintln!("kafka-sim-ui is the page; build it with `trunk build` (see README).");
 }
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

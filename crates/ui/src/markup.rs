@@ -6,14 +6,16 @@
 //! the same empty placeholder, so the siblings after it keep their places from one render to
 //! the next.
 //!
-//! The attributes end up in Yew's hashed form (an `IndexMap`), slower to build and compare than
-//! `html!`'s: lists redrawn on every frame of a playing run (event log lines, ledger figures,
-//! replica rows, overview tiles) stay in `html!`, and so do inputs (`html!` sets their value
-//! as a property).
+//! The attributes take `html!`'s own form, Yew's `Attributes::Dynamic`: a `'static` list of
+//! keys beside the values, which Yew compares value by value when both renders share the key
+//! list (by address). Each distinct key list is interned once ([`interned`]), and an absent
+//! optional attribute keeps its key with no value, so an element's key list stays the same
+//! from one render to the next.
 //!
 //! `el("p").class("small").text("…").html()`; `el("button").on_click(cb)`; children with
 //! `.el(element)`, `.child(html)` (an `Html` of any kind: a `for` list collected into one too).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::html::{onchange, onclick, onkeydown};
 use yew::virtual_dom::{
@@ -27,7 +29,8 @@ pub struct El(Box<Parts>);
 struct Parts {
     tag: &'static str,
     key: Option<Key>,
-    attributes: Vec<(&'static str, AttrValue)>,
+    keys: Vec<&'static str>,
+    values: Vec<Option<AttributeOrProperty>>,
     listeners: Vec<Option<Rc<dyn Listener>>>,
     children: Vec<VNode>,
 }
@@ -38,7 +41,8 @@ pub fn el(tag: &'static str) -> El {
     El(Box::new(Parts {
         tag,
         key: None,
-        attributes: Vec::new(),
+        keys: Vec::new(),
+        values: Vec::new(),
         listeners: Vec::new(),
         children: Vec::new(),
     }))
@@ -58,28 +62,28 @@ impl El {
     }
 
     /// `key="value"`.
+    pub fn attr(self, key: &'static str, value: impl Into<AttrValue>) -> El {
+        self.attr_value(key, Some(value.into()))
+    }
+
     #[inline(never)]
-    pub fn attr(mut self, key: &'static str, value: impl Into<AttrValue>) -> El {
-        self.0.attributes.push((key, value.into()));
+    fn attr_value(mut self, key: &'static str, value: Option<AttrValue>) -> El {
+        self.0.keys.push(key);
+        self.0
+            .values
+            .push(value.map(AttributeOrProperty::Attribute));
         self
     }
 
     /// `key="value"` when there is a value (absent otherwise).
     pub fn attr_opt(self, key: &'static str, value: Option<impl Into<AttrValue>>) -> El {
-        match value {
-            Some(value) => self.attr(key, value),
-            None => self,
-        }
+        self.attr_value(key, value.map(Into::into))
     }
 
     /// A boolean attribute (`disabled`, `selected`…): present when `on`, as `html!` writes it.
     #[inline(never)]
     pub fn flag(self, key: &'static str, on: bool) -> El {
-        if on {
-            self.attr(key, key)
-        } else {
-            self
-        }
+        self.attr_value(key, on.then_some(AttrValue::Static(key)))
     }
 
     pub fn class(self, value: impl Into<AttrValue>) -> El {
@@ -132,19 +136,18 @@ impl El {
         let Parts {
             tag,
             key,
-            attributes,
+            keys,
+            values,
             listeners,
             children,
         } = *self.0;
         let mut vtag = VTag::new(AttrValue::Static(tag));
         vtag.key = key;
-        if !attributes.is_empty() {
-            vtag.set_attributes(Attributes::IndexMap(Rc::new(
-                attributes
-                    .into_iter()
-                    .map(|(k, v)| (AttrValue::Static(k), AttributeOrProperty::Attribute(v)))
-                    .collect(),
-            )));
+        if !keys.is_empty() {
+            vtag.set_attributes(Attributes::Dynamic {
+                keys: interned(&keys),
+                values: values.into_boxed_slice(),
+            });
         }
         if !listeners.is_empty() {
             vtag.set_listeners(listeners.into_boxed_slice());
@@ -154,6 +157,36 @@ impl El {
         }
         VNode::VTag(Rc::new(vtag))
     }
+}
+
+thread_local! {
+    /// Every attribute key list built so far, and the one found last.
+    static KEY_LISTS: RefCell<(Vec<&'static [&'static str]>, usize)> =
+        const { RefCell::new((Vec::new(), 0)) };
+}
+
+/// The one `'static` copy of a key list, made (and leaked, once per distinct list: the page
+/// builds a few hundred at most) the first time it is met. Keys are compared by address, as
+/// the literals at the call sites are; a list found by content elsewhere would only cost Yew's
+/// slower comparison. Consecutive elements mostly share their list (rows of one table), so
+/// the last one found is tried first.
+fn interned(keys: &[&'static str]) -> &'static [&'static str] {
+    let same = |list: &[&'static str]| {
+        list.len() == keys.len() && list.iter().zip(keys).all(|(a, b)| std::ptr::eq(*a, *b))
+    };
+    KEY_LISTS.with_borrow_mut(|(lists, last)| {
+        if let Some(&list) = lists.get(*last).filter(|l| same(l)) {
+            return list;
+        }
+        if let Some(i) = lists.iter().position(|l| same(l)) {
+            *last = i;
+            return lists[i];
+        }
+        let list: &'static [&'static str] = Box::leak(keys.to_vec().into_boxed_slice());
+        *last = lists.len();
+        lists.push(list);
+        list
+    })
 }
 
 impl From<El> for Html {

@@ -193,8 +193,13 @@ pub fn Stage(props: &StageProps) -> Html {
         .iter()
         .flat_map(|py| {
             l.brokers.iter().map(move |(top, h)| {
-                html! { <line class="wire" x1={fmt(PRODUCER_X + PRODUCER_W)} y1={fmt(py + PRODUCER_H / 2.0)}
-                              x2={fmt(BROKER_X)} y2={fmt(top + h / 2.0)} /> }
+                el("line")
+                    .class("wire")
+                    .attr("x1", fmt(PRODUCER_X + PRODUCER_W))
+                    .attr("y1", fmt(py + PRODUCER_H / 2.0))
+                    .attr("x2", fmt(BROKER_X))
+                    .attr("y2", fmt(top + h / 2.0))
+                    .html()
             })
         })
         .collect();
@@ -399,19 +404,31 @@ fn draw_producer(p: &ProducerView, y: f64, now_us: u64) -> Html {
     let rows = p.connections.iter().enumerate().map(|(row, c)| {
         let ry = y + 34.0 + row as f64 * 13.0;
         let shown = c.window.min(10);
-        html! {
-            <g class="window" data-broker={c.broker.to_string()}>
-                <text class="small" x={fmt(PRODUCER_X + 8.0)} y={fmt(ry + 8.0)}>{format!("→b{}", c.broker)}</text>
-                { for (0..shown).map(|s| html! {
-                    <rect class={if s < c.in_flight { "slot used" } else { "slot" }}
-                          x={fmt(PRODUCER_X + 40.0 + s as f64 * (slot + 2.0))} y={fmt(ry)}
-                          width={fmt(slot)} height={fmt(slot)} />
-                }) }
-                <text class="small" x={fmt(PRODUCER_X + 44.0 + shown as f64 * (slot + 2.0))} y={fmt(ry + 8.0)}>
-                    {format!("{}/{}", c.in_flight, c.window)}
-                </text>
-            </g>
-        }
+        let slots: Html = (0..shown)
+            .map(|s| {
+                el("rect")
+                    .class(if s < c.in_flight { "slot used" } else { "slot" })
+                    .attr("x", fmt(PRODUCER_X + 40.0 + s as f64 * (slot + 2.0)))
+                    .attr("y", fmt(ry))
+                    .attr("width", fmt(slot))
+                    .attr("height", fmt(slot))
+                    .html()
+            })
+            .collect();
+        el("g")
+            .class("window")
+            .attr("data-broker", c.broker.to_string())
+            .el(text_at(fmt(PRODUCER_X + 8.0), fmt(ry + 8.0))
+                .class("small")
+                .text(format!("→b{}", c.broker)))
+            .child(slots)
+            .el(text_at(
+                fmt(PRODUCER_X + 44.0 + shown as f64 * (slot + 2.0)),
+                fmt(ry + 8.0),
+            )
+            .class("small")
+            .text(format!("{}/{}", c.in_flight, c.window)))
+            .html()
     });
     let rows_h = p.connections.len().min(3) as f64;
     let backoff = p
@@ -489,29 +506,76 @@ fn draw_broker(
         let role = if r.is_leader { "L" } else { "F" };
         let target = format!("partition:{name}");
         let on = is_lit(lit, &target) || is_lit(lit, &format!("topic:{}", r.topic));
-        // Dozens of rows redrawn on every frame of a playing run: html! keeps their attributes
-        // in the form Yew compares fastest (markup::el's are hashed).
-        html! {
-            <g class={class_list("replica", &[(r.is_leader, "leader"), (!r.in_isr, "out-of-isr"), (on, "lit")])}
-               data-partition={name.clone()} data-target={target}>
-                if on {
-                    <rect class="lit-ring" x={fmt(BROKER_X + 3.0)} y={fmt(y - 2.0)} width={fmt(BROKER_W - 6.0)} height={fmt(ROW_H)} rx="3" />
-                }
-                <title>{format!("{}-{}: {} , epoch {}, {}, log end offset {}, high watermark {}",
-                    r.topic, r.partition, if r.is_leader { "leader" } else { "follower" }, r.leader_epoch,
-                    if r.in_isr { "in ISR" } else { "out of ISR" }, r.log_end_offset, r.high_watermark)}</title>
-                <text class="small" x={fmt(BROKER_X + 8.0)} y={fmt(y + 11.0)}>
-                    {format!("{}-{} {}{}", r.topic, r.partition, role, if r.in_isr { "" } else { " ∉ISR" })}
-                </text>
-                <rect class="strip" x={fmt(strip_x)} y={fmt(y + 2.0)} width={fmt(STRIP_CELLS as f64 * cell_w)} height="10" />
-                <rect class="strip-fill" x={fmt(strip_x)} y={fmt(y + 2.0)} width={fmt(filled as f64 * cell_w)} height="10" />
-                <line class="hw" x1={fmt(hw_x)} x2={fmt(hw_x)} y1={fmt(y)} y2={fmt(y + 14.0)} />
-                {marks}
-                <text class="small mono" x={fmt(strip_x + STRIP_CELLS as f64 * cell_w + 6.0)} y={fmt(y + 11.0)}>
-                    {format!("{}/{} e{}", r.high_watermark, r.log_end_offset, r.leader_epoch)}
-                </text>
-            </g>
-        }
+        el("g")
+            .class(class_list(
+                "replica",
+                &[
+                    (r.is_leader, "leader"),
+                    (!r.in_isr, "out-of-isr"),
+                    (on, "lit"),
+                ],
+            ))
+            .attr("data-partition", name)
+            .attr("data-target", target)
+            .maybe(on.then(|| {
+                rect(
+                    fmt(BROKER_X + 3.0),
+                    fmt(y - 2.0),
+                    fmt(BROKER_W - 6.0),
+                    fmt(ROW_H),
+                    "3",
+                )
+                .class("lit-ring")
+                .html()
+            }))
+            .el(el("title").text(format!(
+                "{}-{}: {} , epoch {}, {}, log end offset {}, high watermark {}",
+                r.topic,
+                r.partition,
+                if r.is_leader { "leader" } else { "follower" },
+                r.leader_epoch,
+                if r.in_isr { "in ISR" } else { "out of ISR" },
+                r.log_end_offset,
+                r.high_watermark
+            )))
+            .el(text_at(fmt(BROKER_X + 8.0), fmt(y + 11.0))
+                .class("small")
+                .text(format!(
+                    "{}-{} {}{}",
+                    r.topic,
+                    r.partition,
+                    role,
+                    if r.in_isr { "" } else { " ∉ISR" }
+                )))
+            .el(el("rect")
+                .class("strip")
+                .attr("x", fmt(strip_x))
+                .attr("y", fmt(y + 2.0))
+                .attr("width", fmt(STRIP_CELLS as f64 * cell_w))
+                .attr("height", "10"))
+            .el(el("rect")
+                .class("strip-fill")
+                .attr("x", fmt(strip_x))
+                .attr("y", fmt(y + 2.0))
+                .attr("width", fmt(filled as f64 * cell_w))
+                .attr("height", "10"))
+            .el(el("line")
+                .class("hw")
+                .attr("x1", fmt(hw_x))
+                .attr("x2", fmt(hw_x))
+                .attr("y1", fmt(y))
+                .attr("y2", fmt(y + 14.0)))
+            .maybe(marks)
+            .el(text_at(
+                fmt(strip_x + STRIP_CELLS as f64 * cell_w + 6.0),
+                fmt(y + 11.0),
+            )
+            .class("small mono")
+            .text(format!(
+                "{}/{} e{}",
+                r.high_watermark, r.log_end_offset, r.leader_epoch
+            )))
+            .html()
     });
     let more = b.replicas.len().saturating_sub(MAX_ROWS);
     [
