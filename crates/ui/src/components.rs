@@ -26,8 +26,9 @@ pub mod stage_overview;
 pub mod verdict_list;
 pub mod version_picker;
 
+use crate::markup::{el, text as text_node};
 use kafka_sim::support::decimal::Fixed;
-use yew::{html, Html};
+use yew::Html;
 
 /// A lesson's plain text: `code` in backticks as `<code>`, everything else as text (Yew escapes
 /// it; no markup of the author's ever reaches the page).
@@ -36,9 +37,9 @@ pub fn rich_text(text: &str) -> Html {
         .enumerate()
         .map(|(i, part)| {
             if i % 2 == 1 {
-                html! { <code>{part}</code> }
+                el("code").text(part.to_string()).html()
             } else {
-                html! { <>{part}</> }
+                text_node(part.to_string())
             }
         })
         .collect()

@@ -10,7 +10,8 @@
 //! keys beside the values, which Yew compares value by value when both renders share the key
 //! list (by address). Each distinct key list is interned once ([`interned`]), and an absent
 //! optional attribute keeps its key with no value, so an element's key list stays the same
-//! from one render to the next.
+//! from one render to the next. What stays in `html!`: components (their props), and inputs
+//! (`html!` sets an input's value as a property, which keeps it current while the user types).
 //!
 //! `el("p").class("small").text("…").html()`; `el("button").on_click(cb)`; children with
 //! `.el(element)`, `.child(html)` (an `Html` of any kind: a `for` list collected into one too).
@@ -159,33 +160,42 @@ impl El {
     }
 }
 
+/// Slots of the interned key lists' cache (a power of two).
+const KEY_SLOTS: usize = 64;
+
 thread_local! {
-    /// Every attribute key list built so far, and the one found last.
-    static KEY_LISTS: RefCell<(Vec<&'static [&'static str]>, usize)> =
-        const { RefCell::new((Vec::new(), 0)) };
+    /// Every attribute key list built so far, and a cache of where a list was last found, by a
+    /// hash of its keys' addresses (0: empty, else the index plus one).
+    static KEY_LISTS: RefCell<(Vec<&'static [&'static str]>, [usize; KEY_SLOTS])> =
+        const { RefCell::new((Vec::new(), [0; KEY_SLOTS])) };
 }
 
 /// The one `'static` copy of a key list, made (and leaked, once per distinct list: the page
 /// builds a few hundred at most) the first time it is met. Keys are compared by address, as
 /// the literals at the call sites are; a list found by content elsewhere would only cost Yew's
-/// slower comparison. Consecutive elements mostly share their list (rows of one table), so
-/// the last one found is tried first.
+/// slower comparison. Most lookups hit the cache: a few rows' kinds alternate in a table.
 fn interned(keys: &[&'static str]) -> &'static [&'static str] {
     let same = |list: &[&'static str]| {
         list.len() == keys.len() && list.iter().zip(keys).all(|(a, b)| std::ptr::eq(*a, *b))
     };
-    KEY_LISTS.with_borrow_mut(|(lists, last)| {
-        if let Some(&list) = lists.get(*last).filter(|l| same(l)) {
+    let hash = keys.iter().fold(keys.len(), |h, k| {
+        h.wrapping_mul(31).wrapping_add(k.as_ptr() as usize)
+    });
+    let slot = (hash ^ (hash >> 7)) % KEY_SLOTS;
+    KEY_LISTS.with_borrow_mut(|(lists, cache)| {
+        let cached = cache[slot].checked_sub(1).and_then(|i| lists.get(i));
+        if let Some(&list) = cached.filter(|l| same(l)) {
             return list;
         }
-        if let Some(i) = lists.iter().position(|l| same(l)) {
-            *last = i;
-            return lists[i];
-        }
-        let list: &'static [&'static str] = Box::leak(keys.to_vec().into_boxed_slice());
-        *last = lists.len();
-        lists.push(list);
-        list
+        let i = match lists.iter().position(|l| same(l)) {
+            Some(i) => i,
+            None => {
+                lists.push(Box::leak(keys.to_vec().into_boxed_slice()));
+                lists.len() - 1
+            }
+        };
+        cache[slot] = i + 1;
+        lists[i]
     })
 }
 

@@ -86,15 +86,48 @@ pub fn Charts(props: &ChartsProps) -> Html {
         .iter()
         .map(|s| s.consumer_lag as f64)
         .fold(0.0, f64::max);
-    html! {
-        <section class="charts" aria-label="Charts">
-            {chart("throughput", format!(" up to {} records/s", Fixed(max_rate, 0)), vec![("line-ok", points(samples, end, max_rate, rate))])}
-            {chart("latency", format!(" p50 (solid), p99 (dashed), up to {} ms", Fixed(max_latency, 1)), vec![
-                ("line-info", points(samples, end, max_latency, |_, s| s.latency_p50_ms)),
-                ("line-warn dashed", points(samples, end, max_latency, |_, s| s.latency_p99_ms)),
-            ])}
-            {chart("consumer lag", if max_lag > 0.0 { format!(" up to {} records behind the committed offsets (as kafka-consumer-groups shows LAG; it climbs between auto-commits)", Fixed(max_lag, 0)) } else { " (no consumer figures in this run)".to_string() },
-                vec![("line-dup", points(samples, end, max_lag, |_, s| s.consumer_lag as f64))])}
-        </section>
-    }
+    let latency = vec![
+        (
+            "line-info",
+            points(samples, end, max_latency, |_, s| s.latency_p50_ms),
+        ),
+        (
+            "line-warn dashed",
+            points(samples, end, max_latency, |_, s| s.latency_p99_ms),
+        ),
+    ];
+    let lag_note = if max_lag > 0.0 {
+        format!(
+            " up to {} records behind the committed offsets (as kafka-consumer-groups shows LAG; \
+             it climbs between auto-commits)",
+            Fixed(max_lag, 0)
+        )
+    } else {
+        " (no consumer figures in this run)".to_string()
+    };
+    el("section")
+        .class("charts")
+        .attr("aria-label", "Charts")
+        .child(chart(
+            "throughput",
+            format!(" up to {} records/s", Fixed(max_rate, 0)),
+            vec![("line-ok", points(samples, end, max_rate, rate))],
+        ))
+        .child(chart(
+            "latency",
+            format!(
+                " p50 (solid), p99 (dashed), up to {} ms",
+                Fixed(max_latency, 1)
+            ),
+            latency,
+        ))
+        .child(chart(
+            "consumer lag",
+            lag_note,
+            vec![(
+                "line-dup",
+                points(samples, end, max_lag, |_, s| s.consumer_lag as f64),
+            )],
+        ))
+        .html()
 }

@@ -89,15 +89,17 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     .collect(),
             ))
     };
-    // Hundreds of lines redrawn on every frame of a playing run: html! keeps their attributes
-    // in the form Yew compares fastest (markup::el's are hashed).
     let lines = shown.iter().map(|(i, l)| {
-        html! {
-            <li key={props.dropped + i} data-kind={l.kind.clone()}>
-                <span class="mono time">{format!("{:>8} s", Fixed(l.time_us as f64 / 1e6, 3).to_string())}</span>
-                {" "}<span class="event-text">{&l.text}</span>
-            </li>
-        }
+        el("li")
+            .key(props.dropped + i)
+            .attr("data-kind", l.kind.clone())
+            .el(el("span").class("mono time").text(format!(
+                "{:>8} s",
+                Fixed(l.time_us as f64 / 1e6, 3).to_string()
+            )))
+            .text(" ")
+            .el(el("span").class("event-text").text(l.text.clone()))
+            .html()
     });
     el("section")
         .class("event-log")

@@ -32,23 +32,27 @@ pub fn ledger(props: &LedgerProps) -> Html {
         let value = ledger.get(figure);
         // `at.risk` is `figure-at-risk`: a dot in a class would need escaping in CSS.
         let class = format!("figure figure-{}", figure.name().replace('.', "-"));
-        // Redrawn on every frame of a playing run: html! keeps the attributes in the form Yew
-        // compares fastest (markup::el's are hashed).
-        html! {
-            <li>
-                <button type="button" class={class_list(&class, &[(value > 0, "nonzero")])}
-                        data-figure={figure.name()} aria-pressed={selected.to_string()}
-                        title={figure.meaning()} disabled={!figure.has_records() && value == 0}
-                        {onclick}>
-                    <span class="figure-name">{figure.name()}</span>
-                    <span class="figure-value">{value}</span>
-                </button>
-            </li>
-        }
+        el("li")
+            .el(el("button")
+                .attr("type", "button")
+                .class(class_list(&class, &[(value > 0, "nonzero")]))
+                .attr("data-figure", figure.name())
+                .attr("aria-pressed", if selected { "true" } else { "false" })
+                .attr("title", figure.meaning())
+                .flag("disabled", !figure.has_records() && value == 0)
+                .on_click(onclick)
+                .el(el("span").class("figure-name").text(figure.name()))
+                .el(el("span").class("figure-value").text(value.to_string())))
+            .html()
     });
-    let meanings = Figure::ALL
-        .iter()
-        .map(|f| html! { <><dt>{f.name()}</dt><dd>{f.meaning()}</dd></> });
+    let meanings = Figure::ALL.iter().map(|f| -> Html {
+        [
+            el("dt").text(f.name()).html(),
+            el("dd").text(f.meaning()).html(),
+        ]
+        .into_iter()
+        .collect()
+    });
     let frame = &props.frame;
     el("section")
         .class(class_list("ledger", &[(props.stale, "stale")]))

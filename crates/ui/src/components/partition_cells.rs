@@ -2,6 +2,7 @@
 //! component so that a frame in which no partition changed leader, ISR or health (most frames)
 //! does not rebuild a thousand cells.
 
+use crate::markup::el;
 use kafka_sim::lesson::Target;
 use kafka_sim::observe::view::PartitionView;
 use std::rc::Rc;
@@ -106,14 +107,39 @@ pub fn PartitionCells(props: &PartitionCellsProps) -> Html {
         })
     };
     let list = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-    html! {
-        <div class="cells" role="group" tabindex="0" aria-label={format!("partitions of {} (arrow keys, then Enter)", props.topic)}
-             {onclick} {onkeydown}>
-            { for props.cells.iter().map(|c| html! {
-                <span class={format!("cell {}", c.health)} data-partition={c.name.clone()} role="button" tabindex="-1"
-                      title={format!("{}: {}, leader {}, ISR {}", c.name, c.health,
-                          c.leader.map_or_else(|| "none".to_string(), |l| l.to_string()), list(&c.isr))}></span>
-            }) }
-        </div>
-    }
+    let cells: Html = props
+        .cells
+        .iter()
+        .map(|c| {
+            el("span")
+                .class(format!("cell {}", c.health))
+                .attr("data-partition", c.name.clone())
+                .attr("role", "button")
+                .attr("tabindex", "-1")
+                .attr(
+                    "title",
+                    format!(
+                        "{}: {}, leader {}, ISR {}",
+                        c.name,
+                        c.health,
+                        c.leader
+                            .map_or_else(|| "none".to_string(), |l| l.to_string()),
+                        list(&c.isr)
+                    ),
+                )
+                .html()
+        })
+        .collect();
+    el("div")
+        .class("cells")
+        .attr("role", "group")
+        .attr("tabindex", "0")
+        .attr(
+            "aria-label",
+            format!("partitions of {} (arrow keys, then Enter)", props.topic),
+        )
+        .on_click(onclick)
+        .on_keydown(onkeydown)
+        .child(cells)
+        .html()
 }

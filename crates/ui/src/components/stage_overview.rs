@@ -52,19 +52,34 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
                 ""
             }
         );
-        // Up to fifty tiles redrawn on every frame of a playing run: html! keeps their
-        // attributes in the form Yew compares fastest (markup::el's are hashed).
-        html! {
-            <li><button type="button" title={label.clone()} data-broker={b.id.to_string()}
-                    class={class_list("tile", &[(!b.alive, "down"), (b.isolated, "isolated"), (out > 0, "under-replicated")])}
-                    onclick={focus(Target::Broker(b.id))}>
-                <b>{format!("{}{}", if b.is_controller { "★" } else { "" }, b.id)}</b>
-                <span>{if b.alive { format!("L{leaders}") } else { "✖".to_string() }}</span>
-                if out > 0 { <span>{format!("∉{out}")}</span> }
-                <i style={format!("width:{}%", msgs * 100 / max_load)}></i>
-                <span class="visually-hidden">{label}</span>
-            </button></li>
-        }
+        el("li")
+            .el(el("button")
+                .attr("type", "button")
+                .attr("title", label.clone())
+                .attr("data-broker", b.id.to_string())
+                .class(class_list(
+                    "tile",
+                    &[
+                        (!b.alive, "down"),
+                        (b.isolated, "isolated"),
+                        (out > 0, "under-replicated"),
+                    ],
+                ))
+                .on_click(focus(Target::Broker(b.id)))
+                .el(el("b").text(format!(
+                    "{}{}",
+                    if b.is_controller { "★" } else { "" },
+                    b.id
+                )))
+                .el(el("span").text(if b.alive {
+                    format!("L{leaders}")
+                } else {
+                    "✖".to_string()
+                }))
+                .maybe((out > 0).then(|| el("span").text(format!("∉{out}")).html()))
+                .el(el("i").attr("style", format!("width:{}%", msgs * 100 / max_load)))
+                .el(el("span").class("visually-hidden").text(label)))
+            .html()
     });
     let topics = topics.iter().map(|(topic, parts)| {
         let topic = topic.to_string();
@@ -82,22 +97,38 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
             .html()
     });
     let producers = view.producers.iter().map(|p| {
-        html! {
-            <li><button type="button" class="chip" data-producer={p.name.clone()} onclick={focus(Target::Producer(p.name.clone()))}>
-                {format!("▶ {} → {} · sent {} · in flight {}", p.name, p.topic, p.counts.sent,
-                    p.connections.iter().map(|c| c.in_flight).sum::<u32>())}
-            </button></li>
-        }
+        el("li")
+            .el(el("button")
+                .attr("type", "button")
+                .class("chip")
+                .attr("data-producer", p.name.clone())
+                .on_click(focus(Target::Producer(p.name.clone())))
+                .text(format!(
+                    "▶ {} → {} · sent {} · in flight {}",
+                    p.name,
+                    p.topic,
+                    p.counts.sent,
+                    p.connections.iter().map(|c| c.in_flight).sum::<u32>()
+                )))
+            .html()
     });
     let groups = frame.groups.iter().map(|g| {
         let stable = g.state == GroupState::Stable;
-        html! {
-            <li><button type="button" class={class_list("chip", &[(!stable, "rebalancing")])} data-group={g.group_id.clone()}
-                        onclick={focus(Target::Group(g.group_id.clone()))}>
-                {format!("{} group {} · {} · generation {} · {} members", if stable { "✔" } else { "⟳" },
-                    g.group_id, g.state.name(), g.generation, g.members.len())}
-            </button></li>
-        }
+        el("li")
+            .el(el("button")
+                .attr("type", "button")
+                .class(class_list("chip", &[(!stable, "rebalancing")]))
+                .attr("data-group", g.group_id.clone())
+                .on_click(focus(Target::Group(g.group_id.clone())))
+                .text(format!(
+                    "{} group {} · {} · generation {} · {} members",
+                    if stable { "✔" } else { "⟳" },
+                    g.group_id,
+                    g.state.name(),
+                    g.generation,
+                    g.members.len()
+                )))
+            .html()
     });
     let wire = format!(
         "{} messages on the wire{}",
