@@ -71,7 +71,7 @@ test("a step back in a long run replays frame by frame with its progress to the 
   });
   await scrubber.fill("2500");
   await waitForApp(page, 2500);
-  assert.ok((await page.evaluate(() => window.replayNotes)).includes("Replaying from the start to 2.5 s"));
+  assert.ok((await page.evaluate(() => window.replayNotes)).includes("Running from the start to 2.5 s"));
   assert.equal(await page.locator('progress[aria-label="replay progress"]').count(), 0);
   assert.deepEqual(await ledger(page), straight);
   assert.equal(straight.sent, 149998);

@@ -111,6 +111,16 @@ impl Scenario {
         versions.get((r.version as usize).checked_sub(1)?)
     }
 
+    /// The records the scenario's producers plan to have sent by `t_us` (their rates, up to
+    /// their totals): an estimate of the work of simulating that far, before running it.
+    pub fn planned_records_by(&self, t_us: u64) -> u64 {
+        let seconds = t_us as f64 / 1_000_000.0;
+        self.producers
+            .iter()
+            .map(|p| ((p.records_per_sec * seconds) as u64).min(p.records))
+            .sum()
+    }
+
     /// Whether any client writes or reads values with a shape (a serializer other than
     /// `string`): only then do records carry value bytes and fetches carry record ids.
     pub fn has_shaped_values(&self) -> bool {
@@ -575,5 +585,21 @@ choices!(OnDeserializationError { Fail => "fail", Skip => "skip" });
 impl OnDeserializationError {
     fn is_fail(&self) -> bool {
         *self == OnDeserializationError::Fail
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_scenario;
+
+    #[test]
+    fn planned_records_follow_each_producers_rate_up_to_its_total() {
+        let doc = r#"{"format": 1, "producers": [
+            {"name": "fast", "records": 1000, "records.per.sec": 500},
+            {"name": "slow", "records": 1000, "records.per.sec": 10}]}"#;
+        let scenario = parse_scenario(doc).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(scenario.planned_records_by(0), 0);
+        assert_eq!(scenario.planned_records_by(1_000_000), 510);
+        assert_eq!(scenario.planned_records_by(3_000_000), 1030);
     }
 }

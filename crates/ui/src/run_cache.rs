@@ -2,8 +2,9 @@
 //! `Simulation` of the scenario, advanced to the playback position": going forwards advances it,
 //! going backwards starts a fresh run and replays it to the target (the engine is deterministic,
 //! so the replay is the same run). Keeping copies of the run to rewind to would be faster, but
-//! copying the whole world is code: it cost 12 KB of the page's gzip. A replay long enough to
-//! be felt goes frame by frame with its progress instead ([`Runner::replay_is_long`]).
+//! copying the whole world is code: it cost 12 KB of the page's gzip. A way long enough to be
+//! felt, backwards or forwards, goes frame by frame with its progress instead
+//! ([`Runner::is_long_way_to`]).
 //! Everything the components draw comes out of [`Runner::frame`] as plain data.
 
 use crate::highlight::Highlight;
@@ -17,8 +18,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A backward seek replays at once up to about this many records (a few tenths of a second in
-/// the browser); a longer replay goes frame by frame.
+/// A seek simulates at once up to about this many records (a few tenths of a second in the
+/// browser); a longer way goes frame by frame.
 const REPLAY_AT_ONCE_RECORDS: u64 = 50_000;
 /// Simulated time between chart samples.
 pub const SAMPLE_EVERY_US: u64 = 500_000;
@@ -244,13 +245,14 @@ impl Runner {
         }
     }
 
-    /// Whether a seek to `t_us` would replay more than [`REPLAY_AT_ONCE_RECORDS`] records, by
-    /// the run's rate so far: a step back in a long run.
-    pub fn replay_is_long(&self, t_us: u64) -> bool {
+    /// Whether bringing the run to `t_us` means simulating more than [`REPLAY_AT_ONCE_RECORDS`]
+    /// records by the producers' planned rates: from the start when `t_us` is behind the run,
+    /// from where it stands otherwise.
+    pub fn is_long_way_to(&self, t_us: u64) -> bool {
         let now = self.sim.now_us();
-        t_us < now
-            && u128::from(self.sim.ledger().total_sent()) * u128::from(t_us) / u128::from(now)
-                > u128::from(REPLAY_AT_ONCE_RECORDS)
+        let from = if t_us < now { 0 } else { now };
+        let planned = |t| self.scenario.planned_records_by(t);
+        planned(t_us).saturating_sub(planned(from)) > REPLAY_AT_ONCE_RECORDS
     }
 
     /// Back to the start: a fresh run of the scenario, its log and samples empty.

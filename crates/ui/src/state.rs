@@ -53,11 +53,13 @@ pub enum Playback {
     Paused,
     Playing,
     FastForwarding,
-    /// A backward seek in a long run: the fresh run is replayed frame by frame (as fast as
-    /// fast-forward) up to `to_us`, then plays on if `resume`, or pauses.
+    /// A seek that would simulate too much at once (a step back in a long run, a jump ahead,
+    /// a long run's edit or link): the run goes frame by frame (as fast as fast-forward) up to
+    /// `to_us`, from its start if `from_start`, then plays on if `resume`, or pauses.
     Replaying {
         to_us: u64,
         resume: bool,
+        from_start: bool,
     },
 }
 
@@ -209,20 +211,49 @@ impl Playground {
         }
     }
 
-    /// Brings the run to the position and takes a new frame.
+    /// Brings the run to the position (frame by frame if that is a long way) and takes a new
+    /// frame.
     fn refresh(&mut self) {
+        self.start_long_way();
+        self.draw();
+    }
+
+    /// A move to the position that would simulate a lot at once ([`Runner::is_long_way_to`])
+    /// becomes [`Playback::Replaying`]: the run stays where it is (or goes back to its start)
+    /// and the animation frames take it there.
+    fn start_long_way(&mut self) {
+        let resume = match self.playback {
+            Playback::FastForwarding => return,
+            Playback::Paused => false,
+            Playback::Playing => true,
+            Playback::Replaying { resume, .. } => resume,
+        };
         let Some(runner) = &self.runner else {
             return;
         };
         let mut runner = runner.borrow_mut();
-        if runner.replay_is_long(self.position_us) {
-            runner.restart();
-            self.playback = Playback::Replaying {
-                to_us: self.position_us,
-                resume: self.playback == Playback::Playing,
-            };
-            self.position_us = 0;
+        let to_us = self.position_us;
+        if !runner.is_long_way_to(to_us) {
+            return;
         }
+        let from_start = to_us < runner.now_us() || runner.now_us() == 0;
+        if to_us < runner.now_us() {
+            runner.restart();
+        }
+        self.playback = Playback::Replaying {
+            to_us,
+            resume,
+            from_start,
+        };
+        self.position_us = runner.now_us();
+    }
+
+    /// Brings the run to the position, however far, and takes a new frame.
+    fn draw(&mut self) {
+        let Some(runner) = &self.runner else {
+            return;
+        };
+        let mut runner = runner.borrow_mut();
         let valid = matches!(self.resolution, Resolution::Valid { .. });
         if let (Some(play), true) = (&mut self.lesson, valid) {
             play.evaluate(&mut runner, self.position_us);
@@ -326,7 +357,7 @@ impl Reducible for Playground {
                 };
                 let mut target = next.position_us.saturating_add(advance.max(1)).min(end);
                 let replaying = matches!(next.playback, Playback::Replaying { .. });
-                if let Playback::Replaying { to_us, resume } = next.playback {
+                if let Playback::Replaying { to_us, resume, .. } = next.playback {
                     target = target.min(to_us);
                     if target >= to_us {
                         next.playback = if resume {
@@ -353,7 +384,7 @@ impl Reducible for Playground {
                 if next.position_us >= end || waits {
                     next.playback = Playback::Paused;
                 }
-                next.refresh();
+                next.draw();
             }
             // Escape sends Select(None) whatever is selected: nothing to redraw then.
             Action::Focus(focus) if focus == next.focus => return self,
@@ -488,17 +519,29 @@ mod tests {
         Some((frame.ledger.get(Figure::Sent), frame.trace_hash.clone()))
     }
 
+    /// Ticks until a long way is gone.
+    fn settled(mut state: Rc<Playground>) -> Rc<Playground> {
+        for _ in 0..100 {
+            if !matches!(state.playback, Playback::Replaying { .. }) {
+                break;
+            }
+            state = state.reduce(Action::Tick(16.0));
+        }
+        state
+    }
+
     #[test]
     fn a_step_back_in_a_long_run_replays_frame_by_frame_to_the_same_moment() {
-        let straight = long_state().reduce(Action::Seek(1_100_000));
-        let state = long_state()
-            .reduce(Action::Seek(u64::MAX))
-            .reduce(Action::Seek(1_100_000));
+        let straight = settled(long_state().reduce(Action::Seek(1_100_000)));
+        let state = settled(long_state().reduce(Action::Seek(u64::MAX)));
+        assert_eq!(state.position_us, 2_000_000);
+        let state = state.reduce(Action::Seek(1_100_000));
         assert_eq!(
             state.playback,
             Playback::Replaying {
                 to_us: 1_100_000,
-                resume: false
+                resume: false,
+                from_start: true
             }
         );
         assert_eq!(state.position_us, 0);
@@ -517,9 +560,48 @@ mod tests {
     }
 
     #[test]
+    fn a_jump_ahead_in_a_long_run_goes_on_frame_by_frame_from_where_the_run_stands() {
+        let state = long_state().reduce(Action::Seek(300_000));
+        assert_eq!(state.playback, Playback::Paused, "30,000 records: at once");
+        let state = state.reduce(Action::Seek(1_900_000));
+        assert_eq!(
+            state.playback,
+            Playback::Replaying {
+                to_us: 1_900_000,
+                resume: false,
+                from_start: false
+            }
+        );
+        assert_eq!(state.position_us, 300_000);
+        let state = state.reduce(Action::Tick(16.0));
+        assert_eq!(state.playback, Playback::Paused);
+        assert_eq!(state.position_us, 1_900_000);
+    }
+
+    #[test]
+    fn an_edit_of_a_long_run_runs_the_new_scenario_frame_by_frame_to_the_position() {
+        let state = settled(long_state().reduce(Action::Seek(1_500_000)));
+        let state = state.reduce(Action::Edit {
+            path: vec![Seg::Key("producers"), Seg::Index(0), Seg::Key("linger.ms")],
+            value: Some(json!(20)),
+        });
+        assert_eq!(
+            state.playback,
+            Playback::Replaying {
+                to_us: 1_500_000,
+                resume: false,
+                from_start: true
+            }
+        );
+        assert_eq!(state.position_us, 0);
+        let state = settled(state);
+        assert_eq!(state.playback, Playback::Paused);
+        assert_eq!(state.position_us, 1_500_000);
+    }
+
+    #[test]
     fn a_step_back_while_playing_plays_on_after_the_replay() {
-        let state = long_state()
-            .reduce(Action::Seek(1_900_000))
+        let state = settled(long_state().reduce(Action::Seek(1_900_000)))
             .reduce(Action::Play)
             .reduce(Action::Seek(1_600_000));
         assert!(matches!(

@@ -63,16 +63,23 @@ fn action_label(a: &Value) -> String {
     format!("{what}{who}{to} @{} s", Fixed(at as f64 / 1000.0, 1))
 }
 
-/// While fast-forwarding, how far to the end; while replaying a long run after a step back,
-/// how far to the moment stepped back to (with that moment written beside it).
+/// While fast-forwarding, how far to the end; while going a long way frame by frame (a step
+/// back, a jump ahead, a long run's edit or link), how far to the moment (written beside it).
 fn progress(playback: Playback, pos_ms: u64, end_ms: u64) -> Option<Html> {
     let (max_ms, label, note) = match playback {
         Playback::FastForwarding => (end_ms, "fast-forward progress", None),
-        Playback::Replaying { to_us, .. } => (
+        Playback::Replaying {
+            to_us, from_start, ..
+        } => (
             to_us / 1000,
             "replay progress",
             Some(format!(
-                "Replaying from the start to {} s",
+                "{} to {} s",
+                if from_start {
+                    "Running from the start"
+                } else {
+                    "Running on"
+                },
                 Fixed(to_us as f64 / 1_000_000.0, 1)
             )),
         ),
