@@ -504,6 +504,15 @@ fn draw_broker(
             Some(log_marks(m, &scale, y + 2.0, hl.figure))
         });
         let role = if r.is_leader { "L" } else { "F" };
+        // The log strip's outline and its filled part.
+        let strip = |class: &'static str, width: f64| {
+            el("rect")
+                .class(class)
+                .attr("x", fmt(strip_x))
+                .attr("y", fmt(y + 2.0))
+                .attr("width", fmt(width))
+                .attr("height", "10")
+        };
         let target = format!("partition:{name}");
         let on = is_lit(lit, &target) || is_lit(lit, &format!("topic:{}", r.topic));
         el("g")
@@ -547,18 +556,8 @@ fn draw_broker(
                     role,
                     if r.in_isr { "" } else { " ∉ISR" }
                 )))
-            .el(el("rect")
-                .class("strip")
-                .attr("x", fmt(strip_x))
-                .attr("y", fmt(y + 2.0))
-                .attr("width", fmt(STRIP_CELLS as f64 * cell_w))
-                .attr("height", "10"))
-            .el(el("rect")
-                .class("strip-fill")
-                .attr("x", fmt(strip_x))
-                .attr("y", fmt(y + 2.0))
-                .attr("width", fmt(filled as f64 * cell_w))
-                .attr("height", "10"))
+            .el(strip("strip", STRIP_CELLS as f64 * cell_w))
+            .el(strip("strip-fill", filled as f64 * cell_w))
             .el(el("line")
                 .class("hw")
                 .attr("x1", fmt(hw_x))
