@@ -222,9 +222,9 @@ impl Playground {
     /// becomes [`Playback::Replaying`]: the run stays where it is (or goes back to its start)
     /// and the animation frames take it there.
     fn start_long_way(&mut self) {
+        // A seek interrupts a fast-forward: the long way ends paused.
         let resume = match self.playback {
-            Playback::FastForwarding => return,
-            Playback::Paused => false,
+            Playback::Paused | Playback::FastForwarding => false,
             Playback::Playing => true,
             Playback::Replaying { resume, .. } => resume,
         };
@@ -597,6 +597,24 @@ mod tests {
         let state = settled(state);
         assert_eq!(state.playback, Playback::Paused);
         assert_eq!(state.position_us, 1_500_000);
+    }
+
+    #[test]
+    fn a_step_back_while_fast_forwarding_a_long_run_replays_and_pauses_there() {
+        let state = settled(long_state().reduce(Action::Seek(1_500_000)))
+            .reduce(Action::FastForward)
+            .reduce(Action::Seek(1_200_000));
+        assert_eq!(
+            state.playback,
+            Playback::Replaying {
+                to_us: 1_200_000,
+                resume: false,
+                from_start: true
+            }
+        );
+        let state = settled(state);
+        assert_eq!(state.playback, Playback::Paused);
+        assert_eq!(state.position_us, 1_200_000);
     }
 
     #[test]
