@@ -63,8 +63,8 @@ test("a step back in a long run replays frame by frame with its progress to the 
   await page.evaluate(() => {
     window.replayNotes = [];
     new MutationObserver(() => {
-      const note = document.querySelector("[role=status].replaying");
-      if (note && document.querySelector('progress[aria-label="replay progress"]')) {
+      const note = document.querySelector("[role=status].running-to");
+      if (note && document.querySelector('progress[aria-label="progress to the position"]')) {
         window.replayNotes.push(note.textContent);
       }
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -72,7 +72,7 @@ test("a step back in a long run replays frame by frame with its progress to the 
   await scrubber.fill("2500");
   await waitForApp(page, 2500);
   assert.ok((await page.evaluate(() => window.replayNotes)).includes("Running from the start to 2.5 s"));
-  assert.equal(await page.locator('progress[aria-label="replay progress"]').count(), 0);
+  assert.equal(await page.locator('progress[aria-label="progress to the position"]').count(), 0);
   assert.deepEqual(await ledger(page), straight);
   assert.equal(straight.sent, 149998);
   assert.equal(await page.locator("[data-trace-hash]").getAttribute("data-trace-hash"), hash);

@@ -60,6 +60,8 @@ fn main() {
     eprintln!("kafka-sim-ui is the page; build it with `trunk build` (see README).");
 }
 
+/// The `talc` allocator instead of Rust's default for wasm (dlmalloc): 2.7 KB less gzip, and
+/// the page's frame and fast-forward figures unchanged.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

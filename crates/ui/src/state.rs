@@ -56,7 +56,7 @@ pub enum Playback {
     /// A seek that would simulate too much at once (a step back in a long run, a jump ahead,
     /// a long run's edit or link): the run goes frame by frame (as fast as fast-forward) up to
     /// `to_us`, from its start if `from_start`, then plays on if `resume`, or pauses.
-    Replaying {
+    RunningTo {
         to_us: u64,
         resume: bool,
         from_start: bool,
@@ -219,14 +219,14 @@ impl Playground {
     }
 
     /// A move to the position that would simulate a lot at once ([`Runner::is_long_way_to`])
-    /// becomes [`Playback::Replaying`]: the run stays where it is (or goes back to its start)
+    /// becomes [`Playback::RunningTo`]: the run stays where it is (or goes back to its start)
     /// and the animation frames take it there.
     fn start_long_way(&mut self) {
         // A seek interrupts a fast-forward: the long way ends paused.
         let resume = match self.playback {
             Playback::Paused | Playback::FastForwarding => false,
             Playback::Playing => true,
-            Playback::Replaying { resume, .. } => resume,
+            Playback::RunningTo { resume, .. } => resume,
         };
         let Some(runner) = &self.runner else {
             return;
@@ -240,7 +240,7 @@ impl Playground {
         if to_us < runner.now_us() {
             runner.restart();
         }
-        self.playback = Playback::Replaying {
+        self.playback = Playback::RunningTo {
             to_us,
             resume,
             from_start,
@@ -353,11 +353,11 @@ impl Reducible for Playground {
                     Playback::Playing => {
                         (elapsed_ms.clamp(0.0, 100.0) * next.speed * 1000.0) as u64
                     }
-                    Playback::FastForwarding | Playback::Replaying { .. } => FAST_FORWARD_CHUNK_US,
+                    Playback::FastForwarding | Playback::RunningTo { .. } => FAST_FORWARD_CHUNK_US,
                 };
                 let mut target = next.position_us.saturating_add(advance.max(1)).min(end);
-                let replaying = matches!(next.playback, Playback::Replaying { .. });
-                if let Playback::Replaying { to_us, resume, .. } = next.playback {
+                let running_to = matches!(next.playback, Playback::RunningTo { .. });
+                if let Playback::RunningTo { to_us, resume, .. } = next.playback {
                     target = target.min(to_us);
                     if target >= to_us {
                         next.playback = if resume {
@@ -370,8 +370,8 @@ impl Reducible for Playground {
                 // A lesson's walkthrough stops at each step's time (to evaluate it there), and
                 // stays stopped at a pausing step until the learner continues.
                 let mut waits = false;
-                // A replay passes the steps it already stopped at.
-                if let Some(play) = next.lesson.as_mut().filter(|p| p.stops() && !replaying) {
+                // Running to a moment passes the steps on the way (a replay has stopped at them).
+                if let Some(play) = next.lesson.as_mut().filter(|p| p.stops() && !running_to) {
                     if let Some(step) = play.next_step_us(next.position_us) {
                         if step <= target {
                             target = step;
@@ -522,7 +522,7 @@ mod tests {
     /// Ticks until a long way is gone.
     fn settled(mut state: Rc<Playground>) -> Rc<Playground> {
         for _ in 0..100 {
-            if !matches!(state.playback, Playback::Replaying { .. }) {
+            if !matches!(state.playback, Playback::RunningTo { .. }) {
                 break;
             }
             state = state.reduce(Action::Tick(16.0));
@@ -538,7 +538,7 @@ mod tests {
         let state = state.reduce(Action::Seek(1_100_000));
         assert_eq!(
             state.playback,
-            Playback::Replaying {
+            Playback::RunningTo {
                 to_us: 1_100_000,
                 resume: false,
                 from_start: true
@@ -566,7 +566,7 @@ mod tests {
         let state = state.reduce(Action::Seek(1_900_000));
         assert_eq!(
             state.playback,
-            Playback::Replaying {
+            Playback::RunningTo {
                 to_us: 1_900_000,
                 resume: false,
                 from_start: false
@@ -587,7 +587,7 @@ mod tests {
         });
         assert_eq!(
             state.playback,
-            Playback::Replaying {
+            Playback::RunningTo {
                 to_us: 1_500_000,
                 resume: false,
                 from_start: true
@@ -606,7 +606,7 @@ mod tests {
             .reduce(Action::Seek(1_200_000));
         assert_eq!(
             state.playback,
-            Playback::Replaying {
+            Playback::RunningTo {
                 to_us: 1_200_000,
                 resume: false,
                 from_start: true
@@ -624,7 +624,7 @@ mod tests {
             .reduce(Action::Seek(1_600_000));
         assert!(matches!(
             state.playback,
-            Playback::Replaying { resume: true, .. }
+            Playback::RunningTo { resume: true, .. }
         ));
         let state = state.reduce(Action::Tick(16.0));
         assert_eq!(state.playback, Playback::Playing);

@@ -68,11 +68,11 @@ fn action_label(a: &Value) -> String {
 fn progress(playback: Playback, pos_ms: u64, end_ms: u64) -> Option<Html> {
     let (max_ms, label, note) = match playback {
         Playback::FastForwarding => (end_ms, "fast-forward progress", None),
-        Playback::Replaying {
+        Playback::RunningTo {
             to_us, from_start, ..
         } => (
             to_us / 1000,
-            "replay progress",
+            "progress to the position",
             Some(format!(
                 "{} to {} s",
                 if from_start {
@@ -91,7 +91,7 @@ fn progress(playback: Playback, pos_ms: u64, end_ms: u64) -> Option<Html> {
         .attr("aria-label", label);
     Some(match note {
         Some(note) => el("span")
-            .class("replaying small")
+            .class("running-to small")
             .attr("role", "status")
             .el(bar)
             .text(note)
