@@ -182,12 +182,17 @@ const RECLASSIFY_FRAMES: u32 = 30;
 
 impl Runner {
     pub fn new(scenario: Scenario) -> Runner {
+        Runner::fresh(Rc::new(scenario))
+    }
+
+    /// A fresh run of the scenario: at its start, its log empty, its first sample taken.
+    fn fresh(scenario: Rc<Scenario>) -> Runner {
         let mut runner = Runner {
-            sim: Simulation::new(scenario.clone()),
+            sim: Simulation::new((*scenario).clone()),
             log: Rc::new(Vec::new()),
             log_dropped: 0,
             samples: Rc::new(Vec::new()),
-            scenario: Rc::new(scenario),
+            scenario,
             classified: RefCell::new(None),
         };
         runner.take_sample();
@@ -255,15 +260,10 @@ impl Runner {
         planned(t_us).saturating_sub(planned(from)) > REPLAY_AT_ONCE_RECORDS
     }
 
-    /// Back to the start: a fresh run of the scenario, its log and samples empty.
+    /// Back to the start: the same as a new runner of the scenario (whose classification of a
+    /// later moment must not stand for an earlier one).
     pub fn restart(&mut self) {
-        self.sim = Simulation::new((*self.scenario).clone());
-        self.log = Rc::new(Vec::new());
-        self.log_dropped = 0;
-        self.samples = Rc::new(Vec::new());
-        // A classification of a later moment must not stand for an earlier one.
-        self.classified.get_mut().take();
-        self.take_sample();
+        *self = Runner::fresh(Rc::clone(&self.scenario));
     }
 
     fn drain_events(&mut self) {
