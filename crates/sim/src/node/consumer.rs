@@ -128,6 +128,7 @@ pub struct Consumer {
     bootstrap: u32,
     next_correlation: u64,
     partition_cursor: u32,
+    fetch_plan: fetching::FetchPlan,
     /// The value deserializer (see `values`).
     pub values: values::ValueReader,
 }
@@ -186,6 +187,7 @@ impl Consumer {
             bootstrap: 0,
             next_correlation: 0,
             partition_cursor: 0,
+            fetch_plan: fetching::FetchPlan::default(),
             values: values::ValueReader::default(),
         }
     }
@@ -339,12 +341,15 @@ impl Consumer {
     fn deliver(&mut self, ctx: &mut Ctx) -> u64 {
         let max = u64::from(self.cfg.max_poll_records.max(1));
         let mut left = max;
+        // Round robin from the cursor: the buffered partitions at or after it, then those
+        // before (keys are sorted, so that is a rotation of them).
         let parts: Vec<u32> = {
-            let (after, before): (Vec<u32>, Vec<u32>) = self
-                .buffered
-                .keys()
-                .partition(|&&p| p >= self.partition_cursor);
-            after.into_iter().chain(before).collect()
+            let keys = self.buffered.keys().as_slice();
+            let start = keys.partition_point(|&p| p < self.partition_cursor);
+            let mut parts = Vec::with_capacity(keys.len());
+            parts.extend_from_slice(keys.get(start..).unwrap_or(&[]));
+            parts.extend_from_slice(keys.get(..start).unwrap_or(&[]));
+            parts
         };
         for p in parts {
             if left == 0 {

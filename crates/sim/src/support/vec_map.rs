@@ -280,6 +280,10 @@ impl<T> VecSet<T> {
         self.items.iter()
     }
 
+    pub fn as_slice(&self) -> &[T] {
+        &self.items
+    }
+
     pub fn first(&self) -> Option<&T> {
         self.items.first()
     }

@@ -238,6 +238,17 @@ impl Simulation {
         self.events
     }
 
+    /// Record batches the producers have opened so far (each since its last start): the unit
+    /// of work that follows the partition count, where events do not (a request carries one
+    /// batch per partition, so more partitions mean more batches per event).
+    pub fn batches_opened(&self) -> u64 {
+        self.world
+            .producers
+            .iter()
+            .map(|p| p.accumulator.batches_opened())
+            .sum()
+    }
+
     pub fn is_finished(&self) -> bool {
         self.now >= self.end || self.queue.peek_time().is_none_or(|t| t > self.end)
     }
@@ -571,6 +582,31 @@ mod tests {
     use super::*;
     use crate::scenario::presets::ScenarioBuilder;
     use crate::scenario::{KafkaVersion, SendMode};
+
+    #[test]
+    fn batches_opened_counts_one_per_sync_send_and_fewer_when_records_share_batches() {
+        let run = |mode: SendMode, linger_ms: u64| {
+            let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+                .topic(1, 1, 1)
+                .duration_ms(5_000)
+                .producer(|p| {
+                    p.send_mode = mode;
+                    p.records = 40;
+                    p.records_per_sec = 1_000.0;
+                    p.linger_ms = linger_ms;
+                })
+                .build();
+            let mut sim = Simulation::new(s);
+            sim.run_to_end();
+            (sim.report().records.acknowledged, sim.batches_opened())
+        };
+        // send().get(): each record waits for its answer alone.
+        assert_eq!(run(SendMode::Sync, 0), (40, 40));
+        // One record a millisecond lingering 10 ms: about ten to a batch.
+        let (acked, batches) = run(SendMode::Async, 10);
+        assert_eq!(acked, 40);
+        assert_eq!(batches, 4);
+    }
 
     #[test]
     fn degenerate_values_the_validator_would_refuse_still_do_not_panic() {

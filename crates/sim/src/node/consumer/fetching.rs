@@ -5,44 +5,92 @@ use super::{Buffered, Consumer};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{ConsumerFetchPartition, ConsumerFetchedPartition, NodeId, Payload};
 use crate::node::Ctx;
-use crate::support::vec_map::VecMap;
+use crate::support::vec_map::{VecMap, VecSet};
+use std::sync::Arc;
+
+/// The owned partitions grouped by leader, as of one `owned` set and one leader map: each
+/// fetch visits only the partitions of the leaders it fetches from, instead of every owned
+/// partition (a poll with every leader's fetch in flight then costs nothing per partition).
+#[derive(Debug, Clone, Default)]
+pub(super) struct FetchPlan {
+    owned: Vec<u32>,
+    leaders: Option<Arc<[Option<u32>]>>,
+    /// Leader → its owned partitions in `owned`'s order, leaders ascending.
+    by_leader: VecMap<u32, Vec<u32>>,
+    /// Owned partitions whose leader the metadata does not know.
+    leaderless: Vec<u32>,
+}
+
+impl FetchPlan {
+    fn is_for(&self, owned: &VecSet<u32>, leaders: &Arc<[Option<u32>]>) -> bool {
+        self.leaders
+            .as_ref()
+            .is_some_and(|l| Arc::ptr_eq(l, leaders))
+            && self.owned.as_slice() == owned.as_slice()
+    }
+
+    fn rebuild(&mut self, owned: &VecSet<u32>, leaders: &Arc<[Option<u32>]>) {
+        self.owned.clear();
+        self.owned.extend(owned.iter().copied());
+        self.leaders = Some(leaders.clone());
+        self.by_leader.clear();
+        self.leaderless.clear();
+        for &p in owned {
+            match leaders.get(p as usize).copied().flatten() {
+                Some(leader) => self.by_leader.get_or_default(leader).push(p),
+                None => self.leaderless.push(p),
+            }
+        }
+    }
+}
 
 impl Consumer {
+    /// Whether the next fetch would read `p`: not buffered, with a position to read from (or a
+    /// reset to the log end to learn).
+    fn wants_records(&self, p: u32) -> Option<Option<u64>> {
+        if self.buffered.contains_key(&p) {
+            return None;
+        }
+        match self.positions.get(&p) {
+            Some(o) => Some(Some(*o)),
+            None if self.reset_latest.contains(&p) => Some(None),
+            None => None,
+        }
+    }
+
     /// Sends a fetch to every leader of an owned partition that needs records and has no
     /// fetch of this consumer in flight.
     pub(super) fn send_fetches(&mut self, ctx: &mut Ctx) {
         if !self.is_alive() || self.in_eager_rebalance() {
             return;
         }
-        let mut by_leader: VecMap<u32, Vec<ConsumerFetchPartition>> = VecMap::new();
-        let mut unknown_leader = false;
-        for &p in &self.owned {
-            if self.buffered.contains_key(&p) {
-                continue;
-            }
-            let offset = match self.positions.get(&p) {
-                Some(o) => Some(*o),
-                None if self.reset_latest.contains(&p) => None,
-                None => continue,
-            };
-            let Some(leader) = self.leaders.get(p as usize).copied().flatten() else {
-                unknown_leader = true;
-                continue;
-            };
+        let mut plan = std::mem::take(&mut self.fetch_plan);
+        if !plan.is_for(&self.owned, &self.leaders) {
+            plan.rebuild(&self.owned, &self.leaders);
+        }
+        if plan
+            .leaderless
+            .iter()
+            .any(|&p| self.wants_records(p).is_some())
+        {
+            self.request_metadata(ctx);
+        }
+        for (&leader, owned) in plan.by_leader.iter() {
             if self.fetches.contains_key(&leader) {
                 continue;
             }
-            by_leader
-                .get_or_default(leader)
-                .push(ConsumerFetchPartition {
-                    partition: p,
-                    offset,
-                });
-        }
-        if unknown_leader {
-            self.request_metadata(ctx);
-        }
-        for (leader, partitions) in by_leader {
+            let partitions: Vec<ConsumerFetchPartition> = owned
+                .iter()
+                .filter_map(|&p| {
+                    self.wants_records(p).map(|offset| ConsumerFetchPartition {
+                        partition: p,
+                        offset,
+                    })
+                })
+                .collect();
+            if partitions.is_empty() {
+                continue;
+            }
             // Counted for the invariants (none expected).
             let foreign = partitions
                 .iter()
@@ -66,6 +114,7 @@ impl Consumer {
                 },
             );
         }
+        self.fetch_plan = plan;
     }
 
     pub(super) fn on_fetch_response(
@@ -85,6 +134,14 @@ impl Consumer {
         self.fetches.remove(&broker);
         let mut stale_metadata = false;
         for fp in partitions {
+            // Nothing read and nothing to learn (most of a full fetch's answer): skipped
+            // without the lookups below, which would all end in `continue` for it.
+            if fp.records == 0
+                && fp.error.is_none()
+                && (self.reset_latest.is_empty() || !self.reset_latest.contains(&fp.partition))
+            {
+                continue;
+            }
             // Revoked while the fetch was in flight: the answer is dropped.
             if !self.owned.contains(&fp.partition) {
                 continue;

@@ -168,7 +168,9 @@ impl Consumer {
     }
 
     pub(super) fn fetch_committed_offsets(&mut self, coordinator: u32, ctx: &mut Ctx) {
-        if self.offsets_in_flight {
+        // Steady state, checked on every poll: each owned partition has its position (one
+        // comparison of two sorted lists, not a lookup per partition).
+        if self.offsets_in_flight || self.positions.keys().as_slice() == self.owned.as_slice() {
             return;
         }
         let missing: Vec<u32> = self

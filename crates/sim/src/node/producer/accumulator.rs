@@ -87,6 +87,11 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
+    /// Batches opened since this accumulator was made (the producer's start).
+    pub fn batches_opened(&self) -> u64 {
+        self.next_batch_id
+    }
+
     pub fn new(partitions: u32, batch_size: u32, record_bytes: u32) -> Self {
         let room = batch_size.saturating_sub(BATCH_OVERHEAD_BYTES);
         Accumulator {
