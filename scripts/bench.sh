@@ -6,7 +6,8 @@
 # minute of virtual time) and its peak memory; `--hour` runs the whole hour instead (72 million
 # records, minutes of wall clock and gigabytes while the logs keep every batch, so opt-in),
 # `--minutes N` N minutes of it.
-# Natively, its records at several partition and client counts (`kafka-sim bench --sweep`).
+# Natively, its records at several partition and client counts, with its keys and with null keys
+# (`kafka-sim bench --sweep`), with CPU time per record batch.
 set -euo pipefail
 hour_args=(--minutes 1)
 while [ $# -gt 0 ]; do

@@ -54,10 +54,10 @@ impl Broker {
         partitions: Vec<ConsumerFetchPartition>,
         out: &mut Outbox,
     ) {
-        let answer = self.consumer_fetch_answer(&partitions);
-        let ready = answer.iter().any(|p| p.error.is_some() || p.records > 0)
-            || partitions.iter().any(|p| p.offset.is_none());
-        if ready {
+        // Whether to answer now is decided before the answer is built: a held fetch (most
+        // fetches of a quiet partition set) would throw it away.
+        if partitions.iter().any(|fp| self.consumer_fetch_ready(fp)) {
+            let answer = self.consumer_fetch_answer(&partitions);
             self.send_consumer_fetch(consumer, correlation_id, answer, out);
         } else {
             out.timer(
@@ -75,6 +75,20 @@ impl Broker {
                     partitions,
                 },
             );
+        }
+    }
+
+    /// Whether this partition's part of the answer has records or an error, or is a LATEST
+    /// lookup: the answer goes out now (the same test as on the built answer).
+    fn consumer_fetch_ready(&self, fp: &ConsumerFetchPartition) -> bool {
+        let Some(offset) = fp.offset else {
+            return true;
+        };
+        match self.replicas.get_dense(fp.partition) {
+            Some(r) if r.is_leader() => {
+                offset > r.log_end_offset || r.high_watermark.saturating_sub(offset) > 0
+            }
+            _ => true,
         }
     }
 
