@@ -6,8 +6,9 @@
 //! over 12 partitions make batches of about 14 records, over 1,000 partitions batches of one,
 //! as Kafka's accumulator would (one batch per partition per request). So the partition axis
 //! runs twice: with the reference's keys (more partitions, more batches for the same records)
-//! and with 12 keys (the same records in about the same batches and events, in a cluster with
-//! more partitions: what a scan over every partition per event would show).
+//! and with null keys (the sticky partitioner fills the same batches at every size, so the same
+//! records make about the same batches and events in a cluster with more partitions: what a
+//! scan over every partition per event would show).
 
 use kafka_sim::scenario::presets::busy_scaled;
 use kafka_sim::Simulation;
@@ -18,7 +19,7 @@ use std::time::Instant;
 struct Size {
     axis: &'static str,
     partitions: u32,
-    /// Distinct record keys (the reference has 1,000).
+    /// Distinct record keys (the reference has 1,000; 0: null keys).
     keys: u32,
     producers: u32,
     groups: &'static [u32],
@@ -31,7 +32,7 @@ impl Size {
 }
 
 /// Against partitions: the reference's 10 clients (4 producers, groups of 4 and 2), with its
-/// keys and then with 12 keys. Against clients: 100 partitions (every consumer of a 25-member
+/// keys and then with null keys (0). Against clients: 100 partitions (every consumer of a 25-member
 /// group gets some), half producers.
 const SIZES: &[Size] = &[
     Size {
