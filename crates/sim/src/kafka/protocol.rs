@@ -142,6 +142,28 @@ pub struct PartitionState {
     pub isr: Vec<u32>,
 }
 
+/// A consumer fetch request's session: id 0 and epoch 0 open a new one (a full fetch).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsumerSessionRef {
+    pub id: u32,
+    pub epoch: u32,
+}
+
+/// A consumer's fetch from one leader, in its fetch session (KIP-227).
+#[derive(Debug, Clone)]
+pub struct ConsumerFetchRequest {
+    pub correlation_id: u64,
+    pub session: ConsumerSessionRef,
+    /// The partitions added to the session or whose offset changed (every one it reads from
+    /// this leader in a full fetch).
+    pub partitions: Vec<ConsumerFetchPartition>,
+    /// The partitions it no longer reads from this leader.
+    pub forgotten: Vec<u32>,
+    /// Every partition it reads from this leader, sent only in the builds that check the
+    /// invariants: the leader compares its session with it.
+    pub whole: Option<Vec<ConsumerFetchPartition>>,
+}
+
 /// A consumer's fetch of one partition (`offset: None` stands for ListOffsets(LATEST), which
 /// `auto.offset.reset=latest` needs: the answer carries the high watermark and no records).
 #[derive(Debug, Clone, Copy)]
@@ -282,12 +304,13 @@ pub enum Payload {
     ApiVersions,
     ApiVersionsResponse,
     /// Consumer → partition leader: read records (only below the high watermark).
-    ConsumerFetch {
-        correlation_id: u64,
-        partitions: Vec<ConsumerFetchPartition>,
-    },
+    ConsumerFetch(ConsumerFetchRequest),
+    /// The partitions with records, an error or a LATEST lookup to answer; a session error
+    /// answers nothing (the consumer's next fetch is a full one).
     ConsumerFetchResponse {
         correlation_id: u64,
+        session_id: u32,
+        session_error: Option<FetchSessionError>,
         partitions: Vec<ConsumerFetchedPartition>,
     },
     /// Consumer ↔ group coordinator, for the group with this index.
@@ -413,7 +436,7 @@ impl Payload {
             Payload::Disconnect => MessageKind::Disconnect,
             Payload::ApiVersions => MessageKind::ApiVersions,
             Payload::ApiVersionsResponse => MessageKind::ApiVersionsResponse,
-            Payload::ConsumerFetch { .. } => MessageKind::ConsumerFetch,
+            Payload::ConsumerFetch(_) => MessageKind::ConsumerFetch,
             Payload::ConsumerFetchResponse { .. } => MessageKind::ConsumerFetchResponse,
             Payload::Group { message, .. } => message.kind(),
             Payload::Registry(
@@ -430,7 +453,7 @@ impl Payload {
             | Payload::Fetch(_)
             | Payload::Metadata { .. }
             | Payload::ApiVersions
-            | Payload::ConsumerFetch { .. } => true,
+            | Payload::ConsumerFetch(_) => true,
             Payload::Group { message, .. } => message.is_request(),
             Payload::Registry(m) => matches!(
                 m,

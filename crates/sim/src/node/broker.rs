@@ -19,7 +19,7 @@ use crate::observe::trace::TraceKind;
 use crate::scenario::KafkaVersion;
 use crate::support::vec_map::VecMap;
 use crate::world::topology::Topology;
-use consumer_fetch::HeldConsumerFetch;
+use consumer_fetch::{ConsumerSession, HeldConsumerFetch};
 pub use consumer_fetch::{CONSUMER_FETCH_MAX_RECORDS, CONSUMER_FETCH_WAIT_MAX_US};
 use fetch_session::{FollowerSession, LeaderSession};
 use produce_purgatory::ProducePurgatory;
@@ -68,6 +68,11 @@ pub struct Broker {
     held_fetches: FetchPurgatory<FetchRequest>,
     /// Consumer fetches waiting for records, per consumer.
     held_consumer_fetches: FetchPurgatory<HeldConsumerFetch>,
+    /// As a leader, its fetch session with each consumer (process memory).
+    consumer_sessions: VecMap<u32, ConsumerSession>,
+    /// Consumer session answers or contents found wrong by their checks (the invariants want
+    /// none; counted only in the builds that check them).
+    pub consumer_session_faults: u32,
     pub injections: VecDeque<(ErrorCode, u32)>,
     fetchers: VecMap<u32, Fetcher>,
     /// As a leader, its fetch session with each follower (process memory).
@@ -108,6 +113,8 @@ impl Broker {
             delayed: ProducePurgatory::default(),
             held_fetches: FetchPurgatory::new(),
             held_consumer_fetches: FetchPurgatory::new(),
+            consumer_sessions: VecMap::new(),
+            consumer_session_faults: 0,
             injections: VecDeque::new(),
             fetchers: VecMap::new(),
             sessions: VecMap::new(),
@@ -156,6 +163,7 @@ impl Broker {
         self.delayed.clear();
         self.held_fetches.clear();
         self.held_consumer_fetches.clear();
+        self.consumer_sessions.clear();
         self.injections.clear();
         self.fetchers.clear();
         self.sessions.clear();
@@ -310,12 +318,9 @@ impl Broker {
         match payload {
             Payload::Produce(req) => self.handle_produce(now, from, req, topo, out),
             Payload::Fetch(req) => self.handle_fetch(now, req, topo, out),
-            Payload::ConsumerFetch {
-                correlation_id,
-                partitions,
-            } => {
+            Payload::ConsumerFetch(req) => {
                 if let NodeId::Consumer(c) = from {
-                    self.handle_consumer_fetch(now, c, correlation_id, partitions, out);
+                    self.handle_consumer_fetch(now, c, req, out);
                 }
             }
             Payload::FetchResponse(resp) => {

@@ -81,8 +81,10 @@ pub struct Consumer {
     /// Next offset to return to the application, per owned partition.
     pub positions: VecMap<u32, u64>,
     pub buffered: VecMap<u32, Buffered>,
-    /// Broker → (correlation id, sent at, partitions) of the fetch in flight.
-    pub fetches: VecMap<u32, (u64, u64, Vec<u32>)>,
+    /// Broker → (correlation id, sent at) of the fetch in flight.
+    pub fetches: VecMap<u32, (u64, u64)>,
+    /// Broker → this consumer's fetch session with it.
+    fetch_sessions: VecMap<u32, fetching::FetchSession>,
     pub leaders: Arc<[Option<u32>]>,
     /// Partitions per subscribed topic as its metadata shows them (Kafka's metadata snapshot).
     pub metadata_snapshot: VecMap<String, u32>,
@@ -156,6 +158,7 @@ impl Consumer {
             positions: VecMap::new(),
             buffered: VecMap::new(),
             fetches: VecMap::new(),
+            fetch_sessions: VecMap::new(),
             leaders: Arc::from(Vec::new()),
             metadata_snapshot: VecMap::new(),
             assignment_snapshot: None,
@@ -452,6 +455,7 @@ impl Consumer {
         }
         self.find_in_flight = false;
         self.metadata_in_flight = false;
+        self.fetch_sessions.get_or_default(broker).reset();
         if self.fetches.remove(&broker).is_some() {
             self.leaders = Arc::from(Vec::new());
         }
@@ -475,8 +479,13 @@ impl Node for Consumer {
             Payload::Group { message, .. } => self.on_group_message(broker, message, ctx),
             Payload::ConsumerFetchResponse {
                 correlation_id,
+                session_id,
+                session_error,
                 partitions,
-            } => self.on_fetch_response(broker, correlation_id, partitions, ctx),
+            } => {
+                let session = session_error.map_or(Ok(session_id), Err);
+                self.on_fetch_response(broker, correlation_id, session, partitions, ctx)
+            }
             Payload::MetadataResponse { leaders, .. } => self.on_metadata(leaders, ctx),
             Payload::Disconnect => self.on_disconnect(broker, ctx),
             _ => {}

@@ -19,6 +19,8 @@ pub const COMMITTED_WITHIN_HW: &str = "committed-offsets-never-pass-the-high-wat
 pub const BUFFER_WITHIN_MEMORY: &str = "a-producers-batches-never-hold-more-than-buffer-memory";
 pub const FETCH_SESSION_IDLE_CAUGHT_UP: &str =
     "a-fetch-session-leaves-out-only-caught-up-partitions";
+pub const CONSUMER_SESSION_MATCHES: &str =
+    "a-consumer-fetch-session-holds-what-the-consumer-reads-and-answers-all-it-has";
 
 /// A property that must hold after every event. `holds` may keep history in the
 /// [`InvariantState`] (what was committed so far), since some properties span events.
@@ -64,6 +66,10 @@ pub const ALWAYS: &[Property] = &[
     Property {
         name: FETCH_SESSION_IDLE_CAUGHT_UP,
         holds: fetch_session_idle_caught_up,
+    },
+    Property {
+        name: CONSUMER_SESSION_MATCHES,
+        holds: consumer_session_matches,
     },
 ];
 
@@ -115,6 +121,20 @@ fn fetch_session_idle_caught_up(w: &World, _: &mut InvariantState) -> Result<(),
         .iter()
         .filter(|b| b.alive)
         .try_for_each(|b| b.check_idle_session_partitions())
+}
+
+/// A leader's session with a consumer holds exactly the partitions and offsets the consumer
+/// last sent in full alongside, and each answer lists every cached partition with records, an
+/// error or a LATEST lookup (the leader checks both as it answers and counts what differs).
+fn consumer_session_matches(w: &World, _: &mut InvariantState) -> Result<(), String> {
+    match w.brokers.iter().find(|b| b.consumer_session_faults > 0) {
+        Some(b) => Err(format!(
+            "broker {} found {} consumer fetch session(s) out of step with the consumer or \
+             leaving out a partition with something to answer",
+            b.id, b.consumer_session_faults
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The leader's high watermark never exceeds the log end of an ISR member.
@@ -472,6 +492,16 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(
+        expected = "a-consumer-fetch-session-holds-what-the-consumer-reads-and-answers-all-it-has"
+    )]
+    fn a_consumer_session_out_of_step_is_caught() {
+        let mut sim = stable_group();
+        sim.world.brokers[0].consumer_session_faults = 1;
+        check_all(&sim.world, &mut InvariantState::default());
+    }
+
+    #[test]
     #[should_panic(expected = "a-member-fetches-only-partitions-it-owns")]
     fn a_fetch_of_a_foreign_partition_is_caught() {
         let mut sim = stable_group();
@@ -512,7 +542,7 @@ mod tests {
     #[test]
     fn every_property_has_a_unique_non_empty_name() {
         let names: Vec<&str> = ALWAYS.iter().map(|p| p.name).collect();
-        assert_eq!(names.len(), 9);
+        assert_eq!(names.len(), 10);
         assert!(names.iter().all(|n| !n.trim().is_empty()));
         let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
         assert_eq!(

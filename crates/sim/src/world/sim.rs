@@ -577,6 +577,28 @@ impl Simulation {
     }
 }
 
+/// For tests that watch the wire event by event.
+#[cfg(test)]
+impl Simulation {
+    /// The messages put on the wire since message id `seen`, which moves past them.
+    pub(crate) fn messages_since(&self, seen: &mut u64) -> Vec<&crate::world::network::Envelope> {
+        let from = *seen;
+        let new: Vec<_> = self
+            .world
+            .messages
+            .iter()
+            .filter(|e| e.info.id >= from)
+            .collect();
+        *seen = new
+            .iter()
+            .map(|e| e.info.id + 1)
+            .max()
+            .unwrap_or(from)
+            .max(from);
+        new
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

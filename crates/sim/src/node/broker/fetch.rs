@@ -15,13 +15,10 @@ use crate::support::bit_set::BitSet;
 use crate::world::topology::Topology;
 
 /// A follower fetch waits for records in any partition of its session (the purgatory is
-/// asked per follower, see `release_held_fetches`); these are the ones it listed.
+/// asked per follower, see `release_held_fetches`).
 impl HeldFetch for FetchRequest {
     fn correlation_id(&self) -> u64 {
         self.correlation_id
-    }
-    fn partitions(&self) -> impl Iterator<Item = u32> {
-        self.partitions.iter().map(|fp| fp.partition)
     }
 }
 
@@ -142,6 +139,7 @@ impl Broker {
     /// Something changed for `partition` on this leader (records, high watermark, leadership):
     /// every session caching it looks at it in its next answer.
     pub(super) fn partition_changed(&mut self, partition: u32) {
+        self.watch_for_consumers(partition);
         let mut settle = Vec::new();
         for (&f, s) in self.sessions.iter_mut() {
             if s.partitions.contains_dense(partition) {

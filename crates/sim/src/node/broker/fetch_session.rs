@@ -104,19 +104,11 @@ mod tests {
         let mut seen = 0;
         let mut out = Vec::new();
         while sim.now_us() < until_us && sim.step() {
-            for e in sim.world.messages.iter().filter(|e| e.info.id >= seen) {
+            for e in sim.messages_since(&mut seen) {
                 if let (NodeId::Broker(_), Payload::Fetch(req)) = (e.info.from, &e.payload) {
                     out.push((e.info.depart_us, req.clone()));
                 }
             }
-            seen = sim
-                .world
-                .messages
-                .iter()
-                .map(|e| e.info.id + 1)
-                .max()
-                .unwrap_or(seen)
-                .max(seen);
         }
         out
     }

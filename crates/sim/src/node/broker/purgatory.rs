@@ -7,31 +7,13 @@ use crate::support::vec_map::VecMap;
 /// What the purgatory needs to know about a held fetch.
 pub(super) trait HeldFetch {
     fn correlation_id(&self) -> u64;
-    /// The partitions it reads.
-    fn partitions(&self) -> impl Iterator<Item = u32>;
-}
-
-/// A held fetch with its partitions sorted: whether it reads a partition with new records is
-/// a binary search, not a scan of every partition it reads.
-#[derive(Debug, Clone)]
-struct Held<F> {
-    fetch: F,
-    reads: Vec<u32>,
-}
-
-impl<F> Held<F> {
-    fn reads_any(&self, partitions: &[u32]) -> bool {
-        partitions
-            .iter()
-            .any(|p| self.reads.binary_search(p).is_ok())
-    }
 }
 
 /// Held fetches, at most one per fetching node (a node sends its next fetch only after the
 /// answer).
 #[derive(Debug, Clone)]
 pub(super) struct FetchPurgatory<F> {
-    held: VecMap<u32, Held<F>>,
+    held: VecMap<u32, F>,
 }
 
 impl<F: HeldFetch> FetchPurgatory<F> {
@@ -42,12 +24,7 @@ impl<F: HeldFetch> FetchPurgatory<F> {
     }
 
     pub fn hold(&mut self, fetcher: u32, fetch: F) {
-        let mut reads: Vec<u32> = fetch.partitions().collect();
-        // Fetches list their partitions in order already; sorting is the fallback.
-        if !reads.is_sorted() {
-            crate::support::sorting::sort(&mut reads);
-        }
-        self.held.insert(fetcher, Held { fetch, reads });
+        self.held.insert(fetcher, fetch);
     }
 
     pub fn clear(&mut self) {
@@ -59,9 +36,9 @@ impl<F: HeldFetch> FetchPurgatory<F> {
         if self
             .held
             .get(&fetcher)
-            .is_some_and(|h| h.fetch.correlation_id() == correlation_id)
+            .is_some_and(|h| h.correlation_id() == correlation_id)
         {
-            self.held.remove(&fetcher).map(|h| h.fetch)
+            self.held.remove(&fetcher)
         } else {
             None
         }
@@ -80,25 +57,7 @@ impl<F: HeldFetch> FetchPurgatory<F> {
             .collect();
         ready
             .into_iter()
-            .filter_map(|fetcher| Some((fetcher, self.held.remove(&fetcher)?.fetch)))
-            .collect()
-    }
-
-    /// These partitions have something new: the fetches reading any of them come out, in
-    /// fetcher order.
-    pub fn release(&mut self, partitions: &[u32]) -> Vec<(u32, F)> {
-        if partitions.is_empty() || self.held.is_empty() {
-            return Vec::new();
-        }
-        let ready: Vec<u32> = self
-            .held
-            .iter()
-            .filter(|(_, h)| h.reads_any(partitions))
-            .map(|(fetcher, _)| *fetcher)
-            .collect();
-        ready
-            .into_iter()
-            .filter_map(|fetcher| Some((fetcher, self.held.remove(&fetcher)?.fetch)))
+            .filter_map(|fetcher| Some((fetcher, self.held.remove(&fetcher)?)))
             .collect()
     }
 }

@@ -1,9 +1,13 @@
 //! Fetching from partition leaders: one fetch in flight per leader, for the owned partitions
-//! whose buffer is empty; the answers fill the buffer `poll()` drains.
+//! whose buffer is empty; the answers fill the buffer `poll()` drains. Each leader is fetched
+//! from in a fetch session (KIP-227; the leader's side is `broker::consumer_fetch`).
 
 use super::{Buffered, Consumer};
 use crate::kafka::errors::ErrorCode;
-use crate::kafka::protocol::{ConsumerFetchPartition, ConsumerFetchedPartition, NodeId, Payload};
+use crate::kafka::protocol::{
+    ConsumerFetchPartition, ConsumerFetchRequest, ConsumerFetchedPartition, ConsumerSessionRef,
+    FetchSessionError, NodeId, Payload,
+};
 use crate::node::Ctx;
 use crate::support::vec_map::{VecMap, VecSet};
 use std::sync::Arc;
@@ -41,6 +45,59 @@ impl FetchPlan {
                 None => self.leaderless.push(p),
             }
         }
+    }
+}
+
+/// The consumer's side of its fetch session with one leader (Kafka's `FetchSessionHandler`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct FetchSession {
+    /// Session id and the epoch of the next request once the leader opened one; `None`: the
+    /// next fetch is a full one.
+    established: Option<(u32, u32)>,
+    /// What the leader's session holds, as last sent (ascending by partition).
+    sent: Vec<ConsumerFetchPartition>,
+}
+
+impl FetchSession {
+    /// After a session error, a lost fetch or a reset connection the next fetch opens a new
+    /// session (`FetchSessionHandler.handleError`).
+    pub(super) fn reset(&mut self) {
+        self.established = None;
+        self.sent.clear();
+    }
+
+    /// The request for `wanted` (all it reads from this leader, ascending): its session, the
+    /// partitions added or changed, and those to forget. The session then holds `wanted`.
+    fn next_request(
+        &mut self,
+        wanted: Vec<ConsumerFetchPartition>,
+    ) -> (ConsumerSessionRef, Vec<ConsumerFetchPartition>, Vec<u32>) {
+        let old = std::mem::replace(&mut self.sent, wanted);
+        let Some((id, epoch)) = self.established else {
+            return (ConsumerSessionRef::default(), self.sent.clone(), Vec::new());
+        };
+        self.established = Some((id, epoch.wrapping_add(1).max(1)));
+        // Both lists ascend: one walk finds the changed and the forgotten.
+        let mut changed = Vec::new();
+        let mut forgotten = Vec::new();
+        let mut i = 0;
+        for fp in &self.sent {
+            while let Some(o) = old.get(i).filter(|o| o.partition < fp.partition) {
+                forgotten.push(o.partition);
+                i += 1;
+            }
+            match old.get(i) {
+                Some(o) if o.partition == fp.partition => {
+                    if o.offset != fp.offset {
+                        changed.push(*fp);
+                    }
+                    i += 1;
+                }
+                _ => changed.push(*fp),
+            }
+        }
+        forgotten.extend(old.get(i..).unwrap_or(&[]).iter().map(|o| o.partition));
+        (ConsumerSessionRef { id, epoch }, changed, forgotten)
     }
 }
 
@@ -146,16 +203,22 @@ impl Consumer {
             }
             let correlation_id = self.next_correlation;
             self.next_correlation += 1;
-            let parts: Vec<u32> = partitions.iter().map(|p| p.partition).collect();
-            self.fetches
-                .insert(leader, (correlation_id, ctx.now, parts));
+            self.fetches.insert(leader, (correlation_id, ctx.now));
+            let whole = cfg!(any(test, feature = "invariants")).then(|| partitions.clone());
+            let (session, partitions, forgotten) = self
+                .fetch_sessions
+                .get_or_default(leader)
+                .next_request(partitions);
             ctx.out.send(
                 self.node(),
                 NodeId::Broker(leader),
-                Payload::ConsumerFetch {
+                Payload::ConsumerFetch(ConsumerFetchRequest {
                     correlation_id,
+                    session,
                     partitions,
-                },
+                    forgotten,
+                    whole,
+                }),
             );
         }
         self.fetch_plan = plan;
@@ -165,17 +228,24 @@ impl Consumer {
         &mut self,
         broker: u32,
         correlation_id: u64,
+        session: Result<u32, FetchSessionError>,
         partitions: Vec<ConsumerFetchedPartition>,
         ctx: &mut Ctx,
     ) {
         if self
             .fetches
             .get(&broker)
-            .is_none_or(|(c, _, _)| *c != correlation_id)
+            .is_none_or(|(c, _)| *c != correlation_id)
         {
             return;
         }
         self.fetches.remove(&broker);
+        let s = self.fetch_sessions.get_or_default(broker);
+        match session {
+            Err(_) => s.reset(),
+            Ok(id) if s.established.is_none() => s.established = Some((id, 1)),
+            Ok(_) => {}
+        }
         let mut stale_metadata = false;
         for fp in partitions {
             // Nothing read and nothing to learn (most of a full fetch's answer): skipped
@@ -233,5 +303,47 @@ impl Consumer {
         } else {
             self.send_fetches(ctx);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp(partition: u32, offset: Option<u64>) -> ConsumerFetchPartition {
+        ConsumerFetchPartition { partition, offset }
+    }
+
+    fn listed(v: &[ConsumerFetchPartition]) -> Vec<(u32, Option<u64>)> {
+        v.iter().map(|f| (f.partition, f.offset)).collect()
+    }
+
+    #[test]
+    fn a_session_request_lists_added_and_moved_partitions_and_forgets_the_rest() {
+        let mut s = FetchSession::default();
+        let (session, parts, forgotten) =
+            s.next_request(vec![fp(0, Some(5)), fp(3, Some(7)), fp(6, None)]);
+        // No session yet: a full fetch of everything.
+        assert_eq!(session, ConsumerSessionRef { id: 0, epoch: 0 });
+        assert_eq!(listed(&parts), [(0, Some(5)), (3, Some(7)), (6, None)]);
+        assert!(forgotten.is_empty());
+        s.established = Some((42, 1));
+        let (session, parts, forgotten) =
+            s.next_request(vec![fp(0, Some(5)), fp(3, Some(9)), fp(9, Some(1))]);
+        assert_eq!(session, ConsumerSessionRef { id: 42, epoch: 1 });
+        assert_eq!(listed(&parts), [(3, Some(9)), (9, Some(1))]);
+        assert_eq!(forgotten, [6]);
+        // Nothing moved: an empty request in the next epoch.
+        let (session, parts, forgotten) =
+            s.next_request(vec![fp(0, Some(5)), fp(3, Some(9)), fp(9, Some(1))]);
+        assert_eq!(session, ConsumerSessionRef { id: 42, epoch: 2 });
+        assert!(parts.is_empty() && forgotten.is_empty());
+        // Everything forgotten, then after a reset a full fetch again.
+        let (_, parts, forgotten) = s.next_request(Vec::new());
+        assert!(parts.is_empty());
+        assert_eq!(forgotten, [0, 3, 9]);
+        s.reset();
+        let (session, parts, _) = s.next_request(vec![fp(1, Some(2))]);
+        assert_eq!((session.epoch, listed(&parts)), (0, vec![(1, Some(2))]));
     }
 }

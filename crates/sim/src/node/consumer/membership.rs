@@ -205,11 +205,13 @@ impl Consumer {
         let stale: Vec<u32> = self
             .fetches
             .iter()
-            .filter(|(_, (_, sent, _))| now.saturating_sub(*sent) > REQUEST_TIMEOUT_US)
+            .filter(|(_, (_, sent))| now.saturating_sub(*sent) > REQUEST_TIMEOUT_US)
             .map(|(b, _)| *b)
             .collect();
         for b in stale {
             self.fetches.remove(&b);
+            // Its answer, if any, will not be read: the leader's session is out of step.
+            self.fetch_sessions.get_or_default(b).reset();
         }
         self.time_out_requests(ctx);
         if self.heartbeat_from_poll {
