@@ -170,9 +170,7 @@ impl Broker {
             return true;
         };
         match self.replicas.get_dense(partition) {
-            Some(r) if r.is_leader() => {
-                offset > r.log_end_offset || r.high_watermark.saturating_sub(offset) > 0
-            }
+            Some(r) if r.is_leader() => offset > r.log_end_offset || r.high_watermark > offset,
             _ => true,
         }
     }

@@ -248,14 +248,6 @@ impl Consumer {
         }
         let mut stale_metadata = false;
         for fp in partitions {
-            // Nothing read and nothing to learn (most of a full fetch's answer): skipped
-            // without the lookups below, which would all end in `continue` for it.
-            if fp.records == 0
-                && fp.error.is_none()
-                && (self.reset_latest.is_empty() || !self.reset_latest.contains(&fp.partition))
-            {
-                continue;
-            }
             // Revoked while the fetch was in flight: the answer is dropped.
             if !self.owned.contains(&fp.partition) {
                 continue;
