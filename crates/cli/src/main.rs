@@ -285,6 +285,13 @@ fn assign(strategy: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing to a reader that went away (`| head`) would panic;
+    // the default action ends the process quietly instead.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_DFL before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Run {

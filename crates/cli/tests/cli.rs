@@ -389,3 +389,24 @@ fn partition_prints_librdkafkas_choice_and_refuses_an_unknown_partitioner() {
         String::from_utf8_lossy(&out.stderr).contains("--partitioner: unknown partitioner \"crc\"")
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // As `kafka-sim partition ... | head -c 100`: more lines than a pipe holds (about 190 KB),
+    // and a reader that closes its end after the first 100 bytes.
+    let keys: Vec<String> = (0..10_000).map(|i| format!("key-{i}")).collect();
+    let mut child = kafka_sim()
+        .args(["partition", "--partitions", "1000"])
+        .args(&keys)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut first = [0u8; 100];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut first).expect("read");
+    assert!(first.starts_with(b"key-0\t"));
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+}
