@@ -11,6 +11,7 @@
 //! scan over every partition per event would show).
 
 use kafka_sim::scenario::presets::busy_scaled;
+use kafka_sim::scenario::Scenario;
 use kafka_sim::Simulation;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -144,14 +145,36 @@ fn ratio(rows: &[Row], axis: &str, figure: impl Fn(&Row) -> f64) -> Option<f64> 
     Some(at(1000)? / at(12)?)
 }
 
+/// Runs of one size until this much CPU time has gone into them (at most `MAX_RUNS`): the
+/// short ones (a tenth of a second) are repeated, and the fastest run is the figure, the
+/// steadiest on a machine shared with other work.
+const MIN_CPU_SECONDS: f64 = 0.5;
+const MAX_RUNS: u32 = 5;
+
 fn measure(size: &'static Size) -> Row {
     let mut scenario = busy_scaled(size.partitions, size.producers, size.groups);
     for p in &mut scenario.producers {
         p.keys = size.keys;
     }
+    let mut best = run_once(size, &scenario);
+    let mut spent = best.secs();
+    for _ in 1..MAX_RUNS {
+        if spent >= MIN_CPU_SECONDS {
+            break;
+        }
+        let row = run_once(size, &scenario);
+        spent += row.secs();
+        if row.secs() < best.secs() {
+            best = row;
+        }
+    }
+    best
+}
+
+fn run_once(size: &'static Size, scenario: &Scenario) -> Row {
     let cpu0 = cpu_seconds();
     let start = Instant::now();
-    let mut sim = Simulation::new(scenario);
+    let mut sim = Simulation::new(scenario.clone());
     sim.run_to_end();
     let wall = start.elapsed().as_secs_f64().max(1e-9);
     let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
@@ -194,7 +217,8 @@ pub fn run(json: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     println!("busy reference records (1,200,000 at 120,000/s, 3 brokers, RF 3) at several sizes;");
-    println!("per second of CPU time (wall clock where unknown)");
+    println!("per second of CPU time (wall clock where unknown), the fastest of the runs that");
+    println!("fill half a second of CPU (up to 5)");
     println!(
         "{:<11} {:>10} {:>5} {:>7} {:>10} {:>10} {:>7} {:>12} {:>12} {:>9} {:>7}",
         "against",
