@@ -455,7 +455,9 @@ impl Consumer {
         }
         self.find_in_flight = false;
         self.metadata_in_flight = false;
-        self.fetch_sessions.get_or_default(broker).reset();
+        if let Some(s) = self.fetch_sessions.get_mut(&broker) {
+            s.reset();
+        }
         if self.fetches.remove(&broker).is_some() {
             self.leaders = Arc::from(Vec::new());
         }

@@ -211,7 +211,9 @@ impl Consumer {
         for b in stale {
             self.fetches.remove(&b);
             // Its answer, if any, will not be read: the leader's session is out of step.
-            self.fetch_sessions.get_or_default(b).reset();
+            if let Some(s) = self.fetch_sessions.get_mut(&b) {
+                s.reset();
+            }
         }
         self.time_out_requests(ctx);
         if self.heartbeat_from_poll {
