@@ -6,6 +6,7 @@ pub mod accumulator;
 mod batch_store;
 mod bounds;
 mod expiry;
+mod metadata;
 mod request;
 mod sender;
 pub mod values;
@@ -15,7 +16,6 @@ use crate::kafka::partitioner::Partitioner;
 use crate::kafka::protocol::{NodeId, Payload};
 use crate::kafka::record_size::{estimate_size_upper_bound, KEY_BYTES};
 use crate::node::{Ctx, Node, Timer};
-use crate::observe::trace::TraceKind;
 use crate::scenario::{Client, KafkaVersion, ProducerConfig, SendMode};
 use crate::support::vec_map::{VecMap, VecSet};
 use crate::world::topology::Topology;
@@ -242,17 +242,6 @@ impl Producer {
             .unwrap_or(partition)
     }
 
-    /// Starts refreshing metadata every `metadata.max.age.ms`.
-    pub fn enable_metadata_refresh(&mut self) {
-        self.metadata_max_age_us = Some(ms(self.cfg.metadata_max_age_ms));
-    }
-
-    /// When the periodic refresh is next due, if it runs.
-    fn metadata_refresh_due(&self) -> Option<u64> {
-        self.metadata_max_age_us
-            .map(|age| self.metadata_refreshed_us.saturating_add(age))
-    }
-
     fn observed(&self) -> bool {
         self.cfg.send_mode != SendMode::FireAndForget
     }
@@ -291,21 +280,6 @@ impl Producer {
     /// The application has made its last `send()` call and it returned.
     pub fn done_sending(&self) -> bool {
         self.next_record >= self.cfg.records && self.blocked.is_none()
-    }
-
-    /// Derives `available` and `leader_brokers` after `leaders` changed.
-    fn leaders_changed(&mut self) {
-        self.available.clear();
-        self.available.extend(
-            self.leaders
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.is_some())
-                .map(|(i, _)| i as u32),
-        );
-        self.leader_brokers = self.leaders.iter().flatten().copied().collect();
-        crate::support::sorting::sort(&mut self.leader_brokers);
-        self.leader_brokers.dedup();
     }
 
     /// The application's send loop: every record due by now goes through `send()`
@@ -376,77 +350,6 @@ impl Producer {
                 self.waiting_for = Some(id);
             }
         }
-    }
-
-    fn apply_metadata(&mut self, leaders: &Arc<[Option<u32>]>, ctx: &mut Ctx<'_>) {
-        self.metadata_refreshed_us = ctx.now;
-        // Partitions only grow: a broker with an older view does not shrink the topic.
-        let known = self
-            .topic
-            .map_or(0, |t| ctx.topo.partitions_known(t, leaders.len()));
-        let grew = known > self.partitions;
-        if grew {
-            self.add_partitions(known, ctx.topo);
-        }
-        let mut changed = grew;
-        for p in 0..self.partitions {
-            let l = leaders.get(self.global(p) as usize).copied().flatten();
-            if let Some(slot) = self.leaders.get_mut(p as usize) {
-                if *slot != l {
-                    *slot = l;
-                    changed = true;
-                }
-            }
-        }
-        if changed {
-            self.leaders_changed();
-        }
-        self.metadata_needed = self.leaders.iter().any(|l| l.is_none());
-        self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
-        if changed {
-            let text = self
-                .leaders
-                .iter()
-                .enumerate()
-                .map(|(p, l)| match l {
-                    Some(b) => format!("{}→{b}", ctx.topo.name(self.global(p as u32))),
-                    None => format!("{}→none", ctx.topo.name(self.global(p as u32))),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let grown = if grew {
-                format!("{} now has {known} partitions; ", self.cfg.topic)
-            } else {
-                String::new()
-            };
-            ctx.out.trace(
-                ctx.now,
-                self.node(),
-                TraceKind::MetadataUpdated,
-                format!("{} refreshed metadata: {grown}{text}", self.cfg.name),
-            );
-        }
-    }
-
-    /// Metadata shows more partitions: from now on the partitioner spreads over all of them
-    /// (keyed records may map elsewhere, as in Kafka), with a queue and send state for each.
-    fn add_partitions(&mut self, total: u32, topo: &Topology) {
-        let Some(t) = self.topic else {
-            return;
-        };
-        for p in self.partitions..total {
-            if let Some(g) = topo.global(t, p) {
-                self.globals.push(g);
-            }
-        }
-        let n = self.globals.len() as u32;
-        self.partitions = n;
-        self.partitioner.set_partitions(n);
-        self.accumulator.add_partitions(n);
-        self.send_state
-            .resize_with(n as usize, PartitionSendState::default);
-        self.leaders.resize(n as usize, None);
-        self.leaders_changed();
     }
 
     /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.

@@ -306,42 +306,6 @@ impl Producer {
         self.settle(&b, false, ctx);
     }
 
-    pub(super) fn maybe_request_metadata(&mut self, ctx: &mut Ctx<'_>) {
-        let periodic = self
-            .metadata_refresh_due()
-            .is_some_and(|due| ctx.now >= due);
-        if !(self.metadata_needed || periodic)
-            || self.metadata_in_flight.is_some()
-            || ctx.now < self.metadata_ready_us
-        {
-            return;
-        }
-        // Like `NetworkClient.leastLoadedNode`, skip brokers the client cannot reach now.
-        let brokers = self.brokers.max(1);
-        let mut b = self.metadata_cursor % brokers;
-        for k in 0..brokers {
-            let candidate = (self.metadata_cursor.wrapping_add(k)) % brokers;
-            if self
-                .connections
-                .get(&candidate)
-                .is_none_or(|c| c.is_ready())
-            {
-                b = candidate;
-                break;
-            }
-        }
-        self.metadata_cursor = self.metadata_cursor.wrapping_add(1);
-        let correlation_id = (u64::from(b) << 48) | (self.next_correlation & 0xffff_ffff_ffff);
-        self.next_correlation += 1;
-        self.metadata_in_flight = Some((correlation_id, ctx.now + ms(self.cfg.request_timeout_ms)));
-        self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
-        ctx.out.send(
-            self.node(),
-            NodeId::Broker(b),
-            Payload::Metadata { correlation_id },
-        );
-    }
-
     /// Whether the Sender may send to `broker` now: connected, with room in its window.
     pub(super) fn window_free(&self, broker: u32) -> bool {
         self.connections.get(&broker).is_none_or(|c| {

@@ -1,0 +1,145 @@
+//! The producer's view of the cluster: metadata requests (when leaders are unknown and every
+//! `metadata.max.age.ms`), applying an answer (partitions only grow; leaders move), and what
+//! the Sender derives from the leaders (`Metadata`, `NetworkClient.leastLoadedNode`).
+
+use super::{ms, PartitionSendState, Producer};
+use crate::kafka::protocol::{NodeId, Payload};
+use crate::node::Ctx;
+use crate::observe::trace::TraceKind;
+use crate::world::topology::Topology;
+use std::sync::Arc;
+
+impl Producer {
+    /// Starts refreshing metadata every `metadata.max.age.ms`.
+    pub fn enable_metadata_refresh(&mut self) {
+        self.metadata_max_age_us = Some(ms(self.cfg.metadata_max_age_ms));
+    }
+
+    /// When the periodic refresh is next due, if it runs.
+    pub(super) fn metadata_refresh_due(&self) -> Option<u64> {
+        self.metadata_max_age_us
+            .map(|age| self.metadata_refreshed_us.saturating_add(age))
+    }
+
+    /// Derives `available` and `leader_brokers` after `leaders` changed.
+    pub(super) fn leaders_changed(&mut self) {
+        self.available.clear();
+        self.available.extend(
+            self.leaders
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.is_some())
+                .map(|(i, _)| i as u32),
+        );
+        self.leader_brokers = self.leaders.iter().flatten().copied().collect();
+        crate::support::sorting::sort(&mut self.leader_brokers);
+        self.leader_brokers.dedup();
+    }
+
+    pub(super) fn maybe_request_metadata(&mut self, ctx: &mut Ctx<'_>) {
+        let periodic = self
+            .metadata_refresh_due()
+            .is_some_and(|due| ctx.now >= due);
+        if !(self.metadata_needed || periodic)
+            || self.metadata_in_flight.is_some()
+            || ctx.now < self.metadata_ready_us
+        {
+            return;
+        }
+        // Like `NetworkClient.leastLoadedNode`, skip brokers the client cannot reach now.
+        let brokers = self.brokers.max(1);
+        let mut b = self.metadata_cursor % brokers;
+        for k in 0..brokers {
+            let candidate = (self.metadata_cursor.wrapping_add(k)) % brokers;
+            if self
+                .connections
+                .get(&candidate)
+                .is_none_or(|c| c.is_ready())
+            {
+                b = candidate;
+                break;
+            }
+        }
+        self.metadata_cursor = self.metadata_cursor.wrapping_add(1);
+        let correlation_id = (u64::from(b) << 48) | (self.next_correlation & 0xffff_ffff_ffff);
+        self.next_correlation += 1;
+        self.metadata_in_flight = Some((correlation_id, ctx.now + ms(self.cfg.request_timeout_ms)));
+        self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
+        ctx.out.send(
+            self.node(),
+            NodeId::Broker(b),
+            Payload::Metadata { correlation_id },
+        );
+    }
+
+    pub(super) fn apply_metadata(&mut self, leaders: &Arc<[Option<u32>]>, ctx: &mut Ctx<'_>) {
+        self.metadata_refreshed_us = ctx.now;
+        // Partitions only grow: a broker with an older view does not shrink the topic.
+        let known = self
+            .topic
+            .map_or(0, |t| ctx.topo.partitions_known(t, leaders.len()));
+        let grew = known > self.partitions;
+        if grew {
+            self.add_partitions(known, ctx.topo);
+        }
+        let mut changed = grew;
+        for p in 0..self.partitions {
+            let l = leaders.get(self.global(p) as usize).copied().flatten();
+            if let Some(slot) = self.leaders.get_mut(p as usize) {
+                if *slot != l {
+                    *slot = l;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.leaders_changed();
+        }
+        self.metadata_needed = self.leaders.iter().any(|l| l.is_none());
+        self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
+        if changed {
+            let text = self
+                .leaders
+                .iter()
+                .enumerate()
+                .map(|(p, l)| match l {
+                    Some(b) => format!("{}→{b}", ctx.topo.name(self.global(p as u32))),
+                    None => format!("{}→none", ctx.topo.name(self.global(p as u32))),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let grown = if grew {
+                format!("{} now has {known} partitions; ", self.cfg.topic)
+            } else {
+                String::new()
+            };
+            ctx.out.trace(
+                ctx.now,
+                self.node(),
+                TraceKind::MetadataUpdated,
+                format!("{} refreshed metadata: {grown}{text}", self.cfg.name),
+            );
+        }
+    }
+
+    /// Metadata shows more partitions: from now on the partitioner spreads over all of them
+    /// (keyed records may map elsewhere, as in Kafka), with a queue and send state for each.
+    pub(super) fn add_partitions(&mut self, total: u32, topo: &Topology) {
+        let Some(t) = self.topic else {
+            return;
+        };
+        for p in self.partitions..total {
+            if let Some(g) = topo.global(t, p) {
+                self.globals.push(g);
+            }
+        }
+        let n = self.globals.len() as u32;
+        self.partitions = n;
+        self.partitioner.set_partitions(n);
+        self.accumulator.add_partitions(n);
+        self.send_state
+            .resize_with(n as usize, PartitionSendState::default);
+        self.leaders.resize(n as usize, None);
+        self.leaders_changed();
+    }
+}
