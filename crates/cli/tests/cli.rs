@@ -43,7 +43,7 @@ fn run_prints_the_report_as_json_with_the_format_keys() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["records"]["sent"], 5000);
     assert_eq!(v["records"]["lost"], 0);
-    assert_eq!(v["trace.hash"], "c7e0df23fa153037");
+    assert_eq!(v["trace.hash"], "4a1e09e4d9f6eaf2");
     for key in [
         "consumed",
         "rebalances",

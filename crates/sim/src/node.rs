@@ -47,8 +47,8 @@ pub enum Timer {
     IsrCheck,
     /// A held (long-poll) fetch from this follower is due.
     FetchWait { follower: u32, correlation_id: u64 },
-    /// An acks=all produce request's timeout in the purgatory.
-    DelayedProduceTimeout { key: u64 },
+    /// The earliest timeout of the broker's parked acks=all produce requests.
+    DelayedProduceTimeout,
     /// A follower's fetch to this leader timed out or backed off: send again.
     FetchRetry { leader: u32, generation: u64 },
     /// The controller checks broker sessions.

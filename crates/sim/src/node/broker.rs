@@ -269,8 +269,9 @@ impl Broker {
                     self.answer_fetch(follower, &req, out);
                 }
             }
-            Timer::DelayedProduceTimeout { key } => {
-                if let Some(d) = self.delayed.expire(key) {
+            Timer::DelayedProduceTimeout => {
+                let (expired, next) = self.delayed.expire_due(now);
+                for d in expired {
                     let unsettled: Vec<usize> = d.unsettled().collect();
                     let mut results = d.results;
                     for i in unsettled {
@@ -286,6 +287,9 @@ impl Broker {
                             results,
                         }),
                     );
+                }
+                if let Some(due) = next {
+                    out.timer(due, node(self.id), Timer::DelayedProduceTimeout);
                 }
             }
             Timer::ConsumerFetchWait {

@@ -96,7 +96,7 @@ fn timer_code(t: Timer) -> u64 {
             follower,
             correlation_id,
         } => 4 | (u64::from(follower) << 8) | (correlation_id << 24),
-        Timer::DelayedProduceTimeout { key } => 5 | (key << 8),
+        Timer::DelayedProduceTimeout => 5,
         Timer::FetchRetry { leader, generation } => {
             6 | (u64::from(leader) << 8) | (generation << 24)
         }

@@ -110,17 +110,15 @@ impl Broker {
                 }),
             );
         } else {
-            let key = self.delayed.park(DelayedProduce::new(
+            if let Some(due) = self.delayed.park(DelayedProduce::new(
                 from,
                 req.correlation_id,
                 results,
-                waiting,
-            ));
-            out.timer(
                 now + req.timeout_us,
-                node(self.id),
-                Timer::DelayedProduceTimeout { key },
-            );
+                waiting,
+            )) {
+                out.timer(due, node(self.id), Timer::DelayedProduceTimeout);
+            }
         }
     }
 
@@ -189,5 +187,69 @@ fn answer_delayed(broker: u32, done: Vec<DelayedProduce>, out: &mut Outbox) {
                 results: d.results,
             }),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kafka::errors::ErrorCode;
+    use crate::kafka::protocol::{NodeId, Payload};
+    use crate::scenario::presets::ScenarioBuilder;
+    use crate::scenario::{Acks, ActionKind, KafkaVersion};
+    use crate::world::sim::Simulation;
+
+    #[test]
+    fn each_parked_acks_all_request_times_out_at_its_own_deadline() {
+        // One partition led by broker 0 whose followers are cut off: no acks=all request can
+        // complete, so each waits out its timeout in the purgatory, retries included.
+        let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .seed(3)
+            .duration_ms(8_000)
+            .topic(1, 3, 1)
+            .producer(|p| {
+                p.records = 3;
+                p.records_per_sec = 2.0;
+                p.acks = Acks::All;
+                p.request_timeout_ms = 2_000;
+            })
+            .action(
+                0,
+                ActionKind::IsolateBroker {
+                    broker: 1,
+                    for_ms: 60_000,
+                },
+            )
+            .action(
+                0,
+                ActionKind::IsolateBroker {
+                    broker: 2,
+                    for_ms: 60_000,
+                },
+            )
+            .build();
+        let mut sim = Simulation::new(s);
+        let (mut seen, mut parked, mut answered) = (0, Vec::new(), Vec::new());
+        while sim.step() {
+            for e in sim.messages_since(&mut seen) {
+                match (e.info.from, e.info.to, &e.payload) {
+                    (NodeId::Producer(0), NodeId::Broker(0), Payload::Produce(req)) => {
+                        parked.push((req.correlation_id, e.info.arrive_us + req.timeout_us))
+                    }
+                    (NodeId::Broker(0), NodeId::Producer(0), Payload::ProduceResponse(r))
+                        if r.results
+                            .iter()
+                            .all(|x| x.result == Err(ErrorCode::RequestTimedOut)) =>
+                    {
+                        answered.push((r.correlation_id, e.info.depart_us))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Requests whose deadline falls in the run (three of them parked at once) are
+        // answered at that deadline exactly.
+        parked.retain(|&(_, deadline)| deadline <= 8_000_000);
+        assert_eq!(parked.len(), 5);
+        assert_eq!(answered, parked);
     }
 }

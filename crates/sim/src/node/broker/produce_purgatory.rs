@@ -2,6 +2,11 @@
 //! batches (Kafka's `DelayedProduce`). An index by partition lets a high watermark's move visit
 //! only the requests waiting on that partition, not every parked request: at a thousand
 //! partitions the high watermark moves hundreds of times per follower fetch.
+//!
+//! Timeouts: one timer per broker, at the earliest deadline of what is parked, instead of one
+//! per request. Most requests are answered within milliseconds of a 30 s deadline, and Kafka's
+//! timing wheel (`DelayedOperationPurgatory`, `SystemTimer`) drops a completed operation's
+//! timer task too; a timer per request was 7 % of the cap scenario's events, each a no-op.
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{NodeId, ProducePartitionResult};
@@ -12,6 +17,8 @@ pub(super) struct DelayedProduce {
     pub producer: NodeId,
     pub correlation_id: u64,
     pub results: Vec<ProducePartitionResult>,
+    /// When the request times out (arrival plus its `timeout`).
+    pub deadline_us: u64,
     /// (index into results, partition, end offset to reach), sorted by partition once parked.
     /// Settled waits stay in place (marked in `settled`): removing each from a list of
     /// hundreds moved the rest every time at 1,000 partitions.
@@ -26,12 +33,14 @@ impl DelayedProduce {
         producer: NodeId,
         correlation_id: u64,
         results: Vec<ProducePartitionResult>,
+        deadline_us: u64,
         waiting: Vec<(usize, u32, u64)>,
     ) -> Self {
         DelayedProduce {
             producer,
             correlation_id,
             results,
+            deadline_us,
             settled: vec![false; waiting.len()],
             pending: waiting.len(),
             waiting,
@@ -56,11 +65,14 @@ pub(super) struct ProducePurgatory {
     /// may also hold keys answered since (dropped when the partition is next visited).
     by_partition: Vec<Vec<u64>>,
     next_key: u64,
+    /// The time of the one timeout timer that counts (earlier timers set since are stale).
+    timer_due: Option<u64>,
 }
 
 impl ProducePurgatory {
-    /// Parks a request (its `waiting` not empty) and returns its key for the timeout timer.
-    pub fn park(&mut self, mut d: DelayedProduce) -> u64 {
+    /// Parks a request (its `waiting` not empty); returns when to set the timeout timer, if
+    /// the one already set comes later than this request's deadline (or none is set).
+    pub fn park(&mut self, mut d: DelayedProduce) -> Option<u64> {
         // By partition: a high watermark move finds its entries by binary search instead of
         // a pass over the whole list (a request to one broker lists hundreds of partitions at
         // 1,000 partitions, and each of them moves on its own).
@@ -81,19 +93,37 @@ impl ProducePurgatory {
                 }
             }
         }
+        let deadline = d.deadline_us;
         self.parked.insert(key, d);
-        key
+        self.timer_due
+            .is_none_or(|t| deadline < t)
+            .then(|| *self.timer_due.insert(deadline))
     }
 
-    /// The request's `timeout` passed: it comes out, unless it was answered already.
-    pub fn expire(&mut self, key: u64) -> Option<DelayedProduce> {
-        self.parked.remove(&key)
+    /// The timeout timer set for `now` fired: the requests whose deadline passed come out, in
+    /// arrival order, with when to set the next timer (the earliest deadline left). A timer
+    /// that no longer counts changes nothing.
+    pub fn expire_due(&mut self, now: u64) -> (Vec<DelayedProduce>, Option<u64>) {
+        if self.timer_due != Some(now) {
+            return (Vec::new(), None);
+        }
+        let due: Vec<u64> = self
+            .parked
+            .iter()
+            .filter(|(_, d)| d.deadline_us <= now)
+            .map(|(&k, _)| k)
+            .collect();
+        let expired = due.iter().filter_map(|k| self.parked.remove(k)).collect();
+        self.timer_due = self.parked.values().map(|d| d.deadline_us).min();
+        (expired, self.timer_due)
     }
 
-    /// The process stopped: parked requests are forgotten (keys keep growing).
+    /// The process stopped: parked requests are forgotten (keys keep growing), and timers set
+    /// before count no more.
     pub fn clear(&mut self) {
         self.parked.clear();
         self.by_partition.clear();
+        self.timer_due = None;
     }
 
     /// Settles the waits on `partition` that `settle` picks (true: settled), giving `edit` each
@@ -164,5 +194,66 @@ impl ProducePurgatory {
             |_| true,
             |r| r.result = Err(ErrorCode::NotLeaderOrFollower),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(correlation_id: u64, deadline_us: u64) -> DelayedProduce {
+        let result = ProducePartitionResult {
+            partition: 0,
+            batch_id: correlation_id,
+            result: Ok(0),
+        };
+        DelayedProduce::new(
+            NodeId::Producer(0),
+            correlation_id,
+            vec![result],
+            deadline_us,
+            vec![(0, 0, 10)],
+        )
+    }
+
+    /// The correlation ids of what expired at `now`, and the next timer.
+    fn expire(purgatory: &mut ProducePurgatory, now: u64) -> (Vec<u64>, Option<u64>) {
+        let (expired, next) = purgatory.expire_due(now);
+        (expired.iter().map(|d| d.correlation_id).collect(), next)
+    }
+
+    #[test]
+    fn parked_requests_share_one_timer_at_the_earliest_deadline() {
+        let mut purgatory = ProducePurgatory::default();
+        assert_eq!(purgatory.park(request(1, 300)), Some(300));
+        // Later deadlines ride on the timer already set.
+        assert_eq!(purgatory.park(request(2, 400)), None);
+        assert_eq!(purgatory.park(request(3, 300)), None);
+        // An earlier one sets its own; the timer at 300 no longer counts.
+        assert_eq!(purgatory.park(request(4, 200)), Some(200));
+        assert_eq!(expire(&mut purgatory, 300), (vec![], None));
+        assert_eq!(expire(&mut purgatory, 200), (vec![4], Some(300)));
+        assert_eq!(expire(&mut purgatory, 300), (vec![1, 3], Some(400)));
+    }
+
+    #[test]
+    fn an_answered_request_leaves_the_timer_to_the_next_deadline() {
+        let mut purgatory = ProducePurgatory::default();
+        assert_eq!(purgatory.park(request(1, 300)), Some(300));
+        assert_eq!(purgatory.park(request(2, 500)), None);
+        assert_eq!(purgatory.reached(0, 10, false).len(), 2);
+        // Nothing is parked when the timer fires: nothing expires and no timer follows.
+        assert_eq!(expire(&mut purgatory, 300), (vec![], None));
+        assert_eq!(purgatory.park(request(3, 900)), Some(900));
+    }
+
+    #[test]
+    fn a_stopped_broker_ignores_the_timers_it_set_before() {
+        let mut purgatory = ProducePurgatory::default();
+        assert_eq!(purgatory.park(request(1, 300)), Some(300));
+        purgatory.clear();
+        assert_eq!(purgatory.park(request(2, 700)), Some(700));
+        assert_eq!(expire(&mut purgatory, 300), (vec![], None));
+        assert_eq!(expire(&mut purgatory, 700), (vec![2], None));
     }
 }
