@@ -16,24 +16,13 @@ fn peak_memory_kb() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// CPU seconds (user + system) this process used, from /proc/self/stat (clock ticks of 1/100 s).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses and may contain spaces).
-    let rest = stat.get(stat.rfind(')')? + 2..)?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 pub fn run(json: bool) -> ExitCode {
     let scenario = busy_reference();
     let start = Instant::now();
     let mut sim = Simulation::new(scenario);
     sim.run_to_end();
     let secs = start.elapsed().as_secs_f64().max(1e-9);
-    let cpu = cpu_seconds();
+    let cpu = crate::cpu_time::process_seconds();
     let report = sim.report();
     let records = report.records.sent;
     let events = report.events;
@@ -93,7 +82,7 @@ pub fn hour(json: bool, minutes: u64) -> ExitCode {
     let mut sim = Simulation::new(scenario);
     sim.run_to_end();
     let secs = start.elapsed().as_secs_f64().max(1e-9);
-    let cpu = cpu_seconds();
+    let cpu = crate::cpu_time::process_seconds();
     let peak_run = peak_memory_kb();
     let (runs, window) = sim
         .ledger()

@@ -1,6 +1,7 @@
 //! `kafka-sim`: the Kafka Playground simulation on the command line.
 
 mod bench;
+mod cpu_time;
 mod lesson;
 mod link;
 mod sweep;

@@ -101,14 +101,6 @@ const SIZES: &[Size] = &[
     },
 ];
 
-/// CPU time this thread has run, in seconds: /proc/self/schedstat in ns (steadier than the
-/// wall clock on a machine shared with other work).
-fn cpu_seconds() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
-
 struct Row {
     size: &'static Size,
     records: u64,
@@ -148,8 +140,8 @@ fn ratio(rows: &[Row], axis: &str, figure: impl Fn(&Row) -> f64) -> Option<f64> 
 /// Runs of one size until this much CPU time has gone into them (at most `MAX_RUNS`): the
 /// short ones (a tenth of a second) are repeated, and the fastest run is the figure, the
 /// steadiest on a machine shared with other work.
-const MIN_CPU_SECONDS: f64 = 0.5;
-const MAX_RUNS: u32 = 5;
+const MIN_CPU_SECONDS: f64 = 1.0;
+const MAX_RUNS: u32 = 10;
 
 fn measure(size: &'static Size) -> Row {
     let mut scenario = busy_scaled(size.partitions, size.producers, size.groups);
@@ -172,12 +164,14 @@ fn measure(size: &'static Size) -> Row {
 }
 
 fn run_once(size: &'static Size, scenario: &Scenario) -> Row {
-    let cpu0 = cpu_seconds();
+    let cpu0 = crate::cpu_time::thread_seconds();
     let start = Instant::now();
     let mut sim = Simulation::new(scenario.clone());
     sim.run_to_end();
     let wall = start.elapsed().as_secs_f64().max(1e-9);
-    let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
+    let cpu = crate::cpu_time::thread_seconds()
+        .zip(cpu0)
+        .map(|(b, a)| b - a);
     let report = sim.report();
     Row {
         size,
@@ -218,7 +212,7 @@ pub fn run(json: bool) -> ExitCode {
     }
     println!("busy reference records (1,200,000 at 120,000/s, 3 brokers, RF 3) at several sizes;");
     println!("per second of CPU time (wall clock where unknown), the fastest of the runs that");
-    println!("fill half a second of CPU (up to 5)");
+    println!("fill a second of CPU (up to 10)");
     println!(
         "{:<11} {:>10} {:>5} {:>7} {:>10} {:>10} {:>7} {:>12} {:>12} {:>9} {:>7}",
         "against",
