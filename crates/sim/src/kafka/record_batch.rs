@@ -102,17 +102,6 @@ impl BatchRun {
         self.records.clear();
     }
 
-    /// Room for `batches` more batches holding `records` more record ids in all.
-    pub fn reserve(&mut self, batches: usize, records: usize) {
-        self.headers.reserve(batches);
-        self.records.reserve(records);
-    }
-
-    /// Room for the batches and record ids already allocated (never shrinks).
-    pub fn capacity(&self) -> (usize, usize) {
-        (self.headers.capacity(), self.records.capacity())
-    }
-
     fn batch(&self, h: &Header) -> BatchRef<'_> {
         let (first, count) = (h.first as usize, h.count as usize);
         BatchRef {

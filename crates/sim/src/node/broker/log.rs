@@ -18,11 +18,6 @@ use std::sync::Arc;
 /// log's start), so replicas with the same batches cut them at the same places.
 pub const SEGMENT_BATCHES: usize = 256;
 
-/// A tail's first allocation. Grown one doubling at a time from a batch, the tails of 3,000
-/// replicas (1,000 partitions) spent a tenth of a run in `realloc` and its copies.
-const TAIL_START_BATCHES: usize = 16;
-const TAIL_START_RECORDS: usize = 1024;
-
 #[derive(Debug, Clone, Default)]
 pub struct Log {
     segments: Vec<Arc<Segment>>,
@@ -65,9 +60,6 @@ impl Log {
 
     /// Appends a copy of `batch`.
     pub fn push_ref(&mut self, batch: BatchRef<'_>) {
-        if self.tail.capacity().0 == 0 {
-            self.tail.reserve(TAIL_START_BATCHES, TAIL_START_RECORDS);
-        }
         self.tail.push(batch);
         if self.tail.len() >= SEGMENT_BATCHES {
             if let Some(s) = Segment::encode(&self.tail) {
