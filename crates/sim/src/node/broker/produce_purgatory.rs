@@ -6,7 +6,9 @@
 //! Timeouts: one timer per broker, at the earliest deadline of what is parked, instead of one
 //! per request. Most requests are answered within milliseconds of a 30 s deadline, and Kafka's
 //! timing wheel (`DelayedOperationPurgatory`, `SystemTimer`) drops a completed operation's
-//! timer task too; a timer per request was 7 % of the cap scenario's events, each a no-op.
+//! timer task too. A timer per request was 7 % of the cap scenario's events, each a no-op, and
+//! each waited out its 30 s in the event queue (half the peak memory of a minute at 20,000
+//! records/s).
 
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{NodeId, ProducePartitionResult};
