@@ -121,6 +121,10 @@ impl Producer {
             );
             self.connection_failed(b, ErrorCode::RequestTimedOut, ctx);
         }
+    }
+
+    /// A metadata request without an answer within `request.timeout.ms` is given up.
+    pub(super) fn check_metadata_timeout(&mut self, ctx: &mut Ctx<'_>) {
         if self
             .metadata_in_flight
             .is_some_and(|(_, deadline)| deadline <= ctx.now)

@@ -160,11 +160,13 @@ impl Producer {
             }
             return;
         }
+        let deadline_us = ctx.now + ms(self.cfg.request_timeout_ms);
         conn.in_flight.push_back(InFlightRequest {
             correlation_id,
             batch_ids: ids,
             sent_us: ctx.now,
-            deadline_us: ctx.now + ms(self.cfg.request_timeout_ms),
+            deadline_us,
         });
+        self.note_connection_due(deadline_us);
     }
 }

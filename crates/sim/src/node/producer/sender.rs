@@ -75,22 +75,32 @@ impl Producer {
             }
         }
         self.metadata_needed = true;
+        self.note_connection_due(ctx.now + backoff);
     }
 
     /// Connects again to each broker whose reconnect backoff is over and that leads a
     /// partition with batches waiting (the Sender asks `NetworkClient.ready`, which starts
-    /// the connection, only for nodes it has data for).
-    pub(super) fn maybe_reconnect(&mut self, ctx: &mut Ctx<'_>) {
-        let due: Vec<(u32, u32)> = self
-            .connections
-            .iter()
-            .filter_map(|(&b, c)| match c.state {
-                ConnectionState::Backoff { until_us, failures } if until_us <= ctx.now => {
-                    Some((b, failures))
-                }
-                _ => None,
-            })
-            .collect();
+    /// the connection, only for nodes it has data for). With `all`, every connection is
+    /// looked at; otherwise only those whose backoff was over before this turn
+    /// (`idle_backoffs`), the only ones that can be over when no connection is due.
+    pub(super) fn maybe_reconnect(&mut self, all: bool, ctx: &mut Ctx<'_>) {
+        let over = |b: u32, c: &super::Connection| match c.state {
+            ConnectionState::Backoff { until_us, failures } if until_us <= ctx.now => {
+                Some((b, failures))
+            }
+            _ => None,
+        };
+        let due: Vec<(u32, u32)> = if all {
+            self.connections
+                .iter()
+                .filter_map(|(&b, c)| over(b, c))
+                .collect()
+        } else {
+            self.idle_backoffs
+                .iter()
+                .filter_map(|&b| over(b, self.connections.get(&b)?))
+                .collect()
+        };
         for (b, failures) in due {
             let wanted = self
                 .accumulator
@@ -106,6 +116,8 @@ impl Producer {
                     failures,
                 };
             }
+            let setup = self.connection_setup_timeout_us();
+            self.note_connection_due(ctx.now.saturating_add(setup) + 1);
             ctx.out
                 .send(self.node(), NodeId::Broker(b), Payload::ApiVersions);
         }
@@ -463,5 +475,66 @@ impl Producer {
         // KIP-580: a random factor in [0.8, 1.2), then the cap.
         let factor = 0.8 + 0.4 * (f64::from(rng.next_u32()) / 4_294_967_296.0);
         ((term * factor) as u64).min(max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kafka::protocol::{NodeId, Payload};
+    use crate::scenario::presets::ScenarioBuilder;
+    use crate::scenario::{ActionKind, KafkaVersion};
+    use crate::world::sim::Simulation;
+
+    #[test]
+    fn a_backoff_over_with_nothing_to_send_waits_idle_and_reconnects_once_there_is() {
+        // Broker 0 goes down: its partition moves to broker 1, so the producer's backoff for
+        // broker 0 ends with nothing queued for it. Broker 0 comes back as a follower, and a
+        // partition added later is led by it: the producer connects again from that idle
+        // backoff, while its connection to broker 1 has nothing due.
+        let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .seed(9)
+            .brokers(2)
+            .duration_ms(50_000)
+            .topic(2, 2, 1)
+            .producer(|p| {
+                p.records = 480;
+                p.records_per_sec = 10.0;
+                p.metadata_max_age_ms = 5_000;
+            })
+            .action(5_000, ActionKind::CrashBroker { broker: 0 })
+            .action(20_000, ActionKind::RestartBroker { broker: 0 })
+            .action(
+                30_000,
+                ActionKind::AddPartitions {
+                    topic: "orders".into(),
+                    partitions: 4,
+                },
+            )
+            .build();
+        let mut sim = Simulation::new(s);
+        sim.world.producers[0].enable_metadata_refresh();
+        let (mut seen, mut idle, mut reconnects) = (0, Vec::new(), Vec::new());
+        while sim.step() {
+            if sim.world.producers[0].idle_backoffs == [0] {
+                idle.push(sim.now_us());
+            }
+            for e in sim.messages_since(&mut seen) {
+                if let (NodeId::Producer(0), NodeId::Broker(0), Payload::ApiVersions) =
+                    (e.info.from, e.info.to, &e.payload)
+                {
+                    reconnects.push(e.info.depart_us);
+                }
+            }
+        }
+        let (first_idle, last_idle) = (idle[0], idle[idle.len() - 1]);
+        assert!(
+            first_idle < 20_000_000 && last_idle > 30_000_000,
+            "{first_idle} {last_idle}"
+        );
+        // The first connection attempt after the idle stretch comes at once and succeeds.
+        let after: Vec<u64> = reconnects.into_iter().filter(|&t| t > last_idle).collect();
+        assert_eq!(after.len(), 1, "{after:?}");
+        let r = sim.report();
+        assert_eq!(r.records.acknowledged, r.records.sent, "{:?}", r.records);
     }
 }
