@@ -18,6 +18,7 @@ use crate::kafka::protocol::{GroupMessage, NodeId, Payload};
 use crate::node::{Ctx, Node, Timer};
 use crate::observe::trace::TraceKind;
 use crate::scenario::{AssignmentStrategy, GroupConfig, KafkaVersion};
+use crate::support::bit_set::BitSet;
 use crate::support::vec_map::{VecMap, VecSet};
 use serde::Serialize;
 use std::sync::Arc;
@@ -131,6 +132,9 @@ pub struct Consumer {
     next_correlation: u64,
     partition_cursor: u32,
     fetch_plan: fetching::FetchPlan,
+    /// Partitions whose buffer, position or reset changed since their leader's fetch session
+    /// last listed them: an incremental fetch looks at these instead of every owned partition.
+    fetch_changed: BitSet,
     /// The value deserializer (see `values`).
     pub values: values::ValueReader,
 }
@@ -191,6 +195,7 @@ impl Consumer {
             next_correlation: 0,
             partition_cursor: 0,
             fetch_plan: fetching::FetchPlan::default(),
+            fetch_changed: BitSet::new(),
             values: values::ValueReader::default(),
         }
     }
@@ -363,6 +368,7 @@ impl Consumer {
             };
             if !self.owned.contains(&p) {
                 self.buffered.remove(&p);
+                self.fetch_changed.insert(p);
                 continue;
             }
             let k = (b.end - b.next).min(left);
@@ -371,12 +377,14 @@ impl Consumer {
             let empty = b.next >= b.end;
             if empty {
                 self.buffered.remove(&p);
+                self.fetch_changed.insert(p);
             }
             if k == 0 {
                 continue;
             }
             left -= k;
             self.positions.insert(p, to);
+            self.fetch_changed.insert(p);
             ctx.ledger.record_delivery(self.group, p, from, to);
             self.partition_cursor = p + 1;
         }
@@ -440,6 +448,9 @@ impl Consumer {
         self.lifecycle = Lifecycle::Closed;
         self.waiting_in_poll = false;
         self.owned.clear();
+        for &p in self.buffered.keys() {
+            self.fetch_changed.insert(p);
+        }
         self.buffered.clear();
         self.trace(
             ctx,

@@ -75,10 +75,42 @@ impl BitSet {
         self.iter_from(0)
     }
 
+    /// How many members lie below each of an ascending run of numbers, counting each word
+    /// once for the whole run: the index of a member in a sorted list of the members.
+    pub fn ranks(&self) -> Ranks<'_> {
+        Ranks {
+            words: &self.words,
+            word: 0,
+            below_word: 0,
+        }
+    }
+
     /// Members from `start` up, then from 0 below `start`: a round-robin turn.
     pub fn iter_round_from(&self, start: u32) -> impl Iterator<Item = u32> + '_ {
         self.iter_from(start)
             .chain(self.iter().take_while(move |&i| i < start))
+    }
+}
+
+/// [`BitSet::ranks`].
+pub struct Ranks<'a> {
+    words: &'a [u64],
+    word: usize,
+    /// Members in the words before `word`.
+    below_word: usize,
+}
+
+impl Ranks<'_> {
+    /// Members below `i`; `i` at or above every number asked before.
+    pub fn below(&mut self, i: u32) -> usize {
+        let w = (i / 64) as usize;
+        debug_assert!(w >= self.word, "ranks asked out of order");
+        while self.word < w {
+            self.below_word += self.words.get(self.word).map_or(0, |x| x.count_ones()) as usize;
+            self.word += 1;
+        }
+        let mask = (1u64 << (i % 64)) - 1;
+        self.below_word + self.words.get(w).map_or(0, |x| (x & mask).count_ones()) as usize
     }
 }
 
@@ -154,6 +186,21 @@ mod tests {
                 .copied()
                 .collect();
             proptest::prop_assert_eq!(ours.iter_round_from(from).collect::<Vec<_>>(), round);
+        }
+
+        #[test]
+        fn ranks_of_ascending_numbers_count_the_members_below_each(
+            members in proptest::collection::btree_set(0u32..300, 0..40),
+            asked in proptest::collection::btree_set(0u32..320, 0..20),
+        ) {
+            let mut ours = BitSet::new();
+            for &i in &members {
+                ours.insert(i);
+            }
+            let mut ranks = ours.ranks();
+            for &i in &asked {
+                proptest::prop_assert_eq!(ranks.below(i), members.range(..i).count());
+            }
         }
     }
 }

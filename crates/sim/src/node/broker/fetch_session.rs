@@ -30,6 +30,9 @@ pub struct LeaderSession {
     /// The epoch the follower's next request must carry (`FetchSession.epoch`).
     pub epoch: u32,
     pub partitions: VecMap<u32, CachedPartition>,
+    /// The keys of `partitions`: a membership test without a search (every change on the
+    /// leader asks each session whether it caches the partition).
+    pub cached: BitSet,
     /// Partitions to look at for the next answer: listed in the request, or changed on the
     /// leader since (records, high watermark, leadership), or still lagging or in error.
     pub dirty: BitSet,
@@ -46,7 +49,29 @@ impl LeaderSession {
     /// Whether the session caches `partition` and nothing has changed for it since the last
     /// fetch: the follower is caught up on it as of `last_fetch_us`.
     pub fn idle(&self, partition: u32) -> bool {
-        self.partitions.contains_dense(partition) && !self.dirty.contains(partition)
+        debug_assert_eq!(
+            self.cached.contains(partition),
+            self.partitions.contains_key(&partition)
+        );
+        self.cached.contains(partition) && !self.dirty.contains(partition)
+    }
+
+    /// The dirty partitions it caches, ascending, with what it caches of them. Found by rank
+    /// in `cached` (the keys of `partitions` are its members in order) rather than a search
+    /// per partition: a fetch at 1,000 partitions looks up hundreds.
+    pub fn dirty_cached(&self) -> Vec<(u32, CachedPartition)> {
+        let keys = self.partitions.keys().as_slice();
+        let values = self.partitions.values().as_slice();
+        let mut ranks = self.cached.ranks();
+        let mut out = Vec::with_capacity(self.dirty.len());
+        for p in self.dirty.iter().filter(|&p| self.cached.contains(p)) {
+            let i = ranks.below(p);
+            debug_assert_eq!(keys.get(i), Some(&p));
+            if let Some(c) = values.get(i) {
+                out.push((p, *c));
+            }
+        }
+        out
     }
 }
 

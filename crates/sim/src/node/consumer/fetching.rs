@@ -9,6 +9,7 @@ use crate::kafka::protocol::{
     FetchSessionError, NodeId, Payload,
 };
 use crate::node::Ctx;
+use crate::support::bit_set::BitSet;
 use crate::support::vec_map::{VecMap, VecSet};
 use std::sync::Arc;
 
@@ -56,7 +57,14 @@ pub(super) struct FetchSession {
     established: Option<(u32, u32)>,
     /// What the leader's session holds, as last sent (ascending by partition).
     sent: Vec<ConsumerFetchPartition>,
+    /// `sent` was listed under the current fetch plan, so every partition that changed since
+    /// is in the consumer's `fetch_changed`; otherwise the next request looks at them all.
+    current: bool,
 }
+
+/// What the next fetch wants of a partition (`Consumer::wants_records`): nothing, or records
+/// from an offset (`None`: the log end, to learn).
+type Want = Option<Option<u64>>;
 
 impl FetchSession {
     /// After a session error, a lost fetch or a reset connection the next fetch opens a new
@@ -64,6 +72,56 @@ impl FetchSession {
     pub(super) fn reset(&mut self) {
         self.established = None;
         self.sent.clear();
+        self.current = false;
+    }
+
+    /// An established session's next request from only the partitions that changed since
+    /// the last one (`changes`, ascending): the same request `next_request` would build from
+    /// the whole list, without looking at the partitions that did not change. `None` when the
+    /// session would be left empty: no fetch goes out and the session stays as it is.
+    fn next_changes(
+        &mut self,
+        changes: &[(u32, Want)],
+    ) -> Option<(ConsumerSessionRef, Vec<ConsumerFetchPartition>, Vec<u32>)> {
+        let (id, epoch) = self.established?;
+        let find = |sent: &[ConsumerFetchPartition], p: u32| {
+            sent.binary_search_by_key(&p, |fp| fp.partition)
+        };
+        let mut len = self.sent.len();
+        for &(p, want) in changes {
+            match (find(&self.sent, p).is_ok(), want.is_some()) {
+                (true, false) => len -= 1,
+                (false, true) => len += 1,
+                _ => {}
+            }
+        }
+        if len == 0 {
+            return None;
+        }
+        self.established = Some((id, epoch.wrapping_add(1).max(1)));
+        let mut changed = Vec::new();
+        let mut forgotten = Vec::new();
+        for &(partition, want) in changes {
+            match (find(&self.sent, partition), want) {
+                (Ok(i), Some(offset)) => {
+                    if let Some(fp) = self.sent.get_mut(i).filter(|fp| fp.offset != offset) {
+                        fp.offset = offset;
+                        changed.push(*fp);
+                    }
+                }
+                (Ok(i), None) => {
+                    self.sent.remove(i);
+                    forgotten.push(partition);
+                }
+                (Err(i), Some(offset)) => {
+                    let fp = ConsumerFetchPartition { partition, offset };
+                    self.sent.insert(i, fp);
+                    changed.push(fp);
+                }
+                (Err(_), None) => {}
+            }
+        }
+        Some((ConsumerSessionRef { id, epoch }, changed, forgotten))
     }
 
     /// The request for `wanted` (all it reads from this leader, ascending): its session, the
@@ -72,6 +130,7 @@ impl FetchSession {
         &mut self,
         wanted: Vec<ConsumerFetchPartition>,
     ) -> (ConsumerSessionRef, Vec<ConsumerFetchPartition>, Vec<u32>) {
+        self.current = true;
         let old = std::mem::replace(&mut self.sent, wanted);
         let Some((id, epoch)) = self.established else {
             return (ConsumerSessionRef::default(), self.sent.clone(), Vec::new());
@@ -104,7 +163,7 @@ impl FetchSession {
 impl Consumer {
     /// Whether the next fetch would read `p`: not buffered, with a position to read from (or a
     /// reset to the log end to learn).
-    fn wants_records(&self, p: u32) -> Option<Option<u64>> {
+    fn wants_records(&self, p: u32) -> Want {
         if self.buffered.contains_key(&p) {
             return None;
         }
@@ -173,6 +232,11 @@ impl Consumer {
         let mut plan = std::mem::take(&mut self.fetch_plan);
         if !plan.is_for(&self.owned, &self.leaders) {
             plan.rebuild(&self.owned, &self.leaders);
+            // Every session's next request looks at the whole plan.
+            for s in self.fetch_sessions.values_mut() {
+                s.current = false;
+            }
+            self.fetch_changed = BitSet::new();
         }
         if plan
             .leaderless
@@ -181,34 +245,67 @@ impl Consumer {
         {
             self.request_metadata(ctx);
         }
+        let mut changes = Vec::new();
         for (&leader, owned) in plan.by_leader.iter() {
             if self.fetches.contains_key(&leader) {
                 continue;
             }
-            let partitions = self.fetchable(owned);
-            if partitions.is_empty() {
+            let incremental = self
+                .fetch_sessions
+                .get(&leader)
+                .is_some_and(|s| s.current && s.established.is_some());
+            let request = if incremental {
+                changes.clear();
+                changes.extend(
+                    self.fetch_changed
+                        .iter()
+                        .filter(|&p| self.leader_of_owned(p) == Some(leader))
+                        .map(|p| (p, self.wants_records(p))),
+                );
+                let request = self
+                    .fetch_sessions
+                    .get_or_default(leader)
+                    .next_changes(&changes);
+                if request.is_some() {
+                    for &(p, _) in &changes {
+                        self.fetch_changed.remove(p);
+                    }
+                }
+                request
+            } else {
+                let partitions = self.fetchable(owned);
+                if partitions.is_empty() {
+                    continue;
+                }
+                for &p in owned {
+                    self.fetch_changed.remove(p);
+                }
+                Some(
+                    self.fetch_sessions
+                        .get_or_default(leader)
+                        .next_request(partitions),
+                )
+            };
+            let Some((session, partitions, forgotten)) = request else {
                 continue;
-            }
-            // Counted for the invariants (none expected: the plan is built from `owned`), in
-            // the builds that check them.
-            if cfg!(any(test, feature = "invariants")) {
-                let foreign = partitions
+            };
+            // The whole list, built afresh for the invariants' check of the leader's session
+            // (which an incremental request missing a change would fail), in the builds that
+            // check them.
+            let whole = cfg!(any(test, feature = "invariants")).then(|| {
+                let whole = self.fetchable(owned);
+                self.foreign_fetches += whole
                     .iter()
                     .filter(|p| !self.owned.contains(&p.partition))
                     .count() as u32;
-                self.foreign_fetches += foreign;
-            }
+                whole
+            });
             if self.in_eager_rebalance() {
                 self.fetches_during_eager_rebalance += 1;
             }
             let correlation_id = self.next_correlation;
             self.next_correlation += 1;
             self.fetches.insert(leader, (correlation_id, ctx.now));
-            let whole = cfg!(any(test, feature = "invariants")).then(|| partitions.clone());
-            let (session, partitions, forgotten) = self
-                .fetch_sessions
-                .get_or_default(leader)
-                .next_request(partitions);
             ctx.out.send(
                 self.node(),
                 NodeId::Broker(leader),
@@ -222,6 +319,15 @@ impl Consumer {
             );
         }
         self.fetch_plan = plan;
+    }
+
+    /// `p`'s leader, if the consumer owns `p` (what the fetch plan groups it under).
+    fn leader_of_owned(&self, p: u32) -> Option<u32> {
+        self.leaders
+            .get(p as usize)
+            .copied()
+            .flatten()
+            .filter(|_| self.owned.contains(&p))
     }
 
     pub(super) fn on_fetch_response(
@@ -256,6 +362,7 @@ impl Consumer {
                 && self.positions.get(&fp.partition) == Some(&fp.offset)
             {
                 self.positions.remove(&fp.partition);
+                self.fetch_changed.insert(fp.partition);
                 self.apply_offset_reset(
                     fp.partition,
                     ctx,
@@ -271,6 +378,7 @@ impl Consumer {
             }
             if self.reset_latest.remove(&fp.partition) {
                 self.positions.insert(fp.partition, fp.high_watermark);
+                self.fetch_changed.insert(fp.partition);
                 continue;
             }
             let Some(&pos) = self.positions.get(&fp.partition) else {
@@ -280,6 +388,7 @@ impl Consumer {
                 continue;
             }
             if fp.records > 0 {
+                self.fetch_changed.insert(fp.partition);
                 self.buffered.insert(
                     fp.partition,
                     Buffered::new(fp.offset, fp.offset + fp.records, fp.ids),
@@ -337,5 +446,50 @@ mod tests {
         s.reset();
         let (session, parts, _) = s.next_request(vec![fp(1, Some(2))]);
         assert_eq!((session.epoch, listed(&parts)), (0, vec![(1, Some(2))]));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// The incremental path's request is the one the whole list would give, and leaves
+        /// the session holding the same list.
+        #[test]
+        fn a_request_from_the_changes_alone_equals_the_one_from_the_whole_list(
+            before in proptest::collection::btree_map(0u32..40, proptest::option::of(0u64..4), 0..20),
+            changes in proptest::collection::btree_map(
+                0u32..40,
+                proptest::option::of(proptest::option::of(0u64..4)),
+                0..12,
+            ),
+        ) {
+            let listing = |m: &std::collections::BTreeMap<u32, Option<u64>>| -> Vec<_> {
+                m.iter().map(|(&p, &o)| fp(p, o)).collect()
+            };
+            let mut after = before.clone();
+            for (&p, &want) in &changes {
+                match want {
+                    Some(o) => after.insert(p, o),
+                    None => after.remove(&p),
+                };
+            }
+            let mut whole = FetchSession::default();
+            whole.next_request(listing(&before));
+            whole.established = Some((7, 3));
+            let mut incremental = whole.clone();
+            let changes: Vec<(u32, Want)> = changes.into_iter().collect();
+            let by_changes = incremental.next_changes(&changes);
+            if after.is_empty() {
+                // No fetch goes out, and the session is left as it was.
+                proptest::prop_assert!(by_changes.is_none());
+                proptest::prop_assert_eq!(listed(&incremental.sent), listed(&whole.sent));
+            } else {
+                let (session, parts, forgotten) = whole.next_request(listing(&after));
+                let (s2, p2, f2) = by_changes.expect("a request");
+                proptest::prop_assert_eq!(session, s2);
+                proptest::prop_assert_eq!(listed(&parts), listed(&p2));
+                proptest::prop_assert_eq!(forgotten, f2);
+                proptest::prop_assert_eq!(listed(&incremental.sent), listed(&whole.sent));
+                proptest::prop_assert_eq!(incremental.established, whole.established);
+            }
+        }
     }
 }

@@ -111,6 +111,7 @@ impl Consumer {
             self.positions.remove(p);
             self.buffered.remove(p);
             self.reset_latest.remove(p);
+            self.fetch_changed.insert(*p);
         }
     }
 
@@ -549,6 +550,7 @@ impl Consumer {
             match committed {
                 Some(o) => {
                     self.positions.insert(p, o);
+                    self.fetch_changed.insert(p);
                 }
                 None => self.apply_offset_reset(p, ctx, "no committed offset"),
             }
@@ -559,6 +561,7 @@ impl Consumer {
 
     /// `auto.offset.reset` for a partition with no (valid) committed offset.
     pub(super) fn apply_offset_reset(&mut self, p: u32, ctx: &mut Ctx, why: &str) {
+        self.fetch_changed.insert(p);
         let how = match self.cfg.auto_offset_reset {
             OffsetReset::Earliest => {
                 self.positions.insert(p, 0);

@@ -170,6 +170,7 @@ impl Consumer {
             };
             if !self.owned.contains(&p) {
                 self.buffered.remove(&p);
+                self.fetch_changed.insert(p);
                 continue;
             }
             let mut next = b.next;
@@ -214,12 +215,14 @@ impl Consumer {
                         next += 1;
                         run = next;
                         self.positions.insert(p, next);
+                        self.fetch_changed.insert(p);
                     }
                 }
             }
             self.hand_over(p, run, next, ctx);
             if next >= b.end {
                 self.buffered.remove(&p);
+                self.fetch_changed.insert(p);
             } else if let Some(slot) = self.buffered.get_mut(&p) {
                 slot.next = next;
             }
@@ -237,6 +240,7 @@ impl Consumer {
     fn hand_over(&mut self, p: u32, from: u64, to: u64, ctx: &mut Ctx) {
         if to > from {
             self.positions.insert(p, to);
+            self.fetch_changed.insert(p);
             ctx.ledger.record_delivery(self.group, p, from, to);
         }
     }
