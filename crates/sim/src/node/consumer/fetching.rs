@@ -75,15 +75,16 @@ impl FetchSession {
         self.current = false;
     }
 
-    /// An established session's next request from only the partitions that changed since
-    /// the last one (`changes`, ascending): the same request `next_request` would build from
-    /// the whole list, without looking at the partitions that did not change. `None` when the
-    /// session would be left empty: no fetch goes out and the session stays as it is.
-    fn next_changes(
+    /// The next request from the partitions that changed since the last one (`changes`,
+    /// ascending, each with what the next fetch wants of it): the partitions added or moved,
+    /// and those to forget. The session then holds what it held with `changes` applied. A
+    /// session not yet opened (`established` is `None`) gets a full fetch: the session ref 0/0,
+    /// everything wanted, nothing to forget. `None` when the session would be left empty: no
+    /// fetch goes out and the session stays as it is.
+    fn next_request(
         &mut self,
         changes: &[(u32, Want)],
     ) -> Option<(ConsumerSessionRef, Vec<ConsumerFetchPartition>, Vec<u32>)> {
-        let (id, epoch) = self.established?;
         let find = |sent: &[ConsumerFetchPartition], p: u32| {
             sent.binary_search_by_key(&p, |fp| fp.partition)
         };
@@ -98,7 +99,14 @@ impl FetchSession {
         if len == 0 {
             return None;
         }
-        self.established = Some((id, epoch.wrapping_add(1).max(1)));
+        let session = match self.established {
+            Some((id, epoch)) => {
+                self.established = Some((id, epoch.wrapping_add(1).max(1)));
+                ConsumerSessionRef { id, epoch }
+            }
+            None => ConsumerSessionRef::default(),
+        };
+        self.current = true;
         let mut changed = Vec::new();
         let mut forgotten = Vec::new();
         for &(partition, want) in changes {
@@ -121,42 +129,7 @@ impl FetchSession {
                 (Err(_), None) => {}
             }
         }
-        Some((ConsumerSessionRef { id, epoch }, changed, forgotten))
-    }
-
-    /// The request for `wanted` (all it reads from this leader, ascending): its session, the
-    /// partitions added or changed, and those to forget. The session then holds `wanted`.
-    fn next_request(
-        &mut self,
-        wanted: Vec<ConsumerFetchPartition>,
-    ) -> (ConsumerSessionRef, Vec<ConsumerFetchPartition>, Vec<u32>) {
-        self.current = true;
-        let old = std::mem::replace(&mut self.sent, wanted);
-        let Some((id, epoch)) = self.established else {
-            return (ConsumerSessionRef::default(), self.sent.clone(), Vec::new());
-        };
-        self.established = Some((id, epoch.wrapping_add(1).max(1)));
-        // Both lists ascend: one walk finds the changed and the forgotten.
-        let mut changed = Vec::new();
-        let mut forgotten = Vec::new();
-        let mut i = 0;
-        for fp in &self.sent {
-            while let Some(o) = old.get(i).filter(|o| o.partition < fp.partition) {
-                forgotten.push(o.partition);
-                i += 1;
-            }
-            match old.get(i) {
-                Some(o) if o.partition == fp.partition => {
-                    if o.offset != fp.offset {
-                        changed.push(*fp);
-                    }
-                    i += 1;
-                }
-                _ => changed.push(*fp),
-            }
-        }
-        forgotten.extend(old.get(i..).unwrap_or(&[]).iter().map(|o| o.partition));
-        (ConsumerSessionRef { id, epoch }, changed, forgotten)
+        Some((session, changed, forgotten))
     }
 }
 
@@ -250,47 +223,45 @@ impl Consumer {
             if self.fetches.contains_key(&leader) {
                 continue;
             }
-            let incremental = self
-                .fetch_sessions
-                .get(&leader)
-                .is_some_and(|s| s.current && s.established.is_some());
-            let request = if incremental {
-                changes.clear();
-                changes.extend(
-                    self.fetch_changed
-                        .iter()
-                        .filter(|&p| self.leader_of_owned(p) == Some(leader))
-                        .map(|p| (p, self.wants_records(p))),
-                );
-                let request = self
-                    .fetch_sessions
-                    .get_or_default(leader)
-                    .next_changes(&changes);
-                if request.is_some() {
-                    for &(p, _) in &changes {
-                        self.fetch_changed.remove(p);
-                    }
+            let s = self.fetch_sessions.get_or_default(leader);
+            if !s.current || s.established.is_none() {
+                // A look at everything this leader serves and everything its session holds
+                // (after a new plan, or for a full fetch, which starts from nothing).
+                if s.established.is_none() {
+                    s.sent.clear();
                 }
-                request
-            } else {
-                let partitions = self.fetchable(owned);
-                if partitions.is_empty() {
-                    continue;
+                for fp in &s.sent {
+                    self.fetch_changed.insert(fp.partition);
                 }
                 for &p in owned {
+                    self.fetch_changed.insert(p);
+                }
+            }
+            let sent = self
+                .fetch_sessions
+                .get(&leader)
+                .map(|s| s.sent.as_slice())
+                .unwrap_or_default();
+            changes.clear();
+            changes.extend(self.fetch_changed.iter().filter_map(|p| {
+                let serves = self.leader_of_owned(p) == Some(leader);
+                let held = sent.binary_search_by_key(&p, |fp| fp.partition).is_ok();
+                (serves || held).then(|| (p, self.wants_records(p).filter(|_| serves)))
+            }));
+            let request = self
+                .fetch_sessions
+                .get_or_default(leader)
+                .next_request(&changes);
+            if request.is_some() {
+                for &(p, _) in &changes {
                     self.fetch_changed.remove(p);
                 }
-                Some(
-                    self.fetch_sessions
-                        .get_or_default(leader)
-                        .next_request(partitions),
-                )
-            };
+            }
             let Some((session, partitions, forgotten)) = request else {
                 continue;
             };
             // The whole list, built afresh for the invariants' check of the leader's session
-            // (which an incremental request missing a change would fail), in the builds that
+            // (which a request that missed a change would fail), in the builds that
             // check them.
             let whole = cfg!(any(test, feature = "invariants")).then(|| {
                 let whole = self.fetchable(owned);
@@ -419,41 +390,62 @@ mod tests {
         v.iter().map(|f| (f.partition, f.offset)).collect()
     }
 
+    /// Changes for a request: (partition, Some(offset)) wanted, (partition, None) not.
+    fn ch(list: &[(u32, Option<Option<u64>>)]) -> Vec<(u32, Want)> {
+        list.to_vec()
+    }
+
     #[test]
     fn a_session_request_lists_added_and_moved_partitions_and_forgets_the_rest() {
         let mut s = FetchSession::default();
-        let (session, parts, forgotten) =
-            s.next_request(vec![fp(0, Some(5)), fp(3, Some(7)), fp(6, None)]);
+        let (session, parts, forgotten) = s
+            .next_request(&ch(&[
+                (0, Some(Some(5))),
+                (3, Some(Some(7))),
+                (6, Some(None)),
+            ]))
+            .expect("a request");
         // No session yet: a full fetch of everything.
         assert_eq!(session, ConsumerSessionRef { id: 0, epoch: 0 });
         assert_eq!(listed(&parts), [(0, Some(5)), (3, Some(7)), (6, None)]);
         assert!(forgotten.is_empty());
         s.established = Some((42, 1));
-        let (session, parts, forgotten) =
-            s.next_request(vec![fp(0, Some(5)), fp(3, Some(9)), fp(9, Some(1))]);
+        let (session, parts, forgotten) = s
+            .next_request(&ch(&[
+                (0, Some(Some(5))),
+                (3, Some(Some(9))),
+                (6, None),
+                (9, Some(Some(1))),
+            ]))
+            .expect("a request");
         assert_eq!(session, ConsumerSessionRef { id: 42, epoch: 1 });
         assert_eq!(listed(&parts), [(3, Some(9)), (9, Some(1))]);
         assert_eq!(forgotten, [6]);
+        assert_eq!(listed(&s.sent), [(0, Some(5)), (3, Some(9)), (9, Some(1))]);
         // Nothing moved: an empty request in the next epoch.
-        let (session, parts, forgotten) =
-            s.next_request(vec![fp(0, Some(5)), fp(3, Some(9)), fp(9, Some(1))]);
+        let (session, parts, forgotten) = s.next_request(&[]).expect("a request");
         assert_eq!(session, ConsumerSessionRef { id: 42, epoch: 2 });
         assert!(parts.is_empty() && forgotten.is_empty());
-        // Everything forgotten, then after a reset a full fetch again.
-        let (_, parts, forgotten) = s.next_request(Vec::new());
-        assert!(parts.is_empty());
-        assert_eq!(forgotten, [0, 3, 9]);
+        // A change that would leave the session empty sends nothing and changes nothing.
+        assert!(s
+            .next_request(&ch(&[(0, None), (3, None), (9, None)]))
+            .is_none());
+        assert_eq!((s.sent.len(), s.established), (3, Some((42, 3))));
+        // After a reset a full fetch again.
         s.reset();
-        let (session, parts, _) = s.next_request(vec![fp(1, Some(2))]);
+        let (session, parts, _) = s
+            .next_request(&ch(&[(1, Some(Some(2)))]))
+            .expect("a request");
         assert_eq!((session.epoch, listed(&parts)), (0, vec![(1, Some(2))]));
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
-        /// The incremental path's request is the one the whole list would give, and leaves
-        /// the session holding the same list.
+        /// A request from the changes alone is the difference between what the session held
+        /// and what it should hold: every added or moved partition, every dropped one, and the
+        /// session then holds the new list.
         #[test]
-        fn a_request_from_the_changes_alone_equals_the_one_from_the_whole_list(
+        fn a_request_from_the_changes_is_the_difference_of_the_whole_lists(
             before in proptest::collection::btree_map(0u32..40, proptest::option::of(0u64..4), 0..20),
             changes in proptest::collection::btree_map(
                 0u32..40,
@@ -461,9 +453,6 @@ mod tests {
                 0..12,
             ),
         ) {
-            let listing = |m: &std::collections::BTreeMap<u32, Option<u64>>| -> Vec<_> {
-                m.iter().map(|(&p, &o)| fp(p, o)).collect()
-            };
             let mut after = before.clone();
             for (&p, &want) in &changes {
                 match want {
@@ -471,24 +460,33 @@ mod tests {
                     None => after.remove(&p),
                 };
             }
-            let mut whole = FetchSession::default();
-            whole.next_request(listing(&before));
-            whole.established = Some((7, 3));
-            let mut incremental = whole.clone();
+            let mut s = FetchSession {
+                established: Some((7, 3)),
+                sent: before.iter().map(|(&p, &o)| fp(p, o)).collect(),
+                current: true,
+            };
             let changes: Vec<(u32, Want)> = changes.into_iter().collect();
-            let by_changes = incremental.next_changes(&changes);
+            let request = s.next_request(&changes);
             if after.is_empty() {
                 // No fetch goes out, and the session is left as it was.
-                proptest::prop_assert!(by_changes.is_none());
-                proptest::prop_assert_eq!(listed(&incremental.sent), listed(&whole.sent));
+                proptest::prop_assert!(request.is_none());
+                proptest::prop_assert_eq!(s.sent.len(), before.len());
+                proptest::prop_assert_eq!(s.established, Some((7, 3)));
             } else {
-                let (session, parts, forgotten) = whole.next_request(listing(&after));
-                let (s2, p2, f2) = by_changes.expect("a request");
-                proptest::prop_assert_eq!(session, s2);
-                proptest::prop_assert_eq!(listed(&parts), listed(&p2));
-                proptest::prop_assert_eq!(forgotten, f2);
-                proptest::prop_assert_eq!(listed(&incremental.sent), listed(&whole.sent));
-                proptest::prop_assert_eq!(incremental.established, whole.established);
+                let (session, parts, forgotten) = request.expect("a request");
+                let moved: Vec<(u32, Option<u64>)> = after
+                    .iter()
+                    .filter(|(p, o)| before.get(p) != Some(o))
+                    .map(|(&p, &o)| (p, o))
+                    .collect();
+                let dropped: Vec<u32> =
+                    before.keys().filter(|p| !after.contains_key(p)).copied().collect();
+                proptest::prop_assert_eq!(session, ConsumerSessionRef { id: 7, epoch: 3 });
+                proptest::prop_assert_eq!(listed(&parts), moved);
+                proptest::prop_assert_eq!(forgotten, dropped);
+                let held: Vec<(u32, Option<u64>)> = after.into_iter().collect();
+                proptest::prop_assert_eq!(listed(&s.sent), held);
+                proptest::prop_assert_eq!(s.established, Some((7, 4)));
             }
         }
     }
