@@ -568,11 +568,17 @@ impl Simulation {
             self.queue.push(env.info.arrive_us, Event::Arrive(id));
             self.world.messages.insert(env);
         }
-        for (at, node, timer) in self.out.timers.drain(..) {
-            self.queue.push(at, Event::Timer(node, timer));
+        // Most events set no timer and write no trace: the page's size-optimized build does
+        // not inline `drain`'s range check, which cost a per-cent of a fast-forward on its own.
+        if !self.out.timers.is_empty() {
+            for (at, node, timer) in self.out.timers.drain(..) {
+                self.queue.push(at, Event::Timer(node, timer));
+            }
         }
-        for t in self.out.traces.drain(..) {
-            self.trace.push(t);
+        if !self.out.traces.is_empty() {
+            for t in self.out.traces.drain(..) {
+                self.trace.push(t);
+            }
         }
     }
 }

@@ -84,6 +84,11 @@ impl<B> BatchStore<B> {
         self.slots.iter().flatten()
     }
 
+    /// The oldest batch with its id: the front slot (always occupied), with no walk.
+    pub fn first(&self) -> Option<(u64, &B)> {
+        self.slots.front()?.as_ref().map(|b| (self.first, b))
+    }
+
     /// (id, batch) in id order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, &B)> {
         let first = self.first;
@@ -108,8 +113,10 @@ mod tests {
         assert_eq!(s.remove(&4), Some(40));
         assert_eq!(s.remove(&4), None);
         assert_eq!(s.values().next(), Some(&30));
+        assert_eq!(s.first(), Some((3, &30)));
         assert_eq!(s.remove(&3), Some(30));
         assert_eq!(s.iter().map(|(id, _)| id).collect::<Vec<_>>(), [5, 8]);
+        assert_eq!(s.first(), Some((5, &50)));
         assert_eq!(s.len(), 2);
         s.remove(&5);
         s.remove(&8);

@@ -69,7 +69,7 @@ impl Producer {
         let dt = ms(self.cfg.delivery_timeout_ms);
         // Batch ids grow with creation time: only the oldest can be due.
         loop {
-            let first = self.accumulator.batches.iter().next();
+            let first = self.accumulator.batches.first();
             let Some((id, created_us)) = first.map(|(id, b)| (id, b.created_us)) else {
                 break;
             };
