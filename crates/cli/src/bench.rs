@@ -1,4 +1,5 @@
-//! `kafka-sim bench`: the busy reference scenario, natively, with wall-clock figures; with
+//! `kafka-sim bench`: the busy reference scenario, natively, with wall-clock figures (the
+//! fastest of a few runs); with
 //! `--hour`, the one-hour run's peak memory.
 
 use kafka_sim::scenario::presets::{busy_reference, hour_reference};
@@ -16,14 +17,34 @@ fn peak_memory_kb() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-pub fn run(json: bool) -> ExitCode {
-    let scenario = busy_reference();
+/// Runs of the busy reference scenario; the fastest is the figure (the first also prints).
+/// The same count as the wasm benchmark (`crates/sim/tests/wasm_bench.rs`), so the two
+/// compare like for like: a JIT compiles the wasm in tiers, and its first run is slower.
+const RUNS: u32 = 3;
+
+/// One run: its wall-clock and thread CPU seconds, and its report (the simulation is dropped
+/// before the next run, so the peak memory is one run's).
+fn timed_run() -> (f64, Option<f64>, kafka_sim::Report) {
+    let cpu0 = crate::cpu_time::thread_seconds();
     let start = Instant::now();
-    let mut sim = Simulation::new(scenario);
+    let mut sim = Simulation::new(busy_reference());
     sim.run_to_end();
     let secs = start.elapsed().as_secs_f64().max(1e-9);
-    let cpu = crate::cpu_time::process_seconds();
-    let report = sim.report();
+    let cpu = crate::cpu_time::thread_seconds()
+        .zip(cpu0)
+        .map(|(b, a)| b - a);
+    (secs, cpu, sim.report())
+}
+
+pub fn run(json: bool) -> ExitCode {
+    let (first_secs, mut cpu, mut report) = timed_run();
+    let mut secs = first_secs;
+    for _ in 1..RUNS {
+        let (s, c, r) = timed_run();
+        if s < secs {
+            (secs, cpu, report) = (s, c, r);
+        }
+    }
     let records = report.records.sent;
     let events = report.events;
     let peak = peak_memory_kb();
@@ -34,6 +55,9 @@ pub fn run(json: bool) -> ExitCode {
             "wall.seconds": secs,
             "records.per.sec": records as f64 / secs,
             "events.per.sec": events as f64 / secs,
+            "runs": RUNS,
+            "first.run.wall.seconds": first_secs,
+            "first.run.records.per.sec": records as f64 / first_secs,
             "peak.memory.kb": peak,
             "cpu.seconds": cpu,
             "acknowledged": report.records.acknowledged,
@@ -48,7 +72,9 @@ pub fn run(json: bool) -> ExitCode {
             "simulated      {records} records, {events} events, {:.1} s of virtual time",
             report.end_ms / 1000.0
         );
-        println!("wall clock     {secs:.3} s");
+        println!(
+            "wall clock     {secs:.3} s (the fastest of {RUNS} runs; the first {first_secs:.3} s)"
+        );
         println!("records/s      {:.0}", records as f64 / secs);
         println!("events/s       {:.0}", events as f64 / secs);
         if let Some(c) = cpu.filter(|c| *c > 0.0) {
