@@ -1,8 +1,8 @@
 //! `kafka-sim bench`: the busy reference scenario, natively, with wall-clock figures (the
-//! fastest of a few runs); with
-//! `--hour`, the one-hour run's peak memory.
+//! fastest of a few runs); with `--hour`, the one-hour run's peak memory.
 
 use kafka_sim::scenario::presets::{busy_reference, hour_reference};
+use kafka_sim::scenario::Scenario;
 use kafka_sim::Simulation;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -22,25 +22,32 @@ fn peak_memory_kb() -> Option<u64> {
 /// compare like for like: a JIT compiles the wasm in tiers, and its first run is slower.
 const RUNS: u32 = 3;
 
-/// One run: its wall-clock and thread CPU seconds, and its report (the simulation is dropped
-/// before the next run, so the peak memory is one run's).
-fn timed_run() -> (f64, Option<f64>, kafka_sim::Report) {
+/// Runs `scenario` to its end: its wall-clock seconds, its thread CPU seconds (where the
+/// clock is known) and the finished simulation. The sweep times its runs the same way.
+pub(crate) fn timed_run(scenario: Scenario) -> (f64, Option<f64>, Simulation) {
     let cpu0 = crate::cpu_time::thread_seconds();
     let start = Instant::now();
-    let mut sim = Simulation::new(busy_reference());
+    let mut sim = Simulation::new(scenario);
     sim.run_to_end();
-    let secs = start.elapsed().as_secs_f64().max(1e-9);
+    let wall = start.elapsed().as_secs_f64().max(1e-9);
     let cpu = crate::cpu_time::thread_seconds()
         .zip(cpu0)
         .map(|(b, a)| b - a);
-    (secs, cpu, sim.report())
+    (wall, cpu, sim)
+}
+
+/// One run of the busy reference: its seconds and report (the simulation is dropped before
+/// the next run, so the peak memory is one run's).
+fn reference_run() -> (f64, Option<f64>, kafka_sim::Report) {
+    let (wall, cpu, sim) = timed_run(busy_reference());
+    (wall, cpu, sim.report())
 }
 
 pub fn run(json: bool) -> ExitCode {
-    let (first_secs, mut cpu, mut report) = timed_run();
+    let (first_secs, mut cpu, mut report) = reference_run();
     let mut secs = first_secs;
     for _ in 1..RUNS {
-        let (s, c, r) = timed_run();
+        let (s, c, r) = reference_run();
         if s < secs {
             (secs, cpu, report) = (s, c, r);
         }

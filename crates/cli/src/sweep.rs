@@ -12,9 +12,7 @@
 
 use kafka_sim::scenario::presets::busy_scaled;
 use kafka_sim::scenario::Scenario;
-use kafka_sim::Simulation;
 use std::process::ExitCode;
-use std::time::Instant;
 
 /// One size to run: the topic's partitions, the producers, and each group's consumers.
 struct Size {
@@ -164,14 +162,7 @@ fn measure(size: &'static Size) -> Row {
 }
 
 fn run_once(size: &'static Size, scenario: &Scenario) -> Row {
-    let cpu0 = crate::cpu_time::thread_seconds();
-    let start = Instant::now();
-    let mut sim = Simulation::new(scenario.clone());
-    sim.run_to_end();
-    let wall = start.elapsed().as_secs_f64().max(1e-9);
-    let cpu = crate::cpu_time::thread_seconds()
-        .zip(cpu0)
-        .map(|(b, a)| b - a);
+    let (wall, cpu, sim) = crate::bench::timed_run(scenario.clone());
     let report = sim.report();
     Row {
         size,

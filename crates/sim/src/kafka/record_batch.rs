@@ -113,7 +113,8 @@ impl BatchRun {
     }
 
     /// How many records its batches hold in all.
-    pub fn records_len(&self) -> usize {
+    #[cfg(test)]
+    fn records_len(&self) -> usize {
         self.records
     }
 

@@ -149,7 +149,8 @@ impl Consumer {
 
     /// Of `partitions` (ascending), those `wants_records` picks with their offsets, found by
     /// walking the sorted buffer, position and reset lists alongside instead of searching
-    /// each per partition (a fetch lists hundreds at 1,000 partitions).
+    /// each per partition. Requests are built from what changed; this whole list is what the
+    /// builds that check invariants send alongside, for the leader to compare its session with.
     fn fetchable(&self, partitions: &[u32]) -> Vec<ConsumerFetchPartition> {
         let buffered = self.buffered.keys().as_slice();
         let with_position = self.positions.keys().as_slice();
