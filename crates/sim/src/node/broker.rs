@@ -77,6 +77,8 @@ pub struct Broker {
     fetchers: VecMap<u32, Fetcher>,
     /// As a leader, its fetch session with each follower (process memory).
     sessions: VecMap<u32, LeaderSession>,
+    /// Lists a follower fetch's handling fills and empties, kept for their capacity.
+    fetch_scratch: fetch::FetchScratch,
     next_session_id: u32,
     /// Partition changes applied so far: a follower's fetch session compares the partitions it
     /// follows with what its leader caches only after one.
@@ -118,6 +120,7 @@ impl Broker {
             injections: VecDeque::new(),
             fetchers: VecMap::new(),
             sessions: VecMap::new(),
+            fetch_scratch: Default::default(),
             next_session_id: 0,
             role_changes: 0,
             next_correlation: 0,

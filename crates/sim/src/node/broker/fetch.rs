@@ -22,6 +22,15 @@ impl HeldFetch for FetchRequest {
     }
 }
 
+/// The working lists of a follower fetch, taken out of the broker while in use and put back
+/// after: made afresh, they were three allocations per fetch, a fifth of a large cluster's.
+/// (A nested fetch answer, from a high watermark advance, finds them taken and makes its own.)
+#[derive(Debug, Clone, Default)]
+pub(super) struct FetchScratch {
+    cached: Vec<(u32, CachedPartition)>,
+    partitions: Vec<u32>,
+}
+
 impl Broker {
     /// Opens, checks and updates the follower's session for this request; the answer to a
     /// request out of step with it is an error and no session work.
@@ -183,11 +192,12 @@ impl Broker {
         };
         // The partitions to read: those listed and those changed on this side. A cached
         // partition left out is caught up with nothing new (`LeaderSession::idle`).
-        let work = s.dirty_cached();
-        // Sized up front: growing it per fetch was a visible share at 1,000 partitions.
-        let mut touched = Vec::with_capacity(work.len());
+        let mut work = std::mem::take(&mut self.fetch_scratch.cached);
+        s.dirty_cached(&mut work);
+        let mut touched = std::mem::take(&mut self.fetch_scratch.partitions);
+        touched.clear();
         let mut has_data = false;
-        for (partition, fp) in work {
+        for &(partition, fp) in &work {
             let Some(r) = self.replicas.get_dense_mut(partition) else {
                 has_data = true;
                 continue;
@@ -254,9 +264,11 @@ impl Broker {
             }
             touched.push(partition);
         }
-        for p in touched {
+        self.fetch_scratch.cached = work;
+        for &p in &touched {
             self.advance_high_watermark(p, now, topo, out);
         }
+        self.fetch_scratch.partitions = touched;
         if has_data {
             self.answer_fetch(f, &req, out);
         } else {
@@ -320,15 +332,18 @@ impl Broker {
             };
         };
         let full = s.full_answer;
-        let candidates: Vec<(u32, CachedPartition)> = if full {
-            s.partitions.iter().map(|(&p, c)| (p, *c)).collect()
+        let mut candidates = std::mem::take(&mut self.fetch_scratch.cached);
+        if full {
+            candidates.clear();
+            candidates.extend(s.partitions.iter().map(|(&p, c)| (p, *c)));
         } else {
-            s.dirty_cached()
-        };
+            s.dirty_cached(&mut candidates);
+        }
         let mut partitions = Vec::with_capacity(candidates.len());
         let mut batches = BatchRun::default();
-        let mut settled = Vec::with_capacity(candidates.len());
-        for (p, c) in candidates {
+        let mut settled = std::mem::take(&mut self.fetch_scratch.partitions);
+        settled.clear();
+        for &(p, c) in &candidates {
             // A partition left out has no batches (they would make it changed).
             let fp = self.fetched_partition(p, &c, &mut batches);
             let lagging = self
@@ -347,9 +362,10 @@ impl Broker {
             }
         }
         let id = s.id;
+        self.fetch_scratch.cached = candidates;
         if let Some(s) = self.sessions.get_mut(&f) {
             s.full_answer = false;
-            for p in settled {
+            for &p in &settled {
                 s.dirty.remove(p);
             }
             for (fp, _) in &partitions {
@@ -358,6 +374,7 @@ impl Broker {
                 }
             }
         }
+        self.fetch_scratch.partitions = settled;
         FetchResponse {
             correlation_id: req.correlation_id,
             session_id: id,

@@ -56,14 +56,15 @@ impl LeaderSession {
         self.cached.contains(partition) && !self.dirty.contains(partition)
     }
 
-    /// The dirty partitions it caches, ascending, with what it caches of them. Found by rank
+    /// The dirty partitions it caches, ascending, with what it caches of them, into `out`
+    /// (emptied first). Found by rank
     /// in `cached` (the keys of `partitions` are its members in order) rather than a search
     /// per partition: a fetch at 1,000 partitions looks up hundreds.
-    pub fn dirty_cached(&self) -> Vec<(u32, CachedPartition)> {
+    pub fn dirty_cached(&self, out: &mut Vec<(u32, CachedPartition)>) {
         let keys = self.partitions.keys().as_slice();
         let values = self.partitions.values().as_slice();
         let mut ranks = self.cached.ranks();
-        let mut out = Vec::with_capacity(self.dirty.len());
+        out.clear();
         for p in self.dirty.iter().filter(|&p| self.cached.contains(p)) {
             let i = ranks.below(p);
             debug_assert_eq!(keys.get(i), Some(&p));
@@ -71,7 +72,6 @@ impl LeaderSession {
                 out.push((p, *c));
             }
         }
-        out
     }
 }
 
