@@ -57,9 +57,8 @@ impl LeaderSession {
     }
 
     /// The dirty partitions it caches, ascending, with what it caches of them, into `out`
-    /// (emptied first). Found by rank
-    /// in `cached` (the keys of `partitions` are its members in order) rather than a search
-    /// per partition: a fetch at 1,000 partitions looks up hundreds.
+    /// (emptied first). Found by rank in `cached` (the keys of `partitions` are its members in
+    /// order) rather than a search per partition: a fetch at 1,000 partitions looks up hundreds.
     pub fn dirty_cached(&self, out: &mut Vec<(u32, CachedPartition)>) {
         let keys = self.partitions.keys().as_slice();
         let values = self.partitions.values().as_slice();
