@@ -350,19 +350,25 @@ impl Consumer {
         let max = u64::from(self.cfg.max_poll_records.max(1));
         let mut left = max;
         // Round robin from the cursor: the buffered partitions at or after it, then those
-        // before (keys are sorted, so that is a rotation of them).
-        let parts: Vec<u32> = {
+        // before, each found by search from the last (the loop removes some as it goes, and
+        // adds none). A copy of all the keys per poll grew with the partitions owned, though
+        // a poll stops at max.poll.records.
+        let cursor = self.partition_cursor;
+        // The next key to look from (u64: past the last possible partition id too).
+        let mut from = u64::from(cursor);
+        let mut wrapped = false;
+        while left > 0 {
             let keys = self.buffered.keys().as_slice();
-            let start = keys.partition_point(|&p| p < self.partition_cursor);
-            let mut parts = Vec::with_capacity(keys.len());
-            parts.extend_from_slice(keys.get(start..).unwrap_or(&[]));
-            parts.extend_from_slice(keys.get(..start).unwrap_or(&[]));
-            parts
-        };
-        for p in parts {
-            if left == 0 {
-                break;
-            }
+            let p = match keys.get(keys.partition_point(|&k| u64::from(k) < from)) {
+                Some(&p) if !wrapped || p < cursor => p,
+                _ if !wrapped => {
+                    wrapped = true;
+                    from = 0;
+                    continue;
+                }
+                _ => break,
+            };
+            from = u64::from(p) + 1;
             let Some(b) = self.buffered.get_mut(&p) else {
                 continue;
             };
@@ -372,7 +378,7 @@ impl Consumer {
                 continue;
             }
             let k = (b.end - b.next).min(left);
-            let (from, to) = (b.next, b.next + k);
+            let (first, to) = (b.next, b.next + k);
             b.next = to;
             let empty = b.next >= b.end;
             if empty {
@@ -385,7 +391,7 @@ impl Consumer {
             left -= k;
             self.positions.insert(p, to);
             self.fetch_changed.insert(p);
-            ctx.ledger.record_delivery(self.group, p, from, to);
+            ctx.ledger.record_delivery(self.group, p, first, to);
             self.partition_cursor = p + 1;
         }
         let n = max - left;
