@@ -139,6 +139,44 @@ pub struct Consumer {
     pub values: values::ValueReader,
 }
 
+/// Partitions in round-robin order from a cursor: those at or after it, then those before,
+/// each found by a search from the last one, so a poll that stops at `max.poll.records` looks
+/// at no more partitions than it reads (a copy of all the keys per poll grew with the
+/// partitions owned). The caller may remove partitions between calls, but must add none.
+struct RoundRobin {
+    cursor: u32,
+    /// The next key to look from (u64: past the last possible partition id too).
+    from: u64,
+    wrapped: bool,
+}
+
+impl RoundRobin {
+    fn starting_at(cursor: u32) -> Self {
+        RoundRobin {
+            cursor,
+            from: u64::from(cursor),
+            wrapped: false,
+        }
+    }
+
+    /// The next partition of `keys` (ascending) in this round, if any is left.
+    fn next(&mut self, keys: &[u32]) -> Option<u32> {
+        loop {
+            match keys.get(keys.partition_point(|&k| u64::from(k) < self.from)) {
+                Some(&p) if !self.wrapped || p < self.cursor => {
+                    self.from = u64::from(p) + 1;
+                    return Some(p);
+                }
+                _ if !self.wrapped => {
+                    self.wrapped = true;
+                    self.from = 0;
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
 impl Consumer {
     pub fn new(
         index: u32,
@@ -349,26 +387,11 @@ impl Consumer {
     fn deliver(&mut self, ctx: &mut Ctx) -> u64 {
         let max = u64::from(self.cfg.max_poll_records.max(1));
         let mut left = max;
-        // Round robin from the cursor: the buffered partitions at or after it, then those
-        // before, each found by search from the last (the loop removes some as it goes, and
-        // adds none). A copy of all the keys per poll grew with the partitions owned, though
-        // a poll stops at max.poll.records.
-        let cursor = self.partition_cursor;
-        // The next key to look from (u64: past the last possible partition id too).
-        let mut from = u64::from(cursor);
-        let mut wrapped = false;
+        let mut order = RoundRobin::starting_at(self.partition_cursor);
         while left > 0 {
-            let keys = self.buffered.keys().as_slice();
-            let p = match keys.get(keys.partition_point(|&k| u64::from(k) < from)) {
-                Some(&p) if !wrapped || p < cursor => p,
-                _ if !wrapped => {
-                    wrapped = true;
-                    from = 0;
-                    continue;
-                }
-                _ => break,
+            let Some(p) = order.next(self.buffered.keys().as_slice()) else {
+                break;
             };
-            from = u64::from(p) + 1;
             let Some(b) = self.buffered.get_mut(&p) else {
                 continue;
             };
@@ -548,5 +571,31 @@ impl Node for Consumer {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RoundRobin;
+
+    #[test]
+    fn round_robin_visits_from_the_cursor_then_wraps_and_allows_removal_on_the_way() {
+        let mut keys = vec![1u32, 4, 6, 9, 12];
+        let mut order = RoundRobin::starting_at(6);
+        let mut seen = Vec::new();
+        while let Some(p) = order.next(&keys) {
+            seen.push(p);
+            // The caller removes what it emptied: the next search starts after it anyway.
+            if p == 9 || p == 1 {
+                keys.retain(|&k| k != p);
+            }
+        }
+        assert_eq!(seen, [6, 9, 12, 1, 4]);
+        let mut order = RoundRobin::starting_at(0);
+        assert_eq!(
+            std::iter::from_fn(|| order.next(&[3, u32::MAX])).collect::<Vec<_>>(),
+            [3, u32::MAX]
+        );
+        assert_eq!(RoundRobin::starting_at(5).next(&[]), None);
     }
 }

@@ -153,6 +153,8 @@ impl Consumer {
                 self.values.stuck_at = None;
             }
         }
+        // The same order as `RoundRobin` gives `deliver`, from a copy of the keys: shaped values
+        // come with small scenarios, and the shared walk made the page's wasm 0.5 KB larger.
         let parts: Vec<u32> = {
             let (after, before): (Vec<u32>, Vec<u32>) = self
                 .buffered
