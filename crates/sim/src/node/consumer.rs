@@ -8,6 +8,7 @@
 //! once and the application takes `n × processing.ms.per.record` before polling again. One
 //! event per poll, not per record.
 
+mod buffer;
 mod fetching;
 mod membership;
 mod metadata;
@@ -75,13 +76,15 @@ pub struct Consumer {
     pub member: MemberState,
     pub coordinator: Option<u32>,
     pub generation: i32,
-    /// Partitions it consumes now.
+    /// Partitions it consumes now. Changed only through `set_owned` and `disown`, which count
+    /// the changes in `owned_version`.
     pub owned: VecSet<u32>,
+    owned_version: u64,
     /// Its part of the last assignment (sent as owned partitions in JoinGroup).
     pub last_assignment: Vec<u32>,
     /// Next offset to return to the application, per owned partition.
     pub positions: VecMap<u32, u64>,
-    pub buffered: VecMap<u32, Buffered>,
+    pub buffered: buffer::FetchBuffer,
     /// Broker → (correlation id, sent at) of the fetch in flight.
     pub fetches: VecMap<u32, (u64, u64)>,
     /// Broker → this consumer's fetch session with it.
@@ -139,44 +142,6 @@ pub struct Consumer {
     pub values: values::ValueReader,
 }
 
-/// Partitions in round-robin order from a cursor: those at or after it, then those before,
-/// each found by a search from the last one, so a poll that stops at `max.poll.records` looks
-/// at no more partitions than it reads (a copy of all the keys per poll grew with the
-/// partitions owned). The caller may remove partitions between calls, but must add none.
-struct RoundRobin {
-    cursor: u32,
-    /// The next key to look from (u64: past the last possible partition id too).
-    from: u64,
-    wrapped: bool,
-}
-
-impl RoundRobin {
-    fn starting_at(cursor: u32) -> Self {
-        RoundRobin {
-            cursor,
-            from: u64::from(cursor),
-            wrapped: false,
-        }
-    }
-
-    /// The next partition of `keys` (ascending) in this round, if any is left.
-    fn next(&mut self, keys: &[u32]) -> Option<u32> {
-        loop {
-            match keys.get(keys.partition_point(|&k| u64::from(k) < self.from)) {
-                Some(&p) if !self.wrapped || p < self.cursor => {
-                    self.from = u64::from(p) + 1;
-                    return Some(p);
-                }
-                _ if !self.wrapped => {
-                    self.wrapped = true;
-                    self.from = 0;
-                }
-                _ => return None,
-            }
-        }
-    }
-}
-
 impl Consumer {
     pub fn new(
         index: u32,
@@ -196,9 +161,10 @@ impl Consumer {
             coordinator: None,
             generation: -1,
             owned: VecSet::new(),
+            owned_version: 0,
             last_assignment: Vec::new(),
             positions: VecMap::new(),
-            buffered: VecMap::new(),
+            buffered: buffer::FetchBuffer::default(),
             fetches: VecMap::new(),
             fetch_sessions: VecMap::new(),
             leaders: Arc::from(Vec::new()),
@@ -387,25 +353,24 @@ impl Consumer {
     fn deliver(&mut self, ctx: &mut Ctx) -> u64 {
         let max = u64::from(self.cfg.max_poll_records.max(1));
         let mut left = max;
-        let mut order = RoundRobin::starting_at(self.partition_cursor);
+        let mut order = buffer::RoundRobin::starting_at(self.partition_cursor);
         while left > 0 {
-            let Some(p) = order.next(self.buffered.keys().as_slice()) else {
+            let Some(p) = order.next(self.buffered.partitions()) else {
                 break;
             };
-            let Some(b) = self.buffered.get_mut(&p) else {
-                continue;
-            };
             if !self.owned.contains(&p) {
-                self.buffered.remove(&p);
+                self.buffered.forget(p);
                 self.fetch_changed.insert(p);
                 continue;
             }
+            let Some(b) = self.buffered.get_mut(p) else {
+                continue;
+            };
             let k = (b.end - b.next).min(left);
             let (first, to) = (b.next, b.next + k);
             b.next = to;
-            let empty = b.next >= b.end;
-            if empty {
-                self.buffered.remove(&p);
+            if b.next >= b.end {
+                self.buffered.drain(p);
                 self.fetch_changed.insert(p);
             }
             if k == 0 {
@@ -476,8 +441,8 @@ impl Consumer {
         }
         self.lifecycle = Lifecycle::Closed;
         self.waiting_in_poll = false;
-        self.owned.clear();
-        for &p in self.buffered.keys() {
+        self.set_owned(VecSet::new());
+        for p in self.buffered.partitions().iter() {
             self.fetch_changed.insert(p);
         }
         self.buffered.clear();
@@ -571,31 +536,5 @@ impl Node for Consumer {
             }
             _ => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RoundRobin;
-
-    #[test]
-    fn round_robin_visits_from_the_cursor_then_wraps_and_allows_removal_on_the_way() {
-        let mut keys = vec![1u32, 4, 6, 9, 12];
-        let mut order = RoundRobin::starting_at(6);
-        let mut seen = Vec::new();
-        while let Some(p) = order.next(&keys) {
-            seen.push(p);
-            // The caller removes what it emptied: the next search starts after it anyway.
-            if p == 9 || p == 1 {
-                keys.retain(|&k| k != p);
-            }
-        }
-        assert_eq!(seen, [6, 9, 12, 1, 4]);
-        let mut order = RoundRobin::starting_at(0);
-        assert_eq!(
-            std::iter::from_fn(|| order.next(&[3, u32::MAX])).collect::<Vec<_>>(),
-            [3, u32::MAX]
-        );
-        assert_eq!(RoundRobin::starting_at(5).next(&[]), None);
     }
 }

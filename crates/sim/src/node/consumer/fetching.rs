@@ -18,8 +18,8 @@ use std::sync::Arc;
 /// partition (a poll with every leader's fetch in flight then costs nothing per partition).
 #[derive(Debug, Clone, Default)]
 pub(super) struct FetchPlan {
-    owned: Vec<u32>,
-    leaders: Option<Arc<[Option<u32>]>>,
+    /// The consumer's `owned_version` it was made for, and its leader map.
+    made_for: Option<(u64, Arc<[Option<u32>]>)>,
     /// Leader → its owned partitions in `owned`'s order, leaders ascending.
     by_leader: VecMap<u32, Vec<u32>>,
     /// Owned partitions whose leader the metadata does not know.
@@ -27,17 +27,16 @@ pub(super) struct FetchPlan {
 }
 
 impl FetchPlan {
-    fn is_for(&self, owned: &VecSet<u32>, leaders: &Arc<[Option<u32>]>) -> bool {
-        self.leaders
+    /// By the version of `owned` rather than its contents: comparing the owned lists on every
+    /// fetch was a cost growing with the partitions owned.
+    fn is_for(&self, owned_version: u64, leaders: &Arc<[Option<u32>]>) -> bool {
+        self.made_for
             .as_ref()
-            .is_some_and(|l| Arc::ptr_eq(l, leaders))
-            && self.owned.as_slice() == owned.as_slice()
+            .is_some_and(|(v, l)| *v == owned_version && Arc::ptr_eq(l, leaders))
     }
 
-    fn rebuild(&mut self, owned: &VecSet<u32>, leaders: &Arc<[Option<u32>]>) {
-        self.owned.clear();
-        self.owned.extend(owned.iter().copied());
-        self.leaders = Some(leaders.clone());
+    fn rebuild(&mut self, owned: &VecSet<u32>, owned_version: u64, leaders: &Arc<[Option<u32>]>) {
+        self.made_for = Some((owned_version, leaders.clone()));
         self.by_leader.clear();
         self.leaderless.clear();
         for &p in owned {
@@ -46,6 +45,15 @@ impl FetchPlan {
                 None => self.leaderless.push(p),
             }
         }
+    }
+
+    /// The owned partitions it covers, ascending.
+    #[cfg(debug_assertions)]
+    fn covers(&self) -> Vec<u32> {
+        let mut all: Vec<u32> = self.by_leader.values().flatten().copied().collect();
+        all.extend(&self.leaderless);
+        all.sort_unstable();
+        all
     }
 }
 
@@ -137,7 +145,7 @@ impl Consumer {
     /// Whether the next fetch would read `p`: not buffered, with a position to read from (or a
     /// reset to the log end to learn).
     fn wants_records(&self, p: u32) -> Want {
-        if self.buffered.contains_key(&p) {
+        if self.buffered.contains(p) {
             return None;
         }
         match self.positions.get(&p) {
@@ -148,21 +156,17 @@ impl Consumer {
     }
 
     /// Of `partitions` (ascending), those `wants_records` picks with their offsets, found by
-    /// walking the sorted buffer, position and reset lists alongside instead of searching
-    /// each per partition. Requests are built from what changed; this whole list is what the
+    /// walking the sorted position and reset lists alongside instead of searching each per
+    /// partition. Requests are built from what changed; this whole list is what the
     /// builds that check invariants send alongside, for the leader to compare its session with.
     fn fetchable(&self, partitions: &[u32]) -> Vec<ConsumerFetchPartition> {
-        let buffered = self.buffered.keys().as_slice();
         let with_position = self.positions.keys().as_slice();
         let positions = self.positions.values().as_slice();
         let reset = self.reset_latest.as_slice();
-        let (mut b, mut i, mut r) = (0, 0, 0);
+        let (mut i, mut r) = (0, 0);
         let mut out = Vec::with_capacity(partitions.len());
         for &p in partitions {
-            while buffered.get(b).is_some_and(|&x| x < p) {
-                b += 1;
-            }
-            if buffered.get(b) == Some(&p) {
+            if self.buffered.contains(p) {
                 continue;
             }
             while with_position.get(i).is_some_and(|&x| x < p) {
@@ -204,14 +208,20 @@ impl Consumer {
             return;
         }
         let mut plan = std::mem::take(&mut self.fetch_plan);
-        if !plan.is_for(&self.owned, &self.leaders) {
-            plan.rebuild(&self.owned, &self.leaders);
+        if !plan.is_for(self.owned_version, &self.leaders) {
+            plan.rebuild(&self.owned, self.owned_version, &self.leaders);
             // Every session's next request looks at the whole plan.
             for s in self.fetch_sessions.values_mut() {
                 s.current = false;
             }
             self.fetch_changed = BitSet::new();
         }
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(
+            plan.covers(),
+            self.owned.as_slice(),
+            "owned changed, its version did not"
+        );
         if plan
             .leaderless
             .iter()
@@ -361,7 +371,7 @@ impl Consumer {
             }
             if fp.records > 0 {
                 self.fetch_changed.insert(fp.partition);
-                self.buffered.insert(
+                self.buffered.fill(
                     fp.partition,
                     Buffered::new(fp.offset, fp.offset + fp.records, fp.ids),
                 );

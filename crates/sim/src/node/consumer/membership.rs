@@ -105,11 +105,20 @@ impl Consumer {
         );
     }
 
+    pub(super) fn set_owned(&mut self, owned: VecSet<u32>) {
+        self.owned = owned;
+        self.owned_version += 1;
+    }
+
+    fn disown(&mut self, p: u32) {
+        self.owned_version += u64::from(self.owned.remove(&p));
+    }
+
     pub(super) fn drop_partitions(&mut self, parts: &VecSet<u32>) {
         for p in parts {
-            self.owned.remove(p);
+            self.disown(*p);
             self.positions.remove(p);
-            self.buffered.remove(p);
+            self.buffered.forget(*p);
             self.reset_latest.remove(p);
             self.fetch_changed.insert(*p);
         }
@@ -169,9 +178,14 @@ impl Consumer {
     }
 
     pub(super) fn fetch_committed_offsets(&mut self, coordinator: u32, ctx: &mut Ctx) {
-        // Steady state, checked on every poll: each owned partition has its position (one
-        // comparison of two sorted lists, not a lookup per partition).
-        if self.offsets_in_flight || self.positions.keys().as_slice() == self.owned.as_slice() {
+        // Steady state, checked on every poll: each owned partition has its position. Only
+        // owned partitions have one (`drop_partitions` removes both), so equal counts say it.
+        debug_assert!(
+            self.positions.keys().all(|p| self.owned.contains(p)),
+            "{} has a position for a partition it does not own",
+            self.name
+        );
+        if self.offsets_in_flight || self.positions.len() == self.owned.len() {
             return;
         }
         let missing: Vec<u32> = self
@@ -517,7 +531,7 @@ impl Consumer {
             self.drop_partitions(&revoked);
             self.rejoin_needed = true;
         }
-        self.owned = assigned;
+        self.set_owned(assigned);
         self.last_assignment = parts;
         self.member = MemberState::Stable;
         self.last_heartbeat_us = ctx.now;

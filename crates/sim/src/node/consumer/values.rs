@@ -148,30 +148,28 @@ impl Consumer {
         let mut left = max;
         if let Some((p, offset)) = self.values.stuck_at {
             let still =
-                self.owned.contains(&p) && self.buffered.get(&p).is_some_and(|b| b.next == offset);
+                self.owned.contains(&p) && self.buffered.get(p).is_some_and(|b| b.next == offset);
             if !still {
                 self.values.stuck_at = None;
             }
         }
-        // The same order as `RoundRobin` gives `deliver`, from a copy of the keys: shaped values
-        // come with small scenarios, and the shared walk made the page's wasm 0.5 KB larger.
-        let parts: Vec<u32> = {
-            let (after, before): (Vec<u32>, Vec<u32>) = self
-                .buffered
-                .keys()
-                .partition(|&&p| p >= self.partition_cursor);
-            after.into_iter().chain(before).collect()
-        };
+        // The same order as `RoundRobin` gives `deliver`, from a copy: shaped values come with
+        // small scenarios.
+        let parts: Vec<u32> = self
+            .buffered
+            .partitions()
+            .iter_round_from(self.partition_cursor)
+            .collect();
         let me = self.node();
         'parts: for p in parts {
             if left == 0 {
                 break;
             }
-            let Some(b) = self.buffered.get(&p).cloned() else {
+            let Some(b) = self.buffered.get(p).cloned() else {
                 continue;
             };
             if !self.owned.contains(&p) {
-                self.buffered.remove(&p);
+                self.buffered.forget(p);
                 self.fetch_changed.insert(p);
                 continue;
             }
@@ -223,9 +221,9 @@ impl Consumer {
             }
             self.hand_over(p, run, next, ctx);
             if next >= b.end {
-                self.buffered.remove(&p);
+                self.buffered.drain(p);
                 self.fetch_changed.insert(p);
-            } else if let Some(slot) = self.buffered.get_mut(&p) {
+            } else if let Some(slot) = self.buffered.get_mut(p) {
                 slot.next = next;
             }
             if stop {
