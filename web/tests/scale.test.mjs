@@ -41,8 +41,26 @@ test("a large cluster is drawn aggregated and shows the partitions a crash took 
   assert.ok(offline.every((p) => p.startsWith("solo-")), offline.join(" "));
   assert.match(await overview.locator("p").first().textContent(), new RegExp(`66 partitions \\(${offline.length} offline`));
   assert.match(await overview.locator('button.tile[data-broker="2"]').getAttribute("title"), /broker 2 \(down\)/);
+  assert.equal(await overview.locator(".cell.leader-down").count(), 0, "the controller has moved broker 2's partitions");
   // The ledger is the whole cluster's: the command line's figures at the end.
   await screenshot(page, "scale-overview");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("until the controller notices the crash, the crashed broker's partitions show it as their leader, marked down", async () => {
+  const doc = bigScenario();
+  // Crashed at 1 s; broker.session.timeout.ms (9 s) has not passed at 5 s.
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 5000));
+  await waitForApp(page, 5000);
+  const overview = page.locator("[data-overview]");
+  await overview.waitFor();
+  const down = await overview.locator(".cell.leader-down").evaluateAll((cs) => cs.map((c) => c.title));
+  assert.ok(down.length > 0, "some partitions are led by broker 2");
+  assert.ok(down.every((t) => /: leader-down, leader 2,/.test(t)), down.slice(0, 3).join(" | "));
+  assert.equal(await overview.locator(".cell.offline").count(), 0, "none offline yet");
+  assert.match(await overview.locator("p").first().textContent(),
+    new RegExp(`\\(0 offline, \\d+ under-replicated, ${down.length} led by a broker that is down until the controller notices\\)`));
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -36,6 +36,10 @@ pub struct PartitionView {
     pub leader_epoch: u32,
     pub isr: Vec<u32>,
     pub offline: bool,
+    /// Its leader, as the controller has it, is a broker that is down: the controller has not
+    /// noticed yet (it fences a broker whose heartbeats stop for its session timeout, and only
+    /// then elects new leaders), so clients meet a dead connection meanwhile.
+    pub leader_down: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +105,7 @@ impl Simulation {
         } else {
             None
         };
-        let brokers = self
+        let brokers: Vec<BrokerView> = self
             .world
             .brokers
             .iter()
@@ -133,7 +137,7 @@ impl Simulation {
                     .collect(),
             })
             .collect();
-        let partitions = topo
+        let mut partitions: Vec<PartitionView> = topo
             .in_topic_order()
             .filter_map(|p| {
                 Some((
@@ -154,8 +158,15 @@ impl Simulation {
                 leader_epoch: s.leader_epoch,
                 isr: s.isr.clone(),
                 offline: s.leader.is_none(),
+                leader_down: false,
             })
             .collect();
+        // Apart from the map above: in it, this made the page's wasm 0.9 KB larger.
+        for p in &mut partitions {
+            p.leader_down = p
+                .leader
+                .is_some_and(|l| brokers.iter().any(|b| b.id == l && !b.alive));
+        }
         let producers = self
             .world
             .producers
@@ -208,5 +219,47 @@ impl Simulation {
                 .any(|p| p.cfg.value_serializer == crate::scenario::ValueSerializer::Avro)
                 .then(|| self.registry_report()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::presets::ScenarioBuilder;
+    use crate::scenario::{ActionKind, KafkaVersion};
+    use crate::world::sim::Simulation;
+
+    #[test]
+    fn partitions_name_their_crashed_leader_until_the_controller_fences_it() {
+        let s = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+            .seed(5)
+            .brokers(3)
+            .duration_ms(20_000)
+            .topic(6, 3, 2)
+            .producer(|p| {
+                p.records = 100;
+                p.records_per_sec = 10.0;
+            })
+            .action(1_000, ActionKind::CrashBroker { broker: 0 })
+            .build();
+        let mut sim = Simulation::new(s);
+        let led_by_0 = |sim: &Simulation| {
+            let v = sim.view();
+            let led: Vec<bool> = v
+                .partitions
+                .iter()
+                .filter(|p| p.leader == Some(0))
+                .map(|p| p.leader_down)
+                .collect();
+            (led, v.partitions.iter().filter(|p| p.leader_down).count())
+        };
+        sim.advance_to(900_000);
+        assert_eq!(led_by_0(&sim), (vec![false, false], 0));
+        // Down, but within broker.session.timeout.ms (9 s): still its partitions' leader.
+        sim.advance_to(9_000_000);
+        assert_eq!(led_by_0(&sim), (vec![true, true], 2));
+        assert!(sim.view().partitions.iter().all(|p| !p.offline));
+        // Fenced: its partitions moved to the other replicas.
+        sim.advance_to(12_000_000);
+        assert_eq!(led_by_0(&sim), (vec![], 0));
     }
 }

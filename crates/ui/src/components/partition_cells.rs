@@ -22,6 +22,8 @@ pub struct Cell {
 pub fn health(p: &PartitionView) -> &'static str {
     if p.offline {
         "offline"
+    } else if p.leader_down {
+        "leader-down"
     } else if p.isr.len() < p.replicas.len() {
         "under-replicated"
     } else {

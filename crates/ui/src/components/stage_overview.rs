@@ -150,11 +150,15 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
         .class("overview")
         .attr("data-overview", "")
         .el(el("p").class("small").text(format!(
-            "{} brokers · {} partitions ({} offline, {} under-replicated) · {} producers · {} consumers. Drawn aggregated; pick a broker, topic, partition, producer or group to see it in full.",
+            "{} brokers · {} partitions ({} offline, {} under-replicated{}) · {} producers · {} consumers. Drawn aggregated; pick a broker, topic, partition, producer or group to see it in full.",
             view.brokers.len(),
             view.partitions.len(),
             count("offline"),
             count("under-replicated"),
+            match count("leader-down") {
+                0 => String::new(),
+                n => format!(", {n} led by a broker that is down until the controller notices"),
+            },
             view.producers.len(),
             consumers
         )))
