@@ -17,6 +17,7 @@ use crate::kafka::protocol::{FetchRequest, NodeId, PartitionState, Payload, Prod
 use crate::node::{Ctx, Node, Outbox, Timer};
 use crate::observe::trace::TraceKind;
 use crate::scenario::KafkaVersion;
+use crate::support::bit_set::BitSet;
 use crate::support::vec_map::VecMap;
 use crate::world::topology::Topology;
 use consumer_fetch::{ConsumerSession, HeldConsumerFetch};
@@ -61,6 +62,9 @@ pub struct Broker {
     pub id: u32,
     pub alive: bool,
     pub replicas: VecMap<u32, PartitionReplica>,
+    /// The partitions whose replica here is the leader (the roles set in `replicas`, kept
+    /// alongside): the ISR check visits these only, not every replica it hosts.
+    leading: BitSet,
     leaders: Arc<[Option<u32>]>,
     /// acks=all produce requests waiting for the high watermark.
     delayed: ProducePurgatory,
@@ -111,6 +115,7 @@ impl Broker {
             id,
             alive: true,
             replicas,
+            leading: BitSet::new(),
             leaders: Arc::from(Vec::new()),
             delayed: ProducePurgatory::default(),
             held_fetches: FetchPurgatory::new(),
@@ -163,6 +168,7 @@ impl Broker {
         for r in self.replicas.values_mut() {
             r.role = ReplicaRole::None;
         }
+        self.leading = BitSet::new();
         self.delayed.clear();
         self.held_fetches.clear();
         self.held_consumer_fetches.clear();
@@ -466,6 +472,7 @@ impl Broker {
                             isr_change_pending: false,
                             expanding: None,
                         };
+                        self.leading.insert(st.partition);
                         new_leaders.push(st.partition);
                         hw_check.push(st.partition);
                     }
@@ -474,6 +481,7 @@ impl Broker {
                 let was_leader = r.is_leader();
                 r.leader_epoch = st.leader_epoch;
                 r.role = ReplicaRole::Follower { leader: st.leader };
+                self.leading.remove(st.partition);
                 if was_leader {
                     self.fail_delayed_for(st.partition, out);
                 }
@@ -505,7 +513,17 @@ impl Broker {
     fn check_isr(&mut self, now: u64, out: &mut Outbox) {
         let lag = self.settings.replica_lag_time_max_us;
         let sessions = &self.sessions;
-        for r in self.replicas.values_mut() {
+        debug_assert!(
+            self.replicas
+                .iter()
+                .all(|(&p, r)| r.is_leader() == self.leading.contains(p)),
+            "broker {}'s leading set differs from its replicas' roles",
+            self.id
+        );
+        for p in self.leading.iter() {
+            let Some(r) = self.replicas.get_dense_mut(p) else {
+                continue;
+            };
             let epoch = r.leader_epoch;
             let ReplicaRole::Leader {
                 isr,
