@@ -14,6 +14,7 @@
 //   wasm (through the `?bench=1` hook `window.kafkaPlaygroundBench(ms)`);
 // - the gzip size of the page's wasm + JS.
 import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { loadavg, cpus } from "node:os";
@@ -145,9 +146,22 @@ let js = 0;
 const code = readdirSync(DIST, { recursive: true })
   .filter((n) => !n.startsWith("lessons"))
   .filter((n) => n.endsWith(".wasm") || n.endsWith(".js"));
+// Measured with GNU gzip -9, as the test command prints it, so both print one figure; Node's
+// zlib at level 9 makes the same files about 2.4 KB larger, printed beside it.
+const gnuGzip = (file) => {
+  try {
+    return execFileSync("gzip", ["-9c", file], { maxBuffer: 1 << 26 }).length;
+  } catch {
+    return null;
+  }
+};
+let zlibTotal = 0;
 for (const name of code) {
-  const size = gzipSync(readFileSync(join(DIST, name)), { level: 9 }).length;
+  const file = join(DIST, name);
+  const zlib = gzipSync(readFileSync(file), { level: 9 }).length;
+  zlibTotal += zlib;
+  const size = gnuGzip(file) ?? zlib;
   if (name.endsWith(".wasm")) wasm += size;
   if (name.endsWith(".js")) js += size;
 }
-console.log(`bench: gzip wasm ${(wasm / 1024).toFixed(1)} KB + js ${(js / 1024).toFixed(1)} KB = ${((wasm + js) / 1024).toFixed(1)} KB (target <= 350)`);
+console.log(`bench: gzip -9 wasm ${(wasm / 1024).toFixed(1)} KB + js ${(js / 1024).toFixed(1)} KB = ${((wasm + js) / 1024).toFixed(1)} KB (target <= 350); Node's zlib at level 9: ${(zlibTotal / 1024).toFixed(1)} KB`);
