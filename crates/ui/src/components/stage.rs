@@ -272,7 +272,13 @@ pub fn Stage(props: &StageProps) -> Html {
     });
     let brokers = frame.view.brokers.iter().enumerate().map(|(i, b)| {
         let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
-        let status = broker_status(b);
+        let still_leads = frame
+            .view
+            .partitions
+            .iter()
+            .filter(|p| p.leader_down && p.leader == Some(b.id))
+            .count();
+        let status = broker_status(b, still_leads);
         el("g")
             .class(class_list(
                 "broker",
@@ -289,15 +295,12 @@ pub fn Stage(props: &StageProps) -> Html {
                 .el(rect(fmt(BROKER_X), fmt(top), fmt(BROKER_W - 80.0), "24", "6").class("hit"))
                 .el(text_at(fmt(BROKER_X + 8.0), fmt(top + 17.0))
                     .class("title")
-                    .text(format!(
-                        "■ broker {}{}",
-                        b.id,
-                        if status.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" · {status}")
-                        }
-                    ))))
+                    .text(format!("■ broker {}", b.id))
+                    // In a smaller face, so a long status clears the card's column legend.
+                    .maybe(
+                        (!status.is_empty())
+                            .then(|| el("tspan").text(format!(" · {status}")).html()),
+                    )))
             .html()
     });
     let groups = frame.groups.iter().enumerate().map(|(i, g)| {
@@ -377,7 +380,9 @@ fn text_at(x: impl Into<AttrValue>, y: impl Into<AttrValue>) -> El {
     el("text").attr("x", x).attr("y", y)
 }
 
-fn broker_status(b: &BrokerView) -> String {
+/// `still_leads`: partitions the controller still has it leading while it is down (not fenced
+/// yet, see `PartitionView::leader_down`).
+fn broker_status(b: &BrokerView, still_leads: usize) -> String {
     let mut parts = Vec::new();
     if !b.alive {
         parts.push("✖ down");
@@ -395,6 +400,8 @@ fn broker_status(b: &BrokerView) -> String {
             text.push_str(", ");
         }
         text.push_str(&format!("leader of {leaders}"));
+    } else if still_leads > 0 {
+        text.push_str(&format!(", leads {still_leads}"));
     }
     text
 }
@@ -584,7 +591,9 @@ fn draw_broker(
         text_at(fmt(BROKER_X + BROKER_W - 8.0), fmt(top + 17.0))
             .class("small legend")
             .attr("text-anchor", "end")
-            .text("HW/LEO epoch")
+            // Short, as the rows write it ("50/55 e0"), so a long status beside it fits.
+            .text("HW/LEO e")
+            .el(el("title").text("high watermark / log end offset, leader epoch"))
             .html(),
         rows.collect(),
         if more > 0 {
