@@ -83,6 +83,9 @@ pub struct Broker {
     sessions: VecMap<u32, LeaderSession>,
     /// Lists a follower fetch's handling fills and empties, kept for their capacity.
     fetch_scratch: fetch::FetchScratch,
+    /// The partitions a produce request appended to, kept for its capacity (one list per
+    /// request was an allocation per batch produced).
+    appended: Vec<u32>,
     next_session_id: u32,
     /// Partition changes applied so far: a follower's fetch session compares the partitions it
     /// follows with what its leader caches only after one.
@@ -126,6 +129,7 @@ impl Broker {
             fetchers: VecMap::new(),
             sessions: VecMap::new(),
             fetch_scratch: Default::default(),
+            appended: Vec::new(),
             next_session_id: 0,
             role_changes: 0,
             next_correlation: 0,

@@ -84,6 +84,19 @@ pub struct PartitionSendState {
     pub last_acked_sequence: Option<i32>,
 }
 
+/// The sender's lists for one pass of `drain`, kept between passes for their capacity: a pass
+/// lists up to every partition, and new lists on every wake-up were a good part of its work
+/// (at 1,000 partitions, four allocations per request sent).
+#[derive(Debug, Clone, Default)]
+struct DrainScratch {
+    /// The partitions of the pass, in round-robin order.
+    turn: Vec<u32>,
+    /// By broker id: the (partition, batch id) pairs going into its request.
+    per_broker: Vec<Vec<(u32, u64)>>,
+    /// By broker id: the bytes its request holds so far, when `max.request.size` can bind.
+    request_bytes: Vec<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Producer {
     pub index: u32,
@@ -129,9 +142,7 @@ pub struct Producer {
     metadata_max_age_us: Option<u64>,
     next_correlation: u64,
     drain_cursor: u32,
-    /// The sender's partition list for one pass, kept for its capacity (a pass lists up to
-    /// every partition; growing a new list each time was a good part of `drain`).
-    drain_turn: Vec<u32>,
+    drain_scratch: DrainScratch,
     pub producer_id: u64,
     wake_at: Option<u64>,
     /// No connection needs a look before this time: no request deadline, setup timeout or
@@ -226,7 +237,7 @@ impl Producer {
             metadata_max_age_us: None,
             next_correlation: 0,
             drain_cursor: 0,
-            drain_turn: Vec::new(),
+            drain_scratch: DrainScratch::default(),
             producer_id: 1000 + u64::from(index),
             wake_at: None,
             connection_due_us: 0,

@@ -2,7 +2,7 @@
 //! the acks=all purgatory completed by the high watermark (Kafka's
 //! `ReplicaManager.appendRecords`, `Partition.appendRecordsToLeader` and `DelayedProduce`).
 
-use super::produce_purgatory::DelayedProduce;
+use super::produce_purgatory::{DelayedProduce, Wait};
 use super::replica::{AppendOutcome, ReplicaRole};
 use super::{node, Broker};
 use crate::kafka::errors::ErrorCode;
@@ -26,7 +26,8 @@ impl Broker {
         let injected = self.take_injection();
         let mut results = Vec::with_capacity(req.batches.len());
         let mut waiting = Vec::new();
-        let mut appended: Vec<u32> = Vec::new();
+        let mut appended = std::mem::take(&mut self.appended);
+        appended.clear();
         for b in &req.batches {
             let records = req.records_of(b);
             let min_isr = self.effective_min_isr(topo, b.partition);
@@ -51,7 +52,7 @@ impl Broker {
                                 if let Some(e) = injected {
                                     Err(e)
                                 } else if req.acks == Acks::All && r.high_watermark < end {
-                                    waiting.push((results.len(), b.partition, end));
+                                    waiting.push(Wait::new(results.len(), b.partition, end));
                                     Ok(base_offset)
                                 } else {
                                     Ok(base_offset)
@@ -86,6 +87,7 @@ impl Broker {
             self.advance_high_watermark(*p, now, topo, out);
         }
         self.release_held_fetches(&appended, out);
+        self.appended = appended;
         if req.acks == Acks::Zero {
             // No answer is expected, so an error closes the connection: the client sees the
             // disconnect and refreshes its metadata (`KafkaApis.handleProduceRequest`).
@@ -95,10 +97,10 @@ impl Broker {
             return;
         }
         // The HW may have moved during this very request (single-replica ISR).
-        waiting.retain(|&(_, p, end)| {
+        waiting.retain(|w| {
             self.replicas
-                .get_dense(p)
-                .is_some_and(|r| r.high_watermark < end)
+                .get_dense(w.partition)
+                .is_some_and(|r| r.high_watermark < w.end)
         });
         if waiting.is_empty() {
             out.send(
@@ -166,18 +168,22 @@ impl Broker {
         self.partition_changed(partition);
         self.release_consumer_fetches(&[partition], out);
         // Complete parked requests for this partition.
-        let done = self.delayed.reached(partition, hw, isr_len < min_isr);
-        answer_delayed(self.id, done, out);
+        let id = self.id;
+        answer_delayed(
+            id,
+            self.delayed.reached(partition, hw, isr_len < min_isr),
+            out,
+        );
     }
 
     pub(super) fn fail_delayed_for(&mut self, partition: u32, out: &mut Outbox) {
-        let done = self.delayed.lost_leadership(partition);
-        answer_delayed(self.id, done, out);
+        let id = self.id;
+        answer_delayed(id, self.delayed.lost_leadership(partition), out);
     }
 }
 
 /// Answers the delayed produce requests whose partitions have all settled, in key order.
-fn answer_delayed(broker: u32, done: Vec<DelayedProduce>, out: &mut Outbox) {
+fn answer_delayed(broker: u32, done: impl Iterator<Item = DelayedProduce>, out: &mut Outbox) {
     for d in done {
         out.send(
             node(broker),

@@ -21,13 +21,34 @@ pub(super) struct DelayedProduce {
     pub results: Vec<ProducePartitionResult>,
     /// When the request times out (arrival plus its `timeout`).
     pub deadline_us: u64,
-    /// (index into results, partition, end offset to reach), sorted by partition once parked.
-    /// Settled waits stay in place (marked in `settled`): removing each from a list of
-    /// hundreds moved the rest every time at 1,000 partitions.
-    waiting: Vec<(usize, u32, u64)>,
-    settled: Vec<bool>,
+    /// What it waits for, sorted by partition once parked. Settled waits stay in place
+    /// (marked): removing each from a list of hundreds moved the rest every time at 1,000
+    /// partitions.
+    waiting: Vec<Wait>,
     /// Waits not settled yet; never 0 while parked.
     pending: usize,
+}
+
+/// One partition of a parked request: the high watermark it waits for.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wait {
+    /// The index of its result in the request's `results`.
+    pub result: usize,
+    pub partition: u32,
+    /// The end offset of its batch: the high watermark to reach.
+    pub end: u64,
+    settled: bool,
+}
+
+impl Wait {
+    pub fn new(result: usize, partition: u32, end: u64) -> Self {
+        Wait {
+            result,
+            partition,
+            end,
+            settled: false,
+        }
+    }
 }
 
 impl DelayedProduce {
@@ -36,14 +57,13 @@ impl DelayedProduce {
         correlation_id: u64,
         results: Vec<ProducePartitionResult>,
         deadline_us: u64,
-        waiting: Vec<(usize, u32, u64)>,
+        waiting: Vec<Wait>,
     ) -> Self {
         DelayedProduce {
             producer,
             correlation_id,
             results,
             deadline_us,
-            settled: vec![false; waiting.len()],
             pending: waiting.len(),
             waiting,
         }
@@ -51,11 +71,7 @@ impl DelayedProduce {
 
     /// The indexes into `results` of the waits not settled yet.
     pub fn unsettled(&self) -> impl Iterator<Item = usize> + '_ {
-        self.waiting
-            .iter()
-            .zip(&self.settled)
-            .filter(|(_, &done)| !done)
-            .map(|(&(i, _, _), _)| i)
+        self.waiting.iter().filter(|w| !w.settled).map(|w| w.result)
     }
 }
 
@@ -69,6 +85,9 @@ pub(super) struct ProducePurgatory {
     next_key: u64,
     /// The time of the one timeout timer that counts (earlier timers set since are stale).
     timer_due: Option<u64>,
+    /// The requests a settlement answered, handed out by `settle_on`'s drain (kept for its
+    /// capacity: a new list per high watermark move was an allocation per request).
+    answered: Vec<DelayedProduce>,
 }
 
 impl ProducePurgatory {
@@ -78,14 +97,14 @@ impl ProducePurgatory {
         // By partition: a high watermark move finds its entries by binary search instead of
         // a pass over the whole list (a request to one broker lists hundreds of partitions at
         // 1,000 partitions, and each of them moves on its own).
-        if !d.waiting.is_sorted_by_key(|w| w.1) {
-            crate::support::sorting::sort_by(&mut d.waiting, |a, b| a.1.cmp(&b.1));
+        if !d.waiting.is_sorted_by_key(|w| w.partition) {
+            crate::support::sorting::sort_by(&mut d.waiting, |a, b| a.partition.cmp(&b.partition));
         }
-        debug_assert!(d.pending == d.waiting.len() && d.settled.iter().all(|&s| !s));
+        debug_assert!(d.pending == d.waiting.len() && d.waiting.iter().all(|w| !w.settled));
         let key = self.next_key;
         self.next_key += 1;
-        for &(_, p, _) in &d.waiting {
-            let p = p as usize;
+        for w in &d.waiting {
+            let p = w.partition as usize;
             if self.by_partition.len() <= p {
                 self.by_partition.resize_with(p + 1, Vec::new);
             }
@@ -129,55 +148,59 @@ impl ProducePurgatory {
     }
 
     /// Settles the waits on `partition` that `settle` picks (true: settled), giving `edit` each
-    /// settled one's result; returns the requests left with nothing to wait for, in key order.
+    /// settled one's result; hands out the requests left with nothing to wait for, in key order.
     fn settle_on(
         &mut self,
         partition: u32,
         mut settle: impl FnMut(u64) -> bool,
         mut edit: impl FnMut(&mut ProducePartitionResult),
-    ) -> Vec<DelayedProduce> {
-        let Some(keys) = self.by_partition.get_mut(partition as usize) else {
-            return Vec::new();
-        };
-        let mut done = Vec::new();
-        keys.retain(|key| {
-            let Some(d) = self.parked.get_mut(key) else {
-                return false;
-            };
-            let mut changed = false;
-            let mut still_waiting = false;
-            let first = d.waiting.partition_point(|w| w.1 < partition);
-            for (&(i, p, end), settled) in d.waiting.iter().zip(&mut d.settled).skip(first) {
-                if p != partition {
-                    break;
-                }
-                if *settled {
-                    continue;
-                }
-                if settle(end) {
-                    if let Some(r) = d.results.get_mut(i) {
-                        edit(r);
+    ) -> std::vec::Drain<'_, DelayedProduce> {
+        let (parked, answered) = (&mut self.parked, &mut self.answered);
+        answered.clear();
+        if let Some(keys) = self.by_partition.get_mut(partition as usize) {
+            keys.retain(|key| {
+                let Some(d) = parked.get_mut(key) else {
+                    return false;
+                };
+                let mut changed = false;
+                let mut still_waiting = false;
+                let first = d.waiting.partition_point(|w| w.partition < partition);
+                for w in d.waiting.iter_mut().skip(first) {
+                    if w.partition != partition {
+                        break;
                     }
-                    *settled = true;
-                    d.pending -= 1;
-                    changed = true;
-                } else {
-                    still_waiting = true;
+                    if w.settled {
+                        continue;
+                    }
+                    if settle(w.end) {
+                        if let Some(r) = d.results.get_mut(w.result) {
+                            edit(r);
+                        }
+                        w.settled = true;
+                        d.pending -= 1;
+                        changed = true;
+                    } else {
+                        still_waiting = true;
+                    }
                 }
-            }
-            if changed && d.pending == 0 {
-                done.push(*key);
-            }
-            still_waiting
-        });
-        done.into_iter()
-            .filter_map(|key| self.parked.remove(&key))
-            .collect()
+                if changed && d.pending == 0 {
+                    // Keys ascend here, so the answers come out in key order.
+                    answered.extend(parked.remove(key));
+                }
+                still_waiting
+            });
+        }
+        answered.drain(..)
     }
 
     /// The high watermark of `partition` reached `hw`: the waits it covers are settled (as
     /// NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR is below min.insync.replicas).
-    pub fn reached(&mut self, partition: u32, hw: u64, isr_short: bool) -> Vec<DelayedProduce> {
+    pub fn reached(
+        &mut self,
+        partition: u32,
+        hw: u64,
+        isr_short: bool,
+    ) -> std::vec::Drain<'_, DelayedProduce> {
         self.settle_on(
             partition,
             |end| hw >= end,
@@ -190,7 +213,7 @@ impl ProducePurgatory {
     }
 
     /// This broker no longer leads `partition`: its waits fail with NOT_LEADER_OR_FOLLOWER.
-    pub fn lost_leadership(&mut self, partition: u32) -> Vec<DelayedProduce> {
+    pub fn lost_leadership(&mut self, partition: u32) -> std::vec::Drain<'_, DelayedProduce> {
         self.settle_on(
             partition,
             |_| true,
@@ -214,7 +237,7 @@ mod tests {
             correlation_id,
             vec![result],
             deadline_us,
-            vec![(0, 0, 10)],
+            vec![Wait::new(0, 0, 10)],
         )
     }
 

@@ -84,7 +84,14 @@ pub struct Accumulator {
     due_heap: BinaryHeap<Reverse<(u64, u32)>>,
     /// The partitions whose `due` had come by the last `promote`.
     ready: BitSet,
+    /// Record lists of finished batches, emptied, for new batches to reuse: a new list per
+    /// batch was one of the few allocations per record sent.
+    spare_records: Vec<Vec<u32>>,
 }
+
+/// How many emptied record lists the accumulator keeps (a producer finishes its batches
+/// about as fast as it opens them, so a few cover it).
+const SPARE_RECORD_LISTS: usize = 8;
 
 impl Accumulator {
     /// Batches opened since this accumulator was made (the producer's start).
@@ -108,6 +115,7 @@ impl Accumulator {
             due: vec![u64::MAX; partitions as usize],
             due_heap: BinaryHeap::new(),
             ready: BitSet::new(),
+            spare_records: Vec::new(),
             // A record larger than batch.size still travels, alone in its batch.
             records_per_batch: (room / (record_bytes + RECORD_OVERHEAD_BYTES).max(1)).max(1),
         }
@@ -323,7 +331,10 @@ impl Accumulator {
                     Batch {
                         id,
                         partition,
-                        records: Vec::with_capacity(rpb.min(1024)),
+                        records: self
+                            .spare_records
+                            .pop()
+                            .unwrap_or_else(|| Vec::with_capacity(rpb.min(1024))),
                         created_us: now,
                         last_append_us: now,
                         attempts: 0,
@@ -375,6 +386,15 @@ impl Accumulator {
         self.note_queue(b.partition);
         self.refresh_due(b.partition);
         Some(b)
+    }
+
+    /// Takes back a finished batch's record list for a new batch.
+    pub fn recycle(&mut self, b: Batch) {
+        if self.spare_records.len() < SPARE_RECORD_LISTS {
+            let mut records = b.records;
+            records.clear();
+            self.spare_records.push(records);
+        }
     }
 
     /// Puts a failed batch back for a retry: at the front (Kafka's `addFirst`), or, with

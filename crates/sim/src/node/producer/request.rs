@@ -48,7 +48,7 @@ impl Producer {
     }
 
     /// Builds a request for a full window and parks it in the connection's output queue.
-    pub(super) fn park_request(&mut self, broker: u32, batches: Vec<(u32, u64)>) {
+    pub(super) fn park_request(&mut self, broker: u32, batches: &[(u32, u64)]) {
         let built = self.build_request(batches);
         self.connections.get_or_default(broker).parked = Some(built);
     }
@@ -66,24 +66,19 @@ impl Producer {
         }
     }
 
-    pub(super) fn send_request(
-        &mut self,
-        broker: u32,
-        batches: Vec<(u32, u64)>,
-        ctx: &mut Ctx<'_>,
-    ) {
+    pub(super) fn send_request(&mut self, broker: u32, batches: &[(u32, u64)], ctx: &mut Ctx<'_>) {
         let built = self.build_request(batches);
         self.transmit(broker, built, ctx);
     }
 
     /// Takes `batches` out of their queues into a request: frozen, sequenced (idempotence),
     /// and counted in flight from here on.
-    fn build_request(&mut self, batches: Vec<(u32, u64)>) -> BuiltRequest {
+    fn build_request(&mut self, batches: &[(u32, u64)]) -> BuiltRequest {
         let idempotent = self.idempotent();
         let mut wire = Vec::with_capacity(batches.len());
         let mut wire_records = Vec::new();
         let mut ids = Vec::with_capacity(batches.len());
-        for (p, id) in batches {
+        for &(p, id) in batches {
             let partition = self.global(p);
             self.accumulator.take_front(p);
             let Some(s) = self.send_state.get_mut(p as usize) else {

@@ -4,15 +4,14 @@
 //! sequence rules (`TransactionManager`: KIP-98, with KIP-360's epoch bump).
 
 use super::{
-    accumulator, ms, ConnectionState, InFlightRequest, Producer, RECONNECT_BACKOFF_MAX_US,
-    RECONNECT_BACKOFF_US,
+    accumulator, ms, ConnectionState, DrainScratch, InFlightRequest, Producer,
+    RECONNECT_BACKOFF_MAX_US, RECONNECT_BACKOFF_US,
 };
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{NodeId, Payload, ProduceResponse};
 use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::{Acks, SendMode};
-use crate::support::vec_map::VecMap;
 use rand_core::Rng;
 
 impl Producer {
@@ -170,6 +169,7 @@ impl Producer {
             }
         }
         self.settle(&b, true, ctx);
+        self.accumulator.recycle(b);
     }
 
     pub(super) fn settle(&mut self, b: &accumulator::Batch, success: bool, ctx: &mut Ctx<'_>) {
@@ -316,6 +316,7 @@ impl Producer {
             ),
         );
         self.settle(&b, false, ctx);
+        self.accumulator.recycle(b);
     }
 
     /// Whether the Sender may send to `broker` now: connected, with room in its window.
@@ -408,16 +409,19 @@ impl Producer {
         // turn of Kafka's sender loop; passes repeat while something went out. A request holds
         // batches up to max.request.size (`bounds`); a broker whose request is full waits for
         // the next pass.
-        let mut per_broker: VecMap<u32, Vec<(u32, u64)>> = VecMap::new();
         let bounded = self.request_size_binds();
-        let mut request_bytes: VecMap<u32, u64> = VecMap::new();
-        // The partitions of this pass in round-robin order from `start`, those with batches
-        // queued only (a pass takes nothing out of the queues, so the list holds for it).
-        let mut turn = std::mem::take(&mut self.drain_turn);
+        // Lists kept for their capacity (see `DrainScratch`).
+        let DrainScratch {
+            mut turn,
+            mut per_broker,
+            mut request_bytes,
+        } = std::mem::take(&mut self.drain_scratch);
         // Flushing (the application has sent its last record), any front batch may go;
         // otherwise only those due by now (`Accumulator::promote`): no other can be ready.
         let flushing = self.done_sending() && self.cfg.send_mode != SendMode::Sync;
         loop {
+            // The partitions of this pass in round-robin order from `start`, those with batches
+            // queued only (a pass takes nothing out of the queues, so the list holds for it).
             turn.clear();
             if flushing {
                 turn.extend(self.accumulator.queued().iter_round_from(start));
@@ -425,40 +429,65 @@ impl Producer {
                 self.accumulator.promote(ctx.now);
                 turn.extend(self.accumulator.ready().iter_round_from(start));
             }
+            // Bytes taken so far in each broker's request (u64::MAX: full for this pass).
+            request_bytes.clear();
+            // The brokers given batches in this pass lie in `lo..hi`.
+            let (mut lo, mut hi) = (usize::MAX, 0);
             for &p in &turn {
                 let Some(b) = self.leaders.get(p as usize).copied().flatten() else {
                     continue;
                 };
+                let bi = b as usize;
                 if !self.window_free(b) && !self.may_park(b) {
                     continue;
                 }
-                if bounded && request_bytes.get(&b) == Some(&u64::MAX) {
+                if bounded && request_bytes.get(bi) == Some(&u64::MAX) {
                     continue;
                 }
                 if let Some(id) = self.front_ready(p, ctx.now) {
                     if bounded {
-                        let bytes = request_bytes.get_or_default(b);
+                        if request_bytes.len() <= bi {
+                            request_bytes.resize(bi + 1, 0);
+                        }
+                        let Some(bytes) = request_bytes.get_mut(bi) else {
+                            continue;
+                        };
                         if !self.fits_request(bytes, id) {
                             *bytes = u64::MAX;
                             continue;
                         }
                     }
-                    per_broker.get_or_default(b).push((p, id));
+                    if per_broker.len() <= bi {
+                        per_broker.resize_with(bi + 1, Vec::new);
+                    }
+                    if let Some(batches) = per_broker.get_mut(bi) {
+                        batches.push((p, id));
+                        (lo, hi) = (lo.min(bi), hi.max(bi + 1));
+                    }
                 }
             }
-            request_bytes.clear();
-            if per_broker.is_empty() {
+            if lo >= hi {
                 break;
             }
-            for (b, batches) in std::mem::take(&mut per_broker) {
+            // By broker, ascending.
+            for (b, batches) in per_broker.iter_mut().enumerate().take(hi).skip(lo) {
+                if batches.is_empty() {
+                    continue;
+                }
+                let b = b as u32;
                 if self.window_free(b) {
                     self.send_request(b, batches, ctx);
                 } else {
                     self.park_request(b, batches);
                 }
+                batches.clear();
             }
         }
-        self.drain_turn = turn;
+        self.drain_scratch = DrainScratch {
+            turn,
+            per_broker,
+            request_bytes,
+        };
     }
 
     pub(super) fn backoff_us(&self, attempt: u32, rng: &mut impl Rng) -> u64 {
