@@ -30,6 +30,24 @@ impl HeldFetch for FetchRequest {
 pub(super) struct FetchScratch {
     cached: Vec<(u32, CachedPartition)>,
     partitions: Vec<u32>,
+    /// The lists of answers this broker received as a follower, emptied, for the answers it
+    /// sends as a leader: every broker is both, so the lists go round instead of being made
+    /// for each answer (three allocations per answer, and more as a list grew).
+    answers: Vec<(Vec<FetchedPartition>, BatchRun)>,
+}
+
+/// How many emptied answer lists a broker keeps (it has about one fetch in flight per leader).
+const SPARE_ANSWERS: usize = 4;
+
+impl FetchScratch {
+    /// Keeps an answer's lists, emptied, for an answer to build.
+    pub(super) fn recycle(&mut self, mut partitions: Vec<FetchedPartition>, mut batches: BatchRun) {
+        if self.answers.len() < SPARE_ANSWERS {
+            partitions.clear();
+            batches.clear();
+            self.answers.push((partitions, batches));
+        }
+    }
 }
 
 impl Broker {
@@ -340,8 +358,7 @@ impl Broker {
         } else {
             s.dirty_cached(&mut candidates);
         }
-        let mut partitions = Vec::with_capacity(candidates.len());
-        let mut batches = BatchRun::default();
+        let (mut partitions, mut batches) = self.fetch_scratch.answers.pop().unwrap_or_default();
         let mut settled = std::mem::take(&mut self.fetch_scratch.partitions);
         settled.clear();
         for &(p, c) in &candidates {
@@ -359,7 +376,7 @@ impl Broker {
                 settled.push(p);
             }
             if full || changed {
-                partitions.push((fp, c));
+                partitions.push(fp);
             }
         }
         let id = s.id;
@@ -369,7 +386,7 @@ impl Broker {
             for &p in &settled {
                 s.dirty.remove(p);
             }
-            for (fp, _) in &partitions {
+            for fp in &partitions {
                 if let Some(c) = s.partitions.get_dense_mut(fp.partition) {
                     c.high_watermark_sent = Some(fp.high_watermark);
                 }
@@ -380,7 +397,7 @@ impl Broker {
             correlation_id: req.correlation_id,
             session_id: id,
             session_error: None,
-            partitions: partitions.into_iter().map(|(fp, _)| fp).collect(),
+            partitions,
             batches,
         }
     }

@@ -40,7 +40,12 @@ impl Broker {
             .extend(resp.partitions.iter().map(|fp| fp.partition));
         let cached = session.sent.len();
         let mut errors = 0;
-        for fp in resp.partitions {
+        let FetchResponse {
+            mut partitions,
+            batches,
+            ..
+        } = resp;
+        for fp in partitions.drain(..) {
             let Some(r) = self.replicas.get_dense_mut(fp.partition) else {
                 continue;
             };
@@ -67,7 +72,7 @@ impl Broker {
                 }
                 continue;
             }
-            for b in resp.batches.range(fp.batches) {
+            for b in batches.range(fp.batches) {
                 if b.base_offset == r.log_end_offset {
                     r.append_ref(b);
                 }
@@ -77,6 +82,7 @@ impl Broker {
                 r.high_watermark = hw;
             }
         }
+        self.fetch_scratch.recycle(partitions, batches);
         // Every partition it fetches from this leader in error: back off.
         if errors > 0 && errors == cached {
             let f = self.fetchers.get_or_default(leader);
