@@ -50,6 +50,7 @@ impl Producer {
     /// Builds a request for a full window and parks it in the connection's output queue.
     pub(super) fn park_request(&mut self, broker: u32, batches: &[(u32, u64)]) {
         let built = self.build_request(batches);
+        self.connections_scanned = false;
         self.connections.get_or_default(broker).parked = Some(built);
     }
 
@@ -58,6 +59,7 @@ impl Producer {
         if !self.window_free(broker) {
             return;
         }
+        self.connections_scanned = false;
         let Some(c) = self.connections.get_mut(&broker) else {
             return;
         };
@@ -147,6 +149,7 @@ impl Producer {
                 records,
             }),
         );
+        self.connections_scanned = false;
         let conn = self.connections.get_or_default(broker);
         if acks == Acks::Zero {
             // Complete once written to the socket: no response will come.

@@ -21,6 +21,7 @@ impl Producer {
         resp: ProduceResponse,
         ctx: &mut Ctx<'_>,
     ) {
+        self.connections_scanned = false;
         let Some(conn) = self.connections.get_mut(&broker) else {
             return;
         };
@@ -47,6 +48,7 @@ impl Producer {
     /// `wasTimedOut`), the client backs off before reconnecting, and asks for metadata
     /// (`NetworkClient.processDisconnection` requests an update).
     pub(super) fn connection_failed(&mut self, broker: u32, error: ErrorCode, ctx: &mut Ctx<'_>) {
+        self.connections_scanned = false;
         let conn = self.connections.get_or_default(broker);
         let failures = match conn.state {
             ConnectionState::Ready => 1,
@@ -109,6 +111,7 @@ impl Producer {
             if !wanted {
                 continue;
             }
+            self.connections_scanned = false;
             if let Some(c) = self.connections.get_mut(&b) {
                 c.state = ConnectionState::Connecting {
                     since_us: ctx.now,
@@ -137,6 +140,7 @@ impl Producer {
 
     /// The broker answered on a new connection: it is ready again.
     pub(super) fn connection_ready(&mut self, broker: u32) {
+        self.connections_scanned = false;
         if let Some(c) = self.connections.get_mut(&broker) {
             if matches!(c.state, ConnectionState::Connecting { .. }) {
                 c.state = ConnectionState::Ready;
