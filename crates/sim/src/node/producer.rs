@@ -495,32 +495,23 @@ impl Producer {
         // backoff already over (nothing queued for its broker) goes to `idle_backoffs`. Their
         // earliest is still `connection_due_us` while no connection changed and it is ahead.
         if self.connections_scanned && self.connection_due_us > now {
+            if cfg!(debug_assertions) {
+                let mut idle = Vec::new();
+                let due = self.scan_connections(now, &mut idle);
+                assert!(
+                    due == (self.connection_due_us, self.connection_due_us)
+                        && idle == self.idle_backoffs,
+                    "a connection changed without clearing `connections_scanned`"
+                );
+            }
             consider(self.connection_due_us);
         } else {
-            let mut connection_due = u64::MAX;
-            self.idle_backoffs.clear();
-            let setup = self.connection_setup_timeout_us();
-            for (&b, c) in self.connections.iter() {
-                let mut due = |t: u64| {
-                    connection_due = connection_due.min(t);
-                    consider(t);
-                };
-                if let Some(r) = c.in_flight.front() {
-                    due(r.deadline_us);
-                }
-                match c.state {
-                    ConnectionState::Backoff { until_us, .. } if until_us <= now => {
-                        self.idle_backoffs.push(b)
-                    }
-                    ConnectionState::Backoff { until_us, .. } => due(until_us),
-                    ConnectionState::Connecting { since_us, .. } => {
-                        due(since_us.saturating_add(setup) + 1)
-                    }
-                    ConnectionState::Ready => {}
-                }
-            }
-            self.connection_due_us = connection_due;
+            let mut idle = std::mem::take(&mut self.idle_backoffs);
+            let (earliest, next_due) = self.scan_connections(now, &mut idle);
+            self.idle_backoffs = idle;
+            self.connection_due_us = earliest;
             self.connections_scanned = true;
+            consider(next_due);
         }
         if let Some((_, d)) = self.metadata_in_flight {
             consider(d);
@@ -540,6 +531,35 @@ impl Producer {
             self.wake_at = Some(next);
             ctx.out.timer(next, self.node(), Timer::ProducerWake);
         }
+    }
+
+    /// The connections' earliest due time (a request's deadline, a backoff's or a connection
+    /// attempt's end) and the earliest after `now`; `idle` gets the brokers whose backoff is
+    /// over.
+    fn scan_connections(&self, now: u64, idle: &mut Vec<u32>) -> (u64, u64) {
+        idle.clear();
+        let setup = self.connection_setup_timeout_us();
+        let (mut earliest, mut next) = (u64::MAX, u64::MAX);
+        for (&b, c) in self.connections.iter() {
+            let mut due = |t: u64| {
+                earliest = earliest.min(t);
+                if t > now {
+                    next = next.min(t);
+                }
+            };
+            if let Some(r) = c.in_flight.front() {
+                due(r.deadline_us);
+            }
+            match c.state {
+                ConnectionState::Backoff { until_us, .. } if until_us <= now => idle.push(b),
+                ConnectionState::Backoff { until_us, .. } => due(until_us),
+                ConnectionState::Connecting { since_us, .. } => {
+                    due(since_us.saturating_add(setup) + 1)
+                }
+                ConnectionState::Ready => {}
+            }
+        }
+        (earliest, next)
     }
 
     /// Batches waiting out a retry backoff: (partition, records, ready at).
