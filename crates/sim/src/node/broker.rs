@@ -93,6 +93,10 @@ pub struct Broker {
     next_correlation: u64,
     heartbeat_due: u64,
     housekeeping_due: u64,
+    /// When the next ISR check runs: every `replica.lag.time.max.ms / 2` from the process's
+    /// start (`ReplicaManager.startup` schedules its "isr-expiration" task at that period), so
+    /// a follower leaves the ISR between 1 and 1.5 times that lag after it fell behind.
+    isr_check_due: u64,
     settings: BrokerSettings,
     /// Process starts so far (KRaft's incarnation id): a restart registers anew.
     pub incarnation: u32,
@@ -135,6 +139,7 @@ impl Broker {
             next_correlation: 0,
             heartbeat_due: 0,
             housekeeping_due: 0,
+            isr_check_due: 0,
             settings,
             incarnation: 0,
             registered: true,
@@ -153,9 +158,13 @@ impl Broker {
         self.apply_partition_changes(states, leaders, topo, now, out);
         self.heartbeat_due = now + HEARTBEAT_INTERVAL_US;
         out.timer(self.heartbeat_due, node(self.id), Timer::BrokerHeartbeat);
+        self.isr_check_due = now;
         self.schedule_housekeeping(now, out);
     }
 
+    /// The housekeeping tick: at most a second, for follower fetches that timed out; the ISR
+    /// check runs on the first tick at or after `isr_check_due` (with a lag time that is not
+    /// a whole number of seconds, up to a tick late).
     fn housekeeping_interval(&self) -> u64 {
         (self.settings.replica_lag_time_max_us / 2).clamp(1_000, 1_000_000)
     }
@@ -190,6 +199,7 @@ impl Broker {
         self.incarnation += 1;
         self.heartbeat_due = now;
         out.timer(now, node(self.id), Timer::BrokerHeartbeat);
+        self.isr_check_due = now;
         self.schedule_housekeeping(now, out);
     }
 
@@ -255,7 +265,13 @@ impl Broker {
         match timer {
             Timer::BrokerHeartbeat if now == self.heartbeat_due => self.heartbeat(now, out),
             Timer::IsrCheck if now == self.housekeeping_due => {
-                self.check_isr(now, out);
+                if now >= self.isr_check_due {
+                    self.check_isr(now, out);
+                    let period = (self.settings.replica_lag_time_max_us / 2).max(1_000);
+                    while self.isr_check_due <= now {
+                        self.isr_check_due += period;
+                    }
+                }
                 let stale: Vec<u32> = self
                     .fetchers
                     .iter()
