@@ -136,8 +136,8 @@ try {
     console.log(`bench: fast-forward the cap scenario's 60 s through the page ${Date.now() - started} ms (target < 1000)`);
   }
   await capPage.close();
-  // The same cluster at the producers' default rate (100 records/s each): the fast-forward
-  // time follows the records and events simulated, not the cluster's size.
+  // The same cluster at the producers' default rate (100 records/s each): what is left when
+  // few records flow is the cluster's own traffic (followers' and consumers' long polls).
   const calm = capScenario({ defaultRate: true });
   const { page: calmPage } = await openPage(browser.context, server.url + "?bench=1" + fragmentFor(calm, 0));
   await waitForApp(calmPage, 0);
