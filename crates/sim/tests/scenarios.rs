@@ -363,38 +363,3 @@ fn the_running_tally_matches_the_classified_figures_at_every_half_second() {
     }
     assert!(samples > 100, "{samples} samples");
 }
-
-#[test]
-fn a_lagging_follower_leaves_the_isr_at_the_leaders_next_check_which_runs_every_half_lag_time() {
-    // replica.lag.time.max.ms 10 s: the leader checks its followers every 5 s (Kafka's
-    // "isr-expiration" task, `ReplicaManager.startup`). Broker 2 is cut off at 2.3 s and stays
-    // registered (its session outlasts the cut), so only that check can drop it: out of sync
-    // from 12.3 s, dropped at the check at 15 s, not at the next second.
-    let scenario = parse_scenario(
-        r#"{ "format": 1, "seed": 5, "kafka.version": "3.9", "duration.ms": 30000,
-             "cluster": { "brokers": 3, "replica.lag.time.max.ms": 10000,
-                          "broker.session.timeout.ms": 60000 },
-             "topics": [ { "name": "orders", "partitions": 1, "replication.factor": 3 } ],
-             "producers": [ { "name": "p1", "topic": "orders", "send.mode": "async",
-                              "records": 2500, "records.per.sec": 100, "acks": "1" } ],
-             "actions": [ { "at.ms": 2300, "do": "isolate-broker", "broker": 2,
-                            "for.ms": 20000 } ] }"#,
-    )
-    .expect("a valid scenario");
-    let mut sim = Simulation::new(scenario);
-    let mut shrinks = Vec::new();
-    while !sim.is_finished() {
-        let t = sim.now_us() + 1_000_000;
-        sim.advance_to(t);
-        shrinks.extend(
-            sim.take_events()
-                .into_iter()
-                .filter(|e| e.kind == kafka_sim::observe::trace::TraceKind::IsrShrunk)
-                .map(|e| (e.time_us / 1_000, e.text)),
-        );
-    }
-    assert_eq!(
-        shrinks,
-        [(15_004, "ISR of orders-0 is now [0, 1]".to_string())]
-    );
-}

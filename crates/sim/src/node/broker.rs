@@ -162,11 +162,16 @@ impl Broker {
         self.schedule_housekeeping(now, out);
     }
 
+    /// The ISR check's period: half of `replica.lag.time.max.ms` (at least a millisecond).
+    fn isr_check_period(&self) -> u64 {
+        (self.settings.replica_lag_time_max_us / 2).max(1_000)
+    }
+
     /// The housekeeping tick: at most a second, for follower fetches that timed out; the ISR
     /// check runs on the first tick at or after `isr_check_due` (with a lag time that is not
     /// a whole number of seconds, up to a tick late).
     fn housekeeping_interval(&self) -> u64 {
-        (self.settings.replica_lag_time_max_us / 2).clamp(1_000, 1_000_000)
+        self.isr_check_period().min(1_000_000)
     }
 
     fn schedule_housekeeping(&mut self, now: u64, out: &mut Outbox) {
@@ -267,7 +272,7 @@ impl Broker {
             Timer::IsrCheck if now == self.housekeeping_due => {
                 if now >= self.isr_check_due {
                     self.check_isr(now, out);
-                    let period = (self.settings.replica_lag_time_max_us / 2).max(1_000);
+                    let period = self.isr_check_period();
                     while self.isr_check_due <= now {
                         self.isr_check_due += period;
                     }
