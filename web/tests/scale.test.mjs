@@ -134,3 +134,40 @@ test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("with twenty producers' settings the page is many screens tall, and the playback controls stay on screen", async () => {
+  const doc = bigScenario();
+  doc.producers = Array.from({ length: 20 }, (_, i) => ({ name: `p${i}`, topic: "orders", records: 100, "records.per.sec": 100 }));
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 0));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await waitForApp(page, 0);
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(tall > 2 * 900, `the page is ${tall}px tall`);
+  const onScreen = async () => {
+    const box = await page.locator(".playback").boundingBox();
+    return box.y >= 0 && box.y + box.height <= 900;
+  };
+  assert.ok(await onScreen(), "the controls are on the first screen");
+  // Play by keyboard from the top of the page, without scrolling to the controls.
+  await page.locator(".playback .play").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => Number(document.querySelector("output.time").dataset.positionMs) > 0);
+  assert.equal(await page.evaluate(() => window.scrollY), 0, "focusing Play did not scroll");
+  // Tabbing down the settings never leaves the focused field under the controls.
+  await page.locator(".panel-settings input, .panel-settings select").first().focus();
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press("Tab");
+    const hidden = await page.evaluate(() => {
+      const f = document.activeElement.getBoundingClientRect();
+      const bar = document.querySelector(".playback").getBoundingClientRect();
+      return document.activeElement.closest(".playback") ? null : f.bottom > bar.top ? document.activeElement.outerHTML.slice(0, 80) : null;
+    });
+    assert.equal(hidden, null, `Tab ${i + 1} focused an element under the controls`);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.wheel(0, 1500);
+  await page.waitForFunction(() => window.scrollY > 0);
+  assert.ok(await onScreen(), "still on screen halfway down");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -276,3 +276,39 @@ fn partitions_added_live_start_the_periodic_refresh_and_the_group_follows() {
     assert!(sends(&sim).iter().any(|(_, p)| *p == 4));
     assert_eq!(r.consumed.records, 10_000);
 }
+
+/// A refresh of a topic past twelve partitions names how many changed leader and lists the
+/// first twelve of them, not all of them: one event-log line, readable at 250 partitions.
+#[test]
+fn a_metadata_refresh_of_a_large_topic_lists_only_the_partitions_whose_leader_changed() {
+    let text = r#"{ "format": 1, "seed": 11, "kafka.version": "3.9", "duration.ms": 16000,
+  "cluster": { "brokers": 3 },
+  "topics": [ { "name": "orders", "partitions": 30, "replication.factor": 3 } ],
+  "producers": [ { "name": "p1", "topic": "orders", "records": 2000, "records.per.sec": 200, "keys": 16 } ],
+  "actions": [ { "at.ms": 2000, "do": "crash-broker", "broker": 1 } ] }"#;
+    let (_, events, _) = run(parse_scenario(text).expect("valid"));
+    let refreshes: Vec<&String> = events
+        .iter()
+        .filter(|e| e.contains("p1 refreshed metadata"))
+        .collect();
+    assert!(
+        refreshes[0].ends_with(
+            "p1 refreshed metadata: 30 of 30 partitions have a new leader: orders-0→0, orders-1→1, \
+             orders-2→2, orders-3→0, orders-4→1, orders-5→2, orders-6→0, orders-7→1, orders-8→2, \
+             orders-9→0, orders-10→1, orders-11→2 and 18 more"
+        ),
+        "{}",
+        refreshes[0]
+    );
+    // After the controller fences broker 1, its ten partitions have moved: only they are listed.
+    let moved = refreshes
+        .iter()
+        .find(|e| e.contains("10 of 30 partitions have a new leader"))
+        .unwrap_or_else(|| panic!("{refreshes:#?}"));
+    assert_eq!(
+        moved.as_str(),
+        "9599.474 p1 refreshed metadata: 10 of 30 partitions have a new leader: orders-1→2, \
+         orders-4→2, orders-7→2, orders-10→2, orders-13→2, orders-16→2, orders-19→2, \
+         orders-22→2, orders-25→2, orders-28→2"
+    );
+}

@@ -9,6 +9,9 @@ use crate::observe::trace::TraceKind;
 use crate::world::topology::Topology;
 use std::sync::Arc;
 
+/// Partitions a metadata refresh lists one by one in the event log.
+const LISTED_LEADERS: usize = 12;
+
 impl Producer {
     /// Starts refreshing metadata every `metadata.max.age.ms`.
     pub fn enable_metadata_refresh(&mut self) {
@@ -82,32 +85,24 @@ impl Producer {
         if grew {
             self.add_partitions(known, ctx.topo);
         }
-        let mut changed = grew;
+        let mut moved = Vec::new();
         for p in 0..self.partitions {
             let l = leaders.get(self.global(p) as usize).copied().flatten();
             if let Some(slot) = self.leaders.get_mut(p as usize) {
                 if *slot != l {
                     *slot = l;
-                    changed = true;
+                    moved.push(p);
                 }
             }
         }
+        let changed = grew || !moved.is_empty();
         if changed {
             self.leaders_changed();
         }
         self.metadata_needed = self.leaders.iter().any(|l| l.is_none());
         self.metadata_ready_us = ctx.now + ms(self.cfg.retry_backoff_ms);
         if changed {
-            let text = self
-                .leaders
-                .iter()
-                .enumerate()
-                .map(|(p, l)| match l {
-                    Some(b) => format!("{}→{b}", ctx.topo.name(self.global(p as u32))),
-                    None => format!("{}→none", ctx.topo.name(self.global(p as u32))),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let text = self.leaders_text(ctx.topo, &moved);
             let grown = if grew {
                 format!("{} now has {known} partitions; ", self.cfg.topic)
             } else {
@@ -120,6 +115,41 @@ impl Producer {
                 format!("{} refreshed metadata: {grown}{text}", self.cfg.name),
             );
         }
+    }
+
+    /// Every partition's leader for a small topic; past [`LISTED_LEADERS`] partitions, how many
+    /// moved and the first of those, so a refresh of a 250-partition topic stays one line.
+    fn leaders_text(&self, topo: &Topology, moved: &[u32]) -> String {
+        let leader = |p: u32| {
+            let name = topo.name(self.global(p));
+            match self.leaders.get(p as usize).copied().flatten() {
+                Some(b) => format!("{name}→{b}"),
+                None => format!("{name}→none"),
+            }
+        };
+        if self.leaders.len() <= LISTED_LEADERS {
+            return (0..self.partitions)
+                .map(leader)
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        let listed: Vec<String> = moved
+            .iter()
+            .take(LISTED_LEADERS)
+            .map(|&p| leader(p))
+            .collect();
+        let more = moved.len().saturating_sub(LISTED_LEADERS);
+        format!(
+            "{} of {} partitions have a new leader: {}{}",
+            moved.len(),
+            self.leaders.len(),
+            listed.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )
     }
 
     /// Metadata shows more partitions: from now on the partitioner spreads over all of them
