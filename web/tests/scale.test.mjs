@@ -171,3 +171,45 @@ test("with twenty producers' settings the page is many screens tall, and the pla
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("comparing a large cluster far into a busy run: B runs there with its progress shown, then is drawn aggregated and focused as A is", async () => {
+  const doc = bigScenario();
+  Object.assign(doc.producers[0], { records: 240000, "records.per.sec": 20000 });
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 12000));
+  await waitForApp(page, 12000);
+  await page.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    const f = (t) => { window.__gaps.push(t - last); last = t; requestAnimationFrame(f); };
+    requestAnimationFrame(f);
+    // What the page shows while B is on its way (each frame's status, and whether a figure
+    // table was there beside it).
+    window.__seen = [];
+    new MutationObserver(() => {
+      const status = document.querySelector("section[aria-label='Stage of run B'] .running-to[role=status]");
+      if (status) window.__seen.push([status.textContent, !!document.querySelector(".compare-table")]);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByRole("button", { name: "Compare" }).click();
+  const stageB = page.locator("section[aria-label='Stage of run B']");
+  await page.locator(".compare-table").waitFor({ timeout: 30000 });
+  const seen = await page.evaluate(() => window.__seen);
+  assert.ok(seen.length >= 2, JSON.stringify(seen));
+  for (const [text, table] of seen) {
+    assert.match(text, /^Running B to 12\.0 s: at \d+\.\d s; the figures compare once it is there\.$/);
+    assert.equal(table, false, "no figures compared while B is on its way");
+  }
+  assert.equal(await stageB.locator(".running-to").count(), 0);
+  assert.deepEqual(await page.locator(".compare-row.differs").count(), 0, "B is A so far");
+  const longest = Math.max(...(await page.evaluate(() => window.__gaps)));
+  assert.ok(longest < 1000, `the page froze for ${Math.round(longest)} ms`);
+  // Drawn as A: aggregated, and focused with it.
+  assert.equal(await stageB.locator("[data-overview] button.tile").count(), 9);
+  assert.equal(await stageB.locator("svg.stage-svg").count(), 0);
+  await page.locator("main [data-overview] button.tile[data-broker='4']").click();
+  await page.locator(".focus-bar", { hasText: "broker:4" }).waitFor();
+  assert.equal(await stageB.locator("svg.stage-svg g.broker").count(), 1, "B is focused on broker 4 too");
+  assert.deepEqual(await seriousViolations(page, "section[aria-label='Stage of run B']"), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -143,11 +143,11 @@ pub fn App() -> Html {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });
 
-    // The animation loop runs only while playing or fast-forwarding; dropping it cancels the
-    // pending frame.
+    // The animation loop runs only while playing, fast-forwarding or bringing run B to the
+    // position; dropping it cancels the pending frame.
     {
         let dispatcher = state.dispatcher();
-        let running = state.playback != Playback::Paused;
+        let running = state.animates();
         use_effect_with(running, move |running| {
             #[cfg(target_arch = "wasm32")]
             let frames = running.then(|| {
@@ -498,6 +498,8 @@ pub fn App() -> Html {
             on_act: on_act.clone(),
             on_unset,
             on_leave: on_leave_compare,
+            focus: state.focus.clone(),
+            on_focus: on_focus.clone(),
         })),
         _ => None,
     };

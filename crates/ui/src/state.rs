@@ -30,7 +30,7 @@ pub const SPEEDS: &[f64] = &[MIN_SPEED, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, MA
 /// The speed a fresh page plays at.
 pub const DEFAULT_SPEED: f64 = 0.1;
 /// Simulated time covered per animation frame while fast-forwarding.
-const FAST_FORWARD_CHUNK_US: u64 = 2_000_000;
+pub(crate) const FAST_FORWARD_CHUNK_US: u64 = 2_000_000;
 
 /// The cached run: the same run only if the same allocation.
 pub type RunHandle = Shared<RefCell<Runner>>;
@@ -161,6 +161,11 @@ impl Playground {
 
     pub fn end_us(&self) -> u64 {
         self.frame.as_ref().map(|f| f.end_us).unwrap_or(0)
+    }
+
+    /// Whether animation frames have work: the run moves, or run B is on its way to it.
+    pub fn animates(&self) -> bool {
+        self.playback != Playback::Paused || self.compare.as_ref().is_some_and(|c| c.catching_up)
     }
 
     pub fn errors(&self) -> &[ScenarioError] {
@@ -349,6 +354,11 @@ impl Reducible for Playground {
             Action::FastForward => {}
             Action::Tick(elapsed_ms) => {
                 let advance = match next.playback {
+                    // Paused, a frame only brings run B on its way to the position.
+                    Playback::Paused if next.compare.as_ref().is_some_and(|c| c.catching_up) => {
+                        next.sync_compare();
+                        return Rc::new(next);
+                    }
                     Playback::Paused => return self,
                     Playback::Playing => {
                         (elapsed_ms.clamp(0.0, 100.0) * next.speed * 1000.0) as u64

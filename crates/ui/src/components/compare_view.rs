@@ -4,9 +4,11 @@
 
 use crate::components::class_list;
 use crate::components::stage::Stage;
+use crate::components::stage_overview::stage_overview;
 use crate::markup::el;
 use crate::run_cache::Frame;
 use crate::state::compare::{describe, rows, Compare};
+use kafka_sim::lesson::Target;
 use kafka_sim::support::decimal::Fixed;
 use kafka_sim::ActionKind;
 use std::rc::Rc;
@@ -21,6 +23,9 @@ pub struct CompareViewProps {
     /// Drops one changed path from B.
     pub on_unset: Callback<String>,
     pub on_leave: Callback<()>,
+    /// The page's focus: B's stage is narrowed to it as A's is.
+    pub focus: Option<Target>,
+    pub on_focus: Callback<Option<Target>>,
 }
 
 /// A plain function (no component): A's frame is new on every tick of a playing run, so it
@@ -32,7 +37,28 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         let cb = props.on_leave.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let table = c.frame.as_ref().map(|b| rows(&props.a_frame, b));
+    // Figures compare at one moment: not while B is still on its way to A's.
+    let table = c
+        .frame
+        .as_ref()
+        .filter(|_| !c.catching_up)
+        .map(|b| rows(&props.a_frame, b));
+    let catching_up = c.frame.as_ref().filter(|_| c.catching_up).map(|b| {
+        let (at_ms, to_ms) = (b.now_us / 1000, props.a_frame.now_us / 1000);
+        el("p")
+            .class("running-to small")
+            .attr("role", "status")
+            .el(el("progress")
+                .attr("max", to_ms.max(1).to_string())
+                .attr("value", at_ms.to_string())
+                .attr("aria-label", "run B's progress to the position"))
+            .text(format!(
+                "Running B to {} s: at {} s; the figures compare once it is there.",
+                Fixed(to_ms as f64 / 1000.0, 1),
+                Fixed(at_ms as f64 / 1000.0, 1)
+            ))
+            .html()
+    });
     let differing = table
         .as_ref()
         .map_or(0, |t| t.iter().filter(|r| r.differs()).count());
@@ -45,7 +71,15 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let stage_b = match c.frame.clone() {
+    // Drawn as A is: narrowed to the focus, aggregated when large.
+    let shown_b = c.frame.as_ref().map(|b| match &props.focus {
+        Some(target) => Rc::new(crate::focus::focus_frame(b, target)),
+        None => Rc::clone(b),
+    });
+    let stage_b = match shown_b {
+        Some(frame) if props.focus.is_none() && crate::focus::is_large(&frame) => {
+            stage_overview(&frame, &props.on_focus)
+        }
         Some(frame) => html! {
             <Stage frame={frame} doc={Rc::clone(&c.doc)} reduced_motion={props.reduced_motion}
                    on_act={props.on_act.clone()} />
@@ -145,6 +179,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             .class("run-title")
             .text("Run B")
             .el(el("span").class("small").text(set_text)))
+        .maybe(catching_up)
         .child(stage_b);
     let panel = el("section")
         .class("compare-panel")

@@ -17,6 +17,10 @@ use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// Simulated time B goes per animation frame on a long way to A's position: as much as a
+/// fast-forward's frame.
+const CATCH_UP_CHUNK_US: u64 = crate::state::FAST_FORWARD_CHUNK_US;
+
 /// Run B of a comparison.
 #[derive(Clone, PartialEq)]
 pub struct Compare {
@@ -33,6 +37,9 @@ pub struct Compare {
     pub frame: Option<Rc<Frame>>,
     /// The settings panel edits B (else A).
     pub editing_b: bool,
+    /// B is still on its way to A's position (a long way goes a chunk per animation frame, with
+    /// its progress shown, as A's own does): its frame is of an earlier moment than A's.
+    pub catching_up: bool,
     /// A's document revision B was derived from, and A's frame revision B's frame matches.
     based_on: u64,
     framed_at: u64,
@@ -66,6 +73,7 @@ impl Compare {
             runner: None,
             frame: None,
             editing_b: true,
+            catching_up: false,
             based_on: u64::MAX,
             framed_at: u64::MAX,
         }
@@ -135,9 +143,19 @@ impl Playground {
         }
         if let Some(runner) = &c.runner {
             let mut runner = runner.borrow_mut();
-            runner.seek(position);
+            if position < runner.now_us() && runner.is_long_way_to(position) {
+                runner.restart();
+            }
+            let to = if runner.is_long_way_to(position) {
+                position.min(runner.now_us() + CATCH_UP_CHUNK_US)
+            } else {
+                position
+            };
+            runner.seek(to);
+            c.catching_up = to < position;
             c.frame = Some(Rc::new(runner.frame(selection, detailed)));
-            c.framed_at = a_frame;
+            // Taken again on the next action (the next animation frame) until B is there.
+            c.framed_at = if c.catching_up { u64::MAX } else { a_frame };
         }
     }
 
@@ -370,6 +388,49 @@ mod tests {
             value: a_mode,
         }));
         assert!(state.compare.as_ref().is_some_and(|c| c.set.is_empty()));
+    }
+
+    /// Ticks of the animation loop until it has nothing to do; how many it took.
+    fn settle(mut state: Rc<Playground>) -> (Rc<Playground>, u32) {
+        let mut ticks = 0;
+        while state.animates() && ticks < 1000 {
+            state = state.reduce(Action::Tick(16.0));
+            ticks += 1;
+        }
+        (state, ticks)
+    }
+
+    #[test]
+    fn a_b_made_far_into_a_busy_run_goes_there_a_chunk_per_frame_and_compares_only_once_there() {
+        let mut doc = default_doc();
+        doc["duration.ms"] = json!(20_000);
+        doc["producers"][0]["records.per.sec"] = json!(20_000);
+        doc["producers"][0]["records"] = json!(400_000);
+        let state = Rc::new(Playground::new(doc, None)).reduce(Action::Seek(10_000_000));
+        let (state, _) = settle(state);
+        assert_eq!(state.position_us, 10_000_000);
+        let state = state.reduce(Action::Compare(CompareAction::Start));
+        let c = state.compare.clone().expect("comparing");
+        assert!(c.catching_up && state.animates());
+        assert_eq!(c.frame.as_ref().map(|b| b.now_us), Some(2_000_000));
+        let (state, ticks) = settle(state);
+        assert_eq!(ticks, 4, "2 s of B a frame, from 2 s to 10 s");
+        let c = state.compare.clone().expect("comparing");
+        assert!(!c.catching_up);
+        let b = c.frame.as_deref().expect("b");
+        assert_eq!(b.now_us, 10_000_000);
+        assert!(rows(state.frame.as_deref().expect("a"), b)
+            .iter()
+            .all(|r| !r.differs()));
+        // A change of B's settings runs B again from the start, again a chunk per frame.
+        let state = state.reduce(Action::Compare(CompareAction::Edit {
+            path: send_mode("acks"),
+            value: Some(json!("1")),
+        }));
+        assert!(state.compare.as_ref().is_some_and(|c| c.catching_up));
+        let (state, ticks) = settle(state);
+        assert_eq!(ticks, 4);
+        assert_eq!(state.position_us, 10_000_000, "A stayed where it was");
     }
 
     #[test]
