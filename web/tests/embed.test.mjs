@@ -47,3 +47,20 @@ test("embed mode without controls shows none", async () => {
   assert.equal(await page.locator("select, input[type=text]").count() <= 1, true);
   await page.close();
 });
+
+test("a control several producers have is shown once for each, grouped under the producer's name", async () => {
+  const doc = defaultScenario();
+  doc.producers.push({ ...doc.producers[0], name: "p2" });
+  const { page, errors } = await openPage(env.browser.context, env.server.url + "?embed=1&controls=acks" + fragmentFor(doc, 0));
+  await waitForApp(page, 0);
+  const groups = page.locator(".settings-embed fieldset");
+  assert.deepEqual(await groups.locator("legend").allTextContents(), [`Producer ${doc.producers[0].name}`, "Producer p2"]);
+  const p2 = page.getByRole("group", { name: "Producer p2" });
+  assert.equal(await p2.getByLabel("acks", { exact: true }).count(), 1);
+  await p2.getByLabel("acks", { exact: true }).selectOption("0");
+  await page.waitForFunction(() => location.hash.length > 0);
+  await page.waitForFunction(() => document.querySelectorAll(".settings-embed select")[1]?.value === "0");
+  assert.notEqual(await page.locator(".settings-embed select").first().inputValue(), "0", "only p2's acks changed");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

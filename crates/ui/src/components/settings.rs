@@ -233,20 +233,35 @@ pub fn Settings(props: &SettingsProps) -> Html {
         }
     };
     if let Some(only) = &props.only {
-        let fields: Vec<Html> = all
+        let groups: Vec<(&Section, Html)> = all
             .iter()
-            .flat_map(|s| {
-                s.specs
+            .filter_map(|s| {
+                let fields: Html = s
+                    .specs
                     .iter()
                     .filter(|(label, _)| only.iter().any(|o| o == label))
                     .map(|spec| render_field(&s.base, s.client, spec))
-                    .collect::<Vec<_>>()
+                    .collect();
+                let empty = matches!(&fields, Html::VList(l) if l.is_empty());
+                (!empty).then_some((s, fields))
+            })
+            .collect();
+        // A control that several producers (or groups) have is named by whose it is.
+        let several = groups.len() > 1;
+        let body: Html = groups
+            .into_iter()
+            .map(|(s, fields)| match several {
+                true => el("fieldset")
+                    .el(el("legend").text(s.title.clone()))
+                    .child(fields)
+                    .html(),
+                false => fields,
             })
             .collect();
         return el("div")
             .class("settings settings-embed")
             .attr("aria-label", "Settings")
-            .child(fields.into_iter().collect())
+            .child(body)
             .html();
     }
     let section = |(i, s): (usize, &Section)| {
