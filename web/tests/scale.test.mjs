@@ -103,6 +103,15 @@ test("focusing a partition led by the crashed broker shows its election, then th
   const focused = await ledger(page);
   for (const f of ["sent", "acknowledged", "lost", "pending", "duplicated"]) assert.equal(focused[f], solo[f], f);
   assert.ok(focused.sent < whole.sent);
+  // The consumers' figures are not the producer's: they stay the cluster's, and say so.
+  assert.equal(focused.consumed, whole.consumed);
+  assert.match(await page.locator(".ledger-scope").textContent(), /^Records of producer p-solo\. Dashed: the consumers' figures, the whole cluster's\.$/);
+  const wide = await page.locator(".ledger .figure.cluster-wide").evaluateAll((bs) => bs.map((b) => b.dataset.figure));
+  assert.deepEqual(wide, ["consumed", "redelivered", "deserialization.errors", "skipped", "misread", "rebalances"]);
+  assert.match(await page.locator(".ledger [data-figure=consumed]").textContent(), /\(cluster-wide\)/);
+  await page.getByRole("button", { name: "Whole cluster" }).click();
+  await page.locator("[data-overview]").waitFor();
+  assert.equal(await page.locator(".ledger-scope, .ledger .cluster-wide").count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

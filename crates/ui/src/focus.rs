@@ -78,16 +78,20 @@ pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
         .collect();
     // A producer's records, or a topic's (each producer writes one topic), are its producers';
     // the rest of the ledger stays the cluster's.
-    let ledger = match target {
-        Target::Producer(_) | Target::Topic(_) => frame
-            .ledger
-            .clone()
-            .with_records_of(view.producers.iter().map(|p| &p.counts)),
-        _ => frame.ledger.clone(),
+    let (ledger, records_of) = match target {
+        Target::Producer(_) | Target::Topic(_) => (
+            frame
+                .ledger
+                .clone()
+                .with_records_of(view.producers.iter().map(|p| &p.counts)),
+            Some(target.to_string().replacen(':', " ", 1)),
+        ),
+        _ => (frame.ledger.clone(), None),
     };
     Frame {
         revision: crate::run_cache::next_revision(),
         ledger,
+        records_of,
         view,
         groups,
         flights,

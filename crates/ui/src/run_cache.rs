@@ -153,6 +153,9 @@ pub struct Frame {
     pub highlight: Option<Highlight>,
     /// The run's scenario (its schemas and topics, for the stage's menus).
     pub scenario: Rc<Scenario>,
+    /// Whose records the producers' figures count when the focus narrows them ("producer p3",
+    /// "topic orders"); the consumers' figures stay the whole cluster's.
+    pub records_of: Option<String>,
 }
 
 impl PartialEq for Frame {
@@ -425,6 +428,7 @@ impl Runner {
             trace_hash: self.sim.trace_hash(),
             highlight,
             scenario: Rc::clone(&self.scenario),
+            records_of: None,
         }
     }
 }

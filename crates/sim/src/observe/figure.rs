@@ -145,6 +145,12 @@ impl Figure {
     pub fn has_records(self) -> bool {
         self.category().is_some()
     }
+
+    /// Whether the figure is a producer's: its records, or its failed serializations. The
+    /// others are the consumers' (deliveries, errors, rebalances) and belong to no producer.
+    pub fn is_producers(self) -> bool {
+        self.has_records() || self == Figure::SerializationFailed
+    }
 }
 
 impl RecordCounts {
@@ -217,7 +223,7 @@ impl FigureValues {
             }
         }
         for (slot, (sum, figure)) in self.0.iter_mut().zip(sums.iter().zip(Figure::ALL)) {
-            if figure.category().is_some() || figure == Figure::SerializationFailed {
+            if figure.is_producers() {
                 *slot = *sum;
             }
         }

@@ -23,6 +23,7 @@ pub struct LedgerProps {
 /// component would redraw anyway, and a component's generic machinery costs download.
 pub fn ledger(props: &LedgerProps) -> Html {
     let ledger = &props.frame.ledger;
+    let narrowed = props.frame.records_of.is_some();
     let buttons = Figure::ALL.iter().map(|&figure| {
         let selected = props.selection == Some(figure);
         let onclick = {
@@ -32,16 +33,26 @@ pub fn ledger(props: &LedgerProps) -> Html {
         let value = ledger.get(figure);
         // `at.risk` is `figure-at-risk`: a dot in a class would need escaping in CSS.
         let class = format!("figure figure-{}", figure.name().replace('.', "-"));
+        let cluster_wide = narrowed && !figure.is_producers();
         el("li")
             .el(el("button")
                 .attr("type", "button")
-                .class(class_list(&class, &[(value > 0, "nonzero")]))
+                .class(class_list(
+                    &class,
+                    &[(value > 0, "nonzero"), (cluster_wide, "cluster-wide")],
+                ))
                 .attr("data-figure", figure.name())
                 .attr("aria-pressed", if selected { "true" } else { "false" })
                 .attr("title", figure.meaning())
                 .flag("disabled", !figure.has_records() && value == 0)
                 .on_click(onclick)
                 .el(el("span").class("figure-name").text(figure.name()))
+                .maybe(cluster_wide.then(|| {
+                    el("span")
+                        .class("visually-hidden")
+                        .text(" (cluster-wide)")
+                        .html()
+                }))
                 .el(el("span").class("figure-value").text(value.to_string())))
             .html()
     });
@@ -58,6 +69,14 @@ pub fn ledger(props: &LedgerProps) -> Html {
         .class(class_list("ledger", &[(props.stale, "stale")]))
         .attr("aria-label", "Outcome ledger")
         .el(el("h2").text("Ledger"))
+        .maybe(frame.records_of.as_ref().map(|who| {
+            el("p")
+                .class("small ledger-scope")
+                .text(format!(
+                    "Records of {who}. Dashed: the consumers' figures, the whole cluster's."
+                ))
+                .html()
+        }))
         .el(el("ul").class("figures").child(buttons.collect()))
         .el(el("details")
             .class("figure-meanings")
