@@ -42,6 +42,15 @@ test("a large cluster is drawn aggregated and shows the partitions a crash took 
   assert.match(await overview.locator("p").first().textContent(), new RegExp(`66 partitions \\(${offline.length} offline`));
   assert.match(await overview.locator('button.tile[data-broker="2"]').getAttribute("title"), /broker 2 \(down\)/);
   assert.equal(await overview.locator(".cell.leader-down").count(), 0, "the controller has moved broker 2's partitions");
+  // A ledger figure outlines the partitions holding its records: the unavailable records sit
+  // on the crashed broker's unreplicated partitions.
+  await page.locator(".ledger [data-figure=unavailable]").click();
+  await overview.locator(".cell.marked").first().waitFor();
+  const marked = await overview.locator(".cell.marked").evaluateAll((cs) => cs.map((c) => [c.dataset.partition, c.classList.contains("offline"), c.title]));
+  assert.ok(marked.length > 0 && marked.every(([p, off, title]) => p.startsWith("solo-") && off && / offset\(s\) hold the selected records$/.test(title)), JSON.stringify(marked));
+  assert.match(await page.locator(".highlight-caption").textContent(), /^12 record\(s\) unavailable: the partitions holding them \(12 offset\(s\) in all replicas\) are outlined on the map\.$/);
+  await page.locator(".ledger [data-figure=unavailable]").click();
+  await page.waitForFunction(() => !document.querySelector("[data-overview] .cell.marked"));
   // The ledger is the whole cluster's: the command line's figures at the end.
   await screenshot(page, "scale-overview");
   assert.deepEqual(errors, []);

@@ -437,6 +437,8 @@ pub fn App() -> Html {
             .maybe((!embed).then(|| (*simplifications_html).clone()))
             .html()
     });
+    // Drawn aggregated: the whole of a large cluster.
+    let aggregated = state.focus.is_none() && shown.as_deref().is_some_and(crate::focus::is_large);
     let stage_body = match shown.clone() {
         Some(frame) => {
             let focus_bar = state.focus.as_ref().map(|target| {
@@ -452,7 +454,7 @@ pub fn App() -> Html {
                         .text("Whole cluster"))
                     .html()
             });
-            let stage = if state.focus.is_none() && crate::focus::is_large(&frame) {
+            let stage = if aggregated {
                 stage_overview(&frame, &on_focus)
             } else {
                 html! {
@@ -484,6 +486,7 @@ pub fn App() -> Html {
                 selection: state.selection,
                 on_select,
                 stale,
+                aggregated,
             }))
             .maybe((!embed).then(|| {
                 html! { <Charts samples={Rc::clone(&frame.samples)} end_us={frame.end_us} /> }

@@ -74,16 +74,25 @@ impl Highlight {
             .find(|s| s.broker == broker && s.partition == partition)
     }
 
-    /// What the highlight shows, and what it cannot (records in no log).
-    pub fn caption(&self) -> String {
+    /// Every replica strip's marks, replica by replica.
+    pub fn strips(&self) -> &[StripMarks] {
+        &self.strips
+    }
+
+    /// What the highlight shows, on the stage drawn node by node or `aggregated` (where the
+    /// partition map outlines the partitions holding the records), and what it cannot (records
+    /// in no log).
+    pub fn caption(&self, aggregated: bool) -> String {
         let name = self.figure.name();
         if !self.figure.has_records() {
             return format!("{name} counts the consumers' work, not records: nothing is marked.");
         }
-        let mut text = format!(
-            "{} record(s) {name}: their messages are ringed on the stage, {} offset(s) marked ▼ in the partition logs.",
-            self.records, self.offsets
-        );
+        let (records, offsets) = (self.records, self.offsets);
+        let mut text = if aggregated {
+            format!("{records} record(s) {name}: the partitions holding them ({offsets} offset(s) in all replicas) are outlined on the map.")
+        } else {
+            format!("{records} record(s) {name}: their messages are ringed on the stage, {offsets} offset(s) marked ▼ in the partition logs.")
+        };
         if self.in_no_log > 0 && self.in_no_log == self.records {
             text.push_str(&format!(" {name} records are in no log."));
         } else if self.in_no_log > 0 {
@@ -161,7 +170,7 @@ mod tests {
         );
         assert_eq!(h.strip(1, "orders-1"), None);
         let (consumed, _) = Highlight::find(&sim.snapshot(), Figure::Consumed);
-        assert!(consumed.caption().contains("nothing is marked"));
+        assert!(consumed.caption(false).contains("nothing is marked"));
     }
 
     #[test]
@@ -195,11 +204,11 @@ mod tests {
         let (h, _) = Highlight::find(&sim.snapshot(), Figure::Lost);
         assert_eq!((h.records, h.offsets, h.in_no_log), (13, 0, 13));
         assert!(
-            h.caption().ends_with(
+            h.caption(false).ends_with(
                 "0 offset(s) marked ▼ in the partition logs. lost records are in no log."
             ),
             "{}",
-            h.caption()
+            h.caption(false)
         );
     }
 

@@ -144,8 +144,14 @@ impl Topology {
 
     /// The partitions' names, comma-separated, for readable events.
     pub fn list<'a>(&self, partitions: impl IntoIterator<Item = &'a u32>) -> String {
-        let names: Vec<&str> = partitions.into_iter().map(|&p| self.name(p)).collect();
-        names.join(", ")
+        let mut text = String::new();
+        for (i, &p) in partitions.into_iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(self.name(p));
+        }
+        text
     }
 
     pub fn name(&self, global: u32) -> &str {

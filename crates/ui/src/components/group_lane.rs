@@ -6,6 +6,7 @@ use crate::markup::el;
 use crate::run_cache::{GroupView, Node};
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::ActionKind;
+use std::fmt::Write;
 use yew::prelude::*;
 
 pub struct GroupLaneProps {
@@ -51,14 +52,13 @@ pub fn group_lane(props: &GroupLaneProps) -> Html {
                     m.name,
                     if m.paused { " (paused)" } else { "" }
                 ))
-                .el(el("span").class("small").text(format!(
-                    " {}",
-                    m.assignment
-                        .iter()
-                        .map(|(t, p)| format!("{t}-{p}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )))
+                .el(el("span").class("small").text({
+                    let mut owned = String::from(" ");
+                    for (i, (t, p)) in m.assignment.iter().enumerate() {
+                        let _ = write!(owned, "{}{t}-{p}", if i > 0 { ", " } else { "" });
+                    }
+                    owned
+                }))
                 .html()
         });
         el("article")

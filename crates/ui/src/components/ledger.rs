@@ -17,6 +17,8 @@ pub struct LedgerProps {
     pub on_select: Callback<Option<Figure>>,
     /// Dimmed while the document is invalid (this is the last valid run).
     pub stale: bool,
+    /// The stage is drawn aggregated (what the highlight marks is said accordingly).
+    pub aggregated: bool,
 }
 
 /// A plain function (no component): its frame changes on every tick of a playing run, when a
@@ -86,7 +88,7 @@ pub fn ledger(props: &LedgerProps) -> Html {
             el("p")
                 .class("small highlight-caption")
                 .attr("aria-live", "polite")
-                .text(highlight.caption())
+                .text(highlight.caption(props.aggregated))
                 .html()
         }))
         .el(el("p")

@@ -5,6 +5,7 @@
 use crate::markup::el;
 use kafka_sim::lesson::Target;
 use kafka_sim::observe::view::PartitionView;
+use std::fmt::Write;
 use std::rc::Rc;
 use web_sys::wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -16,6 +17,8 @@ pub struct Cell {
     pub health: &'static str,
     pub leader: Option<u32>,
     pub isr: Vec<u32>,
+    /// Offsets holding the selected figure's records (the most in any one replica).
+    pub marked: u32,
 }
 
 /// A partition's health, worst first: its cell's class.
@@ -32,12 +35,13 @@ pub fn health(p: &PartitionView) -> &'static str {
 }
 
 impl Cell {
-    pub fn of(p: &PartitionView) -> Cell {
+    pub fn of(p: &PartitionView, marked: u32) -> Cell {
         Cell {
             name: p.name.clone(),
             health: health(p),
             leader: p.leader,
             isr: p.isr.clone(),
+            marked,
         }
     }
 }
@@ -108,27 +112,32 @@ pub fn PartitionCells(props: &PartitionCellsProps) -> Html {
             }
         })
     };
-    let list = |ids: &[u32]| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    // Written in place: joining a list of strings cost the page more code.
+    let title = |c: &Cell| {
+        let mut t = format!("{}: {}, leader ", c.name, c.health);
+        let _ = match c.leader {
+            Some(l) => write!(t, "{l}, ISR "),
+            None => write!(t, "none, ISR "),
+        };
+        for (i, b) in c.isr.iter().enumerate() {
+            let _ = write!(t, "{}{b}", if i > 0 { "," } else { "" });
+        }
+        if c.marked > 0 {
+            let _ = write!(t, ", {} offset(s) hold the selected records", c.marked);
+        }
+        t
+    };
     let cells: Html = props
         .cells
         .iter()
         .map(|c| {
+            let marked = if c.marked > 0 { " marked" } else { "" };
             el("span")
-                .class(format!("cell {}", c.health))
+                .class(format!("cell {}{marked}", c.health))
                 .attr("data-partition", c.name.clone())
                 .attr("role", "button")
                 .attr("tabindex", "-1")
-                .attr(
-                    "title",
-                    format!(
-                        "{}: {}, leader {}, ISR {}",
-                        c.name,
-                        c.health,
-                        c.leader
-                            .map_or_else(|| "none".to_string(), |l| l.to_string()),
-                        list(&c.isr)
-                    ),
-                )
+                .attr("title", title(c))
                 .html()
         })
         .collect();

@@ -11,6 +11,7 @@ use kafka_sim::lesson::Target;
 use kafka_sim::node::coordinator::GroupState;
 use kafka_sim::observe::view::PartitionView;
 use kafka_sim::support::vec_map::VecMap;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -31,6 +32,12 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
         *kinds.get_or_default(f.kind.as_str()) += 1;
     }
     let max_load = load.values().copied().max().unwrap_or(0).max(1);
+    // The selected figure's offsets by partition, the most any one replica holds.
+    let mut marked: VecMap<&str, u32> = VecMap::new();
+    for s in frame.highlight.iter().flat_map(|h| h.strips()) {
+        let n = marked.get_or_default(s.partition.as_str());
+        *n = (*n).max(u32::try_from(s.offsets).unwrap_or(u32::MAX));
+    }
     let mut topics: VecMap<&str, Vec<&PartitionView>> = VecMap::new();
     for p in &view.partitions {
         topics.get_or_default(p.topic.as_str()).push(p);
@@ -91,7 +98,7 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
                 .on_click(focus(Target::Topic(topic.clone())))
                 .text(format!("{topic} ({})", parts.len())))
             .child(html! {
-                <PartitionCells topic={topic.clone()} cells={Rc::new(parts.iter().map(|p| Cell::of(p)).collect::<Vec<_>>())}
+                <PartitionCells topic={topic.clone()} cells={Rc::new(parts.iter().map(|p| Cell::of(p, marked.get(p.name.as_str()).copied().unwrap_or(0))).collect::<Vec<_>>())}
                                 on_focus={on_focus.clone()} />
             })
             .html()
@@ -130,22 +137,10 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
                 )))
             .html()
     });
-    let wire = format!(
-        "{} messages on the wire{}",
-        frame.flights.len(),
-        if kinds.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ": {}",
-                kinds
-                    .iter()
-                    .map(|(k, n)| format!("{k} {n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
+    let mut wire = format!("{} messages on the wire", frame.flights.len());
+    for (i, (k, n)) in kinds.iter().enumerate() {
+        let _ = write!(wire, "{}{k} {n}", if i > 0 { ", " } else { ": " });
+    }
     el("div")
         .class("overview")
         .attr("data-overview", "")

@@ -10,6 +10,7 @@ use crate::node::Ctx;
 use crate::observe::trace::TraceKind;
 use crate::scenario::OffsetReset;
 use crate::support::vec_map::VecSet;
+use std::fmt::Write;
 use std::sync::Arc;
 
 impl Consumer {
@@ -156,16 +157,12 @@ impl Consumer {
             );
             return;
         }
-        let text = offsets
-            .iter()
-            .map(|(p, o)| format!("{}@{o}", ctx.topo.name(*p)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        self.trace(
-            ctx,
-            TraceKind::OffsetsCommitted,
-            format!("{} commits ({why}): {text}", self.name),
-        );
+        let mut text = format!("{} commits ({why}): ", self.name);
+        for (i, (p, o)) in offsets.iter().enumerate() {
+            let sep = if i > 0 { ", " } else { "" };
+            let _ = write!(text, "{sep}{}@{o}", ctx.topo.name(*p));
+        }
+        self.trace(ctx, TraceKind::OffsetsCommitted, text);
         self.send_group(
             ctx,
             c,
