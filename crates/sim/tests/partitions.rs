@@ -312,3 +312,30 @@ fn a_metadata_refresh_of_a_large_topic_lists_only_the_partitions_whose_leader_ch
          orders-22→2, orders-25→2, orders-28→2"
     );
 }
+
+/// Partitions added to the first topic get global numbers after the second topic's, yet every
+/// broker's view lists its replicas in topic order: the first topic's, by partition, then the
+/// second's.
+#[test]
+fn a_brokers_view_lists_its_replicas_in_topic_order_after_partitions_are_added() {
+    let text = r#"{ "format": 1, "seed": 11, "kafka.version": "3.9", "duration.ms": 3000,
+  "cluster": { "brokers": 3 },
+  "topics": [ { "name": "a", "partitions": 2, "replication.factor": 3 },
+              { "name": "b", "partitions": 2, "replication.factor": 3 } ],
+  "producers": [ { "name": "p1", "topic": "a", "records": 100, "records.per.sec": 100 } ],
+  "actions": [ { "at.ms": 1000, "do": "add-partitions", "topic": "a", "partitions": 4 } ] }"#;
+    let (_, _, sim) = run(parse_scenario(text).expect("valid"));
+    for b in &sim.view().brokers {
+        let listed: Vec<String> = b
+            .replicas
+            .iter()
+            .map(|r| format!("{}-{}", r.topic, r.partition))
+            .collect();
+        assert_eq!(
+            listed,
+            ["a-0", "a-1", "a-2", "a-3", "b-0", "b-1"],
+            "broker {}",
+            b.id
+        );
+    }
+}

@@ -119,6 +119,17 @@ impl Simulation {
                         }
                     })
                     .collect();
+                // Each partition's owner, found in one pass over the assignment: a search of
+                // every member's list for each partition cost partitions × members a frame.
+                let mut owner: Vec<Option<u32>> =
+                    vec![None; self.world.controller.partitions.len()];
+                for m in g.members.values() {
+                    for &p in &m.assignment {
+                        if let Some(slot @ None) = owner.get_mut(p as usize) {
+                            *slot = Some(m.consumer);
+                        }
+                    }
+                }
                 let partitions = self
                     .group_lag(i)
                     .into_iter()
@@ -127,11 +138,11 @@ impl Simulation {
                         GroupPartitionView {
                             topic,
                             partition,
-                            assigned_to: g
-                                .members
-                                .values()
-                                .find(|m| m.assignment.contains(&p))
-                                .map(|m| g.name_of(m.consumer)),
+                            assigned_to: owner
+                                .get(p as usize)
+                                .copied()
+                                .flatten()
+                                .map(|c| g.name_of(c)),
                             committed,
                             high_watermark: self.high_watermark(p),
                             lag,
