@@ -143,16 +143,18 @@ impl Playground {
         }
         if let Some(runner) = &c.runner {
             let mut runner = runner.borrow_mut();
-            if position < runner.now_us() && runner.is_long_way_to(position) {
+            // B may end sooner than A (its own duration.ms): it goes no further than its end.
+            let target = position.min(runner.end_us());
+            if target < runner.now_us() && runner.is_long_way_to(target) {
                 runner.restart();
             }
-            let to = if runner.is_long_way_to(position) {
-                position.min(runner.now_us() + CATCH_UP_CHUNK_US)
+            let to = if runner.is_long_way_to(target) {
+                target.min(runner.now_us() + CATCH_UP_CHUNK_US)
             } else {
-                position
+                target
             };
             runner.seek(to);
-            c.catching_up = to < position;
+            c.catching_up = to < target;
             c.frame = Some(Rc::new(runner.frame(selection, detailed)));
             // Taken again on the next action (the next animation frame) until B is there.
             c.framed_at = if c.catching_up { u64::MAX } else { a_frame };
@@ -406,6 +408,7 @@ mod tests {
         doc["duration.ms"] = json!(20_000);
         doc["producers"][0]["records.per.sec"] = json!(20_000);
         doc["producers"][0]["records"] = json!(400_000);
+        doc["actions"] = json!([]);
         let state = Rc::new(Playground::new(doc, None)).reduce(Action::Seek(10_000_000));
         let (state, _) = settle(state);
         assert_eq!(state.position_us, 10_000_000);
@@ -431,6 +434,16 @@ mod tests {
         let (state, ticks) = settle(state);
         assert_eq!(ticks, 4);
         assert_eq!(state.position_us, 10_000_000, "A stayed where it was");
+        // A B that ends before A's moment goes to its own end, and stops there.
+        let state = state.reduce(Action::Compare(CompareAction::Edit {
+            path: vec![Seg::Key("duration.ms")],
+            value: Some(json!(5_000)),
+        }));
+        let (state, ticks) = settle(state);
+        assert_eq!(ticks, 2, "2 s, 4 s, then its end at 5 s");
+        let c = state.compare.clone().expect("comparing");
+        assert!(!c.catching_up);
+        assert_eq!(c.frame.as_ref().map(|b| b.now_us), Some(5_000_000));
     }
 
     #[test]
