@@ -4,6 +4,7 @@
 
 use crate::run_cache::{Frame, Node};
 use kafka_sim::lesson::Target;
+use std::rc::Rc;
 
 /// Past these the stage draws the cluster aggregated (tiles, a partition map, message counts):
 /// drawn node by node it would be a long list. At or below them it looks as it always has.
@@ -12,12 +13,26 @@ const DETAILED_MAX_REPLICAS: usize = 96;
 const DETAILED_MAX_CLIENTS: usize = 16;
 
 /// Whether `frame` is too big to draw node by node.
-pub fn is_large(frame: &Frame) -> bool {
+fn is_large(frame: &Frame) -> bool {
     let replicas: usize = frame.view.brokers.iter().map(|b| b.replicas.len()).sum();
     let consumers: usize = frame.groups.iter().map(|g| g.members.len()).sum();
     frame.view.brokers.len() > DETAILED_MAX_BROKERS
         || replicas > DETAILED_MAX_REPLICAS
         || frame.view.producers.len() + consumers > DETAILED_MAX_CLIENTS
+}
+
+/// The frame the stage and the ledger show: `frame` narrowed to the focus, if any.
+pub fn shown(frame: &Rc<Frame>, focus: Option<&Target>) -> Rc<Frame> {
+    match focus {
+        Some(target) => Rc::new(focus_frame(frame, target)),
+        None => Rc::clone(frame),
+    }
+}
+
+/// Whether the stage draws `shown` aggregated: the whole of a large cluster (a focus is drawn
+/// node by node).
+pub fn aggregated(shown: &Frame, focus: Option<&Target>) -> bool {
+    focus.is_none() && is_large(shown)
 }
 
 /// `frame` narrowed to `target`; messages between what is kept (producers renumbered as the

@@ -72,12 +72,12 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             .join(", ")
     };
     // Drawn as A is: narrowed to the focus, aggregated when large.
-    let shown_b = c.frame.as_ref().map(|b| match &props.focus {
-        Some(target) => Rc::new(crate::focus::focus_frame(b, target)),
-        None => Rc::clone(b),
-    });
+    let shown_b = c
+        .frame
+        .as_ref()
+        .map(|b| crate::focus::shown(b, props.focus.as_ref()));
     let stage_b = match shown_b {
-        Some(frame) if props.focus.is_none() && crate::focus::is_large(&frame) => {
+        Some(frame) if crate::focus::aggregated(&frame, props.focus.as_ref()) => {
             stage_overview(&frame, &props.on_focus)
         }
         Some(frame) => html! {
