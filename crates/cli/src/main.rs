@@ -188,7 +188,7 @@ fn run(path: &str, json: bool, trace: bool) -> ExitCode {
                 eprintln!(
                     "{:>10.3} ms  {:<12} {}",
                     e.time_us as f64 / 1000.0,
-                    e.node.to_string(),
+                    sim.node_name(e.node),
                     e.text
                 );
             }

@@ -410,3 +410,24 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+#[test]
+fn run_trace_names_each_line_s_node_as_the_scenario_does() {
+    let out = kafka_sim()
+        .args(["run", &scenario("groups_kill_consumer"), "--trace"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let trace = String::from_utf8_lossy(&out.stderr);
+    let commit = trace
+        .lines()
+        .find(|l| l.contains("commits (auto-commit)"))
+        .expect("a commit line");
+    let columns: Vec<&str> = commit.split_whitespace().collect();
+    // time, "ms", the node, then the text, which starts with the consumer's own name.
+    assert_eq!(columns.get(2), columns.get(3), "{commit}");
+    assert!(
+        !trace.contains("consumer 0 "),
+        "no index in place of a name"
+    );
+}

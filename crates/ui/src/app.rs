@@ -534,7 +534,7 @@ pub fn App() -> Html {
         .maybe(compare);
     let log = match (embed, state.frame.clone()) {
         (false, Some(frame)) => Some(html! {
-            <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} focus={state.focus.clone()} />
+            <EventLog lines={Rc::clone(&frame.log)} dropped={frame.log_dropped} nodes={Rc::clone(&frame.log_nodes)} focus={state.focus.clone()} />
         }),
         _ => None,
     };

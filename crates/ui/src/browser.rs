@@ -24,16 +24,19 @@ pub fn query_param(query: &str, name: &str) -> Option<String> {
 /// `query` with the parameter `name` set to `value` (a lesson id: nothing to escape), or
 /// removed (None); the other parameters kept in order.
 pub fn with_param(query: &str, name: &str, value: Option<&str>) -> String {
-    let mut parts: Vec<String> = query
+    let mut out = String::new();
+    let kept = query
         .trim_start_matches('?')
         .split('&')
-        .filter(|p| !p.is_empty() && p.split('=').next() != Some(name))
-        .map(str::to_string)
-        .collect();
-    if let Some(value) = value {
-        parts.push(format!("{name}={value}"));
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some(name));
+    let set = value.map(|value| format!("{name}={value}"));
+    for part in kept.chain(set.as_deref()) {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(part);
     }
-    parts.join("&")
+    out
 }
 
 /// Decodes `%XX` escapes and `+` (a query's space); invalid escapes stay as written.

@@ -80,10 +80,16 @@ pub struct Flight {
     pub highlighted: bool,
 }
 
+/// The nodes the event log has had lines from, by name, in node order (producers, brokers,
+/// the controller, consumers): its node filter's choices, kept as lines arrive rather than
+/// gathered from every line on each frame.
+pub type LogNodes = Rc<Vec<String>>;
+
 /// One readable line of the event log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     pub time_us: u64,
+    /// Who acted, by name (`p1`, `g1-c2`, `broker 3`), as the lines' texts name it.
     pub node: String,
     pub kind: String,
     pub text: String,
@@ -144,6 +150,7 @@ pub struct Frame {
     pub groups: Vec<GroupView>,
     pub log: Rc<Vec<Rc<LogLine>>>,
     pub log_dropped: usize,
+    pub log_nodes: LogNodes,
     pub samples: Rc<Vec<Sample>>,
     pub throughput_records_per_sec: f64,
     pub latency_p50_ms: f64,
@@ -170,6 +177,9 @@ pub struct Runner {
     /// Lines are shared, so taking a frame while the log grows copies pointers, not text.
     log: Rc<Vec<Rc<LogLine>>>,
     log_dropped: usize,
+    log_nodes: LogNodes,
+    /// `log_nodes`' nodes (`NodeId::code`), in the same order.
+    log_node_codes: Vec<u64>,
     samples: Rc<Vec<Sample>>,
     scenario: Rc<Scenario>,
     /// The last classification of a long run while playing, and the frames it has served.
@@ -194,6 +204,8 @@ impl Runner {
             sim: Simulation::new((*scenario).clone()),
             log: Rc::new(Vec::new()),
             log_dropped: 0,
+            log_nodes: Rc::default(),
+            log_node_codes: Vec::new(),
             samples: Rc::new(Vec::new()),
             scenario,
             classified: RefCell::new(None),
@@ -276,9 +288,16 @@ impl Runner {
         }
         let log = Rc::make_mut(&mut self.log);
         for e in events {
+            let node = self.sim.node_name(e.node);
+            let code = e.node.code();
+            let at = self.log_node_codes.partition_point(|&n| n < code);
+            if self.log_node_codes.get(at) != Some(&code) {
+                self.log_node_codes.insert(at, code);
+                Rc::make_mut(&mut self.log_nodes).insert(at, node.clone());
+            }
             log.push(Rc::new(LogLine {
                 time_us: e.time_us,
-                node: e.node.to_string(),
+                node,
                 kind: kind_name(&e.kind),
                 text: e.text,
             }));
@@ -421,6 +440,7 @@ impl Runner {
             flights,
             log: Rc::clone(&self.log),
             log_dropped: self.log_dropped,
+            log_nodes: Rc::clone(&self.log_nodes),
             samples: Rc::clone(&self.samples),
             throughput_records_per_sec: report.throughput_records_per_sec,
             latency_p50_ms: report.latency_p50_ms,
@@ -536,6 +556,18 @@ mod tests {
         runner.seek(u64::MAX);
         let frame = runner.frame(None, true);
         assert_eq!(frame.view.registry.map(|r| r.refusals), Some(200));
+    }
+
+    #[test]
+    fn the_log_names_its_nodes_in_node_order_once_each() {
+        let mut runner = default_runner();
+        runner.seek(15_000_000);
+        let frame = runner.frame(None, true);
+        assert_eq!(
+            frame.log_nodes.as_slice(),
+            ["p1", "broker 0", "broker 1", "broker 2", "controller", "g1-c1", "g1-c2"]
+        );
+        assert!(frame.log.iter().any(|l| l.node == "g1-c2"));
     }
 
     #[test]

@@ -23,6 +23,19 @@ pub enum NodeId {
     Registry,
 }
 
+impl NodeId {
+    /// One number per node, in the nodes' order (what the trace hash writes for a node).
+    pub fn code(self) -> u64 {
+        match self {
+            NodeId::Producer(i) => u64::from(i),
+            NodeId::Broker(b) => (1 << 32) | u64::from(b),
+            NodeId::Controller => 2 << 32,
+            NodeId::Consumer(c) => (3 << 32) | u64::from(c),
+            NodeId::Registry => 4 << 32,
+        }
+    }
+}
+
 impl std::fmt::Display for NodeId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -77,16 +77,6 @@ pub struct Simulation {
     invariants: InvariantState,
 }
 
-fn node_code(n: NodeId) -> u64 {
-    match n {
-        NodeId::Producer(i) => u64::from(i),
-        NodeId::Broker(b) => (1 << 32) | u64::from(b),
-        NodeId::Controller => 2 << 32,
-        NodeId::Consumer(c) => (3 << 32) | u64::from(c),
-        NodeId::Registry => 4 << 32,
-    }
-}
-
 fn timer_code(t: Timer) -> u64 {
     match t {
         Timer::ProducerWake => 1,
@@ -225,6 +215,22 @@ impl Simulation {
         &self.world.consumer_names
     }
 
+    /// A node's name as the scenario and the stage give it (`p1`, `g1-c2`, `broker 3`): the
+    /// event log's node column says who acted in the words its lines use.
+    pub fn node_name(&self, node: NodeId) -> String {
+        let named = match node {
+            NodeId::Producer(i) => self
+                .world
+                .scenario
+                .producers
+                .get(i as usize)
+                .map(|p| &p.name),
+            NodeId::Consumer(c) => self.world.consumer_names.get(c as usize),
+            _ => None,
+        };
+        named.map_or_else(|| node.to_string(), String::clone)
+    }
+
     pub fn now_us(&self) -> u64 {
         self.now
     }
@@ -336,7 +342,7 @@ impl Simulation {
             }
             Event::Timer(node, timer) => {
                 self.hash.write_u64(2);
-                self.hash.write_u64(node_code(node));
+                self.hash.write_u64(node.code());
                 self.hash.write_u64(timer_code(timer));
                 self.fire(node, timer);
             }
@@ -610,6 +616,25 @@ mod tests {
     use super::*;
     use crate::scenario::presets::ScenarioBuilder;
     use crate::scenario::{KafkaVersion, SendMode};
+
+    #[test]
+    fn nodes_are_named_as_the_scenario_names_them_not_by_their_index() {
+        let sim = Simulation::new(crate::scenario::presets::busy_reference());
+        let names: Vec<String> = [
+            NodeId::Producer(1),
+            NodeId::Consumer(4),
+            NodeId::Broker(2),
+            NodeId::Controller,
+            NodeId::Producer(99),
+        ]
+        .into_iter()
+        .map(|n| sim.node_name(n))
+        .collect();
+        assert_eq!(
+            names,
+            ["p2", "audit-c1", "broker 2", "controller", "producer 99"]
+        );
+    }
 
     #[test]
     fn batches_opened_counts_one_per_sync_send_and_fewer_when_records_share_batches() {

@@ -5,6 +5,7 @@ use crate::components::px;
 use crate::markup::el;
 use crate::run_cache::{Sample, SAMPLE_EVERY_US};
 use kafka_sim::support::decimal::Fixed;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -26,16 +27,19 @@ fn points(
     value: impl Fn(usize, &Sample) -> f64,
 ) -> String {
     let end = end_us.max(1) as f64;
-    samples
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let x = s.time_us as f64 / end * W;
-            let y = H - (value(i, s) / max.max(1e-9)).min(1.0) * (H - 4.0);
-            format!("{},{}", px(x), px(y))
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut points = String::new();
+    for (i, s) in samples.iter().enumerate() {
+        let x = s.time_us as f64 / end * W;
+        let y = H - (value(i, s) / max.max(1e-9)).min(1.0) * (H - 4.0);
+        let _ = write!(
+            points,
+            "{}{},{}",
+            if i > 0 { " " } else { "" },
+            px(x),
+            px(y)
+        );
+    }
+    points
 }
 
 fn chart(title: &str, caption: String, lines: Vec<(&'static str, String)>) -> Html {

@@ -11,6 +11,7 @@ use crate::state::compare::{describe, rows, Compare};
 use kafka_sim::lesson::Target;
 use kafka_sim::support::decimal::Fixed;
 use kafka_sim::ActionKind;
+use std::fmt::Write;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -65,11 +66,11 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
     let set_text = if c.set.is_empty() {
         "= A so far".to_string()
     } else {
-        c.set
-            .iter()
-            .map(|(k, v)| describe(k, v))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut text = String::new();
+        for (i, (k, v)) in c.set.iter().enumerate() {
+            let _ = write!(text, "{}{}", if i > 0 { ", " } else { "" }, describe(k, v));
+        }
+        text
     };
     // Drawn as A is: narrowed to the focus, aggregated when large.
     let shown_b = c

@@ -2,7 +2,7 @@
 //! by kind, and narrowed to what mentions the stage's focus.
 
 use crate::markup::el;
-use crate::run_cache::LogLine;
+use crate::run_cache::{LogLine, LogNodes};
 use kafka_sim::lesson::Target;
 use kafka_sim::support::decimal::Fixed;
 use kafka_sim::support::vec_map::VecSet;
@@ -17,6 +17,7 @@ const SHOWN: usize = 200;
 pub struct EventLogProps {
     pub lines: Rc<Vec<Rc<LogLine>>>,
     pub dropped: usize,
+    pub nodes: LogNodes,
     /// The stage's focus: only lines from it or naming it.
     #[prop_or_default]
     pub focus: Option<Target>,
@@ -49,7 +50,6 @@ fn mentions(text: &str, word: &str) -> bool {
 pub fn EventLog(props: &EventLogProps) -> Html {
     let node = use_state(String::new);
     let kind = use_state(String::new);
-    let nodes: VecSet<&str> = props.lines.iter().map(|l| l.node.as_str()).collect();
     let kinds: VecSet<&str> = props.lines.iter().map(|l| l.kind.as_str()).collect();
     let pick = |state: UseStateHandle<String>| {
         Callback::from(move |e: Event| {
@@ -72,7 +72,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         })
         .take(SHOWN)
         .collect();
-    let filter = |label: &'static str, chosen: &UseStateHandle<String>, all: &VecSet<&str>| {
+    let filter = |label: &'static str,
+                  chosen: &UseStateHandle<String>,
+                  all: &mut dyn Iterator<Item = &str>| {
         let option = |value: &str, selected: bool, label: &str| {
             el("option")
                 .attr("value", value.to_string())
@@ -83,11 +85,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         el("label").text(label).el(el("select")
             .on_change(pick(chosen.clone()))
             .child(option("", chosen.is_empty(), "all"))
-            .child(
-                all.iter()
-                    .map(|n| option(n, chosen.as_str() == *n, n))
-                    .collect(),
-            ))
+            .child(all.map(|n| option(n, chosen.as_str() == n, n)).collect()))
     };
     // Hundreds of lines redrawn on every frame of a playing run: `html!` builds each line's
     // attributes with no per-element key list and fewer allocations than `markup::el`
@@ -106,8 +104,12 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .el(el("h2").text("Event log"))
         .el(el("div")
             .class("event-log-filters")
-            .el(filter("node ", &node, &nodes))
-            .el(filter("kind ", &kind, &kinds)))
+            .el(filter(
+                "node ",
+                &node,
+                &mut props.nodes.iter().map(String::as_str),
+            ))
+            .el(filter("kind ", &kind, &mut kinds.iter().copied())))
         .el(el("ol")
             .class("event-lines")
             .flag("reversed", true)

@@ -727,13 +727,13 @@ fn draw_group(
                 .text(format!("⚠ poll() stuck at {at}")),
             None => text_at(fmt(GROUP_X + 10.0), fmt(y + 25.0))
                 .class("small")
-                .text(
-                    m.assignment
-                        .iter()
-                        .map(|(t, p)| format!("{t}-{p}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
+                .text({
+                    let mut owned = String::new();
+                    for (i, (t, p)) in m.assignment.iter().enumerate() {
+                        let _ = write!(owned, "{}{t}-{p}", if i > 0 { " " } else { "" });
+                    }
+                    owned
+                }),
         };
         el("g")
             .class(class_list(

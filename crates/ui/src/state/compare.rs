@@ -235,18 +235,20 @@ pub fn split_vs(fragment: &str) -> (String, Option<String>) {
     if fragment.chars().count() > MAX_LINK_CHARS {
         return (fragment.to_string(), None);
     }
-    let parts: Vec<&str> = fragment.split('&').collect();
-    let vs: Vec<&&str> = parts.iter().filter(|p| p.starts_with("vs=")).collect();
+    let (mut rest, mut vs) = (String::new(), Vec::new());
+    for part in fragment.split('&') {
+        match part.strip_prefix("vs=") {
+            Some(data) => vs.push(data),
+            None => {
+                if !rest.is_empty() {
+                    rest.push('&');
+                }
+                rest.push_str(part);
+            }
+        }
+    }
     match vs.as_slice() {
-        [one] => (
-            parts
-                .iter()
-                .filter(|p| !p.starts_with("vs="))
-                .copied()
-                .collect::<Vec<_>>()
-                .join("&"),
-            Some(one.trim_start_matches("vs=").to_string()),
-        ),
+        [one] => (rest, Some(one.to_string())),
         _ => (fragment.to_string(), None),
     }
 }
