@@ -153,41 +153,60 @@ test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
   await page.close();
 });
 
-test("with twenty producers' settings the page is many screens tall, and the playback controls stay on screen", async () => {
+test("with twenty producers' settings the page is many screens tall, and the playback controls stay on screen without hiding the focused field", async () => {
   const doc = bigScenario();
   doc.producers = Array.from({ length: 20 }, (_, i) => ({ name: `p${i}`, topic: "orders", records: 100, "records.per.sec": 100 }));
+  doc.actions.push({ "at.ms": 3000, do: "restart-broker", broker: 2 });
   const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 0));
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await waitForApp(page, 0);
-  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
-  assert.ok(tall > 2 * 900, `the page is ${tall}px tall`);
-  const onScreen = async () => {
-    const box = await page.locator(".playback").boundingBox();
-    return box.y >= 0 && box.y + box.height <= 900;
-  };
-  assert.ok(await onScreen(), "the controls are on the first screen");
-  // Play by keyboard from the top of the page, without scrolling to the controls.
-  await page.locator(".playback .play").focus();
+  // A wide screen, a tablet's (where the ledger sits beside the stage above the settings) and
+  // a phone's (where the bar's controls share rows).
+  for (const [width, height, tallest] of [[1440, 900, 100], [800, 700, 136], [360, 740, 140]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await waitForApp(page, 0);
+    const at = `at ${width}x${height}`;
+    const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(tall > 2 * height, `the page is ${tall}px tall ${at}`);
+    const bar = async () => page.locator(".playback").boundingBox();
+    const first = await bar();
+    assert.ok(first.y >= 0 && first.y + first.height <= height, `the controls are on the first screen ${at}`);
+    assert.ok(first.height <= tallest, `the controls take ${first.height}px ${at}`);
+    // Focusing the controls from the top of the page scrolls nothing.
+    for (const name of ["Play", "Step to the next event", "Fast-forward to the end"]) {
+      await page.getByRole("button", { name, exact: true }).focus();
+      assert.equal(await page.evaluate(() => window.scrollY), 0, `focusing ${name} scrolled ${at}`);
+    }
+    // Tabbing down the settings and back never leaves the focused field covered (by the bar,
+    // or by anything else: what the screen shows at its middle is the field).
+    const covered = () => page.evaluate(() => {
+      const a = document.activeElement;
+      if (a.closest(".playback")) return null;
+      const f = a.getBoundingClientRect();
+      const top = document.elementFromPoint(f.left + f.width / 2, f.top + f.height / 2);
+      return top && (top === a || a.contains(top)) ? null : `${a.id || a.outerHTML.slice(0, 60)} under ${top?.outerHTML.slice(0, 60)}`;
+    });
+    await page.locator(".panel-settings input, .panel-settings select").first().focus();
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press("Tab");
+      assert.equal(await covered(), null, `Tab ${i + 1} ${at}`);
+    }
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press("Shift+Tab");
+      assert.equal(await covered(), null, `Shift+Tab ${i + 1} ${at}`);
+    }
+    const mid = await bar();
+    assert.ok(mid.y >= 0 && mid.y + mid.height <= height, `still on screen halfway down ${at}`);
+  }
+  // Play by keyboard.
+  await page.getByRole("button", { name: "Play", exact: true }).focus();
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => Number(document.querySelector("output.time").dataset.positionMs) > 0);
-  assert.equal(await page.evaluate(() => window.scrollY), 0, "focusing Play did not scroll");
-  // Tabbing down the settings never leaves the focused field under the controls. (On a phone's
-  // screen the bar wraps to several rows, and a field already on screen behind it is not
-  // scrolled clear: the browser scrolls only to what is off screen.)
-  await page.locator(".panel-settings input, .panel-settings select").first().focus();
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press("Tab");
-    const hidden = await page.evaluate(() => {
-      const f = document.activeElement.getBoundingClientRect();
-      const bar = document.querySelector(".playback").getBoundingClientRect();
-      return document.activeElement.closest(".playback") ? null : f.bottom > bar.top ? document.activeElement.outerHTML.slice(0, 80) : null;
-    });
-    assert.equal(hidden, null, `Tab ${i + 1} focused an element under the controls`);
-  }
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.mouse.wheel(0, 1500);
-  await page.waitForFunction(() => window.scrollY > 0);
-  assert.ok(await onScreen(), "still on screen halfway down");
+  // The end of the page is not left behind the controls.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const footer = await page.locator(".app-footer").boundingBox();
+  const playing = await page.locator(".playback").boundingBox();
+  assert.ok(footer.y + footer.height <= playing.y + 1, `the footer (${footer.y}+${footer.height}) shows above the controls (${playing.y}+${playing.height})`);
+  await screenshot(page, "controls-phone");
   assert.deepEqual(errors, []);
   await page.close();
 });
