@@ -565,7 +565,15 @@ mod tests {
         let frame = runner.frame(None, true);
         assert_eq!(
             frame.log_nodes.as_slice(),
-            ["p1", "broker 0", "broker 1", "broker 2", "controller", "g1-c1", "g1-c2"]
+            [
+                "p1",
+                "broker 0",
+                "broker 1",
+                "broker 2",
+                "controller",
+                "g1-c1",
+                "g1-c2"
+            ]
         );
         assert!(frame.log.iter().any(|l| l.node == "g1-c2"));
     }
