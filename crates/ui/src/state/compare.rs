@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 /// Simulated time B goes per animation frame on a long way to A's position: as much as a
 /// fast-forward's frame.
-const CATCH_UP_CHUNK_US: u64 = crate::state::FAST_FORWARD_CHUNK_US;
+const CATCH_UP_CHUNK_US: u64 = crate::state::RUN_TO_CHUNK_US;
 
 /// Run B of a comparison.
 #[derive(Clone, PartialEq)]
