@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Simulated time B goes per animation frame on a long way to A's position: as much as a
-/// fast-forward's frame.
+/// replay's frame on its way to a chosen moment.
 const CATCH_UP_CHUNK_US: u64 = crate::state::RUN_TO_CHUNK_US;
 
 /// Run B of a comparison.
