@@ -91,3 +91,33 @@ test("fast-forward runs to the end with a progress bar", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// A busy run takes several frames to fast-forward: each shows the bar, 5 s of simulated time
+// further on, until the end, where it goes.
+test("a long fast-forward shows its progress frame by frame, 5 simulated seconds a frame", async () => {
+  const base = defaultScenario();
+  const doc = { ...base, "duration.ms": 30000, actions: [],
+    producers: [{ ...base.producers[0], records: 400000, "records.per.sec": 20000 }] };
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 0));
+  await waitForApp(page, 0);
+  const watched = page.evaluate(() => new Promise((resolve) => {
+    const seen = [];
+    const frame = () => {
+      const bar = document.querySelector('progress[aria-label="fast-forward progress"]');
+      const at = Number(document.querySelector("output.time").dataset.positionMs);
+      if (bar) seen.push([Number(bar.value), Number(bar.max)]);
+      if (at >= 30000 && !bar) resolve(seen);
+      else requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }));
+  await page.getByRole("button", { name: "Fast-forward to the end" }).click();
+  const seen = await watched;
+  const values = [...new Set(seen.map(([v]) => v))];
+  assert.ok(values.length >= 3, `progress at ${values.join(", ")} ms`);
+  assert.ok(seen.every(([, max]) => max === 30000), "measured against the end");
+  assert.ok(values.every((v, i) => v % 5000 === 0 && (i === 0 || v > values[i - 1])), `5 s a frame, forwards: ${values.join(", ")}`);
+  await waitForApp(page, 30000);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
