@@ -42,3 +42,18 @@ test("the event log's node filter lists nodes by name in node order and narrows 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an empty event log is no Tab stop; once it has lines it is one, to scroll them by keyboard", async () => {
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(defaultScenario(), 0));
+  await waitForApp(page, 0);
+  const list = page.locator(".event-log .event-lines");
+  assert.equal(await list.locator("li").count(), 0);
+  assert.match(await page.locator(".event-log").textContent(), /No events yet/);
+  assert.equal(await list.evaluate((l) => l.tabIndex), -1);
+  await page.getByRole("button", { name: "Fast-forward to the end" }).click();
+  await waitForApp(page, 20000);
+  assert.ok(await list.locator("li").count() > 0);
+  assert.equal(await list.evaluate((l) => l.tabIndex), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -113,7 +113,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .el(el("ol")
             .class("event-lines")
             .flag("reversed", true)
-            .attr("tabindex", "0")
+            // Focusable to scroll it by keyboard; an empty list would be a stop with nothing.
+            .attr("tabindex", if shown.is_empty() { "-1" } else { "0" })
             .attr("aria-label", "Events, newest first")
             .child(lines.collect()))
         .maybe(shown.is_empty().then(|| {
