@@ -70,6 +70,13 @@ test("until the controller notices the crash, the crashed broker's partitions sh
   assert.equal(await overview.locator(".cell.offline").count(), 0, "none offline yet");
   assert.match(await overview.locator("p").first().textContent(),
     new RegExp(`\\(0 offline, \\d+ under-replicated, ${down.length} led by a broker that is down until the controller notices\\)`));
+  // Its tile says so too: down, and still the leader of those partitions (as its card does).
+  const tile = overview.locator('button.tile[data-broker="2"]');
+  assert.equal(await tile.locator("span").first().textContent(), `✖L${down.length}`);
+  assert.match(await tile.getAttribute("title"), new RegExp(`^broker 2 \\(down\\): leader of ${down.length},`));
+  await tile.click();
+  await page.locator(".focus-bar", { hasText: "broker:2" }).waitFor();
+  assert.match(await page.locator('main [data-broker="2"][role=button]').textContent(), new RegExp(`✖ down, leads ${down.length}`));
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -108,6 +115,7 @@ test("focusing a partition led by the crashed broker shows its election, then th
   assert.deepEqual(whole, ledgerOfReport(cliReport(doc)));
   await page.locator("[data-overview] button.chip[data-producer='p-solo']").click();
   await page.locator(".focus-bar", { hasText: "producer:p-solo" }).waitFor();
+  assert.match(await page.locator(".focus-bar").textContent(), /^Focused on producer:p-solo: the ledger and the event log follow it\. Whole cluster$/);
   const solo = cliReport(doc).producers["p-solo"];
   const focused = await ledger(page);
   for (const f of ["sent", "acknowledged", "lost", "pending", "duplicated"]) assert.equal(focused[f], solo[f], f);
@@ -133,7 +141,11 @@ test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
   await tile.focus();
   await page.keyboard.press("Enter");
   await page.locator(".focus-bar", { hasText: "broker:4" }).waitFor();
+  assert.match(await page.locator(".focus-bar").textContent(), /^Focused on broker:4: the event log follows it; the ledger stays the whole cluster's\. Whole cluster$/);
   assert.equal(await page.locator("main svg.stage-svg g.broker").count(), 1);
+  // Each producer's card shows its window to broker 4, not its first connections (to 0, 1, 2).
+  const windows = await page.locator("main svg.stage-svg g.producer g.window").evaluateAll((ws) => ws.map((w) => w.dataset.broker));
+  assert.ok(windows.length > 0 && windows.every((b) => b === "4"), windows.join(" "));
   await page.getByRole("button", { name: "Whole cluster" }).click();
   await page.locator("[data-overview]").waitFor();
   // A partition by keyboard: Tab to a topic's strip, arrows along it, Enter.
@@ -201,10 +213,15 @@ test("with twenty producers' settings the page is many screens tall, and the pla
   await page.getByRole("button", { name: "Play", exact: true }).focus();
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => Number(document.querySelector("output.time").dataset.positionMs) > 0);
-  // The end of the page is not left behind the controls.
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  const footer = await page.locator(".app-footer").boundingBox();
-  const playing = await page.locator(".playback").boundingBox();
+  // The end of the page is not left behind the controls. Scrolled and measured in one task:
+  // the playing run lengthens the page between two calls (and the footer leaves the screen).
+  const [footer, playing] = await page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    return [".app-footer", ".playback"].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return { y: r.top, height: r.height };
+    });
+  });
   assert.ok(footer.y + footer.height <= playing.y + 1, `the footer (${footer.y}+${footer.height}) shows above the controls (${playing.y}+${playing.height})`);
   await screenshot(page, "controls-phone");
   assert.deepEqual(errors, []);

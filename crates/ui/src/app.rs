@@ -447,8 +447,14 @@ pub fn App() -> Html {
                 el("p")
                     .class("focus-bar")
                     .attr("aria-live", "polite")
+                    // The ledger narrows to a producer's or a topic's records only.
                     .text(format!(
-                        "Focused on {target}: the ledger and the event log follow it. "
+                        "Focused on {target}: {}. ",
+                        if frame.records_of.is_some() {
+                            "the ledger and the event log follow it"
+                        } else {
+                            "the event log follows it; the ledger stays the whole cluster's"
+                        }
                     ))
                     .el(el("button")
                         .attr("type", "button")

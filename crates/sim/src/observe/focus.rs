@@ -41,6 +41,12 @@ impl View {
             }
             _ => topics.as_ref().is_none_or(|t| t.contains(&p.topic)),
         });
+        // Each producer's connections to the brokers kept: at 50 brokers its card would
+        // otherwise show its first few connections, not the one to the focused broker.
+        for p in &mut v.producers {
+            p.connections
+                .retain(|c| v.brokers.iter().any(|b| b.id == c.broker));
+        }
         v
     }
 
@@ -137,6 +143,34 @@ mod tests {
         assert_eq!(brokers, [2]);
         assert_eq!(replicas, whole);
         assert_eq!(partitions.len(), whole);
+    }
+
+    /// Each producer's connections (to every broker here) as the focus keeps them.
+    fn connections(v: &View) -> Vec<(String, Vec<u32>)> {
+        v.producers
+            .iter()
+            .map(|p| {
+                let brokers = p.connections.iter().map(|c| c.broker).collect();
+                (p.name.clone(), brokers)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_focus_keeps_the_producers_connections_to_the_brokers_it_keeps_only() {
+        let v = view();
+        assert!(connections(&v).iter().all(|(_, b)| b == &[0, 1, 2]));
+        let on_broker = v.focus(&Target::Broker(2));
+        assert!(!on_broker.producers.is_empty());
+        assert!(connections(&on_broker).iter().all(|(_, b)| b == &[2]));
+        let target = Target::Partition {
+            topic: "orders".into(),
+            partition: 1,
+        };
+        let on_partition = v.focus(&target);
+        let mut hosts: Vec<u32> = on_partition.brokers.iter().map(|b| b.id).collect();
+        hosts.sort_unstable();
+        assert_eq!(connections(&on_partition), [("po".to_string(), hosts)]);
     }
 
     #[test]

@@ -34,6 +34,15 @@ pub fn health(p: &PartitionView) -> &'static str {
     }
 }
 
+/// Partitions the controller still has `broker` leading while it is down: it has not noticed
+/// yet (see `PartitionView::leader_down`). The stage's card and tile both count these.
+pub fn still_leads(partitions: &[PartitionView], broker: u32) -> usize {
+    partitions
+        .iter()
+        .filter(|p| p.leader_down && p.leader == Some(broker))
+        .count()
+}
+
 impl Cell {
     pub fn of(p: &PartitionView, marked: u32) -> Cell {
         Cell {

@@ -6,6 +6,7 @@
 use crate::components::group_lane::{group_lane, GroupLaneProps};
 use crate::components::log_marks::{log_marks, StripScale};
 use crate::components::node_menu::{node_menu, NodeMenuProps};
+use crate::components::partition_cells::still_leads;
 use crate::components::{class_list, px};
 use crate::highlight::Highlight;
 use crate::markup::{el, El};
@@ -272,13 +273,7 @@ pub fn Stage(props: &StageProps) -> Html {
     });
     let brokers = frame.view.brokers.iter().enumerate().map(|(i, b)| {
         let (top, h) = l.brokers.get(i).copied().unwrap_or((TOP, 40.0));
-        let still_leads = frame
-            .view
-            .partitions
-            .iter()
-            .filter(|p| p.leader_down && p.leader == Some(b.id))
-            .count();
-        let status = broker_status(b, still_leads);
+        let status = broker_status(b, still_leads(&frame.view.partitions, b.id));
         el("g")
             .class(class_list(
                 "broker",

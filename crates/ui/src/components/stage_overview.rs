@@ -4,7 +4,7 @@
 //! one by one. Every tile, topic and chip focuses the stage on it (a partition cell too).
 
 use crate::components::class_list;
-use crate::components::partition_cells::{health, Cell, PartitionCells};
+use crate::components::partition_cells::{health, still_leads, Cell, PartitionCells};
 use crate::markup::el;
 use crate::run_cache::{Frame, Node};
 use kafka_sim::lesson::Target;
@@ -45,7 +45,12 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
     let count = |h: &str| view.partitions.iter().filter(|p| health(p) == h).count();
     let consumers: usize = frame.groups.iter().map(|g| g.members.len()).sum();
     let brokers = view.brokers.iter().map(|b| {
-        let leaders = b.replicas.iter().filter(|r| r.is_leader).count();
+        // A broker that is down leads what the controller has not moved yet (as its card says).
+        let leaders = if b.alive {
+            b.replicas.iter().filter(|r| r.is_leader).count()
+        } else {
+            still_leads(&view.partitions, b.id)
+        };
         let out = b.replicas.iter().filter(|r| !r.in_isr).count();
         let msgs = load.get(&b.id).copied().unwrap_or(0);
         let label = format!(
@@ -78,11 +83,7 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
                     if b.is_controller { "★" } else { "" },
                     b.id
                 )))
-                .el(el("span").text(if b.alive {
-                    format!("L{leaders}")
-                } else {
-                    "✖".to_string()
-                }))
+                .el(el("span").text(format!("{}L{leaders}", if b.alive { "" } else { "✖" })))
                 .maybe((out > 0).then(|| el("span").text(format!("∉{out}")).html()))
                 .el(el("i").attr("style", format!("width:{}%", msgs * 100 / max_load)))
                 .el(el("span").class("visually-hidden").text(label)))
