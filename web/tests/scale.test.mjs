@@ -148,6 +148,15 @@ test("the aggregated stage is keyboard-reachable and axe-clean", async () => {
   assert.ok(windows.length > 0 && windows.every((b) => b === "4"), windows.join(" "));
   await page.getByRole("button", { name: "Whole cluster" }).click();
   await page.locator("[data-overview]").waitFor();
+  // A group: its members and its coordinator, the one broker drawn (not all nine its
+  // partitions' leaders are on), and no producers.
+  await page.locator("[data-overview] button.chip[data-group='billing']").click();
+  await page.locator(".focus-bar", { hasText: "group:billing" }).waitFor();
+  const coordinator = (await page.locator("main svg.stage-svg text", { hasText: /^coordinator: broker \d+$/ }).textContent()).match(/\d+$/)[0];
+  assert.deepEqual(await page.locator("main svg.stage-svg g.broker").evaluateAll((bs) => bs.map((b) => b.dataset.target)), [`broker:${coordinator}`]);
+  assert.equal(await page.locator("main svg.stage-svg g.producer").count(), 0);
+  await page.getByRole("button", { name: "Whole cluster" }).click();
+  await page.locator("[data-overview]").waitFor();
   // A partition by keyboard: Tab to a topic's strip, arrows along it, Enter.
   await page.locator("[data-overview] .cells").first().focus();
   await page.keyboard.press("ArrowRight");

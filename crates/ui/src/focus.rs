@@ -38,7 +38,22 @@ pub fn aggregated(shown: &Frame, focus: Option<&Target>) -> bool {
 /// `frame` narrowed to `target`; messages between what is kept (producers renumbered as the
 /// narrowed list numbers them).
 pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
-    let view = frame.view.focus(target);
+    // A group's (or a member's) part of a large cluster is its coordinator: drawn whole, the
+    // cluster would be every broker leading one of its partitions, which at 50 is all of them.
+    let coordinator = frame
+        .groups
+        .iter()
+        .find(|g| match target {
+            Target::Group(id) | Target::Coordinator(id) => g.group_id == *id,
+            Target::Consumer(name) => g.members.iter().any(|m| m.name == *name),
+            _ => false,
+        })
+        .and_then(|g| g.coordinator);
+    let on_coordinator = coordinator.filter(|_| is_large(frame)).map(Target::Broker);
+    let mut view = frame.view.focus(on_coordinator.as_ref().unwrap_or(target));
+    if on_coordinator.is_some() {
+        view.producers.clear();
+    }
     let topics = frame.view.focus_topics(target);
     let mut groups = frame.groups.clone();
     match target {
