@@ -282,3 +282,25 @@ test("lessons are served beside the page, found under a sub-path, and not compil
     }
   }
 });
+
+test("a lesson on a large cluster outlines what its steps point at on the aggregated stage", async () => {
+  const { page, errors } = await open("?lesson=broker-crash-at-scale");
+  await page.locator('.lesson-player[data-lesson="broker-crash-at-scale"]').waitFor();
+  const overview = page.locator("[data-overview]");
+  await overview.waitFor();
+  assert.equal(await page.locator("main svg.stage-svg").count(), 0, "twelve brokers are drawn aggregated");
+  // Step 1 points at the producers and the group: their chips, and nothing else.
+  const lit = () => overview.locator(".lit").evaluateAll((ls) => ls.map((l) => l.dataset.producer ?? l.dataset.group ?? `broker ${l.dataset.broker}`));
+  assert.deepEqual(await lit(), ["p1", "p2", "billing"]);
+  // To the pausing step at 5 s: the crashed broker's tile.
+  await setSpeed(page, 3);
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Enter");
+  await page.locator('output.time[data-position-ms="5000"]').waitFor({ timeout: 30000 });
+  await page.locator(".lesson-continue").waitFor();
+  assert.deepEqual(await lit(), ["broker 5"]);
+  assert.match(await overview.locator('button.tile[data-broker="5"]').getAttribute("class"), /\bdown\b/);
+  await screenshot(page, "lesson-at-scale");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -463,7 +463,7 @@ pub fn App() -> Html {
                     .html()
             });
             let stage = if aggregated {
-                stage_overview(&frame, &on_focus)
+                stage_overview(&frame, &on_focus, &lit)
             } else {
                 html! {
                     <Stage frame={frame} doc={Rc::clone(&state.doc)} reduced_motion={*reduced_motion} on_act={on_act.clone()}

@@ -79,7 +79,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         .map(|b| crate::focus::shown(b, props.focus.as_ref()));
     let stage_b = match shown_b {
         Some(frame) if crate::focus::aggregated(&frame, props.focus.as_ref()) => {
-            stage_overview(&frame, &props.on_focus)
+            stage_overview(&frame, &props.on_focus, &[])
         }
         Some(frame) => html! {
             <Stage frame={frame} doc={Rc::clone(&c.doc)} reduced_motion={props.reduced_motion}

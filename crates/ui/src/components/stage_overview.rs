@@ -17,8 +17,14 @@ use yew::prelude::*;
 
 /// A plain function, not a component: its frame is new on every tick of a playing run, so it
 /// redrew with the page anyway.
-pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) -> Html {
+/// `lit`: what a lesson's step points at (`broker:5`, `producer:p1`, `group:g1`), outlined.
+pub fn stage_overview(
+    frame: &Rc<Frame>,
+    on_focus: &Callback<Option<Target>>,
+    lit: &[String],
+) -> Html {
     let view = &frame.view;
+    let lit = |t: String| lit.contains(&t);
     let focus = |t: Target| on_focus.reform(move |_: MouseEvent| Some(t.clone()));
     // Messages on the wires touching each broker, and on the wires by kind.
     let mut load: VecMap<u32, u32> = VecMap::new();
@@ -75,6 +81,7 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
                         (!b.alive, "down"),
                         (b.isolated, "isolated"),
                         (out > 0, "under-replicated"),
+                        (lit(format!("broker:{}", b.id)), "lit"),
                     ],
                 ))
                 .on_click(focus(Target::Broker(b.id)))
@@ -108,7 +115,10 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
         el("li")
             .el(el("button")
                 .attr("type", "button")
-                .class("chip")
+                .class(class_list(
+                    "chip",
+                    &[(lit(format!("producer:{}", p.name)), "lit")],
+                ))
                 .attr("data-producer", p.name.clone())
                 .on_click(focus(Target::Producer(p.name.clone())))
                 .text(format!(
@@ -125,7 +135,13 @@ pub fn stage_overview(frame: &Rc<Frame>, on_focus: &Callback<Option<Target>>) ->
         el("li")
             .el(el("button")
                 .attr("type", "button")
-                .class(class_list("chip", &[(!stable, "rebalancing")]))
+                .class(class_list(
+                    "chip",
+                    &[
+                        (!stable, "rebalancing"),
+                        (lit(format!("group:{}", g.group_id)), "lit"),
+                    ],
+                ))
                 .attr("data-group", g.group_id.clone())
                 .on_click(focus(Target::Group(g.group_id.clone())))
                 .text(format!(
