@@ -155,7 +155,7 @@ pub struct StageProps {
 
 /// Whether a lesson's step points at `target` (each drawn thing carries its target as
 /// `data-target`).
-fn is_lit(lit: &[String], target: &str) -> bool {
+pub(super) fn is_lit(lit: &[String], target: &str) -> bool {
     lit.iter().any(|t| t == target)
 }
 

@@ -5,6 +5,7 @@
 
 use crate::components::class_list;
 use crate::components::partition_cells::{health, still_leads, Cell, PartitionCells};
+use crate::components::stage::is_lit;
 use crate::markup::el;
 use crate::run_cache::{Frame, Node};
 use kafka_sim::lesson::Target;
@@ -24,7 +25,7 @@ pub fn stage_overview(
     lit: &[String],
 ) -> Html {
     let view = &frame.view;
-    let lit = |t: String| lit.contains(&t);
+    let lit = |t: String| is_lit(lit, &t);
     let focus = |t: Target| on_focus.reform(move |_: MouseEvent| Some(t.clone()));
     // Messages on the wires touching each broker, and on the wires by kind.
     let mut load: VecMap<u32, u32> = VecMap::new();
