@@ -73,7 +73,7 @@ test("until the controller notices the crash, the crashed broker's partitions sh
   // Its tile says so too: down, and still the leader of those partitions (as its card does).
   const tile = overview.locator('button.tile[data-broker="2"]');
   assert.equal(await tile.locator("span").first().textContent(), `✖L${down.length}`);
-  assert.match(await tile.getAttribute("title"), new RegExp(`^broker 2 \\(down\\): leader of ${down.length},`));
+  assert.match(await tile.getAttribute("title"), new RegExp(`^broker 2 \\(down\\): leader of ${down.length}, replicas out of the ISR: \\d+, messages: \\d+$`));
   await tile.click();
   await page.locator(".focus-bar", { hasText: "broker:2" }).waitFor();
   assert.match(await page.locator('main [data-broker="2"][role=button]').textContent(), new RegExp(`✖ down, leads ${down.length}`));

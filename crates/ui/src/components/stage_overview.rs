@@ -61,7 +61,7 @@ pub fn stage_overview(
         let out = b.replicas.iter().filter(|r| !r.in_isr).count();
         let msgs = load.get(&b.id).copied().unwrap_or(0);
         let label = format!(
-            "broker {}{}: leader of {leaders}, {out} replicas out of the ISR, {msgs} messages",
+            "broker {}{}: leader of {leaders}, replicas out of the ISR: {out}, messages: {msgs}",
             b.id,
             if !b.alive {
                 " (down)"
