@@ -245,6 +245,10 @@ test("at 360 px a lesson is readable and usable", async () => {
     const box = await page.locator(selector).first().boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 360 && box.y + box.height <= 740, `${selector} on screen`);
   }
+  // The stage fits the screen while a lesson plays (its outlines stay in view); in free play
+  // a phone's stage keeps a legible scale and scrolls sideways (main-states.test.mjs).
+  const stage = await page.locator("svg.stage-svg").boundingBox();
+  assert.ok(stage.x >= 0 && stage.x + stage.width <= 360, `the stage fits: ${stage.x} + ${stage.width}`);
   await screenshot(page, "lesson-360");
   await page.locator(".lesson-continue").click();
   await page.locator(".lesson-continue").waitFor({ state: "detached" });
