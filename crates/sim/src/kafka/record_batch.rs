@@ -1,8 +1,8 @@
 //! Record batches: one as a log stores it, and runs of them with their record ids in a few
-//! chunks (a log's newest batches, the batches of a fetch answer). Nothing in a run is
-//! allocated or shared per batch: at 1,000 partitions a batch holds about one record, and an
-//! `Arc` per batch cost an allocation, and a cache miss for each replica that cloned, encoded
-//! or dropped it.
+//! chunks, or as a range when they are consecutive (a log's newest batches, the batches of a
+//! fetch answer). Nothing in a run is allocated or shared per batch: at 1,000 partitions a
+//! batch holds about one record, and an `Arc` per batch cost an allocation, and a cache miss
+//! for each replica that cloned, encoded or dropped it.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -31,13 +31,95 @@ impl LogBatch {
     }
 }
 
+/// A batch's record ids: borrowed, or consecutive ids kept as their range. A producer's ids are
+/// consecutive in send order, so a batch of records sent one after another to one partition
+/// (null keys, the sticky partitioner of KIP-480) is a range: logs and fetch answers keep it
+/// as two numbers instead of copying every id into memory that, at 1,000 partitions, no
+/// cache still holds.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordIds<'a> {
+    /// The ids when listed; empty for a range.
+    listed: &'a [u32],
+    /// A range's first id.
+    first: u32,
+    len: u32,
+}
+
+impl<'a> RecordIds<'a> {
+    pub fn listed(ids: &'a [u32]) -> Self {
+        RecordIds {
+            listed: ids,
+            first: 0,
+            len: ids.len() as u32,
+        }
+    }
+
+    pub fn consecutive(first: u32, len: u32) -> Self {
+        RecordIds {
+            listed: &[],
+            first,
+            len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<u32> {
+        (i < self.len()).then(|| {
+            let id = self.listed.get(i).copied();
+            id.unwrap_or(self.first.wrapping_add(i as u32))
+        })
+    }
+
+    pub fn first(&self) -> Option<u32> {
+        self.get(0)
+    }
+
+    pub fn last(&self) -> Option<u32> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = u32> + 'a {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
+
+    /// The ids from position `start` up to `end` (both clamped to the length).
+    pub fn slice(self, start: usize, end: usize) -> RecordIds<'a> {
+        let end = end.min(self.len());
+        let start = start.min(end);
+        RecordIds {
+            listed: self.listed.get(start..end).unwrap_or_default(),
+            first: self.first.wrapping_add(start as u32),
+            len: (end - start) as u32,
+        }
+    }
+
+    pub fn to_vec(self) -> Vec<u32> {
+        self.iter().collect()
+    }
+
+    /// The first id, if the ids are consecutive.
+    fn range_start(&self) -> Option<u32> {
+        let first = self.first().unwrap_or(0);
+        let mut ids = self.listed.iter().enumerate();
+        ids.all(|(i, &id)| id.wrapping_sub(first) as usize == i)
+            .then_some(first)
+    }
+}
+
 /// One batch as a log or a run hands it out, its record ids borrowed.
 #[derive(Debug, Clone, Copy)]
 pub struct BatchRef<'a> {
     pub base_offset: u64,
     pub leader_epoch: u32,
     pub identity: Option<ProducerIdentity>,
-    pub records: &'a [u32],
+    pub records: RecordIds<'a>,
 }
 
 impl BatchRef<'_> {
@@ -48,7 +130,7 @@ impl BatchRef<'_> {
     pub fn to_batch(&self) -> LogBatch {
         LogBatch {
             base_offset: self.base_offset,
-            records: Arc::from(self.records),
+            records: self.records.iter().collect(),
             leader_epoch: self.leader_epoch,
             identity: self.identity,
         }
@@ -61,7 +143,7 @@ impl<'a> From<&'a LogBatch> for BatchRef<'a> {
             base_offset: b.base_offset,
             leader_epoch: b.leader_epoch,
             identity: b.identity,
-            records: &b.records,
+            records: RecordIds::listed(&b.records),
         }
     }
 }
@@ -71,7 +153,8 @@ struct Header {
     base_offset: u64,
     identity: Option<ProducerIdentity>,
     leader_epoch: u32,
-    /// Its record ids: `chunks[chunk][first..first + count]`.
+    /// Its record ids: `chunks[chunk][first..first + count]`, or `first..first + count`
+    /// when `chunk` is `CONSECUTIVE`.
     chunk: u32,
     first: u32,
     count: u32,
@@ -82,6 +165,9 @@ impl Header {
         self.base_offset + u64::from(self.count)
     }
 }
+
+/// The `chunk` of a batch whose record ids are a range, in no chunk.
+const CONSECUTIVE: u32 = u32::MAX;
 
 /// The largest chunk a run allocates for several batches (a larger batch gets one its size).
 const CHUNK_RECORDS: usize = 1024;
@@ -129,7 +215,12 @@ impl BatchRun {
             c.clear();
         }
         self.used = self.used.min(first);
-        self.records = self.headers.iter().map(|h| h.count as usize).sum();
+        self.records = self
+            .headers
+            .iter()
+            .filter(|h| h.chunk != CONSECUTIVE)
+            .map(|h| h.count as usize)
+            .sum();
     }
 
     fn batch(&self, h: &Header) -> BatchRef<'_> {
@@ -138,11 +229,16 @@ impl BatchRun {
             base_offset: h.base_offset,
             leader_epoch: h.leader_epoch,
             identity: h.identity,
-            records: self
-                .chunks
-                .get(h.chunk as usize)
-                .and_then(|c| c.get(first..first + count))
-                .unwrap_or_default(),
+            records: if h.chunk == CONSECUTIVE {
+                RecordIds::consecutive(h.first, h.count)
+            } else {
+                RecordIds::listed(
+                    self.chunks
+                        .get(h.chunk as usize)
+                        .and_then(|c| c.get(first..first + count))
+                        .unwrap_or_default(),
+                )
+            },
         }
     }
 
@@ -179,28 +275,37 @@ impl BatchRun {
         self.used - 1
     }
 
-    /// Appends a copy of `b`.
+    /// Appends a copy of `b` (of a range of ids, just the range).
     pub fn push(&mut self, b: BatchRef<'_>) {
-        let c = self.chunk_for(b.records.len());
-        let Some(chunk) = self.chunks.get_mut(c) else {
-            return;
+        let (chunk, first) = match b.records.range_start() {
+            Some(first) => (CONSECUTIVE, first),
+            None => {
+                let ids = b.records.listed;
+                let c = self.chunk_for(ids.len());
+                let Some(chunk) = self.chunks.get_mut(c) else {
+                    return;
+                };
+                let first = chunk.len() as u32;
+                chunk.extend_from_slice(ids);
+                self.records += ids.len();
+                (c as u32, first)
+            }
         };
         self.headers.push(Header {
             base_offset: b.base_offset,
             identity: b.identity,
             leader_epoch: b.leader_epoch,
-            chunk: c as u32,
-            first: chunk.len() as u32,
+            chunk,
+            first,
             count: b.records.len() as u32,
         });
-        chunk.extend_from_slice(b.records);
-        self.records += b.records.len();
     }
 
     /// Keeps the first `n` batches.
     pub fn truncate(&mut self, n: usize) {
         self.headers.truncate(n);
-        let (keep, end) = self.headers.last().map_or((0, 0), |h| {
+        let last_listed = self.headers.iter().rev().find(|h| h.chunk != CONSECUTIVE);
+        let (keep, end) = last_listed.map_or((0, 0), |h| {
             (h.chunk as usize + 1, (h.first + h.count) as usize)
         });
         if let Some(c) = keep.checked_sub(1).and_then(|c| self.chunks.get_mut(c)) {
@@ -257,20 +362,47 @@ impl BatchRun {
 mod tests {
     use super::*;
 
+    /// Batches ending at `ends`, each record's id its offset (each batch a range).
     fn run(ends: &[u64]) -> BatchRun {
+        run_of(ends, 1)
+    }
+
+    /// Batches ending at `ends`, each record's id its offset times `step`.
+    fn run_of(ends: &[u64], step: u32) -> BatchRun {
         let mut r = BatchRun::default();
         let mut base = 0;
         for &end in ends {
-            let ids: Vec<u32> = (base as u32..end as u32).collect();
+            let ids: Vec<u32> = (base as u32..end as u32).map(|o| o * step).collect();
             r.push(BatchRef {
                 base_offset: base,
                 leader_epoch: 0,
                 identity: None,
-                records: &ids,
+                records: RecordIds::listed(&ids),
             });
             base = end;
         }
         r
+    }
+
+    #[test]
+    fn consecutive_ids_are_kept_as_a_range_and_others_are_copied() {
+        let r = run(&[1, 3, 7]);
+        assert_eq!((r.records_len(), capacity(&r)), (0, 0));
+        assert!(r.iter().all(|b| b.records.listed.is_empty()));
+        let s = run_of(&[1, 3, 7], 2);
+        // The first batch (one id) is a range; the other two are listed in one chunk.
+        assert_eq!(s.records_len(), 6);
+        assert_eq!(
+            s.iter().map(|b| b.records.to_vec()).collect::<Vec<_>>(),
+            vec![vec![0], vec![2, 4], vec![6, 8, 10, 12]]
+        );
+        let ids = RecordIds::consecutive(10, 4);
+        assert_eq!(ids.slice(1, 3).to_vec(), vec![11, 12]);
+        assert_eq!(ids.slice(3, 99).to_vec(), vec![13]);
+        assert_eq!(
+            (ids.first(), ids.last(), ids.get(4)),
+            (Some(10), Some(13), None)
+        );
     }
 
     #[test]
@@ -308,7 +440,8 @@ mod tests {
         let mut t = r.clone();
         t.truncate(2);
         assert_eq!(t.last().map(|b| b.end_offset()), Some(3));
-        assert_eq!(t.records_len(), 3);
+        // Ranges, in no chunk.
+        assert_eq!(t.records_len(), 0);
         assert_eq!(
             t.iter()
                 .flat_map(|b| b.records.to_vec())
@@ -321,7 +454,8 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     #[derive(Debug, Clone)]
     enum Step {
-        Push(usize),
+        /// This many records, listed (ids two apart) or a range.
+        Push(usize, bool),
         Truncate(usize),
         Clear,
         /// Copy from a copy of the run itself: from, at most.
@@ -348,13 +482,13 @@ mod tests {
                 Some(*end)
             })
             .collect();
-        let mut r = run(&ends);
+        let mut r = run_of(&ends, 2);
         let full = capacity(&r);
         let places = layout(&r);
         assert!(full >= 3029);
         r.clear();
         assert_eq!(r.records_len(), 0);
-        let refilled = run(&ends);
+        let refilled = run_of(&ends, 2);
         for b in refilled.iter() {
             r.push(b);
         }
@@ -381,8 +515,8 @@ mod tests {
         fn a_run_holds_what_a_plain_list_of_batches_holds(
             steps in proptest::collection::vec(
                 proptest::prop_oneof![
-                    6 => (0usize..300).prop_map(Step::Push),
-                    1 => (0usize..3000).prop_map(Step::Push),
+                    6 => (0usize..300, proptest::bool::ANY).prop_map(|(n, c)| Step::Push(n, c)),
+                    1 => (0usize..3000, proptest::bool::ANY).prop_map(|(n, c)| Step::Push(n, c)),
                     1 => (0usize..12).prop_map(Step::Truncate),
                     1 => proptest::strategy::Just(Step::Clear),
                     1 => (0usize..12, 0usize..6).prop_map(|(f, m)| Step::Extend(f, m)),
@@ -395,11 +529,12 @@ mod tests {
             let mut next_id = 0u32;
             for step in steps {
                 match step {
-                    Step::Push(n) => {
+                    Step::Push(n, consecutive) => {
                         let base = plain.last().map_or(0, |(b, ids)| b + ids.len() as u64);
-                        let ids: Vec<u32> = (next_id..next_id + n as u32).collect();
-                        next_id += n as u32;
-                        r.push(BatchRef { base_offset: base, leader_epoch: 1, identity: None, records: &ids });
+                        let step = if consecutive { 1 } else { 2 };
+                        let ids: Vec<u32> = (0..n as u32).map(|i| next_id + i * step).collect();
+                        next_id += n as u32 * step;
+                        r.push(BatchRef { base_offset: base, leader_epoch: 1, identity: None, records: RecordIds::listed(&ids) });
                         plain.push((base, ids));
                     }
                     Step::Truncate(n) => {
@@ -421,7 +556,8 @@ mod tests {
                 let got: Vec<(u64, Vec<u32>)> =
                     r.iter().map(|b| (b.base_offset, b.records.to_vec())).collect();
                 prop_assert_eq!(&got, &plain);
-                prop_assert_eq!(r.records_len(), plain.iter().map(|(_, ids)| ids.len()).sum::<usize>());
+                let listed = |ids: &Vec<u32>| ids.windows(2).any(|w| w[1] != w[0] + 1);
+                prop_assert_eq!(r.records_len(), plain.iter().filter(|(_, ids)| listed(ids)).map(|(_, ids)| ids.len()).sum::<usize>());
             }
         }
     }

@@ -196,7 +196,7 @@ fn committed_never_disappears(w: &World, st: &mut InvariantState) -> Result<(), 
                 r.log.walk_from_base(base, |x| {
                     ok = x.base_offset == base
                         && x.records.len() == len
-                        && x.records.first() == Some(&first);
+                        && x.records.first() == Some(first);
                     ControlFlow::Break(())
                 });
                 if !ok {
@@ -213,7 +213,7 @@ fn committed_never_disappears(w: &World, st: &mut InvariantState) -> Result<(), 
         newly_committed(r, end, |batch| {
             committed.push((
                 batch.base_offset,
-                batch.records.first().copied().unwrap_or(0),
+                batch.records.first().unwrap_or(0),
                 batch.records.len(),
             ));
             Ok(())
@@ -294,14 +294,14 @@ fn idempotent_no_duplicates(w: &World, st: &mut InvariantState) -> Result<(), St
             let producer = batch
                 .records
                 .first()
-                .and_then(|&id| w.ledger.producer_of(id));
+                .and_then(|id| w.ledger.producer_of(id));
             if !producer
                 .and_then(|pi| idempotent.get(pi).copied())
                 .unwrap_or(false)
             {
                 return Ok(());
             }
-            for &id in batch.records.iter() {
+            for id in batch.records.iter() {
                 if let Some(seen) = seen_idempotent.get_mut(id as usize) {
                     if *seen {
                         return Err(format!(

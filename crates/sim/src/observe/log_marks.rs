@@ -148,7 +148,7 @@ impl Simulation {
                 r.log.walk(|batch| {
                     // Where the current run of wanted records started.
                     let mut run: Option<u64> = None;
-                    for (i, &id) in batch.records.iter().enumerate() {
+                    for (i, id) in batch.records.iter().enumerate() {
                         let offset = batch.base_offset + i as u64;
                         if wanted.contains(id) {
                             found.insert(id);

@@ -1,5 +1,6 @@
 //! The report of a run, exactly as the scenario format defines it (plus a few additions).
 
+use crate::kafka::record_batch::RecordIds;
 use crate::node::broker::replica::PartitionReplica;
 use crate::observe::ledger::{Batches, Classification, PartitionLogs, RecordCounts, RecordFate};
 use crate::scenario::{
@@ -142,13 +143,13 @@ pub struct Tally {
 /// The record ids of `r`'s log below its high watermark, batch by batch.
 fn below_hw(r: &PartitionReplica) -> Batches<'_> {
     let hw = r.high_watermark;
-    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(&[u32])| {
+    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(RecordIds<'_>)| {
         r.log.walk(|b| {
             if b.base_offset >= hw {
                 return ControlFlow::Break(());
             }
             let n = (hw - b.base_offset).min(b.records.len() as u64) as usize;
-            f(b.records.get(..n).unwrap_or(&[]));
+            f(b.records.slice(0, n));
             ControlFlow::Continue(())
         })
     }))
@@ -157,11 +158,11 @@ fn below_hw(r: &PartitionReplica) -> Batches<'_> {
 /// The record ids of `r`'s log at and above its high watermark, batch by batch.
 fn from_hw(r: &PartitionReplica) -> Batches<'_> {
     let hw = r.high_watermark;
-    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(&[u32])| {
+    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(RecordIds<'_>)| {
         r.log.walk(|b| {
             if b.end_offset() > hw {
                 let skip = hw.saturating_sub(b.base_offset).min(b.records.len() as u64) as usize;
-                f(b.records.get(skip..).unwrap_or(&[]));
+                f(b.records.slice(skip, usize::MAX));
             }
             ControlFlow::Continue(())
         })
@@ -170,7 +171,7 @@ fn from_hw(r: &PartitionReplica) -> Batches<'_> {
 
 /// Every record id of each of `replicas`' logs, batch by batch.
 fn whole_logs<'a>(replicas: Vec<&'a PartitionReplica>) -> Batches<'a> {
-    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(&[u32])| {
+    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(RecordIds<'_>)| {
         for r in &replicas {
             r.log.walk(|b| {
                 f(b.records);

@@ -66,7 +66,7 @@ fn record_ids(log: &super::log::Log, from: u64, to: u64) -> std::sync::Arc<[u32]
         }
         let start = from.saturating_sub(b.base_offset) as usize;
         let end = (to.min(b.end_offset()) - b.base_offset) as usize;
-        ids.extend_from_slice(b.records.get(start..end).unwrap_or(&[]));
+        ids.extend(b.records.slice(start, end).iter());
         std::ops::ControlFlow::Continue(())
     });
     ids.into()

@@ -9,7 +9,7 @@ mod segment;
 
 use crate::kafka::protocol::LogBatch;
 pub use crate::kafka::record_batch::BatchRef;
-use crate::kafka::record_batch::BatchRun;
+use crate::kafka::record_batch::{BatchRun, RecordIds};
 use segment::Segment;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -82,7 +82,7 @@ impl Log {
                     base_offset: h.base_offset,
                     leader_epoch: h.leader_epoch,
                     identity: h.identity,
-                    records: &d.records,
+                    records: RecordIds::listed(&d.records),
                 })?;
             }
         }
@@ -169,7 +169,7 @@ impl Log {
                         base_offset: h.base_offset,
                         leader_epoch: h.leader_epoch,
                         identity: h.identity,
-                        records: &d.records,
+                        records: RecordIds::listed(&d.records),
                     };
                     if b.end_offset() > offset {
                         break;

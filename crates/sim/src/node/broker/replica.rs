@@ -4,7 +4,7 @@
 use super::log::{BatchRef, Log};
 use crate::kafka::errors::ErrorCode;
 use crate::kafka::protocol::{LogBatch, ProducerIdentity};
-use crate::kafka::record_batch::BatchRun;
+use crate::kafka::record_batch::{BatchRun, RecordIds};
 use crate::support::vec_map::VecMap;
 use std::ops::ControlFlow;
 
@@ -249,7 +249,7 @@ impl PartitionReplica {
         let base_offset = self.log_end_offset;
         self.append_ref(BatchRef {
             base_offset,
-            records,
+            records: RecordIds::listed(records),
             leader_epoch: self.leader_epoch,
             identity,
         });
@@ -398,7 +398,7 @@ mod tests {
             let base_offset = r.log_end_offset;
             r.append_ref(BatchRef {
                 base_offset,
-                records: ids,
+                records: RecordIds::listed(ids),
                 leader_epoch: 0,
                 identity: ident(seq),
             });
@@ -418,7 +418,7 @@ mod tests {
         // One more copied batch after leading: the next leader append catches up again.
         r.append_ref(BatchRef {
             base_offset: 6,
-            records: &[8],
+            records: RecordIds::listed(&[8]),
             leader_epoch: 0,
             identity: ident(6),
         });

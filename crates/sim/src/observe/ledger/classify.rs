@@ -2,6 +2,7 @@
 //! (committed, at risk, unavailable, lost), its copies and its order, counted over bit sets.
 
 use super::{Ledger, RecordStatus};
+use crate::kafka::record_batch::RecordIds;
 use serde::Serialize;
 
 /// Per-record verdict after comparing with the partitions' logs (for drill-down): each record
@@ -69,7 +70,7 @@ impl RecordCounts {
 }
 
 /// Hands each batch's record ids, in order, to the function it is given.
-pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(&[u32])) + 'a>;
+pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(RecordIds<'_>)) + 'a>;
 
 /// Record ids of a log's batches in log order, one slice per batch: borrowed slices, or a walk
 /// over a log that keeps its batches encoded (and decodes them one at a time).
@@ -81,9 +82,9 @@ pub enum Batches<'a> {
 
 impl Batches<'_> {
     /// Calls `f` with each batch's record ids, in order.
-    pub fn each(&self, mut f: impl FnMut(&[u32])) {
+    pub fn each(&self, mut f: impl FnMut(RecordIds<'_>)) {
         match self {
-            Batches::Slices(v) => v.iter().for_each(|b| f(b)),
+            Batches::Slices(v) => v.iter().for_each(|b| f(RecordIds::listed(b))),
             Batches::Walk(walk) => walk(&mut f),
         }
     }
@@ -105,7 +106,7 @@ impl std::fmt::Debug for Batches<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut list = f.debug_list();
         self.each(|b| {
-            list.entry(&b);
+            list.entry(&b.to_vec());
         });
         list.finish()
     }
@@ -222,13 +223,13 @@ impl Ledger {
         for partition in partitions {
             max_seen.iter_mut().for_each(|m| *m = None);
             partition.committed.each(|batch| {
-                let Some(&first) = batch.first() else {
+                let Some(first) = batch.first() else {
                     return;
                 };
                 let Some(p) = self.producer_of(first) else {
                     return;
                 };
-                for &id in batch.iter() {
+                for id in batch.iter() {
                     let Some(i) = slot(p, id) else {
                         continue;
                     };
@@ -249,10 +250,10 @@ impl Ledger {
                 }
             });
             partition.held.each(|batch| {
-                let Some(p) = batch.first().and_then(|&id| self.producer_of(id)) else {
+                let Some(p) = batch.first().and_then(|id| self.producer_of(id)) else {
                     return;
                 };
-                for &id in batch.iter() {
+                for id in batch.iter() {
                     if let Some(i) = slot(p, id) {
                         held.test_and_set(i);
                         if !partition.led {

@@ -160,11 +160,11 @@ impl Segment {
                     s.next_seq = id.base_sequence.wrapping_add(count as i32);
                 }
             }
-            for &r in b.records.iter() {
+            for r in b.records.iter() {
                 put_varint(&mut out, id_delta(r, reference));
                 reference = r;
             }
-            if let Some(&l) = b.records.last() {
+            if let Some(l) = b.records.last() {
                 st.last_id = l;
                 if let Some((id, _)) = slot {
                     if let Some(s) = st
