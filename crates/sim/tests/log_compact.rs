@@ -12,7 +12,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 enum Op {
     /// Appends a batch of `len` records at the log end: from producer `producer` (none when
-    /// 3), its ids `step` apart, perhaps with a new epoch or a sequence jump.
+    /// 3), its ids `step + 1` apart (consecutive, a range, for about half of them), perhaps
+    /// with a new epoch or a sequence jump.
     Append {
         producer: u8,
         len: u8,
@@ -27,7 +28,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        30 => (0u8..4, 0u8..20, 0u32..40, proptest::bool::weighted(0.02), prop_oneof![9 => Just(0i32), 1 => -5i32..5], prop_oneof![19 => Just(0u8), 1 => 1u8..3])
+        30 => (0u8..4, 0u8..20, prop_oneof![Just(0u32), 0u32..40], proptest::bool::weighted(0.02), prop_oneof![9 => Just(0i32), 1 => -5i32..5], prop_oneof![19 => Just(0u8), 1 => 1u8..3])
             .prop_map(|(producer, len, step, new_epoch, seq_jump, gap)| Op::Append { producer, len, step, new_epoch, seq_jump, gap }),
         1 => (0u8..=255).prop_map(Op::Truncate),
     ]
