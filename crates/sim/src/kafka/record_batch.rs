@@ -174,11 +174,12 @@ const CHUNK_RECORDS: usize = 1024;
 /// The smallest.
 const FIRST_CHUNK_RECORDS: usize = 16;
 
-/// Batches with their record ids in chunks that are filled and never moved: a chunk that
-/// cannot take the next batch is left as it is and a new one follows, each about the size of
-/// everything before it. Growing one list instead moved every record id again at each
-/// doubling, and at 1,000 partitions (thousands of logs, each with a run still filling)
-/// those copies and the allocator's work on the blocks they left were a tenth of the time.
+/// Batches with their record ids as ranges (when consecutive) or in chunks that are filled and
+/// never moved: a chunk that cannot take the next batch is left as it is and a new one
+/// follows, each about the size of everything before it. Growing one list instead moved every
+/// record id again at each doubling, and at 1,000 partitions (thousands of logs, each with a
+/// run still filling) those copies and the allocator's work on the blocks they left were a
+/// tenth of the time.
 #[derive(Debug, Clone, Default)]
 pub struct BatchRun {
     headers: Vec<Header>,
@@ -186,6 +187,7 @@ pub struct BatchRun {
     /// `truncate` and are filled again before any new one is made.
     chunks: Vec<Vec<u32>>,
     used: usize,
+    /// Record ids in the chunks (a range's are in none).
     records: usize,
 }
 
@@ -198,7 +200,7 @@ impl BatchRun {
         self.headers.is_empty()
     }
 
-    /// How many records its batches hold in all.
+    /// How many record ids its chunks hold (those of ranges are not there).
     #[cfg(test)]
     fn records_len(&self) -> usize {
         self.records
