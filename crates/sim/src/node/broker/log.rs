@@ -9,7 +9,7 @@ mod segment;
 
 use crate::kafka::protocol::LogBatch;
 pub use crate::kafka::record_batch::BatchRef;
-use crate::kafka::record_batch::{BatchRun, RecordIds};
+use crate::kafka::record_batch::BatchRun;
 use segment::Segment;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -77,13 +77,8 @@ impl Log {
     ) -> ControlFlow<()> {
         for s in self.segments.iter().skip(first) {
             let mut d = s.decoder();
-            while let Some(h) = d.next_batch() {
-                f(BatchRef {
-                    base_offset: h.base_offset,
-                    leader_epoch: h.leader_epoch,
-                    identity: h.identity,
-                    records: RecordIds::listed(&d.records),
-                })?;
+            while let Some(b) = d.next_batch() {
+                f(b)?;
             }
         }
         for b in self.tail.iter() {
@@ -164,13 +159,7 @@ impl Log {
             let mut kept = BatchRun::default();
             if let Some(s) = self.segments.get(cut) {
                 let mut d = s.decoder();
-                while let Some(h) = d.next_batch() {
-                    let b = BatchRef {
-                        base_offset: h.base_offset,
-                        leader_epoch: h.leader_epoch,
-                        identity: h.identity,
-                        records: RecordIds::listed(&d.records),
-                    };
+                while let Some(b) = d.next_batch() {
                     if b.end_offset() > offset {
                         break;
                     }

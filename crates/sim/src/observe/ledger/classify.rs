@@ -72,8 +72,8 @@ impl RecordCounts {
 /// Hands each batch's record ids, in order, to the function it is given.
 pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(RecordIds<'_>)) + 'a>;
 
-/// Record ids of a log's batches in log order, one slice per batch: borrowed slices, or a walk
-/// over a log that keeps its batches encoded (and decodes them one at a time).
+/// Record ids of a log's batches in log order, one batch at a time: borrowed slices, or a walk
+/// over a log (whose batches hand out listed ids or ranges, decoded one at a time).
 #[derive(Clone)]
 pub enum Batches<'a> {
     Slices(Vec<&'a [u32]>),

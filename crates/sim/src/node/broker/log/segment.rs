@@ -3,7 +3,7 @@
 //! two replicas holding the same batches hold equal segments (and can share one).
 
 use crate::kafka::protocol::ProducerIdentity;
-use crate::kafka::record_batch::BatchRun;
+use crate::kafka::record_batch::{BatchRef, BatchRun, RecordIds};
 
 /// The count lives in the flags' low four bits up to this; from it on, a varint follows.
 const COUNT_ESCAPE: u8 = 15;
@@ -202,20 +202,12 @@ impl Segment {
     }
 }
 
-/// Reads a segment's batches in order; each batch's record ids are in `records`.
+/// Reads a segment's batches in order; the batch just read has its record ids in `records`.
 pub(super) struct Decoder<'a> {
     bytes: &'a [u8],
     pos: usize,
     st: State,
-    pub records: Vec<u32>,
-}
-
-/// A decoded batch's header.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Header {
-    pub base_offset: u64,
-    pub leader_epoch: u32,
-    pub identity: Option<ProducerIdentity>,
+    records: Vec<u32>,
 }
 
 impl Decoder<'_> {
@@ -238,8 +230,8 @@ impl Decoder<'_> {
         }
     }
 
-    /// The next batch: its header, and its record ids in `self.records`.
-    pub fn next_batch(&mut self) -> Option<Header> {
+    /// The next batch, its record ids borrowed from the decoder until the next call.
+    pub fn next_batch(&mut self) -> Option<BatchRef<'_>> {
         if self.pos >= self.bytes.len() {
             return None;
         }
@@ -309,10 +301,11 @@ impl Decoder<'_> {
             }
         }
         self.st.prev_end = base_offset.wrapping_add(count);
-        Some(Header {
+        Some(BatchRef {
             base_offset,
             leader_epoch: self.st.epoch,
             identity,
+            records: RecordIds::listed(&self.records),
         })
     }
 }
