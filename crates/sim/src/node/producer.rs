@@ -318,22 +318,13 @@ impl Producer {
     /// The application's send loop: every record due by now goes through `send()`
     /// (`KafkaProducer.doSend`): its partition, the size check, then the accumulator, where a
     /// new batch may have to wait for buffer memory (see `bounds`).
-    /// `plain_before`: only the plain sends due before it, stopping at the first that is not
-    /// plain (see [`Producer::plain_partition`]).
-    fn run_application(&mut self, plain_before: Option<u64>, ctx: &mut Ctx<'_>) {
+    fn run_application(&mut self, ctx: &mut Ctx<'_>) {
         let too_large = self.too_large();
-        let plain_only = plain_before.is_some();
-        while if plain_only {
-            self.blocked.is_none()
-        } else {
-            self.resume_blocked_send(ctx)
-        } {
+        while self.resume_blocked_send(ctx) {
             let Some(due) = self.next_send_us() else {
                 break;
             };
-            if due > ctx.now
-                || plain_before.is_some_and(|b| due >= b || self.plain_partition().is_none())
-            {
+            if due > ctx.now {
                 break;
             }
             let i = self.next_record;
@@ -394,47 +385,9 @@ impl Producer {
         }
     }
 
-    /// The partition of the next record if its `send()` is plain: it joins the open batch of a
-    /// partition known without a draw, and needs no serializer I/O, no refusal and no buffer
-    /// memory. Such a send changes nothing another node sees before the producer next runs (a
-    /// batch is drained, expired or failed only in its own turns), so it needs no wake-up of
-    /// its own: [`Producer::catch_up`] makes it at its time, stamped with it, whenever the
-    /// producer or an observer looks.
-    fn plain_partition(&self) -> Option<u32> {
-        if self.cfg.send_mode == SendMode::Sync
-            || !self.values.ready_without_io()
-            || self.record_estimate > u64::from(self.cfg.max_request_size)
-            || self.record_estimate > self.cfg.buffer_memory
-        {
-            return None;
-        }
-        let keyed = self.cfg.keys > 0 && !self.partitioner.random_keyed();
-        let p = if keyed {
-            self.partitioner
-                .keyed((self.next_record % u64::from(self.cfg.keys)) as u32)
-        } else {
-            self.partitioner.sticky_partition()?
-        };
-        // A new batch takes buffer memory there is (a send that waits for it, or that ends a
-        // wait, is not plain), and moves the 2.4–3.2 sticky partition on.
-        let new_batch_is_plain = self.blocking_since.is_none()
-            && self.can_allocate()
-            && (keyed
-                || self.partitioner.strategy()
-                    != crate::kafka::partitioner::NullKeyStrategy::StickyPerBatch);
-        (self.accumulator.has_open_batch(p) || new_batch_is_plain).then_some(p)
-    }
-
-    /// Makes the plain sends due before `before_us` (see [`Producer::plain_partition`]):
-    /// before the producer handles a message, and whenever the page or a report reads the run,
-    /// so that every figure counts each `send()` from its time on. Sends nothing, sets no
-    /// timer.
-    pub fn catch_up(&mut self, before_us: u64, ctx: &mut Ctx<'_>) {
-        self.run_application(Some(before_us), ctx);
-    }
-
+    /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.
     pub fn run(&mut self, ctx: &mut Ctx<'_>) {
-        self.run_application(None, ctx);
+        self.run_application(ctx);
         // Whatever was set since the last turn ends after now (see `note_connection_due`).
         let connections_due = ctx.now >= self.connection_due_us;
         if connections_due {
@@ -452,12 +405,12 @@ impl Producer {
             && self.waiting_for.is_none()
             && self.next_send_us().is_some_and(|t| t <= ctx.now)
         {
-            self.run_application(None, ctx);
+            self.run_application(ctx);
             self.drain(ctx);
         }
         // Expiry and draining may free the buffer memory a blocked send() waits for.
         if self.blocked.is_some() && self.can_allocate() {
-            self.run_application(None, ctx);
+            self.run_application(ctx);
             self.drain(ctx);
         }
         self.schedule_wake(ctx);
@@ -475,28 +428,7 @@ impl Producer {
         if let Some(t) = self.next_send_us() {
             let sync = self.cfg.send_mode == SendMode::Sync;
             let eager = linger == 0 || sync;
-            // A plain send of a null-key record joins the sticky partition's open batch, which
-            // is drained at once only if that leader's window has room. While it has none, the
-            // producer wakes where the fullest batch fills, where the partitioner picks again
-            // (its draw then comes at its time, as when every send woke the producer), or at a
-            // response (see `plain_partition`).
-            let sticky_leader = self
-                .plain_partition()
-                .filter(|_| self.cfg.keys == 0)
-                .and_then(|p| self.leaders.get(p as usize).copied().flatten());
-            let any_free = self.leader_brokers.iter().any(|&b| self.window_free(b));
-            let free = eager && (sync || sticky_leader.map_or(any_free, |b| self.window_free(b)));
-            if eager && !free && any_free {
-                let left = self
-                    .partitioner
-                    .sticky_records_left(u64::from(self.record_bytes));
-                if let Some(left) = left {
-                    consider(
-                        self.scheduled_send_us(self.next_record.saturating_add(left))
-                            .max(now + 1),
-                    );
-                }
-            }
+            let free = eager && (sync || self.leader_brokers.iter().any(|&b| self.window_free(b)));
             // Near the buffer.memory bound every send() runs at its own time (`bounds`).
             if free || self.memory_tight() {
                 consider(t.max(now + 1));
@@ -651,9 +583,6 @@ impl Producer {
 
 impl Node for Producer {
     fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx<'_>) {
-        // The sends due before this message came were made before it (a wake-up at each
-        // would have made them).
-        self.catch_up(ctx.now + 1, ctx);
         match payload {
             Payload::ProduceResponse(resp) => {
                 if let NodeId::Broker(b) = from {
