@@ -16,6 +16,12 @@ test("the wasm build renders the app shell without console errors", async () => 
   assert.match(await page.locator("footer").textContent(), /Kafka Playground v\d+\.\d+\.\d+/);
   assert.equal(await page.locator("main[aria-label=Stage]").count(), 1);
   assert.equal(await page.locator("#fatal").isHidden(), true);
+  // The simplifications, written in index.html, sit in the settings column, listed in full.
+  const simplifications = page.locator("aside[aria-label=Settings] details.simplifications");
+  assert.equal(await simplifications.isVisible(), true);
+  await simplifications.locator("summary").click();
+  assert.equal(await simplifications.locator("li").count(), 12);
+  assert.match(await simplifications.locator("li").first().textContent(), /^Time is simulated: /);
   await screenshot(page, "shell");
   assert.deepEqual(errors, []);
   await page.close();

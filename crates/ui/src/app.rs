@@ -137,8 +137,18 @@ pub fn App() -> Html {
         state.done = Rc::new(read_done(browser::load(DONE_KEY).as_deref()));
         state
     });
-    // Static: built once, then only compared on each render.
-    let simplifications_html = use_memo((), |_| simplifications());
+    // Static: built once, then only compared on each render. An embedded page shows none.
+    let simplifications_html =
+        use_memo(
+            opening.embed,
+            |&embed| {
+                if embed {
+                    None
+                } else {
+                    simplifications()
+                }
+            },
+        );
     let reduced_motion = use_memo((), |_| {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });
@@ -435,7 +445,7 @@ pub fn App() -> Html {
                           only={embed.then(|| opening.controls.clone())}
                           challenge={challenge} />
             })
-            .maybe((!embed).then(|| (*simplifications_html).clone()))
+            .maybe((*simplifications_html).clone())
             .html()
     });
     let aggregated = shown
