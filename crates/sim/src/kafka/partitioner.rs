@@ -194,6 +194,28 @@ impl Partitioner {
         }
     }
 
+    /// The partition the next null-key record goes to without a draw (the sticky one while it
+    /// lasts), or `None` where it needs a pick (or is placed by time, as librdkafka does).
+    pub fn sticky_partition(&self) -> Option<u32> {
+        match (self.strategy, self.sticky) {
+            (NullKeyStrategy::StickyPerBytes, Some(p)) if self.sticky_bytes < self.batch_size => {
+                Some(p)
+            }
+            (NullKeyStrategy::StickyPerBatch, p) => p,
+            _ => None,
+        }
+    }
+
+    /// How many more records of `record_bytes` the 3.3+ sticky partition takes before the
+    /// partitioner picks again (`None` for the other strategies).
+    pub fn sticky_records_left(&self, record_bytes: u64) -> Option<u64> {
+        (self.strategy == NullKeyStrategy::StickyPerBytes && self.sticky.is_some()).then(|| {
+            self.batch_size
+                .saturating_sub(self.sticky_bytes)
+                .div_ceil(record_bytes.max(1))
+        })
+    }
+
     /// The 2.4–3.2 sticky partitioner moves on when the batch of its partition was sent.
     pub fn on_new_batch(&mut self, partition: u32, available: &[u32], rng: &mut impl Rng) {
         if self.strategy == NullKeyStrategy::StickyPerBatch && self.sticky == Some(partition) {

@@ -318,13 +318,19 @@ impl Producer {
     /// The application's send loop: every record due by now goes through `send()`
     /// (`KafkaProducer.doSend`): its partition, the size check, then the accumulator, where a
     /// new batch may have to wait for buffer memory (see `bounds`).
-    fn run_application(&mut self, ctx: &mut Ctx<'_>) {
+    /// `plain_only`: stop at the first record whose `send()` is not plain (see
+    /// [`Producer::plain_partition`]).
+    fn run_application(&mut self, plain_only: bool, ctx: &mut Ctx<'_>) {
         let too_large = self.too_large();
-        while self.resume_blocked_send(ctx) {
+        while if plain_only {
+            self.blocked.is_none()
+        } else {
+            self.resume_blocked_send(ctx)
+        } {
             let Some(due) = self.next_send_us() else {
                 break;
             };
-            if due > ctx.now {
+            if due > ctx.now || (plain_only && self.plain_partition().is_none()) {
                 break;
             }
             let i = self.next_record;
@@ -385,9 +391,38 @@ impl Producer {
         }
     }
 
-    /// One turn of the producer: application sends, expiry, metadata, draining, next wake-up.
+    /// The partition of the next record if its `send()` is plain: it joins the open batch of a
+    /// partition known without a draw, and needs no serializer I/O, no refusal and no buffer
+    /// memory. Such a send changes nothing another node sees before the producer next runs (a
+    /// batch is drained, expired or failed only in its own turns), so it needs no wake-up of
+    /// its own: [`Producer::catch_up`] makes it at its time, stamped with it, whenever the
+    /// producer or an observer looks.
+    fn plain_partition(&self) -> Option<u32> {
+        if self.cfg.send_mode == SendMode::Sync
+            || !self.values.ready_without_io()
+            || self.record_estimate > u64::from(self.cfg.max_request_size)
+            || self.record_estimate > self.cfg.buffer_memory
+        {
+            return None;
+        }
+        let p = if self.cfg.keys > 0 && !self.partitioner.random_keyed() {
+            self.partitioner
+                .keyed((self.next_record % u64::from(self.cfg.keys)) as u32)
+        } else {
+            self.partitioner.sticky_partition()?
+        };
+        self.accumulator.has_open_batch(p).then_some(p)
+    }
+
+    /// Makes the plain sends due by now (see [`Producer::plain_partition`]): before the
+    /// producer handles a message, and whenever the page or a report reads the run, so that
+    /// every figure counts each `send()` from its time on. Sends nothing, sets no timer.
+    pub fn catch_up(&mut self, ctx: &mut Ctx<'_>) {
+        self.run_application(true, ctx);
+    }
+
     pub fn run(&mut self, ctx: &mut Ctx<'_>) {
-        self.run_application(ctx);
+        self.run_application(false, ctx);
         // Whatever was set since the last turn ends after now (see `note_connection_due`).
         let connections_due = ctx.now >= self.connection_due_us;
         if connections_due {
@@ -405,12 +440,12 @@ impl Producer {
             && self.waiting_for.is_none()
             && self.next_send_us().is_some_and(|t| t <= ctx.now)
         {
-            self.run_application(ctx);
+            self.run_application(false, ctx);
             self.drain(ctx);
         }
         // Expiry and draining may free the buffer memory a blocked send() waits for.
         if self.blocked.is_some() && self.can_allocate() {
-            self.run_application(ctx);
+            self.run_application(false, ctx);
             self.drain(ctx);
         }
         self.schedule_wake(ctx);
@@ -428,7 +463,28 @@ impl Producer {
         if let Some(t) = self.next_send_us() {
             let sync = self.cfg.send_mode == SendMode::Sync;
             let eager = linger == 0 || sync;
-            let free = eager && (sync || self.leader_brokers.iter().any(|&b| self.window_free(b)));
+            // A plain send of a null-key record joins the sticky partition's open batch, which
+            // is drained at once only if that leader's window has room. While it has none, the
+            // producer wakes where the fullest batch fills, where the partitioner picks again
+            // (its draw then comes at its time, as when every send woke the producer), or at a
+            // response (see `plain_partition`).
+            let sticky_leader = self
+                .plain_partition()
+                .filter(|_| self.cfg.keys == 0)
+                .and_then(|p| self.leaders.get(p as usize).copied().flatten());
+            let any_free = self.leader_brokers.iter().any(|&b| self.window_free(b));
+            let free = eager && (sync || sticky_leader.map_or(any_free, |b| self.window_free(b)));
+            if eager && !free && any_free {
+                let left = self
+                    .partitioner
+                    .sticky_records_left(u64::from(self.record_bytes));
+                if let Some(left) = left {
+                    consider(
+                        self.scheduled_send_us(self.next_record.saturating_add(left))
+                            .max(now + 1),
+                    );
+                }
+            }
             // Near the buffer.memory bound every send() runs at its own time (`bounds`).
             if free || self.memory_tight() {
                 consider(t.max(now + 1));
@@ -583,6 +639,9 @@ impl Producer {
 
 impl Node for Producer {
     fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx<'_>) {
+        // The sends due before this message came were made before it (a wake-up at each
+        // would have made them).
+        self.catch_up(ctx);
         match payload {
             Payload::ProduceResponse(resp) => {
                 if let NodeId::Broker(b) = from {

@@ -66,6 +66,17 @@ impl ValueWriter {
         self.registering.is_some()
     }
 
+    /// Whether the next record's value is written without a trip to the schema registry and
+    /// without a refusal to report (what [`ValueWriter::prepare`] answers `Ready` to at once).
+    pub fn ready_without_io(&self) -> bool {
+        self.refused.is_none()
+            && (self.serializer != ValueSerializer::Avro
+                || self
+                    .schema
+                    .as_ref()
+                    .is_none_or(|(r, _)| self.id_of(r.version).is_some()))
+    }
+
     /// Before the next record: registers its schema first if it has no id yet.
     pub fn prepare(&mut self, me: NodeId, topic: &str, ctx: &mut Ctx) -> Prepared {
         if let Some(message) = self.refused.take() {
