@@ -318,10 +318,11 @@ impl Producer {
     /// The application's send loop: every record due by now goes through `send()`
     /// (`KafkaProducer.doSend`): its partition, the size check, then the accumulator, where a
     /// new batch may have to wait for buffer memory (see `bounds`).
-    /// `plain_only`: stop at the first record whose `send()` is not plain (see
-    /// [`Producer::plain_partition`]).
-    fn run_application(&mut self, plain_only: bool, ctx: &mut Ctx<'_>) {
+    /// `plain_before`: only the plain sends due before it, stopping at the first that is not
+    /// plain (see [`Producer::plain_partition`]).
+    fn run_application(&mut self, plain_before: Option<u64>, ctx: &mut Ctx<'_>) {
         let too_large = self.too_large();
+        let plain_only = plain_before.is_some();
         while if plain_only {
             self.blocked.is_none()
         } else {
@@ -330,7 +331,9 @@ impl Producer {
             let Some(due) = self.next_send_us() else {
                 break;
             };
-            if due > ctx.now || (plain_only && self.plain_partition().is_none()) {
+            if due > ctx.now
+                || plain_before.is_some_and(|b| due >= b || self.plain_partition().is_none())
+            {
                 break;
             }
             let i = self.next_record;
@@ -405,24 +408,33 @@ impl Producer {
         {
             return None;
         }
-        let p = if self.cfg.keys > 0 && !self.partitioner.random_keyed() {
+        let keyed = self.cfg.keys > 0 && !self.partitioner.random_keyed();
+        let p = if keyed {
             self.partitioner
                 .keyed((self.next_record % u64::from(self.cfg.keys)) as u32)
         } else {
             self.partitioner.sticky_partition()?
         };
-        self.accumulator.has_open_batch(p).then_some(p)
+        // A new batch takes buffer memory there is (a send that waits for it, or that ends a
+        // wait, is not plain), and moves the 2.4–3.2 sticky partition on.
+        let new_batch_is_plain = self.blocking_since.is_none()
+            && self.can_allocate()
+            && (keyed
+                || self.partitioner.strategy()
+                    != crate::kafka::partitioner::NullKeyStrategy::StickyPerBatch);
+        (self.accumulator.has_open_batch(p) || new_batch_is_plain).then_some(p)
     }
 
-    /// Makes the plain sends due by now (see [`Producer::plain_partition`]): before the
-    /// producer handles a message, and whenever the page or a report reads the run, so that
-    /// every figure counts each `send()` from its time on. Sends nothing, sets no timer.
-    pub fn catch_up(&mut self, ctx: &mut Ctx<'_>) {
-        self.run_application(true, ctx);
+    /// Makes the plain sends due before `before_us` (see [`Producer::plain_partition`]):
+    /// before the producer handles a message, and whenever the page or a report reads the run,
+    /// so that every figure counts each `send()` from its time on. Sends nothing, sets no
+    /// timer.
+    pub fn catch_up(&mut self, before_us: u64, ctx: &mut Ctx<'_>) {
+        self.run_application(Some(before_us), ctx);
     }
 
     pub fn run(&mut self, ctx: &mut Ctx<'_>) {
-        self.run_application(false, ctx);
+        self.run_application(None, ctx);
         // Whatever was set since the last turn ends after now (see `note_connection_due`).
         let connections_due = ctx.now >= self.connection_due_us;
         if connections_due {
@@ -440,12 +452,12 @@ impl Producer {
             && self.waiting_for.is_none()
             && self.next_send_us().is_some_and(|t| t <= ctx.now)
         {
-            self.run_application(false, ctx);
+            self.run_application(None, ctx);
             self.drain(ctx);
         }
         // Expiry and draining may free the buffer memory a blocked send() waits for.
         if self.blocked.is_some() && self.can_allocate() {
-            self.run_application(false, ctx);
+            self.run_application(None, ctx);
             self.drain(ctx);
         }
         self.schedule_wake(ctx);
@@ -641,7 +653,7 @@ impl Node for Producer {
     fn on_message(&mut self, from: NodeId, payload: Payload, ctx: &mut Ctx<'_>) {
         // The sends due before this message came were made before it (a wake-up at each
         // would have made them).
-        self.catch_up(ctx);
+        self.catch_up(ctx.now + 1, ctx);
         match payload {
             Payload::ProduceResponse(resp) => {
                 if let NodeId::Broker(b) = from {

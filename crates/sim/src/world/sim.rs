@@ -296,16 +296,17 @@ impl Simulation {
             }
         }
         self.now = self.now.max(t);
-        self.catch_up_producers();
+        self.catch_up_producers(self.now + 1);
     }
 
-    /// Every producer makes the plain sends due by now (they wake for no other), so that what
-    /// is read now counts them. The same sends the producers' next turns would make, stamped
-    /// with their own times: a run read often goes on as one read once.
-    fn catch_up_producers(&mut self) {
+    /// Every producer makes the plain sends due before `before_us` (they wake for no other):
+    /// by now, so that what is read counts them; before now, ahead of a timeline action (which
+    /// comes first among the moment's events). The same sends the producers' next turns would
+    /// make, stamped with their own times: a run read often goes on as one read once.
+    fn catch_up_producers(&mut self, before_us: u64) {
         let (nodes, mut ctx) = self.split();
         for p in nodes.producers.iter_mut() {
-            p.catch_up(&mut ctx);
+            p.catch_up(before_us, &mut ctx);
         }
     }
 
@@ -313,9 +314,10 @@ impl Simulation {
         self.advance_to(self.end);
     }
 
-    /// An action now (the page's buttons). Timeline actions were scheduled by `new`.
+    /// An action now (the page's buttons), after what the run shows now. Timeline actions were
+    /// scheduled by `new`.
     pub fn apply(&mut self, action: ActionKind) {
-        self.catch_up_producers();
+        self.catch_up_producers(self.now + 1);
         self.hash.write_u64(self.now);
         self.hash.write_u64(0xac);
         self.do_action(&action);
@@ -361,7 +363,7 @@ impl Simulation {
             Event::Action(i) => {
                 self.hash.write_u64(3);
                 self.hash.write_u64(i as u64);
-                self.catch_up_producers();
+                self.catch_up_producers(self.now);
                 if let Some(a) = self.world.scenario.actions.get(i).map(|a| a.kind.clone()) {
                     self.do_action(&a);
                 }
