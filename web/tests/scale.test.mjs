@@ -42,6 +42,14 @@ test("a large cluster is drawn aggregated and shows the partitions a crash took 
   assert.match(await overview.locator("p").first().textContent(), new RegExp(`66 partitions \\(${offline.length} offline`));
   assert.match(await overview.locator('button.tile[data-broker="2"]').getAttribute("title"), /broker 2 \(down\)/);
   assert.equal(await overview.locator(".cell.leader-down").count(), 0, "the controller has moved broker 2's partitions");
+  // A key says what the tiles' marks and the cells' colours mean, in the cells' own colours.
+  assert.deepEqual(await overview.locator("ul.legend li").allTextContents(),
+    ["all replicas in the ISR", "under-replicated", "leader down, not yet noticed", "offline", "holds the selected records"]);
+  const colour = (l) => l.evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(await colour(overview.locator("ul.legend .swatch.offline")), await colour(overview.locator(".cell.offline").first()));
+  assert.notEqual(await colour(overview.locator("ul.legend .swatch.offline")), await colour(overview.locator("ul.legend .swatch.healthy")));
+  // KRaft: the controller is no broker, so no tile has the controller's star.
+  assert.equal(await overview.locator("p.legend").textContent(), "L leader of · ✖ down · ∉ replicas out of the ISR · bar: messages on its wires");
   // A ledger figure outlines the partitions holding its records: the unavailable records sit
   // on the crashed broker's unreplicated partitions.
   await page.locator(".ledger [data-figure=unavailable]").click();

@@ -176,11 +176,37 @@ pub fn stage_overview(
             consumers
         )))
         .el(el("h3").text("Brokers"))
+        .el(el("p").class("small legend").text(format!(
+            // A broker is the controller only before KRaft.
+            "{}L leader of · ✖ down · ∉ replicas out of the ISR · bar: messages on its wires",
+            if view.brokers.iter().any(|b| b.is_controller) {
+                "★ controller · "
+            } else {
+                ""
+            }
+        )))
         .el(el("ul").class("tiles").child(brokers.collect()))
         .el(el("h3").text("Partitions"))
+        .child(partition_legend())
         .child(topics.collect())
         .el(el("h3").text("Clients"))
         .el(el("ul").class("chips").child(producers.collect()).child(groups.collect()))
         .el(el("p").class("small").attr("aria-live", "polite").text(wire))
+        .html()
+}
+
+/// What a cell's colour and frame mean (its title says it for one partition). Swatches, not
+/// cells: a cell is a partition.
+fn partition_legend() -> Html {
+    let key = |class: &'static str, meaning: &'static str| {
+        el("li").el(el("span").class(class)).text(meaning).html()
+    };
+    el("ul")
+        .class("small legend")
+        .child(key("swatch healthy", "all replicas in the ISR"))
+        .child(key("swatch under-replicated", "under-replicated"))
+        .child(key("swatch leader-down", "leader down, not yet noticed"))
+        .child(key("swatch offline", "offline"))
+        .child(key("swatch marked", "holds the selected records"))
         .html()
 }
