@@ -138,17 +138,9 @@ pub fn App() -> Html {
         state
     });
     // Static: built once, then only compared on each render. An embedded page shows none.
-    let simplifications_html =
-        use_memo(
-            opening.embed,
-            |&embed| {
-                if embed {
-                    None
-                } else {
-                    simplifications()
-                }
-            },
-        );
+    let simplifications_html = use_memo(opening.embed, |&embed| {
+        (!embed).then(simplifications).flatten()
+    });
     let reduced_motion = use_memo((), |_| {
         browser::media_matches("(prefers-reduced-motion: reduce)")
     });

@@ -25,7 +25,8 @@ pub fn stage_overview(
     lit: &[String],
 ) -> Html {
     let view = &frame.view;
-    let lit = |t: String| is_lit(lit, &t);
+    // Most frames light nothing: then no target's name is written at all.
+    let lit = |t: std::fmt::Arguments| !lit.is_empty() && is_lit(lit, &t.to_string());
     let focus = |t: Target| on_focus.reform(move |_: MouseEvent| Some(t.clone()));
     // Messages on the wires touching each broker, and on the wires by kind.
     let mut load: VecMap<u32, u32> = VecMap::new();
@@ -82,7 +83,7 @@ pub fn stage_overview(
                         (!b.alive, "down"),
                         (b.isolated, "isolated"),
                         (out > 0, "under-replicated"),
-                        (lit(format!("broker:{}", b.id)), "lit"),
+                        (lit(format_args!("broker:{}", b.id)), "lit"),
                     ],
                 ))
                 .on_click(focus(Target::Broker(b.id)))
@@ -118,7 +119,7 @@ pub fn stage_overview(
                 .attr("type", "button")
                 .class(class_list(
                     "chip",
-                    &[(lit(format!("producer:{}", p.name)), "lit")],
+                    &[(lit(format_args!("producer:{}", p.name)), "lit")],
                 ))
                 .attr("data-producer", p.name.clone())
                 .on_click(focus(Target::Producer(p.name.clone())))
@@ -140,7 +141,7 @@ pub fn stage_overview(
                     "chip",
                     &[
                         (!stable, "rebalancing"),
-                        (lit(format!("group:{}", g.group_id)), "lit"),
+                        (lit(format_args!("group:{}", g.group_id)), "lit"),
                     ],
                 ))
                 .attr("data-group", g.group_id.clone())
