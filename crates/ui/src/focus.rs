@@ -2,7 +2,7 @@
 //! core's [`View::focus`](kafka_sim::observe::view::View::focus) for the cluster, the groups and
 //! the messages here), and when the stage is drawn aggregated instead of node by node.
 
-use crate::run_cache::{Frame, Node};
+use crate::run_cache::{Frame, GroupView, Node};
 use kafka_sim::lesson::Target;
 use std::rc::Rc;
 
@@ -40,14 +40,16 @@ pub fn aggregated(shown: &Frame, focus: Option<&Target>) -> bool {
 pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
     // A group's (or a member's) part of a large cluster is its coordinator: drawn whole, the
     // cluster would be every broker leading one of its partitions, which at 50 is all of them.
+    // The group `target` names, or the one holding the consumer it names.
+    let is_target = |g: &GroupView| match target {
+        Target::Group(id) | Target::Coordinator(id) => g.group_id == *id,
+        Target::Consumer(name) => g.members.iter().any(|m| m.name == *name),
+        _ => false,
+    };
     let coordinator = frame
         .groups
         .iter()
-        .find(|g| match target {
-            Target::Group(id) | Target::Coordinator(id) => g.group_id == *id,
-            Target::Consumer(name) => g.members.iter().any(|m| m.name == *name),
-            _ => false,
-        })
+        .find(|g| is_target(g))
         .and_then(|g| g.coordinator);
     let on_coordinator = coordinator.filter(|_| is_large(frame)).map(Target::Broker);
     let mut view = frame.view.focus(on_coordinator.as_ref().unwrap_or(target));
@@ -57,8 +59,7 @@ pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
     let topics = frame.view.focus_topics(target);
     let mut groups = frame.groups.clone();
     match target {
-        Target::Group(id) | Target::Coordinator(id) => groups.retain(|g| g.group_id == *id),
-        Target::Consumer(name) => groups.retain(|g| g.members.iter().any(|m| m.name == *name)),
+        Target::Group(_) | Target::Coordinator(_) | Target::Consumer(_) => groups.retain(is_target),
         Target::Broker(b) => groups.retain(|g| {
             g.coordinator == Some(*b)
                 || g.members.iter().any(|m| {
