@@ -81,6 +81,25 @@ test("a step back in a long run replays frame by frame with its progress to the 
   await page.close();
 });
 
+test("a paused run counts every send() made while its batch lingers, in the ledger and on the producer", async () => {
+  // 10 records a second into a batch that waits linger.ms = 1 s: by 550 ms the application has
+  // called send() six times (0, 100, ..., 500 ms), and none has reached a broker.
+  const doc = {
+    format: 1, seed: 1, "duration.ms": 3000,
+    producers: [{ name: "p1", topic: "orders", records: 100, "records.per.sec": 10, "linger.ms": 1000, keys: 0 }],
+  };
+  const { page, errors } = await openPage(env.browser.context, env.server.url + fragmentFor(doc, 550));
+  await waitForApp(page, 550);
+  const at550 = await ledger(page);
+  assert.deepEqual([at550.sent, at550.pending, at550.acknowledged], [6, 6, 0]);
+  assert.match(await page.locator(".stage-svg .producer").first().textContent(), /sent 6\b/);
+  await page.getByLabel("position").fill("600");
+  await waitForApp(page, 600);
+  assert.equal((await ledger(page)).sent, 7);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("fast-forward runs to the end with a progress bar", async () => {
   const { page, errors } = await openPage(env.browser.context, env.server.url);
   await waitForApp(page, 0);

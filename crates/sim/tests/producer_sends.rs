@@ -97,3 +97,18 @@ fn a_sticky_producer_behind_a_full_window_does_not_wake_for_each_send() {
     // When any window with room woke the producer for every send, this run took 99,471.
     assert_eq!(sim.events_handled(), 41_163);
 }
+
+#[test]
+fn a_null_key_producer_lingering_counts_every_send_at_each_reading() {
+    // The sticky partition's batch takes each record; read where the page's samples fall.
+    let text = LINGERING.replace(r#""linger.ms": 1000"#, r#""linger.ms": 1000, "keys": 0"#);
+    assert_ne!(text, LINGERING);
+    let mut sim = Simulation::new(scenario(&text));
+    for t in [100_000, 200_000, 300_000, 400_000, 500_000, 550_000] {
+        sim.advance_to(t);
+        assert_eq!(sim.report().records.sent, due_by(t, 10, 100), "at {t} µs");
+    }
+    let r = sim.report();
+    assert_eq!((r.records.sent, r.records.pending), (6, 6));
+    assert_eq!(sim.view().producers[0].counts.sent, 6);
+}
