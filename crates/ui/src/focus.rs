@@ -38,14 +38,14 @@ pub fn aggregated(shown: &Frame, focus: Option<&Target>) -> bool {
 /// `frame` narrowed to `target`; messages between what is kept (producers renumbered as the
 /// narrowed list numbers them).
 pub fn focus_frame(frame: &Frame, target: &Target) -> Frame {
-    // A group's (or a member's) part of a large cluster is its coordinator: drawn whole, the
-    // cluster would be every broker leading one of its partitions, which at 50 is all of them.
     // The group `target` names, or the one holding the consumer it names.
     let is_target = |g: &GroupView| match target {
         Target::Group(id) | Target::Coordinator(id) => g.group_id == *id,
         Target::Consumer(name) => g.members.iter().any(|m| m.name == *name),
         _ => false,
     };
+    // A group's (or a member's) part of a large cluster is its coordinator: drawn whole, the
+    // cluster would be every broker leading one of its partitions, which at 50 is all of them.
     let coordinator = frame
         .groups
         .iter()
