@@ -34,6 +34,16 @@ fn scenario(text: &str) -> kafka_sim::Scenario {
     parse_scenario(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Runs `sim` to its end a millisecond at a time, handing each moment to `read`.
+fn read_each_millisecond(sim: &mut Simulation, mut read: impl FnMut(&Simulation, u64)) {
+    let mut t = 0;
+    while !sim.is_finished() {
+        t += 1_000;
+        sim.advance_to(t);
+        read(sim, t);
+    }
+}
+
 /// Records an async producer at `rate` has handed to `send()` by `t_us` (the first at 0).
 fn due_by(t_us: u64, rate: u64, records: u64) -> u64 {
     (t_us * rate / 1_000_000 + 1).min(records)
@@ -58,19 +68,15 @@ fn a_run_stopped_while_the_batch_lingers_counts_every_send_made_by_then() {
 #[test]
 fn every_reading_of_a_sticky_run_counts_each_send_from_its_own_time() {
     let mut sim = Simulation::new(scenario(STICKY));
-    let mut t = 0;
-    while !sim.is_finished() {
-        t += 1_000;
-        sim.advance_to(t);
-        let r = sim.report();
-        for (name, p) in &r.producers {
+    read_each_millisecond(&mut sim, |sim, t| {
+        for (name, p) in &sim.report().producers {
             assert_eq!(
                 p.sent,
                 due_by(t.min(4_000_000), 2000, 100_000),
                 "{name} at {t} µs"
             );
         }
-    }
+    });
 }
 
 #[test]
@@ -78,12 +84,9 @@ fn a_run_read_every_millisecond_goes_on_exactly_as_one_read_once() {
     let mut once = Simulation::new(scenario(STICKY));
     once.run_to_end();
     let mut often = Simulation::new(scenario(STICKY));
-    let mut t = 0;
-    while !often.is_finished() {
-        t += 1_000;
-        often.advance_to(t);
-        let _ = often.view();
-    }
+    read_each_millisecond(&mut often, |sim, _| {
+        let _ = sim.view();
+    });
     assert_eq!(often.report(), once.report());
     assert_eq!(often.trace_hash(), once.trace_hash());
 }
