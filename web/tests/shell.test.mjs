@@ -20,7 +20,7 @@ test("the wasm build renders the app shell without console errors", async () => 
   const simplifications = page.locator("aside[aria-label=Settings] details.simplifications");
   assert.equal(await simplifications.isVisible(), true);
   await simplifications.locator("summary").click();
-  assert.equal(await simplifications.locator("li").count(), 12);
+  assert.equal(await simplifications.locator("li").count(), 13);
   assert.match(await simplifications.locator("li").first().textContent(), /^Time is simulated: /);
   await screenshot(page, "shell");
   assert.deepEqual(errors, []);

@@ -281,10 +281,13 @@ pub enum Payload {
         /// Leader per global partition, as the answering broker knows it.
         leaders: Arc<[Option<u32>]>,
     },
-    /// Broker → controller: alive. `incarnation` counts the broker's process starts.
+    /// Broker → controller: alive. `incarnation` counts the broker's process starts;
+    /// `metadata_offset` is how far it has applied the controller's changes
+    /// (`BrokerHeartbeatRequest.CurrentMetadataOffset`).
     BrokerHeartbeat {
         broker: u32,
         incarnation: u32,
+        metadata_offset: u64,
     },
     /// Broker → controller, on each start: BrokerRegistration with a new incarnation.
     BrokerRegistration {
@@ -298,6 +301,7 @@ pub enum Payload {
         accepted: bool,
         states: Vec<PartitionState>,
         leaders: Arc<[Option<u32>]>,
+        metadata_offset: u64,
     },
     AlterPartition {
         partition: u32,
@@ -306,9 +310,12 @@ pub enum Payload {
         isr: Vec<u32>,
     },
     /// Controller → broker: partition leadership and ISR (LeaderAndIsr / metadata records).
+    /// `metadata_offset`: the controller's metadata offset once these apply, or 0 for an
+    /// answer about one partition to one broker, which is no position in the log.
     PartitionChanges {
         states: Vec<PartitionState>,
         leaders: Arc<[Option<u32>]>,
+        metadata_offset: u64,
     },
     /// The connection was reset (the peer's process died or refused the connection).
     Disconnect,

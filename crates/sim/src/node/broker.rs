@@ -104,6 +104,9 @@ pub struct Broker {
     /// restarted broker accepts no connections (`BrokerServer` enables request processing
     /// only after the initial catch-up).
     pub registered: bool,
+    /// The controller's metadata offset this broker has applied up to; its heartbeats report
+    /// it, so that changes it missed are sent again.
+    metadata_offset: u64,
 }
 
 fn node(b: u32) -> NodeId {
@@ -143,6 +146,7 @@ impl Broker {
             settings,
             incarnation: 0,
             registered: true,
+            metadata_offset: 0,
         }
     }
 
@@ -217,6 +221,7 @@ impl Broker {
             Payload::BrokerHeartbeat {
                 broker,
                 incarnation,
+                metadata_offset: self.metadata_offset,
             }
         } else {
             Payload::BrokerRegistration {
@@ -379,6 +384,7 @@ impl Broker {
                 accepted,
                 states,
                 leaders,
+                metadata_offset,
             } => {
                 if self.registered {
                     return;
@@ -387,6 +393,7 @@ impl Broker {
                     // Registered (fenced) and caught up: its replicas follow the current
                     // leaders, and the next heartbeat asks to be unfenced.
                     self.registered = true;
+                    self.metadata_offset = metadata_offset;
                     self.apply_partition_changes(&states, leaders, topo, now, out);
                     self.heartbeat(now, out);
                 } else {
@@ -403,8 +410,13 @@ impl Broker {
                 }
             }
             // A starting broker takes the whole state with its registration instead.
-            Payload::PartitionChanges { states, leaders } if self.registered => {
+            Payload::PartitionChanges {
+                states,
+                leaders,
+                metadata_offset,
+            } if self.registered => {
                 // ISR changes reach a broker from the controller only.
+                self.metadata_offset = self.metadata_offset.max(metadata_offset);
                 let before = self.isr_sizes();
                 self.apply_partition_changes(&states, leaders, topo, now, out);
                 self.trace_isr_changes(&before, now, topo, out);

@@ -14,6 +14,8 @@ pub struct BrokerLiveness {
     pub last_heartbeat_us: u64,
     /// The registered incarnation (process start) of the broker.
     pub incarnation: u32,
+    /// The controller's metadata offset when the broker's previous heartbeat arrived.
+    pub offset_at_last_heartbeat: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -24,6 +26,11 @@ pub struct Controller {
     pub names: Vec<String>,
     pub unclean_leader_election: bool,
     pub session_timeout_us: u64,
+    /// How many change sets the controller has sent (KRaft's metadata log end offset).
+    pub metadata_offset: u64,
+    /// The metadata offset of each partition's latest change: what a broker that is behind
+    /// is sent.
+    changed_at: Vec<u64>,
 }
 
 /// How often the controller looks at broker sessions.
@@ -49,12 +56,15 @@ impl Controller {
                     fenced: false,
                     last_heartbeat_us: 0,
                     incarnation: 0,
+                    offset_at_last_heartbeat: 0,
                 })
                 .collect(),
             replicas: topo.partitions.iter().map(|p| p.replicas.clone()).collect(),
             names: topo.partitions.iter().map(|p| p.name.clone()).collect(),
             unclean_leader_election: unclean,
             session_timeout_us,
+            metadata_offset: 0,
+            changed_at: vec![0; topo.partitions.len()],
         }
     }
 
@@ -66,9 +76,18 @@ impl Controller {
         self.brokers.get(b as usize).is_some_and(|l| !l.fenced)
     }
 
-    fn broadcast(&self, changed: Vec<PartitionState>, out: &mut Outbox) {
+    /// Sends a change set to every unfenced broker. One that misses it (cut off from the
+    /// network) reports an older metadata offset in its next heartbeat and is sent what it
+    /// lacks then.
+    fn broadcast(&mut self, changed: Vec<PartitionState>, out: &mut Outbox) {
         if changed.is_empty() {
             return;
+        }
+        self.metadata_offset += 1;
+        for st in &changed {
+            if let Some(at) = self.changed_at.get_mut(st.partition as usize) {
+                *at = self.metadata_offset;
+            }
         }
         let leaders = self.leaders();
         for (b, l) in self.brokers.iter().enumerate() {
@@ -79,6 +98,7 @@ impl Controller {
                     Payload::PartitionChanges {
                         states: changed.clone(),
                         leaders: leaders.clone(),
+                        metadata_offset: self.metadata_offset,
                     },
                 );
             }
@@ -187,6 +207,7 @@ impl Controller {
             });
             self.replicas.push(info.replicas.clone());
             self.names.push(info.name.clone());
+            self.changed_at.push(0);
             created.push(g as u32);
         }
         let states = created
@@ -288,6 +309,7 @@ impl Controller {
                     accepted: false,
                     states: Vec::new(),
                     leaders: self.leaders(),
+                    metadata_offset: 0,
                 },
             );
             return;
@@ -314,6 +336,83 @@ impl Controller {
                 accepted: true,
                 states: self.partitions.clone(),
                 leaders: self.leaders(),
+                metadata_offset: self.metadata_offset,
+            },
+        );
+    }
+
+    /// A registered broker's heartbeat keeps its session. The first after fencing unfences it
+    /// and sends it every partition's state. A broker that still lacks a change set sent
+    /// before its previous heartbeat (so at least a heartbeat interval ago, longer than any
+    /// delivery takes) missed it, cut off from the network, and is sent the partitions changed
+    /// since its offset. Kafka's brokers fetch the metadata log from their offset once they
+    /// reach the quorum again (KIP-500; the ZooKeeper-era `ControllerChannelManager` resends
+    /// until a request gets through); without this a broker could keep a stale leader for
+    /// good. Simplified: Kafka's fetch catches up sooner than the one or two heartbeat
+    /// intervals (2 s each) this takes.
+    fn heartbeat(
+        &mut self,
+        broker: u32,
+        incarnation: u32,
+        metadata_offset: u64,
+        now: u64,
+        from: NodeId,
+        out: &mut Outbox,
+    ) {
+        let Some(l) = self.brokers.get_mut(broker as usize) else {
+            return;
+        };
+        if l.incarnation != incarnation {
+            return;
+        }
+        l.last_heartbeat_us = now;
+        let missed = metadata_offset < l.offset_at_last_heartbeat;
+        l.offset_at_last_heartbeat = self.metadata_offset;
+        if !l.fenced {
+            if missed {
+                let states = self
+                    .partitions
+                    .iter()
+                    .zip(&self.changed_at)
+                    .filter(|(_, &at)| at > metadata_offset)
+                    .map(|(st, _)| st.clone())
+                    .collect();
+                out.send(
+                    NodeId::Controller,
+                    from,
+                    Payload::PartitionChanges {
+                        states,
+                        leaders: self.leaders(),
+                        metadata_offset: self.metadata_offset,
+                    },
+                );
+            }
+            return;
+        }
+        l.fenced = false;
+        out.trace(
+            now,
+            NodeId::Controller,
+            TraceKind::BrokerUnfenced,
+            format!("broker {broker} heartbeats again: unfenced"),
+        );
+        let mut changed = Vec::new();
+        for p in 0..self.partitions.len() {
+            if self.elect(p, now, out) {
+                if let Some(st) = self.partitions.get(p) {
+                    changed.push(st.clone());
+                }
+            }
+        }
+        self.broadcast(changed, out);
+        // The returning broker learns the state of every partition.
+        out.send(
+            NodeId::Controller,
+            from,
+            Payload::PartitionChanges {
+                states: self.partitions.clone(),
+                leaders: self.leaders(),
+                metadata_offset: self.metadata_offset,
             },
         );
     }
@@ -327,42 +426,8 @@ impl Controller {
             Payload::BrokerHeartbeat {
                 broker,
                 incarnation,
-            } => {
-                let Some(l) = self.brokers.get_mut(broker as usize) else {
-                    return;
-                };
-                if l.incarnation != incarnation {
-                    return;
-                }
-                l.last_heartbeat_us = now;
-                if l.fenced {
-                    l.fenced = false;
-                    out.trace(
-                        now,
-                        NodeId::Controller,
-                        TraceKind::BrokerUnfenced,
-                        format!("broker {broker} heartbeats again: unfenced"),
-                    );
-                    let mut changed = Vec::new();
-                    for p in 0..self.partitions.len() {
-                        if self.elect(p, now, out) {
-                            if let Some(st) = self.partitions.get(p) {
-                                changed.push(st.clone());
-                            }
-                        }
-                    }
-                    self.broadcast(changed, out);
-                    // The returning broker learns the state of every partition.
-                    out.send(
-                        NodeId::Controller,
-                        from,
-                        Payload::PartitionChanges {
-                            states: self.partitions.clone(),
-                            leaders: self.leaders(),
-                        },
-                    );
-                }
-            }
+                metadata_offset,
+            } => self.heartbeat(broker, incarnation, metadata_offset, now, from, out),
             Payload::AlterPartition {
                 partition,
                 leader,
@@ -394,6 +459,7 @@ impl Controller {
                         Payload::PartitionChanges {
                             states: vec![st],
                             leaders: self.leaders(),
+                            metadata_offset: 0,
                         },
                     );
                 }
@@ -410,5 +476,57 @@ impl Node for Controller {
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
         self.handle_timer(ctx.now, timer, ctx.out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario;
+
+    fn controller() -> Controller {
+        let s = parse_scenario(
+            r#"{ "format": 1, "cluster": { "brokers": 3 },
+                 "topics": [ { "name": "t", "partitions": 3, "replication.factor": 2 } ] }"#,
+        )
+        .expect("scenario");
+        Controller::new(&Topology::new(&s), false, 9_000_000)
+    }
+
+    /// The partitions of each PartitionChanges the controller sends `broker` in answer to its
+    /// heartbeat reporting `offset`.
+    fn heartbeat(c: &mut Controller, broker: u32, offset: u64, now: u64) -> Vec<Vec<u32>> {
+        let mut out = Outbox::default();
+        let heartbeat = Payload::BrokerHeartbeat {
+            broker,
+            incarnation: 0,
+            metadata_offset: offset,
+        };
+        c.handle_message(now, NodeId::Broker(broker), heartbeat, &mut out);
+        out.sends
+            .into_iter()
+            .filter_map(|(_, to, payload)| match payload {
+                Payload::PartitionChanges { states, .. } if to == NodeId::Broker(broker) => {
+                    Some(states.iter().map(|s| s.partition).collect())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_broker_that_missed_a_change_set_is_sent_the_partitions_changed_since_its_offset() {
+        let mut c = controller();
+        let mut out = Outbox::default();
+        c.fence(0, 1_000, &mut out);
+        assert_eq!(c.metadata_offset, 1);
+        let changed: Vec<u32> = (0..3).filter(|&p| c.changed_at[p as usize] == 1).collect();
+        assert_eq!(changed.len(), 2, "the two partitions broker 0 hosts");
+        // Its heartbeat crossed the change set on the wire: nothing yet.
+        assert_eq!(heartbeat(&mut c, 1, 0, 1_002), Vec::<Vec<u32>>::new());
+        // A heartbeat later it still lacks it: it missed it.
+        assert_eq!(heartbeat(&mut c, 1, 0, 2_001_002), vec![changed]);
+        // Caught up: nothing more.
+        assert_eq!(heartbeat(&mut c, 1, 1, 4_001_002), Vec::<Vec<u32>>::new());
     }
 }
