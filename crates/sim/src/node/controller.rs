@@ -370,13 +370,24 @@ impl Controller {
         l.offset_at_last_heartbeat = self.metadata_offset;
         if !l.fenced {
             if missed {
-                let states = self
+                let states: Vec<PartitionState> = self
                     .partitions
                     .iter()
                     .zip(&self.changed_at)
                     .filter(|(_, &at)| at > metadata_offset)
                     .map(|(st, _)| st.clone())
                     .collect();
+                out.trace(
+                    now,
+                    NodeId::Controller,
+                    TraceKind::BrokerCaughtUp,
+                    format!(
+                        "broker {broker} missed metadata changes (its offset {metadata_offset}, \
+                         the controller's {}): sent again for {} partition(s)",
+                        self.metadata_offset,
+                        states.len()
+                    ),
+                );
                 out.send(
                     NodeId::Controller,
                     from,

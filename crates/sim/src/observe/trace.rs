@@ -14,6 +14,8 @@ pub enum TraceKind {
     BrokerUnfenced,
     BrokerRegistered,
     BrokerRegistrationRefused,
+    /// A broker that missed the controller's changes while cut off is sent them again.
+    BrokerCaughtUp,
     LeaderElected,
     PartitionOffline,
     PartitionsAdded,
