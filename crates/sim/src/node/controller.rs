@@ -344,9 +344,9 @@ impl Controller {
     /// A registered broker's heartbeat keeps its session. The first after fencing unfences it
     /// and sends it every partition's state. A broker that still lacks a change set sent
     /// before its previous heartbeat, a heartbeat interval ago, missed it while cut off from
-    /// the network, and is sent the partitions changed since its offset. (Only a change held
-    /// up by repeated TCP retransmissions takes longer to arrive; it is then sent twice, which
-    /// changes nothing.) Kafka's brokers fetch the metadata log from their offset once they
+    /// the network, and is sent the partitions changed since its offset. (Where repeated TCP
+    /// retransmissions hold a change or a heartbeat up that long, the resend is a duplicate:
+    /// harmless, as it carries the controller's current state.) Kafka's brokers fetch the metadata log from their offset once they
     /// reach the quorum again (KIP-500; the ZooKeeper-era `ControllerChannelManager` resends
     /// until a request gets through); without this a broker could keep a stale leader for
     /// good. Simplified: Kafka's fetch catches up sooner than the one or two heartbeat
