@@ -12,6 +12,9 @@
 //     waits there too, so that figure would not show the headroom either;
 // - the time to fast-forward the default scenario by 60 simulated seconds inside the page's
 //   wasm (through the `?bench=1` hook `window.kafkaPlaygroundBench(ms)`);
+// - the long run (`kafka-sim bench --hour`'s workload, 20,000 records/s) fast-forwarded through
+//   the page, and the page's wasm memory after it, read from the tab's `WebAssembly.Memory`
+//   through the DevTools protocol: 1 minute of it, or LONG_RUN_MINUTES (60: the hour);
 // - the gzip size of the page's wasm + JS.
 import { readdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -52,6 +55,37 @@ function capScenario({ defaultRate = false } = {}) {
     groups: [0, 1].map((g) => ({ "group.id": `g${g}`, topics: [`t${g}`, `t${g + 2}`], consumers: consumers / 2 })),
     actions: [{ "at.ms": 20000, do: "crash-broker", broker: 7 }, { "at.ms": 40000, do: "restart-broker", broker: 7 }],
   };
+}
+
+/** `kafka-sim bench --minutes N`'s workload as a scenario: 3 brokers, 12 partitions RF 3,
+ *  8 producers of 2,500 records/s (1,000 keys, linger.ms 5), one group of 4 (the same run: its
+ *  trace hash matches the command line's). */
+function longRunScenario(minutes) {
+  const s = minutes * 60;
+  return {
+    format: 1, seed: 7, "kafka.version": "3.9", "duration.ms": s * 1000,
+    cluster: { brokers: 3 },
+    network: { "latency.ms": 1.0, "jitter.ms": 0.2, "loss.rate": 0.0 },
+    topics: [{ name: "orders", partitions: 12, "replication.factor": 3, "min.insync.replicas": 2 }],
+    producers: Array.from({ length: 8 }, (_, i) => ({
+      name: `p${i + 1}`, topic: "orders", records: 2500 * s, "records.per.sec": 2500, keys: 1000, "linger.ms": 5,
+    })),
+    groups: [{ "group.id": "analytics", topics: ["orders"], consumers: 4, "processing.ms.per.record": 0.01, "auto.offset.reset": "earliest" }],
+  };
+}
+
+/** The byte size of each `WebAssembly.Memory` in the page (the page's wasm has one). */
+async function wasmMemoryBytes(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const proto = await cdp.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
+  const found = await cdp.send("Runtime.queryObjects", { prototypeObjectId: proto.result.objectId });
+  const sizes = await cdp.send("Runtime.callFunctionOn", {
+    objectId: found.objects.objectId,
+    functionDeclaration: "function () { return this.map((m) => m.buffer.byteLength); }",
+    returnByValue: true,
+  });
+  await cdp.detach();
+  return sizes.result.value;
 }
 
 function percentile(sorted, p) {
@@ -146,6 +180,18 @@ try {
   await calmPage.locator(`output.time[data-position-ms="${calm["duration.ms"]}"]`).waitFor({ timeout: 600000 });
   console.log(`bench: fast-forward the cap scenario's 60 s at the producers' default rate (100 records/s each, 2,000/s in all) ${Date.now() - calmStarted} ms`);
   await calmPage.close();
+  // Memory: the long run through the page (linear memory never shrinks: its size is the peak).
+  const minutes = Number(process.env.LONG_RUN_MINUTES ?? 1);
+  const long = longRunScenario(minutes);
+  const { page: longPage } = await openPage(browser.context, server.url + "?bench=1" + fragmentFor(long, 0));
+  await waitForApp(longPage, 0);
+  const longStarted = Date.now();
+  await longPage.getByRole("button", { name: "Fast-forward to the end" }).click();
+  await longPage.locator(`output.time[data-position-ms="${long["duration.ms"]}"]`).waitFor({ timeout: 3600000 });
+  const longMs = Date.now() - longStarted;
+  const memory = (await wasmMemoryBytes(browser.context, longPage)).map((b) => `${(b / 1048576).toFixed(1)} MB`).join(", ");
+  console.log(`bench: long run through the page, ${minutes} min at 20,000 records/s (${(long.producers.length * long.producers[0].records).toLocaleString("en-US")} records): fast-forward ${longMs} ms, the page's wasm memory after it ${memory} (LONG_RUN_MINUTES=60 for the hour)`);
+  await longPage.close();
 } finally {
   await browser.close();
   await server.close();

@@ -2,9 +2,12 @@
 //! `Date.now()`, the fastest of a few runs. Prints figures (never asserts a speed):
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p kafka-sim
 //!  --target wasm32-unknown-unknown --release --test wasm_bench -- --nocapture`
+//! The long run (`kafka-sim bench --hour`'s workload) and its peak linear memory, the memory a
+//! browser tab gives the page's wasm, with `--include-ignored long_run`; its minutes are read
+//! when it compiles, from `KAFKA_SIM_BENCH_MINUTES` (1 unless set).
 #![cfg(target_arch = "wasm32")]
 
-use kafka_sim::scenario::presets::busy_reference;
+use kafka_sim::scenario::presets::{busy_reference, hour_reference};
 use kafka_sim::Simulation;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
@@ -44,6 +47,31 @@ fn busy_reference_scenario_figures_under_wasm() {
         RUNS,
         first,
         report.records.sent as f64 / first,
+        memory_kb,
+        report.trace_hash
+    );
+}
+
+/// Ignored unless asked for: an hour of it takes minutes (`scripts/bench.sh --hour`).
+#[wasm_bindgen_test]
+#[ignore]
+fn long_run_peak_memory_under_wasm() {
+    let minutes: u64 = option_env!("KAFKA_SIM_BENCH_MINUTES")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(1);
+    let start = js_sys::Date::now();
+    let mut sim = Simulation::new(hour_reference(minutes));
+    sim.run_to_end();
+    let report = sim.report();
+    let secs = (js_sys::Date::now() - start) / 1000.0;
+    // Run on its own (a filter), linear memory's size is this run's peak, the report included.
+    let memory_kb = core::arch::wasm32::memory_size(0) as u64 * 64;
+    console_log!(
+        "WASM_LONG_RUN {{\"minutes\":{},\"records\":{},\"events\":{},\"wall.seconds\":{},\"peak.memory.kb\":{},\"trace.hash\":\"{}\"}}",
+        minutes,
+        report.records.sent,
+        report.events,
+        secs,
         memory_kb,
         report.trace_hash
     );
