@@ -3,7 +3,8 @@
 //! list, each record's status and fate, the latency figures and the ids of each status.
 
 use kafka_sim::observe::ledger::{
-    Batches, Classification, Ledger, PartitionLogs, RecordCounts, RecordFate, RecordStatus,
+    Batches, Classification, CommittedScan, Ledger, PartitionLogs, RecordCounts, RecordFate,
+    RecordStatus,
 };
 use proptest::prelude::*;
 
@@ -340,10 +341,32 @@ proptest! {
                 led: plan.led[p],
                 committed: committed[p].iter().map(|b| &b[..]).collect::<Vec<_>>().into(),
                 held: held[p].iter().map(|b| &b[..]).collect::<Vec<_>>().into(),
+                ..Default::default()
             })
             .collect();
         let got = ledger.classify(&partitions);
         let want = model.classify(&partitions);
+        // Read on: each committed log's first half of its batches, then the whole of it (the same
+        // log: the same key), with one scan, classifies as reading the whole logs at once.
+        let keyed = |cut: bool| -> Vec<PartitionLogs> {
+            (0..PARTITIONS as usize)
+                .map(|p| {
+                    let batches = &committed[p][..if cut { committed[p].len() / 2 } else { committed[p].len() }];
+                    PartitionLogs {
+                        led: plan.led[p],
+                        committed: batches.iter().map(|b| &b[..]).collect::<Vec<_>>().into(),
+                        held: held[p].iter().map(|b| &b[..]).collect::<Vec<_>>().into(),
+                        log_key: Some((p as u32, 0, 0)),
+                        committed_end: batches.iter().map(|b| b.len() as u64).sum(),
+                    }
+                })
+                .collect()
+        };
+        let mut scan = CommittedScan::default();
+        ledger.classify_resuming(&keyed(true), &mut scan);
+        prop_assert_eq!(&ledger.classify_resuming(&keyed(false), &mut scan), &got);
+        // And again with nothing new.
+        prop_assert_eq!(&ledger.classify_resuming(&keyed(false), &mut scan), &got);
         prop_assert_eq!(&got.counts, &want.counts);
         prop_assert_eq!(&got.per_producer, &want.per_producer);
         prop_assert_eq!(&got.lost_ids, &want.lost_ids);

@@ -391,3 +391,27 @@ fn the_running_tally_matches_the_classified_figures_at_every_half_second() {
     }
     assert!(samples > 100, "{samples} samples");
 }
+
+/// Every stored scenario classified every 250 ms, reading each log on from the last time: the
+/// same figures as reading every log whole each time (`classify` checks it in these tests),
+/// through crashes, truncations, offline partitions and unclean elections.
+#[test]
+fn classifying_every_quarter_second_reads_on_and_agrees_with_reading_every_log_whole() {
+    let dir = format!("{}/tests/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scenarios")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 24);
+    for name in names {
+        let mut sim = Simulation::new(load(&name));
+        let mut t = 0;
+        while !sim.is_finished() {
+            t += 250_000;
+            sim.advance_to(t);
+            let _ = sim.snapshot();
+        }
+    }
+}

@@ -249,7 +249,13 @@ impl BatchRun {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = BatchRef<'_>> + '_ {
-        self.headers.iter().map(|h| self.batch(h))
+        self.iter_from(0)
+    }
+
+    /// Its batches from the `first`th on.
+    pub fn iter_from(&self, first: usize) -> impl Iterator<Item = BatchRef<'_>> + '_ {
+        let headers = self.headers.get(first..).unwrap_or_default();
+        headers.iter().map(|h| self.batch(h))
     }
 
     /// The chunk that takes the next `need` record ids: the last one in use if it has room,

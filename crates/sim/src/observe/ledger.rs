@@ -7,7 +7,9 @@
 
 mod classify;
 
-pub use classify::{Batches, Classification, PartitionLogs, RecordCounts, RecordFate, WalkBatches};
+pub use classify::{
+    Batches, Classification, CommittedScan, PartitionLogs, RecordCounts, RecordFate, WalkBatches,
+};
 
 use crate::support::vec_map::VecMap;
 use hdrhistogram::Histogram;
@@ -398,7 +400,7 @@ mod tests {
         vec![PartitionLogs {
             led: true,
             committed: committed.into(),
-            held: Default::default(),
+            ..Default::default()
         }]
     }
 
@@ -547,11 +549,12 @@ mod tests {
                 led: true,
                 committed: vec![&[0u32][..]].into(),
                 held: vec![&[1u32][..]].into(),
+                ..Default::default()
             },
             PartitionLogs {
                 led: false,
-                committed: Default::default(),
                 held: vec![&[3u32][..]].into(),
+                ..Default::default()
             },
         ];
         let c = l.classify(&partitions);
@@ -576,7 +579,7 @@ mod tests {
         let c = l.classify(&[PartitionLogs {
             led: false,
             committed: vec![&[0u32][..]].into(),
-            held: Default::default(),
+            ..Default::default()
         }]);
         assert_eq!((c.counts.unavailable, c.counts.lost), (1, 1));
         assert_eq!(c.counts.delivered, 1);
@@ -588,8 +591,8 @@ mod tests {
         l.settle(0, &[1], false, true, 10);
         let c = l.classify(&[PartitionLogs {
             led: false,
-            committed: Default::default(),
             held: vec![&[0u32, 1, 2][..]].into(),
+            ..Default::default()
         }]);
         assert_eq!((c.counts.pending, c.counts.failed), (2, 1));
         assert_eq!(

@@ -143,35 +143,37 @@ pub struct Tally {
 /// The record ids of `r`'s log below its high watermark, batch by batch.
 fn below_hw(r: &PartitionReplica) -> Batches<'_> {
     let hw = r.high_watermark;
-    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(RecordIds<'_>)| {
-        r.log.walk(|b| {
+    Batches::Walk(Rc::new(move |from, f: &mut dyn FnMut(RecordIds<'_>)| {
+        r.log.walk_from(from, |b| {
             if b.base_offset >= hw {
                 return ControlFlow::Break(());
             }
+            let skip = from.saturating_sub(b.base_offset) as usize;
             let n = (hw - b.base_offset).min(b.records.len() as u64) as usize;
-            f(b.records.slice(0, n));
+            f(b.records.slice(skip, n));
             ControlFlow::Continue(())
         })
     }))
 }
 
-/// The record ids of `r`'s log at and above its high watermark, batch by batch.
+/// The record ids of `r`'s log at and above its high watermark (or `from`), batch by batch.
 fn from_hw(r: &PartitionReplica) -> Batches<'_> {
-    let hw = r.high_watermark;
-    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(RecordIds<'_>)| {
-        r.log.walk(|b| {
-            if b.end_offset() > hw {
-                let skip = hw.saturating_sub(b.base_offset).min(b.records.len() as u64) as usize;
-                f(b.records.slice(skip, usize::MAX));
-            }
+    Batches::Walk(Rc::new(move |from, f: &mut dyn FnMut(RecordIds<'_>)| {
+        let start = r.high_watermark.max(from);
+        r.log.walk_from(start, |b| {
+            let skip = start
+                .saturating_sub(b.base_offset)
+                .min(b.records.len() as u64) as usize;
+            f(b.records.slice(skip, usize::MAX));
             ControlFlow::Continue(())
         })
     }))
 }
 
-/// Every record id of each of `replicas`' logs, batch by batch.
+/// Every record id of each of `replicas`' logs, batch by batch (always read whole: `from` is
+/// 0 for held records).
 fn whole_logs<'a>(replicas: Vec<&'a PartitionReplica>) -> Batches<'a> {
-    Batches::Walk(Rc::new(move |f: &mut dyn FnMut(RecordIds<'_>)| {
+    Batches::Walk(Rc::new(move |_, f: &mut dyn FnMut(RecordIds<'_>)| {
         for r in &replicas {
             r.log.walk(|b| {
                 f(b.records);
@@ -229,6 +231,7 @@ impl Simulation {
                         led: false,
                         committed: holder.map(|r| below_hw(r)).unwrap_or_default(),
                         held: whole_logs(electable),
+                        ..Default::default()
                     };
                 };
                 let r = replica(leader, p);
@@ -236,10 +239,22 @@ impl Simulation {
                     led: true,
                     committed: r.map(below_hw).unwrap_or_default(),
                     held: r.map(from_hw).unwrap_or_default(),
+                    log_key: r.map(|r| (leader, st.leader_epoch, r.truncations)),
+                    committed_end: r.map_or(0, |r| r.high_watermark),
                 }
             })
             .collect();
-        let mut c = self.world.ledger.classify(&partitions);
+        let mut c = self
+            .world
+            .ledger
+            .classify_resuming(&partitions, &mut self.committed_scan.borrow_mut());
+        // Tests: reading on gives what reading every log whole gives.
+        #[cfg(any(test, feature = "invariants"))]
+        assert_eq!(
+            c,
+            self.world.ledger.classify(&partitions),
+            "classification read on from the last one differs from reading the logs whole"
+        );
         let failed = &self.world.ledger.values.serialization_failed;
         for (counts, n) in c.per_producer.iter_mut().zip(failed) {
             counts.serialization_failed = *n;
@@ -429,6 +444,7 @@ impl Simulation {
 mod tests {
     use super::*;
     use crate::scenario::presets::{group_defaults, ScenarioBuilder};
+    use crate::scenario::ActionKind;
 
     #[test]
     fn figures_are_the_reports_headline_figures() {
@@ -452,5 +468,36 @@ mod tests {
         assert_eq!(r.producers.get("p1"), f.per_producer.first());
         assert_eq!((f.records.sent, f.records.acknowledged), (500, 500));
         assert_eq!((f.consumed.records, f.rebalances), (500, 1));
+    }
+
+    /// Classified every 100 ms (as a playing page does), a run reads its logs from the start
+    /// only when a log it read is no longer there: once in a fault-free run, and again at each
+    /// leadership change of a crash. Each time, the figures equal reading every log whole
+    /// (`classify` checks that in tests).
+    #[test]
+    fn classifying_again_reads_on_from_the_last_time_until_a_leader_changes() {
+        let starts = |crash: bool| {
+            let mut b = ScenarioBuilder::new(KafkaVersion::new(3, 9))
+                .seed(5)
+                .duration_ms(12_000)
+                .producer(|p| p.records = 2_000);
+            if crash {
+                b = b
+                    .action(3_000, ActionKind::CrashBroker { broker: 0 })
+                    .action(6_000, ActionKind::RestartBroker { broker: 0 });
+            }
+            let mut sim = Simulation::new(b.build());
+            let mut reads = 0;
+            while !sim.is_finished() {
+                sim.advance_to(sim.now_us() + 100_000);
+                let _ = sim.classify();
+                reads += 1;
+            }
+            let starts = sim.committed_scan.borrow().starts;
+            (reads, starts)
+        };
+        assert_eq!(starts(false), (120, 1));
+        let (reads, again) = starts(true);
+        assert!(reads == 120 && (2..10).contains(&again), "{again}");
     }
 }

@@ -75,6 +75,8 @@ pub struct Simulation {
     spare_sends: Vec<(NodeId, NodeId, Payload)>,
     events: u64,
     invariants: InvariantState,
+    /// What classifying the ledger has read of the logs so far (`Simulation::classify`).
+    pub(crate) committed_scan: std::cell::RefCell<crate::observe::ledger::CommittedScan>,
 }
 
 fn timer_code(t: Timer) -> u64 {
@@ -172,6 +174,7 @@ impl Simulation {
             spare_sends: Vec::new(),
             events: 0,
             invariants: InvariantState::default(),
+            committed_scan: Default::default(),
         };
         for (i, a) in sim.world.scenario.actions.iter().enumerate() {
             sim.queue

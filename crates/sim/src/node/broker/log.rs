@@ -96,6 +96,17 @@ impl Log {
     /// end offsets would find it) until `f` breaks.
     pub fn walk_from(&self, offset: u64, mut f: impl FnMut(BatchRef<'_>) -> ControlFlow<()>) {
         let first = self.segments.partition_point(|s| s.end_offset <= offset);
+        if first == self.segments.len() {
+            // Past every segment: straight to the tail's first batch ending past `offset` (the
+            // ledger's classification reads on from each high watermark this way).
+            let start = self.tail.ending_at_or_before(offset);
+            for b in self.tail.iter_from(start) {
+                if f(b).is_break() {
+                    return;
+                }
+            }
+            return;
+        }
         let mut started = false;
         let _ = self.walk_from_segment(first, &mut |b| {
             if !started && b.end_offset() <= offset {

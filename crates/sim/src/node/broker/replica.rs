@@ -103,6 +103,9 @@ pub struct PartitionReplica {
     pub high_watermark: u64,
     pub leader_epoch: u32,
     pub role: ReplicaRole,
+    /// How many times its log was truncated: with the leader and its epoch, what tells the
+    /// ledger's classification that the committed log it read before is still there.
+    pub truncations: u32,
     /// Idempotent producers' last batches, as of `producers_end`: only a leader's append reads
     /// them, so a follower's appends leave them behind and the next leader append catches up
     /// from the log (the same fold over the same batches). Updating them on every follower
@@ -131,6 +134,7 @@ impl PartitionReplica {
             high_watermark: 0,
             leader_epoch: 0,
             role: ReplicaRole::None,
+            truncations: 0,
             producers: VecMap::new(),
             producers_end: 0,
             epochs: Vec::new(),
@@ -294,6 +298,7 @@ impl PartitionReplica {
         if !self.log.truncate(offset) {
             return 0;
         }
+        self.truncations += 1;
         self.rebuild_epochs();
         self.log_end_offset = self.log.last().map(|(end, _)| end).unwrap_or(0);
         self.high_watermark = self.high_watermark.min(self.log_end_offset);

@@ -69,8 +69,9 @@ impl RecordCounts {
     }
 }
 
-/// Hands each batch's record ids, in order, to the function it is given.
-pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(&mut dyn FnMut(RecordIds<'_>)) + 'a>;
+/// Hands each batch's record ids, in order, from the given offset (the count of records
+/// before it in the log) on, to the function it is given.
+pub type WalkBatches<'a> = std::rc::Rc<dyn Fn(u64, &mut dyn FnMut(RecordIds<'_>)) + 'a>;
 
 /// Record ids of a log's batches in log order, one batch at a time: borrowed slices, or a walk
 /// over a log (whose batches hand out listed ids or ranges, decoded one at a time).
@@ -82,10 +83,23 @@ pub enum Batches<'a> {
 
 impl Batches<'_> {
     /// Calls `f` with each batch's record ids, in order.
-    pub fn each(&self, mut f: impl FnMut(RecordIds<'_>)) {
+    pub fn each(&self, f: impl FnMut(RecordIds<'_>)) {
+        self.each_from(0, f);
+    }
+
+    /// The same from offset `from` on: the records before it are skipped.
+    pub fn each_from(&self, from: u64, mut f: impl FnMut(RecordIds<'_>)) {
         match self {
-            Batches::Slices(v) => v.iter().for_each(|b| f(RecordIds::listed(b))),
-            Batches::Walk(walk) => walk(&mut f),
+            Batches::Slices(v) => {
+                let mut skip = from as usize;
+                for b in v {
+                    if skip < b.len() {
+                        f(RecordIds::listed(&b[skip..]));
+                    }
+                    skip = skip.saturating_sub(b.len());
+                }
+            }
+            Batches::Walk(walk) => walk(from, &mut f),
         }
     }
 }
@@ -123,11 +137,62 @@ pub struct PartitionLogs<'a> {
     /// Records held but not committed: with a leader, its records at or above its high
     /// watermark; offline, every record of each replica that may lead the partition again.
     pub held: Batches<'a>,
+    /// For a led partition, what identifies the log `committed` reads (its leader, leader
+    /// epoch and truncations): while it stays, that log below the high watermark only grows,
+    /// so a [`CommittedScan`] reads on from where it stopped. `None`: read it all each time.
+    pub log_key: Option<LogKey>,
+    /// Where `committed` ends (the high watermark).
+    pub committed_end: u64,
+}
+
+/// A committed log's identity: its leader, leader epoch and the leader replica's truncations.
+pub type LogKey = (u32, u32, u32);
+
+/// What classifying has read of every partition's committed log so far, and what it found:
+/// kept between classifications of one run, so that each reads only what was committed since
+/// (a long run's logs hold millions of records; reading them all took a playing page tens of
+/// milliseconds twice a second). Read again from the start when a log is not the one read
+/// before (a new leader or epoch, a truncation) or a partition has no leader.
+#[derive(Debug, Clone, Default)]
+pub struct CommittedScan {
+    /// Per partition: the log read and how far (`None`: nothing read yet).
+    read: Vec<(Option<LogKey>, u64)>,
+    /// Per partition and producer: the highest id read yet, for order.
+    max_seen: Vec<Vec<Option<u32>>>,
+    /// Per producer: its records found in a committed log (by offset from its first id).
+    seen: Vec<Bits>,
+    /// One entry per extra copy found.
+    extra: Vec<u32>,
+    reordered_ids: Vec<u32>,
+    /// How many times it started over.
+    pub starts: u32,
+}
+
+impl CommittedScan {
+    fn new(partitions: usize, producers: usize, starts: u32) -> Self {
+        CommittedScan {
+            read: vec![(None, 0); partitions],
+            max_seen: vec![vec![None; producers]; partitions],
+            seen: (0..producers).map(|_| Bits::default()).collect(),
+            extra: Vec::new(),
+            reordered_ids: Vec::new(),
+            starts,
+        }
+    }
+
+    /// Whether it has read these logs before (only grown since).
+    fn resumes(&self, partitions: &[PartitionLogs], producers: usize) -> bool {
+        self.seen.len() == producers
+            && self.read.len() == partitions.len()
+            && partitions.iter().zip(&self.read).all(|(p, (key, end))| {
+                p.led && p.log_key.is_some() && p.log_key == *key && p.committed_end >= *end
+            })
+    }
 }
 
 /// The outcome of comparing the ledger with the partitions' logs.
 /// Every id list is ascending (the page looks messages' record ranges up in them).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Classification {
     pub counts: RecordCounts,
     pub per_producer: Vec<RecordCounts>,
@@ -138,16 +203,16 @@ pub struct Classification {
     pub reordered_ids: Vec<u32>,
 }
 
-/// One bit per record, indexed like `Ledger::classify`'s slots (producer by producer).
+/// One bit per record of a producer, by offset from its first id; grows as bits are set.
+#[derive(Debug, Clone, Default)]
 struct Bits(Vec<u64>);
 
 impl Bits {
-    fn new(len: usize) -> Self {
-        Bits(vec![0; len.div_ceil(64)])
-    }
-
     /// Sets bit `i`; whether it was set before.
     fn test_and_set(&mut self, i: usize) -> bool {
+        if self.0.len() <= i / 64 {
+            self.0.resize(i / 64 + 1, 0);
+        }
         let Some(w) = self.0.get_mut(i / 64) else {
             return false;
         };
@@ -197,32 +262,39 @@ impl Ledger {
     /// lost whatever its partition's state). Bit sets over the records sent, and a map of the
     /// extra copies, replace per-record counters.
     pub fn classify(&self, partitions: &[PartitionLogs]) -> Classification {
-        // Copies are counted over the records sent so far, not the id space: ids are reserved
-        // per producer for all its `records`, so the id space can be millions wide.
-        let mut starts = Vec::with_capacity(self.producers.len());
-        let mut total = 0usize;
-        for p in &self.producers {
-            starts.push(total);
-            total += p.sent() as usize;
+        self.classify_resuming(partitions, &mut CommittedScan::default())
+    }
+
+    /// The same, reading each committed log on from where `scan` stopped in it (see
+    /// [`CommittedScan`]): the same classification as reading them all.
+    pub fn classify_resuming(
+        &self,
+        partitions: &[PartitionLogs],
+        scan: &mut CommittedScan,
+    ) -> Classification {
+        if !scan.resumes(partitions, self.producers.len()) {
+            *scan = CommittedScan::new(partitions.len(), self.producers.len(), scan.starts + 1);
         }
+        // A record's offset from its producer's first id, if sent.
         let slot = |p: usize, id: u32| -> Option<usize> {
             let prod = self.producers.get(p)?;
             let offset = id.wrapping_sub(prod.base);
-            (offset < prod.sent()).then(|| starts[p] + offset as usize)
+            (offset < prod.sent()).then_some(offset as usize)
         };
-        // In a committed log (at least once); extra copies by id.
-        let mut seen = Bits::new(total);
-        // One entry per extra copy, sorted below: equal ids are runs (a B-tree here costs
-        // kilobytes of the page's code).
-        let mut extra: Vec<u32> = Vec::new();
-        let mut held = Bits::new(total);
+        let producers = self.producers.len();
+        let mut held: Vec<Bits> = (0..producers).map(|_| Bits::default()).collect();
         // In a log (committed or held) of a partition with no leader.
-        let mut unled = Bits::new(total);
-        let mut reordered_ids = Vec::new();
-        let mut max_seen: Vec<Option<u32>> = vec![None; self.producers.len()];
-        for partition in partitions {
-            max_seen.iter_mut().for_each(|m| *m = None);
-            partition.committed.each(|batch| {
+        let mut unled: Vec<Bits> = (0..producers).map(|_| Bits::default()).collect();
+        let CommittedScan {
+            read,
+            max_seen,
+            seen,
+            extra,
+            reordered_ids,
+            ..
+        } = scan;
+        for ((partition, (key, end)), max_seen) in partitions.iter().zip(read).zip(max_seen) {
+            partition.committed.each_from(*end, |batch| {
                 let Some(first) = batch.first() else {
                     return;
                 };
@@ -230,11 +302,13 @@ impl Ledger {
                     return;
                 };
                 for id in batch.iter() {
-                    let Some(i) = slot(p, id) else {
+                    let (Some(i), Some(seen)) = (slot(p, id), seen.get_mut(p)) else {
                         continue;
                     };
                     if !partition.led {
-                        unled.test_and_set(i);
+                        if let Some(u) = unled.get_mut(p) {
+                            u.test_and_set(i);
+                        }
                     }
                     if seen.test_and_set(i) {
                         extra.push(id);
@@ -249,32 +323,39 @@ impl Ledger {
                     }
                 }
             });
+            (*key, *end) = (partition.log_key, partition.committed_end);
             partition.held.each(|batch| {
                 let Some(p) = batch.first().and_then(|id| self.producer_of(id)) else {
                     return;
                 };
                 for id in batch.iter() {
-                    if let Some(i) = slot(p, id) {
-                        held.test_and_set(i);
+                    if let (Some(i), Some(h), Some(u)) =
+                        (slot(p, id), held.get_mut(p), unled.get_mut(p))
+                    {
+                        h.test_and_set(i);
                         if !partition.led {
-                            unled.test_and_set(i);
+                            u.test_and_set(i);
                         }
                     }
                 }
             });
         }
+        let mut extra = extra.clone();
         crate::support::sorting::sort(&mut extra);
+        let mut reordered_ids = reordered_ids.clone();
         crate::support::sorting::sort(&mut reordered_ids);
         let mut out = Classification {
             reordered_ids,
             ..Default::default()
         };
+        let none = Bits::default();
         for (pi, p) in self.producers.iter().enumerate() {
-            let start = starts[pi];
+            let [seen, held, unled] =
+                [&scan.seen, &held, &unled].map(|b| b.get(pi).unwrap_or(&none));
             let sent = p.sent();
             let mut c = RecordCounts {
                 sent: u64::from(sent),
-                delivered: seen.count(start, start + sent as usize),
+                delivered: seen.count(0, sent as usize),
                 ..Default::default()
             };
             let ids = p.base..p.base.saturating_add(sent);
@@ -296,7 +377,7 @@ impl Ledger {
                         }
                         // Committed (in a committed log of a led partition) unless a bit says
                         // otherwise: visit only the records that are not.
-                        let (lo, hi) = (start + from as usize, start + to as usize);
+                        let (lo, hi) = (from as usize, to as usize);
                         let mut i = lo;
                         while i < hi {
                             let w = i / 64;
@@ -318,7 +399,7 @@ impl Ledger {
                                     (_, false, false) => (&mut c.lost, &mut out.lost_ids),
                                 };
                                 *count += 1;
-                                list.push(p.base + (j - start) as u32);
+                                list.push(p.base + j as u32);
                             }
                             i = word_end;
                         }
