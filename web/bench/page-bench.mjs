@@ -88,25 +88,39 @@ async function wasmMemoryBytes(context, page) {
   return sizes.result.value;
 }
 
-/** Plays `page` at 1x for a second, then samples 300 frames: their work (the page's wasm, through
- *  the `?bench=1` hook) and intervals, described in a line. Pauses after. */
-async function playAt1x(page) {
-  await page.getByLabel("speed").selectOption("1");
+/** Plays `page` at `speed` for a second (the first frames: compilation tier-up, first layout),
+ *  then samples `frames` frames: their intervals and work (the page's wasm, through the
+ *  `?bench=1` hook), each sorted, and the messages the stage's caption counts in each. Pauses
+ *  after. */
+async function sampleFrames(page, speed, frames) {
+  await page.getByLabel("speed").selectOption(speed);
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await page.waitForTimeout(1000);
-  const sample = await page.evaluate(() => new Promise((resolve) => {
+  await page.waitForFunction(() => typeof window.kafkaPlaygroundFrameWork === "function");
+  const sample = await page.evaluate((frames) => new Promise((resolve) => {
     const stamps = [];
+    const counts = [];
+    // The same frames for both figures: forget the warm-up's work.
     window.kafkaPlaygroundFrameWork();
     function frame(t) {
       stamps.push(t);
-      if (stamps.length < 300) requestAnimationFrame(frame);
-      else resolve({ stamps, work: Array.from(window.kafkaPlaygroundFrameWork()) });
+      counts.push(Number(document.querySelector(".stage-caption")?.textContent.match(/\d+/)?.[0] ?? 0));
+      if (stamps.length < frames) requestAnimationFrame(frame);
+      else resolve({ stamps, counts, work: Array.from(window.kafkaPlaygroundFrameWork()) });
     }
     requestAnimationFrame(frame);
-  }));
+  }), frames);
   await page.getByRole("button", { name: "Pause", exact: true }).click();
-  const gaps = sample.stamps.slice(1).map((t, i) => t - sample.stamps[i]).sort((a, b) => a - b);
-  const work = sample.work.sort((a, b) => a - b);
+  return {
+    gaps: sample.stamps.slice(1).map((t, i) => t - sample.stamps[i]).sort((a, b) => a - b),
+    work: sample.work.sort((a, b) => a - b),
+    counts: sample.counts,
+  };
+}
+
+/** 300 frames of `page` playing at 1x, described in a line. */
+async function playAt1x(page) {
+  const { gaps, work } = await sampleFrames(page, "1", 300);
   const onTime = (100 * gaps.filter((g) => g <= 17.5).length) / gaps.length;
   return `frame work p50 ${percentile(work, 50).toFixed(1)} ms, p95 ${percentile(work, 95).toFixed(1)} ms (target p95 <= 8 ms), p99 ${percentile(work, 99).toFixed(1)} ms; frame interval p50 ${percentile(gaps, 50).toFixed(1)} ms, p95 ${percentile(gaps, 95).toFixed(1)} ms; ${onTime.toFixed(0)}% of frames on time`;
 }
@@ -122,32 +136,14 @@ try {
   // 1. Frame intervals and frame work while messages are animated.
   const { page } = await openPage(browser.context, server.url + "?bench=1" + fragmentFor(BUSY, 3000));
   await waitForApp(page, 3000);
-  await page.getByLabel("speed").selectOption("0.1");
-  await page.getByRole("button", { name: "Play", exact: true }).click();
-  // Steady state: let the first frames (compilation tier-up, first layout) pass.
-  await page.waitForTimeout(1000);
-  await page.waitForFunction(() => typeof window.kafkaPlaygroundFrameWork === "function");
-  const sample = await page.evaluate(() => new Promise((resolve) => {
-    const stamps = [];
-    const counts = [];
-    // The same frames for both figures: forget the warm-up's work.
-    window.kafkaPlaygroundFrameWork();
-    function frame(t) {
-      stamps.push(t);
-      counts.push(Number(document.querySelector(".stage-caption")?.textContent.match(/\d+/)?.[0] ?? 0));
-      if (stamps.length < 600) requestAnimationFrame(frame);
-      else resolve({ stamps, counts, work: Array.from(window.kafkaPlaygroundFrameWork()) });
-    }
-    requestAnimationFrame(frame);
-  }));
-  await page.getByRole("button", { name: "Pause", exact: true }).click();
-  const gaps = sample.stamps.slice(1).map((t, i) => t - sample.stamps[i]).sort((a, b) => a - b);
+  const sample = await sampleFrames(page, "0.1", 600);
+  const gaps = sample.gaps;
   const messages = sample.counts.reduce((a, b) => a + b, 0) / sample.counts.length;
   console.log(`bench: messages animated ${messages.toFixed(0)} on average (target 500)`);
   console.log(`bench: frame interval p50 ${percentile(gaps, 50).toFixed(1)} ms, p95 ${percentile(gaps, 95).toFixed(1)} ms (target p95 <= 16.7 ms; vsync-bound)`);
   const onTime = gaps.filter((g) => g <= 17.5).length / gaps.length;
   console.log(`bench: frames on time (<= 17.5 ms) ${(onTime * 100).toFixed(0)}% (machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
-  const work = sample.work.sort((a, b) => a - b);
+  const work = sample.work;
   console.log(`bench: frame work p50 ${percentile(work, 50).toFixed(1)} ms, p95 ${percentile(work, 95).toFixed(1)} ms (target p95 <= 8 ms; the page's wasm: advance, frame, render; ${work.length} frames)`);
   await page.close();
 
